@@ -1,0 +1,296 @@
+//! One struct or enum to a `TypeDef`: serde attributes through serde_derive_internals (never
+//! re-parsed by hand), `#[session]` attributes through `session_attr`, and the checks that need
+//! only this item. Shared by the derive and the CLI.
+
+use super::ctxt::Ctxt;
+use super::locate::Locator;
+use super::session_attr::{self, ContainerAttrs, EmsKey};
+use super::ty::lower;
+use crate::schema::{
+    EmsMarker, EnumDef, EnumRepr, Field, Missing, SessionField, StructDef, Style, Ty, TypeDef,
+    Variant, Write,
+};
+use quote::ToTokens;
+use serde_derive_internals::{ast, attr, Derive};
+use syn::spanned::Spanned;
+
+/// What one item says about itself.
+pub struct ItemInfo {
+    pub def: TypeDef,
+    pub session: ContainerAttrs,
+    pub derives_session_state: bool,
+}
+
+impl ItemInfo {
+    /// A session root: it has a container `version`. Without one it is a part.
+    pub fn is_root(&self) -> bool {
+        self.session.version.is_some()
+    }
+}
+
+pub fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+        let mut found = false;
+        let _ = a.parse_nested_meta(|m| {
+            if m.path.segments.last().is_some_and(|s| s.ident == name) {
+                found = true;
+            }
+            Ok(())
+        });
+        found
+    })
+}
+
+pub fn read_item(cx: &Ctxt, input: &syn::DeriveInput, loc: &Locator<'_>) -> Option<ItemInfo> {
+    let session = session_attr::container(cx, &input.attrs);
+    let scx = serde_derive_internals::Ctxt::new();
+    let private = syn::Ident::new("__private", proc_macro2::Span::call_site());
+    let cont = ast::Container::from_ast(&scx, input, Derive::Deserialize, &private);
+    if let Err(e) = scx.check() {
+        cx.syn_error(e);
+    }
+    let cont = cont?;
+    let generics: Vec<String> = input.generics.type_params().map(|p| p.ident.to_string()).collect();
+    let name = input.ident.to_string();
+    let origin = loc.origin(input.ident.span());
+    let container_missing = match cont.attrs.default() {
+        attr::Default::None => None,
+        attr::Default::Default => Some(Missing::Default),
+        attr::Default::Path(p) => Some(Missing::DefaultFn(p.to_token_stream().to_string().replace(' ', ""))),
+    };
+
+    let mut ems_fields = Vec::new();
+    let def = match &cont.data {
+        ast::Data::Struct(style, fields) => {
+            let fields = fields
+                .iter()
+                .map(|f| field(cx, f, &generics, container_missing.as_ref(), loc, &mut ems_fields))
+                .collect::<Vec<_>>();
+            let s = StructDef {
+                name: name.clone(),
+                style: lower_style(*style),
+                deny_unknown_fields: cont.attrs.deny_unknown_fields(),
+                transparent: cont.attrs.transparent(),
+                fields,
+                origin,
+            };
+            check_struct(cx, input, &s, &session, &cont);
+            TypeDef::Struct(s)
+        }
+        ast::Data::Enum(variants) => {
+            let (repr, tag, content) = match cont.attrs.tag() {
+                attr::TagType::External => (EnumRepr::External, None, None),
+                attr::TagType::Internal { tag } => (EnumRepr::Internal, Some(tag.clone()), None),
+                attr::TagType::Adjacent { tag, content } => {
+                    (EnumRepr::Adjacent, Some(tag.clone()), Some(content.clone()))
+                }
+                attr::TagType::None => (EnumRepr::Untagged, None, None),
+            };
+            let variants = variants
+                .iter()
+                .map(|v| {
+                    let va = session_attr::variant(cx, &v.original.attrs);
+                    Variant {
+                        ident: v.ident.to_string(),
+                        ser_name: v.attrs.name().serialize_name().value.clone(),
+                        de_names: v.attrs.aliases().iter().map(|n| n.value.clone()).collect(),
+                        style: lower_style(v.style),
+                        fields: v
+                            .fields
+                            .iter()
+                            .map(|f| field(cx, f, &generics, None, loc, &mut ems_fields))
+                            .collect(),
+                        other: v.attrs.other(),
+                        untagged: v.attrs.untagged(),
+                        read: !v.attrs.skip_deserializing(),
+                        write: !v.attrs.skip_serializing(),
+                        current: va.current,
+                        is_default: v.original.attrs.iter().any(|a| a.path().is_ident("default")),
+                        origin: loc.origin(v.ident.span()),
+                    }
+                })
+                .collect::<Vec<_>>();
+            if variants.iter().filter(|v| v.current).count() > 1 {
+                cx.error_spanned_by(&input.ident, "only one variant may be #[session(current)]");
+            }
+            TypeDef::Enum(EnumDef {
+                name: name.clone(),
+                repr,
+                tag,
+                content,
+                deny_unknown_fields: cont.attrs.deny_unknown_fields(),
+                variants,
+                origin,
+            })
+        }
+    };
+    if ems_fields.len() > 1 {
+        for span in &ems_fields[1..] {
+            cx.error_at(
+                *span,
+                format!(
+                    "`{name}` has more than one #[session(ems)] field; mark exactly one field as the EMS carrier"
+                ),
+            );
+        }
+    }
+    Some(ItemInfo { def, session, derives_session_state: derives(&input.attrs, "SessionState") })
+}
+
+fn lower_style(s: ast::Style) -> Style {
+    match s {
+        ast::Style::Struct => Style::Struct,
+        ast::Style::Tuple => Style::Tuple,
+        ast::Style::Newtype => Style::Newtype,
+        ast::Style::Unit => Style::Unit,
+    }
+}
+
+fn field(
+    cx: &Ctxt,
+    f: &ast::Field,
+    generics: &[String],
+    container_missing: Option<&Missing>,
+    loc: &Locator<'_>,
+    ems_fields: &mut Vec<proc_macro2::Span>,
+) -> Field {
+    let a = &f.attrs;
+    let sa = session_attr::field(cx, &f.original.attrs);
+    let ty = lower(f.ty, generics);
+    let ident = match &f.member {
+        syn::Member::Named(i) => i.to_string().trim_start_matches("r#").to_string(),
+        syn::Member::Unnamed(i) => i.index.to_string(),
+    };
+    let write = if a.skip_serializing() {
+        Write::Never
+    } else if let Some(p) = a.skip_serializing_if() {
+        Write::Unless(p.to_token_stream().to_string().replace(' ', ""))
+    } else {
+        Write::Always
+    };
+    let missing = match a.default() {
+        attr::Default::None => container_missing.cloned().unwrap_or(Missing::Error),
+        attr::Default::Default => Missing::Default,
+        attr::Default::Path(p) => Missing::DefaultFn(p.to_token_stream().to_string().replace(' ', "")),
+    };
+    let is_serde_private = |p: Option<&syn::ExprPath>| {
+        p.is_some_and(|p| !p.path.segments.iter().any(|s| s.ident == "__private"))
+    };
+    let custom_codec = is_serde_private(a.serialize_with()) || is_serde_private(a.deserialize_with());
+
+    let mut session = SessionField::default();
+    let ty_span = f.ty.span();
+    if let Some((key, span)) = &sa.ems {
+        ems_fields.push(*span);
+        if sa.ems_mask.is_some() {
+            cx.error_at(*span, "write either `ems` or `ems_mask`, not both: `ems_mask = 0x4` alone marks a flag bit");
+        }
+        session.ems = match key {
+            EmsKey::Flag => match &ty {
+                Ty::Bool | Ty::Option { .. } => Some(EmsMarker::Flag),
+                Ty::Int { .. } => {
+                    cx.error_at(*span, "`ems` on an integer flags field needs the bit: write `ems_mask = 0x4` instead of `ems`");
+                    None
+                }
+                Ty::Named { .. } => {
+                    cx.error_at(*span, "`ems` on an enum field needs the variant: write `ems = \"Variant\"`");
+                    None
+                }
+                other => {
+                    cx.error_at(ty_span, format!("`ems` is not supported on `{other}`: use bool, Option<bool>, Option<_>, an enum with `ems = \"Variant\"`, or an integer with `ems_mask`"));
+                    None
+                }
+            },
+            EmsKey::Variant(v) => match &ty {
+                Ty::Named { .. } => Some(EmsMarker::Variant { variant: v.clone() }),
+                other => {
+                    cx.error_at(*span, format!("`ems = \"{v}\"` needs an enum-typed field, not `{other}`; on a bool or Option write plain `ems`"));
+                    None
+                }
+            },
+        };
+    }
+    if let Some((mask, span)) = sa.ems_mask {
+        ems_fields.push(span);
+        if matches!(ty, Ty::Int { .. }) {
+            session.ems = Some(EmsMarker::Mask { mask });
+        } else {
+            cx.error_at(span, format!("`ems_mask` needs an integer flags field, not `{ty}`"));
+        }
+    }
+    if let Some((bits, span)) = sa.known_bits {
+        if matches!(ty, Ty::Int { .. }) {
+            session.known_bits = Some(bits);
+        } else {
+            cx.error_at(span, format!("`known_bits` needs an integer flags field, not `{ty}`"));
+        }
+        if let Some((mask, mspan)) = sa.ems_mask {
+            if mask & !bits != 0 {
+                cx.error_at(mspan, format!("ems_mask {mask:#x} has bits outside known_bits {bits:#x}: this version's decoder would reject its own EMS sessions; add the bits to known_bits"));
+            }
+        }
+    }
+    match (sa.version_field, sa.accepts) {
+        (Some(_), acc) => {
+            if !matches!(ty, Ty::Int { .. }) {
+                cx.error_at(ty_span, format!("`version_field` needs an integer field, not `{ty}`"));
+            }
+            session.version_field = Some(acc.map(|a| a.0).unwrap_or(crate::schema::Accepts::ANY));
+        }
+        (None, Some((_, span))) => {
+            cx.error_at(span, "`accepts` belongs to the version field: add `version_field` to this field");
+        }
+        (None, None) => {}
+    }
+    if session.ems.is_some() && write == Write::Never {
+        let span = sa.ems.as_ref().map(|e| e.1).or(sa.ems_mask.map(|m| m.1)).unwrap();
+        cx.error_at(span, "the EMS carrier is never written (serde skips it), so no EMS session can be told apart: remove `skip`/`skip_serializing`, or mark the field that is written");
+    }
+    Field {
+        ident,
+        ser_name: a.name().serialize_name().value.clone(),
+        de_names: a.aliases().iter().map(|n| n.value.clone()).collect(),
+        ty,
+        write,
+        read: !a.skip_deserializing(),
+        missing,
+        flatten: a.flatten(),
+        custom_codec,
+        session,
+        origin: loc.origin(
+            f.original.ident.as_ref().map(|i| i.span()).unwrap_or_else(|| f.original.ty.span()),
+        ),
+    }
+}
+
+fn check_struct(
+    cx: &Ctxt,
+    input: &syn::DeriveInput,
+    s: &StructDef,
+    session: &ContainerAttrs,
+    cont: &ast::Container,
+) {
+    let syn::Data::Struct(data) = &input.data else { return };
+    for (f, orig) in s.fields.iter().zip(data.fields.iter()) {
+        if let Some(acc) = &f.session.version_field {
+            match session.version {
+                None => cx.error_spanned_by(
+                    orig.ident.as_ref().map(|i| i.to_token_stream()).unwrap_or_else(|| orig.ty.to_token_stream()),
+                    "`version_field` needs a container `version`: add #[session(version = N)] to the struct",
+                ),
+                Some((v, _)) if !acc.contains(v as i128) => cx.error_spanned_by(
+                    orig.ident.as_ref().map(|i| i.to_token_stream()).unwrap_or_else(|| orig.ty.to_token_stream()),
+                    format!("accepts = \"{acc}\" rejects this struct's own version {v}; include {v} in the range"),
+                ),
+                Some(_) => {}
+            }
+        }
+        let is_map = matches!(f.ty, Ty::Map { .. } | Ty::Opaque { .. });
+        if f.flatten && is_map && cont.attrs.deny_unknown_fields() {
+            cx.error_spanned_by(
+                orig.ident.as_ref().map(|i| i.to_token_stream()).unwrap_or_else(|| orig.ty.to_token_stream()),
+                "`deny_unknown_fields` with a flattened map catch-all: serde documents the pair as unsupported and the catch-all never receives a key; remove the catch-all to reject unknown fields, or remove `deny_unknown_fields` to keep them",
+            );
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! `syn::Type` to the model's `Ty`, following serde's own impls for std types.
+
+use crate::schema::Ty;
+use syn::{GenericArgument, PathArguments, Type};
+
+/// Foreign types whose serde form is not modelled; equal names compare equal.
+const OPAQUE: &[&str] = &[
+    "Duration", "SystemTime", "Instant", "IpAddr", "Ipv4Addr", "Ipv6Addr", "SocketAddr",
+    "PathBuf", "Path", "OsString", "Value", "Bytes", "ByteBuf", "NonZeroU8", "NonZeroU16",
+    "NonZeroU32", "NonZeroU64", "Uuid", "DateTime", "Wrapping", "Ordering",
+];
+
+pub fn lower(ty: &Type, generics: &[String]) -> Ty {
+    match ty {
+        Type::Group(g) => lower(&g.elem, generics),
+        Type::Paren(p) => lower(&p.elem, generics),
+        Type::Reference(r) => lower(&r.elem, generics),
+        Type::Tuple(t) if t.elems.is_empty() => Ty::Unit,
+        Type::Tuple(t) => Ty::Tuple { items: t.elems.iter().map(|e| lower(e, generics)).collect() },
+        Type::Slice(s) => seq(lower(&s.elem, generics)),
+        Type::Array(a) => {
+            let len = match &a.len {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) => i.base10_parse().ok(),
+                _ => None,
+            };
+            match len {
+                Some(len) => Ty::Array { of: Box::new(lower(&a.elem, generics)), len },
+                None => Ty::Opaque { name: quote::ToTokens::to_token_stream(a).to_string() },
+            }
+        }
+        Type::Path(p) if p.qself.is_none() => {
+            let Some(last) = p.path.segments.last() else {
+                return Ty::Opaque { name: "?".into() };
+            };
+            let name = last.ident.to_string();
+            let args: Vec<&Type> = match &last.arguments {
+                PathArguments::AngleBracketed(a) => a
+                    .args
+                    .iter()
+                    .filter_map(|g| match g {
+                        GenericArgument::Type(t) => Some(t),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let arg = |i: usize| args.get(i).map(|t| lower(t, generics)).unwrap_or(Ty::Opaque { name: "_".into() });
+            if p.path.segments.len() == 1 && generics.iter().any(|g| *g == name) {
+                return Ty::Opaque { name };
+            }
+            match name.as_str() {
+                "bool" => Ty::Bool,
+                "u8" => Ty::int(false, 8),
+                "u16" => Ty::int(false, 16),
+                "u32" => Ty::int(false, 32),
+                "u64" | "usize" => Ty::int(false, 64),
+                "u128" => Ty::int(false, 128),
+                "i8" => Ty::int(true, 8),
+                "i16" => Ty::int(true, 16),
+                "i32" => Ty::int(true, 32),
+                "i64" | "isize" => Ty::int(true, 64),
+                "i128" => Ty::int(true, 128),
+                "f32" => Ty::Float { bits: 32 },
+                "f64" => Ty::Float { bits: 64 },
+                "char" => Ty::Char,
+                "String" | "str" => Ty::Str,
+                "Option" => Ty::Option { of: Box::new(arg(0)) },
+                "Vec" | "VecDeque" | "LinkedList" | "HashSet" | "BTreeSet" | "BinaryHeap" => seq(arg(0)),
+                "HashMap" | "BTreeMap" | "IndexMap" => Ty::Map { key: Box::new(arg(0)), value: Box::new(arg(1)) },
+                // serde is transparent through these.
+                "Box" | "Rc" | "Arc" | "Cow" | "RefCell" | "Cell" | "Mutex" | "RwLock" | "Reverse" => match args.first() {
+                    Some(t) => lower(t, generics),
+                    None => Ty::Opaque { name },
+                },
+                "PhantomData" => Ty::Unit,
+                _ if OPAQUE.contains(&name.as_str()) => Ty::Opaque { name },
+                _ => Ty::Named { name },
+            }
+        }
+        other => Ty::Opaque { name: quote::ToTokens::to_token_stream(other).to_string() },
+    }
+}
+
+fn seq(of: Ty) -> Ty {
+    Ty::Seq { of: Box::new(of) }
+}

@@ -1,0 +1,357 @@
+//! Many source files to schemas: a byte prefilter, one parse per candidate file, an index of
+//! item names, and lazy resolution of the nested types a session root uses.
+
+use super::ctxt::Ctxt;
+use super::item::{read_item, ItemInfo};
+use super::locate::Locator;
+use crate::schema::{EmsMarker, Encoding, Origin, Schema, TypeDef};
+use std::collections::{BTreeMap, HashMap};
+
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// A user-facing problem with the input: where, what, and what to do.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub origin: Origin,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Options {
+    /// Encoding for roots that do not name one (`--encoding`).
+    pub default_encoding: Option<Encoding>,
+}
+
+#[derive(Default)]
+pub struct Extraction {
+    pub schemas: Vec<Schema>,
+    pub problems: Vec<Problem>,
+    /// Files that passed the prefilter and were parsed.
+    pub parsed_files: usize,
+}
+
+/// The marker every file holding a session root or part must contain.
+const NEEDLE: &[u8] = b"SessionState";
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+struct Parsed {
+    file: usize,
+    items: Vec<syn::DeriveInput>,
+}
+
+/// Index of every struct and enum name in the parsed files.
+struct Index<'s> {
+    files: &'s [SourceFile],
+    parsed: Vec<Parsed>,
+    /// file index -> position in `parsed`
+    parsed_of: HashMap<usize, usize>,
+    by_name: HashMap<String, Vec<(usize, usize)>>,
+    problems: Vec<Problem>,
+}
+
+impl<'s> Index<'s> {
+    fn parse(&mut self, file: usize) -> Option<usize> {
+        if let Some(p) = self.parsed_of.get(&file) {
+            return Some(*p);
+        }
+        let src = &self.files[file];
+        let ast = match syn::parse_file(&src.text) {
+            Ok(ast) => ast,
+            Err(e) => {
+                let loc = Locator::new(&src.path, &src.text);
+                for err in e {
+                    self.problems.push(Problem {
+                        origin: loc.origin(err.span()),
+                        message: format!("cannot parse Rust source: {err}"),
+                        help: Some("fix the syntax error; sessionlint reads sources with syn and never compiles them".into()),
+                    });
+                }
+                return None;
+            }
+        };
+        let mut items = Vec::new();
+        collect_items(ast.items, &mut items);
+        let slot = self.parsed.len();
+        for (i, it) in items.iter().enumerate() {
+            self.by_name.entry(it.ident.to_string()).or_default().push((slot, i));
+        }
+        self.parsed.push(Parsed { file, items });
+        self.parsed_of.insert(file, slot);
+        Some(slot)
+    }
+
+    /// Finds a type by name: first in `near` (the referring file), then in parsed files in path
+    /// order, then in not-yet-parsed files whose bytes mention `struct Name` or `enum Name`.
+    fn find(&mut self, name: &str, near: usize) -> Option<(usize, usize)> {
+        if let Some(hit) = self.lookup(name, near) {
+            return Some(hit);
+        }
+        let pats = [format!("struct {name}"), format!("enum {name}")];
+        for f in 0..self.files.len() {
+            if self.parsed_of.contains_key(&f) {
+                continue;
+            }
+            let bytes = self.files[f].text.as_bytes();
+            if pats.iter().any(|p| contains(bytes, p.as_bytes())) {
+                self.parse(f);
+                if let Some(hit) = self.lookup(name, near) {
+                    return Some(hit);
+                }
+            }
+        }
+        None
+    }
+
+    fn lookup(&self, name: &str, near: usize) -> Option<(usize, usize)> {
+        let hits = self.by_name.get(name)?;
+        hits.iter()
+            .find(|(slot, _)| *slot == near)
+            .or_else(|| hits.iter().min_by_key(|(slot, _)| &self.files[self.parsed[*slot].file].path))
+            .copied()
+    }
+}
+
+fn collect_items(items: Vec<syn::Item>, out: &mut Vec<syn::DeriveInput>) {
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => out.push(s.into()),
+            syn::Item::Enum(e) => out.push(e.into()),
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = m.content {
+                    collect_items(inner, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn problems_from(cx: Ctxt, loc: &Locator<'_>, out: &mut Vec<Problem>) {
+    for e in cx.into_errors() {
+        for err in e {
+            out.push(Problem { origin: loc.origin(err.span()), message: err.to_string(), help: None });
+        }
+    }
+}
+
+/// Reads every session format version from the given files.
+pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
+    let mut index = Index {
+        files,
+        parsed: Vec::new(),
+        parsed_of: HashMap::new(),
+        by_name: HashMap::new(),
+        problems: Vec::new(),
+    };
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
+    for &f in &order {
+        if contains(files[f].text.as_bytes(), NEEDLE) {
+            index.parse(f);
+        }
+    }
+    let parsed_candidates = index.parsed.len();
+
+    // Every item that derives SessionState is read (and so validated), root or part.
+    let mut infos: HashMap<(usize, usize), ItemInfo> = HashMap::new();
+    let mut roots = Vec::new();
+    for slot in 0..parsed_candidates {
+        let file = index.parsed[slot].file;
+        let loc = Locator::new(&files[file].path, &files[file].text);
+        for i in 0..index.parsed[slot].items.len() {
+            let item = &index.parsed[slot].items[i];
+            let annotated = super::item::derives(&item.attrs, "SessionState")
+                || item.attrs.iter().any(|a| a.path().is_ident("session"));
+            if !annotated {
+                continue;
+            }
+            let cx = Ctxt::new();
+            let info = read_item(&cx, item, &loc);
+            problems_from(cx, &loc, &mut index.problems);
+            if let Some(info) = info {
+                if info.is_root() {
+                    roots.push((slot, i));
+                }
+                infos.insert((slot, i), info);
+            }
+        }
+    }
+
+    let mut schemas = Vec::new();
+    for (slot, i) in roots {
+        if let Some(s) = build_schema(&mut index, &mut infos, (slot, i), opts) {
+            schemas.push(s);
+        }
+    }
+
+    // Two roots claiming one (name, version) make the chain ambiguous.
+    let mut seen: BTreeMap<(String, u32), Origin> = BTreeMap::new();
+    schemas.sort_by(|a, b| (&a.name, a.version, &a.origin).cmp(&(&b.name, b.version, &b.origin)));
+    let mut unique = Vec::new();
+    for s in schemas {
+        if let Some(first) = seen.get(&(s.name.clone(), s.version)) {
+            index.problems.push(Problem {
+                origin: s.origin.clone(),
+                message: format!(
+                    "`{}` claims format `{}` version {}, already claimed by {}:{}",
+                    s.root, s.name, s.version, first.file, first.line
+                ),
+                help: Some("give each version its own number, or its own `name` if it is a different format".into()),
+            });
+            continue;
+        }
+        seen.insert((s.name.clone(), s.version), s.origin.clone());
+        unique.push(s);
+    }
+    let mut problems = index.problems;
+    problems.sort();
+    problems.dedup();
+    Extraction { schemas: unique, problems, parsed_files: index.parsed.len() }
+}
+
+fn build_schema(
+    index: &mut Index<'_>,
+    infos: &mut HashMap<(usize, usize), ItemInfo>,
+    root: (usize, usize),
+    opts: &Options,
+) -> Option<Schema> {
+    let root_info = &infos[&root];
+    let session = root_info.session.clone();
+    let root_name = root_info.def.name().to_string();
+    let origin = root_info.def.origin().clone();
+    let Some(encoding) = session.encoding.or(opts.default_encoding) else {
+        index.problems.push(Problem {
+            origin: origin.clone(),
+            message: format!("session type `{root_name}` names no encoding"),
+            help: Some(format!(
+                "add #[session(encoding = \"...\")] with one of {}, or pass --encoding",
+                Encoding::names()
+            )),
+        });
+        return None;
+    };
+
+    let mut types: BTreeMap<String, TypeDef> = BTreeMap::new();
+    let mut queue = vec![root];
+    let mut failed = false;
+    while let Some(key) = queue.pop() {
+        if !infos.contains_key(&key) {
+            let file = index.parsed[key.0].file;
+            let loc = Locator::new(&index.files[file].path, &index.files[file].text);
+            let cx = Ctxt::new();
+            let info = read_item(&cx, &index.parsed[key.0].items[key.1], &loc);
+            problems_from(cx, &loc, &mut index.problems);
+            match info {
+                Some(info) => {
+                    infos.insert(key, info);
+                }
+                None => {
+                    failed = true;
+                    continue;
+                }
+            }
+        }
+        let def = infos[&key].def.clone();
+        if types.contains_key(def.name()) {
+            continue;
+        }
+        for f in fields_of(&def) {
+            for name in f.ty.named_types() {
+                if types.contains_key(name) {
+                    continue;
+                }
+                match index.find(name, key.0) {
+                    Some(hit) => queue.push(hit),
+                    None => {
+                        failed = true;
+                        index.problems.push(Problem {
+                            origin: f.origin.clone(),
+                            message: format!(
+                                "type `{name}` (field `{}` of `{}`) is defined nowhere in the scanned sources",
+                                f.ident,
+                                def.name()
+                            ),
+                            help: Some(
+                                "scan the directory that defines it, or wrap the field with a type sessionlint knows; it never compiles the code to find it".into(),
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        types.insert(def.name().to_string(), def);
+    }
+    if failed {
+        return None;
+    }
+    let schema = Schema {
+        name: session.name.clone().unwrap_or_else(|| root_name.clone()),
+        version: session.version.map(|v| v.0).unwrap_or(0),
+        encoding,
+        trailing: session.trailing,
+        role: session.role.unwrap_or_default(),
+        root: root_name,
+        types,
+        origin,
+    };
+    let before = index.problems.len();
+    check_schema(&schema, &mut index.problems);
+    (index.problems.len() == before).then_some(schema)
+}
+
+fn fields_of(def: &TypeDef) -> Vec<&crate::schema::Field> {
+    match def {
+        TypeDef::Struct(s) => s.fields.iter().collect(),
+        TypeDef::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
+    }
+}
+
+/// Checks that need the whole resolved schema: the EMS carrier across nested types.
+pub fn check_schema(schema: &Schema, problems: &mut Vec<Problem>) {
+    let mut carriers = Vec::new();
+    for def in schema.types.values() {
+        for f in fields_of(def) {
+            if let Some(m) = &f.session.ems {
+                carriers.push((def.name(), f));
+                if let EmsMarker::Variant { variant } = m {
+                    let target = f.ty.named_types().first().and_then(|n| schema.types.get(*n));
+                    match target {
+                        Some(TypeDef::Enum(e)) if e.variants.iter().any(|v| &v.ident == variant) => {}
+                        Some(TypeDef::Enum(e)) => problems.push(Problem {
+                            origin: f.origin.clone(),
+                            message: format!("`ems = \"{variant}\"`: enum `{}` has no variant `{variant}`", e.name),
+                            help: Some(format!(
+                                "name one of: {}",
+                                e.variants.iter().map(|v| v.ident.as_str()).collect::<Vec<_>>().join(", ")
+                            )),
+                        }),
+                        _ => problems.push(Problem {
+                            origin: f.origin.clone(),
+                            message: format!("`ems = \"{variant}\"` needs an enum-typed field; `{}` is not an enum", f.ty),
+                            help: Some("on a bool or Option field write plain `ems`".into()),
+                        }),
+                    }
+                }
+            }
+        }
+    }
+    if carriers.len() > 1 {
+        for (owner, f) in &carriers[1..] {
+            problems.push(Problem {
+                origin: f.origin.clone(),
+                message: format!(
+                    "format `{}` v{} has more than one EMS carrier (`{}.{}` and `{}.{}`)",
+                    schema.name, schema.version, carriers[0].0, carriers[0].1.ident, owner, f.ident
+                ),
+                help: Some("mark exactly one field with #[session(ems)]".into()),
+            });
+        }
+    }
+}

@@ -1,0 +1,404 @@
+//! The schema model: one version of one session format, as its encoder writes it and its
+//! decoder reads it. Everything downstream (analysis, reports, snapshots) looks only at this,
+//! never at syn types, so Rust sources, snapshot files and the derive all meet here.
+
+mod accepts;
+mod ty;
+
+pub use accepts::{Accepts, AcceptsError};
+pub use ty::Ty;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One version of one session format.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Schema {
+    /// Format name shared by all versions of the chain.
+    pub name: String,
+    pub version: u32,
+    pub encoding: Encoding,
+    /// Overrides the positional decoder's default trailing-bytes policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trailing: Option<Trailing>,
+    #[serde(default, skip_serializing_if = "Role::is_server")]
+    pub role: Role,
+    /// Key of the root type in `types`.
+    pub root: String,
+    /// The root and every type reachable from it, by name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Where this version was read from. Not part of schema identity.
+    #[serde(default, skip_serializing)]
+    pub origin: Origin,
+}
+
+/// Where a schema (or one of its parts) came from, for diagnostics.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Origin {
+    pub file: String,
+    pub line: u32,
+    /// Byte offset and length in the file, for labels.
+    pub offset: usize,
+    pub len: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    Json,
+    Toml,
+    Yaml,
+    /// ciborium.
+    Cbor,
+    /// `rmp_serde::to_vec`: structs as arrays.
+    Msgpack,
+    /// `rmp_serde::to_vec_named`: structs as maps.
+    MsgpackNamed,
+    /// bincode 1.x `serialize`/`deserialize` (fixint, little endian).
+    Bincode,
+    /// postcard `to_allocvec`/`from_bytes` (varint).
+    Postcard,
+}
+
+impl Encoding {
+    pub const ALL: [Encoding; 8] = [
+        Encoding::Json,
+        Encoding::Toml,
+        Encoding::Yaml,
+        Encoding::Cbor,
+        Encoding::Msgpack,
+        Encoding::MsgpackNamed,
+        Encoding::Bincode,
+        Encoding::Postcard,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Json => "json",
+            Encoding::Toml => "toml",
+            Encoding::Yaml => "yaml",
+            Encoding::Cbor => "cbor",
+            Encoding::Msgpack => "msgpack",
+            Encoding::MsgpackNamed => "msgpack-named",
+            Encoding::Bincode => "bincode",
+            Encoding::Postcard => "postcard",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Encoding> {
+        Encoding::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+
+    pub fn names() -> String {
+        Encoding::ALL.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(" | ")
+    }
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Trailing {
+    Reject,
+    Ignore,
+}
+
+impl Trailing {
+    pub fn parse(s: &str) -> Option<Trailing> {
+        match s {
+            "reject" => Some(Trailing::Reject),
+            "ignore" => Some(Trailing::Ignore),
+            _ => None,
+        }
+    }
+}
+
+/// Who persists the session: a server (tickets, session cache) or a client (session cache).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    #[default]
+    Server,
+    Client,
+}
+
+impl Role {
+    pub fn is_server(&self) -> bool {
+        *self == Role::Server
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TypeDef {
+    Struct(StructDef),
+    Enum(EnumDef),
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::Enum(e) => &e.name,
+        }
+    }
+
+    pub fn origin(&self) -> &Origin {
+        match self {
+            TypeDef::Struct(s) => &s.origin,
+            TypeDef::Enum(e) => &e.origin,
+        }
+    }
+}
+
+/// Shape of a struct or of an enum variant's content, as serde sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Style {
+    /// Named fields.
+    Struct,
+    /// Several unnamed fields.
+    Tuple,
+    /// One unnamed field.
+    Newtype,
+    Unit,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StructDef {
+    pub name: String,
+    pub style: Style,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deny_unknown_fields: bool,
+    /// `#[serde(transparent)]`: encoded as its single non-skipped field.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub transparent: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
+    #[serde(default, skip_serializing)]
+    pub origin: Origin,
+}
+
+/// When the encoder writes a field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Write {
+    Always,
+    /// `skip_serializing` / `skip`.
+    Never,
+    /// `skip_serializing_if = "path"`: the predicate is never executed; it is assumed to skip
+    /// only a default-like value (false, None, zero, empty), which is the idiom.
+    Unless(String),
+}
+
+/// What the decoder does when the key (or position) is missing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Missing {
+    /// "missing field" error (an `Option` is still filled with `None` by serde_derive).
+    Error,
+    /// `#[serde(default)]` on the field or the container: `Default::default()`.
+    Default,
+    /// `#[serde(default = "path")]`: a function sessionlint never runs.
+    DefaultFn(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// Rust name, or the index of a tuple field.
+    pub ident: String,
+    /// Key the encoder writes.
+    pub ser_name: String,
+    /// Keys the decoder recognises: its name after renames, and aliases.
+    pub de_names: Vec<String>,
+    pub ty: Ty,
+    pub write: Write,
+    /// False for `skip_deserializing`: the decoder never reads this key.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub read: bool,
+    pub missing: Missing,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub flatten: bool,
+    /// `serialize_with` / `deserialize_with` / `with`: the wire form is custom code.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub custom_codec: bool,
+    #[serde(default, skip_serializing_if = "SessionField::is_empty")]
+    pub session: SessionField,
+    #[serde(default, skip_serializing)]
+    pub origin: Origin,
+}
+
+/// The `#[session(...)]` keys of a field.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SessionField {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ems: Option<EmsMarker>,
+    /// The decoder rejects any flag bit outside this set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known_bits: Option<u64>,
+    /// This field holds the container version; the decoder accepts the given range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_field: Option<Accepts>,
+}
+
+impl SessionField {
+    pub fn is_empty(&self) -> bool {
+        self.ems.is_none() && self.known_bits.is_none() && self.version_field.is_none()
+    }
+}
+
+/// How a field carries the EMS status of the session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum EmsMarker {
+    /// `bool` (true), `Option<bool>` (`Some(true)`), other `Option<_>` (`Some`).
+    Flag,
+    /// An enum-typed field: this variant means EMS.
+    Variant { variant: String },
+    /// An integer flags field: any of these bits means EMS.
+    Mask { mask: u64 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnumRepr {
+    External,
+    Internal,
+    Adjacent,
+    Untagged,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnumDef {
+    pub name: String,
+    pub repr: EnumRepr,
+    /// For `Internal` and `Adjacent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// For `Adjacent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deny_unknown_fields: bool,
+    pub variants: Vec<Variant>,
+    #[serde(default, skip_serializing)]
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    pub ident: String,
+    pub ser_name: String,
+    pub de_names: Vec<String>,
+    pub style: Style,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
+    /// `#[serde(other)]`: unknown variant names decode as this one.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub other: bool,
+    /// `#[serde(untagged)]` on the variant.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub untagged: bool,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub read: bool,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub write: bool,
+    /// `#[session(current)]`: the variant a root enum's encoder writes.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub current: bool,
+    /// `#[default]` for `#[derive(Default)]`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub is_default: bool,
+    #[serde(default, skip_serializing)]
+    pub origin: Origin,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Schema {
+    pub fn root_def(&self) -> Option<&TypeDef> {
+        self.types.get(&self.root)
+    }
+
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.get(name)
+    }
+
+    /// The path of fields from the root to the EMS carrier, if this version has one.
+    pub fn ems_carrier(&self) -> Option<CarrierPath<'_>> {
+        let mut seen = Vec::new();
+        self.find_carrier(&self.root, &mut seen)
+    }
+
+    fn find_carrier<'a>(&'a self, ty: &str, seen: &mut Vec<String>) -> Option<CarrierPath<'a>> {
+        if seen.iter().any(|s| s == ty) {
+            return None;
+        }
+        seen.push(ty.to_string());
+        let def = self.types.get(ty)?;
+        let fields: Vec<&Field> = match def {
+            TypeDef::Struct(s) => s.fields.iter().collect(),
+            TypeDef::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
+        };
+        for f in &fields {
+            if f.session.ems.is_some() {
+                return Some(CarrierPath { fields: vec![f] });
+            }
+        }
+        for f in fields {
+            for inner in f.ty.named_types() {
+                if let Some(mut p) = self.find_carrier(inner, seen) {
+                    p.fields.insert(0, f);
+                    return Some(p);
+                }
+            }
+        }
+        None
+    }
+
+    /// True when `ty` (a type name) can hold the EMS carrier.
+    pub fn holds_carrier(&self, ty: &Ty) -> bool {
+        let mut seen = Vec::new();
+        ty.named_types()
+            .into_iter()
+            .any(|n| self.find_carrier(n, &mut seen).is_some())
+    }
+
+    pub fn version_field(&self) -> Option<&Field> {
+        match self.root_def()? {
+            TypeDef::Struct(s) => s.fields.iter().find(|f| f.session.version_field.is_some()),
+            TypeDef::Enum(_) => None,
+        }
+    }
+}
+
+/// Fields from the root down to the field marked `#[session(ems)]`.
+#[derive(Debug)]
+pub struct CarrierPath<'a> {
+    pub fields: Vec<&'a Field>,
+}
+
+impl CarrierPath<'_> {
+    pub fn carrier(&self) -> &Field {
+        self.fields.last().expect("a carrier path is never empty")
+    }
+
+    pub fn dotted(&self) -> String {
+        self.fields.iter().map(|f| f.ident.as_str()).collect::<Vec<_>>().join(".")
+    }
+}

@@ -1,0 +1,535 @@
+//! An older version's decoder, for the self-describing encodings (maps and msgpack arrays),
+//! run over everything the newer encoder may write. This is serde_derive's visitor logic plus
+//! the per-encoding facts of `crate::encoding`.
+
+use super::outcome::Out;
+use super::value::{AVal, Elem, Entry, Wire};
+use crate::schema::{Accepts, EmsMarker, EnumDef, EnumRepr, Field, Missing, Schema, Style, StructDef, Ty, TypeDef, Variant};
+
+const MAX_DEPTH: usize = 48;
+/// Optional positional elements are enumerated; past this many, the layout is data-dependent.
+const MAX_OPTIONAL_ELEMS: usize = 8;
+
+pub struct Dec<'a> {
+    pub schema: &'a Schema,
+}
+
+/// What the older decoder checks on one value beyond its type.
+#[derive(Clone, Copy, Default)]
+pub struct Leaf<'a> {
+    pub marker: Option<&'a EmsMarker>,
+    pub accepts: Option<Accepts>,
+    pub known_bits: Option<u64>,
+}
+
+impl<'a> Leaf<'a> {
+    fn of(f: &'a Field) -> Leaf<'a> {
+        Leaf { marker: f.session.ems.as_ref(), accepts: f.session.version_field, known_bits: f.session.known_bits }
+    }
+}
+
+fn kind(v: &AVal) -> &'static str {
+    match v {
+        AVal::Null => "null",
+        AVal::Bool(_) => "a boolean",
+        AVal::Int(_) | AVal::IntAny { .. } => "an integer",
+        AVal::Float => "a float",
+        AVal::Str(_) => "a string",
+        AVal::Seq(_) | AVal::List(_) => "a sequence",
+        AVal::Map(_) | AVal::DynMap(_) => "a map",
+        AVal::OneOf(_) => "a value",
+        AVal::Opaque(_) => "a custom value",
+    }
+}
+
+impl<'a> Dec<'a> {
+    pub fn new(schema: &'a Schema) -> Self {
+        Dec { schema }
+    }
+
+    pub fn root(&self, v: &AVal) -> Out {
+        let ty = Ty::Named { name: self.schema.root.clone() };
+        self.value(&ty, v, Leaf::default(), 0)
+    }
+
+    pub fn value(&self, ty: &Ty, v: &AVal, leaf: Leaf<'_>, depth: usize) -> Out {
+        if depth > MAX_DEPTH {
+            return Out::data_dependent(v.concretize(), "type nesting is too deep to follow");
+        }
+        let d = depth + 1;
+        if let AVal::OneOf(alts) = v {
+            return Out::union_all(alts.iter().map(|a| self.value(ty, a, leaf, depth)));
+        }
+        match (ty, v) {
+            (Ty::Opaque { name }, AVal::Opaque(n)) if n == name => Out::accept(v.concretize()),
+            (Ty::Opaque { name }, _) => {
+                Out::data_dependent(v.concretize(), format!("the older type `{name}` is not modelled"))
+            }
+            (_, AVal::Opaque(n)) => Out::data_dependent(
+                v.concretize(),
+                format!("the newer value `{n}` is written by code sessionlint does not run"),
+            ),
+            (Ty::Option { of }, AVal::Null) => {
+                let _ = of;
+                Out::accept(Wire::Null)
+            }
+            (Ty::Option { of }, _) => {
+                let inner = match (leaf.marker, &**of) {
+                    (Some(EmsMarker::Flag), Ty::Bool) => self.value(of, v, leaf, d),
+                    (Some(EmsMarker::Flag), _) => self.value(of, v, Leaf { marker: None, ..leaf }, d).as_ems(),
+                    _ => self.value(of, v, leaf, d),
+                };
+                inner
+            }
+            (Ty::Bool, AVal::Bool(b)) => {
+                if *b && matches!(leaf.marker, Some(EmsMarker::Flag)) {
+                    Out::accept_ems(Wire::Bool(true))
+                } else {
+                    Out::accept(Wire::Bool(*b))
+                }
+            }
+            (Ty::Int { .. }, AVal::Int(i)) => self.int(ty, *i, leaf),
+            (Ty::Int { .. }, AVal::IntAny { bits }) => {
+                let mut cands = vec![0i128];
+                if let Some(a) = leaf.accepts {
+                    cands.extend(a.min.map(|m| m as i128));
+                    cands.extend(a.max.map(|m| m as i128));
+                }
+                if let Some(EmsMarker::Mask { mask }) = leaf.marker {
+                    cands.push(*mask as i128);
+                }
+                cands.retain(|c| bits.is_none_or(|b| (*c as u64) & !b == 0));
+                Out::union_all(cands.into_iter().map(|c| self.int(ty, c, leaf)))
+            }
+            (Ty::Float { .. }, AVal::Float) => Out::accept(Wire::Float),
+            (Ty::Float { .. }, AVal::Int(_) | AVal::IntAny { .. }) => {
+                Out::data_dependent(v.concretize(), "an integer read as a float")
+            }
+            (Ty::Str, AVal::Str(s)) => Out::accept(Wire::Str(s.clone())),
+            (Ty::Char, AVal::Str(_)) => Out::data_dependent(v.concretize(), "a string read as a char"),
+            (Ty::Unit, AVal::Null) => Out::accept(Wire::Null),
+            (Ty::Seq { .. } | Ty::Array { .. } | Ty::Tuple { .. }, AVal::List(e)) => {
+                let empty = match ty {
+                    Ty::Seq { .. } | Ty::Array { len: 0, .. } => Out::accept(Wire::Seq(Vec::new())),
+                    _ => Out::reject("invalid length"),
+                };
+                let one = self.seq(ty, &[Elem { val: (**e).clone(), optional: false }], d);
+                empty.union(one)
+            }
+            (Ty::Seq { .. } | Ty::Array { .. } | Ty::Tuple { .. }, AVal::Seq(elems)) => self.seq(ty, elems, d),
+            (Ty::Map { value, .. }, AVal::DynMap(e)) => Out::accept(Wire::Map(Vec::new()))
+                .union(self.value(value, e, Leaf::default(), d).map_wire(|w| Wire::Map(vec![("k".into(), w)]))),
+            (Ty::Map { key, value }, AVal::Map(entries)) if **key == Ty::Str => {
+                let outs = entries
+                    .iter()
+                    .map(|e| {
+                        let present = self.value(value, &e.val, Leaf::default(), d).map_wire(wrap(&e.key));
+                        if e.optional { present.union(Out::accept(Wire::Map(Vec::new()))) } else { present }
+                    })
+                    .collect();
+                Out::product(outs, concat_maps)
+            }
+            (Ty::Named { name }, _) => match self.schema.type_def(name) {
+                Some(TypeDef::Struct(s)) => self.strukt(s, v, leaf, d),
+                Some(TypeDef::Enum(e)) => self.enumm(e, v, leaf, d),
+                None => Out::data_dependent(v.concretize(), format!("type `{name}` is not in the older schema")),
+            },
+            (ty, v) => Out::reject(format!("invalid type: {}, expected `{ty}`", kind(v))),
+        }
+    }
+
+    fn int(&self, ty: &Ty, i: i128, leaf: Leaf<'_>) -> Out {
+        let (lo, hi) = ty.int_range().unwrap_or((i128::MIN, i128::MAX));
+        if i < lo || i > hi {
+            return Out::reject(format!("invalid value: integer {i} does not fit `{ty}`"));
+        }
+        if let Some(a) = leaf.accepts {
+            if !a.contains(i) {
+                return Out::reject(format!("version {i} is outside accepts = \"{a}\""));
+            }
+        }
+        if let Some(k) = leaf.known_bits {
+            if (i as u64) & !k != 0 {
+                return Out::reject(format!("flag bits {:#x} are outside known_bits = {k:#x}", (i as u64) & !k));
+            }
+        }
+        let mut out = match leaf.marker {
+            Some(EmsMarker::Mask { mask }) if (i as u64) & mask != 0 => Out::accept_ems(Wire::Int(i)),
+            _ => Out::accept(Wire::Int(i)),
+        };
+        if let Some(a) = leaf.accepts {
+            out = out.note(format!("its version check accepts = \"{a}\" admits version {i}"));
+        }
+        out
+    }
+
+    fn seq(&self, ty: &Ty, elems: &[Elem], d: usize) -> Out {
+        let elems: Vec<&Elem> = elems.iter().filter(|e| !e.optional).collect();
+        let types: Vec<&Ty> = match ty {
+            Ty::Seq { of } => elems.iter().map(|_| &**of).collect(),
+            Ty::Array { of, len } if *len == elems.len() => elems.iter().map(|_| &**of).collect(),
+            Ty::Tuple { items } if items.len() == elems.len() => items.iter().collect(),
+            _ => return Out::reject(format!("invalid length {}, expected `{ty}`", elems.len())),
+        };
+        let outs = elems.iter().zip(types).map(|(e, t)| self.value(t, &e.val, Leaf::default(), d)).collect();
+        Out::product(outs, Wire::Seq)
+    }
+
+    fn strukt(&self, s: &StructDef, v: &AVal, leaf: Leaf<'_>, d: usize) -> Out {
+        let read: Vec<&Field> = s.fields.iter().filter(|f| f.read).collect();
+        if s.transparent || s.style == Style::Newtype {
+            return match read.first() {
+                Some(f) => self.field_value(f, v, d),
+                None => Out::accept(v.concretize()),
+            };
+        }
+        let _ = leaf;
+        match (s.style, v) {
+            (Style::Unit, AVal::Null) => Out::accept(Wire::Null),
+            (Style::Struct, AVal::Map(entries)) => self.fields(&s.name, &s.fields, s.deny_unknown_fields, entries, d),
+            (Style::Struct | Style::Tuple, AVal::Seq(elems)) => self.positional(&s.name, &read, elems, d),
+            (_, v) => Out::reject(format!("invalid type: {}, expected struct `{}`", kind(v), s.name)),
+        }
+    }
+
+    fn field_value(&self, f: &Field, v: &AVal, d: usize) -> Out {
+        if f.custom_codec {
+            return Out::data_dependent(v.concretize(), format!("field `{}` is read by custom serde code", f.ident));
+        }
+        self.value(&f.ty, v, Leaf::of(f), d)
+    }
+
+    /// serde_derive's `visit_map`: keys by name, unknown keys ignored unless denied, missing keys
+    /// filled by `default` (or `None` for an `Option`).
+    pub fn fields(&self, owner: &str, fields: &[Field], deny: bool, entries: &[Entry], d: usize) -> Out {
+        let mut claims: Vec<(&Field, String)> = Vec::new();
+        let mut catch_all: Option<&Ty> = None;
+        self.claims(owner, fields, &mut claims, &mut catch_all, 0);
+        let mut outs = Vec::new();
+        let mut used = vec![false; entries.len()];
+        for (f, owner_name) in &claims {
+            let hits: Vec<usize> = entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| f.de_names.iter().any(|n| *n == e.key))
+                .map(|(i, _)| i)
+                .collect();
+            for &h in &hits {
+                used[h] = true;
+            }
+            let missing = self.missing(owner_name, f);
+            let out = match hits.first() {
+                None => missing,
+                Some(&h) => {
+                    let e = &entries[h];
+                    let present = self.field_value(f, &e.val, d).map_wire(wrap(&e.key));
+                    if e.optional { present.union(missing) } else { present }
+                }
+            };
+            outs.push(out);
+        }
+        for (i, e) in entries.iter().enumerate() {
+            if used[i] {
+                continue;
+            }
+            let out = if deny {
+                let why = format!("unknown field `{}`: `{owner}` has #[serde(deny_unknown_fields)]", e.key);
+                if e.optional {
+                    Out::accept(Wire::Map(Vec::new())).note(format!("`{}` may be left out (skip_serializing_if)", e.key))
+                } else {
+                    Out::reject(why)
+                }
+            } else if let Some(vt) = catch_all {
+                self.value(vt, &e.val, Leaf::default(), d)
+                    .map_wire(wrap(&e.key))
+                    .note(format!("key `{}` is kept by the flattened catch-all of `{owner}` and means nothing to it", e.key))
+            } else {
+                Out::accept(Wire::Map(vec![(e.key.clone(), e.val.concretize())])).note(format!(
+                    "key `{}` (newer field `{}`) is unknown to `{owner}`, which lacks #[serde(deny_unknown_fields)]: ignored",
+                    e.key, e.field
+                ))
+            };
+            outs.push(out);
+        }
+        let order: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+        Out::product(outs, move |parts| {
+            let mut m = match concat_maps(parts) {
+                Wire::Map(m) => m,
+                _ => unreachable!(),
+            };
+            m.sort_by_key(|(k, _)| order.iter().position(|o| o == k));
+            Wire::Map(m)
+        })
+    }
+
+    /// Keys a struct claims, through flattened structs; a flattened map is the catch-all.
+    fn claims<'s>(
+        &'s self,
+        owner: &str,
+        fields: &'s [Field],
+        out: &mut Vec<(&'s Field, String)>,
+        catch_all: &mut Option<&'s Ty>,
+        depth: usize,
+    ) {
+        for f in fields.iter().filter(|f| f.read) {
+            if f.flatten {
+                match &f.ty {
+                    Ty::Named { name } if depth < MAX_DEPTH => {
+                        if let Some(TypeDef::Struct(inner)) = self.schema.type_def(name) {
+                            self.claims(&inner.name, &inner.fields, out, catch_all, depth + 1);
+                            continue;
+                        }
+                    }
+                    Ty::Map { value, .. } => *catch_all = Some(value),
+                    other => *catch_all = Some(other),
+                }
+                continue;
+            }
+            out.push((f, owner.to_string()));
+        }
+    }
+
+    fn missing(&self, owner: &str, f: &Field) -> Out {
+        let leaf = Leaf::of(f);
+        match &f.missing {
+            Missing::Error if matches!(f.ty, Ty::Option { .. }) && !f.custom_codec => Out::accept(Wire::Map(Vec::new()))
+                .note(format!("`{owner}.{}` is missing, and serde fills a missing Option with None", f.ident)),
+            Missing::Error => Out::reject(format!("missing field `{}` of `{owner}`", f.de_names.first().unwrap_or(&f.ident))),
+            Missing::Default => {
+                let ems = match (leaf.marker, &f.ty) {
+                    (Some(EmsMarker::Variant { variant }), Ty::Named { name }) => match self.schema.type_def(name) {
+                        Some(TypeDef::Enum(e)) => e.variants.iter().any(|v| v.is_default && &v.ident == variant),
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                if let Some(a) = leaf.accepts {
+                    if !a.contains(0) {
+                        return Out::reject(format!("version field `{owner}.{}` is missing and its default 0 is outside accepts = \"{a}\"", f.ident));
+                    }
+                }
+                let out = if ems { Out::accept_ems(Wire::Map(Vec::new())) } else { Out::accept(Wire::Map(Vec::new())) };
+                out.note(format!("`{owner}.{}` is missing and #[serde(default)] fills it", f.ident))
+            }
+            Missing::DefaultFn(path) => {
+                if leaf.accepts.is_some() {
+                    Out::data_dependent(
+                        Wire::Map(Vec::new()),
+                        format!("version field `{owner}.{}` is missing and filled by `{path}`, which sessionlint does not run", f.ident),
+                    )
+                } else {
+                    Out::accept(Wire::Map(Vec::new())).note(format!(
+                        "`{owner}.{}` is missing and filled by `{path}` (not run; assumed non-EMS)",
+                        f.ident
+                    ))
+                }
+            }
+        }
+    }
+
+    /// serde_derive's `visit_seq` under rmp_serde: fields in order, an array longer than the
+    /// struct is rejected, a shorter one only fills trailing `#[serde(default)]` fields.
+    fn positional(&self, owner: &str, read: &[&Field], elems: &[Elem], d: usize) -> Out {
+        let optional: Vec<usize> = (0..elems.len()).filter(|i| elems[*i].optional).collect();
+        if optional.len() > MAX_OPTIONAL_ELEMS {
+            return Out::data_dependent(
+                Wire::Seq(Vec::new()),
+                format!("`{owner}` has too many conditionally written fields to enumerate its layouts"),
+            );
+        }
+        let mut acc = Vec::new();
+        for mask in 0u32..(1 << optional.len()) {
+            let chosen: Vec<&Elem> = elems
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| match optional.iter().position(|o| o == i) {
+                    Some(bit) => mask & (1 << bit) != 0,
+                    None => true,
+                })
+                .map(|(_, e)| e)
+                .collect();
+            acc.push(self.positional_one(owner, read, &chosen, d));
+        }
+        Out::union_all(acc)
+    }
+
+    fn positional_one(&self, owner: &str, read: &[&Field], elems: &[&Elem], d: usize) -> Out {
+        if elems.len() > read.len() {
+            return Out::reject(format!(
+                "array had incorrect length: {} elements for the {} fields of `{owner}`",
+                elems.len(),
+                read.len()
+            ));
+        }
+        let mut outs = Vec::new();
+        for (i, f) in read.iter().enumerate() {
+            match elems.get(i) {
+                Some(e) => outs.push(self.field_value(f, &e.val, d).map_wire(|w| Wire::Seq(vec![w]))),
+                None => match &f.missing {
+                    Missing::Default | Missing::DefaultFn(_) => outs.push(
+                        Out::accept(Wire::Seq(Vec::new()))
+                            .note(format!("the array ends before `{owner}.{}`, which #[serde(default)] fills", f.ident)),
+                    ),
+                    Missing::Error => {
+                        return Out::reject(format!(
+                            "invalid length {}: `{owner}.{}` has no #[serde(default)]",
+                            elems.len(),
+                            f.ident
+                        ))
+                    }
+                },
+            }
+        }
+        Out::product(outs, |parts| {
+            Wire::Seq(parts.into_iter().flat_map(|p| match p {
+                Wire::Seq(v) => v,
+                other => vec![other],
+            }).collect())
+        })
+    }
+
+    fn enumm(&self, e: &EnumDef, v: &AVal, leaf: Leaf<'_>, d: usize) -> Out {
+        let marker = match leaf.marker {
+            Some(EmsMarker::Variant { variant }) => Some(variant.as_str()),
+            _ => None,
+        };
+        let classify = |var: &Variant, out: Out| -> Out {
+            if marker == Some(var.ident.as_str()) { out.as_ems() } else { out }
+        };
+        let find = |name: &str| e.variants.iter().find(|var| var.read && var.de_names.iter().any(|n| n == name));
+        let other = e.variants.iter().find(|var| var.other);
+        match e.repr {
+            EnumRepr::External => match v {
+                AVal::Str(name) => match find(name) {
+                    Some(var) if var.style == Style::Unit => classify(var, Out::accept(Wire::Str(name.clone()))),
+                    Some(var) => Out::reject(format!("invalid type: unit variant, expected {:?} variant `{}`", var.style, var.ident)),
+                    None => match other {
+                        Some(o) => classify(o, Out::accept(Wire::Str(name.clone())))
+                            .note(format!("unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])", e.name, o.ident)),
+                        None => Out::reject(format!("unknown variant `{name}` of `{}`", e.name)),
+                    },
+                },
+                AVal::Map(entries) if entries.len() == 1 && !entries[0].optional => {
+                    let en = &entries[0];
+                    match find(&en.key) {
+                        Some(var) => classify(var, self.content(e, var, &en.val, d)).map_wire(wrap(&en.key)),
+                        None if other.is_some() => Out::reject(format!(
+                            "unknown variant `{}` carries data, which #[serde(other)] cannot take",
+                            en.key
+                        )),
+                        None => Out::reject(format!("unknown variant `{}` of `{}`", en.key, e.name)),
+                    }
+                }
+                v => Out::reject(format!("invalid type: {}, expected enum `{}`", kind(v), e.name)),
+            },
+            EnumRepr::Internal | EnumRepr::Adjacent => {
+                let tag = e.tag.clone().unwrap_or_default();
+                let AVal::Map(entries) = v else {
+                    return Out::reject(format!("invalid type: {}, expected enum `{}`", kind(v), e.name));
+                };
+                let Some(te) = entries.iter().find(|en| en.key == tag) else {
+                    return Out::reject(format!("missing field `{tag}` (the tag of `{}`)", e.name));
+                };
+                let AVal::Str(name) = &te.val else {
+                    return Out::reject(format!("invalid type for tag `{tag}` of `{}`", e.name));
+                };
+                let head = Wire::Map(vec![(tag.clone(), Wire::Str(name.clone()))]);
+                let var = match find(name) {
+                    Some(var) => var,
+                    None => {
+                        return match other {
+                            Some(o) => classify(o, Out::accept(head))
+                                .note(format!("unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])", e.name, o.ident)),
+                            None => Out::reject(format!("unknown variant `{name}` of `{}`", e.name)),
+                        }
+                    }
+                };
+                let rest: Vec<Entry> = entries.iter().filter(|en| en.key != tag).cloned().collect();
+                let body = if e.repr == EnumRepr::Internal {
+                    match var.style {
+                        Style::Unit => Out::accept(Wire::Map(Vec::new())),
+                        Style::Struct => self.fields(&format!("{}::{}", e.name, var.ident), &var.fields, e.deny_unknown_fields, &rest, d),
+                        Style::Newtype => self.value(&var.fields[0].ty, &AVal::Map(rest), Leaf::of(&var.fields[0]), d),
+                        Style::Tuple => Out::reject("internally tagged tuple variants are not supported by serde"),
+                    }
+                } else {
+                    let content_key = e.content.clone().unwrap_or_default();
+                    match (rest.iter().find(|en| en.key == content_key), var.style) {
+                        (None, Style::Unit) => Out::accept(Wire::Map(Vec::new())),
+                        (None, _) => Out::reject(format!("missing field `{content_key}` of `{}`", e.name)),
+                        (Some(c), _) => self.content(e, var, &c.val, d).map_wire(wrap(&content_key)),
+                    }
+                };
+                classify(var, body).map_wire(move |w| concat_maps(vec![head.clone(), w]))
+            }
+            EnumRepr::Untagged => {
+                // serde tries the variants in order; the first that decodes wins. Later variants
+                // are unioned in, which may over-report for values an earlier variant catches.
+                let outs: Vec<Out> = e
+                    .variants
+                    .iter()
+                    .filter(|var| var.read)
+                    .map(|var| {
+                        let o = match var.style {
+                            Style::Unit => match v {
+                                AVal::Null => Out::accept(Wire::Null),
+                                _ => Out::reject("untagged unit variant expects null"),
+                            },
+                            _ => self.content(e, var, v, d),
+                        };
+                        classify(var, o)
+                    })
+                    .collect();
+                let first_full = outs.iter().position(|o| o.accepts() && o.reject.is_none());
+                let considered = match first_full {
+                    Some(i) => outs.into_iter().take(i + 1).collect::<Vec<_>>(),
+                    None => outs,
+                };
+                let mut u = Out::union_all(considered);
+                if !u.accepts() {
+                    u = Out::reject(format!("data did not match any variant of untagged enum `{}`", e.name));
+                }
+                u
+            }
+        }
+    }
+
+    fn content(&self, e: &EnumDef, var: &Variant, v: &AVal, d: usize) -> Out {
+        match var.style {
+            Style::Unit => match v {
+                AVal::Null => Out::accept(Wire::Null),
+                _ => Out::reject(format!("invalid type: {}, expected unit variant `{}`", kind(v), var.ident)),
+            },
+            Style::Newtype => self.field_value(&var.fields[0], v, d),
+            Style::Tuple => match v {
+                AVal::Seq(elems) => {
+                    let read: Vec<&Field> = var.fields.iter().filter(|f| f.read).collect();
+                    self.positional(&format!("{}::{}", e.name, var.ident), &read, elems, d)
+                }
+                v => Out::reject(format!("invalid type: {}, expected tuple variant `{}`", kind(v), var.ident)),
+            },
+            Style::Struct => match v {
+                AVal::Map(entries) => self.fields(&format!("{}::{}", e.name, var.ident), &var.fields, e.deny_unknown_fields, entries, d),
+                AVal::Seq(elems) => {
+                    let read: Vec<&Field> = var.fields.iter().filter(|f| f.read).collect();
+                    self.positional(&format!("{}::{}", e.name, var.ident), &read, elems, d)
+                }
+                v => Out::reject(format!("invalid type: {}, expected struct variant `{}`", kind(v), var.ident)),
+            },
+        }
+    }
+}
+
+fn wrap(key: &str) -> impl Fn(Wire) -> Wire + '_ {
+    move |w| Wire::Map(vec![(key.to_string(), w)])
+}
+
+fn concat_maps(parts: Vec<Wire>) -> Wire {
+    let mut out = Vec::new();
+    for p in parts {
+        if let Wire::Map(m) = p {
+            out.extend(m);
+        }
+    }
+    Wire::Map(out)
+}

@@ -1,0 +1,561 @@
+//! The packed encodings (bincode, postcard): no field names, no struct lengths. A struct is the
+//! concatenation of its fields, so the older decoder reads the newer bytes by position. Where
+//! the two layouts agree, values line up; where they first differ, what the older decoder
+//! reads depends on the data, and that is reported as unsafe unless a rejection is proven first.
+
+use super::generate::{root_variant, Want};
+use super::outcome::Out;
+use super::value::Wire;
+use crate::schema::{Accepts, EmsMarker, EnumRepr, Field, Schema, Style, Trailing, Ty, TypeDef, Write};
+
+const MAX_DEPTH: usize = 48;
+/// Bounds the branching over optional fields and variants.
+const MAX_STEPS: usize = 20_000;
+
+#[derive(Clone, Debug)]
+enum Atom {
+    Bool,
+    Int { signed: bool, bits: u8 },
+    Float { bits: u8 },
+    Char,
+    Str,
+    /// Tag byte, then the payload when 1.
+    Opt(Vec<Slot>),
+    /// Length, then elements.
+    Seq(Vec<Slot>),
+    Map(Vec<Slot>, Vec<Slot>),
+    /// Variant index, then its payload. Names are kept for reasons and `ems = "V"`.
+    Enum { variants: Vec<(String, Vec<Slot>)>, other: Option<usize> },
+    Opaque(String),
+    /// `skip_serializing_if`: the encoder may write nothing here.
+    Cond(Vec<Slot>),
+}
+
+#[derive(Clone, Debug, Default)]
+struct Meta {
+    label: String,
+    /// Encoder side: the exact integer written (a version field, an EMS flag or mask).
+    val: Option<i128>,
+    /// Encoder side: an `Option` that must be `Some`, a list that must be non-empty.
+    forced: bool,
+    /// Encoder side: the variants the encoder may write here.
+    allowed: Option<Vec<usize>>,
+    /// Decoder side.
+    marker: Option<EmsMarker>,
+    accepts: Option<Accepts>,
+    known_bits: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+struct Slot {
+    atom: Atom,
+    meta: Meta,
+}
+
+fn shape_eq(a: &[Slot], b: &[Slot]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| atom_eq(&x.atom, &y.atom))
+}
+
+fn atom_eq(a: &Atom, b: &Atom) -> bool {
+    use Atom::*;
+    match (a, b) {
+        (Bool, Bool) | (Char, Char) | (Str, Str) => true,
+        (Int { signed: s1, bits: b1 }, Int { signed: s2, bits: b2 }) => s1 == s2 && b1 == b2,
+        (Float { bits: a }, Float { bits: b }) => a == b,
+        (Opt(x), Opt(y)) | (Seq(x), Seq(y)) | (Cond(x), Cond(y)) => shape_eq(x, y),
+        (Map(k1, v1), Map(k2, v2)) => shape_eq(k1, k2) && shape_eq(v1, v2),
+        (Enum { variants: v1, .. }, Enum { variants: v2, .. }) => {
+            v1.len() == v2.len() && v1.iter().zip(v2).all(|(a, b)| shape_eq(&a.1, &b.1))
+        }
+        (Opaque(x), Opaque(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn describe(a: &Atom) -> String {
+    match a {
+        Atom::Bool => "bool".into(),
+        Atom::Int { signed, bits } => format!("{}{bits}", if *signed { 'i' } else { 'u' }),
+        Atom::Float { bits } => format!("f{bits}"),
+        Atom::Char => "char".into(),
+        Atom::Str => "string".into(),
+        Atom::Opt(_) => "Option tag".into(),
+        Atom::Seq(_) => "sequence length".into(),
+        Atom::Map(..) => "map length".into(),
+        Atom::Enum { .. } => "enum variant index".into(),
+        Atom::Opaque(n) => n.clone(),
+        Atom::Cond(_) => "conditionally written field".into(),
+    }
+}
+
+/// Which side a layout describes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Encoder(Want),
+    Decoder,
+}
+
+struct Flat<'a> {
+    schema: &'a Schema,
+    side: Side,
+}
+
+impl Flat<'_> {
+    fn root(&self) -> Option<Vec<Slot>> {
+        let root = Ty::Named { name: self.schema.root.clone() };
+        if let (Side::Encoder(want), Some(TypeDef::Enum(e))) = (self.side, self.schema.root_def()) {
+            // A root enum's encoder writes one variant.
+            let v = root_variant(e, self.schema)?;
+            let idx = e.variants.iter().position(|x| x.ident == v.ident)?;
+            let mut slots = self.ty(&root, want, None, &self.schema.root, 0)?;
+            let first = slots.first_mut()?;
+            if !first.meta.allowed.as_ref().is_some_and(|a| a.contains(&idx)) {
+                return None;
+            }
+            first.meta.allowed = Some(vec![idx]);
+            return Some(slots);
+        }
+        let want = match self.side {
+            Side::Encoder(w) => w,
+            Side::Decoder => Want::Any,
+        };
+        self.ty(&root, want, None, &self.schema.root, 0)
+    }
+
+    fn holds(&self, f: &Field) -> bool {
+        f.session.ems.is_some() || self.schema.holds_carrier(&f.ty)
+    }
+
+    fn fields(&self, fields: &[Field], want: Want, owner: &str, depth: usize) -> Option<Vec<Slot>> {
+        let mut out = Vec::new();
+        if want == Want::Ems && !fields.iter().any(|f| self.holds(f) && f.write != Write::Never) {
+            return None;
+        }
+        for f in fields {
+            let label = format!("{owner}.{}", f.ident);
+            match self.side {
+                Side::Encoder(_) if f.write == Write::Never => continue,
+                Side::Decoder if !f.read => continue,
+                _ => {}
+            }
+            let w = if self.holds(f) { want } else { Want::Any };
+            let mut slots = if f.custom_codec || f.flatten {
+                vec![Slot { atom: Atom::Opaque(format!("{label} (custom serde code)")), meta: Meta::default() }]
+            } else {
+                self.ty(&f.ty, w, Some(f), &label, depth + 1)?
+            };
+            if self.side != Side::Decoder && f.session.version_field.is_some() {
+                if let Some(s) = slots.first_mut() {
+                    s.meta.val = Some(self.schema.version as i128);
+                }
+            }
+            let conditional = matches!(f.write, Write::Unless(_)) && !(want == Want::Ems && self.holds(f));
+            if matches!(self.side, Side::Encoder(_)) && conditional {
+                slots = vec![Slot { atom: Atom::Cond(slots), meta: Meta { label: label.clone(), ..Meta::default() } }];
+            }
+            out.extend(slots);
+        }
+        Some(out)
+    }
+
+    fn ty(&self, ty: &Ty, want: Want, field: Option<&Field>, label: &str, depth: usize) -> Option<Vec<Slot>> {
+        if depth > MAX_DEPTH {
+            return Some(vec![Slot { atom: Atom::Opaque("recursion limit".into()), meta: Meta::default() }]);
+        }
+        let marker = field.and_then(|f| f.session.ems.clone());
+        let holds = marker.is_some() || self.schema.holds_carrier(ty);
+        let want = if holds { want } else if want == Want::Ems { return None } else { Want::Any };
+        let enc = matches!(self.side, Side::Encoder(_));
+        let mut meta = Meta { label: label.to_string(), ..Meta::default() };
+        if !enc {
+            meta.marker = marker.clone();
+            meta.accepts = field.and_then(|f| f.session.version_field);
+            meta.known_bits = field.and_then(|f| f.session.known_bits);
+        }
+        let one = |atom: Atom, meta: Meta| Some(vec![Slot { atom, meta }]);
+        match ty {
+            Ty::Bool => {
+                if enc && marker == Some(EmsMarker::Flag) {
+                    meta.val = match want {
+                        Want::Ems => Some(1),
+                        Want::NonEms => Some(0),
+                        Want::Any => None,
+                    };
+                }
+                one(Atom::Bool, meta)
+            }
+            Ty::Int { signed, bits } => {
+                if enc {
+                    if let Some(EmsMarker::Mask { mask }) = &marker {
+                        meta.val = match want {
+                            Want::Ems => Some(*mask as i128),
+                            Want::NonEms => Some(0),
+                            Want::Any => None,
+                        };
+                    }
+                }
+                one(Atom::Int { signed: *signed, bits: *bits }, meta)
+            }
+            Ty::Float { bits } => one(Atom::Float { bits: *bits }, meta),
+            Ty::Char => one(Atom::Char, meta),
+            Ty::Str => one(Atom::Str, meta),
+            Ty::Unit => Some(Vec::new()),
+            Ty::Option { of } => {
+                let flag = marker == Some(EmsMarker::Flag);
+                let inner_field = if flag && **of == Ty::Bool { field } else { None };
+                let inner_want = if flag { if **of == Ty::Bool { want } else { Want::Any } } else { want };
+                let inner = self.ty(of, inner_want, inner_field, label, depth + 1).unwrap_or_default();
+                if enc {
+                    meta.forced = want == Want::Ems;
+                    if flag && want == Want::NonEms && **of != Ty::Bool {
+                        meta.allowed = Some(vec![0]);
+                    }
+                }
+                one(Atom::Opt(inner), meta)
+            }
+            Ty::Seq { of } => {
+                let inner = self.ty(of, want, None, label, depth + 1).unwrap_or_default();
+                if enc {
+                    meta.forced = want == Want::Ems;
+                }
+                one(Atom::Seq(inner), meta)
+            }
+            Ty::Array { of, len } => {
+                let mut out = Vec::new();
+                for i in 0..*len.min(&4096) {
+                    let w = if i == 0 { want } else { Want::Any };
+                    out.extend(self.ty(of, w, None, label, depth + 1)?);
+                }
+                Some(out)
+            }
+            Ty::Tuple { items } => {
+                let mut out = Vec::new();
+                let mut placed = false;
+                for t in items {
+                    let w = if want == Want::Ems && !placed && self.schema.holds_carrier(t) {
+                        placed = true;
+                        Want::Ems
+                    } else {
+                        Want::Any
+                    };
+                    out.extend(self.ty(t, w, None, label, depth + 1)?);
+                }
+                Some(out)
+            }
+            Ty::Map { key, value } => {
+                let k = self.ty(key, Want::Any, None, label, depth + 1)?;
+                let v = self.ty(value, Want::Any, None, label, depth + 1)?;
+                one(Atom::Map(k, v), meta)
+            }
+            Ty::Opaque { name } => one(Atom::Opaque(name.clone()), meta),
+            Ty::Named { name } => match self.schema.type_def(name) {
+                None => one(Atom::Opaque(name.clone()), meta),
+                Some(TypeDef::Struct(s)) => {
+                    if s.style == Style::Unit {
+                        return Some(Vec::new());
+                    }
+                    self.fields(&s.fields, want, &s.name, depth + 1)
+                }
+                Some(TypeDef::Enum(e)) => {
+                    if e.repr != EnumRepr::External {
+                        // bincode and postcard cannot decode tagged or untagged enums at all
+                        // (they need deserialize_any).
+                        return one(Atom::Opaque(format!("{} (a non-external enum)", e.name)), meta);
+                    }
+                    let variant_marker = match &marker {
+                        Some(EmsMarker::Variant { variant }) => Some(variant.clone()),
+                        _ => None,
+                    };
+                    let mut variants = Vec::new();
+                    let mut allowed = Vec::new();
+                    for (i, v) in e.variants.iter().enumerate() {
+                        let v_holds = v.fields.iter().any(|f| self.holds(f));
+                        let vw = match (&variant_marker, want) {
+                            (Some(m), Want::Ems) => if &v.ident == m { Some(Want::Any) } else { None },
+                            (Some(m), Want::NonEms) => if &v.ident != m { Some(Want::Any) } else { None },
+                            (None, Want::Ems) => if v_holds { Some(Want::Ems) } else { None },
+                            (_, w) => Some(w),
+                        };
+                        let payload = self.fields(&v.fields, vw.unwrap_or(Want::Any), &format!("{}::{}", e.name, v.ident), depth + 1);
+                        if vw.is_some() && payload.is_some() && (!enc || v.write) {
+                            allowed.push(i);
+                        }
+                        variants.push((v.ident.clone(), payload.unwrap_or_default()));
+                    }
+                    if enc {
+                        if allowed.is_empty() {
+                            return None;
+                        }
+                        meta.allowed = Some(allowed);
+                    }
+                    let other = e.variants.iter().position(|v| v.other);
+                    one(Atom::Enum { variants, other }, meta)
+                }
+            },
+        }
+    }
+}
+
+struct Walk {
+    trailing: Trailing,
+    packing: Packing,
+    steps: usize,
+}
+
+/// How integers are packed: bincode 1 `serialize` is fixint, postcard is varint.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Packing {
+    Fixint,
+    Varint,
+}
+
+const INF: u64 = u64::MAX / 4;
+
+/// Least and most bytes a run of slots takes on the wire.
+fn size(slots: &[Slot], p: Packing) -> (u64, u64) {
+    slots.iter().fold((0, 0), |(lo, hi), s| {
+        let (a, b) = atom_size(&s.atom, p);
+        (lo.saturating_add(a).min(INF), hi.saturating_add(b).min(INF))
+    })
+}
+
+fn atom_size(a: &Atom, p: Packing) -> (u64, u64) {
+    let varint = |bits: u8| (1, (bits as u64).div_ceil(7));
+    let len = match p {
+        Packing::Fixint => (8, 8),
+        Packing::Varint => varint(64),
+    };
+    match a {
+        Atom::Bool => (1, 1),
+        Atom::Int { bits: 8, .. } => (1, 1),
+        Atom::Int { bits, .. } => match p {
+            Packing::Fixint => (*bits as u64 / 8, *bits as u64 / 8),
+            Packing::Varint => varint(*bits + 1),
+        },
+        Atom::Float { bits } => (*bits as u64 / 8, *bits as u64 / 8),
+        Atom::Char => match p {
+            Packing::Fixint => (1, 4),
+            Packing::Varint => (2, 5),
+        },
+        Atom::Str | Atom::Seq(_) | Atom::Map(..) => (len.0, INF),
+        Atom::Opt(inner) => (1, 1u64.saturating_add(size(inner, p).1).min(INF)),
+        Atom::Enum { variants, .. } => {
+            let tag = match p {
+                Packing::Fixint => (4, 4),
+                Packing::Varint => varint(32),
+            };
+            let lo = variants.iter().map(|v| size(&v.1, p).0).min().unwrap_or(0);
+            let hi = variants.iter().map(|v| size(&v.1, p).1).max().unwrap_or(0);
+            (tag.0 + lo, tag.1.saturating_add(hi).min(INF))
+        }
+        Atom::Opaque(_) => (0, INF),
+        Atom::Cond(inner) => (0, size(inner, p).1),
+    }
+}
+
+impl Walk {
+    fn go(&mut self, n: &[Slot], o: &[Slot], ems: bool, notes: &mut Vec<String>) -> Out {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return Out::data_dependent(Wire::Seq(Vec::new()), "too many layout branches to follow");
+        }
+        let done = |ems: bool, notes: &Vec<String>| {
+            let out = if ems { Out::accept_ems(Wire::Seq(Vec::new())) } else { Out::accept(Wire::Seq(Vec::new())) };
+            notes.iter().fold(out, |o, n| o.note(n.clone()))
+        };
+        // A conditional newer field: written or not.
+        if let Some(Slot { atom: Atom::Cond(inner), meta }) = n.first() {
+            let absent = self.go(&n[1..], o, ems, &mut notes.clone());
+            let mut with: Vec<Slot> = inner.clone();
+            with.extend_from_slice(&n[1..]);
+            let mut nn = notes.clone();
+            nn.push(format!("`{}` is written (skip_serializing_if)", meta.label));
+            return absent.union(self.go(&with, o, ems, &mut nn));
+        }
+        match (n.first(), o.first()) {
+            (None, None) => done(ems, notes),
+            (Some(a), None) => match self.trailing {
+                Trailing::Ignore => {
+                    let mut nn = notes.clone();
+                    nn.push(format!(
+                        "the older decoder stops after its last field and ignores the newer bytes from `{}` on (trailing bytes are accepted)",
+                        a.meta.label
+                    ));
+                    done(ems, &nn)
+                }
+                Trailing::Reject => Out::reject(format!(
+                    "bytes remain after the older struct (from `{}` on) and its decoder rejects trailing bytes",
+                    a.meta.label
+                )),
+            },
+            (None, Some(b)) => {
+                if size(o, self.packing).0 == 0 {
+                    done(ems, notes)
+                } else {
+                    Out::reject(format!("unexpected end of input: the newer bytes end before `{}`", b.meta.label))
+                }
+            }
+            (Some(a), Some(b)) => self.step(a, b, &n[1..], &o[1..], ems, notes),
+        }
+    }
+
+    fn step(&mut self, a: &Slot, b: &Slot, n: &[Slot], o: &[Slot], ems: bool, notes: &mut Vec<String>) -> Out {
+        let cat = |x: &[Slot], rest: &[Slot]| {
+            let mut v = x.to_vec();
+            v.extend_from_slice(rest);
+            v
+        };
+        match (&a.atom, &b.atom) {
+            (Atom::Opt(ni), Atom::Opt(oi)) => {
+                let flag = b.meta.marker == Some(EmsMarker::Flag);
+                let mut outs = Vec::new();
+                if !a.meta.forced {
+                    outs.push(self.go(n, o, ems, &mut notes.clone()));
+                }
+                if a.meta.allowed.as_deref() != Some(&[0]) {
+                    let some_is_ems = flag && !matches!(oi.as_slice(), [Slot { atom: Atom::Bool, .. }]);
+                    outs.push(self.go(&cat(ni, n), &cat(oi, o), ems || some_is_ems, &mut notes.clone()));
+                }
+                Out::union_all(outs)
+            }
+            (Atom::Seq(ni), Atom::Seq(oi)) => {
+                let mut outs = Vec::new();
+                if !a.meta.forced {
+                    outs.push(self.go(n, o, ems, &mut notes.clone()));
+                }
+                outs.push(self.go(&cat(ni, n), &cat(oi, o), ems, &mut notes.clone()));
+                Out::union_all(outs)
+            }
+            (Atom::Enum { variants: nv, .. }, Atom::Enum { variants: ov, other }) => {
+                let allowed: Vec<usize> = a.meta.allowed.clone().unwrap_or_else(|| (0..nv.len()).collect());
+                let mut outs = Vec::new();
+                for k in allowed {
+                    let (nname, npayload) = &nv[k];
+                    let (oname, opayload, via_other) = match ov.get(k) {
+                        Some((name, p)) => (name.clone(), p.clone(), false),
+                        None => match other {
+                            Some(oi) => (ov[*oi].0.clone(), ov[*oi].1.clone(), true),
+                            None => {
+                                outs.push(Out::reject(format!(
+                                    "variant index {k} (`{nname}`) is unknown to the older enum at `{}`",
+                                    b.meta.label
+                                )));
+                                continue;
+                            }
+                        },
+                    };
+                    let reads_ems = matches!(&b.meta.marker, Some(EmsMarker::Variant { variant }) if *variant == oname);
+                    let mut nn = notes.clone();
+                    if via_other {
+                        nn.push(format!("variant index {k} (`{nname}`) decodes as `{oname}` (#[serde(other)])"));
+                        if !npayload.is_empty() {
+                            outs.push(Out::data_dependent(
+                                Wire::Seq(Vec::new()),
+                                format!("variant `{nname}` carries data after an index the older decoder maps to `{oname}`"),
+                            ));
+                            continue;
+                        }
+                    } else if nname != &oname {
+                        nn.push(format!("variant index {k} is `{nname}` in the newer enum and `{oname}` in the older"));
+                    }
+                    outs.push(self.go(&cat(npayload, n), &cat(&opayload, o), ems || reads_ems, &mut nn));
+                }
+                Out::union_all(outs)
+            }
+            (Atom::Map(nk, nv), Atom::Map(ok, ovv)) if shape_eq(nk, ok) && shape_eq(nv, ovv) => {
+                self.go(n, o, ems, notes)
+            }
+            (x, y) if atom_eq(x, y) && !matches!(x, Atom::Opt(_) | Atom::Seq(_) | Atom::Enum { .. } | Atom::Map(..)) => {
+                self.scalar(a, b, n, o, ems, notes)
+            }
+            (x, y) => {
+                // Different shapes from here on. Byte counts can still prove a rejection.
+                let (n_lo, n_hi) = size(&cat(std::slice::from_ref(a), n), self.packing);
+                let (o_lo, o_hi) = size(&cat(std::slice::from_ref(b), o), self.packing);
+                if n_hi < o_lo {
+                    return Out::reject(format!(
+                        "unexpected end of input: from `{}` on the newer bytes ({n_hi} at most) are fewer than the older decoder needs ({o_lo} at least)",
+                        a.meta.label
+                    ));
+                }
+                if self.trailing == Trailing::Reject && n_lo > o_hi {
+                    return Out::reject(format!(
+                        "from `{}` on the newer bytes ({n_lo} at least) outnumber what the older decoder reads ({o_hi} at most) and it rejects trailing bytes",
+                        a.meta.label
+                    ));
+                }
+                Out::data_dependent(
+                Wire::Seq(Vec::new()),
+                format!(
+                    "the layouts differ at `{}` ({} in the newer version) versus `{}` ({} in the older): what the older decoder reads from there on depends on the data",
+                    a.meta.label,
+                    describe(x),
+                    b.meta.label,
+                    describe(y)
+                ),
+            )
+            }
+        }
+    }
+
+    /// Equal scalar shapes: the older decoder reads the newer value itself.
+    fn scalar(&mut self, a: &Slot, b: &Slot, n: &[Slot], o: &[Slot], ems: bool, notes: &mut Vec<String>) -> Out {
+        // Candidate values the newer encoder may write here.
+        let cands: Vec<i128> = match a.meta.val {
+            Some(v) => vec![v],
+            None => {
+                let mut c = vec![0i128];
+                if let Some(acc) = b.meta.accepts {
+                    c.extend(acc.min.map(|m| m as i128));
+                }
+                if let Some(EmsMarker::Mask { mask }) = &b.meta.marker {
+                    c.push(*mask as i128);
+                }
+                if matches!(a.atom, Atom::Bool) {
+                    c.push(1);
+                }
+                c
+            }
+        };
+        let mut outs = Vec::new();
+        for v in cands {
+            if let Some(acc) = b.meta.accepts {
+                if !acc.contains(v) {
+                    outs.push(Out::reject(format!(
+                        "`{}` reads version {v}, outside accepts = \"{acc}\"",
+                        b.meta.label
+                    )));
+                    continue;
+                }
+            }
+            if let Some(k) = b.meta.known_bits {
+                if (v as u64) & !k != 0 {
+                    outs.push(Out::reject(format!("`{}` has flag bits outside known_bits = {k:#x}", b.meta.label)));
+                    continue;
+                }
+            }
+            let reads_ems = match &b.meta.marker {
+                Some(EmsMarker::Flag) => v == 1,
+                Some(EmsMarker::Mask { mask }) => (v as u64) & mask != 0,
+                _ => false,
+            };
+            let mut nn = notes.clone();
+            if let Some(acc) = b.meta.accepts {
+                nn.push(format!("`{}` reads version {v}, which accepts = \"{acc}\" admits", b.meta.label));
+            }
+            if a.meta.val.is_some() && b.meta.marker.is_none() && a.meta.label != b.meta.label && b.meta.accepts.is_none() {
+                nn.push(format!("the newer `{}` is read as `{}`", a.meta.label, b.meta.label));
+            }
+            outs.push(self.go(n, o, ems || reads_ems, &mut nn));
+        }
+        Out::union_all(outs)
+    }
+}
+
+/// The older decoder over everything the newer encoder may write, for bincode and postcard.
+pub fn analyse(old: &Schema, new: &Schema, want: Want, trailing: Trailing, packing: Packing) -> Option<Out> {
+    let n = Flat { schema: new, side: Side::Encoder(want) }.root()?;
+    let o = Flat { schema: old, side: Side::Decoder }.root()?;
+    let mut walk = Walk { trailing, packing, steps: 0 };
+    Some(walk.go(&n, &o, false, &mut Vec::new()))
+}

@@ -1,0 +1,119 @@
+//! What an older decoder can do with a set of newer values: accept and read non-EMS, accept and
+//! read EMS, accept depending on data it cannot see, or reject. Each kind keeps one witness.
+
+use super::value::Wire;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pick {
+    /// The newer value on the wire, as far as this part of the decoder consumed it.
+    pub wire: Wire,
+    /// Why the decoder accepted it: attribute or missing attribute, in decode order.
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Out {
+    pub plain: Option<Pick>,
+    pub ems: Option<Pick>,
+    /// Accepted for some bytes: the layout or a custom codec makes it data-dependent.
+    pub dd: Option<(Pick, String)>,
+    /// Why some (or every) value is rejected.
+    pub reject: Option<String>,
+}
+
+impl Out {
+    pub fn accept(wire: Wire) -> Out {
+        Out { plain: Some(Pick { wire, notes: Vec::new() }), ..Out::default() }
+    }
+
+    pub fn accept_ems(wire: Wire) -> Out {
+        Out { ems: Some(Pick { wire, notes: Vec::new() }), ..Out::default() }
+    }
+
+    pub fn reject(why: impl Into<String>) -> Out {
+        Out { reject: Some(why.into()), ..Out::default() }
+    }
+
+    pub fn data_dependent(wire: Wire, why: impl Into<String>) -> Out {
+        Out { dd: Some((Pick { wire, notes: Vec::new() }, why.into())), ..Out::default() }
+    }
+
+    pub fn accepts(&self) -> bool {
+        self.plain.is_some() || self.ems.is_some() || self.dd.is_some()
+    }
+
+    fn any_pick(&self) -> Option<&Pick> {
+        self.plain.as_ref().or(self.ems.as_ref()).or(self.dd.as_ref().map(|d| &d.0))
+    }
+
+    pub fn union(self, other: Out) -> Out {
+        Out {
+            plain: self.plain.or(other.plain),
+            ems: self.ems.or(other.ems),
+            dd: self.dd.or(other.dd),
+            reject: self.reject.or(other.reject),
+        }
+    }
+
+    pub fn union_all(outs: impl IntoIterator<Item = Out>) -> Out {
+        let mut acc: Option<Out> = None;
+        for o in outs {
+            acc = Some(match acc {
+                None => o,
+                Some(a) => a.union(o),
+            });
+        }
+        acc.unwrap_or_else(|| Out::reject("no value can be written"))
+    }
+
+    /// Adds a reason to every accepted witness.
+    pub fn note(mut self, note: impl Into<String>) -> Out {
+        let note = note.into();
+        for p in [self.plain.as_mut(), self.ems.as_mut(), self.dd.as_mut().map(|d| &mut d.0)].into_iter().flatten() {
+            p.notes.push(note.clone());
+        }
+        self
+    }
+
+    /// Everything accepted is read as EMS (e.g. `Some(_)` of an `Option` carrier).
+    pub fn as_ems(self) -> Out {
+        Out { plain: None, ems: self.plain.or(self.ems), ..self }
+    }
+
+    pub fn map_wire(mut self, f: impl Fn(Wire) -> Wire) -> Out {
+        for p in [self.plain.as_mut(), self.ems.as_mut(), self.dd.as_mut().map(|d| &mut d.0)].into_iter().flatten() {
+            p.wire = f(std::mem::replace(&mut p.wire, Wire::Null));
+        }
+        self
+    }
+
+    /// Every part must be accepted; the whole reads EMS when a part does (one carrier).
+    pub fn product(outs: Vec<Out>, combine: impl Fn(Vec<Wire>) -> Wire) -> Out {
+        if let Some(bad) = outs.iter().find(|o| !o.accepts()) {
+            return Out::reject(bad.reject.clone().unwrap_or_else(|| "rejected".into()));
+        }
+        let reject = outs.iter().find_map(|o| o.reject.clone());
+        let join = |picks: Vec<&Pick>| Pick {
+            wire: combine(picks.iter().map(|p| p.wire.clone()).collect()),
+            notes: picks.iter().flat_map(|p| p.notes.iter().cloned()).collect(),
+        };
+        let plain = outs.iter().map(|o| o.plain.as_ref()).collect::<Option<Vec<_>>>().map(join);
+        let ems = outs.iter().position(|o| o.ems.is_some()).and_then(|i| {
+            outs.iter()
+                .enumerate()
+                .map(|(j, o)| if i == j { o.ems.as_ref() } else { o.plain.as_ref().or(o.ems.as_ref()) })
+                .collect::<Option<Vec<_>>>()
+                .map(join)
+        });
+        let dd = outs.iter().position(|o| o.dd.is_some()).map(|i| {
+            let why = outs[i].dd.as_ref().unwrap().1.clone();
+            let picks = outs
+                .iter()
+                .enumerate()
+                .map(|(j, o)| if i == j { &o.dd.as_ref().unwrap().0 } else { o.any_pick().unwrap() })
+                .collect();
+            (join(picks), why)
+        });
+        Out { plain, ems, dd, reject }
+    }
+}

@@ -1,0 +1,28 @@
+//! sessionlint: a rollout-safety linter for TLS session serialization formats.
+//!
+//! A server that does not implement Extended Master Secret (RFC 7627) must reject a session
+//! issued by one that does, or the client aborts the resumed connection (§5.3). sessionlint reads
+//! session-state types (never compiling or running them), models what each version's encoder
+//! writes and what each version's decoder accepts, and reports a newer EMS-bearing format that
+//! an older decoder would still accept.
+//!
+//! Data flows one way: sources → [`schema`] → [`analysis`] → [`findings`] → reports.
+
+pub use sessionlint_internals::schema;
+
+pub mod analysis;
+pub mod encoding;
+pub mod findings;
+pub mod rules;
+
+#[cfg(feature = "cli")]
+pub mod cli;
+#[cfg(feature = "cli")]
+pub mod report;
+#[cfg(feature = "cli")]
+pub mod snapshot;
+#[cfg(feature = "cli")]
+pub mod sources;
+
+#[cfg(feature = "cli")]
+pub use sessionlint_internals::extract;

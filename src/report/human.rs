@@ -1,0 +1,171 @@
+//! miette reports: a label on the newer field, a related report labelled on the older decoder's
+//! type, the reason chain, a sample encoding, and the fixes from the seed thread.
+
+use super::Summary;
+use crate::extract::Problem;
+use crate::findings::{Finding, Label, Level};
+use crate::sources::SourceMap;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity, SourceCode};
+use std::fmt;
+
+/// The fixes David Benjamin's message names, in its order of preference.
+pub const FIXES: &str = "make the older decoder reject EMS sessions: add a field that older parsers reject (they need #[serde(deny_unknown_fields)] or a strict layout), bump a version field that older decoders check exactly (`accepts = \"N\"`), or deploy new ticket keys / a new session cache alongside the new version";
+
+#[derive(Debug)]
+struct Diag {
+    message: String,
+    code: Option<String>,
+    severity: Severity,
+    help: Option<String>,
+    src: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Diag>,
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl Diagnostic for Diag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.src.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.src.is_none() || self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
+    }
+}
+
+fn located(map: &SourceMap, label: &Label) -> (Option<NamedSource<String>>, Vec<LabeledSpan>) {
+    match map.texts.get(&label.origin.file) {
+        Some(text) if label.origin.offset + label.origin.len <= text.len() => (
+            Some(NamedSource::new(&label.origin.file, text.clone())),
+            vec![LabeledSpan::new(Some(label.text.clone()), label.origin.offset, label.origin.len)],
+        ),
+        _ => (None, Vec::new()),
+    }
+}
+
+fn handler() -> GraphicalReportHandler {
+    GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(110).with_links(false)
+}
+
+fn render_diag(d: &Diag) -> String {
+    let mut out = String::new();
+    let _ = handler().render_report(&mut out, d);
+    out
+}
+
+pub fn render_finding(f: &Finding, map: &SourceMap) -> String {
+    let mut message = f.message.clone();
+    if !f.reasons.is_empty() {
+        message.push_str("\nwhy:");
+        for r in &f.reasons {
+            message.push_str("\n  - ");
+            message.push_str(r);
+        }
+    }
+    if let Some(s) = &f.sample {
+        message.push_str(&format!("\nsample ({}): {}", f.newer_encoding, s.trim_end()));
+    }
+    let (src, labels) = located(map, &f.primary);
+    let related = f
+        .related
+        .iter()
+        .map(|r| {
+            let (src, labels) = located(map, r);
+            Diag {
+                message: format!("the older decoder: {} ({}:{})", r.text, r.origin.file, r.origin.line),
+                code: None,
+                severity: Severity::Advice,
+                help: None,
+                src,
+                labels,
+                related: Vec::new(),
+            }
+        })
+        .collect();
+    let help = match f.rule {
+        crate::rules::EMS_ACCEPTED_BY_OLDER_DECODER | crate::rules::OLDER_SESSION_READ_AS_EMS => {
+            format!("{FIXES}; `sessionlint explain {}` has more", f.rule)
+        }
+        _ => format!("`sessionlint explain {}` says when this cost is acceptable", f.rule),
+    };
+    let d = Diag {
+        message,
+        code: Some(f.rule.to_string()),
+        severity: match f.level {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+        },
+        help: Some(help),
+        src,
+        labels,
+        related,
+    };
+    render_diag(&d)
+}
+
+pub fn render(findings: &[Finding], summary: &Summary, map: &SourceMap) -> String {
+    let mut out = String::new();
+    for f in findings {
+        out.push_str(&render_finding(f, map));
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "sessionlint: {} error{}, {} warning{} ({} format{}, {} version{}, {} pair{} checked)\n",
+        summary.errors,
+        if summary.errors == 1 { "" } else { "s" },
+        summary.warnings,
+        if summary.warnings == 1 { "" } else { "s" },
+        summary.formats,
+        if summary.formats == 1 { "" } else { "s" },
+        summary.versions,
+        if summary.versions == 1 { "" } else { "s" },
+        summary.pairs,
+        if summary.pairs == 1 { "" } else { "s" },
+    ));
+    out
+}
+
+/// Bad input: file, line, what is wrong and what to do.
+pub fn render_problem(p: &Problem, map: &SourceMap) -> String {
+    let label = Label { origin: p.origin.clone(), text: "here".into() };
+    let (src, labels) = located(map, &label);
+    let where_ = if p.origin.line > 0 {
+        format!("{}:{}", p.origin.file, p.origin.line)
+    } else {
+        p.origin.file.clone()
+    };
+    let d = Diag {
+        message: format!("{where_}: {}", p.message),
+        code: Some("sessionlint::input".into()),
+        severity: Severity::Error,
+        help: p.help.clone(),
+        src,
+        labels,
+        related: Vec::new(),
+    };
+    render_diag(&d)
+}

@@ -1,0 +1,155 @@
+//! Inputs to schemas: walks paths, reads `.rs` sources and schema snapshot `.toml` files, and
+//! keeps their text for diagnostics. Nothing found here is compiled or executed.
+
+use crate::extract::{self, Problem, SourceFile};
+use crate::schema::{Origin, Schema};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Every file read, by the path shown to users, for labels in reports.
+#[derive(Default)]
+pub struct SourceMap {
+    pub texts: BTreeMap<String, String>,
+}
+
+#[derive(Default)]
+pub struct Loaded {
+    pub schemas: Vec<Schema>,
+    pub problems: Vec<Problem>,
+    pub files_seen: usize,
+}
+
+/// Directories never worth scanning.
+const SKIP_DIRS: &[&str] = &["target", ".git", "node_modules", ".hg", ".svn"];
+
+pub fn problem(file: &str, message: impl Into<String>, help: impl Into<String>) -> Problem {
+    Problem {
+        origin: Origin { file: file.to_string(), line: 0, offset: 0, len: 0 },
+        message: message.into(),
+        help: Some(help.into()),
+    }
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+/// Collects `.rs` and snapshot `.toml` paths below `root`, in a stable order.
+fn walk(root: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
+    let mut seen_dirs = HashSet::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        // Symlink loops end here: a directory is entered once by its canonical path.
+        match dir.canonicalize() {
+            Ok(c) => {
+                if !seen_dirs.insert(c) {
+                    continue;
+                }
+            }
+            Err(e) => {
+                problems.push(problem(&display(&dir), format!("cannot read directory: {e}"), "check the path and its permissions"));
+                continue;
+            }
+        }
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) => {
+                problems.push(problem(&display(&dir), format!("cannot read directory: {e}"), "check the path and its permissions"));
+                continue;
+            }
+        };
+        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        children.sort();
+        for p in children.into_iter().rev() {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if p.is_dir() {
+                if !SKIP_DIRS.contains(&name.as_str()) && !name.starts_with('.') {
+                    stack.push(p);
+                }
+            } else if is_input(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+}
+
+fn is_input(p: &Path) -> bool {
+    match p.extension().and_then(|e| e.to_str()) {
+        Some("rs") => true,
+        Some("toml") => is_snapshot_path(p),
+        _ => false,
+    }
+}
+
+/// Snapshots live under a `session-schemas` directory (`session-schemas/<name>/v<N>.toml`).
+fn is_snapshot_path(p: &Path) -> bool {
+    p.components().any(|c| c.as_os_str() == "session-schemas")
+}
+
+/// Loads every session format version found at `path` (a `.rs` file, a snapshot `.toml`, or a
+/// directory).
+pub fn load(path: &Path, opts: &extract::Options, map: &mut SourceMap) -> Loaded {
+    let mut loaded = Loaded::default();
+    if !path.exists() {
+        loaded.problems.push(problem(
+            &display(path),
+            format!("`{}` does not exist", display(path)),
+            "pass a .rs file, a schema snapshot .toml, or a directory",
+        ));
+        return loaded;
+    }
+    let mut paths = Vec::new();
+    if path.is_dir() {
+        walk(path, &mut paths, &mut loaded.problems);
+    } else {
+        paths.push(path.to_path_buf());
+    }
+    loaded.files_seen = paths.len();
+    let mut rust = Vec::new();
+    for p in paths {
+        let shown = display(&p);
+        let bytes = match std::fs::read(&p) {
+            Ok(b) => b,
+            Err(e) => {
+                loaded.problems.push(problem(&shown, format!("cannot read file: {e}"), "check the path and its permissions"));
+                continue;
+            }
+        };
+        match p.extension().and_then(|e| e.to_str()) {
+            Some("toml") => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    match crate::snapshot::parse(&shown, &text) {
+                        Ok(s) => loaded.schemas.push(s),
+                        Err(pr) => loaded.problems.push(pr),
+                    }
+                    map.texts.insert(shown, text);
+                }
+                Err(_) => loaded.problems.push(problem(&shown, "schema file is not UTF-8", "save it as UTF-8")),
+            },
+            Some("rs") => {
+                // Files that cannot hold a session type are not even decoded.
+                if !bytes.windows(12).any(|w| w == b"SessionState") && path.is_dir() {
+                    rust.push(SourceFile { path: shown, text: String::from_utf8_lossy(&bytes).into_owned() });
+                    continue;
+                }
+                match String::from_utf8(bytes) {
+                    Ok(text) => rust.push(SourceFile { path: shown, text }),
+                    Err(_) => loaded.problems.push(problem(&shown, "source file is not UTF-8, so it cannot be Rust", "save it as UTF-8")),
+                }
+            }
+            _ => loaded.problems.push(problem(
+                &shown,
+                format!("`{shown}` is neither a Rust source (.rs) nor a schema snapshot (.toml)"),
+                "pass a .rs file, a schema snapshot .toml, or a directory",
+            )),
+        }
+    }
+    let ex = extract::extract(&rust, opts);
+    for f in rust {
+        map.texts.insert(f.path, f.text);
+    }
+    loaded.schemas.extend(ex.schemas);
+    loaded.problems.extend(ex.problems);
+    loaded
+}
