@@ -50,6 +50,9 @@ pub struct Finding {
     pub reasons: Vec<String>,
     /// A sample encoding of the session concerned, for text encodings.
     pub sample: Option<String>,
+    /// The witness in serde's data model as JSON, for tests that replay it through real crates.
+    #[serde(skip)]
+    pub witness: Option<String>,
     /// True when the verdict rests on data the analysis cannot see (layout shifts, custom code).
     pub data_dependent: bool,
 }

@@ -26,3 +26,6 @@ pub mod sources;
 
 #[cfg(feature = "cli")]
 pub use sessionlint_internals::extract;
+
+#[cfg(feature = "derive")]
+pub use sessionlint_derive::SessionState;

@@ -438,7 +438,7 @@ impl<'a> Dec<'a> {
                     Some(var) => var,
                     None => {
                         return match other {
-                            Some(o) => classify(o, Out::accept(head))
+                            Some(o) => classify(o, Out::accept(v.concretize()))
                                 .note(format!("unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])", e.name, o.ident)),
                             None => Out::reject(format!("unknown variant `{name}` of `{}`", e.name)),
                         }
@@ -447,7 +447,7 @@ impl<'a> Dec<'a> {
                 let rest: Vec<Entry> = entries.iter().filter(|en| en.key != tag).cloned().collect();
                 let body = if e.repr == EnumRepr::Internal {
                     match var.style {
-                        Style::Unit => Out::accept(Wire::Map(Vec::new())),
+                        Style::Unit => Out::accept(AVal::Map(rest.clone()).concretize()),
                         Style::Struct => self.fields(&format!("{}::{}", e.name, var.ident), &var.fields, e.deny_unknown_fields, &rest, d),
                         Style::Newtype => self.value(&var.fields[0].ty, &AVal::Map(rest), Leaf::of(&var.fields[0]), d),
                         Style::Tuple => Out::reject("internally tagged tuple variants are not supported by serde"),

@@ -40,6 +40,8 @@ struct Meta {
     forced: bool,
     /// Encoder side: the variants the encoder may write here.
     allowed: Option<Vec<usize>>,
+    /// Encoder side: the flag bits this version writes (its own `known_bits`).
+    writes_bits: Option<u64>,
     /// Decoder side.
     marker: Option<EmsMarker>,
     accepts: Option<Accepts>,
@@ -167,7 +169,9 @@ impl Flat<'_> {
         let want = if holds { want } else if want == Want::Ems { return None } else { Want::Any };
         let enc = matches!(self.side, Side::Encoder(_));
         let mut meta = Meta { label: label.to_string(), ..Meta::default() };
-        if !enc {
+        if enc {
+            meta.writes_bits = field.and_then(|f| f.session.known_bits);
+        } else {
             meta.marker = marker.clone();
             meta.accepts = field.and_then(|f| f.session.version_field);
             meta.known_bits = field.and_then(|f| f.session.known_bits);
@@ -518,7 +522,8 @@ impl Walk {
             }
         };
         let mut outs = Vec::new();
-        for v in cands {
+        let writable = |v: &i128| a.meta.writes_bits.is_none_or(|k| (*v as u64) & !k == 0);
+        for v in cands.into_iter().filter(writable) {
             if let Some(acc) = b.meta.accepts {
                 if !acc.contains(v) {
                     outs.push(Out::reject(format!(

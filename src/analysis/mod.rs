@@ -76,6 +76,20 @@ fn sample(enc: Encoding, w: &Wire) -> Option<String> {
     }
 }
 
+/// A witness that real decoders can replay: none when a part of it is not modelled, or when it
+/// comes from the packed-layout walk (which tracks shapes, not values).
+fn witness(w: &Wire) -> Option<String> {
+    fn opaque(w: &Wire) -> bool {
+        match w {
+            Wire::Opaque(_) => true,
+            Wire::Seq(v) => v.iter().any(opaque),
+            Wire::Map(m) => m.iter().any(|(_, v)| opaque(v)),
+            _ => false,
+        }
+    }
+    (!opaque(w) && *w != Wire::Seq(Vec::new())).then(|| w.to_json())
+}
+
 fn base(rule: &'static str, old: Option<&Schema>, new: &Schema, message: String) -> Finding {
     let carrier = new.ems_carrier().map(|p| p.carrier().origin.clone());
     let primary_origin = carrier.unwrap_or_else(|| new.origin.clone());
@@ -98,6 +112,7 @@ fn base(rule: &'static str, old: Option<&Schema>, new: &Schema, message: String)
         role: new.role,
         reasons: Vec::new(),
         sample: None,
+        witness: None,
         data_dependent: false,
     }
 }
@@ -171,6 +186,7 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
                     "RFC 7627 §5.3: a client that gets an abbreviated handshake without EMS for an EMS session aborts the connection"
                 ));
                 f.sample = sample(new.encoding, &pick.wire);
+                f.witness = witness(&pick.wire);
                 out.push(f);
             }
         }
@@ -223,6 +239,7 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
                 f.data_dependent = true;
             }
             f.sample = sample(old.encoding, &pick.wire);
+            f.witness = witness(&pick.wire);
             out.push(f);
         } else if !o.accepts() {
             let mut f = base(

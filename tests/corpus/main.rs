@@ -1,0 +1,64 @@
+//! The differential corpus. Each case is compiled into this test (so the real crates encode and
+//! decode it) and handed to the analyzer as source text (so it is judged without compiling),
+//! and the two must agree. `support::run` does the comparing; this file only holds the pairs.
+
+mod support;
+
+/// What every case's items see.
+#[allow(unused_imports)]
+mod prelude {
+    pub use serde::{Deserialize, Serialize};
+    pub use sessionlint::SessionState;
+    pub use std::collections::BTreeMap;
+
+    pub fn is_false(b: &bool) -> bool {
+        !*b
+    }
+}
+
+/// `case!(name, old { items } new { items }, OldType => NewType, ems: [..], non_ems: [..], older: [..])`
+macro_rules! case {
+    (
+        $name:ident,
+        old { $($old:item)* }
+        new { $($new:item)* }
+        $o:ident => $n:ident,
+        ems: [$($ems:expr),* $(,)?],
+        non_ems: [$($non:expr),* $(,)?],
+        older: [$($older:expr),* $(,)?] $(,)?
+    ) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use crate::prelude::*;
+            #[allow(dead_code, non_camel_case_types)]
+            pub mod old {
+                #[allow(unused_imports)]
+                use crate::prelude::*;
+                $($old)*
+            }
+            #[allow(dead_code, non_camel_case_types)]
+            pub mod new {
+                #[allow(unused_imports)]
+                use crate::prelude::*;
+                $($new)*
+            }
+            #[test]
+            fn differential() {
+                let ems: Vec<new::$n> = { #[allow(unused_imports)] use new::*; vec![$($ems),*] };
+                let non_ems: Vec<new::$n> = { #[allow(unused_imports)] use new::*; vec![$($non),*] };
+                let older: Vec<old::$o> = { #[allow(unused_imports)] use old::*; vec![$($older),*] };
+                crate::support::run(crate::support::Case {
+                    name: stringify!($name),
+                    old_src: stringify!($($old)*),
+                    new_src: stringify!($($new)*),
+                    ems,
+                    non_ems,
+                    older,
+                });
+            }
+        }
+    };
+}
+
+mod map_formats;
+mod positional;

@@ -1,0 +1,882 @@
+//! Map encodings (json, toml, yaml, cbor, msgpack-named): structs as maps keyed by name.
+//! Each scenario is a macro instantiated once per encoding, so every fact is proven per crate.
+
+/// A v1 ticket without EMS, and v2 adding an EMS flag. Nothing makes v1 reject the new key.
+macro_rules! added_field {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { #[session(version_field)] pub version: u16, pub cipher: u16, pub secret: Vec<u8> }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 {
+                    #[session(version_field)] pub version: u16, pub cipher: u16, pub secret: Vec<u8>,
+                    #[session(ems)] #[serde(default, skip_serializing_if = "is_false")] pub ems: bool,
+                }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { version: 2, cipher: 0x1301, secret: vec![1, 2, 3], ems: true }],
+            non_ems: [TicketV2 { version: 2, cipher: 0x1301, secret: vec![1, 2, 3], ems: false }],
+            older: [TicketV1 { version: 1, cipher: 0x1301, secret: vec![1, 2, 3] }],
+        );
+    };
+}
+added_field!(json_added_field, "json");
+added_field!(toml_added_field, "toml");
+added_field!(yaml_added_field, "yaml");
+added_field!(cbor_added_field, "cbor");
+added_field!(msgpack_named_added_field, "msgpack-named");
+
+/// v1 has `deny_unknown_fields`: the new key is rejected, and only EMS sessions write it.
+macro_rules! added_field_denied {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, pub secret: Vec<u8> }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 {
+                    pub cipher: u16, pub secret: Vec<u8>,
+                    #[session(ems)] #[serde(default, skip_serializing_if = "is_false")] pub ems: bool,
+                }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, secret: vec![9], ems: true }],
+            non_ems: [TicketV2 { cipher: 1, secret: vec![9], ems: false }],
+            older: [TicketV1 { cipher: 1, secret: vec![9] }],
+        );
+    };
+}
+added_field_denied!(json_added_field_denied, "json");
+added_field_denied!(toml_added_field_denied, "toml");
+added_field_denied!(yaml_added_field_denied, "yaml");
+added_field_denied!(cbor_added_field_denied, "cbor");
+added_field_denied!(msgpack_named_added_field_denied, "msgpack-named");
+
+/// v1 checks its version exactly: every v2 session is rejected (a full handshake each).
+macro_rules! version_exact {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { #[session(version_field, accepts = "1")] pub version: u16, pub cipher: u16 }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 {
+                    #[session(version_field, accepts = "1..=2")] pub version: u16, pub cipher: u16,
+                    #[session(ems)] #[serde(default)] pub ems: bool,
+                }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { version: 2, cipher: 7, ems: true }],
+            non_ems: [TicketV2 { version: 2, cipher: 7, ems: false }],
+            older: [TicketV1 { version: 1, cipher: 7 }],
+        );
+    };
+}
+version_exact!(json_version_exact, "json");
+version_exact!(toml_version_exact, "toml");
+version_exact!(yaml_version_exact, "yaml");
+version_exact!(cbor_version_exact, "cbor");
+version_exact!(msgpack_named_version_exact, "msgpack-named");
+
+/// v1 accepts "1..": the bump does not help.
+macro_rules! version_open_range {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { #[session(version_field, accepts = "1..")] pub version: u16, pub cipher: u16 }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 {
+                    #[session(version_field, accepts = "2")] pub version: u16, pub cipher: u16,
+                    #[session(ems)] pub ems: bool,
+                }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { version: 2, cipher: 7, ems: true }],
+            non_ems: [TicketV2 { version: 2, cipher: 7, ems: false }],
+            older: [TicketV1 { version: 1, cipher: 7 }],
+        );
+    };
+}
+version_open_range!(json_version_open_range, "json");
+version_open_range!(toml_version_open_range, "toml");
+version_open_range!(yaml_version_open_range, "yaml");
+version_open_range!(cbor_version_open_range, "cbor");
+version_open_range!(msgpack_named_version_open_range, "msgpack-named");
+
+/// v2 already carries EMS; v3 adds ALPN. v2 ignores the new key but reads EMS: safe.
+macro_rules! both_carry {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 3, encoding = $enc)]
+                pub struct TicketV3 {
+                    pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool,
+                    #[serde(default, skip_serializing_if = "Option::is_none")] pub alpn: Option<String>,
+                }
+            }
+            TicketV2 => TicketV3,
+            ems: [TicketV3 { cipher: 1, ems: true, alpn: None }, TicketV3 { cipher: 1, ems: true, alpn: Some("h2".into()) }],
+            non_ems: [TicketV3 { cipher: 1, ems: false, alpn: None }],
+            older: [TicketV2 { cipher: 1, ems: false }],
+        );
+    };
+}
+both_carry!(json_both_carry, "json");
+both_carry!(toml_both_carry, "toml");
+both_carry!(yaml_both_carry, "yaml");
+both_carry!(cbor_both_carry, "cbor");
+both_carry!(msgpack_named_both_carry, "msgpack-named");
+
+/// `deny_unknown_fields` on a nested struct does not reach its container.
+macro_rules! nested_deny_does_not_reach {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize)]
+                #[serde(deny_unknown_fields)]
+                pub struct Params { pub cipher: u16 }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub params: Params, pub secret: Vec<u8> }
+            }
+            new {
+                #[derive(Serialize, Deserialize)]
+                #[serde(deny_unknown_fields)]
+                pub struct Params { pub cipher: u16 }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub params: Params, pub secret: Vec<u8>, #[session(ems)] #[serde(default)] pub ems: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { params: Params { cipher: 5 }, secret: vec![], ems: true }],
+            non_ems: [TicketV2 { params: Params { cipher: 5 }, secret: vec![], ems: false }],
+            older: [TicketV1 { params: Params { cipher: 5 }, secret: vec![] }],
+        );
+    };
+}
+nested_deny_does_not_reach!(json_nested_deny_does_not_reach, "json");
+nested_deny_does_not_reach!(toml_nested_deny_does_not_reach, "toml");
+nested_deny_does_not_reach!(yaml_nested_deny_does_not_reach, "yaml");
+nested_deny_does_not_reach!(cbor_nested_deny_does_not_reach, "cbor");
+nested_deny_does_not_reach!(msgpack_named_nested_deny_does_not_reach, "msgpack-named");
+
+/// The EMS flag goes inside a nested struct that denies unknown fields: v1 rejects it.
+macro_rules! ems_in_denying_part {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize)]
+                #[serde(deny_unknown_fields)]
+                pub struct Params { pub cipher: u16 }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub params: Params }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                pub struct Params { pub cipher: u16, #[session(ems)] #[serde(default, skip_serializing_if = "is_false")] pub ems: bool }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub params: Params }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { params: Params { cipher: 5, ems: true } }],
+            non_ems: [TicketV2 { params: Params { cipher: 5, ems: false } }],
+            older: [TicketV1 { params: Params { cipher: 5 } }],
+        );
+    };
+}
+ems_in_denying_part!(json_ems_in_denying_part, "json");
+ems_in_denying_part!(toml_ems_in_denying_part, "toml");
+ems_in_denying_part!(yaml_ems_in_denying_part, "yaml");
+ems_in_denying_part!(cbor_ems_in_denying_part, "cbor");
+ems_in_denying_part!(msgpack_named_ems_in_denying_part, "msgpack-named");
+
+/// A flattened catch-all map keeps the EMS key, and means nothing by it.
+macro_rules! flatten_catch_all {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, #[serde(flatten)] pub extra: BTreeMap<String, bool> }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub ems: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 5, ems: true }],
+            non_ems: [TicketV2 { cipher: 5, ems: false }],
+            older: [TicketV1 { cipher: 5, extra: BTreeMap::new() }],
+        );
+    };
+}
+flatten_catch_all!(json_flatten_catch_all, "json");
+flatten_catch_all!(toml_flatten_catch_all, "toml");
+flatten_catch_all!(yaml_flatten_catch_all, "yaml");
+flatten_catch_all!(cbor_flatten_catch_all, "cbor");
+flatten_catch_all!(msgpack_named_flatten_catch_all, "msgpack-named");
+
+/// A flattened struct under `deny_unknown_fields`: serde enforces the deny (documented as
+/// unsupported, but seen to work), so keys no struct claims are rejected.
+macro_rules! flatten_struct_denied {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize)]
+                pub struct Common { pub cipher: u16 }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { #[serde(flatten)] pub common: Common, pub secret: Vec<u8> }
+            }
+            new {
+                #[derive(Serialize, Deserialize)]
+                pub struct Common { pub cipher: u16 }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { #[serde(flatten)] pub common: Common, pub secret: Vec<u8>, #[session(ems)] pub ems: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { common: Common { cipher: 1 }, secret: vec![4], ems: true }],
+            non_ems: [TicketV2 { common: Common { cipher: 1 }, secret: vec![4], ems: false }],
+            older: [TicketV1 { common: Common { cipher: 1 }, secret: vec![4] }],
+        );
+    };
+}
+flatten_struct_denied!(json_flatten_struct_denied, "json");
+flatten_struct_denied!(toml_flatten_struct_denied, "toml");
+flatten_struct_denied!(yaml_flatten_struct_denied, "yaml");
+flatten_struct_denied!(cbor_flatten_struct_denied, "cbor");
+flatten_struct_denied!(msgpack_named_flatten_struct_denied, "msgpack-named");
+
+/// v2 renames its EMS key; v1 knows EMS under the old key only and fills its default.
+macro_rules! renamed_carrier {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(rename = "extended_ms", default)] pub ems: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, ems: true }],
+            non_ems: [TicketV2 { cipher: 1, ems: false }],
+            older: [TicketV1 { cipher: 1, ems: false }],
+        );
+    };
+}
+renamed_carrier!(json_renamed_carrier, "json");
+renamed_carrier!(toml_renamed_carrier, "toml");
+renamed_carrier!(yaml_renamed_carrier, "yaml");
+renamed_carrier!(cbor_renamed_carrier, "cbor");
+renamed_carrier!(msgpack_named_renamed_carrier, "msgpack-named");
+
+/// The same rename, with an alias in v1: v1 reads the new key as EMS.
+macro_rules! aliased_carrier {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, #[session(ems)] #[serde(alias = "extended_ms", default)] pub ems: bool }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(rename = "extended_ms", default)] pub ems: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, ems: true }],
+            non_ems: [TicketV2 { cipher: 1, ems: false }],
+            older: [TicketV1 { cipher: 1, ems: false }],
+        );
+    };
+}
+aliased_carrier!(json_aliased_carrier, "json");
+aliased_carrier!(toml_aliased_carrier, "toml");
+aliased_carrier!(yaml_aliased_carrier, "yaml");
+aliased_carrier!(cbor_aliased_carrier, "cbor");
+aliased_carrier!(msgpack_named_aliased_carrier, "msgpack-named");
+
+/// EMS as a new enum variant: v1's enum does not know it and rejects the session.
+macro_rules! variant_added {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize)]
+                pub enum Secret { Plain }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, pub kind: Secret }
+            }
+            new {
+                #[derive(Serialize, Deserialize)]
+                pub enum Secret { Plain, Extended }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems = "Extended")] pub kind: Secret }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, kind: Secret::Extended }],
+            non_ems: [TicketV2 { cipher: 1, kind: Secret::Plain }],
+            older: [TicketV1 { cipher: 1, kind: Secret::Plain }],
+        );
+    };
+}
+variant_added!(json_variant_added, "json");
+variant_added!(toml_variant_added, "toml");
+variant_added!(yaml_variant_added, "yaml");
+variant_added!(cbor_variant_added, "cbor");
+variant_added!(msgpack_named_variant_added, "msgpack-named");
+
+/// The same with `#[serde(other)]` in v1: the EMS variant decodes as the catch-all.
+macro_rules! variant_other {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize)]
+                pub enum Secret { Plain, #[serde(other)] Unknown }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, pub kind: Secret }
+            }
+            new {
+                #[derive(Serialize, Deserialize)]
+                pub enum Secret { Plain, Extended }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems = "Extended")] pub kind: Secret }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, kind: Secret::Extended }],
+            non_ems: [TicketV2 { cipher: 1, kind: Secret::Plain }],
+            older: [TicketV1 { cipher: 1, kind: Secret::Plain }],
+        );
+    };
+}
+variant_other!(json_variant_other, "json");
+variant_other!(toml_variant_other, "toml");
+variant_other!(yaml_variant_other, "yaml");
+variant_other!(cbor_variant_other, "cbor");
+variant_other!(msgpack_named_variant_other, "msgpack-named");
+
+/// The key stays, its type changes from u8 to bool: no value of one is a value of the other.
+macro_rules! retyped_key {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, pub flags: u8 }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub flags: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, flags: true }],
+            non_ems: [TicketV2 { cipher: 1, flags: false }],
+            older: [TicketV1 { cipher: 1, flags: 0 }, TicketV1 { cipher: 1, flags: 1 }],
+        );
+    };
+}
+retyped_key!(json_retyped_key, "json");
+retyped_key!(toml_retyped_key, "toml");
+retyped_key!(yaml_retyped_key, "yaml");
+retyped_key!(cbor_retyped_key, "cbor");
+retyped_key!(msgpack_named_retyped_key, "msgpack-named");
+
+/// EMS as a bit of an existing flags word. v1 keeps unknown bits (no known_bits): unsafe, and
+/// v2 reads old sessions whose bit 0x4 meant something else as EMS.
+macro_rules! flag_bit_unmasked {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, pub flags: u32 }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems_mask = 0x4)] pub flags: u32 }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, flags: 0x4 }, TicketV2 { cipher: 1, flags: 0x5 }],
+            non_ems: [TicketV2 { cipher: 1, flags: 0x1 }],
+            older: [TicketV1 { cipher: 1, flags: 0x1 }],
+        );
+    };
+}
+flag_bit_unmasked!(json_flag_bit_unmasked, "json");
+flag_bit_unmasked!(toml_flag_bit_unmasked, "toml");
+flag_bit_unmasked!(yaml_flag_bit_unmasked, "yaml");
+flag_bit_unmasked!(cbor_flag_bit_unmasked, "cbor");
+flag_bit_unmasked!(msgpack_named_flag_bit_unmasked, "msgpack-named");
+
+/// The same with `known_bits` on both sides: v1 rejects the EMS bit.
+macro_rules! flag_bit_masked {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, #[session(known_bits = 0x3)] pub flags: u32 }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(known_bits = 0x7, ems_mask = 0x4)] pub flags: u32 }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, flags: 0x4 }, TicketV2 { cipher: 1, flags: 0x7 }],
+            non_ems: [TicketV2 { cipher: 1, flags: 0x1 }],
+            older: [TicketV1 { cipher: 1, flags: 0x3 }],
+        );
+    };
+}
+flag_bit_masked!(json_flag_bit_masked, "json");
+flag_bit_masked!(toml_flag_bit_masked, "toml");
+flag_bit_masked!(yaml_flag_bit_masked, "yaml");
+flag_bit_masked!(cbor_flag_bit_masked, "cbor");
+flag_bit_masked!(msgpack_named_flag_bit_masked, "msgpack-named");
+
+/// Versions as variants of an internally tagged root enum: v1's enum has no variant "2".
+macro_rules! tagged_root_versions {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize)]
+                pub struct BodyV1 { pub cipher: u16 }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(tag = "v")]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub enum Ticket { #[serde(rename = "1")] V1(BodyV1) }
+            }
+            new {
+                #[derive(Serialize, Deserialize)]
+                pub struct BodyV1 { pub cipher: u16 }
+                #[derive(Serialize, Deserialize, SessionState)]
+                pub struct BodyV2 { pub cipher: u16, #[session(ems)] pub ems: bool }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(tag = "v")]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub enum Ticket { #[serde(rename = "1")] V1(BodyV1), #[serde(rename = "2")] V2(BodyV2) }
+            }
+            Ticket => Ticket,
+            ems: [Ticket::V2(BodyV2 { cipher: 1, ems: true })],
+            non_ems: [Ticket::V2(BodyV2 { cipher: 1, ems: false })],
+            older: [Ticket::V1(BodyV1 { cipher: 1 })],
+        );
+    };
+}
+tagged_root_versions!(json_tagged_root_versions, "json");
+tagged_root_versions!(toml_tagged_root_versions, "toml");
+tagged_root_versions!(yaml_tagged_root_versions, "yaml");
+tagged_root_versions!(cbor_tagged_root_versions, "cbor");
+tagged_root_versions!(msgpack_named_tagged_root_versions, "msgpack-named");
+
+/// v2 adds a required field: v2 cannot read v1 sessions (a full handshake after upgrade).
+macro_rules! required_field_added {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16 }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, pub alpn: String, #[session(ems)] pub ems: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, alpn: "h2".into(), ems: true }],
+            non_ems: [TicketV2 { cipher: 1, alpn: "h2".into(), ems: false }],
+            older: [TicketV1 { cipher: 1 }],
+        );
+    };
+}
+required_field_added!(json_required_field_added, "json");
+required_field_added!(toml_required_field_added, "toml");
+required_field_added!(yaml_required_field_added, "yaml");
+required_field_added!(cbor_required_field_added, "cbor");
+required_field_added!(msgpack_named_required_field_added, "msgpack-named");
+
+// Cases for one crate each: attribute semantics that do not vary by format.
+
+case!(json_option_bool_carrier,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "json")]
+        pub struct TicketV1 { pub cipher: u16 }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "json")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub ems: Option<bool> }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: Some(true) }],
+    non_ems: [TicketV2 { cipher: 1, ems: None }, TicketV2 { cipher: 1, ems: Some(false) }],
+    older: [TicketV1 { cipher: 1 }],
+);
+
+case!(yaml_option_hash_carrier,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[serde(deny_unknown_fields)]
+        #[session(name = "ticket", version = 1, encoding = "yaml")]
+        pub struct TicketV1 { pub cipher: u16 }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[serde(deny_unknown_fields)]
+        #[session(name = "ticket", version = 2, encoding = "yaml")]
+        pub struct TicketV2 {
+            pub cipher: u16,
+            #[session(ems)] #[serde(default, skip_serializing_if = "Option::is_none")] pub session_hash: Option<Vec<u8>>,
+        }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, session_hash: Some(vec![1, 2]) }],
+    non_ems: [TicketV2 { cipher: 1, session_hash: None }],
+    older: [TicketV1 { cipher: 1 }],
+);
+
+// An `Option` written as null (json, no skip_serializing_if) is still a key v1 denies, even for
+// non-EMS sessions: every v2 session costs a full handshake on v1.
+case!(json_null_option_denied,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[serde(deny_unknown_fields)]
+        #[session(name = "ticket", version = 1, encoding = "json")]
+        pub struct TicketV1 { pub cipher: u16 }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "json")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub ems: Option<bool> }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: Some(true) }],
+    non_ems: [TicketV2 { cipher: 1, ems: None }, TicketV2 { cipher: 1, ems: Some(false) }],
+    older: [TicketV1 { cipher: 1 }],
+);
+
+// toml omits `None` even without skip_serializing_if, so the same pair keeps non-EMS sessions.
+case!(toml_none_omitted,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[serde(deny_unknown_fields)]
+        #[session(name = "ticket", version = 1, encoding = "toml")]
+        pub struct TicketV1 { pub cipher: u16 }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "toml")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub ems: Option<bool> }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: Some(true) }],
+    non_ems: [TicketV2 { cipher: 1, ems: None }],
+    older: [TicketV1 { cipher: 1 }],
+);
+
+case!(json_rename_all_changed,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[serde(rename_all = "camelCase")]
+        #[session(name = "ticket", version = 1, encoding = "json")]
+        pub struct TicketV1 { pub cipher_suite: u16 }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "json")]
+        pub struct TicketV2 { pub cipher_suite: u16, #[session(ems)] pub ems: bool }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher_suite: 1, ems: true }],
+    non_ems: [TicketV2 { cipher_suite: 1, ems: false }],
+    older: [TicketV1 { cipher_suite: 1 }],
+);
+
+// v1 knows the field but never reads it: without deny the key is ignored and EMS is lost.
+case!(json_skip_deserializing_in_older,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "json")]
+        pub struct TicketV1 { pub cipher: u16, #[serde(skip_deserializing)] pub ems: bool }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "json")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub ems: bool }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: true }],
+    non_ems: [TicketV2 { cipher: 1, ems: false }],
+    // v1 writes the key it never reads; v2 takes it for EMS.
+    older: [TicketV1 { cipher: 1, ems: false }, TicketV1 { cipher: 1, ems: true }],
+);
+
+// ... and with deny_unknown_fields, a skipped field's key counts as unknown.
+case!(cbor_skip_deserializing_denied,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[serde(deny_unknown_fields)]
+        #[session(name = "ticket", version = 1, encoding = "cbor")]
+        pub struct TicketV1 { pub cipher: u16, #[serde(skip_deserializing, skip_serializing)] pub ems: bool }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "cbor")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(default, skip_serializing_if = "is_false")] pub ems: bool }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: true }],
+    non_ems: [TicketV2 { cipher: 1, ems: false }],
+    older: [TicketV1 { cipher: 1, ems: false }],
+);
+
+// An untagged v1 root: the strict variant rejects the EMS key, the permissive one takes it.
+case!(json_untagged_permissive_variant,
+    old {
+        #[derive(Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Strict { pub cipher: u16 }
+        #[derive(Serialize, Deserialize)]
+        pub struct Loose { pub cipher: u16 }
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[serde(untagged)]
+        #[session(name = "ticket", version = 1, encoding = "json")]
+        pub enum Ticket { Strict(Strict), Loose(Loose) }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "json")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub ems: bool }
+    }
+    Ticket => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: true }],
+    non_ems: [TicketV2 { cipher: 1, ems: false }],
+    older: [Ticket::Strict(Strict { cipher: 1 })],
+);
+
+case!(json_untagged_all_strict,
+    old {
+        #[derive(Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct A { pub cipher: u16 }
+        #[derive(Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct B { pub cipher: u16, pub secret: Vec<u8> }
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[serde(untagged)]
+        #[session(name = "ticket", version = 1, encoding = "json")]
+        pub enum Ticket { A(A), B(B) }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "json")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(default, skip_serializing_if = "is_false")] pub ems: bool }
+    }
+    Ticket => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: true }],
+    non_ems: [TicketV2 { cipher: 1, ems: false }],
+    older: [Ticket::A(A { cipher: 1 })],
+);
+
+// Adjacently tagged: v1's enum lacks the EMS variant.
+case!(json_adjacent_variant_added,
+    old {
+        #[derive(Serialize, Deserialize)]
+        #[serde(tag = "t", content = "c")]
+        pub enum Mode { Plain }
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "json")]
+        pub struct TicketV1 { pub cipher: u16, pub mode: Mode }
+    }
+    new {
+        #[derive(Serialize, Deserialize)]
+        #[serde(tag = "t", content = "c")]
+        pub enum Mode { Plain, Extended { hash: u8 } }
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "json")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems = "Extended")] pub mode: Mode }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, mode: Mode::Extended { hash: 3 } }],
+    non_ems: [TicketV2 { cipher: 1, mode: Mode::Plain }],
+    older: [TicketV1 { cipher: 1, mode: Mode::Plain }],
+);
+
+// Internally tagged nested enum with #[serde(other)]: the EMS variant's fields are dropped.
+case!(cbor_internal_other_swallows_variant,
+    old {
+        #[derive(Serialize, Deserialize)]
+        #[serde(tag = "kind")]
+        pub enum Mode { Plain, #[serde(other)] Unknown }
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "cbor")]
+        pub struct TicketV1 { pub cipher: u16, pub mode: Mode }
+    }
+    new {
+        #[derive(Serialize, Deserialize)]
+        #[serde(tag = "kind")]
+        pub enum Mode { Plain, Extended { hash: u8 } }
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "cbor")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems = "Extended")] pub mode: Mode }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, mode: Mode::Extended { hash: 3 } }],
+    non_ems: [TicketV2 { cipher: 1, mode: Mode::Plain }],
+    older: [TicketV1 { cipher: 1, mode: Mode::Plain }],
+);
+
+// A retyped value the older type cannot hold: bytes become a string.
+case!(yaml_retyped_secret,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "yaml")]
+        pub struct TicketV1 { pub cipher: u16, pub secret: Vec<u8> }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "yaml")]
+        pub struct TicketV2 { pub cipher: u16, pub secret: String, #[session(ems)] pub ems: bool }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, secret: "s".into(), ems: true }],
+    non_ems: [TicketV2 { cipher: 1, secret: "s".into(), ems: false }],
+    older: [TicketV1 { cipher: 1, secret: vec![1] }],
+);
+
+// A version number the older field type cannot hold: u8 cannot take 300.
+case!(msgpack_named_version_overflows_older_type,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "msgpack-named")]
+        pub struct TicketV1 { #[session(version_field)] pub version: u8, pub cipher: u16 }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 300, encoding = "msgpack-named")]
+        pub struct TicketV2 { #[session(version_field, accepts = "1..")] pub version: u16, pub cipher: u16, #[session(ems)] pub ems: bool }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { version: 300, cipher: 1, ems: true }],
+    non_ems: [TicketV2 { version: 300, cipher: 1, ems: false }],
+    older: [TicketV1 { version: 1, cipher: 1 }],
+);
+
+// Encodings that change between versions.
+
+// rmp_serde::from_slice reads a struct from a map as well as an array: switching the encoder to
+// to_vec_named does not make an older msgpack decoder reject.
+case!(msgpack_to_msgpack_named,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "msgpack")]
+        pub struct TicketV1 { pub cipher: u16, pub secret: Vec<u8> }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "msgpack-named")]
+        pub struct TicketV2 { pub cipher: u16, pub secret: Vec<u8>, #[session(ems)] pub ems: bool }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, secret: vec![2], ems: true }],
+    non_ems: [TicketV2 { cipher: 1, secret: vec![2], ems: false }],
+    older: [TicketV1 { cipher: 1, secret: vec![2] }],
+);
+
+// YAML is a superset of JSON: a yaml decoder reads the json the newer version writes.
+case!(json_read_by_yaml,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "yaml")]
+        pub struct TicketV1 { pub cipher: u16 }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "json")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub ems: bool }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: true }],
+    non_ems: [TicketV2 { cipher: 1, ems: false }],
+    older: [TicketV1 { cipher: 1 }],
+);
+
+case!(cbor_read_by_json,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "json")]
+        pub struct TicketV1 { pub cipher: u16 }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "cbor")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub ems: bool }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: true }],
+    non_ems: [TicketV2 { cipher: 1, ems: false }],
+    older: [TicketV1 { cipher: 1 }],
+);
+
+case!(toml_read_by_msgpack_named,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "msgpack-named")]
+        pub struct TicketV1 { pub cipher: u16 }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "toml")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub ems: bool }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: true }],
+    non_ems: [TicketV2 { cipher: 1, ems: false }],
+    older: [TicketV1 { cipher: 1 }],
+);

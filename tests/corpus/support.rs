@@ -1,0 +1,367 @@
+//! The differential harness: the real crates encode with the newer type and decode with the
+//! older one; the analyzer must agree with what they did.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use sessionlint::analysis;
+use sessionlint::extract::{self, SourceFile};
+use sessionlint::findings::Finding;
+use sessionlint::rules;
+use sessionlint::schema::{Accepts, EmsMarker, EnumRepr, Field, Schema, Style, Trailing, Ty, TypeDef, Encoding};
+use std::io::Cursor;
+
+pub fn encode<T: Serialize>(enc: Encoding, v: &T) -> Result<Vec<u8>, String> {
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    match enc {
+        Encoding::Json => serde_json::to_vec(v).map_err(|x| e(&x)),
+        Encoding::Toml => toml::to_string(v).map(String::into_bytes).map_err(|x| e(&x)),
+        Encoding::Yaml => serde_yaml::to_string(v).map(String::into_bytes).map_err(|x| e(&x)),
+        Encoding::Cbor => {
+            let mut out = Vec::new();
+            ciborium::into_writer(v, &mut out).map_err(|x| e(&x))?;
+            Ok(out)
+        }
+        Encoding::Msgpack => rmp_serde::to_vec(v).map_err(|x| e(&x)),
+        Encoding::MsgpackNamed => rmp_serde::to_vec_named(v).map_err(|x| e(&x)),
+        Encoding::Bincode => bincode::serialize(v).map_err(|x| e(&x)),
+        Encoding::Postcard => postcard::to_allocvec(v).map_err(|x| e(&x)),
+    }
+}
+
+/// The decode calls of `crate-behaviour.md`, with the `trailing = "reject"` variants.
+pub fn decode<T: DeserializeOwned>(enc: Encoding, trailing: Option<Trailing>, bytes: &[u8]) -> Result<T, String> {
+    let reject = trailing == Some(Trailing::Reject);
+    let text = || std::str::from_utf8(bytes).map_err(|e| e.to_string());
+    match enc {
+        Encoding::Json => serde_json::from_slice(bytes).map_err(|e| e.to_string()),
+        Encoding::Toml => toml::from_str(text()?).map_err(|e| e.to_string()),
+        Encoding::Yaml => serde_yaml::from_str(text()?).map_err(|e| e.to_string()),
+        Encoding::Cbor => {
+            let mut rest: &[u8] = bytes;
+            let v = ciborium::from_reader(&mut rest).map_err(|e| e.to_string())?;
+            if reject && !rest.is_empty() {
+                return Err(format!("{} trailing bytes", rest.len()));
+            }
+            Ok(v)
+        }
+        Encoding::Msgpack | Encoding::MsgpackNamed => {
+            if reject {
+                let mut de = rmp_serde::Deserializer::new(Cursor::new(bytes));
+                let v = T::deserialize(&mut de).map_err(|e| e.to_string())?;
+                if de.position() as usize != bytes.len() {
+                    return Err("trailing bytes".into());
+                }
+                Ok(v)
+            } else {
+                rmp_serde::from_slice(bytes).map_err(|e| e.to_string())
+            }
+        }
+        Encoding::Bincode => {
+            if reject {
+                use bincode::Options;
+                bincode::options()
+                    .with_fixint_encoding()
+                    .reject_trailing_bytes()
+                    .deserialize(bytes)
+                    .map_err(|e| e.to_string())
+            } else {
+                bincode::deserialize(bytes).map_err(|e| e.to_string())
+            }
+        }
+        Encoding::Postcard => {
+            if reject {
+                let (v, rest) = postcard::take_from_bytes(bytes).map_err(|e| e.to_string())?;
+                if !rest.is_empty() {
+                    return Err(format!("{} trailing bytes", rest.len()));
+                }
+                Ok(v)
+            } else {
+                postcard::from_bytes(bytes).map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// What a decoder made of one value, with its declared checks (`accepts`, `known_bits`) applied.
+#[derive(Debug)]
+pub enum Read {
+    Rejected(String),
+    Accepted { ems: bool },
+}
+
+impl Read {
+    fn accepted(&self) -> bool {
+        matches!(self, Read::Accepted { .. })
+    }
+}
+
+/// Decodes `bytes` as the `decoder` schema's type `T` would, then applies the contract's checks
+/// to the decoded value and reads its EMS status.
+pub fn read<T: DeserializeOwned + Serialize>(decoder: &Schema, bytes: &[u8]) -> Read {
+    match decode::<T>(decoder.encoding, decoder.trailing, bytes) {
+        Err(e) => Read::Rejected(e),
+        Ok(v) => {
+            let json = serde_json::to_value(&v).expect("decoded values re-serialize as JSON");
+            let mut st = Interp::default();
+            let root = Ty::Named { name: decoder.root.clone() };
+            walk(decoder, &root, &json, None, &mut st);
+            match st.failed {
+                Some(why) => Read::Rejected(format!("declared check: {why}")),
+                None => Read::Accepted { ems: st.ems },
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Interp {
+    ems: bool,
+    failed: Option<String>,
+}
+
+fn walk(s: &Schema, ty: &Ty, v: &Value, f: Option<&Field>, st: &mut Interp) {
+    if let Some(f) = f {
+        if let Some(acc) = f.session.version_field {
+            check_version(acc, v, st);
+        }
+        if let (Some(k), Some(n)) = (f.session.known_bits, v.as_u64()) {
+            if n & !k != 0 {
+                st.failed.get_or_insert(format!("bits {n:#x} outside known_bits {k:#x}"));
+            }
+        }
+        match &f.session.ems {
+            Some(EmsMarker::Flag) => {
+                let ems = match v {
+                    Value::Bool(b) => *b,
+                    Value::Null => false,
+                    _ => true, // Some(_) of a non-bool Option
+                };
+                st.ems |= ems;
+            }
+            Some(EmsMarker::Mask { mask }) => st.ems |= v.as_u64().is_some_and(|n| n & mask != 0),
+            Some(EmsMarker::Variant { variant }) => {
+                if let Some(TypeDef::Enum(e)) = ty.named_types().first().and_then(|n| s.type_def(n)) {
+                    if let Some((var, _)) = active_variant(e, v) {
+                        st.ems |= &var.ident == variant;
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    match ty {
+        Ty::Option { of } if !v.is_null() => walk(s, of, v, None, st),
+        Ty::Seq { of } | Ty::Array { of, .. } => {
+            for x in v.as_array().into_iter().flatten() {
+                walk(s, of, x, None, st);
+            }
+        }
+        Ty::Named { name } => match s.type_def(name) {
+            Some(TypeDef::Struct(d)) => walk_fields(s, &d.fields, d.style, d.transparent, v, st),
+            Some(TypeDef::Enum(e)) => {
+                if let Some((var, content)) = active_variant(e, v) {
+                    walk_fields(s, &var.fields, var.style, false, &content, st);
+                }
+            }
+            None => {}
+        },
+        _ => {}
+    }
+}
+
+fn check_version(acc: Accepts, v: &Value, st: &mut Interp) {
+    match v.as_i64() {
+        Some(n) if acc.contains(n as i128) => {}
+        Some(n) => {
+            st.failed.get_or_insert(format!("version {n} outside accepts = \"{acc}\""));
+        }
+        None => {
+            st.failed.get_or_insert("no version".to_string());
+        }
+    }
+}
+
+fn walk_fields(s: &Schema, fields: &[Field], style: Style, transparent: bool, v: &Value, st: &mut Interp) {
+    if transparent || style == Style::Newtype {
+        if let Some(f) = fields.iter().find(|f| f.read) {
+            walk(s, &f.ty, v, Some(f), st);
+        }
+        return;
+    }
+    for (i, f) in fields.iter().enumerate() {
+        if f.flatten {
+            walk(s, &f.ty, v, None, st);
+            continue;
+        }
+        let x = match (style, v) {
+            (Style::Tuple, Value::Array(a)) => a.get(i).cloned(),
+            (_, Value::Object(m)) => m.get(&f.ser_name).cloned(),
+            _ => None,
+        };
+        // A key the re-serialization skipped (skip_serializing_if) holds its default.
+        let x = x.unwrap_or(Value::Null);
+        if x.is_null() && f.session.version_field.is_some() && !matches!(f.write, sessionlint::schema::Write::Always) {
+            continue;
+        }
+        walk(s, &f.ty, &x, Some(f), st);
+    }
+}
+
+/// Which variant a re-serialized enum value is, and its content.
+fn active_variant<'e>(e: &'e sessionlint::schema::EnumDef, v: &Value) -> Option<(&'e sessionlint::schema::Variant, Value)> {
+    let by_name = |n: &str| e.variants.iter().find(|var| var.ser_name == n);
+    match e.repr {
+        EnumRepr::External => match v {
+            Value::String(n) => by_name(n).map(|var| (var, Value::Null)),
+            Value::Object(m) if m.len() == 1 => {
+                let (k, c) = m.iter().next().unwrap();
+                by_name(k).map(|var| (var, c.clone()))
+            }
+            _ => None,
+        },
+        EnumRepr::Internal => {
+            let tag = e.tag.as_deref()?;
+            let m = v.as_object()?;
+            let var = by_name(m.get(tag)?.as_str()?)?;
+            let mut rest = m.clone();
+            rest.remove(tag);
+            Some((var, Value::Object(rest)))
+        }
+        EnumRepr::Adjacent => {
+            let m = v.as_object()?;
+            let var = by_name(m.get(e.tag.as_deref()?)?.as_str()?)?;
+            Some((var, m.get(e.content.as_deref()?).cloned().unwrap_or(Value::Null)))
+        }
+        EnumRepr::Untagged => e
+            .variants
+            .iter()
+            .find(|var| match (var.style, v) {
+                (Style::Unit, Value::Null) => true,
+                (Style::Struct, Value::Object(m)) => var
+                    .fields
+                    .iter()
+                    .filter(|f| matches!(f.missing, sessionlint::schema::Missing::Error) && !matches!(f.ty, Ty::Option { .. }))
+                    .all(|f| m.contains_key(&f.ser_name))
+                    && m.keys().all(|k| var.fields.iter().any(|f| &f.ser_name == k)),
+                (Style::Newtype, _) => true,
+                _ => false,
+            })
+            .map(|var| (var, v.clone())),
+    }
+}
+
+/// One old/new pair of the corpus.
+pub struct Case<O, N> {
+    pub name: &'static str,
+    pub old_src: &'static str,
+    pub new_src: &'static str,
+    pub ems: Vec<N>,
+    pub non_ems: Vec<N>,
+    pub older: Vec<O>,
+}
+
+fn schema_of(path: &str, src: &str) -> Schema {
+    let ex = extract::extract(&[SourceFile { path: path.into(), text: src.into() }], &extract::Options::default());
+    assert!(ex.problems.is_empty(), "{path}: {:?}", ex.problems);
+    assert_eq!(ex.schemas.len(), 1, "{path} must hold exactly one session root");
+    ex.schemas.into_iter().next().unwrap()
+}
+
+fn has(findings: &[Finding], rule: &str) -> bool {
+    findings.iter().any(|f| f.rule == rule)
+}
+
+/// Runs one pair through the real crates and the analyzer, and fails on any disagreement.
+pub fn run<O, N>(case: Case<O, N>) -> Vec<Finding>
+where
+    O: Serialize + DeserializeOwned,
+    N: Serialize + DeserializeOwned,
+{
+    let old = schema_of("old.rs", case.old_src);
+    let new = schema_of("new.rs", case.new_src);
+    let mut findings = analysis::analyse_version(&new);
+    findings.extend(analysis::analyse_pair(&old, &new));
+    let mut log = Vec::new();
+
+    // EMS sessions of the newer version, in the older decoder. The analyzer's own witness is
+    // replayed too: it must be a value the newer type can really hold.
+    let mut ems = case.ems;
+    for f in findings.iter().filter(|f| f.rule == rules::EMS_ACCEPTED_BY_OLDER_DECODER) {
+        if let Some(w) = &f.witness {
+            let v: N = serde_json::from_str(w).unwrap_or_else(|e| panic!("{}: witness {w} is not a newer value: {e}", case.name));
+            ems.push(v);
+        }
+    }
+    let mut real_unsafe = false;
+    for v in &ems {
+        let bytes = encode(new.encoding, v).expect("the newer type encodes");
+        let own = read::<N>(&new, &bytes);
+        assert!(matches!(own, Read::Accepted { ems: true }), "{}: an EMS sample must be EMS for its own decoder: {own:?}", case.name);
+        let r = read::<O>(&old, &bytes);
+        log.push(format!("ems sample {:?} -> old {r:?}", String::from_utf8_lossy(&bytes)));
+        real_unsafe |= matches!(r, Read::Accepted { ems: false });
+    }
+    let analyzer_unsafe = has(&findings, rules::EMS_ACCEPTED_BY_OLDER_DECODER);
+
+    let mut all_non_ems_rejected = !case.non_ems.is_empty();
+    for v in &case.non_ems {
+        let bytes = encode(new.encoding, v).expect("the newer type encodes");
+        let own = read::<N>(&new, &bytes);
+        assert!(matches!(own, Read::Accepted { ems: false }), "{}: a non-EMS sample must be non-EMS: {own:?}", case.name);
+        let r = read::<O>(&old, &bytes);
+        log.push(format!("non-ems sample -> old {r:?}"));
+        all_non_ems_rejected &= !r.accepted();
+    }
+
+    let mut older = case.older;
+    for f in findings.iter().filter(|f| f.rule == rules::OLDER_SESSION_READ_AS_EMS) {
+        if let Some(w) = &f.witness {
+            older.push(serde_json::from_str(w).unwrap_or_else(|e| panic!("{}: witness {w} is not an older value: {e}", case.name)));
+        }
+    }
+    let mut real_read_as_ems = false;
+    let mut all_older_rejected = !older.is_empty();
+    for v in &older {
+        let bytes = encode(old.encoding, v).expect("the older type encodes");
+        let own = read::<O>(&old, &bytes);
+        assert!(matches!(own, Read::Accepted { ems: false }), "{}: older samples must be non-EMS sessions: {own:?}", case.name);
+        let r = read::<N>(&new, &bytes);
+        log.push(format!("older sample -> new {r:?}"));
+        real_read_as_ems |= matches!(r, Read::Accepted { ems: true });
+        all_older_rejected &= !r.accepted();
+    }
+
+    let show = || {
+        format!(
+            "\ncase {}\nfindings:\n{}\nreal:\n  {}",
+            case.name,
+            findings.iter().map(|f| format!("  {} {} | {:?}", f.rule, f.message, f.reasons)).collect::<Vec<_>>().join("\n"),
+            log.join("\n  ")
+        )
+    };
+    assert_eq!(analyzer_unsafe, real_unsafe, "ems-accepted-by-older-decoder disagrees with the real crates{}", show());
+    assert_eq!(
+        has(&findings, rules::OLDER_SESSION_READ_AS_EMS),
+        real_read_as_ems,
+        "older-session-read-as-ems disagrees{}",
+        show()
+    );
+    if !case.non_ems.is_empty() {
+        assert_eq!(
+            has(&findings, rules::NON_EMS_SESSION_REJECTED_BY_OLDER_DECODER),
+            all_non_ems_rejected,
+            "non-ems-session-rejected-by-older-decoder disagrees{}",
+            show()
+        );
+    }
+    if !older.is_empty() {
+        assert_eq!(
+            has(&findings, rules::OLDER_SESSION_REJECTED),
+            all_older_rejected && !real_read_as_ems,
+            "older-session-rejected disagrees{}",
+            show()
+        );
+    }
+    findings
+}
