@@ -174,9 +174,11 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
             }
             let cx = Ctxt::new();
             let info = read_item(&cx, item, &loc);
+            // A root with its own errors is not built: its follow-on errors would be noise.
+            let clean = !cx.has_errors();
             problems_from(cx, &loc, &mut index.problems);
             if let Some(info) = info {
-                if info.is_root() {
+                if info.is_root() && clean {
                     roots.push((slot, i));
                 }
                 infos.insert((slot, i), info);

@@ -1,0 +1,190 @@
+//! The command line through the real binary: exit codes, JSON shape, explain, and bad input.
+
+mod common;
+use common::{root, run, sessionlint};
+use std::path::Path;
+
+const V1: &str = r#"
+use serde::{Deserialize, Serialize};
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "ticket", version = 1, encoding = "json")]
+pub struct TicketV1 { pub cipher: u16 }
+"#;
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn check_on_the_quickstart_finds_the_hazard() {
+    let r = sessionlint(&["check", "examples/quickstart"], &root());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("ems-accepted-by-older-decoder"));
+    assert!(r.stdout.contains("examples/quickstart/ticket.rs"), "labels name the file: {}", r.stdout);
+    assert!(r.stdout.contains("deny_unknown_fields"), "the reason chain names the missing attribute");
+    assert!(r.stdout.contains(r#""extended_master_secret":true"#), "a sample EMS ticket is shown");
+    assert!(r.stdout.contains("new ticket keys"), "the help names the fixes");
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let r = sessionlint(&["check", "examples/quickstart", "--message-format", "json"], &root());
+    assert_eq!(r.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let f = &doc["findings"][0];
+    for key in ["rule", "level", "format", "older_version", "newer_version", "message", "file", "line"] {
+        assert!(f.get(key).is_some(), "finding lacks `{key}`: {f}");
+    }
+    assert_eq!(f["rule"], "ems-accepted-by-older-decoder");
+    assert_eq!(f["level"], "error");
+    assert_eq!(f["format"], "ticket");
+    assert_eq!(f["older_version"], 1);
+    assert_eq!(f["newer_version"], 2);
+    assert_eq!(f["line"], 26);
+    assert_eq!(doc["summary"]["errors"], 1);
+}
+
+#[test]
+fn the_cargo_subcommand_drops_cargos_echo() {
+    let r = run(env!("CARGO_BIN_EXE_cargo-sessionlint"), &["sessionlint", "check", "examples/quickstart"], &root());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("ems-accepted-by-older-decoder"));
+}
+
+#[test]
+fn rules_and_explain() {
+    let r = sessionlint(&["rules"], &root());
+    assert_eq!(r.code, 0);
+    for id in sessionlint::rules::RULES.iter().map(|r| r.id) {
+        assert!(r.stdout.contains(id), "{id} missing from `rules`");
+    }
+    let r = sessionlint(&["explain", "ems-accepted-by-older-decoder"], &root());
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("RFC 7627 §5.3") && r.stdout.contains("Fix"), "{}", r.stdout);
+    let r = sessionlint(&["explain", "no-such-rule"], &root());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown rule"));
+}
+
+#[test]
+fn check_on_a_tree_without_session_formats_says_so() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "src/lib.rs", "pub fn f() {}\n");
+    let r = sessionlint(&["check", d.path().to_str().unwrap()], &root());
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("no session formats"), "{}", r.stdout);
+}
+
+/// Exit 2, a diagnostic naming the file and line, and no panic.
+fn assert_bad_input(r: &common::Run, file: &str, line: Option<u32>, what: &str) {
+    assert_eq!(r.code, 2, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let at = match line {
+        Some(l) => format!("{file}:{l}"),
+        None => file.to_string(),
+    };
+    assert!(r.stderr.contains(&at), "stderr should name {at}:\n{}", r.stderr);
+    assert!(r.stderr.contains(what), "stderr should say {what:?}:\n{}", r.stderr);
+}
+
+#[test]
+fn a_syntax_error_is_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "t.rs", "use x;\n#[derive(SessionState)]\nstruct T { a: u8,, }\n");
+    let r = sessionlint(&["check", &f], &root());
+    assert_bad_input(&r, &f, Some(3), "cannot parse Rust source");
+}
+
+#[test]
+fn an_unknown_encoding_is_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "t.rs", &V1.replace("\"json\"", "\"jsonx\""));
+    let r = sessionlint(&["check", &f], &root());
+    assert_bad_input(&r, &f, Some(4), "unknown encoding `jsonx`");
+    assert!(r.stderr.contains("msgpack-named"), "the diagnostic lists what to write instead");
+    let r = sessionlint(&["check", &f, "--encoding", "xml"], &root());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown encoding `xml`"));
+}
+
+#[test]
+fn a_malformed_accepts_is_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    let src = V1.replace("pub cipher: u16", "#[session(version_field, accepts = \"1..2\")] pub version: u16");
+    let f = write(d.path(), "t.rs", &src);
+    let r = sessionlint(&["check", &f], &root());
+    assert_bad_input(&r, &f, Some(5), "exclusive range");
+}
+
+#[test]
+fn a_missing_path_is_bad_input() {
+    let r = sessionlint(&["check", "no/such/dir"], &root());
+    assert_bad_input(&r, "no/such/dir", None, "does not exist");
+    let r = sessionlint(&["diff", "no/such.rs", "examples/quickstart/ticket.rs"], &root());
+    assert_bad_input(&r, "no/such.rs", None, "does not exist");
+}
+
+#[test]
+fn diff_on_a_file_with_no_session_type_is_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "plain.rs", "pub struct P { pub a: u8 }\n");
+    let r = sessionlint(&["diff", "examples/quickstart/ticket.rs", &f], &root());
+    assert_bad_input(&r, &f, None, "no session type");
+    let r = sessionlint(&["diff", "examples/quickstart/ticket.rs", "examples/quickstart/ticket.rs", "--type", "Nope"], &root());
+    assert_bad_input(&r, "examples/quickstart/ticket.rs", None, "no session type `Nope`");
+}
+
+#[test]
+fn an_unresolvable_type_is_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "t.rs", &V1.replace("pub cipher: u16", "pub cipher: u16,\n pub params: Params"));
+    let r = sessionlint(&["check", &f], &root());
+    assert_bad_input(&r, &f, Some(6), "type `Params`");
+}
+
+#[test]
+fn two_versions_claiming_one_number_is_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "a.rs", V1);
+    let b = write(d.path(), "b.rs", &V1.replace("TicketV1", "TicketOther"));
+    let r = sessionlint(&["check", d.path().to_str().unwrap()], &root());
+    assert_bad_input(&r, &b, Some(5), "already claimed");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let r = sessionlint(&["frobnicate"], &root());
+    assert_eq!(r.code, 2);
+    let r = sessionlint(&["diff", "only-one"], &root());
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn diff_between_two_trees_compares_the_newest_against_every_older_decoder() {
+    let d = tempfile::tempdir().unwrap();
+    let old = d.path().join("old");
+    let new = d.path().join("new");
+    write(&old, "v1.rs", V1);
+    write(&old, "v2.rs", &V1.replace("version = 1", "version = 2").replace("TicketV1", "TicketV2"));
+    write(
+        &new,
+        "v3.rs",
+        &V1.replace("version = 1", "version = 3")
+            .replace("TicketV1", "TicketV3")
+            .replace("pub cipher: u16", "pub cipher: u16, #[session(ems)] pub ems: bool"),
+    );
+    let r = sessionlint(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--message-format", "json"], &root());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let olders: std::collections::BTreeSet<i64> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "ems-accepted-by-older-decoder")
+        .map(|f| f["older_version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(olders, [1, 2].into_iter().collect(), "N-2 is checked too");
+}
