@@ -14,6 +14,11 @@ pub mod analysis;
 pub mod encoding;
 pub mod findings;
 pub mod rules;
+mod state;
+
+pub use state::{SessionPart, SessionState};
+#[doc(hidden)]
+pub use state::__private;
 
 #[cfg(feature = "cli")]
 pub mod cli;

@@ -1,7 +1,118 @@
-//! `#[derive(SessionState)]`: placeholder until the derive issue lands; registers the helper.
+//! `#[derive(SessionState)]`. Reads the item with the same code the CLI uses
+//! (`sessionlint-internals`), turns every mistake into a `compile_error!` on the attribute at
+//! fault, and implements `sessionlint::SessionState` for roots (`version = N`) and
+//! `sessionlint::SessionPart` for every annotated type.
+
 use proc_macro::TokenStream;
+use proc_macro2::TokenStream as TokenStream2;
+use quote::quote;
+use sessionlint_internals::extract::{
+    derive_checks, named_type_paths, read_item_as, type_def_tokens, Ctxt, Locator, Reader,
+};
+use sessionlint_internals::schema::{Encoding, Role, Trailing};
+use syn::{parse_macro_input, DeriveInput};
 
 #[proc_macro_derive(SessionState, attributes(session))]
-pub fn derive_session_state(_input: TokenStream) -> TokenStream {
-    TokenStream::new()
+pub fn derive_session_state(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand(&input).unwrap_or_else(|e| e.to_compile_error()).into()
+}
+
+fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
+    let cx = Ctxt::new();
+    let info = read_item_as(&cx, input, &Locator::detached(), Reader::Derive);
+    if let Some(info) = &info {
+        derive_checks(&cx, input, info);
+        if info.is_root() && info.session.encoding.is_none() && !cx.has_errors() {
+            cx.error_spanned_by(
+                &input.ident,
+                format!("a session version needs its encoding: add `encoding = \"...\"` to #[session(...)], one of {}", Encoding::names()),
+            );
+        }
+    }
+    cx.check()?;
+    let Some(info) = info else { return Ok(TokenStream2::new()) };
+
+    let ident = &input.ident;
+    let name = ident.to_string();
+    let generics: Vec<String> = input.generics.type_params().map(|p| p.ident.to_string()).collect();
+    let (impl_g, ty_g, where_g) = input.generics.split_for_impl();
+    let def = type_def_tokens(&info.def);
+    let field_types: Vec<&syn::Type> = match &input.data {
+        syn::Data::Struct(d) => d.fields.iter().map(|f| &f.ty).collect(),
+        syn::Data::Enum(d) => d.variants.iter().flat_map(|v| v.fields.iter().map(|f| &f.ty)).collect(),
+        syn::Data::Union(_) => Vec::new(),
+    };
+    let nested: Vec<syn::Type> = field_types.into_iter().flat_map(|t| named_type_paths(t, &generics)).collect();
+
+    let part = quote! {
+        impl #impl_g ::sessionlint::SessionPart for #ident #ty_g #where_g {
+            fn __type_defs(
+                out: &mut ::std::collections::BTreeMap<::std::string::String, ::sessionlint::schema::TypeDef>,
+            ) {
+                #[allow(unused_imports)]
+                use ::sessionlint::__private::{ViaNothing as _, ViaPart as _};
+                if out.contains_key(#name) {
+                    return;
+                }
+                out.insert(::std::string::String::from(#name), #def);
+                #( (&::core::marker::PhantomData::<#nested>).__session_defs(out); )*
+            }
+        }
+    };
+    let root = match (info.session.version, info.session.encoding) {
+        (Some((version, _)), Some(encoding)) => {
+            let format = info.session.name.clone().unwrap_or_else(|| name.clone());
+            let enc = variant_path("Encoding", match encoding {
+                Encoding::Json => "Json",
+                Encoding::Toml => "Toml",
+                Encoding::Yaml => "Yaml",
+                Encoding::Cbor => "Cbor",
+                Encoding::Msgpack => "Msgpack",
+                Encoding::MsgpackNamed => "MsgpackNamed",
+                Encoding::Bincode => "Bincode",
+                Encoding::Postcard => "Postcard",
+            });
+            let trailing = match info.session.trailing {
+                Some(Trailing::Reject) => { let p = variant_path("Trailing", "Reject"); quote!(::core::option::Option::Some(#p)) }
+                Some(Trailing::Ignore) => { let p = variant_path("Trailing", "Ignore"); quote!(::core::option::Option::Some(#p)) }
+                None => quote!(::core::option::Option::None),
+            };
+            let role = variant_path("Role", match info.session.role.unwrap_or_default() {
+                Role::Server => "Server",
+                Role::Client => "Client",
+            });
+            quote! {
+                impl #impl_g ::sessionlint::SessionState for #ident #ty_g #where_g {
+                    const NAME: &'static str = #format;
+                    const VERSION: u32 = #version;
+                    fn schema() -> ::sessionlint::schema::Schema {
+                        let mut types = ::std::collections::BTreeMap::new();
+                        <Self as ::sessionlint::SessionPart>::__type_defs(&mut types);
+                        ::sessionlint::schema::Schema {
+                            name: ::std::string::String::from(#format),
+                            version: #version,
+                            encoding: #enc,
+                            trailing: #trailing,
+                            role: #role,
+                            root: ::std::string::String::from(#name),
+                            types,
+                            origin: ::core::default::Default::default(),
+                        }
+                    }
+                }
+            }
+        }
+        _ => TokenStream2::new(),
+    };
+    Ok(quote! {
+        const _: () = {
+            #part
+            #root
+        };
+    })
+}
+
+fn variant_path(ty: &str, v: &str) -> TokenStream2 {
+    format!("::sessionlint::schema::{ty}::{v}").parse().expect("a valid path")
 }

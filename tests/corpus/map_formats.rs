@@ -158,7 +158,7 @@ macro_rules! nested_deny_does_not_reach {
     ($name:ident, $enc:literal) => {
         case!($name,
             old {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 #[serde(deny_unknown_fields)]
                 pub struct Params { pub cipher: u16 }
                 #[derive(Serialize, Deserialize, SessionState)]
@@ -166,7 +166,7 @@ macro_rules! nested_deny_does_not_reach {
                 pub struct TicketV1 { pub params: Params, pub secret: Vec<u8> }
             }
             new {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 #[serde(deny_unknown_fields)]
                 pub struct Params { pub cipher: u16 }
                 #[derive(Serialize, Deserialize, SessionState)]
@@ -191,7 +191,7 @@ macro_rules! ems_in_denying_part {
     ($name:ident, $enc:literal) => {
         case!($name,
             old {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 #[serde(deny_unknown_fields)]
                 pub struct Params { pub cipher: u16 }
                 #[derive(Serialize, Deserialize, SessionState)]
@@ -252,7 +252,7 @@ macro_rules! flatten_struct_denied {
     ($name:ident, $enc:literal) => {
         case!($name,
             old {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 pub struct Common { pub cipher: u16 }
                 #[derive(Serialize, Deserialize, SessionState)]
                 #[serde(deny_unknown_fields)]
@@ -260,7 +260,7 @@ macro_rules! flatten_struct_denied {
                 pub struct TicketV1 { #[serde(flatten)] pub common: Common, pub secret: Vec<u8> }
             }
             new {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 pub struct Common { pub cipher: u16 }
                 #[derive(Serialize, Deserialize, SessionState)]
                 #[session(name = "ticket", version = 2, encoding = $enc)]
@@ -338,14 +338,14 @@ macro_rules! variant_added {
     ($name:ident, $enc:literal) => {
         case!($name,
             old {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 pub enum Secret { Plain }
                 #[derive(Serialize, Deserialize, SessionState)]
                 #[session(name = "ticket", version = 1, encoding = $enc)]
                 pub struct TicketV1 { pub cipher: u16, pub kind: Secret }
             }
             new {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 pub enum Secret { Plain, Extended }
                 #[derive(Serialize, Deserialize, SessionState)]
                 #[session(name = "ticket", version = 2, encoding = $enc)]
@@ -369,14 +369,14 @@ macro_rules! variant_other {
     ($name:ident, $enc:literal) => {
         case!($name,
             old {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 pub enum Secret { Plain, #[serde(other)] Unknown }
                 #[derive(Serialize, Deserialize, SessionState)]
                 #[session(name = "ticket", version = 1, encoding = $enc)]
                 pub struct TicketV1 { pub cipher: u16, pub kind: Secret }
             }
             new {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 pub enum Secret { Plain, Extended }
                 #[derive(Serialize, Deserialize, SessionState)]
                 #[session(name = "ticket", version = 2, encoding = $enc)]
@@ -482,7 +482,7 @@ macro_rules! tagged_root_versions {
     ($name:ident, $enc:literal) => {
         case!($name,
             old {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 pub struct BodyV1 { pub cipher: u16 }
                 #[derive(Serialize, Deserialize, SessionState)]
                 #[serde(tag = "v")]
@@ -490,7 +490,7 @@ macro_rules! tagged_root_versions {
                 pub enum Ticket { #[serde(rename = "1")] V1(BodyV1) }
             }
             new {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 pub struct BodyV1 { pub cipher: u16 }
                 #[derive(Serialize, Deserialize, SessionState)]
                 pub struct BodyV2 { pub cipher: u16, #[session(ems)] pub ems: bool }
@@ -679,10 +679,10 @@ case!(cbor_skip_deserializing_denied,
 // An untagged v1 root: the strict variant rejects the EMS key, the permissive one takes it.
 case!(json_untagged_permissive_variant,
     old {
-        #[derive(Serialize, Deserialize)]
+        #[derive(Serialize, Deserialize, SessionState)]
         #[serde(deny_unknown_fields)]
         pub struct Strict { pub cipher: u16 }
-        #[derive(Serialize, Deserialize)]
+        #[derive(Serialize, Deserialize, SessionState)]
         pub struct Loose { pub cipher: u16 }
         #[derive(Serialize, Deserialize, SessionState)]
         #[serde(untagged)]
@@ -702,10 +702,10 @@ case!(json_untagged_permissive_variant,
 
 case!(json_untagged_all_strict,
     old {
-        #[derive(Serialize, Deserialize)]
+        #[derive(Serialize, Deserialize, SessionState)]
         #[serde(deny_unknown_fields)]
         pub struct A { pub cipher: u16 }
-        #[derive(Serialize, Deserialize)]
+        #[derive(Serialize, Deserialize, SessionState)]
         #[serde(deny_unknown_fields)]
         pub struct B { pub cipher: u16, pub secret: Vec<u8> }
         #[derive(Serialize, Deserialize, SessionState)]
@@ -727,7 +727,7 @@ case!(json_untagged_all_strict,
 // Adjacently tagged: v1's enum lacks the EMS variant.
 case!(json_adjacent_variant_added,
     old {
-        #[derive(Serialize, Deserialize)]
+        #[derive(Serialize, Deserialize, SessionState)]
         #[serde(tag = "t", content = "c")]
         pub enum Mode { Plain }
         #[derive(Serialize, Deserialize, SessionState)]
@@ -735,7 +735,7 @@ case!(json_adjacent_variant_added,
         pub struct TicketV1 { pub cipher: u16, pub mode: Mode }
     }
     new {
-        #[derive(Serialize, Deserialize)]
+        #[derive(Serialize, Deserialize, SessionState)]
         #[serde(tag = "t", content = "c")]
         pub enum Mode { Plain, Extended { hash: u8 } }
         #[derive(Serialize, Deserialize, SessionState)]
@@ -751,7 +751,7 @@ case!(json_adjacent_variant_added,
 // Internally tagged nested enum with #[serde(other)]: the EMS variant's fields are dropped.
 case!(cbor_internal_other_swallows_variant,
     old {
-        #[derive(Serialize, Deserialize)]
+        #[derive(Serialize, Deserialize, SessionState)]
         #[serde(tag = "kind")]
         pub enum Mode { Plain, #[serde(other)] Unknown }
         #[derive(Serialize, Deserialize, SessionState)]
@@ -759,7 +759,7 @@ case!(cbor_internal_other_swallows_variant,
         pub struct TicketV1 { pub cipher: u16, pub mode: Mode }
     }
     new {
-        #[derive(Serialize, Deserialize)]
+        #[derive(Serialize, Deserialize, SessionState)]
         #[serde(tag = "kind")]
         pub enum Mode { Plain, Extended { hash: u8 } }
         #[derive(Serialize, Deserialize, SessionState)]

@@ -113,14 +113,14 @@ macro_rules! variant_added {
     ($name:ident, $enc:literal) => {
         case!($name,
             old {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 pub enum Secret { Plain }
                 #[derive(Serialize, Deserialize, SessionState)]
                 #[session(name = "ticket", version = 1, encoding = $enc)]
                 pub struct TicketV1 { pub cipher: u16, pub kind: Secret }
             }
             new {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 pub enum Secret { Plain, Extended }
                 #[derive(Serialize, Deserialize, SessionState)]
                 #[session(name = "ticket", version = 2, encoding = $enc)]
@@ -142,14 +142,14 @@ macro_rules! variant_other {
     ($name:ident, $enc:literal) => {
         case!($name,
             old {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 pub enum Secret { Plain, #[serde(other)] Unknown }
                 #[derive(Serialize, Deserialize, SessionState)]
                 #[session(name = "ticket", version = 1, encoding = $enc)]
                 pub struct TicketV1 { pub cipher: u16, pub kind: Secret }
             }
             new {
-                #[derive(Serialize, Deserialize)]
+                #[derive(Serialize, Deserialize, SessionState)]
                 pub enum Secret { Plain, Legacy, Extended }
                 #[derive(Serialize, Deserialize, SessionState)]
                 #[session(name = "ticket", version = 2, encoding = $enc)]

@@ -8,6 +8,8 @@ use sessionlint::analysis;
 use sessionlint::extract::{self, SourceFile};
 use sessionlint::findings::Finding;
 use sessionlint::rules;
+use sessionlint::snapshot;
+use sessionlint::SessionState;
 use sessionlint::schema::{Accepts, EmsMarker, EnumRepr, Field, Schema, Style, Trailing, Ty, TypeDef, Encoding};
 use std::io::Cursor;
 
@@ -275,11 +277,16 @@ fn has(findings: &[Finding], rule: &str) -> bool {
 /// Runs one pair through the real crates and the analyzer, and fails on any disagreement.
 pub fn run<O, N>(case: Case<O, N>) -> Vec<Finding>
 where
-    O: Serialize + DeserializeOwned,
-    N: Serialize + DeserializeOwned,
+    O: Serialize + DeserializeOwned + SessionState,
+    N: Serialize + DeserializeOwned + SessionState,
 {
     let old = schema_of("old.rs", case.old_src);
     let new = schema_of("new.rs", case.new_src);
+    // The derive and the CLI share one reading of the attributes: their schemas are equal.
+    assert_eq!(snapshot::to_toml(&O::schema()), snapshot::to_toml(&old), "{}: derive vs CLI schema (old)", case.name);
+    assert_eq!(snapshot::to_toml(&N::schema()), snapshot::to_toml(&new), "{}: derive vs CLI schema (new)", case.name);
+    assert_eq!((O::NAME, O::VERSION), (old.name.as_str(), old.version));
+    assert_eq!((N::NAME, N::VERSION), (new.name.as_str(), new.version));
     let mut findings = analysis::analyse_version(&new);
     findings.extend(analysis::analyse_pair(&old, &new));
     let mut log = Vec::new();

@@ -41,13 +41,27 @@ pub fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
     })
 }
 
+/// Who reads the item: inside the derive, serde_derive reports serde's own attribute errors, so
+/// they are not repeated; the CLI reports them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Derive,
+    Cli,
+}
+
 pub fn read_item(cx: &Ctxt, input: &syn::DeriveInput, loc: &Locator<'_>) -> Option<ItemInfo> {
+    read_item_as(cx, input, loc, Reader::Cli)
+}
+
+pub fn read_item_as(cx: &Ctxt, input: &syn::DeriveInput, loc: &Locator<'_>, reader: Reader) -> Option<ItemInfo> {
     let session = session_attr::container(cx, &input.attrs);
     let scx = serde_derive_internals::Ctxt::new();
     let private = syn::Ident::new("__private", proc_macro2::Span::call_site());
     let cont = ast::Container::from_ast(&scx, input, Derive::Deserialize, &private);
     if let Err(e) = scx.check() {
-        cx.syn_error(e);
+        if reader == Reader::Cli {
+            cx.syn_error(e);
+        }
     }
     let cont = cont?;
     let generics: Vec<String> = input.generics.type_params().map(|p| p.ident.to_string()).collect();
@@ -242,10 +256,6 @@ fn field(
         }
         (None, None) => {}
     }
-    if session.ems.is_some() && write == Write::Never {
-        let span = sa.ems.as_ref().map(|e| e.1).or(sa.ems_mask.map(|m| m.1)).unwrap();
-        cx.error_at(span, "the EMS carrier is never written (serde skips it), so no EMS session can be told apart: remove `skip`/`skip_serializing`, or mark the field that is written");
-    }
     Field {
         ident,
         ser_name: a.name().serialize_name().value.clone(),
@@ -291,6 +301,37 @@ fn check_struct(
                 orig.ident.as_ref().map(|i| i.to_token_stream()).unwrap_or_else(|| orig.ty.to_token_stream()),
                 "`deny_unknown_fields` with a flattened map catch-all: serde documents the pair as unsupported and the catch-all never receives a key; remove the catch-all to reject unknown fields, or remove `deny_unknown_fields` to keep them",
             );
+        }
+    }
+}
+
+/// Checks only the derive makes, at compile time. The CLI reports the first as the rule
+/// `ems-not-serialized` instead, and resolves the second across items.
+pub fn derive_checks(cx: &Ctxt, input: &syn::DeriveInput, info: &ItemInfo) {
+    let pairs: Vec<(&Field, &syn::Field)> = match (&info.def, &input.data) {
+        (TypeDef::Struct(s), syn::Data::Struct(d)) => s.fields.iter().zip(d.fields.iter()).collect(),
+        (TypeDef::Enum(e), syn::Data::Enum(d)) => e
+            .variants
+            .iter()
+            .zip(d.variants.iter())
+            .flat_map(|(v, sv)| v.fields.iter().zip(sv.fields.iter()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (f, sf) in pairs {
+        let Some(marker) = &f.session.ems else { continue };
+        let at = sf.attrs.iter().find(|a| a.path().is_ident("session")).map(|a| a.to_token_stream());
+        let at = at.unwrap_or_else(|| sf.to_token_stream());
+        if f.write == Write::Never {
+            cx.error_spanned_by(
+                &at,
+                "the EMS carrier is never written (serde skips it), so EMS sessions cannot be told apart: remove `skip`/`skip_serializing` (a `skip_serializing_if` that skips false is fine)",
+            );
+        }
+        if let (EmsMarker::Variant { variant }, TypeDef::Enum(e)) = (marker, &info.def) {
+            if f.ty.named_types().first() == Some(&e.name.as_str()) && !e.variants.iter().any(|v| &v.ident == variant) {
+                cx.error_spanned_by(&at, format!("`ems = \"{variant}\"`: enum `{}` has no variant `{variant}`", e.name));
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Rust source to the schema model. Nothing is compiled or executed: items are parsed with syn,
 //! serde attributes are read with serde_derive_internals, `#[session]` attributes here.
 
+mod codegen;
 mod ctxt;
 mod item;
 mod locate;
@@ -9,7 +10,8 @@ mod ty;
 mod workspace;
 
 pub use ctxt::Ctxt;
-pub use item::{derives, read_item, ItemInfo};
+pub use codegen::{named_type_paths, type_def as type_def_tokens};
+pub use item::{derive_checks, derives, read_item, read_item_as, ItemInfo, Reader};
 pub use locate::Locator;
 pub use session_attr::ContainerAttrs;
 pub use ty::lower as lower_type;

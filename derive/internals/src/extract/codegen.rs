@@ -1,0 +1,229 @@
+//! Model values as Rust expressions, for the derive: generated code rebuilds the very `TypeDef`
+//! the CLI extracts, with no parser at run time.
+
+use crate::schema::{
+    Accepts, EmsMarker, EnumDef, EnumRepr, Field, Missing, SessionField, StructDef, Style, Ty, TypeDef, Variant, Write,
+};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+fn s(v: &str) -> TokenStream {
+    quote!(::std::string::String::from(#v))
+}
+
+fn strings(v: &[String]) -> TokenStream {
+    let items = v.iter().map(|x| s(x));
+    quote!(::std::vec![#(#items),*])
+}
+
+fn opt<T>(v: &Option<T>, f: impl Fn(&T) -> TokenStream) -> TokenStream {
+    match v {
+        Some(x) => {
+            let t = f(x);
+            quote!(::core::option::Option::Some(#t))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+const P: &str = "::sessionlint::schema";
+
+fn path(name: &str) -> TokenStream {
+    format!("{P}::{name}").parse().expect("a valid path")
+}
+
+pub fn style(x: Style) -> TokenStream {
+    let v = match x {
+        Style::Struct => "Struct",
+        Style::Tuple => "Tuple",
+        Style::Newtype => "Newtype",
+        Style::Unit => "Unit",
+    };
+    path(&format!("Style::{v}"))
+}
+
+pub fn ty(t: &Ty) -> TokenStream {
+    let p = path("Ty");
+    match t {
+        Ty::Bool => quote!(#p::Bool),
+        Ty::Int { signed, bits } => quote!(#p::Int { signed: #signed, bits: #bits }),
+        Ty::Float { bits } => quote!(#p::Float { bits: #bits }),
+        Ty::Char => quote!(#p::Char),
+        Ty::Str => quote!(#p::Str),
+        Ty::Unit => quote!(#p::Unit),
+        Ty::Option { of } => {
+            let of = ty(of);
+            quote!(#p::Option { of: ::std::boxed::Box::new(#of) })
+        }
+        Ty::Seq { of } => {
+            let of = ty(of);
+            quote!(#p::Seq { of: ::std::boxed::Box::new(#of) })
+        }
+        Ty::Array { of, len } => {
+            let of = ty(of);
+            quote!(#p::Array { of: ::std::boxed::Box::new(#of), len: #len })
+        }
+        Ty::Tuple { items } => {
+            let items = items.iter().map(ty);
+            quote!(#p::Tuple { items: ::std::vec![#(#items),*] })
+        }
+        Ty::Map { key, value } => {
+            let (k, v) = (ty(key), ty(value));
+            quote!(#p::Map { key: ::std::boxed::Box::new(#k), value: ::std::boxed::Box::new(#v) })
+        }
+        Ty::Named { name } => {
+            let n = s(name);
+            quote!(#p::Named { name: #n })
+        }
+        Ty::Opaque { name } => {
+            let n = s(name);
+            quote!(#p::Opaque { name: #n })
+        }
+    }
+}
+
+fn accepts(a: &Accepts) -> TokenStream {
+    let p = path("Accepts");
+    let min = opt(&a.min, |m| quote!(#m));
+    let max = opt(&a.max, |m| quote!(#m));
+    quote!(#p { min: #min, max: #max })
+}
+
+fn session(sf: &SessionField) -> TokenStream {
+    let p = path("SessionField");
+    let m = path("EmsMarker");
+    let ems = opt(&sf.ems, |e| match e {
+        EmsMarker::Flag => quote!(#m::Flag),
+        EmsMarker::Variant { variant } => {
+            let v = s(variant);
+            quote!(#m::Variant { variant: #v })
+        }
+        EmsMarker::Mask { mask } => quote!(#m::Mask { mask: #mask }),
+    });
+    let kb = opt(&sf.known_bits, |k| quote!(#k));
+    let vf = opt(&sf.version_field, accepts);
+    quote!(#p { ems: #ems, known_bits: #kb, version_field: #vf })
+}
+
+fn field(f: &Field) -> TokenStream {
+    let p = path("Field");
+    let w = path("Write");
+    let mi = path("Missing");
+    let ident = s(&f.ident);
+    let ser = s(&f.ser_name);
+    let de = strings(&f.de_names);
+    let t = ty(&f.ty);
+    let write = match &f.write {
+        Write::Always => quote!(#w::Always),
+        Write::Never => quote!(#w::Never),
+        Write::Unless(x) => {
+            let x = s(x);
+            quote!(#w::Unless(#x))
+        }
+    };
+    let missing = match &f.missing {
+        Missing::Error => quote!(#mi::Error),
+        Missing::Default => quote!(#mi::Default),
+        Missing::DefaultFn(x) => {
+            let x = s(x);
+            quote!(#mi::DefaultFn(#x))
+        }
+    };
+    let (read, flatten, custom) = (f.read, f.flatten, f.custom_codec);
+    let sess = session(&f.session);
+    let origin = path("Origin");
+    quote!(#p {
+        ident: #ident, ser_name: #ser, de_names: #de, ty: #t, write: #write, read: #read,
+        missing: #missing, flatten: #flatten, custom_codec: #custom, session: #sess,
+        origin: <#origin as ::core::default::Default>::default(),
+    })
+}
+
+fn variant(v: &Variant) -> TokenStream {
+    let p = path("Variant");
+    let ident = s(&v.ident);
+    let ser = s(&v.ser_name);
+    let de = strings(&v.de_names);
+    let st = style(v.style);
+    let fields = v.fields.iter().map(field);
+    let (other, untagged, read, write, current, is_default) = (v.other, v.untagged, v.read, v.write, v.current, v.is_default);
+    let origin = path("Origin");
+    quote!(#p {
+        ident: #ident, ser_name: #ser, de_names: #de, style: #st, fields: ::std::vec![#(#fields),*],
+        other: #other, untagged: #untagged, read: #read, write: #write, current: #current,
+        is_default: #is_default, origin: <#origin as ::core::default::Default>::default(),
+    })
+}
+
+pub fn type_def(d: &TypeDef) -> TokenStream {
+    let td = path("TypeDef");
+    let origin = path("Origin");
+    match d {
+        TypeDef::Struct(StructDef { name, style: st, deny_unknown_fields, transparent, fields, .. }) => {
+            let p = path("StructDef");
+            let name = s(name);
+            let st = style(*st);
+            let fields = fields.iter().map(field);
+            quote!(#td::Struct(#p {
+                name: #name, style: #st, deny_unknown_fields: #deny_unknown_fields,
+                transparent: #transparent, fields: ::std::vec![#(#fields),*],
+                origin: <#origin as ::core::default::Default>::default(),
+            }))
+        }
+        TypeDef::Enum(EnumDef { name, repr, tag, content, deny_unknown_fields, variants, .. }) => {
+            let p = path("EnumDef");
+            let r = path("EnumRepr");
+            let name = s(name);
+            let repr = match repr {
+                EnumRepr::External => quote!(#r::External),
+                EnumRepr::Internal => quote!(#r::Internal),
+                EnumRepr::Adjacent => quote!(#r::Adjacent),
+                EnumRepr::Untagged => quote!(#r::Untagged),
+            };
+            let tag = opt(tag, |t| s(t));
+            let content = opt(content, |t| s(t));
+            let variants = variants.iter().map(variant);
+            quote!(#td::Enum(#p {
+                name: #name, repr: #repr, tag: #tag, content: #content,
+                deny_unknown_fields: #deny_unknown_fields, variants: ::std::vec![#(#variants),*],
+                origin: <#origin as ::core::default::Default>::default(),
+            }))
+        }
+    }
+}
+
+/// The syn types, inside a field's type, that the model lowers to `Ty::Named`: the generated
+/// code asks each of them for its own definitions.
+pub fn named_type_paths(t: &syn::Type, generics: &[String]) -> Vec<syn::Type> {
+    let mut out = Vec::new();
+    collect(t, generics, &mut out);
+    out
+}
+
+fn collect(t: &syn::Type, generics: &[String], out: &mut Vec<syn::Type>) {
+    match t {
+        syn::Type::Group(g) => collect(&g.elem, generics, out),
+        syn::Type::Paren(p) => collect(&p.elem, generics, out),
+        syn::Type::Reference(r) => collect(&r.elem, generics, out),
+        syn::Type::Tuple(tt) => tt.elems.iter().for_each(|e| collect(e, generics, out)),
+        syn::Type::Slice(sl) => collect(&sl.elem, generics, out),
+        syn::Type::Array(a) => collect(&a.elem, generics, out),
+        syn::Type::Path(_) => {
+            if let Ty::Named { .. } = super::ty::lower(t, generics) {
+                out.push(t.clone());
+            }
+            if let syn::Type::Path(p) = t {
+                if let Some(last) = p.path.segments.last() {
+                    if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
+                        for g in &a.args {
+                            if let syn::GenericArgument::Type(inner) = g {
+                                collect(inner, generics, out);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
