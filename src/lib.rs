@@ -23,6 +23,10 @@ pub use state::__private;
 #[cfg(feature = "cli")]
 pub mod cli;
 #[cfg(feature = "cli")]
+pub mod config;
+#[cfg(feature = "cli")]
+pub mod history;
+#[cfg(feature = "cli")]
 pub mod report;
 #[cfg(feature = "cli")]
 pub mod snapshot;

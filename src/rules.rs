@@ -8,6 +8,7 @@ pub const OLDER_SESSION_READ_AS_EMS: &str = "older-session-read-as-ems";
 pub const EMS_NOT_SERIALIZED: &str = "ems-not-serialized";
 pub const OLDER_SESSION_REJECTED: &str = "older-session-rejected";
 pub const NON_EMS_SESSION_REJECTED_BY_OLDER_DECODER: &str = "non-ems-session-rejected-by-older-decoder";
+pub const RELEASED_SCHEMA_CHANGED: &str = "released-schema-changed";
 
 pub struct Rule {
     pub id: &'static str,
@@ -28,6 +29,7 @@ pub static RULES: &[Rule] = &[
     rule!(EMS_NOT_SERIALIZED, Error, "ems-not-serialized"),
     rule!(OLDER_SESSION_REJECTED, Warning, "older-session-rejected"),
     rule!(NON_EMS_SESSION_REJECTED_BY_OLDER_DECODER, Warning, "non-ems-session-rejected-by-older-decoder"),
+    rule!(RELEASED_SCHEMA_CHANGED, Error, "released-schema-changed"),
 ];
 
 pub fn get(id: &str) -> Option<&'static Rule> {

@@ -14,7 +14,10 @@ pub struct SourceMap {
 
 #[derive(Default)]
 pub struct Loaded {
+    /// Versions read from Rust sources.
     pub schemas: Vec<Schema>,
+    /// Released versions read from schema snapshots.
+    pub snapshots: Vec<Schema>,
     pub problems: Vec<Problem>,
     pub files_seen: usize,
 }
@@ -120,7 +123,7 @@ pub fn load(path: &Path, opts: &extract::Options, map: &mut SourceMap) -> Loaded
             Some("toml") => match String::from_utf8(bytes) {
                 Ok(text) => {
                     match crate::snapshot::parse(&shown, &text) {
-                        Ok(s) => loaded.schemas.push(s),
+                        Ok(s) => loaded.snapshots.push(s),
                         Err(pr) => loaded.problems.push(pr),
                     }
                     map.texts.insert(shown, text);

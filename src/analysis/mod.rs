@@ -6,10 +6,12 @@
 mod decode;
 mod generate;
 mod layout;
+mod matrix;
 mod outcome;
 mod value;
 
 pub use generate::Want;
+pub use matrix::{matrix, Cell, Matrix};
 pub use outcome::{Out, Pick};
 pub use value::Wire;
 
@@ -90,7 +92,8 @@ fn witness(w: &Wire) -> Option<String> {
     (!opaque(w) && *w != Wire::Seq(Vec::new())).then(|| w.to_json())
 }
 
-fn base(rule: &'static str, old: Option<&Schema>, new: &Schema, message: String) -> Finding {
+/// A finding for `rule` about `new` (and `old`), located at the newer EMS carrier or type.
+pub fn finding(rule: &'static str, old: Option<&Schema>, new: &Schema, message: String) -> Finding {
     let carrier = new.ems_carrier().map(|p| p.carrier().origin.clone());
     let primary_origin = carrier.unwrap_or_else(|| new.origin.clone());
     Finding {
@@ -129,7 +132,7 @@ pub fn analyse_version(s: &Schema) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(path) = s.ems_carrier() {
         if Gen::new(s, encoding::facts(s.encoding)).root(Want::Ems).is_none() {
-            let mut f = base(
+            let mut f = finding(
                 rules::EMS_NOT_SERIALIZED,
                 None,
                 s,
@@ -176,7 +179,7 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
                         new.name, new.version, old.version
                     ),
                 };
-                let mut f = base(rules::EMS_ACCEPTED_BY_OLDER_DECODER, Some(old), new, message);
+                let mut f = finding(rules::EMS_ACCEPTED_BY_OLDER_DECODER, Some(old), new, message);
                 f.reasons = pick.notes.clone();
                 if let Some(why) = dd {
                     f.reasons.push(why);
@@ -196,7 +199,7 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
     let want = if new_carrier.is_some() { Want::NonEms } else { Want::Any };
     if let Some(o) = decode_sessions(old, new, want) {
         if !o.accepts() {
-            let mut f = base(
+            let mut f = finding(
                 rules::NON_EMS_SESSION_REJECTED_BY_OLDER_DECODER,
                 Some(old),
                 new,
@@ -221,7 +224,7 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
             _ => None,
         });
         if let Some((pick, dd)) = read_as_ems {
-            let mut f = base(
+            let mut f = finding(
                 rules::OLDER_SESSION_READ_AS_EMS,
                 Some(old),
                 new,
@@ -242,7 +245,7 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
             f.witness = witness(&pick.wire);
             out.push(f);
         } else if !o.accepts() {
-            let mut f = base(
+            let mut f = finding(
                 rules::OLDER_SESSION_REJECTED,
                 Some(old),
                 new,

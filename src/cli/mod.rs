@@ -1,9 +1,13 @@
 //! The `sessionlint` command line. Exit status: 0 no error-level finding, 1 at least one,
 //! 2 bad input or usage.
 
+mod explain;
+
 use crate::analysis;
+use crate::config::{self, Config};
 use crate::extract::{self, Problem};
 use crate::findings::{self, Finding};
+use crate::history::{self, snapshots, Chain};
 use crate::report::{self, Summary};
 use crate::rules;
 use crate::schema::{Encoding, Schema};
@@ -12,7 +16,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -49,14 +53,46 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
-    /// Every format under PATH: every (older decoder, newer encoder) pair of its versions.
+    /// Every format under PATH (and its snapshots): every (older decoder, newer encoder) pair.
     Check {
         #[arg(default_value = ".")]
         path: PathBuf,
         #[arg(long, value_parser = parse_encoding)]
         encoding: Option<Encoding>,
+        /// Also check against the session sources as they are at this git revision (read from
+        /// git objects: no checkout, nothing of the repository runs).
+        #[arg(long, value_name = "REV")]
+        baseline_rev: Option<String>,
+        /// How many older versions may still be deployed (overrides `keep` in the config).
+        #[arg(long)]
+        keep: Option<usize>,
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
+    },
+    /// Writes each session format version to `session-schemas/<name>/v<N>.toml`.
+    Snapshot {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Rewrite snapshots whose schema changed (a released version should get a new number instead).
+        #[arg(long)]
+        overwrite: bool,
+        #[arg(long, value_parser = parse_encoding)]
+        encoding: Option<Encoding>,
+    },
+    /// Writes a review report: the compatibility matrices and the findings.
+    Report {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Self-contained HTML page.
+        #[arg(long, value_name = "OUT")]
+        html: Option<PathBuf>,
+        /// Markdown, for a pull request comment.
+        #[arg(long, value_name = "OUT")]
+        markdown: Option<PathBuf>,
+        #[arg(long, value_name = "REV")]
+        baseline_rev: Option<String>,
+        #[arg(long, value_parser = parse_encoding)]
+        encoding: Option<Encoding>,
     },
     /// Lists the rules.
     Rules,
@@ -68,6 +104,9 @@ pub enum Cmd {
 pub enum MessageFormat {
     Human,
     Json,
+    Sarif,
+    Github,
+    Markdown,
 }
 
 fn parse_encoding(s: &str) -> Result<Encoding, String> {
@@ -89,121 +128,322 @@ where
             return code;
         }
     };
-    match cli.cmd {
+    let mut map = SourceMap::default();
+    let result = match cli.cmd {
         Cmd::Rules => {
             for r in rules::RULES {
-                let _ = writeln!(out, "{:<45} {:<8} {}", r.id, r.level.as_str(), rule_field(r.doc, "summary"));
+                let _ = writeln!(out, "{:<45} {:<8} {}", r.id, r.level.as_str(), explain::field(r.doc, "summary"));
             }
-            EXIT_OK
+            Ok(EXIT_OK)
         }
         Cmd::Explain { rule } => match rules::get(&rule) {
             Some(r) => {
-                let _ = out.write_all(explain(r).as_bytes());
-                EXIT_OK
+                let _ = out.write_all(explain::explain(r).as_bytes());
+                Ok(EXIT_OK)
             }
             None => {
                 let ids: Vec<&str> = rules::RULES.iter().map(|r| r.id).collect();
                 let _ = writeln!(err, "error: unknown rule `{rule}`\n  help: `sessionlint rules` lists them: {}", ids.join(", "));
-                EXIT_BAD_INPUT
+                Ok(EXIT_BAD_INPUT)
             }
         },
-        Cmd::Check { path, encoding, message_format } => {
-            let mut map = SourceMap::default();
-            let opts = extract::Options { default_encoding: encoding };
-            let loaded = sources::load(&path, &opts, &mut map);
-            if !loaded.problems.is_empty() {
-                return bad_input(&loaded.problems, &map, err);
-            }
-            if loaded.schemas.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "sessionlint: no session formats under {} ({} files scanned); nothing to check",
-                    path.display(),
-                    loaded.files_seen
-                );
-                return EXIT_OK;
-            }
-            let chains = chains(loaded.schemas);
-            let mut all = Vec::new();
-            let mut pairs = 0;
-            let versions: usize = chains.values().map(|c| c.len()).sum();
-            for versions in chains.values() {
-                let refs: Vec<&Schema> = versions.iter().collect();
-                pairs += refs.len() * refs.len().saturating_sub(1) / 2;
-                all.extend(analysis::analyse_chain(&refs, None));
-            }
-            emit(all, Summary::count(&[], chains.len(), versions, pairs), message_format, &map, out)
+        Cmd::Check { path, encoding, baseline_rev, keep, message_format } => {
+            review(&path, encoding, baseline_rev.as_deref(), keep, &mut map, err).map(|r| {
+                emit(r.findings, &r.summary, &r.matrices, message_format, &map, out)
+            })
         }
-        Cmd::Diff { old, new, ty, encoding, message_format } => {
-            let mut map = SourceMap::default();
-            let opts = extract::Options { default_encoding: encoding };
-            let old_l = sources::load(&old, &opts, &mut map);
-            let new_l = sources::load(&new, &opts, &mut map);
-            let mut problems = old_l.problems;
-            problems.extend(new_l.problems);
-            if !problems.is_empty() {
-                return bad_input(&problems, &map, err);
-            }
-            let select = |s: &Schema| ty.as_deref().is_none_or(|t| s.name == t || s.root == t);
-            let new_chains = chains(new_l.schemas.into_iter().filter(select).collect());
-            let old_chains = chains(old_l.schemas.into_iter().filter(select).collect());
-            let what = ty.as_deref().map(|t| format!("session type `{t}`")).unwrap_or_else(|| "session type".into());
-            if new_chains.is_empty() {
-                let p = sources::problem(
-                    &new.display().to_string(),
-                    format!("no {what} in {}", new.display()),
-                    "derive SessionState with #[session(version = N, encoding = \"...\")] on the session struct, or pass --type with an existing format or type name",
-                );
-                return bad_input(&[p], &map, err);
-            }
-            let mut all = Vec::new();
-            let (mut pairs, mut formats, mut versions) = (0, 0, 0);
-            for (name, new_versions) in &new_chains {
-                let newest = new_versions.iter().max_by_key(|s| s.version).expect("chains are never empty");
-                let Some(olds) = old_chains.get(name) else {
-                    let _ = writeln!(err, "note: format `{name}` has no version in {}; nothing to compare it with", old.display());
-                    continue;
-                };
-                formats += 1;
-                versions += olds.len() + 1;
-                all.extend(analysis::analyse_version(newest));
-                for o in olds {
-                    pairs += 1;
-                    all.extend(analysis::analyse_pair(o, newest));
+        Cmd::Report { path, html, markdown, baseline_rev, encoding } => {
+            review(&path, encoding, baseline_rev.as_deref(), None, &mut map, err).and_then(|r| {
+                if html.is_none() && markdown.is_none() {
+                    let p = sources::problem("sessionlint report", "nothing to write", "pass --html OUT and/or --markdown OUT");
+                    return Err(vec![p]);
                 }
+                for (target, text) in [
+                    (html, report::html::render(&r.findings, &r.matrices)),
+                    (markdown, report::markdown::render(&r.findings, &r.matrices, &r.summary)),
+                ] {
+                    if let Some(t) = target {
+                        snapshots::write_atomic(&t, &text).map_err(|e| {
+                            vec![sources::problem(&t.display().to_string(), format!("cannot write: {e}"), "check the path")]
+                        })?;
+                        let _ = writeln!(out, "wrote {}", t.display());
+                    }
+                }
+                Ok(if analysis::has_errors(&r.findings) { EXIT_FINDINGS } else { EXIT_OK })
+            })
+        }
+        Cmd::Snapshot { path, overwrite, encoding } => snapshot(&path, overwrite, encoding, &mut map, out),
+        Cmd::Diff { old, new, ty, encoding, message_format } => {
+            diff(&old, &new, ty.as_deref(), encoding, &mut map, err).map(|(findings, summary)| {
+                emit(findings, &summary, &[], message_format, &map, out)
+            })
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(problems) => bad_input(&problems, &map, err),
+    }
+}
+
+/// The configuration root for a path: the directory itself, or a file's directory.
+fn root_of(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("."))
+    }
+}
+
+struct Review {
+    findings: Vec<Finding>,
+    matrices: Vec<analysis::Matrix>,
+    summary: Summary,
+}
+
+struct Inputs {
+    cfg: Config,
+    current: Vec<Schema>,
+    released: Vec<Schema>,
+    files_seen: usize,
+}
+
+/// Sources under review (and snapshots) for `path`, with its configuration.
+fn inputs(path: &Path, encoding: Option<Encoding>, map: &mut SourceMap) -> Result<(Inputs, extract::Options), Vec<Problem>> {
+    if !path.exists() {
+        return Err(vec![sources::problem(
+            &path.display().to_string(),
+            format!("`{}` does not exist", path.display()),
+            "pass a .rs file, a schema snapshot .toml, or a directory",
+        )]);
+    }
+    let root = root_of(path);
+    let cfg = config::load(&root, map)?;
+    let opts = extract::Options {
+        default_encoding: encoding.or(cfg.encoding()),
+        plain: cfg.plain_types().map_err(|e| vec![sources::problem(cfg.file.as_deref().unwrap_or(""), e, "fix the configuration")])?,
+    };
+    let scan: Vec<PathBuf> = if path.is_dir() && !cfg.paths.is_empty() {
+        cfg.paths.iter().map(|p| root.join(p)).collect()
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut problems = Vec::new();
+    let mut current = Vec::new();
+    let mut released = Vec::new();
+    let mut files_seen = 0;
+    for p in &scan {
+        let l = sources::load(p, &opts, map);
+        problems.extend(l.problems);
+        current.extend(l.schemas);
+        released.extend(l.snapshots);
+        files_seen += l.files_seen;
+    }
+    let snap_dir = root.join(cfg.snapshots.clone().unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)));
+    if path.is_dir() && !scan.iter().any(|s| snap_dir.starts_with(s)) {
+        let (s, p) = snapshots::read_all(&snap_dir, map);
+        released.extend(s);
+        problems.extend(p);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok((Inputs { cfg, current, released, files_seen }, opts))
+}
+
+fn review(
+    path: &Path,
+    encoding: Option<Encoding>,
+    baseline: Option<&str>,
+    keep: Option<usize>,
+    map: &mut SourceMap,
+    err: &mut dyn Write,
+) -> Result<Review, Vec<Problem>> {
+    let (mut inp, opts) = inputs(path, encoding, map)?;
+    if let Some(rev) = baseline {
+        let root = root_of(path);
+        let tree = history::git::read(&root, rev)
+            .map_err(|e| vec![sources::problem(&root.display().to_string(), e, "pass a revision that exists, e.g. origin/main or HEAD~1")])?;
+        let ex = extract::extract(&tree.sources, &opts);
+        let mut problems = ex.problems;
+        for f in &tree.snapshots {
+            match crate::snapshot::parse(&f.path, &f.text) {
+                Ok(s) => inp.released.push(s),
+                Err(p) => problems.push(p),
             }
-            if pairs == 0 {
-                let p = sources::problem(
-                    &old.display().to_string(),
-                    format!("no {what} in {} shares a format name with {}", old.display(), new.display()),
-                    "versions of one format share #[session(name = \"...\")]; check the name, or pass --type",
-                );
-                return bad_input(&[p], &map, err);
+        }
+        for f in tree.sources.into_iter().chain(tree.snapshots) {
+            if problems.iter().any(|p| p.origin.file == f.path) || ex.schemas.iter().any(|s| s.origin.file == f.path) {
+                map.texts.insert(f.path, f.text);
             }
-            emit(all, Summary::count(&[], formats, versions, pairs), message_format, &map, out)
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        inp.released.extend(ex.schemas);
+    }
+    if inp.current.is_empty() && inp.released.is_empty() {
+        return Ok(Review {
+            findings: Vec::new(),
+            matrices: Vec::new(),
+            summary: Summary { formats: 0, files: inp.files_seen, ..Summary::default() },
+        });
+    }
+    // A released version is the same at every place it was found; keep one of each.
+    let mut released: BTreeMap<(String, u32), Schema> = BTreeMap::new();
+    for s in inp.released {
+        released.entry((s.name.clone(), s.version)).or_insert(s);
+    }
+    let keep = keep.or(inp.cfg.keep);
+    let chains = history::chains(inp.current, released.into_values().collect());
+    let mut all = Vec::new();
+    let mut matrices = Vec::new();
+    let (mut versions, mut pairs) = (0, 0);
+    for chain in chains.values() {
+        let (f, counts) = history::analyse(chain, keep);
+        all.extend(f);
+        versions += counts.versions;
+        pairs += counts.pairs;
+        matrices.push(analysis::matrix(&merged(chain)));
+    }
+    let (mut kept, unused) = inp.cfg.apply(all);
+    for u in unused {
+        let _ = writeln!(err, "note: {u}");
+    }
+    findings::sort(&mut kept);
+    kept.dedup();
+    let summary = Summary { files: inp.files_seen, ..Summary::count(&kept, chains.len(), versions, pairs) };
+    Ok(Review { findings: kept, matrices, summary })
+}
+
+/// One schema per version: the source's where it has one, else the released one.
+fn merged(chain: &Chain) -> Vec<&Schema> {
+    let mut by: BTreeMap<u32, &Schema> = BTreeMap::new();
+    for s in chain.released.iter().chain(chain.current.iter()) {
+        by.insert(s.version, s);
+    }
+    by.into_values().collect()
+}
+
+fn diff(
+    old: &Path,
+    new: &Path,
+    ty: Option<&str>,
+    encoding: Option<Encoding>,
+    map: &mut SourceMap,
+    _err: &mut dyn Write,
+) -> Result<(Vec<Finding>, Summary), Vec<Problem>> {
+    let opts = extract::Options { default_encoding: encoding, plain: Vec::new() };
+    let old_l = sources::load(old, &opts, map);
+    let new_l = sources::load(new, &opts, map);
+    let mut problems = old_l.problems;
+    problems.extend(new_l.problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let select = |s: &Schema| ty.is_none_or(|t| s.name == t || s.root == t);
+    let group = |schemas: Vec<Schema>| {
+        let mut m: BTreeMap<String, BTreeMap<u32, Schema>> = BTreeMap::new();
+        for s in schemas.into_iter().filter(select) {
+            m.entry(s.name.clone()).or_default().entry(s.version).or_insert(s);
+        }
+        m
+    };
+    // Sources first, so that a version in both a source and a snapshot is taken from the source.
+    let new_chains = group(new_l.schemas.into_iter().chain(new_l.snapshots).collect());
+    let old_chains = group(old_l.schemas.into_iter().chain(old_l.snapshots).collect());
+    let what = ty.map(|t| format!("session type `{t}`")).unwrap_or_else(|| "session type".into());
+    if new_chains.is_empty() {
+        return Err(vec![sources::problem(
+            &new.display().to_string(),
+            format!("no {what} in {}", new.display()),
+            "derive SessionState with #[session(version = N, encoding = \"...\")] on the session struct, or pass --type with an existing format or type name",
+        )]);
+    }
+    let mut all = Vec::new();
+    let (mut pairs, mut formats, mut versions) = (0, 0, 0);
+    for (name, new_versions) in &new_chains {
+        let newest = new_versions.values().last().expect("chains are never empty");
+        let Some(olds) = old_chains.get(name) else { continue };
+        formats += 1;
+        versions += olds.len() + 1;
+        all.extend(analysis::analyse_version(newest));
+        for o in olds.values() {
+            pairs += 1;
+            all.extend(analysis::analyse_pair(o, newest));
         }
     }
-}
-
-/// Groups versions by format name; formats and versions in a stable order.
-pub fn chains(schemas: Vec<Schema>) -> BTreeMap<String, Vec<Schema>> {
-    let mut m: BTreeMap<String, Vec<Schema>> = BTreeMap::new();
-    for s in schemas {
-        m.entry(s.name.clone()).or_default().push(s);
+    if pairs == 0 {
+        return Err(vec![sources::problem(
+            &old.display().to_string(),
+            format!(
+                "no {what} in {} shares a format name with {} (formats there: {})",
+                old.display(),
+                new.display(),
+                new_chains.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            "versions of one format share #[session(name = \"...\")]; check the name, or pass --type",
+        )]);
     }
-    for v in m.values_mut() {
-        v.sort_by_key(|s| s.version);
-    }
-    m
-}
-
-fn emit(mut all: Vec<Finding>, shape: Summary, fmt: MessageFormat, map: &SourceMap, out: &mut dyn Write) -> i32 {
     findings::sort(&mut all);
     all.dedup();
-    let summary = Summary::count(&all, shape.formats, shape.versions, shape.pairs);
+    let summary = Summary::count(&all, formats, versions, pairs);
+    Ok((all, summary))
+}
+
+fn snapshot(path: &Path, overwrite: bool, encoding: Option<Encoding>, map: &mut SourceMap, out: &mut dyn Write) -> Result<i32, Vec<Problem>> {
+    let (inp, _) = inputs(path, encoding, map)?;
+    let root = root_of(path);
+    let dir = root.join(inp.cfg.snapshots.clone().unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)));
+    if inp.current.is_empty() {
+        let _ = writeln!(out, "sessionlint: no session formats under {}; nothing to snapshot", path.display());
+        return Ok(EXIT_OK);
+    }
+    let mut refused = Vec::new();
+    for s in &inp.current {
+        let (p, outcome) = snapshots::store(&dir, s, overwrite)
+            .map_err(|e| vec![sources::problem(&dir.display().to_string(), format!("cannot write snapshot: {e}"), "check the directory and its permissions")])?;
+        let verb = match outcome {
+            snapshots::Outcome::Written => "wrote",
+            snapshots::Outcome::Unchanged => "unchanged",
+            snapshots::Outcome::Overwritten => "overwrote",
+            snapshots::Outcome::Refused => {
+                refused.push(s.clone());
+                "kept (schema changed; not overwritten)"
+            }
+        };
+        let _ = writeln!(out, "{verb}: {} ({} v{})", p.display(), s.name, s.version);
+    }
+    if refused.is_empty() {
+        return Ok(EXIT_OK);
+    }
+    // Report each refusal as the rule, against the released snapshot.
+    let released: Vec<Schema> = inp.released;
+    let mut findings = Vec::new();
+    for s in refused {
+        let chain = Chain {
+            current: vec![s.clone()],
+            released: released.iter().filter(|r| r.name == s.name && r.version == s.version).cloned().collect(),
+        };
+        let (f, _) = history::analyse(&chain, Some(0));
+        findings.extend(f.into_iter().filter(|f| f.rule == rules::RELEASED_SCHEMA_CHANGED));
+    }
+    let summary = Summary::count(&findings, 0, 0, 0);
+    let _ = out.write_all(report::human::render(&findings, &summary, map).as_bytes());
+    let _ = writeln!(out, "help: give the changed schema a new version number, or pass --overwrite if that version was never released");
+    Ok(EXIT_FINDINGS)
+}
+
+fn emit(all: Vec<Finding>, summary: &Summary, matrices: &[analysis::Matrix], fmt: MessageFormat, map: &SourceMap, out: &mut dyn Write) -> i32 {
+    if summary.formats == 0 && all.is_empty() && fmt == MessageFormat::Human {
+        let _ = writeln!(out, "sessionlint: no session formats found ({} files scanned); nothing to check", summary.files);
+        return EXIT_OK;
+    }
     let text = match fmt {
-        MessageFormat::Human => report::human::render(&all, &summary, map),
-        MessageFormat::Json => report::json::render(&all, &summary),
+        MessageFormat::Human => report::human::render(&all, summary, map),
+        MessageFormat::Json => report::json::render(&all, summary),
+        MessageFormat::Sarif => report::sarif::render(&all),
+        MessageFormat::Github => report::github::render(&all),
+        MessageFormat::Markdown => report::markdown::render(&all, matrices, summary),
     };
     let _ = out.write_all(text.as_bytes());
     if analysis::has_errors(&all) {
@@ -219,33 +459,4 @@ fn bad_input(problems: &[Problem], map: &SourceMap, err: &mut dyn Write) -> i32 
     }
     let _ = writeln!(err, "sessionlint: {} input error{}; nothing was checked", problems.len(), if problems.len() == 1 { "" } else { "s" });
     EXIT_BAD_INPUT
-}
-
-/// One string field of a rule file (TOML).
-fn rule_field(doc: &str, key: &str) -> String {
-    doc.parse::<toml::Table>()
-        .ok()
-        .and_then(|t| t.get(key).and_then(|v| v.as_str()).map(str::to_string))
-        .unwrap_or_default()
-}
-
-fn explain(r: &rules::Rule) -> String {
-    let t: toml::Table = r.doc.parse().unwrap_or_default();
-    let get = |k: &str| t.get(k).and_then(|v| v.as_str()).unwrap_or("").trim().to_string();
-    let refs = t
-        .get("references")
-        .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|v| v.as_str()).map(|s| format!("  - {s}\n")).collect::<String>())
-        .unwrap_or_default();
-    format!(
-        "{} ({})\n\n{}\n\nWhy\n{}\n\nBad\n{}\n\nGood\n{}\n\nFix\n{}\n\nReferences\n{}",
-        r.id,
-        r.level.as_str(),
-        get("summary"),
-        get("explanation"),
-        get("bad"),
-        get("good"),
-        get("fix"),
-        refs
-    )
 }

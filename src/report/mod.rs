@@ -1,7 +1,11 @@
 //! Renderers over one list of findings. None of them recomputes a verdict.
 
+pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 /// Totals shown by every renderer.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -11,6 +15,8 @@ pub struct Summary {
     pub formats: usize,
     pub versions: usize,
     pub pairs: usize,
+    /// Files scanned (byte-prefiltered or parsed).
+    pub files: usize,
 }
 
 impl Summary {
@@ -22,6 +28,7 @@ impl Summary {
             formats,
             versions,
             pairs,
+            files: 0,
         }
     }
 }

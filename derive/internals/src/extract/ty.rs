@@ -25,12 +25,12 @@ pub fn lower(ty: &Type, generics: &[String]) -> Ty {
             };
             match len {
                 Some(len) => Ty::Array { of: Box::new(lower(&a.elem, generics)), len },
-                None => Ty::Opaque { name: quote::ToTokens::to_token_stream(a).to_string() },
+                None => opaque(quote::ToTokens::to_token_stream(a).to_string()),
             }
         }
         Type::Path(p) if p.qself.is_none() => {
             let Some(last) = p.path.segments.last() else {
-                return Ty::Opaque { name: "?".into() };
+                return Ty::Opaque { name: "unknown".into() };
             };
             let name = last.ident.to_string();
             let args: Vec<&Type> = match &last.arguments {
@@ -77,8 +77,14 @@ pub fn lower(ty: &Type, generics: &[String]) -> Ty {
                 _ => Ty::Named { name },
             }
         }
-        other => Ty::Opaque { name: quote::ToTokens::to_token_stream(other).to_string() },
+        other => opaque(quote::ToTokens::to_token_stream(other).to_string()),
     }
+}
+
+/// Opaque names go into schema files as one word.
+fn opaque(text: String) -> Ty {
+    let name: String = text.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    Ty::Opaque { name }
 }
 
 fn seq(of: Ty) -> Ty {

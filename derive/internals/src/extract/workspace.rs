@@ -24,6 +24,55 @@ pub struct Problem {
 pub struct Options {
     /// Encoding for roots that do not name one (`--encoding`).
     pub default_encoding: Option<Encoding>,
+    /// Zero-annotation mode: plain serde types made session roots by configuration.
+    pub plain: Vec<PlainType>,
+}
+
+/// A plain serde type named in the configuration instead of annotated.
+#[derive(Clone, Debug)]
+pub struct PlainType {
+    pub type_name: String,
+    pub format: Option<String>,
+    pub version: u32,
+    pub encoding: Option<Encoding>,
+    pub ems_flag: Option<String>,
+    pub ems_variant: Option<(String, String)>,
+    pub ems_mask: Option<(String, u64)>,
+    pub version_field: Option<String>,
+    pub accepts: Option<crate::schema::Accepts>,
+    pub role: crate::schema::Role,
+}
+
+impl PlainType {
+    /// Gives the item the container and field keys the configuration names.
+    fn apply(&self, info: &mut ItemInfo) -> Result<(), String> {
+        let s = &mut info.session;
+        s.present = true;
+        s.name = self.format.clone().or(s.name.take());
+        s.version = Some((self.version, proc_macro2::Span::call_site()));
+        s.encoding = self.encoding.or(s.encoding);
+        s.role = Some(self.role);
+        let TypeDef::Struct(st) = &mut info.def else {
+            return Err(format!("configured type `{}` is an enum; name the EMS field of one of its structs", self.type_name));
+        };
+        let type_name = &self.type_name;
+        fn field<'f>(fields: &'f mut [crate::schema::Field], ty: &str, name: &str) -> Result<&'f mut crate::schema::Field, String> {
+            fields.iter_mut().find(|f| f.ident == name).ok_or_else(|| format!("configured type `{ty}` has no field `{name}`"))
+        }
+        if let Some(f) = &self.ems_flag {
+            field(&mut st.fields, type_name, f)?.session.ems = Some(EmsMarker::Flag);
+        }
+        if let Some((f, v)) = &self.ems_variant {
+            field(&mut st.fields, type_name, f)?.session.ems = Some(EmsMarker::Variant { variant: v.clone() });
+        }
+        if let Some((f, m)) = &self.ems_mask {
+            field(&mut st.fields, type_name, f)?.session.ems = Some(EmsMarker::Mask { mask: *m });
+        }
+        if let Some(f) = &self.version_field {
+            field(&mut st.fields, type_name, f)?.session.version_field = Some(self.accepts.unwrap_or(crate::schema::Accepts::ANY));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Default)]
@@ -152,8 +201,14 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
     };
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
+    let plain_needles: Vec<Vec<u8>> = opts
+        .plain
+        .iter()
+        .flat_map(|p| [format!("struct {}", p.type_name).into_bytes(), format!("enum {}", p.type_name).into_bytes()])
+        .collect();
     for &f in &order {
-        if contains(files[f].text.as_bytes(), NEEDLE) {
+        let bytes = files[f].text.as_bytes();
+        if contains(bytes, NEEDLE) || plain_needles.iter().any(|n| contains(bytes, n)) {
             index.parse(f);
         }
     }
@@ -167,13 +222,19 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         let loc = Locator::new(&files[file].path, &files[file].text);
         for i in 0..index.parsed[slot].items.len() {
             let item = &index.parsed[slot].items[i];
+            let plain = opts.plain.iter().find(|p| item.ident == p.type_name.as_str());
             let annotated = super::item::derives(&item.attrs, "SessionState")
                 || item.attrs.iter().any(|a| a.path().is_ident("session"));
-            if !annotated {
+            if !annotated && plain.is_none() {
                 continue;
             }
             let cx = Ctxt::new();
-            let info = read_item(&cx, item, &loc);
+            let mut info = read_item(&cx, item, &loc);
+            if let (Some(p), Some(info)) = (plain, info.as_mut()) {
+                if let Err(e) = p.apply(info) {
+                    cx.error_spanned_by(&item.ident, e);
+                }
+            }
             // A root with its own errors is not built: its follow-on errors would be noise.
             let clean = !cx.has_errors();
             problems_from(cx, &loc, &mut index.problems);

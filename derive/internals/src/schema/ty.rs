@@ -1,11 +1,12 @@
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A field's type, reduced to what decides its wire form.
 ///
 /// Smart pointers (`Box`, `Rc`, `Arc`, `Cow`) are transparent to serde and are dropped here.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+/// In schema files a type is written as Rust-like text: `u16`, `Option<bool>`, `Vec<u8>`,
+/// `[u8; 48]`, `(u8, u16)`, `Map<String, bool>`, `Params` (a type of the schema), `opaque Value`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
     Bool,
     Int { signed: bool, bits: u8 },
@@ -90,7 +91,161 @@ impl fmt::Display for Ty {
                 f.write_str(")")
             }
             Ty::Map { key, value } => write!(f, "Map<{key}, {value}>"),
-            Ty::Named { name } | Ty::Opaque { name } => f.write_str(name),
+            Ty::Named { name } => f.write_str(name),
+            Ty::Opaque { name } => write!(f, "opaque {name}"),
+        }
+    }
+}
+
+impl Serialize for Ty {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Ty {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ty::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Ty {
+    /// Parses the text form written by `Display`.
+    pub fn parse(s: &str) -> Result<Ty, String> {
+        let mut p = TyParser { s: s.as_bytes(), i: 0, depth: 0 };
+        let t = p.ty()?;
+        p.ws();
+        if p.i != p.s.len() {
+            return Err(format!("unexpected `{}` in type `{s}`", &s[p.i..]));
+        }
+        Ok(t)
+    }
+}
+
+struct TyParser<'a> {
+    s: &'a [u8],
+    i: usize,
+    depth: usize,
+}
+
+impl TyParser<'_> {
+    fn ws(&mut self) {
+        while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        self.ws();
+        if self.s.get(self.i) == Some(&c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, c: u8) -> Result<(), String> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(format!("expected `{}` at offset {} of a type", c as char, self.i))
+        }
+    }
+
+    fn word(&mut self) -> Result<String, String> {
+        self.ws();
+        let start = self.i;
+        while self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || matches!(self.s[self.i], b'_' | b':')) {
+            self.i += 1;
+        }
+        if start == self.i {
+            return Err(format!("expected a type name at offset {start}"));
+        }
+        Ok(String::from_utf8_lossy(&self.s[start..self.i]).into_owned())
+    }
+
+    fn ty(&mut self) -> Result<Ty, String> {
+        self.depth += 1;
+        if self.depth > 64 {
+            return Err("type nested too deeply".into());
+        }
+        let t = self.ty_inner();
+        self.depth -= 1;
+        t
+    }
+
+    fn ty_inner(&mut self) -> Result<Ty, String> {
+        if self.eat(b'(') {
+            let mut items = Vec::new();
+            if self.eat(b')') {
+                return Ok(Ty::Unit);
+            }
+            loop {
+                items.push(self.ty()?);
+                if self.eat(b')') {
+                    break;
+                }
+                self.expect(b',')?;
+            }
+            return Ok(Ty::Tuple { items });
+        }
+        if self.eat(b'[') {
+            let of = Box::new(self.ty()?);
+            self.expect(b';')?;
+            let n = self.word()?;
+            let len = n.parse().map_err(|_| format!("array length `{n}` is not a number"))?;
+            self.expect(b']')?;
+            return Ok(Ty::Array { of, len });
+        }
+        let w = self.word()?;
+        if w == "opaque" {
+            return Ok(Ty::Opaque { name: self.word()? });
+        }
+        let one = |p: &mut Self| -> Result<Box<Ty>, String> {
+            p.expect(b'<')?;
+            let t = p.ty()?;
+            p.expect(b'>')?;
+            Ok(Box::new(t))
+        };
+        Ok(match w.as_str() {
+            "bool" => Ty::Bool,
+            "char" => Ty::Char,
+            "String" => Ty::Str,
+            "f32" => Ty::Float { bits: 32 },
+            "f64" => Ty::Float { bits: 64 },
+            "Option" => Ty::Option { of: one(self)? },
+            "Vec" => Ty::Seq { of: one(self)? },
+            "Map" => {
+                self.expect(b'<')?;
+                let key = Box::new(self.ty()?);
+                self.expect(b',')?;
+                let value = Box::new(self.ty()?);
+                self.expect(b'>')?;
+                Ty::Map { key, value }
+            }
+            _ => match (w.as_bytes()[0], w[1..].parse::<u8>()) {
+                (b'u', Ok(bits)) if [8, 16, 32, 64, 128].contains(&bits) => Ty::int(false, bits),
+                (b'i', Ok(bits)) if [8, 16, 32, 64, 128].contains(&bits) => Ty::int(true, bits),
+                _ => Ty::Named { name: w },
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_form_round_trips() {
+        for s in ["u16", "i64", "bool", "Option<bool>", "Vec<u8>", "[u8; 48]", "(u8, u16)", "()", "Map<String, Vec<Params>>", "opaque Value", "Params", "Option<Option<char>>", "f64"] {
+            let t = Ty::parse(s).unwrap();
+            assert_eq!(t.to_string(), s);
+        }
+        for bad in ["", "Vec<u8", "[u8; x]", "Option<>", "u8 u8"] {
+            assert!(Ty::parse(bad).is_err(), "{bad}");
         }
     }
 }

@@ -1,0 +1,34 @@
+//! GitHub Actions workflow commands: `::error file=…,line=…,title=…::…`.
+
+use crate::findings::{Finding, Level};
+
+fn data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let cmd = match f.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
+        let mut msg = f.message.clone();
+        for r in &f.reasons {
+            msg.push_str("\n- ");
+            msg.push_str(r);
+        }
+        let line = if f.line > 0 { format!(",line={}", f.line) } else { String::new() };
+        out.push_str(&format!(
+            "::{cmd} file={}{line},title={}::{}\n",
+            property(&f.file),
+            property(&format!("sessionlint {} ({} v{})", f.rule, f.format, f.newer_version)),
+            data(&msg)
+        ));
+    }
+    out
+}

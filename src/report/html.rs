@@ -1,0 +1,66 @@
+//! The matrices as a self-contained HTML page (no scripts, no external resources).
+
+use crate::analysis::{Cell, Matrix};
+use crate::findings::Finding;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn table(m: &Matrix, cells: &[Vec<Cell>], caption: &str) -> String {
+    let mut s = format!("<table><caption>{}</caption><tr><th>decoder \\ encoder</th>", esc(caption));
+    for v in &m.versions {
+        s.push_str(&format!("<th>v{v}</th>"));
+    }
+    s.push_str("</tr>\n");
+    for (i, v) in m.versions.iter().enumerate() {
+        s.push_str(&format!("<tr><th>v{v}</th>"));
+        for c in &cells[i] {
+            let class = match c {
+                Cell::Resumes => "ok",
+                Cell::FullHandshake => "full",
+                Cell::Unsafe => "unsafe",
+                Cell::None => "none",
+            };
+            s.push_str(&format!("<td class=\"{class}\">{}</td>", c.label()));
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</table>\n");
+    s
+}
+
+pub fn render(findings: &[Finding], matrices: &[Matrix]) -> String {
+    let mut s = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>sessionlint report</title>\n<style>\n\
+body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n\
+table{border-collapse:collapse;margin:1em 0}\ncaption{text-align:left;font-weight:bold;padding:.3em 0}\n\
+th,td{border:1px solid #999;padding:.35em .8em;text-align:center}\n\
+td.ok{background:#d8f5d0}\ntd.full{background:#fff1c2}\ntd.unsafe{background:#f7b4b4;font-weight:bold}\ntd.none{background:#eee;color:#777}\n\
+li.error{color:#a00}\nli.warning{color:#8a5a00}\n</style></head><body>\n<h1>sessionlint: who can read what</h1>\n\
+<p>Rows: the decoder's version. Columns: the encoder's version. <b>UNSAFE</b>: accepted with the wrong EMS status (RFC 7627 §5.3).</p>\n",
+    );
+    for m in matrices {
+        s.push_str(&format!("<h2>Format <code>{}</code></h2>\n", esc(&m.format)));
+        s.push_str(&table(m, &m.ems, "EMS sessions"));
+        s.push_str(&table(m, &m.non_ems, "Non-EMS sessions"));
+        let mine: Vec<&Finding> = findings.iter().filter(|f| f.format == m.format).collect();
+        if !mine.is_empty() {
+            s.push_str("<ul>\n");
+            for f in mine {
+                s.push_str(&format!(
+                    "<li class=\"{}\"><b>{}</b> <code>{}</code>: {}<br><small>{}:{}</small></li>\n",
+                    f.level.as_str(),
+                    f.level.as_str(),
+                    esc(f.rule),
+                    esc(&f.message),
+                    esc(&f.file),
+                    f.line
+                ));
+            }
+            s.push_str("</ul>\n");
+        }
+    }
+    s.push_str("</body></html>\n");
+    s
+}

@@ -1,0 +1,76 @@
+//! A migration review report for a pull request comment: per format, the versions, who can read
+//! what (EMS and non-EMS sessions), then every finding with its reasons and fix.
+
+use super::Summary;
+use crate::analysis::Matrix;
+use crate::findings::Finding;
+use crate::report::human::FIXES;
+
+fn grid(m: &Matrix, cells: &[Vec<crate::analysis::Cell>]) -> String {
+    let mut s = String::from("| decoder \\ encoder |");
+    for v in &m.versions {
+        s.push_str(&format!(" v{v} |"));
+    }
+    s.push_str("\n|---|");
+    s.push_str(&"---|".repeat(m.versions.len()));
+    s.push('\n');
+    for (i, v) in m.versions.iter().enumerate() {
+        s.push_str(&format!("| v{v} |"));
+        for c in &cells[i] {
+            let l = c.label();
+            if l == "UNSAFE" {
+                s.push_str(" **UNSAFE** |");
+            } else {
+                s.push_str(&format!(" {l} |"));
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+pub fn render(findings: &[Finding], matrices: &[Matrix], summary: &Summary) -> String {
+    let mut s = String::from("## sessionlint: session format rollout review\n\n");
+    s.push_str(&format!(
+        "{} error(s), {} warning(s) across {} format(s), {} version(s), {} pair(s).\n\n",
+        summary.errors, summary.warnings, summary.formats, summary.versions, summary.pairs
+    ));
+    for m in matrices {
+        s.push_str(&format!("### Format `{}`\n\n", m.format));
+        s.push_str(&format!(
+            "Versions: {}\n\n",
+            m.versions.iter().map(|v| format!("v{v}")).collect::<Vec<_>>().join(", ")
+        ));
+        s.push_str("EMS sessions (rows: decoder version, columns: encoder version):\n\n");
+        s.push_str(&grid(m, &m.ems));
+        s.push_str("\nNon-EMS sessions:\n\n");
+        s.push_str(&grid(m, &m.non_ems));
+        s.push('\n');
+        let mine: Vec<&Finding> = findings.iter().filter(|f| f.format == m.format).collect();
+        if mine.is_empty() {
+            s.push_str("No findings.\n\n");
+            continue;
+        }
+        s.push_str("#### Findings\n\n");
+        for f in mine {
+            let pair = match f.older_version {
+                Some(o) => format!("v{o} decoder, v{} encoder", f.newer_version),
+                None => format!("v{}", f.newer_version),
+            };
+            s.push_str(&format!("- **{}** `{}` ({pair}) at `{}:{}`: {}\n", f.level.as_str(), f.rule, f.file, f.line, f.message));
+            for r in &f.reasons {
+                s.push_str(&format!("  - {r}\n"));
+            }
+            if let Some(sample) = &f.sample {
+                s.push_str(&format!("  - sample EMS session: `{}`\n", sample.trim().replace('\n', " ")));
+            }
+            if f.rule == crate::rules::EMS_ACCEPTED_BY_OLDER_DECODER || f.rule == crate::rules::OLDER_SESSION_READ_AS_EMS {
+                s.push_str(&format!("  - fix: {FIXES}\n"));
+            } else {
+                s.push_str(&format!("  - see `sessionlint explain {}`\n", f.rule));
+            }
+        }
+        s.push('\n');
+    }
+    s
+}

@@ -1,0 +1,7 @@
+use serde::{Deserialize, Serialize};
+use sessionlint::SessionState;
+
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(version = 1, encoding = "json")]
+struct Ticket { #[session(ems_mask = "four")] flags: u32 }
+fn main() {}
