@@ -32,6 +32,10 @@ pub mod report;
 pub mod snapshot;
 #[cfg(feature = "cli")]
 pub mod sources;
+#[cfg(feature = "cli")]
+mod testing;
+#[cfg(feature = "cli")]
+pub use testing::{assert_rollout_safe, rollout_report};
 
 #[cfg(feature = "cli")]
 pub use sessionlint_internals::extract;

@@ -89,23 +89,25 @@ pub fn render_finding(f: &Finding, map: &SourceMap) -> String {
     if let Some(s) = &f.sample {
         message.push_str(&format!("\nsample ({}): {}", f.newer_encoding, s.trim_end()));
     }
-    let (src, labels) = located(map, &f.primary);
-    let related = f
-        .related
-        .iter()
-        .map(|r| {
-            let (src, labels) = located(map, r);
-            Diag {
+    let (src, mut labels) = located(map, &f.primary);
+    let mut related = Vec::new();
+    if let Some(r) = &f.related {
+        if r.origin.file == f.primary.origin.file && src.is_some() {
+            // Same file: one snippet with both labels reads best.
+            labels.extend(located(map, r).1);
+        } else if !r.origin.file.is_empty() {
+            let (rsrc, rlabels) = located(map, r);
+            related.push(Diag {
                 message: format!("the older decoder: {} ({}:{})", r.text, r.origin.file, r.origin.line),
                 code: None,
                 severity: Severity::Advice,
                 help: None,
-                src,
-                labels,
+                src: rsrc,
+                labels: rlabels,
                 related: Vec::new(),
-            }
-        })
-        .collect();
+            });
+        }
+    }
     let help = match f.rule {
         crate::rules::EMS_ACCEPTED_BY_OLDER_DECODER | crate::rules::OLDER_SESSION_READ_AS_EMS => {
             format!("{FIXES}; `sessionlint explain {}` has more", f.rule)

@@ -1,0 +1,64 @@
+//! For users who prefer `cargo test` to a CLI step: check a session type against the committed
+//! snapshots of its format, and fail with the report the CLI prints.
+
+use crate::findings::Level;
+use crate::history::{self, snapshots, Chain};
+use crate::report::{self, Summary};
+use crate::schema::Ty;
+use crate::sources::SourceMap;
+use crate::SessionState;
+use std::path::{Path, PathBuf};
+
+/// Panics with the sessionlint report when rolling out `T` next to the released versions in
+/// `$CARGO_MANIFEST_DIR/session-schemas/` is unsafe.
+///
+/// ```ignore
+/// #[test]
+/// fn ticket_v3_is_rollout_safe() {
+///     sessionlint::assert_rollout_safe::<TicketV3>();
+/// }
+/// ```
+pub fn assert_rollout_safe<T: SessionState>() {
+    let root = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    if let Err(report) = rollout_report::<T>(&root.join(snapshots::DEFAULT_DIR)) {
+        panic!("{report}");
+    }
+}
+
+/// `Err(report)` when a finding of error level involves `T` as the newer version.
+pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String> {
+    let mut map = SourceMap::default();
+    let (released, problems) = snapshots::read_all(snapshot_dir, &mut map);
+    if !problems.is_empty() {
+        return Err(problems.iter().map(|p| report::human::render_problem(p, &map)).collect());
+    }
+    let schema = T::schema();
+    for def in schema.types.values() {
+        let fields: Vec<_> = match def {
+            crate::schema::TypeDef::Struct(s) => s.fields.iter().collect(),
+            crate::schema::TypeDef::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
+        };
+        for f in fields {
+            for n in Ty::named_types(&f.ty) {
+                if !schema.types.contains_key(n) {
+                    return Err(format!(
+                        "type `{n}` (field `{}` of `{}`) does not derive SessionState, so the schema of {} v{} is incomplete: add #[derive(SessionState)] to it (a type without `version` is a part)",
+                        f.ident,
+                        def.name(),
+                        T::NAME,
+                        T::VERSION
+                    ));
+                }
+            }
+        }
+    }
+    let chain = Chain { current: vec![schema], released: released.into_iter().filter(|s| s.name == T::NAME).collect() };
+    let (mut findings, counts) = history::analyse(&chain, None);
+    findings.retain(|f| f.newer_version == T::VERSION);
+    crate::findings::sort(&mut findings);
+    if findings.iter().any(|f| f.level == Level::Error) {
+        let summary = Summary::count(&findings, 1, counts.versions, counts.pairs);
+        return Err(report::human::render(&findings, &summary, &map));
+    }
+    Ok(())
+}

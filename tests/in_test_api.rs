@@ -1,0 +1,94 @@
+//! `sessionlint::assert_rollout_safe::<T>()`: a type against the committed snapshots of its format.
+
+use serde::{Deserialize, Serialize};
+use sessionlint::{rollout_report, SessionState};
+
+mod v1 {
+    use super::*;
+    #[derive(Serialize, Deserialize, SessionState)]
+    #[session(name = "ticket", version = 1, encoding = "json")]
+    pub struct Ticket {
+        pub cipher: u16,
+    }
+}
+
+mod v2 {
+    use super::*;
+    #[derive(Serialize, Deserialize, SessionState)]
+    #[session(name = "ticket", version = 2, encoding = "json")]
+    pub struct Ticket {
+        pub cipher: u16,
+        #[session(ems)]
+        #[serde(default)]
+        pub ems: bool,
+    }
+}
+
+mod v1_strict {
+    use super::*;
+    #[derive(Serialize, Deserialize, SessionState)]
+    #[serde(deny_unknown_fields)]
+    #[session(name = "ticket", version = 1, encoding = "json")]
+    pub struct Ticket {
+        pub cipher: u16,
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct Plain {
+    pub a: u8,
+}
+
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "other", version = 1, encoding = "json")]
+pub struct UsesPlain {
+    pub p: Plain,
+}
+
+fn snapshot_dir(v1: sessionlint::schema::Schema) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("ticket").join("v1.toml");
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, sessionlint::snapshot::to_toml(&v1)).unwrap();
+    d
+}
+
+#[test]
+fn fails_with_the_cli_report_when_unsafe() {
+    let d = snapshot_dir(v1::Ticket::schema());
+    let report = rollout_report::<v2::Ticket>(d.path()).unwrap_err();
+    assert!(report.contains("ems-accepted-by-older-decoder"), "{report}");
+    assert!(report.contains("deny_unknown_fields"), "{report}");
+}
+
+#[test]
+fn passes_when_the_released_decoder_rejects_ems_sessions() {
+    let d = snapshot_dir(v1_strict::Ticket::schema());
+    rollout_report::<v2::Ticket>(d.path()).unwrap();
+}
+
+#[test]
+fn a_released_version_changed_in_place_fails() {
+    let d = snapshot_dir(v1_strict::Ticket::schema());
+    let report = rollout_report::<v1::Ticket>(d.path()).unwrap_err();
+    assert!(report.contains("released-schema-changed"), "{report}");
+}
+
+#[test]
+fn nested_types_must_derive_to_be_known() {
+    let d = tempfile::tempdir().unwrap();
+    let report = rollout_report::<UsesPlain>(d.path()).unwrap_err();
+    assert!(report.contains("`Plain`") && report.contains("does not derive SessionState"), "{report}");
+}
+
+#[test]
+#[should_panic(expected = "ems-accepted-by-older-decoder")]
+fn assert_rollout_safe_reads_the_crates_session_schemas_and_panics_with_the_report() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("session-schemas").join("ticket").join("v1.toml");
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, sessionlint::snapshot::to_toml(&v1::Ticket::schema())).unwrap();
+    // Only this test reads the variable; it stands for the crate under test's manifest dir.
+    std::env::set_var("CARGO_MANIFEST_DIR", d.path());
+    sessionlint::assert_rollout_safe::<v2::Ticket>();
+}
