@@ -236,6 +236,7 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
                     old.version
                 ),
             );
+            f.primary.text = format!("{} v{} reads older sessions here", new.name, new.version);
             f.reasons = pick.notes.clone();
             if let Some(why) = dd {
                 f.reasons.push(why);
@@ -255,6 +256,7 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
                 ),
             );
             f.primary.origin = new.origin.clone();
+            f.primary.text = format!("{} v{} decoder", new.name, new.version);
             f.file = new.origin.file.clone();
             f.line = new.origin.line;
             f.reasons.extend(o.reject);
