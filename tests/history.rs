@@ -77,6 +77,14 @@ fn baseline_rev_unsafe_change_fails() {
     assert!(rules_of(&r).contains(&"ems-accepted-by-older-decoder".to_string()));
     let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(doc["findings"][0]["message"].as_str().unwrap().contains("v1"));
+    // The CI recipe's outputs, on the same change.
+    let r = check(d.path(), &["--baseline-rev", "HEAD", "--message-format", "github"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.starts_with("::error file="), "{}", r.stdout);
+    assert!(r.stdout.contains("src/ticket.rs,line="), "{}", r.stdout);
+    let r = check(d.path(), &["--baseline-rev", "HEAD", "--message-format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "ems-accepted-by-older-decoder");
     // Without the baseline nothing older is known.
     let r = check(d.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stdout);
