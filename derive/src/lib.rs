@@ -72,6 +72,8 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
                 Encoding::MsgpackNamed => "MsgpackNamed",
                 Encoding::Bincode => "Bincode",
                 Encoding::Postcard => "Postcard",
+                Encoding::Der => "Der",
+                Encoding::TlsPositional => "TlsPositional",
             });
             let trailing = match info.session.trailing {
                 Some(Trailing::Reject) => { let p = variant_path("Trailing", "Reject"); quote!(::core::option::Option::Some(#p)) }
@@ -95,6 +97,8 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
                             encoding: #enc,
                             trailing: #trailing,
                             role: #role,
+                            unknown_tags: ::core::option::Option::None,
+                            envelope: ::core::default::Default::default(),
                             root: ::std::string::String::from(#name),
                             types,
                             origin: ::core::default::Default::default(),

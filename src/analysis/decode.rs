@@ -18,13 +18,13 @@ pub struct Dec<'a> {
 #[derive(Clone, Copy, Default)]
 pub struct Leaf<'a> {
     pub marker: Option<&'a EmsMarker>,
-    pub accepts: Option<Accepts>,
+    pub accepts: Option<&'a Accepts>,
     pub known_bits: Option<u64>,
 }
 
 impl<'a> Leaf<'a> {
     fn of(f: &'a Field) -> Leaf<'a> {
-        Leaf { marker: f.session.ems.as_ref(), accepts: f.session.version_field, known_bits: f.session.known_bits }
+        Leaf { marker: f.session.ems.as_ref().filter(|_| !f.session.ignored), accepts: f.session.version_field.as_ref(), known_bits: f.session.known_bits }
     }
 }
 
@@ -92,8 +92,7 @@ impl<'a> Dec<'a> {
             (Ty::Int { .. }, AVal::IntAny { bits }) => {
                 let mut cands = vec![0i128];
                 if let Some(a) = leaf.accepts {
-                    cands.extend(a.min.map(|m| m as i128));
-                    cands.extend(a.max.map(|m| m as i128));
+                    cands.extend(a.candidates());
                 }
                 if let Some(EmsMarker::Mask { mask }) = leaf.marker {
                     cands.push(*mask as i128);
@@ -145,12 +144,12 @@ impl<'a> Dec<'a> {
         }
         if let Some(a) = leaf.accepts {
             if !a.contains(i) {
-                return Out::reject(format!("version {i} is outside accepts = \"{a}\""));
+                return Out::reject_strict(format!("version {i} is outside accepts = \"{a}\""));
             }
         }
         if let Some(k) = leaf.known_bits {
             if (i as u64) & !k != 0 {
-                return Out::reject(format!("flag bits {:#x} are outside known_bits = {k:#x}", (i as u64) & !k));
+                return Out::reject_strict(format!("flag bits {:#x} are outside known_bits = {k:#x}", (i as u64) & !k));
             }
         }
         let mut out = match leaf.marker {
@@ -237,7 +236,7 @@ impl<'a> Dec<'a> {
                 if e.optional {
                     Out::accept(Wire::Map(Vec::new())).note(format!("`{}` may be left out (skip_serializing_if)", e.key))
                 } else {
-                    Out::reject(why)
+                    Out::reject_strict(why)
                 }
             } else if let Some(vt) = catch_all {
                 self.value(vt, &e.val, Leaf::default(), d)
@@ -305,7 +304,7 @@ impl<'a> Dec<'a> {
                 };
                 if let Some(a) = leaf.accepts {
                     if !a.contains(0) {
-                        return Out::reject(format!("version field `{owner}.{}` is missing and its default 0 is outside accepts = \"{a}\"", f.ident));
+                        return Out::reject_strict(format!("version field `{owner}.{}` is missing and its default 0 is outside accepts = \"{a}\"", f.ident));
                     }
                 }
                 let out = if ems { Out::accept_ems(Wire::Map(Vec::new())) } else { Out::accept(Wire::Map(Vec::new())) };
@@ -355,7 +354,7 @@ impl<'a> Dec<'a> {
 
     fn positional_one(&self, owner: &str, read: &[&Field], elems: &[&Elem], d: usize) -> Out {
         if elems.len() > read.len() {
-            return Out::reject(format!(
+            return Out::reject_strict(format!(
                 "array had incorrect length: {} elements for the {} fields of `{owner}`",
                 elems.len(),
                 read.len()
@@ -406,7 +405,7 @@ impl<'a> Dec<'a> {
                     None => match other {
                         Some(o) => classify(o, Out::accept(Wire::Str(name.clone())))
                             .note(format!("unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])", e.name, o.ident)),
-                        None => Out::reject(format!("unknown variant `{name}` of `{}`", e.name)),
+                        None => Out::reject_strict(format!("unknown variant `{name}` of `{}`", e.name)),
                     },
                 },
                 AVal::Map(entries) if entries.len() == 1 && !entries[0].optional => {
@@ -417,7 +416,7 @@ impl<'a> Dec<'a> {
                             "unknown variant `{}` carries data, which #[serde(other)] cannot take",
                             en.key
                         )),
-                        None => Out::reject(format!("unknown variant `{}` of `{}`", en.key, e.name)),
+                        None => Out::reject_strict(format!("unknown variant `{}` of `{}`", en.key, e.name)),
                     }
                 }
                 v => Out::reject(format!("invalid type: {}, expected enum `{}`", kind(v), e.name)),
@@ -440,7 +439,7 @@ impl<'a> Dec<'a> {
                         return match other {
                             Some(o) => classify(o, Out::accept(v.concretize()))
                                 .note(format!("unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])", e.name, o.ident)),
-                            None => Out::reject(format!("unknown variant `{name}` of `{}`", e.name)),
+                            None => Out::reject_strict(format!("unknown variant `{name}` of `{}`", e.name)),
                         }
                     }
                 };

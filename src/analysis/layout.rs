@@ -21,8 +21,10 @@ enum Atom {
     Str,
     /// Tag byte, then the payload when 1.
     Opt(Vec<Slot>),
-    /// Length, then elements.
-    Seq(Vec<Slot>),
+    /// Length (of the given prefix width in bytes; 0: the encoding's own), then elements.
+    Seq(Vec<Slot>, u8),
+    /// Decoder only: read if bytes remain; `lenient`: a parse failure counts as absence.
+    Tail(Vec<Slot>, bool),
     Map(Vec<Slot>, Vec<Slot>),
     /// Variant index, then its payload. Names are kept for reasons and `ems = "V"`.
     Enum { variants: Vec<(String, Vec<Slot>)>, other: Option<usize> },
@@ -64,7 +66,9 @@ fn atom_eq(a: &Atom, b: &Atom) -> bool {
         (Bool, Bool) | (Char, Char) | (Str, Str) => true,
         (Int { signed: s1, bits: b1 }, Int { signed: s2, bits: b2 }) => s1 == s2 && b1 == b2,
         (Float { bits: a }, Float { bits: b }) => a == b,
-        (Opt(x), Opt(y)) | (Seq(x), Seq(y)) | (Cond(x), Cond(y)) => shape_eq(x, y),
+        (Seq(x, p), Seq(y, q)) => p == q && shape_eq(x, y),
+        (Opt(x), Opt(y)) | (Cond(x), Cond(y)) => shape_eq(x, y),
+        (Tail(x, _), Tail(y, _)) => shape_eq(x, y),
         (Map(k1, v1), Map(k2, v2)) => shape_eq(k1, k2) && shape_eq(v1, v2),
         (Enum { variants: v1, .. }, Enum { variants: v2, .. }) => {
             v1.len() == v2.len() && v1.iter().zip(v2).all(|(a, b)| shape_eq(&a.1, &b.1))
@@ -82,7 +86,8 @@ fn describe(a: &Atom) -> String {
         Atom::Char => "char".into(),
         Atom::Str => "string".into(),
         Atom::Opt(_) => "Option tag".into(),
-        Atom::Seq(_) => "sequence length".into(),
+        Atom::Seq(..) => "sequence length".into(),
+        Atom::Tail(..) => "optional tail".into(),
         Atom::Map(..) => "map length".into(),
         Atom::Enum { .. } => "enum variant index".into(),
         Atom::Opaque(n) => n.clone(),
@@ -151,6 +156,9 @@ impl Flat<'_> {
                     s.meta.val = Some(self.schema.version as i128);
                 }
             }
+            if self.side == Side::Decoder && f.wire.if_remaining {
+                slots = vec![Slot { atom: Atom::Tail(slots, f.wire.lenient), meta: Meta { label: label.clone(), ..Meta::default() } }];
+            }
             let conditional = matches!(f.write, Write::Unless(_)) && !(want == Want::Ems && self.holds(f));
             if matches!(self.side, Side::Encoder(_)) && conditional {
                 slots = vec![Slot { atom: Atom::Cond(slots), meta: Meta { label: label.clone(), ..Meta::default() } }];
@@ -172,8 +180,9 @@ impl Flat<'_> {
         if enc {
             meta.writes_bits = field.and_then(|f| f.session.known_bits);
         } else {
-            meta.marker = marker.clone();
-            meta.accepts = field.and_then(|f| f.session.version_field);
+            // A carrier the decoder reads but does not act on reads nothing as EMS.
+            meta.marker = marker.clone().filter(|_| !field.is_some_and(|f| f.session.ignored));
+            meta.accepts = field.and_then(|f| f.session.version_field.clone());
             meta.known_bits = field.and_then(|f| f.session.known_bits);
         }
         let one = |atom: Atom, meta: Meta| Some(vec![Slot { atom, meta }]);
@@ -222,7 +231,8 @@ impl Flat<'_> {
                 if enc {
                     meta.forced = want == Want::Ems;
                 }
-                one(Atom::Seq(inner), meta)
+                let prefix = field.and_then(|f| f.wire.prefix).unwrap_or(0);
+                one(Atom::Seq(inner, prefix), meta)
             }
             Ty::Array { of, len } => {
                 let mut out = Vec::new();
@@ -306,11 +316,13 @@ struct Walk {
     steps: usize,
 }
 
-/// How integers are packed: bincode 1 `serialize` is fixint, postcard is varint.
+/// How integers are packed: bincode 1 `serialize` is fixint, postcard is varint, TLS codecs
+/// big-endian with declared length-prefix widths.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Packing {
     Fixint,
     Varint,
+    Tls,
 }
 
 const INF: u64 = u64::MAX / 4;
@@ -328,25 +340,29 @@ fn atom_size(a: &Atom, p: Packing) -> (u64, u64) {
     let len = match p {
         Packing::Fixint => (8, 8),
         Packing::Varint => varint(64),
+        Packing::Tls => (2, 2),
     };
     match a {
         Atom::Bool => (1, 1),
         Atom::Int { bits: 8, .. } => (1, 1),
         Atom::Int { bits, .. } => match p {
-            Packing::Fixint => (*bits as u64 / 8, *bits as u64 / 8),
+            Packing::Fixint | Packing::Tls => (*bits as u64 / 8, *bits as u64 / 8),
             Packing::Varint => varint(*bits + 1),
         },
         Atom::Float { bits } => (*bits as u64 / 8, *bits as u64 / 8),
         Atom::Char => match p {
-            Packing::Fixint => (1, 4),
+            Packing::Fixint | Packing::Tls => (1, 4),
             Packing::Varint => (2, 5),
         },
-        Atom::Str | Atom::Seq(_) | Atom::Map(..) => (len.0, INF),
+        Atom::Seq(_, w) if *w > 0 && p == Packing::Tls => (*w as u64, INF),
+        Atom::Str | Atom::Seq(..) | Atom::Map(..) => (len.0, INF),
+        Atom::Tail(inner, _) => (0, size(inner, p).1),
         Atom::Opt(inner) => (1, 1u64.saturating_add(size(inner, p).1).min(INF)),
         Atom::Enum { variants, .. } => {
             let tag = match p {
                 Packing::Fixint => (4, 4),
                 Packing::Varint => varint(32),
+                Packing::Tls => (1, 1),
             };
             let lo = variants.iter().map(|v| size(&v.1, p).0).min().unwrap_or(0);
             let hi = variants.iter().map(|v| size(&v.1, p).1).max().unwrap_or(0);
@@ -387,7 +403,7 @@ impl Walk {
                     ));
                     done(ems, &nn)
                 }
-                Trailing::Reject => Out::reject(format!(
+                Trailing::Reject => Out::reject_strict(format!(
                     "bytes remain after the older struct (from `{}` on) and its decoder rejects trailing bytes",
                     a.meta.label
                 )),
@@ -422,7 +438,7 @@ impl Walk {
                 }
                 Out::union_all(outs)
             }
-            (Atom::Seq(ni), Atom::Seq(oi)) => {
+            (Atom::Seq(ni, p), Atom::Seq(oi, q)) if p == q => {
                 let mut outs = Vec::new();
                 if !a.meta.forced {
                     outs.push(self.go(n, o, ems, &mut notes.clone()));
@@ -440,7 +456,7 @@ impl Walk {
                         None => match other {
                             Some(oi) => (ov[*oi].0.clone(), ov[*oi].1.clone(), true),
                             None => {
-                                outs.push(Out::reject(format!(
+                                outs.push(Out::reject_strict(format!(
                                     "variant index {k} (`{nname}`) is unknown to the older enum at `{}`",
                                     b.meta.label
                                 )));
@@ -466,10 +482,31 @@ impl Walk {
                 }
                 Out::union_all(outs)
             }
+            (_, Atom::Tail(inner, lenient)) => {
+                // The newer bytes from here on either parse as the tail, or (lenient) the failed
+                // parse counts as absence and everything left is swallowed.
+                let mut outs = vec![self.go(&cat(std::slice::from_ref(a), n), &cat(inner, o), ems, &mut notes.clone())];
+                if *lenient {
+                    let swallowed: Vec<String> =
+                        std::iter::once(a).chain(n.iter()).map(|s| format!("`{}`", s.meta.label)).collect();
+                    let mut nn = notes.clone();
+                    nn.push(format!(
+                        "the older optional tail `{}` fails to parse the newer bytes and counts as absent, swallowing {}",
+                        b.meta.label,
+                        swallowed.join(", ")
+                    ));
+                    let rest_ok = size(o, self.packing).0 == 0;
+                    if rest_ok {
+                        let out = if ems { Out::accept_ems(Wire::Seq(Vec::new())) } else { Out::accept(Wire::Seq(Vec::new())) };
+                        outs.push(nn.into_iter().fold(out, |o, n| o.note(n)));
+                    }
+                }
+                Out::union_all(outs)
+            }
             (Atom::Map(nk, nv), Atom::Map(ok, ovv)) if shape_eq(nk, ok) && shape_eq(nv, ovv) => {
                 self.go(n, o, ems, notes)
             }
-            (x, y) if atom_eq(x, y) && !matches!(x, Atom::Opt(_) | Atom::Seq(_) | Atom::Enum { .. } | Atom::Map(..)) => {
+            (x, y) if atom_eq(x, y) && !matches!(x, Atom::Opt(_) | Atom::Seq(..) | Atom::Enum { .. } | Atom::Map(..)) => {
                 self.scalar(a, b, n, o, ems, notes)
             }
             (x, y) => {
@@ -483,7 +520,7 @@ impl Walk {
                     ));
                 }
                 if self.trailing == Trailing::Reject && n_lo > o_hi {
-                    return Out::reject(format!(
+                    return Out::reject_strict(format!(
                         "from `{}` on the newer bytes ({n_lo} at least) outnumber what the older decoder reads ({o_hi} at most) and it rejects trailing bytes",
                         a.meta.label
                     ));
@@ -509,8 +546,8 @@ impl Walk {
             Some(v) => vec![v],
             None => {
                 let mut c = vec![0i128];
-                if let Some(acc) = b.meta.accepts {
-                    c.extend(acc.min.map(|m| m as i128));
+                if let Some(acc) = &b.meta.accepts {
+                    c.extend(acc.candidates());
                 }
                 if let Some(EmsMarker::Mask { mask }) = &b.meta.marker {
                     c.push(*mask as i128);
@@ -524,9 +561,9 @@ impl Walk {
         let mut outs = Vec::new();
         let writable = |v: &i128| a.meta.writes_bits.is_none_or(|k| (*v as u64) & !k == 0);
         for v in cands.into_iter().filter(writable) {
-            if let Some(acc) = b.meta.accepts {
+            if let Some(acc) = &b.meta.accepts {
                 if !acc.contains(v) {
-                    outs.push(Out::reject(format!(
+                    outs.push(Out::reject_strict(format!(
                         "`{}` reads version {v}, outside accepts = \"{acc}\"",
                         b.meta.label
                     )));
@@ -535,7 +572,7 @@ impl Walk {
             }
             if let Some(k) = b.meta.known_bits {
                 if (v as u64) & !k != 0 {
-                    outs.push(Out::reject(format!("`{}` has flag bits outside known_bits = {k:#x}", b.meta.label)));
+                    outs.push(Out::reject_strict(format!("`{}` has flag bits outside known_bits = {k:#x}", b.meta.label)));
                     continue;
                 }
             }
@@ -545,7 +582,7 @@ impl Walk {
                 _ => false,
             };
             let mut nn = notes.clone();
-            if let Some(acc) = b.meta.accepts {
+            if let Some(acc) = &b.meta.accepts {
                 nn.push(format!("`{}` reads version {v}, which accepts = \"{acc}\" admits", b.meta.label));
             }
             if a.meta.val.is_some() && b.meta.marker.is_none() && a.meta.label != b.meta.label && b.meta.accepts.is_none() {
@@ -558,6 +595,12 @@ impl Walk {
 }
 
 /// The older decoder over everything the newer encoder may write, for bincode and postcard.
+/// Least and most bytes the encoder of `schema` writes for sessions of that kind.
+pub fn size_range(schema: &Schema, want: Want, packing: Packing) -> Option<(u64, u64)> {
+    let slots = Flat { schema, side: Side::Encoder(want) }.root()?;
+    Some(size(&slots, packing))
+}
+
 pub fn analyse(old: &Schema, new: &Schema, want: Want, trailing: Trailing, packing: Packing) -> Option<Out> {
     let n = Flat { schema: new, side: Side::Encoder(want) }.root()?;
     let o = Flat { schema: old, side: Side::Decoder }.root()?;

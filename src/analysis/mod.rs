@@ -4,6 +4,7 @@
 //! still accepts; and is there an older non-EMS session the newer decoder reads as EMS.
 
 mod decode;
+mod der;
 mod generate;
 mod layout;
 mod matrix;
@@ -25,23 +26,61 @@ use generate::Gen;
 /// What an older decoder does with the sessions a newer encoder writes.
 /// `None`: the newer version cannot write a session of that kind at all.
 pub fn decode_sessions(decoder: &Schema, encoder: &Schema, want: Want) -> Option<Out> {
+    let out = decode_bytes(decoder, encoder, want)?;
+    Some(envelope(decoder, encoder, want, out))
+}
+
+/// Checks that live outside the format but were declared with it.
+fn envelope(decoder: &Schema, encoder: &Schema, want: Want, out: Out) -> Out {
+    if let (Some(d), Some(e)) = (&decoder.envelope.id, &encoder.envelope.id) {
+        if d != e {
+            return Out::reject(format!("the older decoder expects envelope `{d}` and the newer version writes `{e}`"));
+        }
+    }
+    if decoder.envelope.exact_length && decoder.encoding == encoder.encoding {
+        if let Some(packing) = packing(decoder.encoding) {
+            let own = layout::size_range(decoder, Want::Any, packing);
+            let theirs = layout::size_range(encoder, want, packing);
+            if let (Some((lo, hi)), Some((nlo, nhi))) = (own, theirs) {
+                if lo == hi && (nhi < lo || nlo > lo) {
+                    return Out::reject(format!(
+                        "the older decoder accepts only its own length, {lo} bytes, and the newer version writes {}",
+                        if nlo == nhi { format!("{nlo}") } else { format!("{nlo} to {nhi}") }
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn packing(e: Encoding) -> Option<layout::Packing> {
+    match e {
+        Encoding::Bincode => Some(layout::Packing::Fixint),
+        Encoding::Postcard => Some(layout::Packing::Varint),
+        Encoding::TlsPositional => Some(layout::Packing::Tls),
+        _ => None,
+    }
+}
+
+fn decode_bytes(decoder: &Schema, encoder: &Schema, want: Want) -> Option<Out> {
     let nf = encoding::facts(encoder.encoding);
     let of = encoding::facts(decoder.encoding);
+    if decoder.encoding == encoder.encoding {
+        if let Some(p) = packing(decoder.encoding) {
+            let trailing = decoder.trailing.unwrap_or(of.trailing);
+            return layout::analyse(decoder, encoder, want, trailing, p);
+        }
+        if decoder.encoding == Encoding::Der {
+            return der::analyse(decoder, encoder, want);
+        }
+    }
     let compound = root_is_compound(encoder);
     let crossing = encoding::crossing(decoder.encoding, encoder.encoding, compound);
-    let both_packed = of.family == Family::Packed && nf.family == Family::Packed;
-    if both_packed && decoder.encoding == encoder.encoding {
-        let trailing = decoder.trailing.unwrap_or(of.trailing);
-        let packing = match decoder.encoding {
-            Encoding::Postcard => layout::Packing::Varint,
-            _ => layout::Packing::Fixint,
-        };
-        return layout::analyse(decoder, encoder, want, trailing, packing);
-    }
     // Is there such a session at all? (Packed encoders are described by the same generator.)
     let aval = Gen::new(encoder, nf).root(want)?;
     match crossing {
-        Crossing::Rejected(why) => Some(Out::reject(format!(
+        Crossing::Rejected(why) => Some(Out::reject_strict(format!(
             "the older decoder reads {} and the newer version writes {}: {why}",
             decoder.encoding, encoder.encoding
         ))),
@@ -52,9 +91,9 @@ pub fn decode_sessions(decoder: &Schema, encoder: &Schema, want: Want) -> Option
                 decoder.encoding, encoder.encoding
             ),
         )),
-        Crossing::Readable if of.family == Family::Packed || nf.family == Family::Packed => Some(Out::data_dependent(
+        Crossing::Readable if of.family != Family::Map && of.family != Family::Array => Some(Out::data_dependent(
             aval.concretize(),
-            "packed layouts of different encodings".to_string(),
+            "layouts of different encodings".to_string(),
         )),
         Crossing::Readable => Some(Dec::new(decoder).root(&aval)),
     }
@@ -76,6 +115,35 @@ fn sample(enc: Encoding, w: &Wire) -> Option<String> {
         Encoding::Toml => Some(w.to_toml()),
         _ => None,
     }
+}
+
+/// The most specific rule for an older decoder that accepts newer EMS sessions as non-EMS.
+fn hazard_rule(old: &Schema, new: &Schema, pick: &Pick) -> &'static str {
+    let old_carrier = old.ems_carrier();
+    if old_carrier.as_ref().is_some_and(|p| p.carrier().session.ignored) {
+        return rules::FIELD_READ_BUT_IGNORED;
+    }
+    let Some(path) = new.ems_carrier() else { return rules::EMS_ACCEPTED_BY_OLDER_DECODER };
+    let carrier = path.carrier();
+    if pick.notes.iter().any(|n| n.contains("optional tail") && n.contains(&format!(".{}`", carrier.ident))) {
+        return rules::OPTIONAL_TAIL_SWALLOWS_FIELD;
+    }
+    if let crate::schema::EmsMarker::Mask { .. } = carrier.session.ems.as_ref().expect("a carrier") {
+        // The same flags word in the older version, kept whole: no known_bits, no EMS bit.
+        let unmasked = old.types.values().any(|d| match d {
+            TypeDef::Struct(s) => s.fields.iter().any(|f| {
+                f.ident == carrier.ident
+                    && matches!(f.ty, crate::schema::Ty::Int { .. })
+                    && f.session.known_bits.is_none()
+                    && f.session.ems.is_none()
+            }),
+            TypeDef::Enum(_) => false,
+        });
+        if unmasked {
+            return rules::UNMASKED_FLAG_BITS;
+        }
+    }
+    rules::EMS_ACCEPTED_BY_OLDER_DECODER
 }
 
 /// A witness that real decoders can replay: none when a part of it is not modelled, or when it
@@ -165,8 +233,12 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
         if let Some(o) = decode_sessions(old, new, Want::Ems) {
             let hazard = o.plain.clone().map(|p| (p, None)).or(o.dd.clone().map(|(p, why)| (p, Some(why))));
             if let Some((pick, dd)) = hazard {
+                let rule = hazard_rule(old, new, &pick);
                 let reading = match &old_carrier {
                     None => format!("has no EMS field and would {verb} it without EMS"),
+                    Some(p) if p.carrier().session.ignored => {
+                        format!("reads `{}` but does not act on it, and would {verb} it without EMS", p.dotted())
+                    }
                     Some(p) => format!("does not read it as EMS (its carrier `{}` sees no EMS)", p.dotted()),
                 };
                 let message = match &dd {
@@ -179,17 +251,31 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
                         new.name, new.version, old.version
                     ),
                 };
-                let mut f = finding(rules::EMS_ACCEPTED_BY_OLDER_DECODER, Some(old), new, message);
+                let mut f = finding(rule, Some(old), new, message);
                 f.reasons = pick.notes.clone();
                 if let Some(why) = dd {
                     f.reasons.push(why);
                     f.data_dependent = true;
                 }
-                f.reasons.push(format!(
+                f.reasons.push(
                     "RFC 7627 §5.3: a client that gets an abbreviated handshake without EMS for an EMS session aborts the connection"
-                ));
+                        .to_string(),
+                );
                 f.sample = sample(new.encoding, &pick.wire);
                 f.witness = witness(&pick.wire);
+                out.push(f);
+            } else if o.ems.is_none() && !o.strict {
+                let why = o.reject.clone().unwrap_or_default();
+                let mut f = finding(
+                    rules::REJECTION_BY_ACCIDENT,
+                    Some(old),
+                    new,
+                    format!(
+                        "the v{} {peer} rejects EMS sessions of {} v{} only by accident: {why}",
+                        old.version, new.name, new.version
+                    ),
+                );
+                f.reasons.push("no version check, strict trailing-bytes or unknown-field policy of the older decoder rejects them: the next refactor may make it accept".into());
                 out.push(f);
             }
         }

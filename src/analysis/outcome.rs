@@ -19,6 +19,10 @@ pub struct Out {
     pub dd: Option<(Pick, String)>,
     /// Why some (or every) value is rejected.
     pub reject: Option<String>,
+    /// The rejection comes from a check meant to reject (a version check, unknown fields or tags
+    /// refused, trailing bytes refused, an array length or a variant checked), not from an
+    /// incidental change of layout.
+    pub strict: bool,
 }
 
 impl Out {
@@ -30,8 +34,14 @@ impl Out {
         Out { ems: Some(Pick { wire, notes: Vec::new() }), ..Out::default() }
     }
 
+    /// A rejection by accident: a missing field, a type or layout that no longer fits.
     pub fn reject(why: impl Into<String>) -> Out {
         Out { reject: Some(why.into()), ..Out::default() }
+    }
+
+    /// A rejection by a check that exists to reject.
+    pub fn reject_strict(why: impl Into<String>) -> Out {
+        Out { reject: Some(why.into()), strict: true, ..Out::default() }
     }
 
     pub fn data_dependent(wire: Wire, why: impl Into<String>) -> Out {
@@ -47,12 +57,11 @@ impl Out {
     }
 
     pub fn union(self, other: Out) -> Out {
-        Out {
-            plain: self.plain.or(other.plain),
-            ems: self.ems.or(other.ems),
-            dd: self.dd.or(other.dd),
-            reject: self.reject.or(other.reject),
-        }
+        let (reject, strict) = match (self.reject, other.reject) {
+            (Some(r), _) => (Some(r), self.strict),
+            (None, r) => (r, other.strict),
+        };
+        Out { plain: self.plain.or(other.plain), ems: self.ems.or(other.ems), dd: self.dd.or(other.dd), reject, strict }
     }
 
     pub fn union_all(outs: impl IntoIterator<Item = Out>) -> Out {
@@ -90,9 +99,11 @@ impl Out {
     /// Every part must be accepted; the whole reads EMS when a part does (one carrier).
     pub fn product(outs: Vec<Out>, combine: impl Fn(Vec<Wire>) -> Wire) -> Out {
         if let Some(bad) = outs.iter().find(|o| !o.accepts()) {
-            return Out::reject(bad.reject.clone().unwrap_or_else(|| "rejected".into()));
+            return Out { reject: Some(bad.reject.clone().unwrap_or_else(|| "rejected".into())), strict: bad.strict, ..Out::default() };
         }
-        let reject = outs.iter().find_map(|o| o.reject.clone());
+        let first_rejecting = outs.iter().find(|o| o.reject.is_some());
+        let reject = first_rejecting.and_then(|o| o.reject.clone());
+        let strict = first_rejecting.is_some_and(|o| o.strict);
         let join = |picks: Vec<&Pick>| Pick {
             wire: combine(picks.iter().map(|p| p.wire.clone()).collect()),
             notes: picks.iter().flat_map(|p| p.notes.iter().cloned()).collect(),
@@ -114,6 +125,6 @@ impl Out {
                 .collect();
             (join(picks), why)
         });
-        Out { plain, ems, dd, reject }
+        Out { plain, ems, dd, reject, strict }
     }
 }

@@ -11,8 +11,11 @@ pub enum Family {
     Map,
     /// Self-describing, structs as arrays that carry their length: msgpack (`rmp_serde::to_vec`).
     Array,
-    /// Not self-describing, no lengths for structs: bincode, postcard. Field order is the layout.
+    /// Not self-describing, no lengths for structs: bincode, postcard, TLS codecs. Field order
+    /// is the layout.
     Packed,
+    /// DER: tagged elements, parsed in a fixed order.
+    Der,
 }
 
 /// The decoder-side facts of one encoding.
@@ -42,6 +45,9 @@ pub fn facts(encoding: Encoding) -> Facts {
         // bincode::deserialize is fixint + allow_trailing_bytes; postcard::from_bytes ignores the rest.
         Bincode => (Family::Packed, true, Trailing::Ignore, false),
         Postcard => (Family::Packed, true, Trailing::Ignore, false),
+        // Hand-written codecs declare their policies; undeclared, the permissive one is assumed.
+        TlsPositional => (Family::Packed, true, Trailing::Ignore, false),
+        Der => (Family::Der, true, Trailing::Ignore, false),
     };
     Facts { encoding, family, writes_none, trailing, text }
 }
@@ -66,6 +72,9 @@ pub fn crossing(old: Encoding, new: Encoding, root_is_compound: bool) -> Crossin
         return Crossing::Readable;
     }
     let (fo, fnew) = (facts(old), facts(new));
+    if !old.is_serde() || !new.is_serde() {
+        return Crossing::DataDependent;
+    }
     match (old, new) {
         (Msgpack, MsgpackNamed) | (MsgpackNamed, Msgpack) => Crossing::Readable,
         (Yaml, Json) => Crossing::Readable,

@@ -84,9 +84,12 @@ pub fn ty(t: &Ty) -> TokenStream {
 
 fn accepts(a: &Accepts) -> TokenStream {
     let p = path("Accepts");
-    let min = opt(&a.min, |m| quote!(#m));
-    let max = opt(&a.max, |m| quote!(#m));
-    quote!(#p { min: #min, max: #max })
+    let ranges = a.ranges.iter().map(|(lo, hi)| {
+        let lo = opt(lo, |m| quote!(#m));
+        let hi = opt(hi, |m| quote!(#m));
+        quote!((#lo, #hi))
+    });
+    quote!(#p { ranges: ::std::vec![#(#ranges),*] })
 }
 
 fn session(sf: &SessionField) -> TokenStream {
@@ -102,7 +105,8 @@ fn session(sf: &SessionField) -> TokenStream {
     });
     let kb = opt(&sf.known_bits, |k| quote!(#k));
     let vf = opt(&sf.version_field, accepts);
-    quote!(#p { ems: #ems, known_bits: #kb, version_field: #vf })
+    let ignored = sf.ignored;
+    quote!(#p { ems: #ems, known_bits: #kb, version_field: #vf, ignored: #ignored })
 }
 
 fn field(f: &Field) -> TokenStream {
@@ -135,6 +139,7 @@ fn field(f: &Field) -> TokenStream {
     quote!(#p {
         ident: #ident, ser_name: #ser, de_names: #de, ty: #t, write: #write, read: #read,
         missing: #missing, flatten: #flatten, custom_codec: #custom, session: #sess,
+        wire: ::core::default::Default::default(),
         origin: <#origin as ::core::default::Default>::default(),
     })
 }

@@ -249,12 +249,18 @@ fn field(
             if !matches!(ty, Ty::Int { .. }) {
                 cx.error_at(ty_span, format!("`version_field` needs an integer field, not `{ty}`"));
             }
-            session.version_field = Some(acc.map(|a| a.0).unwrap_or(crate::schema::Accepts::ANY));
+            session.version_field = Some(acc.map(|a| a.0).unwrap_or_else(crate::schema::Accepts::any));
         }
         (None, Some((_, span))) => {
             cx.error_at(span, "`accepts` belongs to the version field: add `version_field` to this field");
         }
         (None, None) => {}
+    }
+    if let Some(span) = sa.ignored {
+        if session.ems.is_none() {
+            cx.error_at(span, "`ignored` marks an EMS carrier this version reads but does not act on: put it next to `ems`");
+        }
+        session.ignored = true;
     }
     Field {
         ident,
@@ -267,6 +273,7 @@ fn field(
         flatten: a.flatten(),
         custom_codec,
         session,
+        wire: Default::default(),
         origin: loc.origin(
             f.original.ident.as_ref().map(|i| i.span()).unwrap_or_else(|| f.original.ty.span()),
         ),

@@ -6,7 +6,7 @@ use proc_macro2::Span;
 use syn::{Attribute, Expr, ExprLit, Lit, LitInt, LitStr};
 
 pub const CONTAINER_KEYS: &str = "name, version, encoding, trailing, role";
-pub const FIELD_KEYS: &str = "ems, ems = \"Variant\", ems_mask, known_bits, version_field, accepts";
+pub const FIELD_KEYS: &str = "ems, ems = \"Variant\", ems_mask, known_bits, version_field, accepts, ignored";
 pub const VARIANT_KEYS: &str = "current";
 
 #[derive(Default, Debug, Clone)]
@@ -33,6 +33,7 @@ pub struct FieldAttrs {
     pub known_bits: Option<(u64, Span)>,
     pub version_field: Option<Span>,
     pub accepts: Option<(Accepts, Span)>,
+    pub ignored: Option<Span>,
 }
 
 #[derive(Default, Clone, Debug)]
@@ -109,6 +110,10 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 "encoding" => {
                     if let Some(s) = lit_str(cx, &meta) {
                         match Encoding::parse(&s.value()) {
+                            Some(e) if !e.is_serde() => cx.error_at(
+                                s.span(),
+                                format!("encoding `{}` describes hand-written codecs in schema files; a serde type uses one of {}", s.value(), Encoding::names()),
+                            ),
                             Some(e) => out.encoding = Some(e),
                             None => cx.error_at(
                                 s.span(),
@@ -192,6 +197,7 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 }
                 "known_bits" => out.known_bits = lit_u64(cx, &meta),
                 "version_field" => out.version_field = Some(span),
+                "ignored" => out.ignored = Some(span),
                 "accepts" => {
                     if let Some(s) = lit_str(cx, &meta) {
                         match Accepts::parse(&s.value()) {

@@ -69,7 +69,7 @@ impl PlainType {
             field(&mut st.fields, type_name, f)?.session.ems = Some(EmsMarker::Mask { mask: *m });
         }
         if let Some(f) = &self.version_field {
-            field(&mut st.fields, type_name, f)?.session.version_field = Some(self.accepts.unwrap_or(crate::schema::Accepts::ANY));
+            field(&mut st.fields, type_name, f)?.session.version_field = Some(self.accepts.clone().unwrap_or_else(crate::schema::Accepts::any));
         }
         Ok(())
     }
@@ -360,6 +360,8 @@ fn build_schema(
         encoding,
         trailing: session.trailing,
         role: session.role.unwrap_or_default(),
+        unknown_tags: None,
+        envelope: Default::default(),
         root: root_name,
         types,
         origin,

@@ -1,11 +1,12 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// The versions a decoder accepts in its version field: `"2"`, `"1..=2"`, `"..=2"`, `"2.."`, `"*"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The versions a decoder accepts in its version field: `"2"`, `"1..=2"`, `"..=2"`, `"2.."`, `"*"`,
+/// or a set of those, comma separated (`"1, 3"`: s2n-tls's V2 reader).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Accepts {
-    pub min: Option<u64>,
-    pub max: Option<u64>,
+    /// Inclusive ranges; an empty list accepts everything.
+    pub ranges: Vec<(Option<u64>, Option<u64>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,29 +19,53 @@ impl fmt::Display for AcceptsError {
 }
 
 impl Accepts {
-    pub const ANY: Accepts = Accepts { min: None, max: None };
+    pub fn any() -> Accepts {
+        Accepts { ranges: Vec::new() }
+    }
 
     pub fn exact(v: u64) -> Accepts {
-        Accepts { min: Some(v), max: Some(v) }
+        Accepts { ranges: vec![(Some(v), Some(v))] }
+    }
+
+    pub fn is_any(&self) -> bool {
+        self.ranges.is_empty()
     }
 
     pub fn contains(&self, v: i128) -> bool {
-        self.min.is_none_or(|m| v >= m as i128) && self.max.is_none_or(|m| v <= m as i128)
+        self.ranges.is_empty()
+            || self.ranges.iter().any(|(lo, hi)| lo.is_none_or(|m| v >= m as i128) && hi.is_none_or(|m| v <= m as i128))
+    }
+
+    /// Values worth trying when looking for an accepted one.
+    pub fn candidates(&self) -> Vec<i128> {
+        self.ranges.iter().flat_map(|(lo, hi)| [lo.map(|x| x as i128), hi.map(|x| x as i128)]).flatten().collect()
     }
 
     pub fn parse(s: &str) -> Result<Accepts, AcceptsError> {
         let s = s.trim();
+        if s == "*" {
+            return Ok(Accepts::any());
+        }
+        let mut ranges = Vec::new();
+        for part in s.split(',') {
+            ranges.push(Self::range(part.trim(), s)?);
+        }
+        Ok(Accepts { ranges })
+    }
+
+    fn range(s: &str, whole: &str) -> Result<(Option<u64>, Option<u64>), AcceptsError> {
         let num = |t: &str| -> Result<u64, AcceptsError> {
             let t = t.trim();
-            t.parse::<u64>().map_err(|_| {
+            let parsed = match t.strip_prefix("0x") {
+                Some(h) => u64::from_str_radix(h, 16).ok(),
+                None => t.parse::<u64>().ok(),
+            };
+            parsed.ok_or_else(|| {
                 AcceptsError(format!(
-                    "`{t}` is not a version number in accepts = \"{s}\"; write \"2\", \"1..=2\", \"..=2\", \"2..\" or \"*\""
+                    "`{t}` is not a version number in accepts = \"{whole}\"; write \"2\", \"1..=2\", \"..=2\", \"2..\", \"1, 3\" or \"*\""
                 ))
             })
         };
-        if s == "*" {
-            return Ok(Accepts::ANY);
-        }
         if let Some((lo, hi)) = s.split_once("..") {
             let min = if lo.trim().is_empty() { None } else { Some(num(lo)?) };
             let max = match hi.strip_prefix('=') {
@@ -48,39 +73,43 @@ impl Accepts {
                 None if hi.trim().is_empty() => None,
                 None => {
                     return Err(AcceptsError(format!(
-                        "accepts = \"{s}\" is an exclusive range; write an inclusive one like \"1..=2\""
+                        "accepts = \"{whole}\" has an exclusive range; write an inclusive one like \"1..=2\""
                     )))
                 }
             };
             if min.is_none() && max.is_none() {
-                return Err(AcceptsError(format!(
-                    "accepts = \"{s}\" has no bound; write \"*\" to accept every version"
-                )));
+                return Err(AcceptsError(format!("accepts = \"{whole}\" has a range with no bound; write \"*\" to accept every version")));
             }
             if let (Some(a), Some(b)) = (min, max) {
                 if a > b {
-                    return Err(AcceptsError(format!("accepts = \"{s}\" is an empty range")));
+                    return Err(AcceptsError(format!("accepts = \"{whole}\" has an empty range")));
                 }
             }
-            return Ok(Accepts { min, max });
+            return Ok((min, max));
         }
-        Ok(Accepts::exact(num(s)?))
-    }
-
-    pub fn is_exact(&self) -> bool {
-        self.min.is_some() && self.min == self.max
+        let v = num(s)?;
+        Ok((Some(v), Some(v)))
     }
 }
 
 impl fmt::Display for Accepts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.min, self.max) {
-            (None, None) => f.write_str("*"),
-            (Some(a), Some(b)) if a == b => write!(f, "{a}"),
-            (Some(a), Some(b)) => write!(f, "{a}..={b}"),
-            (None, Some(b)) => write!(f, "..={b}"),
-            (Some(a), None) => write!(f, "{a}.."),
+        if self.ranges.is_empty() {
+            return f.write_str("*");
         }
+        for (i, r) in self.ranges.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            match *r {
+                (Some(a), Some(b)) if a == b => write!(f, "{a}")?,
+                (Some(a), Some(b)) => write!(f, "{a}..={b}")?,
+                (None, Some(b)) => write!(f, "..={b}")?,
+                (Some(a), None) => write!(f, "{a}..")?,
+                (None, None) => f.write_str("*")?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -104,14 +133,16 @@ mod tests {
     #[test]
     fn parses_every_contract_form() {
         assert_eq!(Accepts::parse("2").unwrap(), Accepts::exact(2));
-        assert_eq!(Accepts::parse("1..=2").unwrap(), Accepts { min: Some(1), max: Some(2) });
-        assert_eq!(Accepts::parse("..=2").unwrap(), Accepts { min: None, max: Some(2) });
-        assert_eq!(Accepts::parse("2..").unwrap(), Accepts { min: Some(2), max: None });
-        assert_eq!(Accepts::parse("*").unwrap(), Accepts::ANY);
-        for bad in ["", "x", "1..2", "..", "3..=1", "-1"] {
+        assert_eq!(Accepts::parse("1..=2").unwrap().ranges, vec![(Some(1), Some(2))]);
+        assert_eq!(Accepts::parse("..=2").unwrap().ranges, vec![(None, Some(2))]);
+        assert_eq!(Accepts::parse("2..").unwrap().ranges, vec![(Some(2), None)]);
+        assert_eq!(Accepts::parse("*").unwrap(), Accepts::any());
+        assert_eq!(Accepts::parse("1, 3").unwrap().ranges, vec![(Some(1), Some(1)), (Some(3), Some(3))]);
+        assert_eq!(Accepts::parse("0x0101").unwrap(), Accepts::exact(257));
+        for bad in ["", "x", "1..2", "..", "3..=1", "-1", "1,,2"] {
             assert!(Accepts::parse(bad).is_err(), "{bad:?} should be rejected");
         }
-        for s in ["2", "1..=2", "..=2", "2..", "*"] {
+        for s in ["2", "1..=2", "..=2", "2..", "*", "1, 3"] {
             assert_eq!(Accepts::parse(s).unwrap().to_string(), s);
         }
     }
@@ -120,6 +151,8 @@ mod tests {
     fn contains_honours_bounds() {
         let a = Accepts::parse("1..=2").unwrap();
         assert!(!a.contains(0) && a.contains(1) && a.contains(2) && !a.contains(3));
-        assert!(Accepts::ANY.contains(-5));
+        assert!(Accepts::any().contains(-5));
+        let s = Accepts::parse("1, 3").unwrap();
+        assert!(s.contains(1) && !s.contains(2) && s.contains(3));
     }
 }

@@ -24,6 +24,12 @@ pub struct Schema {
     pub trailing: Option<Trailing>,
     #[serde(default, skip_serializing_if = "Role::is_server")]
     pub role: Role,
+    /// DER: what the decoder does with a tag it does not know, or one out of order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_tags: Option<Trailing>,
+    /// A check outside the format that the decoder also applies (declared, it is not in the bytes).
+    #[serde(default, skip_serializing_if = "Envelope::is_empty")]
+    pub envelope: Envelope,
     /// Key of the root type in `types`.
     pub root: String,
     /// The root and every type reachable from it, by name.
@@ -59,10 +65,15 @@ pub enum Encoding {
     Bincode,
     /// postcard `to_allocvec`/`from_bytes` (varint).
     Postcard,
+    /// DER, as BoringSSL and OpenSSL write sessions (schema files only).
+    Der,
+    /// TLS presentation language, big-endian, explicit length prefixes: NSS, s2n-tls, Go,
+    /// rustls codecs (schema files only).
+    TlsPositional,
 }
 
 impl Encoding {
-    pub const ALL: [Encoding; 8] = [
+    pub const ALL: [Encoding; 10] = [
         Encoding::Json,
         Encoding::Toml,
         Encoding::Yaml,
@@ -71,7 +82,14 @@ impl Encoding {
         Encoding::MsgpackNamed,
         Encoding::Bincode,
         Encoding::Postcard,
+        Encoding::Der,
+        Encoding::TlsPositional,
     ];
+
+    /// Encodings of serde types (the others describe hand-written codecs in schema files).
+    pub fn is_serde(self) -> bool {
+        !matches!(self, Encoding::Der | Encoding::TlsPositional)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -83,6 +101,8 @@ impl Encoding {
             Encoding::MsgpackNamed => "msgpack-named",
             Encoding::Bincode => "bincode",
             Encoding::Postcard => "postcard",
+            Encoding::Der => "der",
+            Encoding::TlsPositional => "tls-positional",
         }
     }
 
@@ -90,8 +110,9 @@ impl Encoding {
         Encoding::ALL.into_iter().find(|e| e.as_str() == s)
     }
 
+    /// The serde encodings, for messages about attributes.
     pub fn names() -> String {
-        Encoding::ALL.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(" | ")
+        Encoding::ALL.iter().filter(|e| e.is_serde()).map(|e| e.as_str()).collect::<Vec<_>>().join(" | ")
     }
 }
 
@@ -115,6 +136,25 @@ impl Trailing {
             "ignore" => Some(Trailing::Ignore),
             _ => None,
         }
+    }
+}
+
+/// What wraps the encoded session (a ticket's encryption envelope, a cache entry's framing).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    /// The decoder requires the exact length its own version writes (s2n-tls ticket size).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub exact_length: bool,
+    /// An identifier of the envelope's layout: a decoder rejects a different one (Go 1.20's key
+    /// name vs 1.21's trial MAC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+impl Envelope {
+    pub fn is_empty(&self) -> bool {
+        !self.exact_length && self.id.is_none()
     }
 }
 
@@ -229,8 +269,35 @@ pub struct Field {
     pub custom_codec: bool,
     #[serde(default, skip_serializing_if = "SessionField::is_empty")]
     pub session: SessionField,
+    /// How a hand-written codec lays the field out (schema files only).
+    #[serde(default, skip_serializing_if = "WireField::is_empty")]
+    pub wire: WireField,
     #[serde(default, skip_serializing)]
     pub origin: Origin,
+}
+
+/// Layout and decode policy of a field in a hand-written codec.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireField {
+    /// DER context tag (`[17]`); none for the untagged leading elements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<u32>,
+    /// Width in bytes of the length prefix of an opaque or a list (TLS `<0..2^16-1>` is 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<u8>,
+    /// Decoder: read only if bytes remain (`if r.any_left()`), else absent.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub if_remaining: bool,
+    /// Decoder: a parse failure counts as absence instead of an error.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub lenient: bool,
+}
+
+impl WireField {
+    pub fn is_empty(&self) -> bool {
+        *self == WireField::default()
+    }
 }
 
 /// The `#[session(...)]` keys of a field.
@@ -244,11 +311,15 @@ pub struct SessionField {
     /// This field holds the container version; the decoder accepts the given range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_field: Option<Accepts>,
+    /// The decoder reads the field but does not act on it (s2n-tls 1.0.17: the EMS byte was
+    /// parsed and ignored outside tests).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ignored: bool,
 }
 
 impl SessionField {
     pub fn is_empty(&self) -> bool {
-        self.ems.is_none() && self.known_bits.is_none() && self.version_field.is_none()
+        self.ems.is_none() && self.known_bits.is_none() && self.version_field.is_none() && !self.ignored
     }
 }
 
