@@ -22,6 +22,7 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
         }
     })?;
     let origin = Origin { file: path.to_string(), line: 1, offset: 0, len: 0 };
+    fill_defaults(&mut schema);
     if !schema.types.contains_key(&schema.root) {
         return Err(Problem {
             origin,
@@ -29,18 +30,19 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
             help: Some("add the root type's table under [types], or fix `root`".into()),
         });
     }
-    schema.origin = origin.clone();
-    for def in schema.types.values_mut() {
+    schema.origin = type_origin(path, text, &schema.root).unwrap_or_else(|| origin.clone());
+    for (key, def) in schema.types.iter_mut() {
+        let here = type_origin(path, text, key).unwrap_or_else(|| origin.clone());
         match def {
             TypeDef::Struct(s) => {
-                s.origin = origin.clone();
-                s.fields.iter_mut().for_each(|f| f.origin = origin.clone());
+                s.origin = here;
+                s.fields.iter_mut().for_each(|f| f.origin = field_origin(path, text, &f.ident));
             }
             TypeDef::Enum(e) => {
-                e.origin = origin.clone();
+                e.origin = here.clone();
                 for v in &mut e.variants {
-                    v.origin = origin.clone();
-                    v.fields.iter_mut().for_each(|f| f.origin = origin.clone());
+                    v.origin = here.clone();
+                    v.fields.iter_mut().for_each(|f| f.origin = field_origin(path, text, &f.ident));
                 }
             }
         }
@@ -63,9 +65,109 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
         }
     }
     let mut problems = Vec::new();
+    check_wire(path, text, &schema, &mut problems);
     crate::extract::check_schema(&schema, &mut problems);
     match problems.into_iter().next() {
         Some(p) => Err(p),
         None => Ok(schema),
+    }
+}
+
+/// Where a type's table starts in a schema file.
+fn type_origin(path: &str, text: &str, key: &str) -> Option<Origin> {
+    let needle = format!("[types.{key}]");
+    let offset = text.find(&needle)?;
+    let line = text[..offset].matches('\n').count() as u32 + 1;
+    Some(Origin { file: path.to_string(), line, offset, len: needle.len() })
+}
+
+/// Where a field is declared in a schema file, for diagnostics: its `ident = "..."` line.
+fn field_origin(path: &str, text: &str, ident: &str) -> Origin {
+    let needle = format!("ident = \"{ident}\"");
+    let offset = text.find(&needle).unwrap_or(0);
+    let line = text[..offset].matches('\n').count() as u32 + 1;
+    Origin { file: path.to_string(), line, offset, len: if offset > 0 { needle.len() } else { 0 } }
+}
+
+/// The layout rules of hand-written codecs that the TOML types cannot express.
+fn check_wire(path: &str, text: &str, s: &Schema, problems: &mut Vec<Problem>) {
+    use crate::schema::Encoding;
+    for def in s.types.values() {
+        let TypeDef::Struct(st) = def else { continue };
+        let mut tags = std::collections::BTreeMap::new();
+        let mut tail: Option<&str> = None;
+        for f in &st.fields {
+            let at = || field_origin(path, text, &f.ident);
+            if !f.wire.is_empty() && s.encoding.is_serde() {
+                problems.push(Problem {
+                    origin: at(),
+                    message: format!("field `{}` has a [wire] layout, but encoding `{}` is a serde encoding", f.ident, s.encoding),
+                    help: Some("wire layouts belong to `der` and `tls-positional` schemas; remove the [wire] table or change the encoding".into()),
+                });
+            }
+            if let Some(t) = f.wire.tag {
+                if s.encoding != Encoding::Der {
+                    problems.push(Problem {
+                        origin: at(),
+                        message: format!("field `{}` has a DER tag in a `{}` schema", f.ident, s.encoding),
+                        help: Some("context tags exist only in `der` schemas".into()),
+                    });
+                }
+                if let Some(first) = tags.insert(t, f.ident.clone()) {
+                    problems.push(Problem {
+                        origin: at(),
+                        message: format!("tag [{t}] is used by `{first}` and `{}`", f.ident),
+                        help: Some("each element of a DER SEQUENCE needs its own context tag".into()),
+                    });
+                }
+            }
+            if let Some(t) = tail {
+                problems.push(Problem {
+                    origin: at(),
+                    message: format!("field `{}` follows `{t}`, which is read only if bytes remain", f.ident),
+                    help: Some("a field read `if bytes remain` consumes the rest: it must be the last field".into()),
+                });
+            }
+            if f.wire.if_remaining {
+                tail = Some(&f.ident);
+            }
+            if let Some(p) = f.wire.prefix {
+                if ![1, 2, 3, 4].contains(&p) {
+                    problems.push(Problem {
+                        origin: at(),
+                        message: format!("length prefix of {p} bytes for `{}`", f.ident),
+                        help: Some("TLS length prefixes are 1, 2, 3 or 4 bytes".into()),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Hand-written schema files may leave out what follows from other keys.
+fn fill_defaults(schema: &mut Schema) {
+    fn field(f: &mut crate::schema::Field) {
+        if f.ser_name.is_empty() {
+            f.ser_name = f.ident.clone();
+        }
+        if f.de_names.is_empty() {
+            f.de_names = vec![f.ser_name.clone()];
+        }
+    }
+    for (key, def) in schema.types.iter_mut() {
+        match def {
+            TypeDef::Struct(s) => {
+                if s.name.is_empty() {
+                    s.name = key.clone();
+                }
+                s.fields.iter_mut().for_each(field);
+            }
+            TypeDef::Enum(e) => {
+                if e.name.is_empty() {
+                    e.name = key.clone();
+                }
+                e.variants.iter_mut().flat_map(|v| v.fields.iter_mut()).for_each(field);
+            }
+        }
     }
 }

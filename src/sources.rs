@@ -85,9 +85,11 @@ fn is_input(p: &Path) -> bool {
     }
 }
 
-/// Snapshots live under a `session-schemas` directory (`session-schemas/<name>/v<N>.toml`).
+/// Snapshots live under a `session-schemas` directory (`session-schemas/<name>/v<N>.toml`);
+/// hand-written schema files anywhere are named `*.schema.toml`.
 fn is_snapshot_path(p: &Path) -> bool {
     p.components().any(|c| c.as_os_str() == "session-schemas")
+        || p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".schema.toml"))
 }
 
 /// Loads every session format version found at `path` (a `.rs` file, a snapshot `.toml`, or a

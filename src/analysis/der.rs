@@ -69,7 +69,7 @@ pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
         let f = e.field;
         let is_carrier = f.session.ems.is_some();
         let value = if f.session.version_field.is_some() {
-            Some(new.version as i128)
+            Some(f.session.writes.unwrap_or(new.version as u64) as i128)
         } else if is_carrier {
             match (&f.session.ems, want) {
                 (Some(EmsMarker::Flag), Want::Ems) => Some(1),
@@ -86,6 +86,9 @@ pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
             Write::Always => true,
             // "when true" / "when non-zero": an EMS value is written, a zero one is not.
             Write::Unless(_) if is_carrier && value.is_some() => value != Some(0),
+            // Present or not, an element the older decoder reads as the same plain type changes
+            // nothing: leave it out rather than branch on it.
+            Write::Unless(_) if o_plain_known(&o_ids(old), e, old) => false,
             Write::Unless(_) => {
                 choices.push(i);
                 fixed.push(None);
@@ -212,6 +215,21 @@ fn walk(seq: &[Written<'_>], o: &[Elem<'_>], unknown: Trailing) -> Out {
     }
     let out = if ems { Out::accept_ems(Wire::Seq(Vec::new())) } else { Out::accept(Wire::Seq(Vec::new())) };
     notes.into_iter().fold(out, |o, n| o.note(n))
+}
+
+fn o_ids(old: &Schema) -> Vec<Elem<'_>> {
+    elements(old).unwrap_or_default()
+}
+
+/// The older decoder knows this element, with the same type and no check or EMS meaning on it.
+fn o_plain_known(o: &[Elem<'_>], e: &Elem<'_>, _old: &Schema) -> bool {
+    o.iter().any(|x| {
+        x.id == e.id
+            && same_type(&x.field.ty, &e.field.ty)
+            && x.field.missing != Missing::Error
+            && x.field.session.is_empty()
+            && e.field.session.is_empty()
+    })
 }
 
 fn same_type(a: &Ty, b: &Ty) -> bool {

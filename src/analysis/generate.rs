@@ -44,7 +44,7 @@ impl<'a> Gen<'a> {
     fn field(&self, f: &Field, want: Want, depth: usize) -> Option<AVal> {
         let want = if self.holds(f) { want } else { Want::Any };
         if f.session.version_field.is_some() {
-            return Some(AVal::Int(self.schema.version as i128));
+            return Some(AVal::Int(f.session.writes.unwrap_or(self.schema.version as u64) as i128));
         }
         if f.custom_codec {
             return if f.session.ems.is_some() || want != Want::Ems {

@@ -153,7 +153,7 @@ impl Flat<'_> {
             };
             if self.side != Side::Decoder && f.session.version_field.is_some() {
                 if let Some(s) = slots.first_mut() {
-                    s.meta.val = Some(self.schema.version as i128);
+                    s.meta.val = Some(f.session.writes.unwrap_or(self.schema.version as u64) as i128);
                 }
             }
             if self.side == Side::Decoder && f.wire.if_remaining {

@@ -32,6 +32,10 @@ pub fn decode_sessions(decoder: &Schema, encoder: &Schema, want: Want) -> Option
 
 /// Checks that live outside the format but were declared with it.
 fn envelope(decoder: &Schema, encoder: &Schema, want: Want, out: Out) -> Out {
+    if !out.accepts() && out.strict {
+        // Already rejected by a check meant to reject; the envelope adds nothing.
+        return out;
+    }
     if let (Some(d), Some(e)) = (&decoder.envelope.id, &encoder.envelope.id) {
         if d != e {
             return Out::reject(format!("the older decoder expects envelope `{d}` and the newer version writes `{e}`"));
@@ -128,14 +132,15 @@ fn hazard_rule(old: &Schema, new: &Schema, pick: &Pick) -> &'static str {
     if pick.notes.iter().any(|n| n.contains("optional tail") && n.contains(&format!(".{}`", carrier.ident))) {
         return rules::OPTIONAL_TAIL_SWALLOWS_FIELD;
     }
-    if let crate::schema::EmsMarker::Mask { .. } = carrier.session.ems.as_ref().expect("a carrier") {
-        // The same flags word in the older version, kept whole: no known_bits, no EMS bit.
+    if let crate::schema::EmsMarker::Mask { mask } = carrier.session.ems.as_ref().expect("a carrier") {
+        // The same flags word in the older version, kept whole: no known_bits, and the new EMS
+        // bit is not the older EMS bit.
         let unmasked = old.types.values().any(|d| match d {
             TypeDef::Struct(s) => s.fields.iter().any(|f| {
                 f.ident == carrier.ident
                     && matches!(f.ty, crate::schema::Ty::Int { .. })
                     && f.session.known_bits.is_none()
-                    && f.session.ems.is_none()
+                    && !matches!(f.session.ems, Some(crate::schema::EmsMarker::Mask { mask: m }) if m & mask != 0)
             }),
             TypeDef::Enum(_) => false,
         });

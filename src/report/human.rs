@@ -109,7 +109,7 @@ pub fn render_finding(f: &Finding, map: &SourceMap) -> String {
         }
     }
     let help = match f.rule {
-        crate::rules::EMS_ACCEPTED_BY_OLDER_DECODER | crate::rules::OLDER_SESSION_READ_AS_EMS => {
+        r if crate::rules::EMS_HAZARDS.contains(&r) || r == crate::rules::OLDER_SESSION_READ_AS_EMS => {
             format!("{FIXES}; `sessionlint explain {}` has more", f.rule)
         }
         _ => format!("`sessionlint explain {}` says when this cost is acceptable", f.rule),

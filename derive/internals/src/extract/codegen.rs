@@ -106,7 +106,8 @@ fn session(sf: &SessionField) -> TokenStream {
     let kb = opt(&sf.known_bits, |k| quote!(#k));
     let vf = opt(&sf.version_field, accepts);
     let ignored = sf.ignored;
-    quote!(#p { ems: #ems, known_bits: #kb, version_field: #vf, ignored: #ignored })
+    let writes = opt(&sf.writes, |w| quote!(#w));
+    quote!(#p { ems: #ems, known_bits: #kb, version_field: #vf, writes: #writes, ignored: #ignored })
 }
 
 fn field(f: &Field) -> TokenStream {

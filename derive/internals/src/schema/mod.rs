@@ -14,6 +14,7 @@ use std::fmt;
 
 /// One version of one session format.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Schema {
     /// Format name shared by all versions of the chain.
     pub name: String,
@@ -210,8 +211,12 @@ pub enum Style {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StructDef {
+    /// Default in schema files: the key under [types].
+    #[serde(default)]
     pub name: String,
+    #[serde(default = "struct_style")]
     pub style: Style,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deny_unknown_fields: bool,
@@ -225,9 +230,10 @@ pub struct StructDef {
 }
 
 /// When the encoder writes a field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Write {
+    #[default]
     Always,
     /// `skip_serializing` / `skip`.
     Never,
@@ -237,10 +243,11 @@ pub enum Write {
 }
 
 /// What the decoder does when the key (or position) is missing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Missing {
     /// "missing field" error (an `Option` is still filled with `None` by serde_derive).
+    #[default]
     Error,
     /// `#[serde(default)]` on the field or the container: `Default::default()`.
     Default,
@@ -249,18 +256,23 @@ pub enum Missing {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Field {
     /// Rust name, or the index of a tuple field.
     pub ident: String,
-    /// Key the encoder writes.
+    /// Key the encoder writes (default in schema files: `ident`).
+    #[serde(default)]
     pub ser_name: String,
-    /// Keys the decoder recognises: its name after renames, and aliases.
+    /// Keys the decoder recognises: its name after renames, and aliases (default: `ser_name`).
+    #[serde(default)]
     pub de_names: Vec<String>,
     pub ty: Ty,
+    #[serde(default)]
     pub write: Write,
     /// False for `skip_deserializing`: the decoder never reads this key.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub read: bool,
+    #[serde(default)]
     pub missing: Missing,
     #[serde(default, skip_serializing_if = "is_false")]
     pub flatten: bool,
@@ -302,6 +314,7 @@ impl WireField {
 
 /// The `#[session(...)]` keys of a field.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SessionField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ems: Option<EmsMarker>,
@@ -311,6 +324,10 @@ pub struct SessionField {
     /// This field holds the container version; the decoder accepts the given range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_field: Option<Accepts>,
+    /// What this version's encoder writes in its version field, when that is not its container
+    /// `version` (NSS writes 0x0101; s2n-tls 1.0.16 to 1.1.0 all write format 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writes: Option<u64>,
     /// The decoder reads the field but does not act on it (s2n-tls 1.0.17: the EMS byte was
     /// parsed and ignored outside tests).
     #[serde(default, skip_serializing_if = "is_false")]
@@ -319,7 +336,7 @@ pub struct SessionField {
 
 impl SessionField {
     pub fn is_empty(&self) -> bool {
-        self.ems.is_none() && self.known_bits.is_none() && self.version_field.is_none() && !self.ignored
+        self.ems.is_none() && self.known_bits.is_none() && self.version_field.is_none() && self.writes.is_none() && !self.ignored
     }
 }
 
@@ -345,7 +362,9 @@ pub enum EnumRepr {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EnumDef {
+    #[serde(default)]
     pub name: String,
     pub repr: EnumRepr,
     /// For `Internal` and `Adjacent`.
@@ -362,6 +381,7 @@ pub struct EnumDef {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Variant {
     pub ident: String,
     pub ser_name: String,
@@ -387,6 +407,10 @@ pub struct Variant {
     pub is_default: bool,
     #[serde(default, skip_serializing)]
     pub origin: Origin,
+}
+
+fn struct_style() -> Style {
+    Style::Struct
 }
 
 fn is_false(b: &bool) -> bool {
