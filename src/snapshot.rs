@@ -13,7 +13,7 @@ pub fn to_toml(s: &Schema) -> String {
 
 pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
     let mut schema: Schema = toml::from_str(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
+        let span = precise_span(text, e.message(), e.span().unwrap_or(0..0));
         let line = text[..span.start.min(text.len())].matches('\n').count() as u32 + 1;
         Problem {
             origin: Origin { file: path.to_string(), line, offset: span.start, len: span.len() },
@@ -170,4 +170,23 @@ fn fill_defaults(schema: &mut Schema) {
             }
         }
     }
+}
+
+/// toml reports errors inside `[types.X]` tables at the table header (the model's tagged enum
+/// buffers its content); the message usually quotes the key or value at fault, so look for it.
+fn precise_span(text: &str, message: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let coarse = text.get(span.clone()).is_some_and(|t| t.starts_with("[types."));
+    if !coarse {
+        return span;
+    }
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    for q in quoted {
+        for needle in [format!("\n{q} ="), format!("= {q}\n"), format!("\"{q}\"")] {
+            if let Some(i) = text[span.start..].find(&needle) {
+                let start = span.start + i + needle.starts_with('\n') as usize;
+                return start..start + needle.trim().len();
+            }
+        }
+    }
+    span
 }

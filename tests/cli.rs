@@ -188,3 +188,36 @@ fn diff_between_two_trees_compares_the_newest_against_every_older_decoder() {
         .collect();
     assert_eq!(olders, [1, 2].into_iter().collect(), "N-2 is checked too");
 }
+
+const SCHEMA_HEAD: &str = "name = \"t\"\nversion = 1\nencoding = \"der\"\nroot = \"S\"\n\n[types.S]\nkind = \"struct\"\n";
+
+fn field(ident: &str, rest: &str) -> String {
+    format!("\n[[types.S.fields]]\nident = \"{ident}\"\n{rest}\n")
+}
+
+#[test]
+fn malformed_schema_files_point_at_the_toml_line() {
+    let d = tempfile::tempdir().unwrap();
+    let cases = [
+        ("unknown-key", format!("{SCHEMA_HEAD}{}", field("a", "ty = \"u8\"\ncolour = \"red\"")), 12, "unknown field `colour`"),
+        ("wrong-type", format!("{SCHEMA_HEAD}{}", field("a", "ty = 7")), 11, "invalid type"),
+        ("bad-type-text", format!("{SCHEMA_HEAD}{}", field("a", "ty = \"Vec<u8\"")), 11, "expected `>`"),
+        (
+            "duplicate-tag",
+            format!("{SCHEMA_HEAD}{}{}", field("a", "ty = \"u8\"\nwire = { tag = 3 }"), field("b", "ty = \"u8\"\nwire = { tag = 3 }")),
+            15,
+            "tag [3] is used by `a` and `b`",
+        ),
+        (
+            "after-tail",
+            format!("{SCHEMA_HEAD}{}{}", field("a", "ty = \"u8\"\nwire = { if_remaining = true }"), field("b", "ty = \"u8\"")),
+            15,
+            "follows `a`, which is read only if bytes remain",
+        ),
+    ];
+    for (name, text, line, what) in cases {
+        let f = write(d.path(), &format!("{name}.schema.toml"), &text);
+        let r = sessionlint(&["check", &f], &root());
+        assert_bad_input(&r, &f, Some(line), what);
+    }
+}

@@ -114,7 +114,7 @@ impl Ty {
     /// Parses the text form written by `Display`.
     pub fn parse(s: &str) -> Result<Ty, String> {
         let mut p = TyParser { s: s.as_bytes(), i: 0, depth: 0 };
-        let t = p.ty()?;
+        let t = p.ty().map_err(|e| format!("{e} in type `{s}`"))?;
         p.ws();
         if p.i != p.s.len() {
             return Err(format!("unexpected `{}` in type `{s}`", &s[p.i..]));

@@ -1,0 +1,538 @@
+//! Schema files for hand-written codecs, checked the differential way: a small encoder and decoder
+//! written here for the declared layouts (TLS presentation language and DER) build real byte
+//! strings for both versions, and the analyzer's verdict must match what the declared decoder does.
+//! The interpreter shares no code with the analysis; it reads the same declarations.
+
+use sessionlint::analysis::{analyse_pair, analyse_version};
+use sessionlint::findings::Finding;
+use sessionlint::rules;
+use sessionlint::schema::{EmsMarker, Encoding, Field, Missing, Schema, Trailing, Ty, TypeDef, Write};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq)]
+enum V {
+    Int(u64),
+    Bytes(Vec<u8>),
+    List(Vec<Vec<u8>>),
+    Absent,
+}
+
+type Values = BTreeMap<String, V>;
+
+fn fields(s: &Schema) -> &[Field] {
+    match s.root_def() {
+        Some(TypeDef::Struct(st)) => &st.fields,
+        _ => panic!("wire schemas have a struct root"),
+    }
+}
+
+// ---------------------------------------------------------------- TLS presentation language
+
+fn put_len(out: &mut Vec<u8>, n: usize, width: u8) {
+    let b = (n as u64).to_be_bytes();
+    out.extend_from_slice(&b[8 - width as usize..]);
+}
+
+fn tls_encode(s: &Schema, v: &Values) -> Vec<u8> {
+    let mut out = Vec::new();
+    for f in fields(s) {
+        let val = &v[&f.ident];
+        if *val == V::Absent {
+            assert!(!matches!(f.write, Write::Always), "{} is always written", f.ident);
+            continue;
+        }
+        let prefix = f.wire.prefix.unwrap_or(2);
+        match (&f.ty, val) {
+            (Ty::Bool, V::Int(x)) => out.push(*x as u8),
+            (Ty::Int { bits, .. }, V::Int(x)) => out.extend_from_slice(&x.to_be_bytes()[8 - *bits as usize / 8..]),
+            (Ty::Array { len, .. }, V::Bytes(b)) => {
+                assert_eq!(b.len(), *len);
+                out.extend_from_slice(b)
+            }
+            (Ty::Seq { .. }, V::Bytes(b)) => {
+                put_len(&mut out, b.len(), prefix);
+                out.extend_from_slice(b);
+            }
+            (Ty::Seq { .. }, V::List(items)) => {
+                let mut inner = Vec::new();
+                for i in items {
+                    put_len(&mut inner, i.len(), prefix);
+                    inner.extend_from_slice(i);
+                }
+                put_len(&mut out, inner.len(), prefix);
+                out.extend_from_slice(&inner);
+            }
+            (t, v) => panic!("no TLS encoding of {v:?} as {t}"),
+        }
+    }
+    out
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], String> {
+        if self.b.len() - self.i < n {
+            return Err("end of input".into());
+        }
+        self.i += n;
+        Ok(&self.b[self.i - n..self.i])
+    }
+    fn int(&mut self, width: usize) -> Result<u64, String> {
+        Ok(self.take(width)?.iter().fold(0u64, |a, x| (a << 8) | *x as u64))
+    }
+}
+
+/// Why a declared decoder refused: by a check meant to refuse, or by accident.
+#[derive(Debug)]
+enum Refusal {
+    Strict(String),
+    Accident(String),
+}
+
+type Read = Result<Values, Refusal>;
+
+fn tls_field(r: &mut Reader<'_>, f: &Field) -> Result<V, String> {
+    let prefix = f.wire.prefix.unwrap_or(2) as usize;
+    Ok(match &f.ty {
+        Ty::Bool => match r.int(1)? {
+            x @ (0 | 1) => V::Int(x),
+            x => return Err(format!("bool byte {x}")),
+        },
+        Ty::Int { bits, .. } => V::Int(r.int(*bits as usize / 8)?),
+        Ty::Array { len, .. } => V::Bytes(r.take(*len)?.to_vec()),
+        Ty::Seq { of } if **of == Ty::int(false, 8) => {
+            let n = r.int(prefix)? as usize;
+            V::Bytes(r.take(n)?.to_vec())
+        }
+        Ty::Seq { .. } => {
+            let n = r.int(prefix)? as usize;
+            let body = r.take(n)?.to_vec();
+            let mut inner = Reader { b: &body, i: 0 };
+            let mut items = Vec::new();
+            while inner.i < body.len() {
+                let m = inner.int(prefix)? as usize;
+                items.push(inner.take(m)?.to_vec());
+            }
+            V::List(items)
+        }
+        t => panic!("no TLS decoding of {t}"),
+    })
+}
+
+fn own_fixed_len(s: &Schema) -> Option<usize> {
+    fields(s)
+        .iter()
+        .map(|f| match &f.ty {
+            Ty::Bool => Some(1),
+            Ty::Int { bits, .. } => Some(*bits as usize / 8),
+            Ty::Array { len, .. } => Some(*len),
+            _ => None,
+        })
+        .sum()
+}
+
+/// The envelope check runs beside the codec: a refusal by the codec's own checks counts first.
+fn tls_decode(s: &Schema, bytes: &[u8]) -> Read {
+    let parsed = tls_parse(s, bytes);
+    if let Err(Refusal::Strict(_)) = parsed {
+        return parsed;
+    }
+    if s.envelope.exact_length {
+        if let Some(n) = own_fixed_len(s) {
+            if bytes.len() != n {
+                return Err(Refusal::Accident(format!("envelope length {} != {n}", bytes.len())));
+            }
+        }
+    }
+    parsed
+}
+
+fn tls_parse(s: &Schema, bytes: &[u8]) -> Read {
+    let mut r = Reader { b: bytes, i: 0 };
+    let mut out = Values::new();
+    for f in fields(s) {
+        if f.wire.if_remaining && r.i == bytes.len() {
+            out.insert(f.ident.clone(), V::Absent);
+            continue;
+        }
+        let at = r.i;
+        match tls_field(&mut r, f) {
+            Ok(v) => {
+                out.insert(f.ident.clone(), v);
+            }
+            Err(_) if f.wire.lenient => {
+                // rustls: the failed optional read counts as absence; what it consumed is dropped.
+                r.i = bytes.len().max(at);
+                out.insert(f.ident.clone(), V::Absent);
+            }
+            Err(e) => return Err(Refusal::Accident(format!("`{}`: {e}", f.ident))),
+        }
+    }
+    if r.i != bytes.len() && s.trailing.unwrap_or(Trailing::Ignore) == Trailing::Reject {
+        return Err(Refusal::Strict(format!("{} trailing bytes", bytes.len() - r.i)));
+    }
+    checks(s, out)
+}
+
+// ---------------------------------------------------------------- DER
+
+fn der_len(out: &mut Vec<u8>, n: usize) {
+    if n < 0x80 {
+        out.push(n as u8);
+    } else {
+        let b = (n as u64).to_be_bytes();
+        let skip = b.iter().take_while(|x| **x == 0).count();
+        out.push(0x80 | (8 - skip) as u8);
+        out.extend_from_slice(&b[skip..]);
+    }
+}
+
+fn der_tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    der_len(&mut out, body.len());
+    out.extend_from_slice(body);
+    out
+}
+
+fn der_value(f: &Field, v: &V) -> Vec<u8> {
+    match (&f.ty, v) {
+        (Ty::Bool, V::Int(x)) => der_tlv(0x01, &[if *x == 1 { 0xff } else { 0 }]),
+        (Ty::Int { .. }, V::Int(x)) => {
+            let b = x.to_be_bytes();
+            let mut skip = b.iter().take_while(|x| **x == 0).count().min(7);
+            if b[skip] & 0x80 != 0 {
+                skip -= 1;
+            }
+            let body: Vec<u8> = if skip == 8 { vec![0] } else { b[skip..].to_vec() };
+            der_tlv(0x02, &body)
+        }
+        (Ty::Seq { .. }, V::Bytes(b)) => der_tlv(0x04, b),
+        (t, v) => panic!("no DER encoding of {v:?} as {t}"),
+    }
+}
+
+fn der_encode(s: &Schema, v: &Values) -> Vec<u8> {
+    let mut body = Vec::new();
+    for f in fields(s) {
+        let val = &v[&f.ident];
+        if *val == V::Absent {
+            continue;
+        }
+        let inner = der_value(f, val);
+        match f.wire.tag {
+            Some(t) => body.extend(der_tlv(0xa0 | t as u8, &inner)),
+            None => body.extend(inner),
+        }
+    }
+    der_tlv(0x30, &body)
+}
+
+fn der_read(r: &mut Reader<'_>) -> Result<(u8, Vec<u8>), String> {
+    let tag = r.int(1)? as u8;
+    let first = r.int(1)? as usize;
+    let len = if first < 0x80 { first } else { r.int(first & 0x7f)? as usize };
+    Ok((tag, r.take(len)?.to_vec()))
+}
+
+fn der_parse_value(f: &Field, tlv: (u8, Vec<u8>)) -> Result<V, String> {
+    let (tag, body) = tlv;
+    match (&f.ty, tag) {
+        (Ty::Bool, 0x01) => Ok(V::Int((body == [0xff]) as u64)),
+        (Ty::Int { .. }, 0x02) => Ok(V::Int(body.iter().fold(0u64, |a, x| (a << 8) | *x as u64))),
+        (Ty::Seq { .. }, 0x04) => Ok(V::Bytes(body)),
+        (t, tag) => Err(format!("tag {tag:#x} for {t}")),
+    }
+}
+
+fn der_decode(s: &Schema, bytes: &[u8]) -> Read {
+    let mut outer = Reader { b: bytes, i: 0 };
+    let (tag, body) = der_read(&mut outer).map_err(Refusal::Accident)?;
+    if tag != 0x30 {
+        return Err(Refusal::Accident("not a SEQUENCE".into()));
+    }
+    let mut r = Reader { b: &body, i: 0 };
+    let mut out = Values::new();
+    for f in fields(s) {
+        let save = r.i;
+        let next = if r.i < body.len() { Some(der_read(&mut r).map_err(Refusal::Accident)?) } else { None };
+        let want = f.wire.tag.map(|t| 0xa0 | t as u8);
+        let got = match (next, want) {
+            (Some((t, inner)), Some(w)) if t == w => {
+                let mut ir = Reader { b: &inner, i: 0 };
+                Some(der_parse_value(f, der_read(&mut ir).map_err(Refusal::Accident)?).map_err(Refusal::Accident)?)
+            }
+            (Some(tlv), None) => Some(der_parse_value(f, tlv).map_err(Refusal::Accident)?),
+            _ => {
+                r.i = save;
+                None
+            }
+        };
+        match got {
+            Some(v) => {
+                out.insert(f.ident.clone(), v);
+            }
+            None if f.missing != Missing::Error => {
+                out.insert(f.ident.clone(), V::Absent);
+            }
+            None => return Err(Refusal::Accident(format!("missing `{}`", f.ident))),
+        }
+    }
+    if r.i != body.len() && s.unknown_tags.unwrap_or(Trailing::Ignore) == Trailing::Reject {
+        return Err(Refusal::Strict("unparsed elements".into()));
+    }
+    checks(s, out)
+}
+
+// ---------------------------------------------------------------- shared
+
+fn checks(s: &Schema, v: Values) -> Read {
+    for f in fields(s) {
+        if let (Some(acc), Some(V::Int(x))) = (&f.session.version_field, v.get(&f.ident)) {
+            if !acc.contains(*x as i128) {
+                return Err(Refusal::Strict(format!("version {x} outside {acc}")));
+            }
+        }
+        if let (Some(k), Some(V::Int(x))) = (f.session.known_bits, v.get(&f.ident)) {
+            if x & !k != 0 {
+                return Err(Refusal::Strict(format!("bits {x:#x} outside {k:#x}")));
+            }
+        }
+    }
+    Ok(v)
+}
+
+fn is_ems(s: &Schema, v: &Values) -> bool {
+    fields(s).iter().any(|f| {
+        if f.session.ignored {
+            return false;
+        }
+        match (&f.session.ems, v.get(&f.ident)) {
+            (Some(EmsMarker::Flag), Some(V::Int(x))) => *x == 1,
+            (Some(EmsMarker::Mask { mask }), Some(V::Int(x))) => x & mask != 0,
+            _ => false,
+        }
+    })
+}
+
+fn encode(s: &Schema, v: &Values) -> Vec<u8> {
+    match s.encoding {
+        Encoding::TlsPositional => tls_encode(s, v),
+        Encoding::Der => der_encode(s, v),
+        e => panic!("{e} is not a wire encoding"),
+    }
+}
+
+fn decode(dec: &Schema, enc: &Schema, bytes: &[u8]) -> Read {
+    if let (Some(a), Some(b)) = (&dec.envelope.id, &enc.envelope.id) {
+        if a != b {
+            return Err(Refusal::Accident(format!("envelope {b} is not {a}")));
+        }
+    }
+    match dec.encoding {
+        Encoding::TlsPositional => tls_decode(dec, bytes),
+        Encoding::Der => der_decode(dec, bytes),
+        e => panic!("{e} is not a wire encoding"),
+    }
+}
+
+/// Sessions a version writes: every optional field present and absent, lists empty and not, each
+/// with EMS on and off (where the version has a carrier). `big` puts a 64 KiB element in lists.
+fn samples(s: &Schema, big: bool) -> Vec<(Values, bool)> {
+    let fs = fields(s);
+    let mut out = Vec::new();
+    for ems in [false, true] {
+        if ems && s.ems_carrier().is_none() {
+            continue;
+        }
+        for variant in 0..4u32 {
+            let mut v = Values::new();
+            for f in fs {
+                let present = !matches!(f.write, Write::Unless(_)) || variant & 1 == 1 || f.session.ems.is_some();
+                let val = match (&f.session.ems, &f.ty) {
+                    (Some(EmsMarker::Flag), _) => V::Int(ems as u64),
+                    (Some(EmsMarker::Mask { mask }), _) => V::Int(if ems { *mask } else { 0 }),
+                    _ if f.session.version_field.is_some() => V::Int(f.session.writes.unwrap_or(s.version as u64)),
+                    (_, Ty::Bool) => V::Int((variant >> 1) as u64 & 1),
+                    (_, Ty::Int { .. }) => V::Int(f.session.known_bits.map(|k| k & 1).unwrap_or(variant as u64 >> 1)),
+                    (_, Ty::Array { len, .. }) => V::Bytes(vec![7; *len]),
+                    (_, Ty::Seq { of }) if **of == Ty::int(false, 8) => V::Bytes(vec![1, 2, 3]),
+                    (_, Ty::Seq { .. }) => match (variant >> 1, big) {
+                        (0, _) => V::List(Vec::new()),
+                        (_, false) => V::List(vec![vec![9, 9]]),
+                        (_, true) => V::List(vec![vec![9; 65536]]),
+                    },
+                    (_, t) => panic!("no sample of {t}"),
+                };
+                // A "when non-zero" carrier is absent when zero (DER ZUINT64).
+                let absent = !present || (matches!(f.write, Write::Unless(_)) && f.session.ems.is_some() && val == V::Int(0));
+                v.insert(f.ident.clone(), if absent { V::Absent } else { val });
+            }
+            // The session's EMS status is what its writer put in the carrier, whatever its own
+            // decoder does with it.
+            out.push((v, ems));
+        }
+    }
+    out
+}
+
+fn has(f: &[Finding], rule: &str) -> bool {
+    f.iter().any(|x| x.rule == rule)
+}
+
+fn load(path: &str) -> Schema {
+    let full = if path.starts_with('/') { path.to_string() } else { format!("{}/{path}", env!("CARGO_MANIFEST_DIR")) };
+    sessionlint::snapshot::parse(path, &std::fs::read_to_string(full).unwrap()).unwrap()
+}
+
+/// Both directions of one pair, through the declared codecs; panics on any disagreement.
+fn pair(old_path: &str, new_path: &str, big: bool) -> Vec<Finding> {
+    let (old, new) = (load(old_path), load(new_path));
+    let mut f = analyse_version(&new);
+    f.extend(analyse_pair(&old, &new));
+    let ctx = format!("{old_path} -> {new_path}: {:?}", f.iter().map(|x| (x.rule, &x.reasons)).collect::<Vec<_>>());
+
+    let mut real_hazard = false;
+    let mut ems_reads = Vec::new();
+    let mut all_non_ems_rejected = true;
+    for (v, ems) in samples(&new, big) {
+        let bytes = encode(&new, &v);
+        let own = decode(&new, &new, &bytes).unwrap_or_else(|e| panic!("{new_path} must read its own sessions: {e:?}"));
+        let ignored = new.ems_carrier().is_some_and(|p| p.carrier().session.ignored);
+        assert_eq!(is_ems(&new, &own), ems && !ignored, "{new_path}: own EMS reading");
+        let r = decode(&old, &new, &bytes);
+        if ems {
+            real_hazard |= matches!(&r, Ok(x) if !is_ems(&old, x));
+            ems_reads.push(r);
+        } else {
+            all_non_ems_rejected &= r.is_err();
+        }
+    }
+    // A data-dependent finding says "not proven safe": the samples must not contradict a proven
+    // verdict, and must show every hazard they can; they cannot prove an absence.
+    let proven = |rule: &str| f.iter().any(|x| x.rule == rule && !x.data_dependent);
+    let analyzer_hazard = rules::EMS_HAZARDS.iter().any(|r| has(&f, r));
+    let proven_hazard = rules::EMS_HAZARDS.iter().any(|r| proven(r));
+    assert!(!real_hazard || analyzer_hazard, "missed EMS hazard: {ctx}\nreal: {ems_reads:?}");
+    assert!(!proven_hazard || real_hazard, "proven EMS hazard not shown by the codec: {ctx}\nreal: {ems_reads:?}");
+    if has(&f, rules::REJECTION_BY_ACCIDENT) {
+        assert!(
+            ems_reads.iter().all(|r| matches!(r, Err(Refusal::Accident(_)))),
+            "rejection-by-accident, yet a decoder check refused or accepted: {ctx}\n{ems_reads:?}"
+        );
+    }
+    if new.ems_carrier().is_some() && !ems_reads.is_empty() && ems_reads.iter().all(|r| matches!(r, Err(Refusal::Accident(_)))) {
+        assert!(has(&f, rules::REJECTION_BY_ACCIDENT), "every refusal is accidental, so the rule should fire: {ctx}");
+    }
+    let any_dd = f.iter().any(|x| x.data_dependent);
+    let claimed = has(&f, rules::NON_EMS_SESSION_REJECTED_BY_OLDER_DECODER);
+    assert!(!claimed || all_non_ems_rejected, "non-EMS rejection claimed but not real: {ctx}");
+    assert!(any_dd || claimed == all_non_ems_rejected, "non-EMS: {ctx}");
+
+    let mut read_as_ems = false;
+    let mut all_older_rejected = true;
+    for (v, ems) in samples(&old, big) {
+        if ems {
+            continue;
+        }
+        let r = decode(&new, &old, &encode(&old, &v));
+        read_as_ems |= matches!(&r, Ok(x) if is_ems(&new, x));
+        all_older_rejected &= r.is_err();
+    }
+    assert!(!read_as_ems || has(&f, rules::OLDER_SESSION_READ_AS_EMS), "missed: older read as EMS: {ctx}");
+    assert!(!proven(rules::OLDER_SESSION_READ_AS_EMS) || read_as_ems, "proven older-read-as-EMS not shown: {ctx}");
+    let claimed = has(&f, rules::OLDER_SESSION_REJECTED);
+    assert!(!claimed || all_older_rejected, "older rejection claimed but not real: {ctx}");
+    assert!(any_dd || claimed == (all_older_rejected && !read_as_ems), "older rejected: {ctx}");
+    f
+}
+
+#[test]
+fn s2n_tls() {
+    let d = "examples/real-world/s2n";
+    let v = ["v1.0.16", "v1.0.17", "v1.1.0", "v1.3.0"].map(|x| format!("{d}/{x}.schema.toml"));
+    for i in 0..v.len() {
+        for j in i + 1..v.len() {
+            pair(&v[i], &v[j], false);
+        }
+    }
+    assert!(has(&pair(&v[1], &v[2], false), rules::FIELD_READ_BUT_IGNORED), "the incident");
+    assert!(has(&pair(&v[0], &v[1], false), rules::REJECTION_BY_ACCIDENT), "1.0.16: envelope length only");
+}
+
+#[test]
+fn rustls() {
+    let d = "examples/real-world/rustls";
+    // With a 64 KiB client chain the new EMS byte reads the chain length's first byte, 1.
+    let f = pair(&format!("{d}/v0.5.5.schema.toml"), &format!("{d}/v0.5.6.schema.toml"), true);
+    assert!(has(&f, rules::OPTIONAL_TAIL_SWALLOWS_FIELD));
+}
+
+#[test]
+fn nss() {
+    let d = "examples/real-world/nss";
+    pair(&format!("{d}/0x0100.schema.toml"), &format!("{d}/0x0101.schema.toml"), false);
+}
+
+#[test]
+fn openssl_der() {
+    pair("examples/real-world/openssl/1.0.x.schema.toml", "examples/real-world/openssl/1.1.0.schema.toml", false);
+    let f = pair("examples/real-world/openssl-flag-bit/1.1.0.schema.toml", "examples/real-world/openssl-flag-bit/future.schema.toml", false);
+    assert!(has(&f, rules::UNMASKED_FLAG_BITS));
+}
+
+#[test]
+fn go() {
+    let d = "examples/real-world/go";
+    let v = ["go1.20", "go1.21", "newest"].map(|x| format!("{d}/{x}.schema.toml"));
+    pair(&v[0], &v[1], false);
+    pair(&v[0], &v[2], false);
+    pair(&v[1], &v[2], false);
+}
+
+/// Synthetic pairs for what the histories do not cover: DER with unknown tags skipped, a strict
+/// TLS trailing policy, a length-prefix width change.
+#[test]
+fn synthetic_layouts() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let der = |v: u32, unknown: &str, ems: bool| {
+        format!(
+            "name = \"d\"\nversion = {v}\nencoding = \"der\"\nroot = \"S\"\nunknown_tags = \"{unknown}\"\n\n[types.S]\nkind = \"struct\"\n\n[[types.S.fields]]\nident = \"version\"\nty = \"u64\"\nsession = {{ version_field = \"*\" }}\n\n[[types.S.fields]]\nident = \"secret\"\nty = \"Vec<u8>\"\n{}",
+            if ems { "\n[[types.S.fields]]\nident = \"ems\"\nty = \"bool\"\nwire = { tag = 17 }\nwrite = { unless = \"when true\" }\nmissing = \"default\"\nsession = { ems = { kind = \"flag\" } }\n" } else { "" }
+        )
+    };
+    let abs = |p: String| p;
+    let a = abs(write("lenient-v1.toml", &der(1, "ignore", false)));
+    let b = abs(write("lenient-v2.toml", &der(2, "ignore", true)));
+    assert!(has(&pair(&a, &b, false), rules::EMS_ACCEPTED_BY_OLDER_DECODER), "a decoder that skips unknown tags keeps EMS sessions");
+    let a = abs(write("strict-v1.toml", &der(1, "reject", false)));
+    let b = abs(write("strict-v2.toml", &der(2, "reject", true)));
+    let f = pair(&a, &b, false);
+    assert!(!rules::EMS_HAZARDS.iter().any(|r| has(&f, r)), "a strict DER decoder rejects [17]");
+
+    let tls = |v: u32, trailing: &str, prefix: u8, ems: bool| {
+        format!(
+            "name = \"t\"\nversion = {v}\nencoding = \"tls-positional\"\nroot = \"S\"\ntrailing = \"{trailing}\"\n\n[types.S]\nkind = \"struct\"\n\n[[types.S.fields]]\nident = \"cipher\"\nty = \"u16\"\n\n[[types.S.fields]]\nident = \"secret\"\nty = \"Vec<u8>\"\nwire = {{ prefix = {prefix} }}\n{}",
+            if ems { "\n[[types.S.fields]]\nident = \"ems\"\nty = \"bool\"\nsession = { ems = { kind = \"flag\" } }\n" } else { "" }
+        )
+    };
+    let a = abs(write("t-v1.toml", &tls(1, "reject", 1, false)));
+    let b = abs(write("t-v2.toml", &tls(2, "reject", 1, true)));
+    let f = pair(&a, &b, false);
+    assert!(!rules::EMS_HAZARDS.iter().any(|r| has(&f, r)), "trailing = reject refuses the appended byte");
+    // A wider length prefix: v1 reads the first length byte alone and ignores the rest (unsafe,
+    // shown by the codec); v2 can never read v1's bytes, which sessionlint cannot prove without
+    // values, so it reports that direction as data-dependent.
+    let a = abs(write("w-v1.toml", &tls(1, "ignore", 1, false)));
+    let b = abs(write("w-v2.toml", &tls(2, "ignore", 2, true)));
+    let f = pair(&a, &b, false);
+    assert!(f.iter().any(|x| x.rule == rules::OLDER_SESSION_READ_AS_EMS && x.data_dependent));
+}
