@@ -6,10 +6,21 @@ use crate::schema::{Origin, Schema};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// Every file read, by the path shown to users, for labels in reports.
+/// The text of files reports point into, by the path shown to users. Files on disk are read again
+/// when a report needs them (most runs print no snippet at all); texts that exist nowhere else
+/// (configuration, a git revision's blobs) are kept.
 #[derive(Default)]
 pub struct SourceMap {
     pub texts: BTreeMap<String, String>,
+}
+
+impl SourceMap {
+    pub fn get(&self, path: &str) -> Option<std::borrow::Cow<'_, str>> {
+        match self.texts.get(path) {
+            Some(t) => Some(std::borrow::Cow::Borrowed(t)),
+            None => std::fs::read_to_string(path).ok().map(std::borrow::Cow::Owned),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -92,6 +103,22 @@ fn is_snapshot_path(p: &Path) -> bool {
         || p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".schema.toml"))
 }
 
+/// Reads files on every core: reading is most of what a check of a large tree costs.
+fn read_all(paths: &[PathBuf]) -> Vec<(PathBuf, std::io::Result<Vec<u8>>)> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    if threads == 1 || paths.len() < 64 {
+        return paths.iter().map(|p| (p.clone(), std::fs::read(p))).collect();
+    }
+    let chunk = paths.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(|p| (p.clone(), std::fs::read(p))).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a reader thread never panics")).collect()
+    })
+}
+
 /// Loads every session format version found at `path` (a `.rs` file, a snapshot `.toml`, or a
 /// directory).
 pub fn load(path: &Path, opts: &extract::Options, map: &mut SourceMap) -> Loaded {
@@ -112,9 +139,9 @@ pub fn load(path: &Path, opts: &extract::Options, map: &mut SourceMap) -> Loaded
     }
     loaded.files_seen = paths.len();
     let mut rust = Vec::new();
-    for p in paths {
+    for (p, read) in read_all(&paths) {
         let shown = display(&p);
-        let bytes = match std::fs::read(&p) {
+        let bytes = match read {
             Ok(b) => b,
             Err(e) => {
                 loaded.problems.push(problem(&shown, format!("cannot read file: {e}"), "check the path and its permissions"));
@@ -132,17 +159,16 @@ pub fn load(path: &Path, opts: &extract::Options, map: &mut SourceMap) -> Loaded
                 }
                 Err(_) => loaded.problems.push(problem(&shown, "schema file is not UTF-8", "save it as UTF-8")),
             },
-            Some("rs") => {
-                // Files that cannot hold a session type are not even decoded.
-                if !bytes.windows(12).any(|w| w == b"SessionState") && path.is_dir() {
-                    rust.push(SourceFile { path: shown, text: String::from_utf8_lossy(&bytes).into_owned() });
-                    continue;
-                }
-                match String::from_utf8(bytes) {
-                    Ok(text) => rust.push(SourceFile { path: shown, text }),
-                    Err(_) => loaded.problems.push(problem(&shown, "source file is not UTF-8, so it cannot be Rust", "save it as UTF-8")),
-                }
-            }
+            Some("rs") => match String::from_utf8(bytes) {
+                Ok(text) => rust.push(SourceFile { path: shown, text }),
+                // Only a file that could hold a session type needs to be Rust.
+                Err(e) if e.as_bytes().windows(12).any(|w| w == b"SessionState") => loaded.problems.push(problem(
+                    &shown,
+                    "source file is not UTF-8, so it cannot be Rust",
+                    "save it as UTF-8",
+                )),
+                Err(_) => {}
+            },
             _ => loaded.problems.push(problem(
                 &shown,
                 format!("`{shown}` is neither a Rust source (.rs) nor a schema snapshot (.toml)"),
@@ -151,9 +177,7 @@ pub fn load(path: &Path, opts: &extract::Options, map: &mut SourceMap) -> Loaded
         }
     }
     let ex = extract::extract(&rust, opts);
-    for f in rust {
-        map.texts.insert(f.path, f.text);
-    }
+    drop(rust);
     loaded.schemas.extend(ex.schemas);
     loaded.problems.extend(ex.problems);
     loaded

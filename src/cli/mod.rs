@@ -148,12 +148,14 @@ where
             }
         },
         Cmd::Check { path, encoding, baseline_rev, keep, message_format } => {
-            review(&path, encoding, baseline_rev.as_deref(), keep, &mut map, err).map(|r| {
+            let matrices = message_format == MessageFormat::Markdown;
+            let snippets = message_format == MessageFormat::Human;
+            review(&path, encoding, baseline_rev.as_deref(), keep, matrices, snippets, &mut map, err).map(|r| {
                 emit(r.findings, &r.summary, &r.matrices, message_format, &map, out)
             })
         }
         Cmd::Report { path, html, markdown, baseline_rev, encoding } => {
-            review(&path, encoding, baseline_rev.as_deref(), None, &mut map, err).and_then(|r| {
+            review(&path, encoding, baseline_rev.as_deref(), None, true, false, &mut map, err).and_then(|r| {
                 if html.is_none() && markdown.is_none() {
                     let p = sources::problem("sessionlint report", "nothing to write", "pass --html OUT and/or --markdown OUT");
                     return Err(vec![p]);
@@ -255,13 +257,21 @@ fn review(
     encoding: Option<Encoding>,
     baseline: Option<&str>,
     keep: Option<usize>,
+    want_matrices: bool,
+    want_snippets: bool,
     map: &mut SourceMap,
     err: &mut dyn Write,
 ) -> Result<Review, Vec<Problem>> {
-    let (mut inp, opts) = inputs(path, encoding, map)?;
-    if let Some(rev) = baseline {
-        let root = root_of(path);
-        let tree = history::git::read(&root, rev)
+    let root = root_of(path);
+    // The revision's blobs stream from git while the working tree is read.
+    let (loaded, tree) = std::thread::scope(|s| {
+        let git = baseline.map(|rev| s.spawn(|| history::git::read(&root, rev)));
+        let loaded = inputs(path, encoding, map);
+        (loaded, git.map(|h| h.join().expect("the git reader never panics")))
+    });
+    let (mut inp, opts) = loaded?;
+    if let Some(tree) = tree {
+        let tree = tree
             .map_err(|e| vec![sources::problem(&root.display().to_string(), e, "pass a revision that exists, e.g. origin/main or HEAD~1")])?;
         let ex = extract::extract(&tree.sources, &opts);
         let mut problems = ex.problems;
@@ -271,8 +281,11 @@ fn review(
                 Err(p) => problems.push(p),
             }
         }
+        // A revision's files exist nowhere on disk: keep those a report will show.
         for f in tree.sources.into_iter().chain(tree.snapshots) {
-            if problems.iter().any(|p| p.origin.file == f.path) || ex.schemas.iter().any(|s| s.origin.file == f.path) {
+            let shown = problems.iter().any(|p| p.origin.file == f.path)
+                || (want_snippets && ex.schemas.iter().any(|s| s.origin.file == f.path));
+            if shown {
                 map.texts.insert(f.path, f.text);
             }
         }
@@ -303,7 +316,9 @@ fn review(
         all.extend(f);
         versions += counts.versions;
         pairs += counts.pairs;
-        matrices.push(analysis::matrix(&merged(chain)));
+        if want_matrices {
+            matrices.push(analysis::matrix(&merged(chain)));
+        }
     }
     let (mut kept, unused) = inp.cfg.apply(all);
     for u in unused {

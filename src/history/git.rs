@@ -72,7 +72,7 @@ pub fn read(dir: &Path, rev: &str) -> Result<Tree, String> {
     let contents = cat_blobs(dir, &blobs)?;
     let mut tree = Tree { rev: rev.to_string(), sources: Vec::new(), snapshots: Vec::new() };
     for ((_, path), bytes) in blobs.iter().zip(contents) {
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let file = SourceFile { path: format!("{rev}:{path}"), text };
         if path.ends_with(".rs") {
             tree.sources.push(file);

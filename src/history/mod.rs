@@ -51,7 +51,7 @@ pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
     }
     for c in &chain.current {
         if let Some(r) = by_version.get(&c.version) {
-            if to_toml(r) != to_toml(c) {
+            if !r.same_as(c) {
                 out.push(changed(r, c));
                 // Released decoders of this version will meet the changed encoder.
                 out.extend(analysis::analyse_pair(r, c));

@@ -58,9 +58,9 @@ impl Diagnostic for Diag {
 }
 
 fn located(map: &SourceMap, label: &Label) -> (Option<NamedSource<String>>, Vec<LabeledSpan>) {
-    match map.texts.get(&label.origin.file) {
+    match map.get(&label.origin.file) {
         Some(text) if label.origin.offset + label.origin.len <= text.len() => (
-            Some(NamedSource::new(&label.origin.file, text.clone())),
+            Some(NamedSource::new(&label.origin.file, text.into_owned())),
             vec![LabeledSpan::new(Some(label.text.clone()), label.origin.offset, label.origin.len)],
         ),
         _ => (None, Vec::new()),

@@ -7,26 +7,45 @@ pub struct Locator<'a> {
     pub file: String,
     text: &'a str,
     line_starts: Vec<usize>,
+    /// Where the parsed snippet starts in the file: 0-based line, char column on that line.
+    base_line: usize,
+    base_col: usize,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(file: impl Into<String>, text: &'a str) -> Locator<'a> {
         let mut line_starts = vec![0];
         line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
-        Locator { file: file.into(), text, line_starts }
+        Locator { file: file.into(), text, line_starts, base_line: 0, base_col: 0 }
+    }
+
+    /// For spans of a snippet cut out of the file at byte `offset`.
+    pub fn at(mut self, offset: usize) -> Locator<'a> {
+        let line = self.line_starts.partition_point(|s| *s <= offset).saturating_sub(1);
+        self.base_line = line;
+        self.base_col = self.text[self.line_starts[line]..offset.min(self.text.len())].chars().count();
+        self
     }
 
     /// For the derive: no file text, lines as the compiler reports them.
     pub fn detached() -> Locator<'static> {
-        Locator { file: String::new(), text: "", line_starts: vec![0] }
+        Locator { file: String::new(), text: "", line_starts: vec![0], base_line: 0, base_col: 0 }
     }
 
     pub fn origin(&self, span: Span) -> Origin {
-        let start = span.start();
-        let end = span.end();
-        let offset = self.offset(start.line, start.column);
-        let end_off = self.offset(end.line, end.column).max(offset);
-        Origin { file: self.file.clone(), line: start.line as u32, offset, len: end_off - offset }
+        let (sl, sc) = self.absolute(span.start().line, span.start().column);
+        let (el, ec) = self.absolute(span.end().line, span.end().column);
+        let offset = self.offset(sl, sc);
+        let end_off = self.offset(el, ec).max(offset);
+        Origin { file: self.file.clone(), line: sl as u32, offset, len: end_off - offset }
+    }
+
+    fn absolute(&self, line: usize, column: usize) -> (usize, usize) {
+        if line == 0 {
+            return (0, 0);
+        }
+        let col = if line == 1 { self.base_col + column } else { column };
+        (self.base_line + line, col)
     }
 
     /// Byte offset of a (1-based line, 0-based char column) position.

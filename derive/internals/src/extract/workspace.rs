@@ -4,6 +4,7 @@
 use super::ctxt::Ctxt;
 use super::item::{read_item, ItemInfo};
 use super::locate::Locator;
+use super::scan;
 use crate::schema::{EmsMarker, Encoding, Origin, Schema, TypeDef};
 use std::collections::{BTreeMap, HashMap};
 
@@ -84,37 +85,63 @@ pub struct Extraction {
 }
 
 /// The marker every file holding a session root or part must contain.
-const NEEDLE: &[u8] = b"SessionState";
+const NEEDLE: &str = "SessionState";
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+struct ParsedItem {
+    input: syn::DeriveInput,
+    /// Byte offset of the snippet in its file.
+    base: usize,
 }
 
 struct Parsed {
     file: usize,
-    items: Vec<syn::DeriveInput>,
+    items: Vec<ParsedItem>,
 }
 
-/// Index of every struct and enum name in the parsed files.
+/// The items read so far, by name. Files are never parsed whole: items are found with a byte
+/// search (`scan`) and only they are parsed.
 struct Index<'s> {
     files: &'s [SourceFile],
     parsed: Vec<Parsed>,
     /// file index -> position in `parsed`
     parsed_of: HashMap<usize, usize>,
     by_name: HashMap<String, Vec<(usize, usize)>>,
+    /// Item spans already parsed, per file, so a search never adds an item twice.
+    seen: HashMap<usize, Vec<usize>>,
+    /// Names searched for in every file and not found.
+    missing: std::collections::HashSet<String>,
     problems: Vec<Problem>,
 }
 
 impl<'s> Index<'s> {
-    fn parse(&mut self, file: usize) -> Option<usize> {
+    fn slot(&mut self, file: usize) -> usize {
         if let Some(p) = self.parsed_of.get(&file) {
-            return Some(*p);
+            return *p;
         }
+        self.parsed.push(Parsed { file, items: Vec::new() });
+        self.parsed_of.insert(file, self.parsed.len() - 1);
+        self.parsed.len() - 1
+    }
+
+    /// Parses one item cut out of a file; syntax errors become problems at their place.
+    fn add(&mut self, file: usize, span: scan::ItemSpan) {
+        let seen = self.seen.entry(file).or_default();
+        if seen.contains(&span.start) {
+            return;
+        }
+        seen.push(span.start);
         let src = &self.files[file];
-        let ast = match syn::parse_file(&src.text) {
-            Ok(ast) => ast,
+        let snippet = &src.text[span.start..span.end];
+        match syn::parse_str::<syn::DeriveInput>(snippet) {
+            Ok(input) => {
+                let slot = self.slot(file);
+                let name = input.ident.to_string();
+                self.parsed[slot].items.push(ParsedItem { input, base: span.start });
+                let i = self.parsed[slot].items.len() - 1;
+                self.by_name.entry(name).or_default().push((slot, i));
+            }
             Err(e) => {
-                let loc = Locator::new(&src.path, &src.text);
+                let loc = Locator::new(&src.path, &src.text).at(span.start);
                 for err in e {
                     self.problems.push(Problem {
                         origin: loc.origin(err.span()),
@@ -122,39 +149,50 @@ impl<'s> Index<'s> {
                         help: Some("fix the syntax error; sessionlint reads sources with syn and never compiles them".into()),
                     });
                 }
-                return None;
             }
-        };
-        let mut items = Vec::new();
-        collect_items(ast.items, &mut items);
-        let slot = self.parsed.len();
-        for (i, it) in items.iter().enumerate() {
-            self.by_name.entry(it.ident.to_string()).or_default().push((slot, i));
         }
-        self.parsed.push(Parsed { file, items });
-        self.parsed_of.insert(file, slot);
-        Some(slot)
     }
 
-    /// Finds a type by name: first in `near` (the referring file), then in parsed files in path
-    /// order, then in not-yet-parsed files whose bytes mention `struct Name` or `enum Name`.
+    /// Every item of `file` that derives `SessionState`, and every item named in `plain`.
+    fn scan(&mut self, file: usize, plain: &[PlainType]) {
+        let text = &self.files[file].text;
+        let mut spans: Vec<scan::ItemSpan> =
+            scan::find_all(text, NEEDLE).into_iter().filter_map(|h| scan::derived_item(text, h)).collect();
+        for p in plain {
+            spans.extend(scan::named_items(text, &p.type_name));
+        }
+        spans.sort_by_key(|s| s.start);
+        spans.dedup();
+        for s in spans {
+            self.add(file, s);
+        }
+    }
+
+    /// Finds a type by name: first in `near` (the referring file), then in files in path order;
+    /// items not yet read are found by a byte search for `struct Name` / `enum Name`.
     fn find(&mut self, name: &str, near: usize) -> Option<(usize, usize)> {
         if let Some(hit) = self.lookup(name, near) {
             return Some(hit);
         }
-        let pats = [format!("struct {name}"), format!("enum {name}")];
-        for f in 0..self.files.len() {
-            if self.parsed_of.contains_key(&f) {
+        if self.missing.contains(name) {
+            return None;
+        }
+        let near_file = self.parsed.get(near).map(|p| p.file);
+        let mut order: Vec<usize> = (0..self.files.len()).collect();
+        order.sort_by_key(|f| (Some(*f) != near_file, &self.files[*f].path));
+        for f in order {
+            let spans = scan::named_items(&self.files[f].text, name);
+            if spans.is_empty() {
                 continue;
             }
-            let bytes = self.files[f].text.as_bytes();
-            if pats.iter().any(|p| contains(bytes, p.as_bytes())) {
-                self.parse(f);
-                if let Some(hit) = self.lookup(name, near) {
-                    return Some(hit);
-                }
+            for s in spans {
+                self.add(f, s);
+            }
+            if let Some(hit) = self.lookup(name, near) {
+                return Some(hit);
             }
         }
+        self.missing.insert(name.to_string());
         None
     }
 
@@ -165,20 +203,10 @@ impl<'s> Index<'s> {
             .or_else(|| hits.iter().min_by_key(|(slot, _)| &self.files[self.parsed[*slot].file].path))
             .copied()
     }
-}
 
-fn collect_items(items: Vec<syn::Item>, out: &mut Vec<syn::DeriveInput>) {
-    for item in items {
-        match item {
-            syn::Item::Struct(s) => out.push(s.into()),
-            syn::Item::Enum(e) => out.push(e.into()),
-            syn::Item::Mod(m) => {
-                if let Some((_, inner)) = m.content {
-                    collect_items(inner, out);
-                }
-            }
-            _ => {}
-        }
+    fn locator(&self, slot: usize, item: usize) -> Locator<'s> {
+        let file = self.parsed[slot].file;
+        Locator::new(&self.files[file].path, &self.files[file].text).at(self.parsed[slot].items[item].base)
     }
 }
 
@@ -197,31 +225,26 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         parsed: Vec::new(),
         parsed_of: HashMap::new(),
         by_name: HashMap::new(),
+        seen: HashMap::new(),
+        missing: Default::default(),
         problems: Vec::new(),
     };
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
-    let plain_needles: Vec<Vec<u8>> = opts
-        .plain
-        .iter()
-        .flat_map(|p| [format!("struct {}", p.type_name).into_bytes(), format!("enum {}", p.type_name).into_bytes()])
-        .collect();
     for &f in &order {
-        let bytes = files[f].text.as_bytes();
-        if contains(bytes, NEEDLE) || plain_needles.iter().any(|n| contains(bytes, n)) {
-            index.parse(f);
+        let text = &files[f].text;
+        if text.contains(NEEDLE) || opts.plain.iter().any(|p| text.contains(p.type_name.as_str())) {
+            index.scan(f, &opts.plain);
         }
     }
-    let parsed_candidates = index.parsed.len();
 
     // Every item that derives SessionState is read (and so validated), root or part.
     let mut infos: HashMap<(usize, usize), ItemInfo> = HashMap::new();
     let mut roots = Vec::new();
-    for slot in 0..parsed_candidates {
-        let file = index.parsed[slot].file;
-        let loc = Locator::new(&files[file].path, &files[file].text);
+    for slot in 0..index.parsed.len() {
         for i in 0..index.parsed[slot].items.len() {
-            let item = &index.parsed[slot].items[i];
+            let loc = index.locator(slot, i);
+            let item = &index.parsed[slot].items[i].input;
             let plain = opts.plain.iter().find(|p| item.ident == p.type_name.as_str());
             let annotated = super::item::derives(&item.attrs, "SessionState")
                 || item.attrs.iter().any(|a| a.path().is_ident("session"));
@@ -306,10 +329,9 @@ fn build_schema(
     let mut failed = false;
     while let Some(key) = queue.pop() {
         if !infos.contains_key(&key) {
-            let file = index.parsed[key.0].file;
-            let loc = Locator::new(&index.files[file].path, &index.files[file].text);
+            let loc = index.locator(key.0, key.1);
             let cx = Ctxt::new();
-            let info = read_item(&cx, &index.parsed[key.0].items[key.1], &loc);
+            let info = read_item(&cx, &index.parsed[key.0].items[key.1].input, &loc);
             problems_from(cx, &loc, &mut index.problems);
             match info {
                 Some(info) => {

@@ -474,6 +474,32 @@ impl Schema {
             .any(|n| self.find_carrier(n, &mut seen).is_some())
     }
 
+    /// The same schema, wherever each was read from.
+    pub fn same_as(&self, other: &Schema) -> bool {
+        self.without_origins() == other.without_origins()
+    }
+
+    fn without_origins(&self) -> Schema {
+        let mut s = self.clone();
+        s.origin = Origin::default();
+        for d in s.types.values_mut() {
+            match d {
+                TypeDef::Struct(st) => {
+                    st.origin = Origin::default();
+                    st.fields.iter_mut().for_each(|f| f.origin = Origin::default());
+                }
+                TypeDef::Enum(e) => {
+                    e.origin = Origin::default();
+                    for v in &mut e.variants {
+                        v.origin = Origin::default();
+                        v.fields.iter_mut().for_each(|f| f.origin = Origin::default());
+                    }
+                }
+            }
+        }
+        s
+    }
+
     pub fn version_field(&self) -> Option<&Field> {
         match self.root_def()? {
             TypeDef::Struct(s) => s.fields.iter().find(|f| f.session.version_field.is_some()),
