@@ -31,6 +31,8 @@ pub struct Loaded {
     pub snapshots: Vec<Schema>,
     pub problems: Vec<Problem>,
     pub files_seen: usize,
+    /// The Rust sources read, by path: a git baseline reuses the ones it did not change.
+    pub texts: Vec<SourceFile>,
 }
 
 /// Directories never worth scanning.
@@ -177,7 +179,7 @@ pub fn load(path: &Path, opts: &extract::Options, map: &mut SourceMap) -> Loaded
         }
     }
     let ex = extract::extract(&rust, opts);
-    drop(rust);
+    loaded.texts = rust;
     loaded.schemas.extend(ex.schemas);
     loaded.problems.extend(ex.problems);
     loaded

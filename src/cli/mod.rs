@@ -207,6 +207,7 @@ struct Inputs {
     current: Vec<Schema>,
     released: Vec<Schema>,
     files_seen: usize,
+    texts: Vec<extract::SourceFile>,
 }
 
 /// Sources under review (and snapshots) for `path`, with its configuration.
@@ -233,12 +234,14 @@ fn inputs(path: &Path, encoding: Option<Encoding>, map: &mut SourceMap) -> Resul
     let mut current = Vec::new();
     let mut released = Vec::new();
     let mut files_seen = 0;
+    let mut texts = Vec::new();
     for p in &scan {
         let l = sources::load(p, &opts, map);
         problems.extend(l.problems);
         current.extend(l.schemas);
         released.extend(l.snapshots);
         files_seen += l.files_seen;
+        texts.extend(l.texts);
     }
     let snap_dir = root.join(cfg.snapshots.clone().unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)));
     if path.is_dir() && !scan.iter().any(|s| snap_dir.starts_with(s)) {
@@ -249,7 +252,7 @@ fn inputs(path: &Path, encoding: Option<Encoding>, map: &mut SourceMap) -> Resul
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok((Inputs { cfg, current, released, files_seen }, opts))
+    Ok((Inputs { cfg, current, released, files_seen, texts }, opts))
 }
 
 fn review(
@@ -263,7 +266,7 @@ fn review(
     err: &mut dyn Write,
 ) -> Result<Review, Vec<Problem>> {
     let root = root_of(path);
-    // The revision's blobs stream from git while the working tree is read.
+    // The revision's changed blobs stream from git while the working tree is read.
     let (loaded, tree) = std::thread::scope(|s| {
         let git = baseline.map(|rev| s.spawn(|| history::git::read(&root, rev)));
         let loaded = inputs(path, encoding, map);
@@ -271,8 +274,19 @@ fn review(
     });
     let (mut inp, opts) = loaded?;
     if let Some(tree) = tree {
-        let tree = tree
+        let mut tree = tree
             .map_err(|e| vec![sources::problem(&root.display().to_string(), e, "pass a revision that exists, e.g. origin/main or HEAD~1")])?;
+        // Files the revision has as they are in the working tree: their text is already read.
+        let mut by_path: std::collections::HashMap<String, String> =
+            std::mem::take(&mut inp.texts).into_iter().map(|f| (f.path, f.text)).collect();
+        for rel in &tree.unchanged {
+            let here = root.join(rel).to_string_lossy().into_owned();
+            let text = by_path.remove(&here).or_else(|| std::fs::read_to_string(root.join(rel)).ok());
+            if let Some(text) = text {
+                tree.sources.push(extract::SourceFile { path: format!("{}:{rel}", tree.rev), text });
+            }
+        }
+        drop(by_path);
         let ex = extract::extract(&tree.sources, &opts);
         let mut problems = ex.problems;
         for f in &tree.snapshots {

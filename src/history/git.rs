@@ -13,6 +13,9 @@ pub struct Tree {
     pub sources: Vec<SourceFile>,
     /// Snapshot `.toml` files under `session-schemas/`, named `REV:path`.
     pub snapshots: Vec<SourceFile>,
+    /// `.rs` paths (relative to the directory read) whose content at REV is the working tree's:
+    /// not read from git, the caller has them.
+    pub unchanged: Vec<String>,
 }
 
 fn git(dir: &Path) -> Command {
@@ -69,8 +72,24 @@ pub fn read(dir: &Path, rev: &str) -> Result<Tree, String> {
         }
     }
 
+    // Paths that differ between REV and the working tree; the rest need not be read from git.
+    let mut c = git(dir);
+    c.args(["diff", "--name-only", "-z", "--no-ext-diff", "--no-textconv", "--no-renames", "--relative"]).arg(&sha).arg("--");
+    let changed: std::collections::HashSet<String> = String::from_utf8_lossy(&run(c)?)
+        .split('\0')
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("{prefix}{p}"))
+        .collect();
+    let mut unchanged = Vec::new();
+    blobs.retain(|(_, path)| {
+        let keep = !path.ends_with(".rs") || changed.contains(path);
+        if !keep {
+            unchanged.push(path.strip_prefix(prefix.as_str()).unwrap_or(path).to_string());
+        }
+        keep
+    });
     let contents = cat_blobs(dir, &blobs)?;
-    let mut tree = Tree { rev: rev.to_string(), sources: Vec::new(), snapshots: Vec::new() };
+    let mut tree = Tree { rev: rev.to_string(), sources: Vec::new(), snapshots: Vec::new(), unchanged };
     for ((_, path), bytes) in blobs.iter().zip(contents) {
         let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let file = SourceFile { path: format!("{rev}:{path}"), text };
