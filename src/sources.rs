@@ -107,8 +107,12 @@ fn is_snapshot_path(p: &Path) -> bool {
 
 /// Reads files on every core: reading is most of what a check of a large tree costs.
 fn read_all(paths: &[PathBuf]) -> Vec<(PathBuf, std::io::Result<Vec<u8>>)> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
-    if threads == 1 || paths.len() < 64 {
+    let threads = std::env::var("SESSIONLINT_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+        .clamp(1, 8);
+    if threads == 1 || paths.len() < 16 {
         return paths.iter().map(|p| (p.clone(), std::fs::read(p))).collect();
     }
     let chunk = paths.len().div_ceil(threads);

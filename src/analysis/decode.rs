@@ -206,13 +206,16 @@ impl<'a> Dec<'a> {
         self.claims(owner, fields, &mut claims, &mut catch_all, 0);
         let mut outs = Vec::new();
         let mut used = vec![false; entries.len()];
+        // Key -> entries, so that wide structs cost what they hold, not its square.
+        let mut by_key: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            by_key.entry(e.key.as_str()).or_default().push(i);
+        }
         for (f, owner_name) in &claims {
-            let hits: Vec<usize> = entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| f.de_names.iter().any(|n| *n == e.key))
-                .map(|(i, _)| i)
-                .collect();
+            let mut hits: Vec<usize> =
+                f.de_names.iter().flat_map(|n| by_key.get(n.as_str()).into_iter().flatten().copied()).collect();
+            hits.sort_unstable();
+            hits.dedup();
             for &h in &hits {
                 used[h] = true;
             }
@@ -250,13 +253,14 @@ impl<'a> Dec<'a> {
             };
             outs.push(out);
         }
-        let order: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+        let order: std::collections::HashMap<&str, usize> =
+            entries.iter().enumerate().map(|(i, e)| (e.key.as_str(), i)).collect();
         Out::product(outs, move |parts| {
             let mut m = match concat_maps(parts) {
                 Wire::Map(m) => m,
                 _ => unreachable!(),
             };
-            m.sort_by_key(|(k, _)| order.iter().position(|o| o == k));
+            m.sort_by_key(|(k, _)| order.get(k.as_str()).copied());
             Wire::Map(m)
         })
     }

@@ -180,8 +180,8 @@ pub fn derived_item(text: &str, hit: usize) -> Option<ItemSpan> {
             b'[' | b'(' => depth += 1,
             b']' | b')' => depth -= 1,
             b'{' | b'}' | b';' if depth == 0 => return None,
-            _ if depth == 0 && (text[i..].starts_with("struct") || text[i..].starts_with("enum")) => {
-                let kwlen = if text[i..].starts_with("struct") { 6 } else { 4 };
+            _ if depth == 0 && (b[i..].starts_with(b"struct") || b[i..].starts_with(b"enum")) => {
+                let kwlen = if b[i..].starts_with(b"struct") { 6 } else { 4 };
                 let before_ok = i == 0 || !is_ident(b[i - 1]);
                 let after_ok = b.get(i + kwlen).is_some_and(|c| c.is_ascii_whitespace());
                 if before_ok && after_ok {

@@ -1,0 +1,145 @@
+//! Properties of the analysis over generated session structs (proptest): making the older decoder
+//! stricter never makes a safe verdict unsafe; a version against itself is never unsafe; verdicts
+//! do not depend on the order of files or of items.
+
+use proptest::prelude::*;
+use sessionlint::analysis::{analyse_chain, analyse_pair};
+use sessionlint::extract::{extract, Options, SourceFile};
+use sessionlint::findings::Finding;
+use sessionlint::rules;
+use sessionlint::schema::{Accepts, Schema, Trailing, TypeDef};
+
+const TYPES: [&str; 8] = ["bool", "u8", "u16", "u32", "Option<bool>", "Vec<u8>", "String", "Option<u8>"];
+const ENCODINGS: [&str; 8] = ["json", "toml", "yaml", "cbor", "msgpack", "msgpack-named", "bincode", "postcard"];
+
+#[derive(Clone, Debug)]
+struct Spec {
+    encoding: usize,
+    deny: bool,
+    fields: Vec<(usize, usize, usize)>, // (name, type, serde attribute)
+    carrier: Option<usize>,
+    version_field: Option<usize>,
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        0..ENCODINGS.len(),
+        any::<bool>(),
+        prop::collection::vec((0..5usize, 0..TYPES.len(), 0..4usize), 1..5),
+        prop::option::of(0..5usize),
+        prop::option::of(0..3usize),
+    )
+        .prop_map(|(encoding, deny, fields, carrier, version_field)| Spec { encoding, deny, fields, carrier, version_field })
+}
+
+/// A session struct from a spec; `version` is its container version.
+fn source(s: &Spec, ty_name: &str, version: u32, encoding: usize) -> String {
+    let mut out = String::from("#[derive(Serialize, Deserialize, SessionState)]\n");
+    if s.deny {
+        out.push_str("#[serde(deny_unknown_fields)]\n");
+    }
+    out.push_str(&format!("#[session(name = \"p\", version = {version}, encoding = \"{}\")]\n", ENCODINGS[encoding]));
+    out.push_str(&format!("pub struct {ty_name} {{\n"));
+    if let Some(v) = s.version_field {
+        let acc = ["*", &version.to_string(), &format!("..={version}")][v].to_string();
+        out.push_str(&format!("    #[session(version_field, accepts = \"{acc}\")]\n    pub version: u16,\n"));
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for (i, (name, ty, attr)) in s.fields.iter().enumerate() {
+        let field = format!("f{name}");
+        if !names.insert(field.clone()) {
+            continue;
+        }
+        let ty = TYPES[*ty];
+        let carrier = s.carrier == Some(i) && matches!(ty, "bool" | "Option<bool>" | "Option<u8>");
+        if carrier {
+            out.push_str("    #[session(ems)]\n");
+        }
+        out.push_str(["", "    #[serde(default)]\n", "    #[serde(default, skip_serializing_if = \"is_false\")]\n", "    #[serde(rename = \"r\")]\n"][*attr]);
+        if *attr == 2 && ty != "bool" {
+            // skip_serializing_if = "is_false" only fits a bool; drop it elsewhere.
+            out = out.replace("    #[serde(default, skip_serializing_if = \"is_false\")]\n", "    #[serde(default)]\n");
+        }
+        out.push_str(&format!("    pub {field}: {ty},\n"));
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn schema(src: &str) -> Option<Schema> {
+    let ex = extract(&[SourceFile { path: "p.rs".into(), text: src.to_string() }], &Options::default());
+    if !ex.problems.is_empty() {
+        return None;
+    }
+    ex.schemas.into_iter().next()
+}
+
+fn hazards(f: &[Finding]) -> bool {
+    f.iter().any(|x| rules::EMS_HAZARDS.contains(&x.rule))
+}
+
+/// The same decoder, stricter: deny unknown fields, an exact version check, trailing = "reject".
+fn stricter(s: &Schema, how: usize) -> Schema {
+    let mut s = s.clone();
+    let version = s.version as u64;
+    let root = s.root.clone();
+    match how {
+        0 => {
+            if let Some(TypeDef::Struct(st)) = s.types.get_mut(&root) {
+                st.deny_unknown_fields = true;
+            }
+        }
+        1 => {
+            if let Some(TypeDef::Struct(st)) = s.types.get_mut(&root) {
+                for f in &mut st.fields {
+                    if f.session.version_field.is_some() {
+                        f.session.version_field = Some(Accepts::exact(version));
+                    }
+                }
+            }
+        }
+        _ => s.trailing = Some(Trailing::Reject),
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_stricter_older_decoder_never_turns_safe_into_unsafe(old in spec(), new in spec(), how in 0..3usize, enc in 0..ENCODINGS.len()) {
+        let (Some(o), Some(n)) = (schema(&source(&old, "Old", 1, enc)), schema(&source(&new, "New", 2, enc))) else { return Ok(()) };
+        if !hazards(&analyse_pair(&o, &n)) {
+            let strict = stricter(&o, how);
+            prop_assert!(!hazards(&analyse_pair(&strict, &n)), "stricter older decoder ({how}) made it unsafe:\n{}\n{}",
+                source(&old, "Old", 1, enc), source(&new, "New", 2, enc));
+        }
+    }
+
+    #[test]
+    fn a_version_against_itself_is_never_unsafe(s in spec()) {
+        let Some(a) = schema(&source(&s, "T", 1, s.encoding)) else { return Ok(()) };
+        let f = analyse_pair(&a, &a);
+        prop_assert!(!hazards(&f), "{:?}", f);
+        prop_assert!(!f.iter().any(|x| x.rule == rules::OLDER_SESSION_READ_AS_EMS), "{:?}", f);
+    }
+
+    #[test]
+    fn verdicts_do_not_depend_on_file_or_item_order(a in spec(), b in spec(), c in spec(), enc in 0..ENCODINGS.len()) {
+        let items = [source(&a, "A", 1, enc), source(&b, "B", 2, enc), source(&c, "C", 3, enc)];
+        let run = |files: Vec<SourceFile>| {
+            let ex = extract(&files, &Options::default());
+            let refs: Vec<&Schema> = ex.schemas.iter().collect();
+            let mut f = analyse_chain(&refs, None);
+            sessionlint::findings::sort(&mut f);
+            (f.into_iter().map(|x| (x.rule, x.older_version, x.newer_version, x.message)).collect::<Vec<_>>(), ex.problems.len())
+        };
+        let one_file = |order: [usize; 3]| vec![SourceFile { path: "x.rs".into(), text: order.iter().map(|i| items[*i].clone()).collect() }];
+        let split = |order: [usize; 3]| order.iter().enumerate().map(|(k, i)| SourceFile { path: format!("f{k}.rs"), text: items[*i].clone() }).collect::<Vec<_>>();
+        let base = run(one_file([0, 1, 2]));
+        prop_assert_eq!(&run(one_file([2, 0, 1])), &base);
+        let files = run(split([0, 1, 2]));
+        prop_assert_eq!(&run(split([1, 2, 0])), &files);
+        prop_assert_eq!(&files.0, &base.0);
+    }
+}
