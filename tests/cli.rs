@@ -221,3 +221,21 @@ fn malformed_schema_files_point_at_the_toml_line() {
         assert_bad_input(&r, &f, Some(line), what);
     }
 }
+
+#[test]
+fn diff_reads_a_snapshot_as_the_older_side() {
+    let d = tempfile::tempdir().unwrap();
+    // The v1 snapshot, as `sessionlint snapshot` writes it.
+    write(d.path(), "v1/t.rs", V1);
+    let r = sessionlint(&["snapshot", d.path().join("v1").to_str().unwrap()], &root());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let snap = d.path().join("v1/session-schemas/ticket/v1.toml");
+    let new = write(
+        d.path(),
+        "v2.rs",
+        &V1.replace("version = 1", "version = 2").replace("TicketV1", "TicketV2").replace("pub cipher: u16", "pub cipher: u16, #[session(ems)] pub ems: bool"),
+    );
+    let r = sessionlint(&["diff", snap.to_str().unwrap(), &new, "--message-format", "json"], &root());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("ems-accepted-by-older-decoder"));
+}

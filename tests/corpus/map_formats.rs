@@ -880,3 +880,22 @@ case!(toml_read_by_msgpack_named,
     non_ems: [TicketV2 { cipher: 1, ems: false }],
     older: [TicketV1 { cipher: 1 }],
 );
+
+// The dark launch in serde terms: v1 already has the EMS field and reads it, but does not act on
+// it (`ignored`); v2 honours it. v1 accepts v2's EMS sessions as non-EMS.
+case!(json_field_read_but_ignored,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "json")]
+        pub struct TicketV1 { pub cipher: u16, #[session(ems, ignored)] #[serde(default)] pub ems: bool }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "json")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: true }],
+    non_ems: [TicketV2 { cipher: 1, ems: false }],
+    older: [TicketV1 { cipher: 1, ems: false }],
+);

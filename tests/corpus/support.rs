@@ -134,7 +134,7 @@ fn walk(s: &Schema, ty: &Ty, v: &Value, f: Option<&Field>, st: &mut Interp) {
                 st.failed.get_or_insert(format!("bits {n:#x} outside known_bits {k:#x}"));
             }
         }
-        match &f.session.ems {
+        match f.session.ems.as_ref().filter(|_| !f.session.ignored) {
             Some(EmsMarker::Flag) => {
                 let ems = match v {
                     Value::Bool(b) => *b,

@@ -65,6 +65,15 @@ struct ClientCache {
     flags: u64,
 }
 
+/// A dark launch: this version reads the EMS field but does not act on it.
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t9", version = 1, encoding = "json")]
+struct DarkLaunch {
+    #[session(ems, ignored)]
+    #[serde(default)]
+    ems: bool,
+}
+
 /// A part: no version, carries the EMS field for its container.
 #[derive(Serialize, Deserialize, SessionState)]
 struct Params {
