@@ -273,6 +273,10 @@ fn review(
         (loaded, git.map(|h| h.join().expect("the git reader never panics")))
     });
     let (mut inp, opts) = loaded?;
+    if tree.is_none() {
+        // Only a baseline reuses the working tree's text.
+        inp.texts = Vec::new();
+    }
     if let Some(tree) = tree {
         let mut tree = tree
             .map_err(|e| vec![sources::problem(&root.display().to_string(), e, "pass a revision that exists, e.g. origin/main or HEAD~1")])?;
