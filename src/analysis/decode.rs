@@ -73,14 +73,12 @@ impl<'a> Dec<'a> {
                 let _ = of;
                 Out::accept(Wire::Null)
             }
-            (Ty::Option { of }, _) => {
-                let inner = match (leaf.marker, &**of) {
-                    (Some(EmsMarker::Flag), Ty::Bool) => self.value(of, v, leaf, d),
-                    (Some(EmsMarker::Flag), _) => self.value(of, v, Leaf { marker: None, ..leaf }, d).as_ems(),
-                    _ => self.value(of, v, leaf, d),
-                };
-                inner
-            }
+            (Ty::Option { of }, _) => match (leaf.marker, &**of) {
+                (Some(EmsMarker::Flag), Ty::Bool) => self.value(of, v, leaf, d),
+                // `Some(_)` of a non-bool Option carrier is EMS.
+                (Some(EmsMarker::Flag), _) => self.value(of, v, Leaf { marker: None, ..leaf }, d).as_ems(),
+                _ => self.value(of, v, leaf, d),
+            },
             (Ty::Bool, AVal::Bool(b)) => {
                 if *b && matches!(leaf.marker, Some(EmsMarker::Flag)) {
                     Out::accept_ems(Wire::Bool(true))

@@ -255,6 +255,7 @@ fn inputs(path: &Path, encoding: Option<Encoding>, map: &mut SourceMap) -> Resul
     Ok((Inputs { cfg, current, released, files_seen, texts }, opts))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn review(
     path: &Path,
     encoding: Option<Encoding>,

@@ -45,7 +45,7 @@ pub fn lower(ty: &Type, generics: &[String]) -> Ty {
                 _ => Vec::new(),
             };
             let arg = |i: usize| args.get(i).map(|t| lower(t, generics)).unwrap_or(Ty::Opaque { name: "_".into() });
-            if p.path.segments.len() == 1 && generics.iter().any(|g| *g == name) {
+            if p.path.segments.len() == 1 && generics.contains(&name) {
                 return Ty::Opaque { name };
             }
             match name.as_str() {
