@@ -42,6 +42,8 @@ struct Meta {
     forced: bool,
     /// Encoder side: the variants the encoder may write here.
     allowed: Option<Vec<usize>>,
+    /// An opaque slot (flatten, custom codec) that holds the EMS carrier: what it says is unknown.
+    holds: bool,
     /// Encoder side: the flag bits this version writes (its own `known_bits`).
     writes_bits: Option<u64>,
     /// Decoder side.
@@ -147,7 +149,8 @@ impl Flat<'_> {
             }
             let w = if self.holds(f) { want } else { Want::Any };
             let mut slots = if f.custom_codec || f.flatten {
-                vec![Slot { atom: Atom::Opaque(format!("{label} (custom serde code)")), meta: Meta::default() }]
+                let meta = Meta { holds: self.holds(f), label: label.clone(), ..Meta::default() };
+                vec![Slot { atom: Atom::Opaque(format!("{label} (custom serde code)")), meta }]
             } else {
                 self.ty(&f.ty, w, Some(f), &label, depth + 1)?
             };
@@ -541,6 +544,12 @@ impl Walk {
 
     /// Equal scalar shapes: the older decoder reads the newer value itself.
     fn scalar(&mut self, a: &Slot, b: &Slot, n: &[Slot], o: &[Slot], ems: bool, notes: &mut Vec<String>) -> Out {
+        if a.meta.holds || b.meta.holds {
+            return Out::data_dependent(
+                Wire::Seq(Vec::new()),
+                format!("`{}` holds the EMS carrier but is laid out by code sessionlint does not model (flatten or a custom codec)", a.meta.label),
+            );
+        }
         // Candidate values the newer encoder may write here.
         let cands: Vec<i128> = match a.meta.val {
             Some(v) => vec![v],
