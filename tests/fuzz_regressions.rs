@@ -33,3 +33,13 @@ fn analysis_regressions() {
     assert!(!own.iter().any(|f| sessionlint::rules::EMS_HAZARDS.contains(&f.rule) && !f.data_dependent), "{own:?}");
     assert!(std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_regressions/analysis")).unwrap().count() > 0);
 }
+
+/// The second `analysis` finding: one field both version field and EMS flags word. Now bad input.
+#[test]
+fn a_field_cannot_be_version_and_carrier() {
+    let src = "#[derive(Serialize, Deserialize, SessionState)]\n#[serde(deny_unknown_fields)]\n#[session(name = \"f\", version = 3, encoding = \"json\")]\n\
+               pub struct T0 { #[session(ems_mask = 0x4)] #[session(version_field, accepts = \"*\")] #[serde(rename = \"x\")] f1_0: u8 }\n";
+    let ex = extract(&[SourceFile { path: "f.rs".into(), text: src.into() }], &Options::default());
+    assert!(ex.schemas.is_empty());
+    assert!(ex.problems.iter().any(|p| p.message.contains("both the version field and the EMS carrier")), "{:?}", ex.problems);
+}

@@ -256,6 +256,10 @@ fn field(
         }
         (None, None) => {}
     }
+    if session.ems.is_some() && session.version_field.is_some() {
+        let span = sa.version_field.unwrap_or_else(proc_macro2::Span::call_site);
+        cx.error_at(span, "a field cannot be both the version field and the EMS carrier: the encoder writes its version there, so no EMS value could be told apart; carry EMS in a field of its own");
+    }
     if let Some(span) = sa.ignored {
         if session.ems.is_none() {
             cx.error_at(span, "`ignored` marks an EMS carrier this version reads but does not act on: put it next to `ems`");
