@@ -45,7 +45,10 @@ fn source(s: &Spec, ty_name: &str, version: u32, encoding: usize) -> String {
         out.push_str(&format!("    #[session(version_field, accepts = \"{acc}\")]\n    pub version: u16,\n"));
     }
     let mut names = std::collections::BTreeSet::new();
+    let mut renamed = false;
     for (i, (name, ty, attr)) in s.fields.iter().enumerate() {
+        // One rename at most: two fields under one key is a schema serde itself refuses to read.
+        let attr = &if *attr == 3 && std::mem::replace(&mut renamed, true) { 0 } else { *attr };
         let field = format!("f{name}");
         if !names.insert(field.clone()) {
             continue;
@@ -104,7 +107,14 @@ fn stricter(s: &Schema, how: usize) -> Schema {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+    // A fixed seed: the same cases on every run and in CI (PROPTEST_RNG_SEED overrides it).
+    #![proptest_config(ProptestConfig {
+        cases: 192,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(
+            std::env::var("PROPTEST_RNG_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5e55_10a7),
+        ),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn a_stricter_older_decoder_never_turns_safe_into_unsafe(old in spec(), new in spec(), how in 0..3usize, enc in 0..ENCODINGS.len()) {
@@ -116,10 +126,23 @@ proptest! {
         }
     }
 
+    /// Never *proven* unsafe: a skip_serializing_if field in bincode or postcard shifts the layout,
+    /// so even a version's own decoder may misread its sessions, and that is reported as
+    /// data-dependent.
     #[test]
-    fn a_version_against_itself_is_never_unsafe(s in spec()) {
+    fn a_version_against_itself_is_never_proven_unsafe(s in spec()) {
+        // skip_serializing_if in a positional encoding (msgpack arrays, bincode, postcard) shifts
+        // the fields after it, so a version really does misread its own sessions: excluded here,
+        // reported by the analysis (tests/properties.rs is about sound models, not bad schemas).
+        if ENCODINGS[s.encoding].starts_with("msgpack") && ENCODINGS[s.encoding] != "msgpack-named"
+            || matches!(ENCODINGS[s.encoding], "bincode" | "postcard")
+        {
+            if s.fields.iter().any(|f| f.2 == 2) {
+                return Ok(());
+            }
+        }
         let Some(a) = schema(&source(&s, "T", 1, s.encoding)) else { return Ok(()) };
-        let f = analyse_pair(&a, &a);
+        let f: Vec<Finding> = analyse_pair(&a, &a).into_iter().filter(|x| !x.data_dependent).collect();
         prop_assert!(!hazards(&f), "{:?}", f);
         prop_assert!(!f.iter().any(|x| x.rule == rules::OLDER_SESSION_READ_AS_EMS), "{:?}", f);
     }
