@@ -17,6 +17,19 @@ fuzz_target!(|pair: (Vec<gen::Item>, Vec<gen::Item>)| {
             let _ = sessionlint::analysis::analyse_pair(x, y);
             let _ = sessionlint::analysis::analyse_pair(y, x);
         }
+        // skip_serializing_if in a positional encoding shifts later fields: such a version really
+        // misreads its own sessions (tests/properties.rs excludes the same case).
+        let positional = matches!(
+            x.encoding,
+            sessionlint::schema::Encoding::Msgpack | sessionlint::schema::Encoding::Bincode | sessionlint::schema::Encoding::Postcard
+        );
+        let skips = x.types.values().any(|d| match d {
+            sessionlint::schema::TypeDef::Struct(s) => s.fields.iter().any(|f| matches!(f.write, sessionlint::schema::Write::Unless(_))),
+            sessionlint::schema::TypeDef::Enum(e) => e.variants.iter().flat_map(|v| &v.fields).any(|f| matches!(f.write, sessionlint::schema::Write::Unless(_))),
+        });
+        if positional && skips {
+            continue;
+        }
         let own = sessionlint::analysis::analyse_pair(x, x);
         assert!(
             !own.iter().any(|f| sessionlint::rules::EMS_HAZARDS.contains(&f.rule) && !f.data_dependent),
