@@ -43,3 +43,13 @@ fn a_field_cannot_be_version_and_carrier() {
     assert!(ex.schemas.is_empty());
     assert!(ex.problems.iter().any(|p| p.message.contains("both the version field and the EMS carrier")), "{:?}", ex.problems);
 }
+
+/// The third `analysis` finding: two fields renamed to one key. Now bad input.
+#[test]
+fn two_fields_cannot_share_a_key() {
+    let src = "#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"f\", version = 1, encoding = \"toml\")]\n\
+               pub struct T0 { #[serde(rename = \"x\")] a: u8, #[session(ems)] #[serde(rename = \"x\")] b: Option<bool> }\n";
+    let ex = extract(&[SourceFile { path: "f.rs".into(), text: src.into() }], &Options::default());
+    assert!(ex.schemas.is_empty());
+    assert!(ex.problems.iter().any(|p| p.message.contains("both written under the key `x`")), "{:?}", ex.problems);
+}

@@ -138,6 +138,22 @@ pub fn read_item_as(cx: &Ctxt, input: &syn::DeriveInput, loc: &Locator<'_>, read
             })
         }
     };
+    // Two fields under one key: the decoder fills only one of them, the encoder writes both.
+    let groups: Vec<&[Field]> = match &def {
+        TypeDef::Struct(s) => vec![&s.fields[..]],
+        TypeDef::Enum(e) => e.variants.iter().map(|v| &v.fields[..]).collect(),
+    };
+    for fields in groups {
+        let mut seen = std::collections::BTreeMap::new();
+        for f in fields.iter().filter(|f| f.write != Write::Never && !f.flatten) {
+            if let Some(first) = seen.insert(f.ser_name.clone(), f.ident.clone()) {
+                cx.error_spanned_by(
+                    &input.ident,
+                    format!("fields `{first}` and `{}` of `{name}` are both written under the key `{}`; give each its own name", f.ident, f.ser_name),
+                );
+            }
+        }
+    }
     if ems_fields.len() > 1 {
         for span in &ems_fields[1..] {
             cx.error_at(
