@@ -17,7 +17,11 @@ use std::time::{Duration, Instant};
 /// Runs a command to completion; wall time and the child's peak RSS (from wait4).
 fn measure(cmd: &mut Command) -> (Duration, u64) {
     let start = Instant::now();
-    let child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawns");
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawns");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -35,7 +39,14 @@ fn median(mut v: Vec<(Duration, u64)>) -> (Duration, u64) {
 
 fn git(dir: &Path, args: &[&str]) {
     let ok = Command::new("git")
-        .args(["-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .stdout(Stdio::null())
@@ -47,14 +58,32 @@ fn git(dir: &Path, args: &[&str]) {
 
 fn main() {
     let bin = env!("CARGO_BIN_EXE_sessionlint");
-    println!("machine: {} cores; {}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1), uname());
+    println!(
+        "machine: {} cores; {}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+        uname()
+    );
     println!(
         "{:>9} {:>8} {:>10} {:>10} {:>10} {:>11} {:>13} {:>9}",
-        "lines", "versions", "scan ms", "check ms", "base ms", "check/scan", "base/check", "peak MB"
+        "lines",
+        "versions",
+        "scan ms",
+        "check ms",
+        "base ms",
+        "check/scan",
+        "base/check",
+        "peak MB"
     );
     for (lines, formats) in [(250_000, 25), (500_000, 50), (1_000_000, 100)] {
         let dir = tempfile::tempdir().unwrap();
-        let spec = gen_workload::Spec { lines, formats, versions: 5, seed: 1 };
+        let spec = gen_workload::Spec {
+            lines,
+            formats,
+            versions: 5,
+            seed: 1,
+        };
         let total = gen_workload::generate(dir.path(), &spec).unwrap();
         git(dir.path(), &["init", "-q"]);
         git(dir.path(), &["add", "-A"]);
@@ -63,11 +92,28 @@ fn main() {
         let runs = 5;
         // Warm the page cache once.
         measure(Command::new("grep").args(["-rl", "SessionState", p]));
-        let scan = median((0..runs).map(|_| measure(Command::new("grep").args(["-rl", "SessionState", p]))).collect());
-        let check = median((0..runs).map(|_| measure(Command::new(bin).args(["check", p, "--message-format", "json"]))).collect());
+        let scan = median(
+            (0..runs)
+                .map(|_| measure(Command::new("grep").args(["-rl", "SessionState", p])))
+                .collect(),
+        );
+        let check = median(
+            (0..runs)
+                .map(|_| measure(Command::new(bin).args(["check", p, "--message-format", "json"])))
+                .collect(),
+        );
         let base = median(
             (0..runs)
-                .map(|_| measure(Command::new(bin).args(["check", p, "--baseline-rev", "HEAD", "--message-format", "json"])))
+                .map(|_| {
+                    measure(Command::new(bin).args([
+                        "check",
+                        p,
+                        "--baseline-rev",
+                        "HEAD",
+                        "--message-format",
+                        "json",
+                    ]))
+                })
                 .collect(),
         );
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -86,5 +132,9 @@ fn main() {
 }
 
 fn uname() -> String {
-    Command::new("uname").arg("-srm").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
+    Command::new("uname")
+        .arg("-srm")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
 }

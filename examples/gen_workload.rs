@@ -31,7 +31,16 @@ pub struct Spec {
     pub seed: u64,
 }
 
-const ENCODINGS: [&str; 8] = ["json", "toml", "yaml", "cbor", "msgpack", "msgpack-named", "bincode", "postcard"];
+const ENCODINGS: [&str; 8] = [
+    "json",
+    "toml",
+    "yaml",
+    "cbor",
+    "msgpack",
+    "msgpack-named",
+    "bincode",
+    "postcard",
+];
 
 /// Ordinary code: structs, impls, functions, macros, attributes. About `n` lines.
 fn filler(rng: &mut Rng, module: usize, n: usize, out: &mut String) {
@@ -41,20 +50,32 @@ fn filler(rng: &mut Rng, module: usize, n: usize, out: &mut String) {
         item += 1;
         match rng.below(5) {
             0 => {
-                let _ = writeln!(out, "#[derive(Debug, Clone, PartialEq)]\npub struct Item{module}_{item} {{");
+                let _ = writeln!(
+                    out,
+                    "#[derive(Debug, Clone, PartialEq)]\npub struct Item{module}_{item} {{"
+                );
                 let k = 2 + rng.below(6) as usize;
                 for f in 0..k {
-                    let ty = ["u32", "String", "Vec<u8>", "Option<u64>", "bool"][rng.below(5) as usize];
+                    let ty =
+                        ["u32", "String", "Vec<u8>", "Option<u64>", "bool"][rng.below(5) as usize];
                     let _ = writeln!(out, "    pub field_{f}: {ty},");
                 }
                 out.push_str("}\n\n");
                 written += k + 3;
             }
             1 => {
-                let _ = writeln!(out, "impl Item{module}_{item} {{\n    pub fn compute(&self, x: u64) -> u64 {{");
+                let _ = writeln!(
+                    out,
+                    "impl Item{module}_{item} {{\n    pub fn compute(&self, x: u64) -> u64 {{"
+                );
                 let k = 3 + rng.below(10) as usize;
                 for i in 0..k {
-                    let _ = writeln!(out, "        let v{i} = x.wrapping_mul({}).rotate_left({});", rng.below(1000) + 1, rng.below(31));
+                    let _ = writeln!(
+                        out,
+                        "        let v{i} = x.wrapping_mul({}).rotate_left({});",
+                        rng.below(1000) + 1,
+                        rng.below(31)
+                    );
                 }
                 out.push_str("        x\n    }\n}\n\n");
                 written += k + 6;
@@ -69,7 +90,10 @@ fn filler(rng: &mut Rng, module: usize, n: usize, out: &mut String) {
                 written += k + 4;
             }
             3 => {
-                let _ = writeln!(out, "macro_rules! helper_{module}_{item} {{\n    ($x:expr) => {{ $x + 1 }};\n}}\n");
+                let _ = writeln!(
+                    out,
+                    "macro_rules! helper_{module}_{item} {{\n    ($x:expr) => {{ $x + 1 }};\n}}\n"
+                );
                 written += 4;
             }
             _ => {
@@ -85,17 +109,34 @@ fn session(format: usize, version: usize, newest: bool, out: &mut String) {
     let enc = ENCODINGS[format % ENCODINGS.len()];
     let unsafe_format = format % 4 == 0;
     let strict = !unsafe_format && !matches!(enc, "bincode" | "postcard" | "msgpack");
-    let _ = writeln!(out, "#[derive(serde::Serialize, serde::Deserialize, sessionlint::SessionState)]");
+    let _ = writeln!(
+        out,
+        "#[derive(serde::Serialize, serde::Deserialize, sessionlint::SessionState)]"
+    );
     if strict {
         out.push_str("#[serde(deny_unknown_fields)]\n");
     }
-    let _ = writeln!(out, "#[session(name = \"format-{format}\", version = {version}, encoding = \"{enc}\")]");
+    let _ = writeln!(
+        out,
+        "#[session(name = \"format-{format}\", version = {version}, encoding = \"{enc}\")]"
+    );
     let _ = writeln!(out, "pub struct Session{format}V{version} {{");
-    let accepts = if unsafe_format { "*".to_string() } else { version.to_string() };
-    let _ = writeln!(out, "    #[session(version_field, accepts = \"{accepts}\")]\n    pub version: u16,");
-    out.push_str("    pub cipher_suite: u16,\n    pub master_secret: Vec<u8>,\n    pub created_at: u64,\n");
+    let accepts = if unsafe_format {
+        "*".to_string()
+    } else {
+        version.to_string()
+    };
+    let _ = writeln!(
+        out,
+        "    #[session(version_field, accepts = \"{accepts}\")]\n    pub version: u16,"
+    );
+    out.push_str(
+        "    pub cipher_suite: u16,\n    pub master_secret: Vec<u8>,\n    pub created_at: u64,\n",
+    );
     if version >= 2 && (newest || !unsafe_format) {
-        out.push_str("    #[session(ems)]\n    #[serde(default)]\n    pub extended_master_secret: bool,\n");
+        out.push_str(
+            "    #[session(ems)]\n    #[serde(default)]\n    pub extended_master_secret: bool,\n",
+        );
     }
     out.push_str("}\n\n");
 }
@@ -104,7 +145,10 @@ pub fn generate(root: &Path, spec: &Spec) -> std::io::Result<usize> {
     let mut rng = Rng(spec.seed.max(1));
     let src = root.join("src");
     std::fs::create_dir_all(&src)?;
-    std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"workload\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")?;
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"workload\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )?;
     // About 1,000 lines a file.
     let files = (spec.lines / 1000).max(1);
     let sessions = spec.formats * spec.versions;
@@ -139,7 +183,11 @@ fn main() {
         std::process::exit(2);
     };
     let get = |flag: &str, default: usize| {
-        args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
     };
     let spec = Spec {
         lines: get("--lines", 1_000_000),
@@ -148,7 +196,10 @@ fn main() {
         seed: get("--seed", 1) as u64,
     };
     match generate(Path::new(out), &spec) {
-        Ok(n) => println!("wrote {n} lines, {} formats x {} versions, to {out}", spec.formats, spec.versions),
+        Ok(n) => println!(
+            "wrote {n} lines, {} formats x {} versions, to {out}",
+            spec.formats, spec.versions
+        ),
         Err(e) => {
             eprintln!("gen_workload: {e}");
             std::process::exit(2);

@@ -58,15 +58,23 @@ fn lint<Old: SessionState, New: SessionState>() -> String {
     let mut findings = analyse_version(&new);
     findings.extend(analyse_pair(&old, &new));
     sessionlint::findings::sort(&mut findings);
-    human::render(&findings, &Summary::count(&findings, 1, 2, 1), &SourceMap::default())
+    human::render(
+        &findings,
+        &Summary::count(&findings, 1, 2, 1),
+        &SourceMap::default(),
+    )
 }
 
 fn main() {
     let secret = vec![0x5a; 48];
 
     println!("== v2 writes an EMS ticket; a v1 server decodes it with serde_json");
-    let bytes = serde_json::to_vec(&v2::Ticket { cipher_suite: 0xc02f, master_secret: secret.clone(), extended_master_secret: true })
-        .expect("v2 encodes");
+    let bytes = serde_json::to_vec(&v2::Ticket {
+        cipher_suite: 0xc02f,
+        master_secret: secret.clone(),
+        extended_master_secret: true,
+    })
+    .expect("v2 encodes");
     println!("ticket: {}", String::from_utf8_lossy(&bytes));
     match serde_json::from_slice::<v1::Ticket>(&bytes) {
         Ok(t) => println!(
@@ -76,20 +84,37 @@ fn main() {
         ),
         Err(e) => println!("v1 rejected it: {e}"),
     }
-    println!("\n== what sessionlint says about v1 -> v2\n{}", lint::<v1::Ticket, v2::Ticket>());
+    println!(
+        "\n== what sessionlint says about v1 -> v2\n{}",
+        lint::<v1::Ticket, v2::Ticket>()
+    );
 
     println!("== the fixed v2 writes an EMS ticket; the v1 server decodes it");
-    let bytes = serde_json::to_vec(&v2_fixed::Ticket { cipher_suite: 0xc02f, master_secret: secret.clone(), extended_master_secret: true })
-        .expect("v2 encodes");
+    let bytes = serde_json::to_vec(&v2_fixed::Ticket {
+        cipher_suite: 0xc02f,
+        master_secret: secret.clone(),
+        extended_master_secret: true,
+    })
+    .expect("v2 encodes");
     println!("ticket: {}", String::from_utf8_lossy(&bytes));
     match serde_json::from_slice::<v1::Ticket>(&bytes) {
         Ok(_) => println!("v1 decoded it: still unsafe"),
         Err(e) => println!("v1 REJECTED it ({e}): a full handshake, which is what RFC 7627 asks of a pre-EMS server"),
     }
-    let old = serde_json::to_vec(&v1::Ticket { cipher_suite: 0xc02f, master_secret: secret }).expect("v1 encodes");
+    let old = serde_json::to_vec(&v1::Ticket {
+        cipher_suite: 0xc02f,
+        master_secret: secret,
+    })
+    .expect("v1 encodes");
     match serde_json::from_slice::<v2_fixed::Ticket>(&old) {
-        Ok(t) => println!("and the fixed v2 still reads v1 tickets, as non-EMS: extended_master_secret = {}", t.extended_master_secret),
+        Ok(t) => println!(
+            "and the fixed v2 still reads v1 tickets, as non-EMS: extended_master_secret = {}",
+            t.extended_master_secret
+        ),
         Err(e) => println!("the fixed v2 rejects v1 tickets: {e}"),
     }
-    println!("\n== what sessionlint says about v1 -> fixed v2\n{}", lint::<v1::Ticket, v2_fixed::Ticket>());
+    println!(
+        "\n== what sessionlint says about v1 -> fixed v2\n{}",
+        lint::<v1::Ticket, v2_fixed::Ticket>()
+    );
 }

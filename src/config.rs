@@ -82,11 +82,22 @@ struct CargoMetadata {
     sessionlint: Option<toml::Value>,
 }
 
-fn problem(file: &str, text: &str, span: Option<std::ops::Range<usize>>, message: String, help: &str) -> Problem {
+fn problem(
+    file: &str,
+    text: &str,
+    span: Option<std::ops::Range<usize>>,
+    message: String,
+    help: &str,
+) -> Problem {
     let span = span.unwrap_or(0..0);
     let line = text[..span.start.min(text.len())].matches('\n').count() as u32 + 1;
     Problem {
-        origin: Origin { file: file.to_string(), line, offset: span.start, len: span.len() },
+        origin: Origin {
+            file: file.to_string(),
+            line,
+            offset: span.start,
+            len: span.len(),
+        },
         message,
         help: Some(help.to_string()),
     }
@@ -100,7 +111,13 @@ pub fn load(root: &Path, texts: &mut crate::sources::SourceMap) -> Result<Config
         let shown = file.to_string_lossy().into_owned();
         texts.texts.insert(shown.clone(), text.clone());
         let mut cfg: Config = toml::from_str(&text).map_err(|e| {
-            vec![problem(&shown, &text, e.span(), format!("invalid configuration: {}", e.message()), "see the README's configuration section")]
+            vec![problem(
+                &shown,
+                &text,
+                e.span(),
+                format!("invalid configuration: {}", e.message()),
+                "see the README's configuration section",
+            )]
         })?;
         cfg.file = Some(shown);
         validate(&cfg, &text)?;
@@ -110,10 +127,20 @@ pub fn load(root: &Path, texts: &mut crate::sources::SourceMap) -> Result<Config
     if let Ok(text) = std::fs::read_to_string(&manifest) {
         let shown = manifest.to_string_lossy().into_owned();
         if let Ok(m) = toml::from_str::<CargoManifest>(&text) {
-            if let Some(v) = m.package.and_then(|p| p.metadata).and_then(|m| m.sessionlint) {
+            if let Some(v) = m
+                .package
+                .and_then(|p| p.metadata)
+                .and_then(|m| m.sessionlint)
+            {
                 texts.texts.insert(shown.clone(), text.clone());
                 let mut cfg: Config = v.try_into().map_err(|e: toml::de::Error| {
-                    vec![problem(&shown, &text, None, format!("invalid [package.metadata.sessionlint]: {}", e.message()), "see the README's configuration section")]
+                    vec![problem(
+                        &shown,
+                        &text,
+                        None,
+                        format!("invalid [package.metadata.sessionlint]: {}", e.message()),
+                        "see the README's configuration section",
+                    )]
                 })?;
                 cfg.file = Some(shown);
                 validate(&cfg, &text)?;
@@ -130,7 +157,13 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
     let mut problems = Vec::new();
     for a in &cfg.allow {
         if rules::get(&a.rule).is_none() {
-            problems.push(problem(&file, text, at(&a.rule), format!("[[allow]] names unknown rule `{}`", a.rule), "`sessionlint rules` lists them"));
+            problems.push(problem(
+                &file,
+                text,
+                at(&a.rule),
+                format!("[[allow]] names unknown rule `{}`", a.rule),
+                "`sessionlint rules` lists them",
+            ));
         }
         if a.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
             problems.push(problem(
@@ -144,21 +177,49 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
     }
     for (rule, level) in &cfg.levels {
         if rules::get(rule).is_none() {
-            problems.push(problem(&file, text, at(rule), format!("[levels] names unknown rule `{rule}`"), "`sessionlint rules` lists them"));
+            problems.push(problem(
+                &file,
+                text,
+                at(rule),
+                format!("[levels] names unknown rule `{rule}`"),
+                "`sessionlint rules` lists them",
+            ));
         }
         if !matches!(level.as_str(), "error" | "warning" | "allow") {
-            problems.push(problem(&file, text, at(level), format!("unknown level `{level}` for `{rule}`"), "write \"error\", \"warning\" or \"allow\""));
+            problems.push(problem(
+                &file,
+                text,
+                at(level),
+                format!("unknown level `{level}` for `{rule}`"),
+                "write \"error\", \"warning\" or \"allow\"",
+            ));
         }
     }
     if let Some(e) = &cfg.encoding {
         if Encoding::parse(e).is_none() {
-            problems.push(problem(&file, text, at(e), format!("unknown encoding `{e}`"), &format!("write one of {}", Encoding::names())));
+            problems.push(problem(
+                &file,
+                text,
+                at(e),
+                format!("unknown encoding `{e}`"),
+                &format!("write one of {}", Encoding::names()),
+            ));
         }
     }
     if let Err(e) = cfg.plain_types() {
-        problems.push(problem(&file, text, None, e, "see the README's zero-annotation section"));
+        problems.push(problem(
+            &file,
+            text,
+            None,
+            e,
+            "see the README's zero-annotation section",
+        ));
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 impl Config {
@@ -170,13 +231,17 @@ impl Config {
         self.types
             .iter()
             .map(|t| {
-                let split = |s: &Option<String>, what: &str| -> Result<Option<(String, String)>, String> {
+                let split = |s: &Option<String>,
+                             what: &str|
+                 -> Result<Option<(String, String)>, String> {
                     match s {
                         None => Ok(None),
                         Some(v) => v
                             .split_once('=')
                             .map(|(a, b)| Some((a.trim().to_string(), b.trim().to_string())))
-                            .ok_or_else(|| format!("[[type]] {}: `{what}` must read \"field=value\"", t.name)),
+                            .ok_or_else(|| {
+                                format!("[[type]] {}: `{what}` must read \"field=value\"", t.name)
+                            }),
                     }
                 };
                 let mask = match split(&t.ems_mask, "ems_mask")? {
@@ -184,21 +249,33 @@ impl Config {
                     Some((f, m)) => {
                         let m2 = m.trim_start_matches("0x");
                         let radix = if m.starts_with("0x") { 16 } else { 10 };
-                        Some((f, u64::from_str_radix(m2, radix).map_err(|_| format!("[[type]] {}: bad ems_mask `{m}`", t.name))?))
+                        Some((
+                            f,
+                            u64::from_str_radix(m2, radix)
+                                .map_err(|_| format!("[[type]] {}: bad ems_mask `{m}`", t.name))?,
+                        ))
                     }
                 };
-                let encoding = match &t.encoding {
-                    Some(e) => Some(Encoding::parse(e).ok_or_else(|| format!("[[type]] {}: unknown encoding `{e}`", t.name))?),
-                    None => None,
-                };
+                let encoding =
+                    match &t.encoding {
+                        Some(e) => Some(Encoding::parse(e).ok_or_else(|| {
+                            format!("[[type]] {}: unknown encoding `{e}`", t.name)
+                        })?),
+                        None => None,
+                    };
                 let accepts = match &t.accepts {
-                    Some(a) => Some(crate::schema::Accepts::parse(a).map_err(|e| format!("[[type]] {}: {e}", t.name))?),
+                    Some(a) => Some(
+                        crate::schema::Accepts::parse(a)
+                            .map_err(|e| format!("[[type]] {}: {e}", t.name))?,
+                    ),
                     None => None,
                 };
                 let role = match t.role.as_deref() {
                     None | Some("server") => Role::Server,
                     Some("client") => Role::Client,
-                    Some(other) => return Err(format!("[[type]] {}: unknown role `{other}`", t.name)),
+                    Some(other) => {
+                        return Err(format!("[[type]] {}: unknown role `{other}`", t.name))
+                    }
                 };
                 Ok(PlainType {
                     type_name: t.name.clone(),
@@ -222,7 +299,11 @@ impl Config {
         let mut used = vec![false; self.allow.len()];
         let mut out = Vec::new();
         for mut f in findings {
-            if let Some(i) = self.allow.iter().position(|a| a.rule == f.rule && a.format.as_deref().is_none_or(|x| x == f.format)) {
+            if let Some(i) = self
+                .allow
+                .iter()
+                .position(|a| a.rule == f.rule && a.format.as_deref().is_none_or(|x| x == f.format))
+            {
                 used[i] = true;
                 continue;
             }
@@ -239,7 +320,16 @@ impl Config {
             .iter()
             .zip(used)
             .filter(|(_, u)| !u)
-            .map(|(a, _)| format!("[[allow]] rule = \"{}\"{} matched no finding; remove it", a.rule, a.format.as_deref().map(|f| format!(" format = \"{f}\"")).unwrap_or_default()))
+            .map(|(a, _)| {
+                format!(
+                    "[[allow]] rule = \"{}\"{} matched no finding; remove it",
+                    a.rule,
+                    a.format
+                        .as_deref()
+                        .map(|f| format!(" format = \"{f}\""))
+                        .unwrap_or_default()
+                )
+            })
             .collect();
         (out, unused)
     }

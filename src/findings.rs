@@ -60,10 +60,21 @@ pub struct Finding {
 impl Finding {
     /// Stable order for every output: by place, then rule, then versions.
     pub fn sort_key(&self) -> (String, u32, u32, Option<u32>, &'static str, String) {
-        (self.format.clone(), self.newer_version, self.line, self.older_version, self.rule, self.message.clone())
+        (
+            self.format.clone(),
+            self.newer_version,
+            self.line,
+            self.older_version,
+            self.rule,
+            self.message.clone(),
+        )
     }
 }
 
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.file.cmp(&b.file)));
+    findings.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.file.cmp(&b.file))
+    });
 }

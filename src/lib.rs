@@ -16,9 +16,9 @@ pub mod findings;
 pub mod rules;
 mod state;
 
-pub use state::{SessionPart, SessionState};
 #[doc(hidden)]
 pub use state::__private;
+pub use state::{SessionPart, SessionState};
 
 #[cfg(feature = "cli")]
 pub mod cli;

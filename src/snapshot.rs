@@ -16,12 +16,22 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
         let span = precise_span(text, e.message(), e.span().unwrap_or(0..0));
         let line = text[..span.start.min(text.len())].matches('\n').count() as u32 + 1;
         Problem {
-            origin: Origin { file: path.to_string(), line, offset: span.start, len: span.len() },
+            origin: Origin {
+                file: path.to_string(),
+                line,
+                offset: span.start,
+                len: span.len(),
+            },
             message: format!("invalid schema file: {}", e.message()),
             help: Some("fix the schema file; `sessionlint snapshot` writes valid ones".into()),
         }
     })?;
-    let origin = Origin { file: path.to_string(), line: 1, offset: 0, len: 0 };
+    let origin = Origin {
+        file: path.to_string(),
+        line: 1,
+        offset: 0,
+        len: 0,
+    };
     fill_defaults(&mut schema);
     if !schema.types.contains_key(&schema.root) {
         return Err(Problem {
@@ -36,13 +46,17 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
         match def {
             TypeDef::Struct(s) => {
                 s.origin = here;
-                s.fields.iter_mut().for_each(|f| f.origin = field_origin(path, text, &f.ident));
+                s.fields
+                    .iter_mut()
+                    .for_each(|f| f.origin = field_origin(path, text, &f.ident));
             }
             TypeDef::Enum(e) => {
                 e.origin = here.clone();
                 for v in &mut e.variants {
                     v.origin = here.clone();
-                    v.fields.iter_mut().for_each(|f| f.origin = field_origin(path, text, &f.ident));
+                    v.fields
+                        .iter_mut()
+                        .for_each(|f| f.origin = field_origin(path, text, &f.ident));
                 }
             }
         }
@@ -57,7 +71,11 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
                 if !schema.types.contains_key(n) {
                     return Err(Problem {
                         origin: schema.origin.clone(),
-                        message: format!("type `{n}` (field `{}` of `{}`) is not among the schema's [types]", f.ident, def.name()),
+                        message: format!(
+                            "type `{n}` (field `{}` of `{}`) is not among the schema's [types]",
+                            f.ident,
+                            def.name()
+                        ),
                         help: Some(format!("add a [types.{n}] table")),
                     });
                 }
@@ -78,7 +96,12 @@ fn type_origin(path: &str, text: &str, key: &str) -> Option<Origin> {
     let needle = format!("[types.{key}]");
     let offset = text.find(&needle)?;
     let line = text[..offset].matches('\n').count() as u32 + 1;
-    Some(Origin { file: path.to_string(), line, offset, len: needle.len() })
+    Some(Origin {
+        file: path.to_string(),
+        line,
+        offset,
+        len: needle.len(),
+    })
 }
 
 /// Where a field is declared in a schema file, for diagnostics: its `ident = "..."` line.
@@ -86,7 +109,12 @@ fn field_origin(path: &str, text: &str, ident: &str) -> Origin {
     let needle = format!("ident = \"{ident}\"");
     let offset = text.find(&needle).unwrap_or(0);
     let line = text[..offset].matches('\n').count() as u32 + 1;
-    Origin { file: path.to_string(), line, offset, len: if offset > 0 { needle.len() } else { 0 } }
+    Origin {
+        file: path.to_string(),
+        line,
+        offset,
+        len: if offset > 0 { needle.len() } else { 0 },
+    }
 }
 
 /// The layout rules of hand-written codecs that the TOML types cannot express.
@@ -109,7 +137,10 @@ fn check_wire(path: &str, text: &str, s: &Schema, problems: &mut Vec<Problem>) {
                 if s.encoding != Encoding::Der {
                     problems.push(Problem {
                         origin: at(),
-                        message: format!("field `{}` has a DER tag in a `{}` schema", f.ident, s.encoding),
+                        message: format!(
+                            "field `{}` has a DER tag in a `{}` schema",
+                            f.ident, s.encoding
+                        ),
                         help: Some("context tags exist only in `der` schemas".into()),
                     });
                 }
@@ -117,7 +148,9 @@ fn check_wire(path: &str, text: &str, s: &Schema, problems: &mut Vec<Problem>) {
                     problems.push(Problem {
                         origin: at(),
                         message: format!("tag [{t}] is used by `{first}` and `{}`", f.ident),
-                        help: Some("each element of a DER SEQUENCE needs its own context tag".into()),
+                        help: Some(
+                            "each element of a DER SEQUENCE needs its own context tag".into(),
+                        ),
                     });
                 }
             }
@@ -166,7 +199,10 @@ fn fill_defaults(schema: &mut Schema) {
                 if e.name.is_empty() {
                     e.name = key.clone();
                 }
-                e.variants.iter_mut().flat_map(|v| v.fields.iter_mut()).for_each(field);
+                e.variants
+                    .iter_mut()
+                    .flat_map(|v| v.fields.iter_mut())
+                    .for_each(field);
             }
         }
     }
@@ -175,7 +211,9 @@ fn fill_defaults(schema: &mut Schema) {
 /// toml reports errors inside `[types.X]` tables at the table header (the model's tagged enum
 /// buffers its content); the message usually quotes the key or value at fault, so look for it.
 fn precise_span(text: &str, message: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let coarse = text.get(span.clone()).is_some_and(|t| t.starts_with("[types."));
+    let coarse = text
+        .get(span.clone())
+        .is_some_and(|t| t.starts_with("[types."));
     if !coarse {
         return span;
     }

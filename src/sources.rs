@@ -18,7 +18,9 @@ impl SourceMap {
     pub fn get(&self, path: &str) -> Option<std::borrow::Cow<'_, str>> {
         match self.texts.get(path) {
             Some(t) => Some(std::borrow::Cow::Borrowed(t)),
-            None => std::fs::read_to_string(path).ok().map(std::borrow::Cow::Owned),
+            None => std::fs::read_to_string(path)
+                .ok()
+                .map(std::borrow::Cow::Owned),
         }
     }
 }
@@ -40,7 +42,12 @@ const SKIP_DIRS: &[&str] = &["target", ".git", "node_modules", ".hg", ".svn"];
 
 pub fn problem(file: &str, message: impl Into<String>, help: impl Into<String>) -> Problem {
     Problem {
-        origin: Origin { file: file.to_string(), line: 0, offset: 0, len: 0 },
+        origin: Origin {
+            file: file.to_string(),
+            line: 0,
+            offset: 0,
+            len: 0,
+        },
         message: message.into(),
         help: Some(help.into()),
     }
@@ -63,21 +70,32 @@ fn walk(root: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
                 }
             }
             Err(e) => {
-                problems.push(problem(&display(&dir), format!("cannot read directory: {e}"), "check the path and its permissions"));
+                problems.push(problem(
+                    &display(&dir),
+                    format!("cannot read directory: {e}"),
+                    "check the path and its permissions",
+                ));
                 continue;
             }
         }
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) => {
-                problems.push(problem(&display(&dir), format!("cannot read directory: {e}"), "check the path and its permissions"));
+                problems.push(problem(
+                    &display(&dir),
+                    format!("cannot read directory: {e}"),
+                    "check the path and its permissions",
+                ));
                 continue;
             }
         };
         let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         children.sort();
         for p in children.into_iter().rev() {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if p.is_dir() {
                 if !SKIP_DIRS.contains(&name.as_str()) && !name.starts_with('.') {
                     stack.push(p);
@@ -102,7 +120,8 @@ fn is_input(p: &Path) -> bool {
 /// hand-written schema files anywhere are named `*.schema.toml`.
 fn is_snapshot_path(p: &Path) -> bool {
     p.components().any(|c| c.as_os_str() == "session-schemas")
-        || p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".schema.toml"))
+        || p.file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with(".schema.toml"))
 }
 
 /// Reads files on every core: reading is most of what a check of a large tree costs.
@@ -110,18 +129,34 @@ fn read_all(paths: &[PathBuf]) -> Vec<(PathBuf, std::io::Result<Vec<u8>>)> {
     let threads = std::env::var("SESSIONLINT_THREADS")
         .ok()
         .and_then(|t| t.parse().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
         .clamp(1, 8);
     if threads == 1 || paths.len() < 16 {
-        return paths.iter().map(|p| (p.clone(), std::fs::read(p))).collect();
+        return paths
+            .iter()
+            .map(|p| (p.clone(), std::fs::read(p)))
+            .collect();
     }
     let chunk = paths.len().div_ceil(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = paths
             .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(|p| (p.clone(), std::fs::read(p))).collect::<Vec<_>>()))
+            .map(|c| {
+                s.spawn(move || {
+                    c.iter()
+                        .map(|p| (p.clone(), std::fs::read(p)))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("a reader thread never panics")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a reader thread never panics"))
+            .collect()
     })
 }
 
@@ -150,7 +185,11 @@ pub fn load(path: &Path, opts: &extract::Options, map: &mut SourceMap) -> Loaded
         let bytes = match read {
             Ok(b) => b,
             Err(e) => {
-                loaded.problems.push(problem(&shown, format!("cannot read file: {e}"), "check the path and its permissions"));
+                loaded.problems.push(problem(
+                    &shown,
+                    format!("cannot read file: {e}"),
+                    "check the path and its permissions",
+                ));
                 continue;
             }
         };
@@ -163,16 +202,22 @@ pub fn load(path: &Path, opts: &extract::Options, map: &mut SourceMap) -> Loaded
                     }
                     map.texts.insert(shown, text);
                 }
-                Err(_) => loaded.problems.push(problem(&shown, "schema file is not UTF-8", "save it as UTF-8")),
+                Err(_) => loaded.problems.push(problem(
+                    &shown,
+                    "schema file is not UTF-8",
+                    "save it as UTF-8",
+                )),
             },
             Some("rs") => match String::from_utf8(bytes) {
                 Ok(text) => rust.push(SourceFile { path: shown, text }),
                 // Only a file that could hold a session type needs to be Rust.
-                Err(e) if e.as_bytes().windows(12).any(|w| w == b"SessionState") => loaded.problems.push(problem(
-                    &shown,
-                    "source file is not UTF-8, so it cannot be Rust",
-                    "save it as UTF-8",
-                )),
+                Err(e) if e.as_bytes().windows(12).any(|w| w == b"SessionState") => {
+                    loaded.problems.push(problem(
+                        &shown,
+                        "source file is not UTF-8, so it cannot be Rust",
+                        "save it as UTF-8",
+                    ))
+                }
                 Err(_) => {}
             },
             _ => loaded.problems.push(problem(

@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 /// }
 /// ```
 pub fn assert_rollout_safe<T: SessionState>() {
-    let root = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let root = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
     if let Err(report) = rollout_report::<T>(&root.join(snapshots::DEFAULT_DIR)) {
         panic!("{report}");
     }
@@ -30,13 +32,18 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
     let mut map = SourceMap::default();
     let (released, problems) = snapshots::read_all(snapshot_dir, &mut map);
     if !problems.is_empty() {
-        return Err(problems.iter().map(|p| report::human::render_problem(p, &map)).collect());
+        return Err(problems
+            .iter()
+            .map(|p| report::human::render_problem(p, &map))
+            .collect());
     }
     let schema = T::schema();
     for def in schema.types.values() {
         let fields: Vec<_> = match def {
             crate::schema::TypeDef::Struct(s) => s.fields.iter().collect(),
-            crate::schema::TypeDef::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
+            crate::schema::TypeDef::Enum(e) => {
+                e.variants.iter().flat_map(|v| v.fields.iter()).collect()
+            }
         };
         for f in fields {
             for n in Ty::named_types(&f.ty) {
@@ -52,7 +59,10 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
             }
         }
     }
-    let chain = Chain { current: vec![schema], released: released.into_iter().filter(|s| s.name == T::NAME).collect() };
+    let chain = Chain {
+        current: vec![schema],
+        released: released.into_iter().filter(|s| s.name == T::NAME).collect(),
+    };
     let (mut findings, counts) = history::analyse(&chain, None);
     findings.retain(|f| f.newer_version == T::VERSION);
     crate::findings::sort(&mut findings);

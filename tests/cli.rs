@@ -23,19 +23,44 @@ fn check_on_the_quickstart_finds_the_hazard() {
     let r = sessionlint(&["check", "examples/quickstart"], &root());
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("ems-accepted-by-older-decoder"));
-    assert!(r.stdout.contains("examples/quickstart/ticket.rs"), "labels name the file: {}", r.stdout);
-    assert!(r.stdout.contains("deny_unknown_fields"), "the reason chain names the missing attribute");
-    assert!(r.stdout.contains(r#""extended_master_secret":true"#), "a sample EMS ticket is shown");
-    assert!(r.stdout.contains("new ticket keys"), "the help names the fixes");
+    assert!(
+        r.stdout.contains("examples/quickstart/ticket.rs"),
+        "labels name the file: {}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("deny_unknown_fields"),
+        "the reason chain names the missing attribute"
+    );
+    assert!(
+        r.stdout.contains(r#""extended_master_secret":true"#),
+        "a sample EMS ticket is shown"
+    );
+    assert!(
+        r.stdout.contains("new ticket keys"),
+        "the help names the fixes"
+    );
 }
 
 #[test]
 fn json_output_has_the_documented_shape() {
-    let r = sessionlint(&["check", "examples/quickstart", "--message-format", "json"], &root());
+    let r = sessionlint(
+        &["check", "examples/quickstart", "--message-format", "json"],
+        &root(),
+    );
     assert_eq!(r.code, 1);
     let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let f = &doc["findings"][0];
-    for key in ["rule", "level", "format", "older_version", "newer_version", "message", "file", "line"] {
+    for key in [
+        "rule",
+        "level",
+        "format",
+        "older_version",
+        "newer_version",
+        "message",
+        "file",
+        "line",
+    ] {
         assert!(f.get(key).is_some(), "finding lacks `{key}`: {f}");
     }
     assert_eq!(f["rule"], "ems-accepted-by-older-decoder");
@@ -49,7 +74,11 @@ fn json_output_has_the_documented_shape() {
 
 #[test]
 fn the_cargo_subcommand_drops_cargos_echo() {
-    let r = run(env!("CARGO_BIN_EXE_cargo-sessionlint"), &["sessionlint", "check", "examples/quickstart"], &root());
+    let r = run(
+        env!("CARGO_BIN_EXE_cargo-sessionlint"),
+        &["sessionlint", "check", "examples/quickstart"],
+        &root(),
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stdout.contains("ems-accepted-by-older-decoder"));
 }
@@ -63,7 +92,11 @@ fn rules_and_explain() {
     }
     let r = sessionlint(&["explain", "ems-accepted-by-older-decoder"], &root());
     assert_eq!(r.code, 0);
-    assert!(r.stdout.contains("RFC 7627 §5.3") && r.stdout.contains("Fix"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("RFC 7627 §5.3") && r.stdout.contains("Fix"),
+        "{}",
+        r.stdout
+    );
     let r = sessionlint(&["explain", "no-such-rule"], &root());
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("unknown rule"));
@@ -86,14 +119,26 @@ fn assert_bad_input(r: &common::Run, file: &str, line: Option<u32>, what: &str) 
         Some(l) => format!("{file}:{l}"),
         None => file.to_string(),
     };
-    assert!(r.stderr.contains(&at), "stderr should name {at}:\n{}", r.stderr);
-    assert!(r.stderr.contains(what), "stderr should say {what:?}:\n{}", r.stderr);
+    assert!(
+        r.stderr.contains(&at),
+        "stderr should name {at}:\n{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(what),
+        "stderr should say {what:?}:\n{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn a_syntax_error_is_bad_input() {
     let d = tempfile::tempdir().unwrap();
-    let f = write(d.path(), "t.rs", "use x;\n#[derive(SessionState)]\nstruct T { a: u8,, }\n");
+    let f = write(
+        d.path(),
+        "t.rs",
+        "use x;\n#[derive(SessionState)]\nstruct T { a: u8,, }\n",
+    );
     let r = sessionlint(&["check", &f], &root());
     assert_bad_input(&r, &f, Some(3), "cannot parse Rust source");
 }
@@ -104,7 +149,10 @@ fn an_unknown_encoding_is_bad_input() {
     let f = write(d.path(), "t.rs", &V1.replace("\"json\"", "\"jsonx\""));
     let r = sessionlint(&["check", &f], &root());
     assert_bad_input(&r, &f, Some(4), "unknown encoding `jsonx`");
-    assert!(r.stderr.contains("msgpack-named"), "the diagnostic lists what to write instead");
+    assert!(
+        r.stderr.contains("msgpack-named"),
+        "the diagnostic lists what to write instead"
+    );
     let r = sessionlint(&["check", &f, "--encoding", "xml"], &root());
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("unknown encoding `xml`"));
@@ -113,7 +161,10 @@ fn an_unknown_encoding_is_bad_input() {
 #[test]
 fn a_malformed_accepts_is_bad_input() {
     let d = tempfile::tempdir().unwrap();
-    let src = V1.replace("pub cipher: u16", "#[session(version_field, accepts = \"1..2\")] pub version: u16");
+    let src = V1.replace(
+        "pub cipher: u16",
+        "#[session(version_field, accepts = \"1..2\")] pub version: u16",
+    );
     let f = write(d.path(), "t.rs", &src);
     let r = sessionlint(&["check", &f], &root());
     assert_bad_input(&r, &f, Some(5), "exclusive range");
@@ -123,7 +174,10 @@ fn a_malformed_accepts_is_bad_input() {
 fn a_missing_path_is_bad_input() {
     let r = sessionlint(&["check", "no/such/dir"], &root());
     assert_bad_input(&r, "no/such/dir", None, "does not exist");
-    let r = sessionlint(&["diff", "no/such.rs", "examples/quickstart/ticket.rs"], &root());
+    let r = sessionlint(
+        &["diff", "no/such.rs", "examples/quickstart/ticket.rs"],
+        &root(),
+    );
     assert_bad_input(&r, "no/such.rs", None, "does not exist");
 }
 
@@ -133,14 +187,32 @@ fn diff_on_a_file_with_no_session_type_is_bad_input() {
     let f = write(d.path(), "plain.rs", "pub struct P { pub a: u8 }\n");
     let r = sessionlint(&["diff", "examples/quickstart/ticket.rs", &f], &root());
     assert_bad_input(&r, &f, None, "no session type");
-    let r = sessionlint(&["diff", "examples/quickstart/ticket.rs", "examples/quickstart/ticket.rs", "--type", "Nope"], &root());
-    assert_bad_input(&r, "examples/quickstart/ticket.rs", None, "no session type `Nope`");
+    let r = sessionlint(
+        &[
+            "diff",
+            "examples/quickstart/ticket.rs",
+            "examples/quickstart/ticket.rs",
+            "--type",
+            "Nope",
+        ],
+        &root(),
+    );
+    assert_bad_input(
+        &r,
+        "examples/quickstart/ticket.rs",
+        None,
+        "no session type `Nope`",
+    );
 }
 
 #[test]
 fn an_unresolvable_type_is_bad_input() {
     let d = tempfile::tempdir().unwrap();
-    let f = write(d.path(), "t.rs", &V1.replace("pub cipher: u16", "pub cipher: u16,\n pub params: Params"));
+    let f = write(
+        d.path(),
+        "t.rs",
+        &V1.replace("pub cipher: u16", "pub cipher: u16,\n pub params: Params"),
+    );
     let r = sessionlint(&["check", &f], &root());
     assert_bad_input(&r, &f, Some(6), "type `Params`");
 }
@@ -168,15 +240,32 @@ fn diff_between_two_trees_compares_the_newest_against_every_older_decoder() {
     let old = d.path().join("old");
     let new = d.path().join("new");
     write(&old, "v1.rs", V1);
-    write(&old, "v2.rs", &V1.replace("version = 1", "version = 2").replace("TicketV1", "TicketV2"));
+    write(
+        &old,
+        "v2.rs",
+        &V1.replace("version = 1", "version = 2")
+            .replace("TicketV1", "TicketV2"),
+    );
     write(
         &new,
         "v3.rs",
         &V1.replace("version = 1", "version = 3")
             .replace("TicketV1", "TicketV3")
-            .replace("pub cipher: u16", "pub cipher: u16, #[session(ems)] pub ems: bool"),
+            .replace(
+                "pub cipher: u16",
+                "pub cipher: u16, #[session(ems)] pub ems: bool",
+            ),
     );
-    let r = sessionlint(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--message-format", "json"], &root());
+    let r = sessionlint(
+        &[
+            "diff",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+            "--message-format",
+            "json",
+        ],
+        &root(),
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
     let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let olders: std::collections::BTreeSet<i64> = doc["findings"]
@@ -189,7 +278,8 @@ fn diff_between_two_trees_compares_the_newest_against_every_older_decoder() {
     assert_eq!(olders, [1, 2].into_iter().collect(), "N-2 is checked too");
 }
 
-const SCHEMA_HEAD: &str = "name = \"t\"\nversion = 1\nencoding = \"der\"\nroot = \"S\"\n\n[types.S]\nkind = \"struct\"\n";
+const SCHEMA_HEAD: &str =
+    "name = \"t\"\nversion = 1\nencoding = \"der\"\nroot = \"S\"\n\n[types.S]\nkind = \"struct\"\n";
 
 fn field(ident: &str, rest: &str) -> String {
     format!("\n[[types.S.fields]]\nident = \"{ident}\"\n{rest}\n")
@@ -199,18 +289,44 @@ fn field(ident: &str, rest: &str) -> String {
 fn malformed_schema_files_point_at_the_toml_line() {
     let d = tempfile::tempdir().unwrap();
     let cases = [
-        ("unknown-key", format!("{SCHEMA_HEAD}{}", field("a", "ty = \"u8\"\ncolour = \"red\"")), 12, "unknown field `colour`"),
-        ("wrong-type", format!("{SCHEMA_HEAD}{}", field("a", "ty = 7")), 11, "invalid type"),
-        ("bad-type-text", format!("{SCHEMA_HEAD}{}", field("a", "ty = \"Vec<u8\"")), 11, "expected `>`"),
+        (
+            "unknown-key",
+            format!(
+                "{SCHEMA_HEAD}{}",
+                field("a", "ty = \"u8\"\ncolour = \"red\"")
+            ),
+            12,
+            "unknown field `colour`",
+        ),
+        (
+            "wrong-type",
+            format!("{SCHEMA_HEAD}{}", field("a", "ty = 7")),
+            11,
+            "invalid type",
+        ),
+        (
+            "bad-type-text",
+            format!("{SCHEMA_HEAD}{}", field("a", "ty = \"Vec<u8\"")),
+            11,
+            "expected `>`",
+        ),
         (
             "duplicate-tag",
-            format!("{SCHEMA_HEAD}{}{}", field("a", "ty = \"u8\"\nwire = { tag = 3 }"), field("b", "ty = \"u8\"\nwire = { tag = 3 }")),
+            format!(
+                "{SCHEMA_HEAD}{}{}",
+                field("a", "ty = \"u8\"\nwire = { tag = 3 }"),
+                field("b", "ty = \"u8\"\nwire = { tag = 3 }")
+            ),
             15,
             "tag [3] is used by `a` and `b`",
         ),
         (
             "after-tail",
-            format!("{SCHEMA_HEAD}{}{}", field("a", "ty = \"u8\"\nwire = { if_remaining = true }"), field("b", "ty = \"u8\"")),
+            format!(
+                "{SCHEMA_HEAD}{}{}",
+                field("a", "ty = \"u8\"\nwire = { if_remaining = true }"),
+                field("b", "ty = \"u8\"")
+            ),
             15,
             "follows `a`, which is read only if bytes remain",
         ),
@@ -227,15 +343,32 @@ fn diff_reads_a_snapshot_as_the_older_side() {
     let d = tempfile::tempdir().unwrap();
     // The v1 snapshot, as `sessionlint snapshot` writes it.
     write(d.path(), "v1/t.rs", V1);
-    let r = sessionlint(&["snapshot", d.path().join("v1").to_str().unwrap()], &root());
+    let r = sessionlint(
+        &["snapshot", d.path().join("v1").to_str().unwrap()],
+        &root(),
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let snap = d.path().join("v1/session-schemas/ticket/v1.toml");
     let new = write(
         d.path(),
         "v2.rs",
-        &V1.replace("version = 1", "version = 2").replace("TicketV1", "TicketV2").replace("pub cipher: u16", "pub cipher: u16, #[session(ems)] pub ems: bool"),
+        &V1.replace("version = 1", "version = 2")
+            .replace("TicketV1", "TicketV2")
+            .replace(
+                "pub cipher: u16",
+                "pub cipher: u16, #[session(ems)] pub ems: bool",
+            ),
     );
-    let r = sessionlint(&["diff", snap.to_str().unwrap(), &new, "--message-format", "json"], &root());
+    let r = sessionlint(
+        &[
+            "diff",
+            snap.to_str().unwrap(),
+            &new,
+            "--message-format",
+            "json",
+        ],
+        &root(),
+    );
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("ems-accepted-by-older-decoder"));
 }

@@ -7,28 +7,63 @@ use std::collections::BTreeSet;
 #[test]
 fn every_example_gives_its_documented_verdict() {
     let mut checked = 0;
-    let mut dirs: Vec<_> = std::fs::read_dir(root().join("examples")).unwrap().map(|e| e.unwrap().path()).collect();
-    dirs.extend(std::fs::read_dir(root().join("examples/real-world")).unwrap().map(|e| e.unwrap().path()));
+    let mut dirs: Vec<_> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.extend(
+        std::fs::read_dir(root().join("examples/real-world"))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
     dirs.sort();
     for dir in dirs.into_iter().filter(|d| d.join("README.md").exists()) {
         let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
-        let Some(verdict) = readme.lines().find_map(|l| l.strip_prefix("Verdict: ")) else { continue };
+        let Some(verdict) = readme.lines().find_map(|l| l.strip_prefix("Verdict: ")) else {
+            continue;
+        };
         let command = readme
             .lines()
             .find_map(|l| l.trim().strip_prefix("cargo run -- "))
-            .unwrap_or_else(|| panic!("{}: README names no `cargo run -- ...` command", dir.display()));
-        let args: Vec<&str> = command.split_whitespace().chain(["--message-format", "json"]).collect();
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: README names no `cargo run -- ...` command",
+                    dir.display()
+                )
+            });
+        let args: Vec<&str> = command
+            .split_whitespace()
+            .chain(["--message-format", "json"])
+            .collect();
         let run = sessionlint(&args, &root());
-        let (head, findings) = verdict.split_once("; findings: ").expect("verdict line: `safe|unsafe, exit N; findings: ...`");
+        let (head, findings) = verdict
+            .split_once("; findings: ")
+            .expect("verdict line: `safe|unsafe, exit N; findings: ...`");
         let (safety, exit) = head.split_once(", exit ").unwrap();
-        assert_eq!(run.code.to_string(), exit, "{}: exit status\n{}{}", dir.display(), run.stdout, run.stderr);
+        assert_eq!(
+            run.code.to_string(),
+            exit,
+            "{}: exit status\n{}{}",
+            dir.display(),
+            run.stdout,
+            run.stderr
+        );
         let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-        let got: BTreeSet<String> =
-            doc["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect();
-        let want: BTreeSet<String> =
-            if findings == "none" { BTreeSet::new() } else { findings.split(", ").map(str::to_string).collect() };
+        let got: BTreeSet<String> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect();
+        let want: BTreeSet<String> = if findings == "none" {
+            BTreeSet::new()
+        } else {
+            findings.split(", ").map(str::to_string).collect()
+        };
         assert_eq!(got, want, "{}: findings", dir.display());
-        let hazard = sessionlint::rules::EMS_HAZARDS.iter().any(|r| got.contains(*r));
+        let hazard = sessionlint::rules::EMS_HAZARDS
+            .iter()
+            .any(|r| got.contains(*r));
         assert_eq!(safety == "unsafe", hazard, "{}", dir.display());
         checked += 1;
     }

@@ -14,12 +14,26 @@ fn golden(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing; run with UPDATE_GOLDEN=1", path.display()));
-    assert_eq!(expected, actual, "{} differs from the output; if the change is deliberate, run with UPDATE_GOLDEN=1", path.display());
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing; run with UPDATE_GOLDEN=1", path.display()));
+    assert_eq!(
+        expected,
+        actual,
+        "{} differs from the output; if the change is deliberate, run with UPDATE_GOLDEN=1",
+        path.display()
+    );
 }
 
 fn check(format: &str) -> String {
-    let r = sessionlint(&["check", "examples/bincode-appended", "--message-format", format], &root());
+    let r = sessionlint(
+        &[
+            "check",
+            "examples/bincode-appended",
+            "--message-format",
+            format,
+        ],
+        &root(),
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
     r.stdout
 }
@@ -28,8 +42,10 @@ fn check(format: &str) -> String {
 fn sarif_is_stable_and_valid_against_the_sarif_2_1_0_schema() {
     let out = check("sarif");
     golden("bincode-appended.sarif.json", &out);
-    let mut schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("tests/sarif-schema-2.1.0.json")).unwrap()).unwrap();
+    let mut schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
     // The OASIS schema's `language` patterns have an unescaped `]`, which ECMA-262 reads as a
     // literal and Rust's regex engines reject; escape it, meaning unchanged.
     fn escape(v: &mut serde_json::Value, n: &mut usize) {
@@ -53,29 +69,51 @@ fn sarif_is_stable_and_valid_against_the_sarif_2_1_0_schema() {
     assert!(patched >= 1);
     let instance: serde_json::Value = serde_json::from_str(&out).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&instance).map(|e| format!("{e} at {}", e.instance_path())).collect();
-    assert!(errors.is_empty(), "SARIF output is not valid SARIF 2.1.0:\n{}", errors.join("\n"));
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF output is not valid SARIF 2.1.0:\n{}",
+        errors.join("\n")
+    );
     // And the validator does reject what is not SARIF.
     let mut broken = instance.clone();
     broken["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
     assert!(!validator.is_valid(&broken));
     let result = &instance["runs"][0]["results"][0];
-    assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "examples/bincode-appended/new.rs");
-    let rule_ids: Vec<&str> = instance["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "examples/bincode-appended/new.rs"
+    );
+    let rule_ids: Vec<&str> = instance["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     assert_eq!(rule_ids.len(), sessionlint::rules::RULES.len());
 }
 
 #[test]
 fn github_annotations_are_stable() {
     let out = check("github");
-    assert!(out.lines().all(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")), "{out}");
+    assert!(
+        out.lines()
+            .all(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")),
+        "{out}"
+    );
     golden("bincode-appended.github.txt", &out);
 }
 
 #[test]
 fn markdown_report_is_stable() {
     let out = check("markdown");
-    assert!(out.contains("| decoder \\ encoder |") && out.contains("**UNSAFE**"), "{out}");
+    assert!(
+        out.contains("| decoder \\ encoder |") && out.contains("**UNSAFE**"),
+        "{out}"
+    );
     golden("bincode-appended.md", &out);
 }
 
@@ -93,12 +131,30 @@ fn human_report_is_stable() {
 fn html_report_holds_both_matrices() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("report.html");
-    let r = sessionlint(&["report", "examples/bincode-appended", "--html", out.to_str().unwrap()], &root());
+    let r = sessionlint(
+        &[
+            "report",
+            "examples/bincode-appended",
+            "--html",
+            out.to_str().unwrap(),
+        ],
+        &root(),
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
     let html = std::fs::read_to_string(&out).unwrap();
-    assert!(html.contains("<caption>EMS sessions</caption>") && html.contains("<caption>Non-EMS sessions</caption>"));
+    assert!(
+        html.contains("<caption>EMS sessions</caption>")
+            && html.contains("<caption>Non-EMS sessions</caption>")
+    );
     // v1 decoding v2's EMS session is the unsafe cell; v2 decoding v1's is a full handshake.
-    assert!(html.contains(r#"<tr><th>v1</th><td class="ok">resumes</td><td class="unsafe">UNSAFE</td></tr>"#) || html.contains(r#"<tr><th>v1</th><td class="none">-</td><td class="unsafe">UNSAFE</td></tr>"#), "{html}");
+    assert!(
+        html.contains(
+            r#"<tr><th>v1</th><td class="ok">resumes</td><td class="unsafe">UNSAFE</td></tr>"#
+        ) || html.contains(
+            r#"<tr><th>v1</th><td class="none">-</td><td class="unsafe">UNSAFE</td></tr>"#
+        ),
+        "{html}"
+    );
     assert!(!html.contains("<script"), "self-contained, no scripts");
     golden("bincode-appended.html", &html);
 }

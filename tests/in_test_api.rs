@@ -78,14 +78,21 @@ fn a_released_version_changed_in_place_fails() {
 fn nested_types_must_derive_to_be_known() {
     let d = tempfile::tempdir().unwrap();
     let report = rollout_report::<UsesPlain>(d.path()).unwrap_err();
-    assert!(report.contains("`Plain`") && report.contains("does not derive SessionState"), "{report}");
+    assert!(
+        report.contains("`Plain`") && report.contains("does not derive SessionState"),
+        "{report}"
+    );
 }
 
 #[test]
 #[should_panic(expected = "ems-accepted-by-older-decoder")]
 fn assert_rollout_safe_reads_the_crates_session_schemas_and_panics_with_the_report() {
     let d = tempfile::tempdir().unwrap();
-    let p = d.path().join("session-schemas").join("ticket").join("v1.toml");
+    let p = d
+        .path()
+        .join("session-schemas")
+        .join("ticket")
+        .join("v1.toml");
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, sessionlint::snapshot::to_toml(&v1::Ticket::schema())).unwrap();
     // Only this test reads the variable; it stands for the crate under test's manifest dir.

@@ -18,8 +18,14 @@ fn no_panic(r: &Run) {
 }
 
 fn rules(r: &Run) -> Vec<String> {
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr));
-    doc["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+    let doc: serde_json::Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr));
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
 }
 
 const HEAD: &str = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n";
@@ -36,7 +42,11 @@ fn recursive_types_get_a_verdict() {
         let f = write(d.path(), &format!("{enc}/r.rs"), &src);
         let r = sessionlint(&["check", &f, "--message-format", "json"], &root());
         no_panic(&r);
-        assert_eq!(r.code, 1, "{enc}: appending an EMS flag is unsafe in both: {}", r.stderr);
+        assert_eq!(
+            r.code, 1,
+            "{enc}: appending an EMS flag is unsafe in both: {}",
+            r.stderr
+        );
         assert!(rules(&r).contains(&"ems-accepted-by-older-decoder".to_string()));
     }
 }
@@ -90,11 +100,19 @@ fn non_utf8_paths_and_contents() {
     let r = sessionlint(&["check", d.path().to_str().unwrap()], &root());
     no_panic(&r);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    std::fs::write(d.path().join("bad.rs"), b"#[derive(SessionState)]\n\xff struct X {}").unwrap();
+    std::fs::write(
+        d.path().join("bad.rs"),
+        b"#[derive(SessionState)]\n\xff struct X {}",
+    )
+    .unwrap();
     let r = sessionlint(&["check", d.path().to_str().unwrap()], &root());
     no_panic(&r);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("bad.rs") && r.stderr.contains("not UTF-8"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("bad.rs") && r.stderr.contains("not UTF-8"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[cfg(unix)]
@@ -138,8 +156,15 @@ fn output_is_the_same_across_runs_and_thread_counts() {
         }
     }
     for fmt in ["json", "human", "sarif"] {
-        let all: Vec<&Vec<u8>> = outputs.iter().filter(|(f, _)| *f == fmt).map(|(_, o)| o).collect();
-        assert!(all.windows(2).all(|w| w[0] == w[1]), "{fmt} output differs between runs");
+        let all: Vec<&Vec<u8>> = outputs
+            .iter()
+            .filter(|(f, _)| *f == fmt)
+            .map(|(_, o)| o)
+            .collect();
+        assert!(
+            all.windows(2).all(|w| w[0] == w[1]),
+            "{fmt} output differs between runs"
+        );
         assert!(!all[0].is_empty());
     }
     let _ = run;

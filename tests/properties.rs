@@ -9,8 +9,26 @@ use sessionlint::findings::Finding;
 use sessionlint::rules;
 use sessionlint::schema::{Accepts, Schema, Trailing, TypeDef};
 
-const TYPES: [&str; 8] = ["bool", "u8", "u16", "u32", "Option<bool>", "Vec<u8>", "String", "Option<u8>"];
-const ENCODINGS: [&str; 8] = ["json", "toml", "yaml", "cbor", "msgpack", "msgpack-named", "bincode", "postcard"];
+const TYPES: [&str; 8] = [
+    "bool",
+    "u8",
+    "u16",
+    "u32",
+    "Option<bool>",
+    "Vec<u8>",
+    "String",
+    "Option<u8>",
+];
+const ENCODINGS: [&str; 8] = [
+    "json",
+    "toml",
+    "yaml",
+    "cbor",
+    "msgpack",
+    "msgpack-named",
+    "bincode",
+    "postcard",
+];
 
 #[derive(Clone, Debug)]
 struct Spec {
@@ -29,7 +47,13 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::option::of(0..5usize),
         prop::option::of(0..3usize),
     )
-        .prop_map(|(encoding, deny, fields, carrier, version_field)| Spec { encoding, deny, fields, carrier, version_field })
+        .prop_map(|(encoding, deny, fields, carrier, version_field)| Spec {
+            encoding,
+            deny,
+            fields,
+            carrier,
+            version_field,
+        })
 }
 
 /// A session struct from a spec; `version` is its container version.
@@ -38,17 +62,26 @@ fn source(s: &Spec, ty_name: &str, version: u32, encoding: usize) -> String {
     if s.deny {
         out.push_str("#[serde(deny_unknown_fields)]\n");
     }
-    out.push_str(&format!("#[session(name = \"p\", version = {version}, encoding = \"{}\")]\n", ENCODINGS[encoding]));
+    out.push_str(&format!(
+        "#[session(name = \"p\", version = {version}, encoding = \"{}\")]\n",
+        ENCODINGS[encoding]
+    ));
     out.push_str(&format!("pub struct {ty_name} {{\n"));
     if let Some(v) = s.version_field {
         let acc = ["*", &version.to_string(), &format!("..={version}")][v].to_string();
-        out.push_str(&format!("    #[session(version_field, accepts = \"{acc}\")]\n    pub version: u16,\n"));
+        out.push_str(&format!(
+            "    #[session(version_field, accepts = \"{acc}\")]\n    pub version: u16,\n"
+        ));
     }
     let mut names = std::collections::BTreeSet::new();
     let mut renamed = false;
     for (i, (name, ty, attr)) in s.fields.iter().enumerate() {
         // One rename at most: two fields under one key is a schema serde itself refuses to read.
-        let attr = &if *attr == 3 && std::mem::replace(&mut renamed, true) { 0 } else { *attr };
+        let attr = &if *attr == 3 && std::mem::replace(&mut renamed, true) {
+            0
+        } else {
+            *attr
+        };
         let field = format!("f{name}");
         if !names.insert(field.clone()) {
             continue;
@@ -58,10 +91,20 @@ fn source(s: &Spec, ty_name: &str, version: u32, encoding: usize) -> String {
         if carrier {
             out.push_str("    #[session(ems)]\n");
         }
-        out.push_str(["", "    #[serde(default)]\n", "    #[serde(default, skip_serializing_if = \"is_false\")]\n", "    #[serde(rename = \"r\")]\n"][*attr]);
+        out.push_str(
+            [
+                "",
+                "    #[serde(default)]\n",
+                "    #[serde(default, skip_serializing_if = \"is_false\")]\n",
+                "    #[serde(rename = \"r\")]\n",
+            ][*attr],
+        );
         if *attr == 2 && ty != "bool" {
             // skip_serializing_if = "is_false" only fits a bool; drop it elsewhere.
-            out = out.replace("    #[serde(default, skip_serializing_if = \"is_false\")]\n", "    #[serde(default)]\n");
+            out = out.replace(
+                "    #[serde(default, skip_serializing_if = \"is_false\")]\n",
+                "    #[serde(default)]\n",
+            );
         }
         out.push_str(&format!("    pub {field}: {ty},\n"));
     }
@@ -70,7 +113,13 @@ fn source(s: &Spec, ty_name: &str, version: u32, encoding: usize) -> String {
 }
 
 fn schema(src: &str) -> Option<Schema> {
-    let ex = extract(&[SourceFile { path: "p.rs".into(), text: src.to_string() }], &Options::default());
+    let ex = extract(
+        &[SourceFile {
+            path: "p.rs".into(),
+            text: src.to_string(),
+        }],
+        &Options::default(),
+    );
     if !ex.problems.is_empty() {
         return None;
     }

@@ -2,8 +2,18 @@ use sessionlint::extract::{extract, Options, SourceFile};
 
 #[test]
 fn a_snapshot_round_trips_through_toml() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/quickstart/ticket.rs")).unwrap();
-    let ex = extract(&[SourceFile { path: "ticket.rs".into(), text }], &Options::default());
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/quickstart/ticket.rs"
+    ))
+    .unwrap();
+    let ex = extract(
+        &[SourceFile {
+            path: "ticket.rs".into(),
+            text,
+        }],
+        &Options::default(),
+    );
     assert!(ex.problems.is_empty());
     for s in &ex.schemas {
         let t = sessionlint::snapshot::to_toml(s);

@@ -6,7 +6,9 @@
 use sessionlint::analysis::{analyse_pair, analyse_version};
 use sessionlint::findings::Finding;
 use sessionlint::rules;
-use sessionlint::schema::{EmsMarker, Encoding, Field, Missing, Schema, Trailing, Ty, TypeDef, Write};
+use sessionlint::schema::{
+    EmsMarker, Encoding, Field, Missing, Schema, Trailing, Ty, TypeDef, Write,
+};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -38,13 +40,19 @@ fn tls_encode(s: &Schema, v: &Values) -> Vec<u8> {
     for f in fields(s) {
         let val = &v[&f.ident];
         if *val == V::Absent {
-            assert!(!matches!(f.write, Write::Always), "{} is always written", f.ident);
+            assert!(
+                !matches!(f.write, Write::Always),
+                "{} is always written",
+                f.ident
+            );
             continue;
         }
         let prefix = f.wire.prefix.unwrap_or(2);
         match (&f.ty, val) {
             (Ty::Bool, V::Int(x)) => out.push(*x as u8),
-            (Ty::Int { bits, .. }, V::Int(x)) => out.extend_from_slice(&x.to_be_bytes()[8 - *bits as usize / 8..]),
+            (Ty::Int { bits, .. }, V::Int(x)) => {
+                out.extend_from_slice(&x.to_be_bytes()[8 - *bits as usize / 8..])
+            }
             (Ty::Array { len, .. }, V::Bytes(b)) => {
                 assert_eq!(b.len(), *len);
                 out.extend_from_slice(b)
@@ -82,7 +90,10 @@ impl Reader<'_> {
         Ok(&self.b[self.i - n..self.i])
     }
     fn int(&mut self, width: usize) -> Result<u64, String> {
-        Ok(self.take(width)?.iter().fold(0u64, |a, x| (a << 8) | *x as u64))
+        Ok(self
+            .take(width)?
+            .iter()
+            .fold(0u64, |a, x| (a << 8) | *x as u64))
     }
 }
 
@@ -144,7 +155,10 @@ fn tls_decode(s: &Schema, bytes: &[u8]) -> Read {
     if s.envelope.exact_length {
         if let Some(n) = own_fixed_len(s) {
             if bytes.len() != n {
-                return Err(Refusal::Accident(format!("envelope length {} != {n}", bytes.len())));
+                return Err(Refusal::Accident(format!(
+                    "envelope length {} != {n}",
+                    bytes.len()
+                )));
             }
         }
     }
@@ -173,7 +187,10 @@ fn tls_parse(s: &Schema, bytes: &[u8]) -> Read {
         }
     }
     if r.i != bytes.len() && s.trailing.unwrap_or(Trailing::Ignore) == Trailing::Reject {
-        return Err(Refusal::Strict(format!("{} trailing bytes", bytes.len() - r.i)));
+        return Err(Refusal::Strict(format!(
+            "{} trailing bytes",
+            bytes.len() - r.i
+        )));
     }
     checks(s, out)
 }
@@ -207,7 +224,11 @@ fn der_value(f: &Field, v: &V) -> Vec<u8> {
             if b[skip] & 0x80 != 0 {
                 skip -= 1;
             }
-            let body: Vec<u8> = if skip == 8 { vec![0] } else { b[skip..].to_vec() };
+            let body: Vec<u8> = if skip == 8 {
+                vec![0]
+            } else {
+                b[skip..].to_vec()
+            };
             der_tlv(0x02, &body)
         }
         (Ty::Seq { .. }, V::Bytes(b)) => der_tlv(0x04, b),
@@ -234,7 +255,11 @@ fn der_encode(s: &Schema, v: &Values) -> Vec<u8> {
 fn der_read(r: &mut Reader<'_>) -> Result<(u8, Vec<u8>), String> {
     let tag = r.int(1)? as u8;
     let first = r.int(1)? as usize;
-    let len = if first < 0x80 { first } else { r.int(first & 0x7f)? as usize };
+    let len = if first < 0x80 {
+        first
+    } else {
+        r.int(first & 0x7f)? as usize
+    };
     Ok((tag, r.take(len)?.to_vec()))
 }
 
@@ -258,12 +283,19 @@ fn der_decode(s: &Schema, bytes: &[u8]) -> Read {
     let mut out = Values::new();
     for f in fields(s) {
         let save = r.i;
-        let next = if r.i < body.len() { Some(der_read(&mut r).map_err(Refusal::Accident)?) } else { None };
+        let next = if r.i < body.len() {
+            Some(der_read(&mut r).map_err(Refusal::Accident)?)
+        } else {
+            None
+        };
         let want = f.wire.tag.map(|t| 0xa0 | t as u8);
         let got = match (next, want) {
             (Some((t, inner)), Some(w)) if t == w => {
                 let mut ir = Reader { b: &inner, i: 0 };
-                Some(der_parse_value(f, der_read(&mut ir).map_err(Refusal::Accident)?).map_err(Refusal::Accident)?)
+                Some(
+                    der_parse_value(f, der_read(&mut ir).map_err(Refusal::Accident)?)
+                        .map_err(Refusal::Accident)?,
+                )
             }
             (Some(tlv), None) => Some(der_parse_value(f, tlv).map_err(Refusal::Accident)?),
             _ => {
@@ -351,13 +383,22 @@ fn samples(s: &Schema, big: bool) -> Vec<(Values, bool)> {
         for variant in 0..4u32 {
             let mut v = Values::new();
             for f in fs {
-                let present = !matches!(f.write, Write::Unless(_)) || variant & 1 == 1 || f.session.ems.is_some();
+                let present = !matches!(f.write, Write::Unless(_))
+                    || variant & 1 == 1
+                    || f.session.ems.is_some();
                 let val = match (&f.session.ems, &f.ty) {
                     (Some(EmsMarker::Flag), _) => V::Int(ems as u64),
                     (Some(EmsMarker::Mask { mask }), _) => V::Int(if ems { *mask } else { 0 }),
-                    _ if f.session.version_field.is_some() => V::Int(f.session.writes.unwrap_or(s.version as u64)),
+                    _ if f.session.version_field.is_some() => {
+                        V::Int(f.session.writes.unwrap_or(s.version as u64))
+                    }
                     (_, Ty::Bool) => V::Int((variant >> 1) as u64 & 1),
-                    (_, Ty::Int { .. }) => V::Int(f.session.known_bits.map(|k| k & 1).unwrap_or(variant as u64 >> 1)),
+                    (_, Ty::Int { .. }) => V::Int(
+                        f.session
+                            .known_bits
+                            .map(|k| k & 1)
+                            .unwrap_or(variant as u64 >> 1),
+                    ),
                     (_, Ty::Array { len, .. }) => V::Bytes(vec![7; *len]),
                     (_, Ty::Seq { of }) if **of == Ty::int(false, 8) => V::Bytes(vec![1, 2, 3]),
                     (_, Ty::Seq { .. }) => match (variant >> 1, big) {
@@ -368,7 +409,10 @@ fn samples(s: &Schema, big: bool) -> Vec<(Values, bool)> {
                     (_, t) => panic!("no sample of {t}"),
                 };
                 // A "when non-zero" carrier is absent when zero (DER ZUINT64).
-                let absent = !present || (matches!(f.write, Write::Unless(_)) && f.session.ems.is_some() && val == V::Int(0));
+                let absent = !present
+                    || (matches!(f.write, Write::Unless(_))
+                        && f.session.ems.is_some()
+                        && val == V::Int(0));
                 v.insert(f.ident.clone(), if absent { V::Absent } else { val });
             }
             // The session's EMS status is what its writer put in the carrier, whatever its own
@@ -384,7 +428,11 @@ fn has(f: &[Finding], rule: &str) -> bool {
 }
 
 fn load(path: &str) -> Schema {
-    let full = if path.starts_with('/') { path.to_string() } else { format!("{}/{path}", env!("CARGO_MANIFEST_DIR")) };
+    let full = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))
+    };
     sessionlint::snapshot::parse(path, &std::fs::read_to_string(full).unwrap()).unwrap()
 }
 
@@ -393,16 +441,26 @@ fn pair(old_path: &str, new_path: &str, big: bool) -> Vec<Finding> {
     let (old, new) = (load(old_path), load(new_path));
     let mut f = analyse_version(&new);
     f.extend(analyse_pair(&old, &new));
-    let ctx = format!("{old_path} -> {new_path}: {:?}", f.iter().map(|x| (x.rule, &x.reasons)).collect::<Vec<_>>());
+    let ctx = format!(
+        "{old_path} -> {new_path}: {:?}",
+        f.iter().map(|x| (x.rule, &x.reasons)).collect::<Vec<_>>()
+    );
 
     let mut real_hazard = false;
     let mut ems_reads = Vec::new();
     let mut all_non_ems_rejected = true;
     for (v, ems) in samples(&new, big) {
         let bytes = encode(&new, &v);
-        let own = decode(&new, &new, &bytes).unwrap_or_else(|e| panic!("{new_path} must read its own sessions: {e:?}"));
-        let ignored = new.ems_carrier().is_some_and(|p| p.carrier().session.ignored);
-        assert_eq!(is_ems(&new, &own), ems && !ignored, "{new_path}: own EMS reading");
+        let own = decode(&new, &new, &bytes)
+            .unwrap_or_else(|e| panic!("{new_path} must read its own sessions: {e:?}"));
+        let ignored = new
+            .ems_carrier()
+            .is_some_and(|p| p.carrier().session.ignored);
+        assert_eq!(
+            is_ems(&new, &own),
+            ems && !ignored,
+            "{new_path}: own EMS reading"
+        );
         let r = decode(&old, &new, &bytes);
         if ems {
             real_hazard |= matches!(&r, Ok(x) if !is_ems(&old, x));
@@ -416,20 +474,39 @@ fn pair(old_path: &str, new_path: &str, big: bool) -> Vec<Finding> {
     let proven = |rule: &str| f.iter().any(|x| x.rule == rule && !x.data_dependent);
     let analyzer_hazard = rules::EMS_HAZARDS.iter().any(|r| has(&f, r));
     let proven_hazard = rules::EMS_HAZARDS.iter().any(|r| proven(r));
-    assert!(!real_hazard || analyzer_hazard, "missed EMS hazard: {ctx}\nreal: {ems_reads:?}");
-    assert!(!proven_hazard || real_hazard, "proven EMS hazard not shown by the codec: {ctx}\nreal: {ems_reads:?}");
+    assert!(
+        !real_hazard || analyzer_hazard,
+        "missed EMS hazard: {ctx}\nreal: {ems_reads:?}"
+    );
+    assert!(
+        !proven_hazard || real_hazard,
+        "proven EMS hazard not shown by the codec: {ctx}\nreal: {ems_reads:?}"
+    );
     if has(&f, rules::REJECTION_BY_ACCIDENT) {
         assert!(
-            ems_reads.iter().all(|r| matches!(r, Err(Refusal::Accident(_)))),
+            ems_reads
+                .iter()
+                .all(|r| matches!(r, Err(Refusal::Accident(_)))),
             "rejection-by-accident, yet a decoder check refused or accepted: {ctx}\n{ems_reads:?}"
         );
     }
-    if new.ems_carrier().is_some() && !ems_reads.is_empty() && ems_reads.iter().all(|r| matches!(r, Err(Refusal::Accident(_)))) {
-        assert!(has(&f, rules::REJECTION_BY_ACCIDENT), "every refusal is accidental, so the rule should fire: {ctx}");
+    if new.ems_carrier().is_some()
+        && !ems_reads.is_empty()
+        && ems_reads
+            .iter()
+            .all(|r| matches!(r, Err(Refusal::Accident(_))))
+    {
+        assert!(
+            has(&f, rules::REJECTION_BY_ACCIDENT),
+            "every refusal is accidental, so the rule should fire: {ctx}"
+        );
     }
     let any_dd = f.iter().any(|x| x.data_dependent);
     let claimed = has(&f, rules::NON_EMS_SESSION_REJECTED_BY_OLDER_DECODER);
-    assert!(!claimed || all_non_ems_rejected, "non-EMS rejection claimed but not real: {ctx}");
+    assert!(
+        !claimed || all_non_ems_rejected,
+        "non-EMS rejection claimed but not real: {ctx}"
+    );
     assert!(any_dd || claimed == all_non_ems_rejected, "non-EMS: {ctx}");
 
     let mut read_as_ems = false;
@@ -442,11 +519,23 @@ fn pair(old_path: &str, new_path: &str, big: bool) -> Vec<Finding> {
         read_as_ems |= matches!(&r, Ok(x) if is_ems(&new, x));
         all_older_rejected &= r.is_err();
     }
-    assert!(!read_as_ems || has(&f, rules::OLDER_SESSION_READ_AS_EMS), "missed: older read as EMS: {ctx}");
-    assert!(!proven(rules::OLDER_SESSION_READ_AS_EMS) || read_as_ems, "proven older-read-as-EMS not shown: {ctx}");
+    assert!(
+        !read_as_ems || has(&f, rules::OLDER_SESSION_READ_AS_EMS),
+        "missed: older read as EMS: {ctx}"
+    );
+    assert!(
+        !proven(rules::OLDER_SESSION_READ_AS_EMS) || read_as_ems,
+        "proven older-read-as-EMS not shown: {ctx}"
+    );
     let claimed = has(&f, rules::OLDER_SESSION_REJECTED);
-    assert!(!claimed || all_older_rejected, "older rejection claimed but not real: {ctx}");
-    assert!(any_dd || claimed == (all_older_rejected && !read_as_ems), "older rejected: {ctx}");
+    assert!(
+        !claimed || all_older_rejected,
+        "older rejection claimed but not real: {ctx}"
+    );
+    assert!(
+        any_dd || claimed == (all_older_rejected && !read_as_ems),
+        "older rejected: {ctx}"
+    );
     f
 }
 
@@ -459,28 +548,50 @@ fn s2n_tls() {
             pair(&v[i], &v[j], false);
         }
     }
-    assert!(has(&pair(&v[1], &v[2], false), rules::FIELD_READ_BUT_IGNORED), "the incident");
-    assert!(has(&pair(&v[0], &v[1], false), rules::REJECTION_BY_ACCIDENT), "1.0.16: envelope length only");
+    assert!(
+        has(&pair(&v[1], &v[2], false), rules::FIELD_READ_BUT_IGNORED),
+        "the incident"
+    );
+    assert!(
+        has(&pair(&v[0], &v[1], false), rules::REJECTION_BY_ACCIDENT),
+        "1.0.16: envelope length only"
+    );
 }
 
 #[test]
 fn rustls() {
     let d = "examples/real-world/rustls";
     // With a 64 KiB client chain the new EMS byte reads the chain length's first byte, 1.
-    let f = pair(&format!("{d}/v0.5.5.schema.toml"), &format!("{d}/v0.5.6.schema.toml"), true);
+    let f = pair(
+        &format!("{d}/v0.5.5.schema.toml"),
+        &format!("{d}/v0.5.6.schema.toml"),
+        true,
+    );
     assert!(has(&f, rules::OPTIONAL_TAIL_SWALLOWS_FIELD));
 }
 
 #[test]
 fn nss() {
     let d = "examples/real-world/nss";
-    pair(&format!("{d}/0x0100.schema.toml"), &format!("{d}/0x0101.schema.toml"), false);
+    pair(
+        &format!("{d}/0x0100.schema.toml"),
+        &format!("{d}/0x0101.schema.toml"),
+        false,
+    );
 }
 
 #[test]
 fn openssl_der() {
-    pair("examples/real-world/openssl/1.0.x.schema.toml", "examples/real-world/openssl/1.1.0.schema.toml", false);
-    let f = pair("examples/real-world/openssl-flag-bit/1.1.0.schema.toml", "examples/real-world/openssl-flag-bit/future.schema.toml", false);
+    pair(
+        "examples/real-world/openssl/1.0.x.schema.toml",
+        "examples/real-world/openssl/1.1.0.schema.toml",
+        false,
+    );
+    let f = pair(
+        "examples/real-world/openssl-flag-bit/1.1.0.schema.toml",
+        "examples/real-world/openssl-flag-bit/future.schema.toml",
+        false,
+    );
     assert!(has(&f, rules::UNMASKED_FLAG_BITS));
 }
 
@@ -512,11 +623,17 @@ fn synthetic_layouts() {
     let abs = |p: String| p;
     let a = abs(write("lenient-v1.toml", &der(1, "ignore", false)));
     let b = abs(write("lenient-v2.toml", &der(2, "ignore", true)));
-    assert!(has(&pair(&a, &b, false), rules::EMS_ACCEPTED_BY_OLDER_DECODER), "a decoder that skips unknown tags keeps EMS sessions");
+    assert!(
+        has(&pair(&a, &b, false), rules::EMS_ACCEPTED_BY_OLDER_DECODER),
+        "a decoder that skips unknown tags keeps EMS sessions"
+    );
     let a = abs(write("strict-v1.toml", &der(1, "reject", false)));
     let b = abs(write("strict-v2.toml", &der(2, "reject", true)));
     let f = pair(&a, &b, false);
-    assert!(!rules::EMS_HAZARDS.iter().any(|r| has(&f, r)), "a strict DER decoder rejects [17]");
+    assert!(
+        !rules::EMS_HAZARDS.iter().any(|r| has(&f, r)),
+        "a strict DER decoder rejects [17]"
+    );
 
     let tls = |v: u32, trailing: &str, prefix: u8, ems: bool| {
         format!(
@@ -527,12 +644,17 @@ fn synthetic_layouts() {
     let a = abs(write("t-v1.toml", &tls(1, "reject", 1, false)));
     let b = abs(write("t-v2.toml", &tls(2, "reject", 1, true)));
     let f = pair(&a, &b, false);
-    assert!(!rules::EMS_HAZARDS.iter().any(|r| has(&f, r)), "trailing = reject refuses the appended byte");
+    assert!(
+        !rules::EMS_HAZARDS.iter().any(|r| has(&f, r)),
+        "trailing = reject refuses the appended byte"
+    );
     // A wider length prefix: v1 reads the first length byte alone and ignores the rest (unsafe,
     // shown by the codec); v2 can never read v1's bytes, which sessionlint cannot prove without
     // values, so it reports that direction as data-dependent.
     let a = abs(write("w-v1.toml", &tls(1, "ignore", 1, false)));
     let b = abs(write("w-v2.toml", &tls(2, "ignore", 2, true)));
     let f = pair(&a, &b, false);
-    assert!(f.iter().any(|x| x.rule == rules::OLDER_SESSION_READ_AS_EMS && x.data_dependent));
+    assert!(f
+        .iter()
+        .any(|x| x.rule == rules::OLDER_SESSION_READ_AS_EMS && x.data_dependent));
 }

@@ -15,7 +15,9 @@ use syn::{parse_macro_input, DeriveInput};
 #[proc_macro_derive(SessionState, attributes(session))]
 pub fn derive_session_state(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand(&input).unwrap_or_else(|e| e.to_compile_error()).into()
+    expand(&input)
+        .unwrap_or_else(|e| e.to_compile_error())
+        .into()
 }
 
 fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
@@ -31,19 +33,32 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
         }
     }
     cx.check()?;
-    let Some(info) = info else { return Ok(TokenStream2::new()) };
+    let Some(info) = info else {
+        return Ok(TokenStream2::new());
+    };
 
     let ident = &input.ident;
     let name = ident.to_string();
-    let generics: Vec<String> = input.generics.type_params().map(|p| p.ident.to_string()).collect();
+    let generics: Vec<String> = input
+        .generics
+        .type_params()
+        .map(|p| p.ident.to_string())
+        .collect();
     let (impl_g, ty_g, where_g) = input.generics.split_for_impl();
     let def = type_def_tokens(&info.def);
     let field_types: Vec<&syn::Type> = match &input.data {
         syn::Data::Struct(d) => d.fields.iter().map(|f| &f.ty).collect(),
-        syn::Data::Enum(d) => d.variants.iter().flat_map(|v| v.fields.iter().map(|f| &f.ty)).collect(),
+        syn::Data::Enum(d) => d
+            .variants
+            .iter()
+            .flat_map(|v| v.fields.iter().map(|f| &f.ty))
+            .collect(),
         syn::Data::Union(_) => Vec::new(),
     };
-    let nested: Vec<syn::Type> = field_types.into_iter().flat_map(|t| named_type_paths(t, &generics)).collect();
+    let nested: Vec<syn::Type> = field_types
+        .into_iter()
+        .flat_map(|t| named_type_paths(t, &generics))
+        .collect();
 
     let part = quote! {
         impl #impl_g ::sessionlint::SessionPart for #ident #ty_g #where_g {
@@ -63,27 +78,39 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
     let root = match (info.session.version, info.session.encoding) {
         (Some((version, _)), Some(encoding)) => {
             let format = info.session.name.clone().unwrap_or_else(|| name.clone());
-            let enc = variant_path("Encoding", match encoding {
-                Encoding::Json => "Json",
-                Encoding::Toml => "Toml",
-                Encoding::Yaml => "Yaml",
-                Encoding::Cbor => "Cbor",
-                Encoding::Msgpack => "Msgpack",
-                Encoding::MsgpackNamed => "MsgpackNamed",
-                Encoding::Bincode => "Bincode",
-                Encoding::Postcard => "Postcard",
-                Encoding::Der => "Der",
-                Encoding::TlsPositional => "TlsPositional",
-            });
+            let enc = variant_path(
+                "Encoding",
+                match encoding {
+                    Encoding::Json => "Json",
+                    Encoding::Toml => "Toml",
+                    Encoding::Yaml => "Yaml",
+                    Encoding::Cbor => "Cbor",
+                    Encoding::Msgpack => "Msgpack",
+                    Encoding::MsgpackNamed => "MsgpackNamed",
+                    Encoding::Bincode => "Bincode",
+                    Encoding::Postcard => "Postcard",
+                    Encoding::Der => "Der",
+                    Encoding::TlsPositional => "TlsPositional",
+                },
+            );
             let trailing = match info.session.trailing {
-                Some(Trailing::Reject) => { let p = variant_path("Trailing", "Reject"); quote!(::core::option::Option::Some(#p)) }
-                Some(Trailing::Ignore) => { let p = variant_path("Trailing", "Ignore"); quote!(::core::option::Option::Some(#p)) }
+                Some(Trailing::Reject) => {
+                    let p = variant_path("Trailing", "Reject");
+                    quote!(::core::option::Option::Some(#p))
+                }
+                Some(Trailing::Ignore) => {
+                    let p = variant_path("Trailing", "Ignore");
+                    quote!(::core::option::Option::Some(#p))
+                }
                 None => quote!(::core::option::Option::None),
             };
-            let role = variant_path("Role", match info.session.role.unwrap_or_default() {
-                Role::Server => "Server",
-                Role::Client => "Client",
-            });
+            let role = variant_path(
+                "Role",
+                match info.session.role.unwrap_or_default() {
+                    Role::Server => "Server",
+                    Role::Client => "Client",
+                },
+            );
             quote! {
                 impl #impl_g ::sessionlint::SessionState for #ident #ty_g #where_g {
                     const NAME: &'static str = #format;
@@ -118,5 +145,7 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
 }
 
 fn variant_path(ty: &str, v: &str) -> TokenStream2 {
-    format!("::sessionlint::schema::{ty}::{v}").parse().expect("a valid path")
+    format!("::sessionlint::schema::{ty}::{v}")
+        .parse()
+        .expect("a valid path")
 }

@@ -8,7 +8,13 @@ mod gen;
 
 fuzz_target!(|pair: (Vec<gen::Item>, Vec<gen::Item>)| {
     let parse = |items: &[gen::Item]| {
-        let ex = extract(&[SourceFile { path: "f.rs".into(), text: gen::source(items) }], &Options::default());
+        let ex = extract(
+            &[SourceFile {
+                path: "f.rs".into(),
+                text: gen::source(items),
+            }],
+            &Options::default(),
+        );
         ex.schemas
     };
     let (a, b) = (parse(&pair.0), parse(&pair.1));
@@ -21,18 +27,28 @@ fuzz_target!(|pair: (Vec<gen::Item>, Vec<gen::Item>)| {
         // misreads its own sessions (tests/properties.rs excludes the same case).
         let positional = matches!(
             x.encoding,
-            sessionlint::schema::Encoding::Msgpack | sessionlint::schema::Encoding::Bincode | sessionlint::schema::Encoding::Postcard
+            sessionlint::schema::Encoding::Msgpack
+                | sessionlint::schema::Encoding::Bincode
+                | sessionlint::schema::Encoding::Postcard
         );
         let skips = x.types.values().any(|d| match d {
-            sessionlint::schema::TypeDef::Struct(s) => s.fields.iter().any(|f| matches!(f.write, sessionlint::schema::Write::Unless(_))),
-            sessionlint::schema::TypeDef::Enum(e) => e.variants.iter().flat_map(|v| &v.fields).any(|f| matches!(f.write, sessionlint::schema::Write::Unless(_))),
+            sessionlint::schema::TypeDef::Struct(s) => s
+                .fields
+                .iter()
+                .any(|f| matches!(f.write, sessionlint::schema::Write::Unless(_))),
+            sessionlint::schema::TypeDef::Enum(e) => e
+                .variants
+                .iter()
+                .flat_map(|v| &v.fields)
+                .any(|f| matches!(f.write, sessionlint::schema::Write::Unless(_))),
         });
         if positional && skips {
             continue;
         }
         let own = sessionlint::analysis::analyse_pair(x, x);
         assert!(
-            !own.iter().any(|f| sessionlint::rules::EMS_HAZARDS.contains(&f.rule) && !f.data_dependent),
+            !own.iter()
+                .any(|f| sessionlint::rules::EMS_HAZARDS.contains(&f.rule) && !f.data_dependent),
             "a version is unsafe against itself: {own:?}"
         );
     }

@@ -7,7 +7,13 @@ mod gen;
 
 fuzz_target!(|items: Vec<gen::Item>| {
     let text = gen::source(&items);
-    let ex = extract(&[SourceFile { path: "f.rs".into(), text }], &Options::default());
+    let ex = extract(
+        &[SourceFile {
+            path: "f.rs".into(),
+            text,
+        }],
+        &Options::default(),
+    );
     let refs: Vec<_> = ex.schemas.iter().collect();
     let _ = sessionlint::analysis::analyse_chain(&refs, None);
     let _ = sessionlint::analysis::matrix(&refs);

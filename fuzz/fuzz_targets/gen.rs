@@ -21,8 +21,30 @@ pub struct FieldSpec {
     pub known_bits: Option<u8>,
 }
 
-const TYPES: [&str; 12] = ["bool", "u8", "u16", "u32", "u64", "Option<bool>", "Option<u8>", "Vec<u8>", "String", "[u8; 4]", "Kind", "Part"];
-const ENCODINGS: [&str; 8] = ["json", "toml", "yaml", "cbor", "msgpack", "msgpack-named", "bincode", "postcard"];
+const TYPES: [&str; 12] = [
+    "bool",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "Option<bool>",
+    "Option<u8>",
+    "Vec<u8>",
+    "String",
+    "[u8; 4]",
+    "Kind",
+    "Part",
+];
+const ENCODINGS: [&str; 8] = [
+    "json",
+    "toml",
+    "yaml",
+    "cbor",
+    "msgpack",
+    "msgpack-named",
+    "bincode",
+    "postcard",
+];
 
 pub fn source(items: &[Item]) -> String {
     let mut s = String::from(
@@ -34,7 +56,8 @@ pub fn source(items: &[Item]) -> String {
         if it.deny {
             s.push_str("#[serde(deny_unknown_fields)]\n");
         }
-        let trailing = ["", ", trailing = \"reject\"", ", trailing = \"ignore\""][it.trailing as usize % 3];
+        let trailing =
+            ["", ", trailing = \"reject\"", ", trailing = \"ignore\""][it.trailing as usize % 3];
         s.push_str(&format!(
             "#[session(name = \"f\", version = {}, encoding = \"{}\"{trailing})]\n",
             it.version % 8,
@@ -57,8 +80,19 @@ pub fn source(items: &[Item]) -> String {
             if let (Some(k), "u32" | "u64") = (f.known_bits, ty) {
                 attrs.push_str(&format!("#[session(known_bits = {})] ", k | 4));
             }
-            let serde = ["", "#[serde(default)] ", "#[serde(skip_serializing_if = \"is_false\", default)] ", "#[serde(rename = \"x\")] ", "#[serde(alias = \"y\")] ", "#[serde(flatten)] "][f.serde as usize % 6];
-            let serde = if serde.contains("flatten") && ty != "Part" { "" } else { serde };
+            let serde = [
+                "",
+                "#[serde(default)] ",
+                "#[serde(skip_serializing_if = \"is_false\", default)] ",
+                "#[serde(rename = \"x\")] ",
+                "#[serde(alias = \"y\")] ",
+                "#[serde(flatten)] ",
+            ][f.serde as usize % 6];
+            let serde = if serde.contains("flatten") && ty != "Part" {
+                ""
+            } else {
+                serde
+            };
             s.push_str(&format!("    {attrs}{serde}f{}_{i}: {ty},\n", f.name % 4));
         }
         s.push_str("}\n");

@@ -4,7 +4,10 @@
 
 use super::outcome::Out;
 use super::value::{AVal, Elem, Entry, Wire};
-use crate::schema::{Accepts, EmsMarker, EnumDef, EnumRepr, Field, Missing, Schema, Style, StructDef, Ty, TypeDef, Variant};
+use crate::schema::{
+    Accepts, EmsMarker, EnumDef, EnumRepr, Field, Missing, Schema, StructDef, Style, Ty, TypeDef,
+    Variant,
+};
 
 const MAX_DEPTH: usize = 48;
 /// Optional positional elements are enumerated; past this many, the layout is data-dependent.
@@ -24,7 +27,11 @@ pub struct Leaf<'a> {
 
 impl<'a> Leaf<'a> {
     fn of(f: &'a Field) -> Leaf<'a> {
-        Leaf { marker: f.session.ems.as_ref().filter(|_| !f.session.ignored), accepts: f.session.version_field.as_ref(), known_bits: f.session.known_bits }
+        Leaf {
+            marker: f.session.ems.as_ref().filter(|_| !f.session.ignored),
+            accepts: f.session.version_field.as_ref(),
+            known_bits: f.session.known_bits,
+        }
     }
 }
 
@@ -48,7 +55,9 @@ impl<'a> Dec<'a> {
     }
 
     pub fn root(&self, v: &AVal) -> Out {
-        let ty = Ty::Named { name: self.schema.root.clone() };
+        let ty = Ty::Named {
+            name: self.schema.root.clone(),
+        };
         self.value(&ty, v, Leaf::default(), 0)
     }
 
@@ -62,9 +71,10 @@ impl<'a> Dec<'a> {
         }
         match (ty, v) {
             (Ty::Opaque { name }, AVal::Opaque(n)) if n == name => Out::accept(v.concretize()),
-            (Ty::Opaque { name }, _) => {
-                Out::data_dependent(v.concretize(), format!("the older type `{name}` is not modelled"))
-            }
+            (Ty::Opaque { name }, _) => Out::data_dependent(
+                v.concretize(),
+                format!("the older type `{name}` is not modelled"),
+            ),
             (_, AVal::Opaque(n)) => Out::data_dependent(
                 v.concretize(),
                 format!("the newer value `{n}` is written by code sessionlint does not run"),
@@ -76,7 +86,17 @@ impl<'a> Dec<'a> {
             (Ty::Option { of }, _) => match (leaf.marker, &**of) {
                 (Some(EmsMarker::Flag), Ty::Bool) => self.value(of, v, leaf, d),
                 // `Some(_)` of a non-bool Option carrier is EMS.
-                (Some(EmsMarker::Flag), _) => self.value(of, v, Leaf { marker: None, ..leaf }, d).as_ems(),
+                (Some(EmsMarker::Flag), _) => self
+                    .value(
+                        of,
+                        v,
+                        Leaf {
+                            marker: None,
+                            ..leaf
+                        },
+                        d,
+                    )
+                    .as_ems(),
                 _ => self.value(of, v, leaf, d),
             },
             (Ty::Bool, AVal::Bool(b)) => {
@@ -103,25 +123,44 @@ impl<'a> Dec<'a> {
                 Out::data_dependent(v.concretize(), "an integer read as a float")
             }
             (Ty::Str, AVal::Str(s)) => Out::accept(Wire::Str(s.clone())),
-            (Ty::Char, AVal::Str(_)) => Out::data_dependent(v.concretize(), "a string read as a char"),
+            (Ty::Char, AVal::Str(_)) => {
+                Out::data_dependent(v.concretize(), "a string read as a char")
+            }
             (Ty::Unit, AVal::Null) => Out::accept(Wire::Null),
             (Ty::Seq { .. } | Ty::Array { .. } | Ty::Tuple { .. }, AVal::List(e)) => {
                 let empty = match ty {
                     Ty::Seq { .. } | Ty::Array { len: 0, .. } => Out::accept(Wire::Seq(Vec::new())),
                     _ => Out::reject("invalid length"),
                 };
-                let one = self.seq(ty, &[Elem { val: (**e).clone(), optional: false }], d);
+                let one = self.seq(
+                    ty,
+                    &[Elem {
+                        val: (**e).clone(),
+                        optional: false,
+                    }],
+                    d,
+                );
                 empty.union(one)
             }
-            (Ty::Seq { .. } | Ty::Array { .. } | Ty::Tuple { .. }, AVal::Seq(elems)) => self.seq(ty, elems, d),
-            (Ty::Map { value, .. }, AVal::DynMap(e)) => Out::accept(Wire::Map(Vec::new()))
-                .union(self.value(value, e, Leaf::default(), d).map_wire(|w| Wire::Map(vec![("k".into(), w)]))),
+            (Ty::Seq { .. } | Ty::Array { .. } | Ty::Tuple { .. }, AVal::Seq(elems)) => {
+                self.seq(ty, elems, d)
+            }
+            (Ty::Map { value, .. }, AVal::DynMap(e)) => Out::accept(Wire::Map(Vec::new())).union(
+                self.value(value, e, Leaf::default(), d)
+                    .map_wire(|w| Wire::Map(vec![("k".into(), w)])),
+            ),
             (Ty::Map { key, value }, AVal::Map(entries)) if **key == Ty::Str => {
                 let outs = entries
                     .iter()
                     .map(|e| {
-                        let present = self.value(value, &e.val, Leaf::default(), d).map_wire(wrap(&e.key));
-                        if e.optional { present.union(Out::accept(Wire::Map(Vec::new()))) } else { present }
+                        let present = self
+                            .value(value, &e.val, Leaf::default(), d)
+                            .map_wire(wrap(&e.key));
+                        if e.optional {
+                            present.union(Out::accept(Wire::Map(Vec::new())))
+                        } else {
+                            present
+                        }
                     })
                     .collect();
                 Out::product(outs, concat_maps)
@@ -129,7 +168,10 @@ impl<'a> Dec<'a> {
             (Ty::Named { name }, _) => match self.schema.type_def(name) {
                 Some(TypeDef::Struct(s)) => self.strukt(s, v, leaf, d),
                 Some(TypeDef::Enum(e)) => self.enumm(e, v, leaf, d),
-                None => Out::data_dependent(v.concretize(), format!("type `{name}` is not in the older schema")),
+                None => Out::data_dependent(
+                    v.concretize(),
+                    format!("type `{name}` is not in the older schema"),
+                ),
             },
             (ty, v) => Out::reject(format!("invalid type: {}, expected `{ty}`", kind(v))),
         }
@@ -147,15 +189,22 @@ impl<'a> Dec<'a> {
         }
         if let Some(k) = leaf.known_bits {
             if (i as u64) & !k != 0 {
-                return Out::reject_strict(format!("flag bits {:#x} are outside known_bits = {k:#x}", (i as u64) & !k));
+                return Out::reject_strict(format!(
+                    "flag bits {:#x} are outside known_bits = {k:#x}",
+                    (i as u64) & !k
+                ));
             }
         }
         let mut out = match leaf.marker {
-            Some(EmsMarker::Mask { mask }) if (i as u64) & mask != 0 => Out::accept_ems(Wire::Int(i)),
+            Some(EmsMarker::Mask { mask }) if (i as u64) & mask != 0 => {
+                Out::accept_ems(Wire::Int(i))
+            }
             _ => Out::accept(Wire::Int(i)),
         };
         if let Some(a) = leaf.accepts {
-            out = out.note(format!("its version check accepts = \"{a}\" admits version {i}"));
+            out = out.note(format!(
+                "its version check accepts = \"{a}\" admits version {i}"
+            ));
         }
         out
     }
@@ -168,7 +217,11 @@ impl<'a> Dec<'a> {
             Ty::Tuple { items } if items.len() == elems.len() => items.iter().collect(),
             _ => return Out::reject(format!("invalid length {}, expected `{ty}`", elems.len())),
         };
-        let outs = elems.iter().zip(types).map(|(e, t)| self.value(t, &e.val, Leaf::default(), d)).collect();
+        let outs = elems
+            .iter()
+            .zip(types)
+            .map(|(e, t)| self.value(t, &e.val, Leaf::default(), d))
+            .collect();
         Out::product(outs, Wire::Seq)
     }
 
@@ -183,35 +236,57 @@ impl<'a> Dec<'a> {
         let _ = leaf;
         match (s.style, v) {
             (Style::Unit, AVal::Null) => Out::accept(Wire::Null),
-            (Style::Struct, AVal::Map(entries)) => self.fields(&s.name, &s.fields, s.deny_unknown_fields, entries, d),
-            (Style::Struct | Style::Tuple, AVal::Seq(elems)) => self.positional(&s.name, &read, elems, d),
-            (_, v) => Out::reject(format!("invalid type: {}, expected struct `{}`", kind(v), s.name)),
+            (Style::Struct, AVal::Map(entries)) => {
+                self.fields(&s.name, &s.fields, s.deny_unknown_fields, entries, d)
+            }
+            (Style::Struct | Style::Tuple, AVal::Seq(elems)) => {
+                self.positional(&s.name, &read, elems, d)
+            }
+            (_, v) => Out::reject(format!(
+                "invalid type: {}, expected struct `{}`",
+                kind(v),
+                s.name
+            )),
         }
     }
 
     fn field_value(&self, f: &Field, v: &AVal, d: usize) -> Out {
         if f.custom_codec {
-            return Out::data_dependent(v.concretize(), format!("field `{}` is read by custom serde code", f.ident));
+            return Out::data_dependent(
+                v.concretize(),
+                format!("field `{}` is read by custom serde code", f.ident),
+            );
         }
         self.value(&f.ty, v, Leaf::of(f), d)
     }
 
     /// serde_derive's `visit_map`: keys by name, unknown keys ignored unless denied, missing keys
     /// filled by `default` (or `None` for an `Option`).
-    pub fn fields(&self, owner: &str, fields: &[Field], deny: bool, entries: &[Entry], d: usize) -> Out {
+    pub fn fields(
+        &self,
+        owner: &str,
+        fields: &[Field],
+        deny: bool,
+        entries: &[Entry],
+        d: usize,
+    ) -> Out {
         let mut claims: Vec<(&Field, String)> = Vec::new();
         let mut catch_all: Option<&Ty> = None;
         self.claims(owner, fields, &mut claims, &mut catch_all, 0);
         let mut outs = Vec::new();
         let mut used = vec![false; entries.len()];
         // Key -> entries, so that wide structs cost what they hold, not its square.
-        let mut by_key: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+        let mut by_key: std::collections::HashMap<&str, Vec<usize>> =
+            std::collections::HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             by_key.entry(e.key.as_str()).or_default().push(i);
         }
         for (f, owner_name) in &claims {
-            let mut hits: Vec<usize> =
-                f.de_names.iter().flat_map(|n| by_key.get(n.as_str()).into_iter().flatten().copied()).collect();
+            let mut hits: Vec<usize> = f
+                .de_names
+                .iter()
+                .flat_map(|n| by_key.get(n.as_str()).into_iter().flatten().copied())
+                .collect();
             hits.sort_unstable();
             hits.dedup();
             for &h in &hits {
@@ -223,7 +298,11 @@ impl<'a> Dec<'a> {
                 Some(&h) => {
                     let e = &entries[h];
                     let present = self.field_value(f, &e.val, d).map_wire(wrap(&e.key));
-                    if e.optional { present.union(missing) } else { present }
+                    if e.optional {
+                        present.union(missing)
+                    } else {
+                        present
+                    }
                 }
             };
             outs.push(out);
@@ -233,9 +312,13 @@ impl<'a> Dec<'a> {
                 continue;
             }
             let out = if deny {
-                let why = format!("unknown field `{}`: `{owner}` has #[serde(deny_unknown_fields)]", e.key);
+                let why = format!(
+                    "unknown field `{}`: `{owner}` has #[serde(deny_unknown_fields)]",
+                    e.key
+                );
                 if e.optional {
-                    Out::accept(Wire::Map(Vec::new())).note(format!("`{}` may be left out (skip_serializing_if)", e.key))
+                    Out::accept(Wire::Map(Vec::new()))
+                        .note(format!("`{}` may be left out (skip_serializing_if)", e.key))
                 } else {
                     Out::reject_strict(why)
                 }
@@ -251,8 +334,11 @@ impl<'a> Dec<'a> {
             };
             outs.push(out);
         }
-        let order: std::collections::HashMap<&str, usize> =
-            entries.iter().enumerate().map(|(i, e)| (e.key.as_str(), i)).collect();
+        let order: std::collections::HashMap<&str, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.key.as_str(), i))
+            .collect();
         Out::product(outs, move |parts| {
             let mut m = match concat_maps(parts) {
                 Wire::Map(m) => m,
@@ -293,15 +379,27 @@ impl<'a> Dec<'a> {
     fn missing(&self, owner: &str, f: &Field) -> Out {
         let leaf = Leaf::of(f);
         match &f.missing {
-            Missing::Error if matches!(f.ty, Ty::Option { .. }) && !f.custom_codec => Out::accept(Wire::Map(Vec::new()))
-                .note(format!("`{owner}.{}` is missing, and serde fills a missing Option with None", f.ident)),
-            Missing::Error => Out::reject(format!("missing field `{}` of `{owner}`", f.de_names.first().unwrap_or(&f.ident))),
+            Missing::Error if matches!(f.ty, Ty::Option { .. }) && !f.custom_codec => {
+                Out::accept(Wire::Map(Vec::new())).note(format!(
+                    "`{owner}.{}` is missing, and serde fills a missing Option with None",
+                    f.ident
+                ))
+            }
+            Missing::Error => Out::reject(format!(
+                "missing field `{}` of `{owner}`",
+                f.de_names.first().unwrap_or(&f.ident)
+            )),
             Missing::Default => {
                 let ems = match (leaf.marker, &f.ty) {
-                    (Some(EmsMarker::Variant { variant }), Ty::Named { name }) => match self.schema.type_def(name) {
-                        Some(TypeDef::Enum(e)) => e.variants.iter().any(|v| v.is_default && &v.ident == variant),
-                        _ => false,
-                    },
+                    (Some(EmsMarker::Variant { variant }), Ty::Named { name }) => {
+                        match self.schema.type_def(name) {
+                            Some(TypeDef::Enum(e)) => e
+                                .variants
+                                .iter()
+                                .any(|v| v.is_default && &v.ident == variant),
+                            _ => false,
+                        }
+                    }
                     _ => false,
                 };
                 if let Some(a) = leaf.accepts {
@@ -309,8 +407,15 @@ impl<'a> Dec<'a> {
                         return Out::reject_strict(format!("version field `{owner}.{}` is missing and its default 0 is outside accepts = \"{a}\"", f.ident));
                     }
                 }
-                let out = if ems { Out::accept_ems(Wire::Map(Vec::new())) } else { Out::accept(Wire::Map(Vec::new())) };
-                out.note(format!("`{owner}.{}` is missing and #[serde(default)] fills it", f.ident))
+                let out = if ems {
+                    Out::accept_ems(Wire::Map(Vec::new()))
+                } else {
+                    Out::accept(Wire::Map(Vec::new()))
+                };
+                out.note(format!(
+                    "`{owner}.{}` is missing and #[serde(default)] fills it",
+                    f.ident
+                ))
             }
             Missing::DefaultFn(path) => {
                 if leaf.accepts.is_some() {
@@ -335,7 +440,9 @@ impl<'a> Dec<'a> {
         if optional.len() > MAX_OPTIONAL_ELEMS {
             return Out::data_dependent(
                 Wire::Seq(Vec::new()),
-                format!("`{owner}` has too many conditionally written fields to enumerate its layouts"),
+                format!(
+                    "`{owner}` has too many conditionally written fields to enumerate its layouts"
+                ),
             );
         }
         let mut acc = Vec::new();
@@ -365,12 +472,17 @@ impl<'a> Dec<'a> {
         let mut outs = Vec::new();
         for (i, f) in read.iter().enumerate() {
             match elems.get(i) {
-                Some(e) => outs.push(self.field_value(f, &e.val, d).map_wire(|w| Wire::Seq(vec![w]))),
+                Some(e) => outs.push(
+                    self.field_value(f, &e.val, d)
+                        .map_wire(|w| Wire::Seq(vec![w])),
+                ),
                 None => match &f.missing {
-                    Missing::Default | Missing::DefaultFn(_) => outs.push(
-                        Out::accept(Wire::Seq(Vec::new()))
-                            .note(format!("the array ends before `{owner}.{}`, which #[serde(default)] fills", f.ident)),
-                    ),
+                    Missing::Default | Missing::DefaultFn(_) => {
+                        outs.push(Out::accept(Wire::Seq(Vec::new())).note(format!(
+                            "the array ends before `{owner}.{}`, which #[serde(default)] fills",
+                            f.ident
+                        )))
+                    }
                     Missing::Error => {
                         return Out::reject(format!(
                             "invalid length {}: `{owner}.{}` has no #[serde(default)]",
@@ -382,10 +494,15 @@ impl<'a> Dec<'a> {
             }
         }
         Out::product(outs, |parts| {
-            Wire::Seq(parts.into_iter().flat_map(|p| match p {
-                Wire::Seq(v) => v,
-                other => vec![other],
-            }).collect())
+            Wire::Seq(
+                parts
+                    .into_iter()
+                    .flat_map(|p| match p {
+                        Wire::Seq(v) => v,
+                        other => vec![other],
+                    })
+                    .collect(),
+            )
         })
     }
 
@@ -395,38 +512,68 @@ impl<'a> Dec<'a> {
             _ => None,
         };
         let classify = |var: &Variant, out: Out| -> Out {
-            if marker == Some(var.ident.as_str()) { out.as_ems() } else { out }
+            if marker == Some(var.ident.as_str()) {
+                out.as_ems()
+            } else {
+                out
+            }
         };
-        let find = |name: &str| e.variants.iter().find(|var| var.read && var.de_names.iter().any(|n| n == name));
+        let find = |name: &str| {
+            e.variants
+                .iter()
+                .find(|var| var.read && var.de_names.iter().any(|n| n == name))
+        };
         let other = e.variants.iter().find(|var| var.other);
         match e.repr {
             EnumRepr::External => match v {
                 AVal::Str(name) => match find(name) {
-                    Some(var) if var.style == Style::Unit => classify(var, Out::accept(Wire::Str(name.clone()))),
-                    Some(var) => Out::reject(format!("invalid type: unit variant, expected {:?} variant `{}`", var.style, var.ident)),
+                    Some(var) if var.style == Style::Unit => {
+                        classify(var, Out::accept(Wire::Str(name.clone())))
+                    }
+                    Some(var) => Out::reject(format!(
+                        "invalid type: unit variant, expected {:?} variant `{}`",
+                        var.style, var.ident
+                    )),
                     None => match other {
-                        Some(o) => classify(o, Out::accept(Wire::Str(name.clone())))
-                            .note(format!("unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])", e.name, o.ident)),
-                        None => Out::reject_strict(format!("unknown variant `{name}` of `{}`", e.name)),
+                        Some(o) => classify(o, Out::accept(Wire::Str(name.clone()))).note(format!(
+                            "unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])",
+                            e.name, o.ident
+                        )),
+                        None => {
+                            Out::reject_strict(format!("unknown variant `{name}` of `{}`", e.name))
+                        }
                     },
                 },
                 AVal::Map(entries) if entries.len() == 1 && !entries[0].optional => {
                     let en = &entries[0];
                     match find(&en.key) {
-                        Some(var) => classify(var, self.content(e, var, &en.val, d)).map_wire(wrap(&en.key)),
+                        Some(var) => {
+                            classify(var, self.content(e, var, &en.val, d)).map_wire(wrap(&en.key))
+                        }
                         None if other.is_some() => Out::reject(format!(
                             "unknown variant `{}` carries data, which #[serde(other)] cannot take",
                             en.key
                         )),
-                        None => Out::reject_strict(format!("unknown variant `{}` of `{}`", en.key, e.name)),
+                        None => Out::reject_strict(format!(
+                            "unknown variant `{}` of `{}`",
+                            en.key, e.name
+                        )),
                     }
                 }
-                v => Out::reject(format!("invalid type: {}, expected enum `{}`", kind(v), e.name)),
+                v => Out::reject(format!(
+                    "invalid type: {}, expected enum `{}`",
+                    kind(v),
+                    e.name
+                )),
             },
             EnumRepr::Internal | EnumRepr::Adjacent => {
                 let tag = e.tag.clone().unwrap_or_default();
                 let AVal::Map(entries) = v else {
-                    return Out::reject(format!("invalid type: {}, expected enum `{}`", kind(v), e.name));
+                    return Out::reject(format!(
+                        "invalid type: {}, expected enum `{}`",
+                        kind(v),
+                        e.name
+                    ));
                 };
                 let Some(te) = entries.iter().find(|en| en.key == tag) else {
                     return Out::reject(format!("missing field `{tag}` (the tag of `{}`)", e.name));
@@ -439,9 +586,14 @@ impl<'a> Dec<'a> {
                     Some(var) => var,
                     None => {
                         return match other {
-                            Some(o) => classify(o, Out::accept(v.concretize()))
-                                .note(format!("unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])", e.name, o.ident)),
-                            None => Out::reject_strict(format!("unknown variant `{name}` of `{}`", e.name)),
+                            Some(o) => classify(o, Out::accept(v.concretize())).note(format!(
+                                "unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])",
+                                e.name, o.ident
+                            )),
+                            None => Out::reject_strict(format!(
+                                "unknown variant `{name}` of `{}`",
+                                e.name
+                            )),
                         }
                     }
                 };
@@ -449,16 +601,33 @@ impl<'a> Dec<'a> {
                 let body = if e.repr == EnumRepr::Internal {
                     match var.style {
                         Style::Unit => Out::accept(AVal::Map(rest.clone()).concretize()),
-                        Style::Struct => self.fields(&format!("{}::{}", e.name, var.ident), &var.fields, e.deny_unknown_fields, &rest, d),
-                        Style::Newtype => self.value(&var.fields[0].ty, &AVal::Map(rest), Leaf::of(&var.fields[0]), d),
-                        Style::Tuple => Out::reject("internally tagged tuple variants are not supported by serde"),
+                        Style::Struct => self.fields(
+                            &format!("{}::{}", e.name, var.ident),
+                            &var.fields,
+                            e.deny_unknown_fields,
+                            &rest,
+                            d,
+                        ),
+                        Style::Newtype => self.value(
+                            &var.fields[0].ty,
+                            &AVal::Map(rest),
+                            Leaf::of(&var.fields[0]),
+                            d,
+                        ),
+                        Style::Tuple => Out::reject(
+                            "internally tagged tuple variants are not supported by serde",
+                        ),
                     }
                 } else {
                     let content_key = e.content.clone().unwrap_or_default();
                     match (rest.iter().find(|en| en.key == content_key), var.style) {
                         (None, Style::Unit) => Out::accept(Wire::Map(Vec::new())),
-                        (None, _) => Out::reject(format!("missing field `{content_key}` of `{}`", e.name)),
-                        (Some(c), _) => self.content(e, var, &c.val, d).map_wire(wrap(&content_key)),
+                        (None, _) => {
+                            Out::reject(format!("missing field `{content_key}` of `{}`", e.name))
+                        }
+                        (Some(c), _) => {
+                            self.content(e, var, &c.val, d).map_wire(wrap(&content_key))
+                        }
                     }
                 };
                 classify(var, body).map_wire(move |w| concat_maps(vec![head.clone(), w]))
@@ -488,7 +657,10 @@ impl<'a> Dec<'a> {
                 };
                 let mut u = Out::union_all(considered);
                 if !u.accepts() {
-                    u = Out::reject(format!("data did not match any variant of untagged enum `{}`", e.name));
+                    u = Out::reject(format!(
+                        "data did not match any variant of untagged enum `{}`",
+                        e.name
+                    ));
                 }
                 u
             }
@@ -499,7 +671,11 @@ impl<'a> Dec<'a> {
         match var.style {
             Style::Unit => match v {
                 AVal::Null => Out::accept(Wire::Null),
-                _ => Out::reject(format!("invalid type: {}, expected unit variant `{}`", kind(v), var.ident)),
+                _ => Out::reject(format!(
+                    "invalid type: {}, expected unit variant `{}`",
+                    kind(v),
+                    var.ident
+                )),
             },
             Style::Newtype => self.field_value(&var.fields[0], v, d),
             Style::Tuple => match v {
@@ -507,15 +683,29 @@ impl<'a> Dec<'a> {
                     let read: Vec<&Field> = var.fields.iter().filter(|f| f.read).collect();
                     self.positional(&format!("{}::{}", e.name, var.ident), &read, elems, d)
                 }
-                v => Out::reject(format!("invalid type: {}, expected tuple variant `{}`", kind(v), var.ident)),
+                v => Out::reject(format!(
+                    "invalid type: {}, expected tuple variant `{}`",
+                    kind(v),
+                    var.ident
+                )),
             },
             Style::Struct => match v {
-                AVal::Map(entries) => self.fields(&format!("{}::{}", e.name, var.ident), &var.fields, e.deny_unknown_fields, entries, d),
+                AVal::Map(entries) => self.fields(
+                    &format!("{}::{}", e.name, var.ident),
+                    &var.fields,
+                    e.deny_unknown_fields,
+                    entries,
+                    d,
+                ),
                 AVal::Seq(elems) => {
                     let read: Vec<&Field> = var.fields.iter().filter(|f| f.read).collect();
                     self.positional(&format!("{}::{}", e.name, var.ident), &read, elems, d)
                 }
-                v => Out::reject(format!("invalid type: {}, expected struct variant `{}`", kind(v), var.ident)),
+                v => Out::reject(format!(
+                    "invalid type: {}, expected struct variant `{}`",
+                    kind(v),
+                    var.ident
+                )),
             },
         }
     }

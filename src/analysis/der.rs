@@ -33,7 +33,9 @@ struct Elem<'a> {
 }
 
 fn elements(s: &Schema) -> Option<Vec<Elem<'_>>> {
-    let TypeDef::Struct(root) = s.root_def()? else { return None };
+    let TypeDef::Struct(root) = s.root_def()? else {
+        return None;
+    };
     let mut untagged = 0;
     Some(
         root.fields
@@ -46,7 +48,11 @@ fn elements(s: &Schema) -> Option<Vec<Elem<'_>>> {
                         Id::Untagged(untagged - 1)
                     }
                 };
-                Elem { id, field: f, label: format!("{}.{}", root.name, f.ident) }
+                Elem {
+                    id,
+                    field: f,
+                    label: format!("{}.{}", root.name, f.ident),
+                }
             })
             .collect(),
     )
@@ -101,11 +107,18 @@ pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
         }
         fixed.push(Some(Some(value.unwrap_or(i128::MIN))));
     }
-    if want == Want::Ems && !n.iter().any(|e| e.field.session.ems.is_some() && e.field.write != Write::Never) {
+    if want == Want::Ems
+        && !n
+            .iter()
+            .any(|e| e.field.session.ems.is_some() && e.field.write != Write::Never)
+    {
         return None;
     }
     if choices.len() > MAX_CHOICES {
-        return Some(Out::data_dependent(Wire::Seq(Vec::new()), "too many conditionally written DER elements to enumerate"));
+        return Some(Out::data_dependent(
+            Wire::Seq(Vec::new()),
+            "too many conditionally written DER elements to enumerate",
+        ));
     }
     let mut outs = Vec::new();
     for mask in 0u32..(1 << choices.len()) {
@@ -120,7 +133,10 @@ pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
                 }
             };
             if let Some(v) = decision {
-                seq.push(Written { elem: e, value: (v != i128::MIN).then_some(v) });
+                seq.push(Written {
+                    elem: e,
+                    value: (v != i128::MIN).then_some(v),
+                });
                 if e.field.write != Write::Always {
                     wrote.push(e.id.to_string());
                 }
@@ -128,7 +144,10 @@ pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
         }
         let mut out = walk(&seq, &o, unknown);
         if !wrote.is_empty() {
-            out = out.note(format!("the newer version writes the optional elements {}", wrote.join(", ")));
+            out = out.note(format!(
+                "the newer version writes the optional elements {}",
+                wrote.join(", ")
+            ));
         }
         outs.push(out);
     }
@@ -153,21 +172,36 @@ fn walk(seq: &[Written<'_>], o: &[Elem<'_>], unknown: Trailing) -> Out {
             if !same_type(&of.ty, &e.field.ty) {
                 return Out::data_dependent(
                     Wire::Seq(Vec::new()),
-                    format!("element {} is `{}` in the newer version and `{}` in the older", e.id, e.field.ty, of.ty),
+                    format!(
+                        "element {} is `{}` in the newer version and `{}` in the older",
+                        e.id, e.field.ty, of.ty
+                    ),
                 );
             }
             // Values the newer encoder may write: exact where it matters, else any (0 tried).
             let v = w.value.unwrap_or(0);
             if let Some(acc) = &of.session.version_field {
-                let v = w.value.or_else(|| acc.candidates().first().copied()).unwrap_or(0);
+                let v = w
+                    .value
+                    .or_else(|| acc.candidates().first().copied())
+                    .unwrap_or(0);
                 if !acc.contains(v) {
-                    return Out::reject_strict(format!("`{}` reads version {v}, outside accepts = \"{acc}\"", o[k].label));
+                    return Out::reject_strict(format!(
+                        "`{}` reads version {v}, outside accepts = \"{acc}\"",
+                        o[k].label
+                    ));
                 }
-                notes.push(format!("`{}` reads version {v}, which accepts = \"{acc}\" admits", o[k].label));
+                notes.push(format!(
+                    "`{}` reads version {v}, which accepts = \"{acc}\" admits",
+                    o[k].label
+                ));
             }
             if let Some(bits) = of.session.known_bits {
                 if (v as u64) & !bits != 0 {
-                    return Out::reject_strict(format!("`{}` has flag bits outside known_bits = {bits:#x}", o[k].label));
+                    return Out::reject_strict(format!(
+                        "`{}` has flag bits outside known_bits = {bits:#x}",
+                        o[k].label
+                    ));
                 }
             }
             if !of.session.ignored {
@@ -178,8 +212,12 @@ fn walk(seq: &[Written<'_>], o: &[Elem<'_>], unknown: Trailing) -> Out {
                 };
             }
             if of.session.ignored && e.field.session.ems.is_some() {
-                notes.push(format!("`{}` is read but ignored by the older decoder", o[k].label));
-            } else if of.session.ems.is_none() && e.field.session.ems.is_some() && w.value.is_some() {
+                notes.push(format!(
+                    "`{}` is read but ignored by the older decoder",
+                    o[k].label
+                ));
+            } else if of.session.ems.is_none() && e.field.session.ems.is_some() && w.value.is_some()
+            {
                 notes.push(format!(
                     "the newer EMS carrier `{}` is read as `{}`, which has no EMS meaning and no known_bits",
                     e.label, o[k].label
@@ -211,9 +249,16 @@ fn walk(seq: &[Written<'_>], o: &[Elem<'_>], unknown: Trailing) -> Out {
         }
     }
     if let Some(req) = o[j..].iter().find(|x| x.field.missing == Missing::Error) {
-        return Out::reject(format!("the newer session lacks the element `{}` the older decoder requires", req.label));
+        return Out::reject(format!(
+            "the newer session lacks the element `{}` the older decoder requires",
+            req.label
+        ));
     }
-    let out = if ems { Out::accept_ems(Wire::Seq(Vec::new())) } else { Out::accept(Wire::Seq(Vec::new())) };
+    let out = if ems {
+        Out::accept_ems(Wire::Seq(Vec::new()))
+    } else {
+        Out::accept(Wire::Seq(Vec::new()))
+    };
     notes.into_iter().fold(out, |o, n| o.note(n))
 }
 

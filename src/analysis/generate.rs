@@ -3,7 +3,9 @@
 
 use super::value::{AVal, Elem, Entry};
 use crate::encoding::{Facts, Family};
-use crate::schema::{EmsMarker, EnumDef, EnumRepr, Field, Schema, Style, StructDef, Ty, TypeDef, Variant, Write};
+use crate::schema::{
+    EmsMarker, EnumDef, EnumRepr, Field, Schema, StructDef, Style, Ty, TypeDef, Variant, Write,
+};
 
 /// Which sessions to describe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +46,9 @@ impl<'a> Gen<'a> {
     fn field(&self, f: &Field, want: Want, depth: usize) -> Option<AVal> {
         let want = if self.holds(f) { want } else { Want::Any };
         if f.session.version_field.is_some() {
-            return Some(AVal::Int(f.session.writes.unwrap_or(self.schema.version as u64) as i128));
+            return Some(AVal::Int(
+                f.session.writes.unwrap_or(self.schema.version as u64) as i128,
+            ));
         }
         if f.custom_codec {
             return if f.session.ems.is_some() || want != Want::Ems {
@@ -53,15 +57,34 @@ impl<'a> Gen<'a> {
                 None
             };
         }
-        self.ty(&f.ty, want, f.session.ems.as_ref(), f.session.known_bits, depth)
+        self.ty(
+            &f.ty,
+            want,
+            f.session.ems.as_ref(),
+            f.session.known_bits,
+            depth,
+        )
     }
 
-    fn ty(&self, ty: &Ty, want: Want, marker: Option<&EmsMarker>, bits: Option<u64>, depth: usize) -> Option<AVal> {
+    fn ty(
+        &self,
+        ty: &Ty,
+        want: Want,
+        marker: Option<&EmsMarker>,
+        bits: Option<u64>,
+        depth: usize,
+    ) -> Option<AVal> {
         if depth > MAX_DEPTH {
             return (want != Want::Ems).then(|| AVal::Opaque("recursion limit".into()));
         }
         let holds = marker.is_some() || self.schema.holds_carrier(ty);
-        let want = if holds { want } else if want == Want::Ems { return None } else { Want::Any };
+        let want = if holds {
+            want
+        } else if want == Want::Ems {
+            return None;
+        } else {
+            Want::Any
+        };
         let d = depth + 1;
         match (ty, marker) {
             (Ty::Bool, Some(EmsMarker::Flag)) => match want {
@@ -72,7 +95,9 @@ impl<'a> Gen<'a> {
             (Ty::Bool, _) => Some(AVal::OneOf(vec![AVal::Bool(false), AVal::Bool(true)])),
             (Ty::Int { .. }, Some(EmsMarker::Mask { mask })) => match want {
                 Want::Ems => Some(AVal::Int(*mask as i128)),
-                Want::NonEms => Some(AVal::IntAny { bits: bits.map(|b| b & !mask).or(Some(!mask)) }),
+                Want::NonEms => Some(AVal::IntAny {
+                    bits: bits.map(|b| b & !mask).or(Some(!mask)),
+                }),
                 Want::Any => Some(AVal::IntAny { bits }),
             },
             (Ty::Int { .. }, _) => Some(AVal::IntAny { bits }),
@@ -87,12 +112,20 @@ impl<'a> Gen<'a> {
                 match want {
                     Want::Ems => some_ems(),
                     Want::NonEms => AVal::one_of(
-                        [Some(AVal::Null), (**of == Ty::Bool).then_some(AVal::Bool(false))]
+                        [
+                            Some(AVal::Null),
+                            (**of == Ty::Bool).then_some(AVal::Bool(false)),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
+                    ),
+                    Want::Any => AVal::one_of(
+                        [Some(AVal::Null), some_ems()]
                             .into_iter()
                             .flatten()
                             .collect(),
                     ),
-                    Want::Any => AVal::one_of([Some(AVal::Null), some_ems()].into_iter().flatten().collect()),
                 }
             }
             (Ty::Option { of }, _) => {
@@ -105,14 +138,26 @@ impl<'a> Gen<'a> {
             (Ty::Seq { of }, _) => {
                 let elem = self.ty(of, want, marker, bits, d);
                 match (want, elem) {
-                    (Want::Ems, e) => e.map(|e| AVal::Seq(vec![Elem { val: e, optional: false }])),
+                    (Want::Ems, e) => e.map(|e| {
+                        AVal::Seq(vec![Elem {
+                            val: e,
+                            optional: false,
+                        }])
+                    }),
                     (_, Some(e)) => Some(AVal::List(Box::new(e))),
                     (_, None) => Some(AVal::Seq(Vec::new())),
                 }
             }
             (Ty::Array { of, len }, _) => {
                 let e = self.ty(of, want, marker, bits, d)?;
-                Some(AVal::Seq((0..*len.min(&256)).map(|_| Elem { val: e.clone(), optional: false }).collect()))
+                Some(AVal::Seq(
+                    (0..*len.min(&256))
+                        .map(|_| Elem {
+                            val: e.clone(),
+                            optional: false,
+                        })
+                        .collect(),
+                ))
             }
             (Ty::Tuple { items }, _) => {
                 let mut out = Vec::new();
@@ -126,18 +171,28 @@ impl<'a> Gen<'a> {
                     } else {
                         want
                     };
-                    out.push(Elem { val: self.ty(t, w, None, None, d)?, optional: false });
+                    out.push(Elem {
+                        val: self.ty(t, w, None, None, d)?,
+                        optional: false,
+                    });
                 }
                 (want != Want::Ems || ems_placed).then_some(AVal::Seq(out))
             }
             (Ty::Map { value, .. }, _) => match want {
                 Want::Ems => None,
-                _ => Some(AVal::DynMap(Box::new(self.ty(value, Want::Any, None, None, d)?))),
+                _ => Some(AVal::DynMap(Box::new(self.ty(
+                    value,
+                    Want::Any,
+                    None,
+                    None,
+                    d,
+                )?))),
             },
             (Ty::Named { name }, m) => match self.schema.type_def(name)? {
                 TypeDef::Struct(s) => self.strukt(s, want, d),
                 TypeDef::Enum(e) => {
-                    let written: Vec<Variant> = e.variants.iter().filter(|v| v.write).cloned().collect();
+                    let written: Vec<Variant> =
+                        e.variants.iter().filter(|v| v.write).cloned().collect();
                     let variant_marker = match m {
                         Some(EmsMarker::Variant { variant }) => Some(variant.as_str()),
                         _ => None,
@@ -150,7 +205,11 @@ impl<'a> Gen<'a> {
     }
 
     pub(crate) fn strukt(&self, s: &StructDef, want: Want, depth: usize) -> Option<AVal> {
-        let written: Vec<&Field> = s.fields.iter().filter(|f| f.write != Write::Never).collect();
+        let written: Vec<&Field> = s
+            .fields
+            .iter()
+            .filter(|f| f.write != Write::Never)
+            .collect();
         if want == Want::Ems && !written.iter().any(|f| self.holds(f)) {
             return None;
         }
@@ -161,7 +220,9 @@ impl<'a> Gen<'a> {
         match s.style {
             Style::Unit => Some(AVal::Null),
             Style::Tuple => self.elems(&written, want, depth).map(AVal::Seq),
-            _ if self.facts.family == Family::Array => self.elems(&written, want, depth).map(AVal::Seq),
+            _ if self.facts.family == Family::Array => {
+                self.elems(&written, want, depth).map(AVal::Seq)
+            }
             _ => self.entries(&written, want, depth).map(AVal::Map),
         }
     }
@@ -171,7 +232,10 @@ impl<'a> Gen<'a> {
             .iter()
             .map(|f| {
                 let val = self.field(f, want, depth)?;
-                Some(Elem { val, optional: self.optional(f, want) })
+                Some(Elem {
+                    val,
+                    optional: self.optional(f, want),
+                })
             })
             .collect()
     }
@@ -182,15 +246,23 @@ impl<'a> Gen<'a> {
         matches!(f.write, Write::Unless(_)) && !(want == Want::Ems && self.holds(f))
     }
 
-    pub(crate) fn entries(&self, fields: &[&Field], want: Want, depth: usize) -> Option<Vec<Entry>> {
+    pub(crate) fn entries(
+        &self,
+        fields: &[&Field],
+        want: Want,
+        depth: usize,
+    ) -> Option<Vec<Entry>> {
         let mut out = Vec::new();
         for f in fields {
             if f.flatten {
                 if let Ty::Named { name } = &f.ty {
                     if let Some(TypeDef::Struct(inner)) = self.schema.type_def(name) {
                         let w = if self.holds(f) { want } else { Want::Any };
-                        let inner_fields: Vec<&Field> =
-                            inner.fields.iter().filter(|f| f.write != Write::Never).collect();
+                        let inner_fields: Vec<&Field> = inner
+                            .fields
+                            .iter()
+                            .filter(|f| f.write != Write::Never)
+                            .collect();
                         out.extend(self.entries(&inner_fields, w, depth + 1)?);
                         continue;
                     }
@@ -201,15 +273,31 @@ impl<'a> Gen<'a> {
             let val = self.field(f, want, depth)?;
             let mut optional = self.optional(f, want);
             // toml has no null: a `None` field is left out.
-            let val = if !self.facts.writes_none { strip_null(val, &mut optional) } else { Some(val) };
+            let val = if !self.facts.writes_none {
+                strip_null(val, &mut optional)
+            } else {
+                Some(val)
+            };
             if let Some(val) = val {
-                out.push(Entry { key: f.ser_name.clone(), val, optional, field: f.ident.clone() });
+                out.push(Entry {
+                    key: f.ser_name.clone(),
+                    val,
+                    optional,
+                    field: f.ident.clone(),
+                });
             }
         }
         Some(out)
     }
 
-    fn enumm(&self, e: &EnumDef, variants: &[Variant], want: Want, marker: Option<&str>, depth: usize) -> Option<AVal> {
+    fn enumm(
+        &self,
+        e: &EnumDef,
+        variants: &[Variant],
+        want: Want,
+        marker: Option<&str>,
+        depth: usize,
+    ) -> Option<AVal> {
         let mut alts = Vec::new();
         for v in variants {
             let holds = v.fields.iter().any(|f| self.holds(f));
@@ -228,13 +316,19 @@ impl<'a> Gen<'a> {
     }
 
     fn variant(&self, e: &EnumDef, v: &Variant, want: Want, depth: usize) -> Option<AVal> {
-        let fields: Vec<&Field> = v.fields.iter().filter(|f| f.write != Write::Never).collect();
+        let fields: Vec<&Field> = v
+            .fields
+            .iter()
+            .filter(|f| f.write != Write::Never)
+            .collect();
         let content = || -> Option<Option<AVal>> {
             Some(match v.style {
                 Style::Unit => None,
                 Style::Newtype => Some(self.field(fields.first()?, want, depth)?),
                 Style::Tuple => Some(AVal::Seq(self.elems(&fields, want, depth)?)),
-                Style::Struct if self.facts.family == Family::Array => Some(AVal::Seq(self.elems(&fields, want, depth)?)),
+                Style::Struct if self.facts.family == Family::Array => {
+                    Some(AVal::Seq(self.elems(&fields, want, depth)?))
+                }
                 Style::Struct => Some(AVal::Map(self.entries(&fields, want, depth)?)),
             })
         };
@@ -260,7 +354,9 @@ impl<'a> Gen<'a> {
                 match content()? {
                     None => {}
                     Some(AVal::Map(es)) => entries.extend(es),
-                    Some(other) => return Some(AVal::Opaque(format!("internally tagged {other:?}"))),
+                    Some(other) => {
+                        return Some(AVal::Opaque(format!("internally tagged {other:?}")))
+                    }
                 }
                 Some(AVal::Map(entries))
             }
@@ -289,7 +385,10 @@ fn strip_null(val: AVal, optional: &mut bool) -> Option<AVal> {
         }
         AVal::OneOf(alts) => {
             let n = alts.len();
-            let kept: Vec<AVal> = alts.into_iter().filter(|a| !matches!(a, AVal::Null)).collect();
+            let kept: Vec<AVal> = alts
+                .into_iter()
+                .filter(|a| !matches!(a, AVal::Null))
+                .collect();
             if kept.len() < n {
                 *optional = true;
             }
@@ -305,6 +404,18 @@ pub fn root_variant<'e>(e: &'e EnumDef, schema: &Schema) -> Option<&'e Variant> 
     e.variants
         .iter()
         .find(|v| v.current)
-        .or_else(|| e.variants.iter().find(|v| v.fields.iter().any(|f| f.session.ems.is_some() || schema.holds_carrier(&f.ty))))
-        .or_else(|| if e.repr == EnumRepr::Untagged { e.variants.first() } else { e.variants.last() })
+        .or_else(|| {
+            e.variants.iter().find(|v| {
+                v.fields
+                    .iter()
+                    .any(|f| f.session.ems.is_some() || schema.holds_carrier(&f.ty))
+            })
+        })
+        .or_else(|| {
+            if e.repr == EnumRepr::Untagged {
+                e.variants.first()
+            } else {
+                e.variants.last()
+            }
+        })
 }

@@ -6,7 +6,9 @@
 use super::generate::{root_variant, Want};
 use super::outcome::Out;
 use super::value::Wire;
-use crate::schema::{Accepts, EmsMarker, EnumRepr, Field, Schema, Style, Trailing, Ty, TypeDef, Write};
+use crate::schema::{
+    Accepts, EmsMarker, EnumRepr, Field, Schema, Style, Trailing, Ty, TypeDef, Write,
+};
 
 const MAX_DEPTH: usize = 48;
 /// Bounds the branching over optional fields and variants.
@@ -15,8 +17,13 @@ const MAX_STEPS: usize = 20_000;
 #[derive(Clone, Debug)]
 enum Atom {
     Bool,
-    Int { signed: bool, bits: u8 },
-    Float { bits: u8 },
+    Int {
+        signed: bool,
+        bits: u8,
+    },
+    Float {
+        bits: u8,
+    },
     Char,
     Str,
     /// Tag byte, then the payload when 1.
@@ -27,7 +34,10 @@ enum Atom {
     Tail(Vec<Slot>, bool),
     Map(Vec<Slot>, Vec<Slot>),
     /// Variant index, then its payload. Names are kept for reasons and `ems = "V"`.
-    Enum { variants: Vec<(String, Vec<Slot>)>, other: Option<usize> },
+    Enum {
+        variants: Vec<(String, Vec<Slot>)>,
+        other: Option<usize>,
+    },
     Opaque(String),
     /// `skip_serializing_if`: the encoder may write nothing here.
     Cond(Vec<Slot>),
@@ -66,7 +76,16 @@ fn atom_eq(a: &Atom, b: &Atom) -> bool {
     use Atom::*;
     match (a, b) {
         (Bool, Bool) | (Char, Char) | (Str, Str) => true,
-        (Int { signed: s1, bits: b1 }, Int { signed: s2, bits: b2 }) => s1 == s2 && b1 == b2,
+        (
+            Int {
+                signed: s1,
+                bits: b1,
+            },
+            Int {
+                signed: s2,
+                bits: b2,
+            },
+        ) => s1 == s2 && b1 == b2,
         (Float { bits: a }, Float { bits: b }) => a == b,
         (Seq(x, p), Seq(y, q)) => p == q && shape_eq(x, y),
         (Opt(x), Opt(y)) | (Cond(x), Cond(y)) => shape_eq(x, y),
@@ -111,14 +130,21 @@ struct Flat<'a> {
 
 impl Flat<'_> {
     fn root(&self) -> Option<Vec<Slot>> {
-        let root = Ty::Named { name: self.schema.root.clone() };
+        let root = Ty::Named {
+            name: self.schema.root.clone(),
+        };
         if let (Side::Encoder(want), Some(TypeDef::Enum(e))) = (self.side, self.schema.root_def()) {
             // A root enum's encoder writes one variant.
             let v = root_variant(e, self.schema)?;
             let idx = e.variants.iter().position(|x| x.ident == v.ident)?;
             let mut slots = self.ty(&root, want, None, &self.schema.root, 0)?;
             let first = slots.first_mut()?;
-            if !first.meta.allowed.as_ref().is_some_and(|a| a.contains(&idx)) {
+            if !first
+                .meta
+                .allowed
+                .as_ref()
+                .is_some_and(|a| a.contains(&idx))
+            {
                 return None;
             }
             first.meta.allowed = Some(vec![idx]);
@@ -137,7 +163,11 @@ impl Flat<'_> {
 
     fn fields(&self, fields: &[Field], want: Want, owner: &str, depth: usize) -> Option<Vec<Slot>> {
         let mut out = Vec::new();
-        if want == Want::Ems && !fields.iter().any(|f| self.holds(f) && f.write != Write::Never) {
+        if want == Want::Ems
+            && !fields
+                .iter()
+                .any(|f| self.holds(f) && f.write != Write::Never)
+        {
             return None;
         }
         for f in fields {
@@ -149,42 +179,84 @@ impl Flat<'_> {
             }
             let w = if self.holds(f) { want } else { Want::Any };
             let mut slots = if f.custom_codec || f.flatten {
-                let meta = Meta { holds: self.holds(f), label: label.clone(), ..Meta::default() };
-                vec![Slot { atom: Atom::Opaque(format!("{label} (custom serde code)")), meta }]
+                let meta = Meta {
+                    holds: self.holds(f),
+                    label: label.clone(),
+                    ..Meta::default()
+                };
+                vec![Slot {
+                    atom: Atom::Opaque(format!("{label} (custom serde code)")),
+                    meta,
+                }]
             } else {
                 self.ty(&f.ty, w, Some(f), &label, depth + 1)?
             };
             if self.side != Side::Decoder && f.session.version_field.is_some() {
                 if let Some(s) = slots.first_mut() {
-                    s.meta.val = Some(f.session.writes.unwrap_or(self.schema.version as u64) as i128);
+                    s.meta.val =
+                        Some(f.session.writes.unwrap_or(self.schema.version as u64) as i128);
                 }
             }
             if self.side == Side::Decoder && f.wire.if_remaining {
-                slots = vec![Slot { atom: Atom::Tail(slots, f.wire.lenient), meta: Meta { label: label.clone(), ..Meta::default() } }];
+                slots = vec![Slot {
+                    atom: Atom::Tail(slots, f.wire.lenient),
+                    meta: Meta {
+                        label: label.clone(),
+                        ..Meta::default()
+                    },
+                }];
             }
-            let conditional = matches!(f.write, Write::Unless(_)) && !(want == Want::Ems && self.holds(f));
+            let conditional =
+                matches!(f.write, Write::Unless(_)) && !(want == Want::Ems && self.holds(f));
             if matches!(self.side, Side::Encoder(_)) && conditional {
-                slots = vec![Slot { atom: Atom::Cond(slots), meta: Meta { label: label.clone(), ..Meta::default() } }];
+                slots = vec![Slot {
+                    atom: Atom::Cond(slots),
+                    meta: Meta {
+                        label: label.clone(),
+                        ..Meta::default()
+                    },
+                }];
             }
             out.extend(slots);
         }
         Some(out)
     }
 
-    fn ty(&self, ty: &Ty, want: Want, field: Option<&Field>, label: &str, depth: usize) -> Option<Vec<Slot>> {
+    fn ty(
+        &self,
+        ty: &Ty,
+        want: Want,
+        field: Option<&Field>,
+        label: &str,
+        depth: usize,
+    ) -> Option<Vec<Slot>> {
         if depth > MAX_DEPTH {
-            return Some(vec![Slot { atom: Atom::Opaque("recursion limit".into()), meta: Meta::default() }]);
+            return Some(vec![Slot {
+                atom: Atom::Opaque("recursion limit".into()),
+                meta: Meta::default(),
+            }]);
         }
         let marker = field.and_then(|f| f.session.ems.clone());
         let holds = marker.is_some() || self.schema.holds_carrier(ty);
-        let want = if holds { want } else if want == Want::Ems { return None } else { Want::Any };
+        let want = if holds {
+            want
+        } else if want == Want::Ems {
+            return None;
+        } else {
+            Want::Any
+        };
         let enc = matches!(self.side, Side::Encoder(_));
-        let mut meta = Meta { label: label.to_string(), ..Meta::default() };
+        let mut meta = Meta {
+            label: label.to_string(),
+            ..Meta::default()
+        };
         if enc {
             meta.writes_bits = field.and_then(|f| f.session.known_bits);
         } else {
             // A carrier the decoder reads but does not act on reads nothing as EMS.
-            meta.marker = marker.clone().filter(|_| !field.is_some_and(|f| f.session.ignored));
+            meta.marker = marker
+                .clone()
+                .filter(|_| !field.is_some_and(|f| f.session.ignored));
             meta.accepts = field.and_then(|f| f.session.version_field.clone());
             meta.known_bits = field.and_then(|f| f.session.known_bits);
         }
@@ -210,7 +282,13 @@ impl Flat<'_> {
                         };
                     }
                 }
-                one(Atom::Int { signed: *signed, bits: *bits }, meta)
+                one(
+                    Atom::Int {
+                        signed: *signed,
+                        bits: *bits,
+                    },
+                    meta,
+                )
             }
             Ty::Float { bits } => one(Atom::Float { bits: *bits }, meta),
             Ty::Char => one(Atom::Char, meta),
@@ -218,9 +296,23 @@ impl Flat<'_> {
             Ty::Unit => Some(Vec::new()),
             Ty::Option { of } => {
                 let flag = marker == Some(EmsMarker::Flag);
-                let inner_field = if flag && **of == Ty::Bool { field } else { None };
-                let inner_want = if flag { if **of == Ty::Bool { want } else { Want::Any } } else { want };
-                let inner = self.ty(of, inner_want, inner_field, label, depth + 1).unwrap_or_default();
+                let inner_field = if flag && **of == Ty::Bool {
+                    field
+                } else {
+                    None
+                };
+                let inner_want = if flag {
+                    if **of == Ty::Bool {
+                        want
+                    } else {
+                        Want::Any
+                    }
+                } else {
+                    want
+                };
+                let inner = self
+                    .ty(of, inner_want, inner_field, label, depth + 1)
+                    .unwrap_or_default();
                 if enc {
                     meta.forced = want == Want::Ems;
                     if flag && want == Want::NonEms && **of != Ty::Bool {
@@ -230,7 +322,9 @@ impl Flat<'_> {
                 one(Atom::Opt(inner), meta)
             }
             Ty::Seq { of } => {
-                let inner = self.ty(of, want, None, label, depth + 1).unwrap_or_default();
+                let inner = self
+                    .ty(of, want, None, label, depth + 1)
+                    .unwrap_or_default();
                 if enc {
                     meta.forced = want == Want::Ems;
                 }
@@ -277,7 +371,10 @@ impl Flat<'_> {
                     if e.repr != EnumRepr::External {
                         // bincode and postcard cannot decode tagged or untagged enums at all
                         // (they need deserialize_any).
-                        return one(Atom::Opaque(format!("{} (a non-external enum)", e.name)), meta);
+                        return one(
+                            Atom::Opaque(format!("{} (a non-external enum)", e.name)),
+                            meta,
+                        );
                     }
                     let variant_marker = match &marker {
                         Some(EmsMarker::Variant { variant }) => Some(variant.clone()),
@@ -288,12 +385,35 @@ impl Flat<'_> {
                     for (i, v) in e.variants.iter().enumerate() {
                         let v_holds = v.fields.iter().any(|f| self.holds(f));
                         let vw = match (&variant_marker, want) {
-                            (Some(m), Want::Ems) => if &v.ident == m { Some(Want::Any) } else { None },
-                            (Some(m), Want::NonEms) => if &v.ident != m { Some(Want::Any) } else { None },
-                            (None, Want::Ems) => if v_holds { Some(Want::Ems) } else { None },
+                            (Some(m), Want::Ems) => {
+                                if &v.ident == m {
+                                    Some(Want::Any)
+                                } else {
+                                    None
+                                }
+                            }
+                            (Some(m), Want::NonEms) => {
+                                if &v.ident != m {
+                                    Some(Want::Any)
+                                } else {
+                                    None
+                                }
+                            }
+                            (None, Want::Ems) => {
+                                if v_holds {
+                                    Some(Want::Ems)
+                                } else {
+                                    None
+                                }
+                            }
                             (_, w) => Some(w),
                         };
-                        let payload = self.fields(&v.fields, vw.unwrap_or(Want::Any), &format!("{}::{}", e.name, v.ident), depth + 1);
+                        let payload = self.fields(
+                            &v.fields,
+                            vw.unwrap_or(Want::Any),
+                            &format!("{}::{}", e.name, v.ident),
+                            depth + 1,
+                        );
                         if vw.is_some() && payload.is_some() && (!enc || v.write) {
                             allowed.push(i);
                         }
@@ -380,14 +500,25 @@ impl Walk {
     fn go(&mut self, n: &[Slot], o: &[Slot], ems: bool, notes: &mut Vec<String>) -> Out {
         self.steps += 1;
         if self.steps > MAX_STEPS {
-            return Out::data_dependent(Wire::Seq(Vec::new()), "too many layout branches to follow");
+            return Out::data_dependent(
+                Wire::Seq(Vec::new()),
+                "too many layout branches to follow",
+            );
         }
         let done = |ems: bool, notes: &Vec<String>| {
-            let out = if ems { Out::accept_ems(Wire::Seq(Vec::new())) } else { Out::accept(Wire::Seq(Vec::new())) };
+            let out = if ems {
+                Out::accept_ems(Wire::Seq(Vec::new()))
+            } else {
+                Out::accept(Wire::Seq(Vec::new()))
+            };
             notes.iter().fold(out, |o, n| o.note(n.clone()))
         };
         // A conditional newer field: written or not.
-        if let Some(Slot { atom: Atom::Cond(inner), meta }) = n.first() {
+        if let Some(Slot {
+            atom: Atom::Cond(inner),
+            meta,
+        }) = n.first()
+        {
             let absent = self.go(&n[1..], o, ems, &mut notes.clone());
             let mut with: Vec<Slot> = inner.clone();
             with.extend_from_slice(&n[1..]);
@@ -422,7 +553,15 @@ impl Walk {
         }
     }
 
-    fn step(&mut self, a: &Slot, b: &Slot, n: &[Slot], o: &[Slot], ems: bool, notes: &mut Vec<String>) -> Out {
+    fn step(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        n: &[Slot],
+        o: &[Slot],
+        ems: bool,
+        notes: &mut Vec<String>,
+    ) -> Out {
         let cat = |x: &[Slot], rest: &[Slot]| {
             let mut v = x.to_vec();
             v.extend_from_slice(rest);
@@ -436,8 +575,20 @@ impl Walk {
                     outs.push(self.go(n, o, ems, &mut notes.clone()));
                 }
                 if a.meta.allowed.as_deref() != Some(&[0]) {
-                    let some_is_ems = flag && !matches!(oi.as_slice(), [Slot { atom: Atom::Bool, .. }]);
-                    outs.push(self.go(&cat(ni, n), &cat(oi, o), ems || some_is_ems, &mut notes.clone()));
+                    let some_is_ems = flag
+                        && !matches!(
+                            oi.as_slice(),
+                            [Slot {
+                                atom: Atom::Bool,
+                                ..
+                            }]
+                        );
+                    outs.push(self.go(
+                        &cat(ni, n),
+                        &cat(oi, o),
+                        ems || some_is_ems,
+                        &mut notes.clone(),
+                    ));
                 }
                 Out::union_all(outs)
             }
@@ -449,8 +600,18 @@ impl Walk {
                 outs.push(self.go(&cat(ni, n), &cat(oi, o), ems, &mut notes.clone()));
                 Out::union_all(outs)
             }
-            (Atom::Enum { variants: nv, .. }, Atom::Enum { variants: ov, other }) => {
-                let allowed: Vec<usize> = a.meta.allowed.clone().unwrap_or_else(|| (0..nv.len()).collect());
+            (
+                Atom::Enum { variants: nv, .. },
+                Atom::Enum {
+                    variants: ov,
+                    other,
+                },
+            ) => {
+                let allowed: Vec<usize> = a
+                    .meta
+                    .allowed
+                    .clone()
+                    .unwrap_or_else(|| (0..nv.len()).collect());
                 let mut outs = Vec::new();
                 for k in allowed {
                     let (nname, npayload) = &nv[k];
@@ -470,7 +631,9 @@ impl Walk {
                     let reads_ems = matches!(&b.meta.marker, Some(EmsMarker::Variant { variant }) if *variant == oname);
                     let mut nn = notes.clone();
                     if via_other {
-                        nn.push(format!("variant index {k} (`{nname}`) decodes as `{oname}` (#[serde(other)])"));
+                        nn.push(format!(
+                            "variant index {k} (`{nname}`) decodes as `{oname}` (#[serde(other)])"
+                        ));
                         if !npayload.is_empty() {
                             outs.push(Out::data_dependent(
                                 Wire::Seq(Vec::new()),
@@ -481,17 +644,29 @@ impl Walk {
                     } else if nname != &oname {
                         nn.push(format!("variant index {k} is `{nname}` in the newer enum and `{oname}` in the older"));
                     }
-                    outs.push(self.go(&cat(npayload, n), &cat(&opayload, o), ems || reads_ems, &mut nn));
+                    outs.push(self.go(
+                        &cat(npayload, n),
+                        &cat(&opayload, o),
+                        ems || reads_ems,
+                        &mut nn,
+                    ));
                 }
                 Out::union_all(outs)
             }
             (_, Atom::Tail(inner, lenient)) => {
                 // The newer bytes from here on either parse as the tail, or (lenient) the failed
                 // parse counts as absence and everything left is swallowed.
-                let mut outs = vec![self.go(&cat(std::slice::from_ref(a), n), &cat(inner, o), ems, &mut notes.clone())];
+                let mut outs = vec![self.go(
+                    &cat(std::slice::from_ref(a), n),
+                    &cat(inner, o),
+                    ems,
+                    &mut notes.clone(),
+                )];
                 if *lenient {
-                    let swallowed: Vec<String> =
-                        std::iter::once(a).chain(n.iter()).map(|s| format!("`{}`", s.meta.label)).collect();
+                    let swallowed: Vec<String> = std::iter::once(a)
+                        .chain(n.iter())
+                        .map(|s| format!("`{}`", s.meta.label))
+                        .collect();
                     let mut nn = notes.clone();
                     nn.push(format!(
                         "the older optional tail `{}` fails to parse the newer bytes and counts as absent, swallowing {}",
@@ -500,7 +675,11 @@ impl Walk {
                     ));
                     let rest_ok = size(o, self.packing).0 == 0;
                     if rest_ok {
-                        let out = if ems { Out::accept_ems(Wire::Seq(Vec::new())) } else { Out::accept(Wire::Seq(Vec::new())) };
+                        let out = if ems {
+                            Out::accept_ems(Wire::Seq(Vec::new()))
+                        } else {
+                            Out::accept(Wire::Seq(Vec::new()))
+                        };
                         outs.push(nn.into_iter().fold(out, |o, n| o.note(n)));
                     }
                 }
@@ -509,7 +688,13 @@ impl Walk {
             (Atom::Map(nk, nv), Atom::Map(ok, ovv)) if shape_eq(nk, ok) && shape_eq(nv, ovv) => {
                 self.go(n, o, ems, notes)
             }
-            (x, y) if atom_eq(x, y) && !matches!(x, Atom::Opt(_) | Atom::Seq(..) | Atom::Enum { .. } | Atom::Map(..)) => {
+            (x, y)
+                if atom_eq(x, y)
+                    && !matches!(
+                        x,
+                        Atom::Opt(_) | Atom::Seq(..) | Atom::Enum { .. } | Atom::Map(..)
+                    ) =>
+            {
                 self.scalar(a, b, n, o, ems, notes)
             }
             (x, y) => {
@@ -543,7 +728,15 @@ impl Walk {
     }
 
     /// Equal scalar shapes: the older decoder reads the newer value itself.
-    fn scalar(&mut self, a: &Slot, b: &Slot, n: &[Slot], o: &[Slot], ems: bool, notes: &mut Vec<String>) -> Out {
+    fn scalar(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        n: &[Slot],
+        o: &[Slot],
+        ems: bool,
+        notes: &mut Vec<String>,
+    ) -> Out {
         if a.meta.holds || b.meta.holds {
             return Out::data_dependent(
                 Wire::Seq(Vec::new()),
@@ -581,7 +774,10 @@ impl Walk {
             }
             if let Some(k) = b.meta.known_bits {
                 if (v as u64) & !k != 0 {
-                    outs.push(Out::reject_strict(format!("`{}` has flag bits outside known_bits = {k:#x}", b.meta.label)));
+                    outs.push(Out::reject_strict(format!(
+                        "`{}` has flag bits outside known_bits = {k:#x}",
+                        b.meta.label
+                    )));
                     continue;
                 }
             }
@@ -592,10 +788,20 @@ impl Walk {
             };
             let mut nn = notes.clone();
             if let Some(acc) = &b.meta.accepts {
-                nn.push(format!("`{}` reads version {v}, which accepts = \"{acc}\" admits", b.meta.label));
+                nn.push(format!(
+                    "`{}` reads version {v}, which accepts = \"{acc}\" admits",
+                    b.meta.label
+                ));
             }
-            if a.meta.val.is_some() && b.meta.marker.is_none() && a.meta.label != b.meta.label && b.meta.accepts.is_none() {
-                nn.push(format!("the newer `{}` is read as `{}`", a.meta.label, b.meta.label));
+            if a.meta.val.is_some()
+                && b.meta.marker.is_none()
+                && a.meta.label != b.meta.label
+                && b.meta.accepts.is_none()
+            {
+                nn.push(format!(
+                    "the newer `{}` is read as `{}`",
+                    a.meta.label, b.meta.label
+                ));
             }
             outs.push(self.go(n, o, ems || reads_ems, &mut nn));
         }
@@ -606,13 +812,35 @@ impl Walk {
 /// The older decoder over everything the newer encoder may write, for bincode and postcard.
 /// Least and most bytes the encoder of `schema` writes for sessions of that kind.
 pub fn size_range(schema: &Schema, want: Want, packing: Packing) -> Option<(u64, u64)> {
-    let slots = Flat { schema, side: Side::Encoder(want) }.root()?;
+    let slots = Flat {
+        schema,
+        side: Side::Encoder(want),
+    }
+    .root()?;
     Some(size(&slots, packing))
 }
 
-pub fn analyse(old: &Schema, new: &Schema, want: Want, trailing: Trailing, packing: Packing) -> Option<Out> {
-    let n = Flat { schema: new, side: Side::Encoder(want) }.root()?;
-    let o = Flat { schema: old, side: Side::Decoder }.root()?;
-    let mut walk = Walk { trailing, packing, steps: 0 };
+pub fn analyse(
+    old: &Schema,
+    new: &Schema,
+    want: Want,
+    trailing: Trailing,
+    packing: Packing,
+) -> Option<Out> {
+    let n = Flat {
+        schema: new,
+        side: Side::Encoder(want),
+    }
+    .root()?;
+    let o = Flat {
+        schema: old,
+        side: Side::Decoder,
+    }
+    .root()?;
+    let mut walk = Walk {
+        trailing,
+        packing,
+        steps: 0,
+    };
     Some(walk.go(&n, &o, false, &mut Vec::new()))
 }

@@ -48,7 +48,9 @@ pub fn matrix(versions: &[&Schema]) -> Matrix {
             (false, true) => Want::NonEms,
             (false, false) => Want::Any,
         };
-        let Some(o) = decode_sessions(dec, enc, want) else { return Cell::None };
+        let Some(o) = decode_sessions(dec, enc, want) else {
+            return Cell::None;
+        };
         let dec_carries = dec.ems_carrier().is_some();
         if ems {
             if o.plain.is_some() || o.dd.is_some() {
@@ -66,7 +68,12 @@ pub fn matrix(versions: &[&Schema]) -> Matrix {
             Cell::FullHandshake
         }
     };
-    let grid = |ems: bool| sorted.iter().map(|d| sorted.iter().map(|e| cell(d, e, ems)).collect()).collect();
+    let grid = |ems: bool| {
+        sorted
+            .iter()
+            .map(|d| sorted.iter().map(|e| cell(d, e, ems)).collect())
+            .collect()
+    };
     Matrix {
         format: sorted.first().map(|s| s.name.clone()).unwrap_or_default(),
         versions: sorted.iter().map(|s| s.version).collect(),

@@ -38,7 +38,9 @@ fn envelope(decoder: &Schema, encoder: &Schema, want: Want, out: Out) -> Out {
     }
     if let (Some(d), Some(e)) = (&decoder.envelope.id, &encoder.envelope.id) {
         if d != e {
-            return Out::reject(format!("the older decoder expects envelope `{d}` and the newer version writes `{e}`"));
+            return Out::reject(format!(
+                "the older decoder expects envelope `{d}` and the newer version writes `{e}`"
+            ));
         }
     }
     if decoder.envelope.exact_length && decoder.encoding == encoder.encoding {
@@ -105,7 +107,9 @@ fn decode_bytes(decoder: &Schema, encoder: &Schema, want: Want) -> Option<Out> {
 
 fn root_is_compound(s: &Schema) -> bool {
     match s.root_def() {
-        Some(TypeDef::Struct(st)) => !st.transparent && matches!(st.style, Style::Struct | Style::Tuple),
+        Some(TypeDef::Struct(st)) => {
+            !st.transparent && matches!(st.style, Style::Struct | Style::Tuple)
+        }
         Some(TypeDef::Enum(_)) => true,
         None => false,
     }
@@ -124,15 +128,26 @@ fn sample(enc: Encoding, w: &Wire) -> Option<String> {
 /// The most specific rule for an older decoder that accepts newer EMS sessions as non-EMS.
 fn hazard_rule(old: &Schema, new: &Schema, pick: &Pick) -> &'static str {
     let old_carrier = old.ems_carrier();
-    if old_carrier.as_ref().is_some_and(|p| p.carrier().session.ignored) {
+    if old_carrier
+        .as_ref()
+        .is_some_and(|p| p.carrier().session.ignored)
+    {
         return rules::FIELD_READ_BUT_IGNORED;
     }
-    let Some(path) = new.ems_carrier() else { return rules::EMS_ACCEPTED_BY_OLDER_DECODER };
+    let Some(path) = new.ems_carrier() else {
+        return rules::EMS_ACCEPTED_BY_OLDER_DECODER;
+    };
     let carrier = path.carrier();
-    if pick.notes.iter().any(|n| n.contains("optional tail") && n.contains(&format!(".{}`", carrier.ident))) {
+    if pick
+        .notes
+        .iter()
+        .any(|n| n.contains("optional tail") && n.contains(&format!(".{}`", carrier.ident)))
+    {
         return rules::OPTIONAL_TAIL_SWALLOWS_FIELD;
     }
-    if let crate::schema::EmsMarker::Mask { mask } = carrier.session.ems.as_ref().expect("a carrier") {
+    if let crate::schema::EmsMarker::Mask { mask } =
+        carrier.session.ems.as_ref().expect("a carrier")
+    {
         // The same flags word in the older version, kept whole: no known_bits, and the new EMS
         // bit is not the older EMS bit.
         let unmasked = old.types.values().any(|d| match d {
@@ -178,7 +193,10 @@ pub fn finding(rule: &'static str, old: Option<&Schema>, new: &Schema, message: 
         message,
         file: primary_origin.file.clone(),
         line: primary_origin.line,
-        primary: Label { origin: primary_origin, text: format!("{} v{} writes this", new.name, new.version) },
+        primary: Label {
+            origin: primary_origin,
+            text: format!("{} v{} writes this", new.name, new.version),
+        },
         related: old.map(|o| Label {
             origin: o.origin.clone(),
             text: format!("{} v{} decoder (`{}`)", o.name, o.version, o.root),
@@ -204,7 +222,10 @@ fn who(role: Role) -> (&'static str, &'static str) {
 pub fn analyse_version(s: &Schema) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(path) = s.ems_carrier() {
-        if Gen::new(s, encoding::facts(s.encoding)).root(Want::Ems).is_none() {
+        if Gen::new(s, encoding::facts(s.encoding))
+            .root(Want::Ems)
+            .is_none()
+        {
             let mut f = finding(
                 rules::EMS_NOT_SERIALIZED,
                 None,
@@ -236,15 +257,25 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
     // 1. EMS sessions of the newer version, read by the older decoder.
     if new_carrier.is_some() {
         if let Some(o) = decode_sessions(old, new, Want::Ems) {
-            let hazard = o.plain.clone().map(|p| (p, None)).or(o.dd.clone().map(|(p, why)| (p, Some(why))));
+            let hazard = o
+                .plain
+                .clone()
+                .map(|p| (p, None))
+                .or(o.dd.clone().map(|(p, why)| (p, Some(why))));
             if let Some((pick, dd)) = hazard {
                 let rule = hazard_rule(old, new, &pick);
                 let reading = match &old_carrier {
                     None => format!("has no EMS field and would {verb} it without EMS"),
                     Some(p) if p.carrier().session.ignored => {
-                        format!("reads `{}` but does not act on it, and would {verb} it without EMS", p.dotted())
+                        format!(
+                            "reads `{}` but does not act on it, and would {verb} it without EMS",
+                            p.dotted()
+                        )
                     }
-                    Some(p) => format!("does not read it as EMS (its carrier `{}` sees no EMS)", p.dotted()),
+                    Some(p) => format!(
+                        "does not read it as EMS (its carrier `{}` sees no EMS)",
+                        p.dotted()
+                    ),
                 };
                 let message = match &dd {
                     None => format!(
@@ -287,7 +318,11 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
     }
 
     // 2. Non-EMS sessions of the newer version: a rejection costs a full handshake.
-    let want = if new_carrier.is_some() { Want::NonEms } else { Want::Any };
+    let want = if new_carrier.is_some() {
+        Want::NonEms
+    } else {
+        Want::Any
+    };
     if let Some(o) = decode_sessions(old, new, want) {
         if !o.accepts() {
             let mut f = finding(
@@ -308,12 +343,20 @@ pub fn analyse_pair(old: &Schema, new: &Schema) -> Vec<Finding> {
     }
 
     // 3. Older sessions, read by the newer decoder.
-    let want = if old_carrier.is_some() { Want::NonEms } else { Want::Any };
+    let want = if old_carrier.is_some() {
+        Want::NonEms
+    } else {
+        Want::Any
+    };
     if let Some(o) = decode_sessions(new, old, want) {
-        let read_as_ems = o.ems.clone().map(|p| (p, None)).or(match (&o.dd, &new_carrier) {
-            (Some((p, why)), Some(_)) => Some((p.clone(), Some(why.clone()))),
-            _ => None,
-        });
+        let read_as_ems = o
+            .ems
+            .clone()
+            .map(|p| (p, None))
+            .or(match (&o.dd, &new_carrier) {
+                (Some((p, why)), Some(_)) => Some((p.clone(), Some(why.clone()))),
+                _ => None,
+            });
         if let Some((pick, dd)) = read_as_ems {
             let mut f = finding(
                 rules::OLDER_SESSION_READ_AS_EMS,

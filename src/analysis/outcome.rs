@@ -27,25 +27,53 @@ pub struct Out {
 
 impl Out {
     pub fn accept(wire: Wire) -> Out {
-        Out { plain: Some(Pick { wire, notes: Vec::new() }), ..Out::default() }
+        Out {
+            plain: Some(Pick {
+                wire,
+                notes: Vec::new(),
+            }),
+            ..Out::default()
+        }
     }
 
     pub fn accept_ems(wire: Wire) -> Out {
-        Out { ems: Some(Pick { wire, notes: Vec::new() }), ..Out::default() }
+        Out {
+            ems: Some(Pick {
+                wire,
+                notes: Vec::new(),
+            }),
+            ..Out::default()
+        }
     }
 
     /// A rejection by accident: a missing field, a type or layout that no longer fits.
     pub fn reject(why: impl Into<String>) -> Out {
-        Out { reject: Some(why.into()), ..Out::default() }
+        Out {
+            reject: Some(why.into()),
+            ..Out::default()
+        }
     }
 
     /// A rejection by a check that exists to reject.
     pub fn reject_strict(why: impl Into<String>) -> Out {
-        Out { reject: Some(why.into()), strict: true, ..Out::default() }
+        Out {
+            reject: Some(why.into()),
+            strict: true,
+            ..Out::default()
+        }
     }
 
     pub fn data_dependent(wire: Wire, why: impl Into<String>) -> Out {
-        Out { dd: Some((Pick { wire, notes: Vec::new() }, why.into())), ..Out::default() }
+        Out {
+            dd: Some((
+                Pick {
+                    wire,
+                    notes: Vec::new(),
+                },
+                why.into(),
+            )),
+            ..Out::default()
+        }
     }
 
     pub fn accepts(&self) -> bool {
@@ -53,7 +81,10 @@ impl Out {
     }
 
     fn any_pick(&self) -> Option<&Pick> {
-        self.plain.as_ref().or(self.ems.as_ref()).or(self.dd.as_ref().map(|d| &d.0))
+        self.plain
+            .as_ref()
+            .or(self.ems.as_ref())
+            .or(self.dd.as_ref().map(|d| &d.0))
     }
 
     pub fn union(self, other: Out) -> Out {
@@ -61,7 +92,13 @@ impl Out {
             (Some(r), _) => (Some(r), self.strict),
             (None, r) => (r, other.strict),
         };
-        Out { plain: self.plain.or(other.plain), ems: self.ems.or(other.ems), dd: self.dd.or(other.dd), reject, strict }
+        Out {
+            plain: self.plain.or(other.plain),
+            ems: self.ems.or(other.ems),
+            dd: self.dd.or(other.dd),
+            reject,
+            strict,
+        }
     }
 
     pub fn union_all(outs: impl IntoIterator<Item = Out>) -> Out {
@@ -78,7 +115,14 @@ impl Out {
     /// Adds a reason to every accepted witness.
     pub fn note(mut self, note: impl Into<String>) -> Out {
         let note = note.into();
-        for p in [self.plain.as_mut(), self.ems.as_mut(), self.dd.as_mut().map(|d| &mut d.0)].into_iter().flatten() {
+        for p in [
+            self.plain.as_mut(),
+            self.ems.as_mut(),
+            self.dd.as_mut().map(|d| &mut d.0),
+        ]
+        .into_iter()
+        .flatten()
+        {
             p.notes.push(note.clone());
         }
         self
@@ -86,11 +130,22 @@ impl Out {
 
     /// Everything accepted is read as EMS (e.g. `Some(_)` of an `Option` carrier).
     pub fn as_ems(self) -> Out {
-        Out { plain: None, ems: self.plain.or(self.ems), ..self }
+        Out {
+            plain: None,
+            ems: self.plain.or(self.ems),
+            ..self
+        }
     }
 
     pub fn map_wire(mut self, f: impl Fn(Wire) -> Wire) -> Out {
-        for p in [self.plain.as_mut(), self.ems.as_mut(), self.dd.as_mut().map(|d| &mut d.0)].into_iter().flatten() {
+        for p in [
+            self.plain.as_mut(),
+            self.ems.as_mut(),
+            self.dd.as_mut().map(|d| &mut d.0),
+        ]
+        .into_iter()
+        .flatten()
+        {
             p.wire = f(std::mem::replace(&mut p.wire, Wire::Null));
         }
         self
@@ -99,7 +154,11 @@ impl Out {
     /// Every part must be accepted; the whole reads EMS when a part does (one carrier).
     pub fn product(outs: Vec<Out>, combine: impl Fn(Vec<Wire>) -> Wire) -> Out {
         if let Some(bad) = outs.iter().find(|o| !o.accepts()) {
-            return Out { reject: Some(bad.reject.clone().unwrap_or_else(|| "rejected".into())), strict: bad.strict, ..Out::default() };
+            return Out {
+                reject: Some(bad.reject.clone().unwrap_or_else(|| "rejected".into())),
+                strict: bad.strict,
+                ..Out::default()
+            };
         }
         let first_rejecting = outs.iter().find(|o| o.reject.is_some());
         let reject = first_rejecting.and_then(|o| o.reject.clone());
@@ -108,11 +167,21 @@ impl Out {
             wire: combine(picks.iter().map(|p| p.wire.clone()).collect()),
             notes: picks.iter().flat_map(|p| p.notes.iter().cloned()).collect(),
         };
-        let plain = outs.iter().map(|o| o.plain.as_ref()).collect::<Option<Vec<_>>>().map(join);
+        let plain = outs
+            .iter()
+            .map(|o| o.plain.as_ref())
+            .collect::<Option<Vec<_>>>()
+            .map(join);
         let ems = outs.iter().position(|o| o.ems.is_some()).and_then(|i| {
             outs.iter()
                 .enumerate()
-                .map(|(j, o)| if i == j { o.ems.as_ref() } else { o.plain.as_ref().or(o.ems.as_ref()) })
+                .map(|(j, o)| {
+                    if i == j {
+                        o.ems.as_ref()
+                    } else {
+                        o.plain.as_ref().or(o.ems.as_ref())
+                    }
+                })
                 .collect::<Option<Vec<_>>>()
                 .map(join)
         });
@@ -121,10 +190,22 @@ impl Out {
             let picks = outs
                 .iter()
                 .enumerate()
-                .map(|(j, o)| if i == j { &o.dd.as_ref().unwrap().0 } else { o.any_pick().unwrap() })
+                .map(|(j, o)| {
+                    if i == j {
+                        &o.dd.as_ref().unwrap().0
+                    } else {
+                        o.any_pick().unwrap()
+                    }
+                })
                 .collect();
             (join(picks), why)
         });
-        Out { plain, ems, dd, reject, strict }
+        Out {
+            plain,
+            ems,
+            dd,
+            reject,
+            strict,
+        }
     }
 }

@@ -24,7 +24,9 @@ pub enum AVal {
     Bool(bool),
     Int(i128),
     /// Any integer whose set bits lie within `bits` (`None`: any integer).
-    IntAny { bits: Option<u64> },
+    IntAny {
+        bits: Option<u64>,
+    },
     Float,
     Str(String),
     /// Fixed elements: tuples, arrays, structs as arrays. An optional element may be left out.
@@ -74,10 +76,18 @@ impl AVal {
             AVal::IntAny { .. } => Wire::Int(0),
             AVal::Float => Wire::Float,
             AVal::Str(s) => Wire::Str(s.clone()),
-            AVal::Seq(es) => Wire::Seq(es.iter().filter(|e| !e.optional).map(|e| e.val.concretize()).collect()),
+            AVal::Seq(es) => Wire::Seq(
+                es.iter()
+                    .filter(|e| !e.optional)
+                    .map(|e| e.val.concretize())
+                    .collect(),
+            ),
             AVal::List(_) => Wire::Seq(Vec::new()),
             AVal::Map(es) => Wire::Map(
-                es.iter().filter(|e| !e.optional).map(|e| (e.key.clone(), e.val.concretize())).collect(),
+                es.iter()
+                    .filter(|e| !e.optional)
+                    .map(|e| (e.key.clone(), e.val.concretize()))
+                    .collect(),
             ),
             AVal::DynMap(_) => Wire::Map(Vec::new()),
             AVal::OneOf(alts) => alts[0].concretize(),
@@ -150,14 +160,22 @@ impl Wire {
             match w {
                 Wire::Map(es) => format!(
                     "{{ {} }}",
-                    es.iter().map(|(k, v)| format!("{k} = {}", val(v))).collect::<Vec<_>>().join(", ")
+                    es.iter()
+                        .map(|(k, v)| format!("{k} = {}", val(v)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
-                Wire::Seq(items) => format!("[{}]", items.iter().map(val).collect::<Vec<_>>().join(", ")),
+                Wire::Seq(items) => {
+                    format!("[{}]", items.iter().map(val).collect::<Vec<_>>().join(", "))
+                }
                 other => other.to_json(),
             }
         }
         match self {
-            Wire::Map(entries) => entries.iter().map(|(k, v)| format!("{k} = {}\n", val(v))).collect(),
+            Wire::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| format!("{k} = {}\n", val(v)))
+                .collect(),
             other => val(other),
         }
     }

@@ -110,7 +110,12 @@ pub enum MessageFormat {
 }
 
 fn parse_encoding(s: &str) -> Result<Encoding, String> {
-    Encoding::parse(s).ok_or_else(|| format!("unknown encoding `{s}`; expected one of {}", Encoding::names()))
+    Encoding::parse(s).ok_or_else(|| {
+        format!(
+            "unknown encoding `{s}`; expected one of {}",
+            Encoding::names()
+        )
+    })
 }
 
 /// Runs the command line; returns the exit status.
@@ -122,9 +127,17 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_BAD_INPUT } else { EXIT_OK };
+            let code = if e.use_stderr() {
+                EXIT_BAD_INPUT
+            } else {
+                EXIT_OK
+            };
             let text = e.render().to_string();
-            let _ = if e.use_stderr() { err.write_all(text.as_bytes()) } else { out.write_all(text.as_bytes()) };
+            let _ = if e.use_stderr() {
+                err.write_all(text.as_bytes())
+            } else {
+                out.write_all(text.as_bytes())
+            };
             return code;
         }
     };
@@ -132,7 +145,13 @@ where
     let result = match cli.cmd {
         Cmd::Rules => {
             for r in rules::RULES {
-                let _ = writeln!(out, "{:<45} {:<8} {}", r.id, r.level.as_str(), explain::field(r.doc, "summary"));
+                let _ = writeln!(
+                    out,
+                    "{:<45} {:<8} {}",
+                    r.id,
+                    r.level.as_str(),
+                    explain::field(r.doc, "summary")
+                );
             }
             Ok(EXIT_OK)
         }
@@ -143,43 +162,106 @@ where
             }
             None => {
                 let ids: Vec<&str> = rules::RULES.iter().map(|r| r.id).collect();
-                let _ = writeln!(err, "error: unknown rule `{rule}`\n  help: `sessionlint rules` lists them: {}", ids.join(", "));
+                let _ = writeln!(
+                    err,
+                    "error: unknown rule `{rule}`\n  help: `sessionlint rules` lists them: {}",
+                    ids.join(", ")
+                );
                 Ok(EXIT_BAD_INPUT)
             }
         },
-        Cmd::Check { path, encoding, baseline_rev, keep, message_format } => {
+        Cmd::Check {
+            path,
+            encoding,
+            baseline_rev,
+            keep,
+            message_format,
+        } => {
             let matrices = message_format == MessageFormat::Markdown;
             let snippets = message_format == MessageFormat::Human;
-            review(&path, encoding, baseline_rev.as_deref(), keep, matrices, snippets, &mut map, err).map(|r| {
-                emit(r.findings, &r.summary, &r.matrices, message_format, &map, out)
+            review(
+                &path,
+                encoding,
+                baseline_rev.as_deref(),
+                keep,
+                matrices,
+                snippets,
+                &mut map,
+                err,
+            )
+            .map(|r| {
+                emit(
+                    r.findings,
+                    &r.summary,
+                    &r.matrices,
+                    message_format,
+                    &map,
+                    out,
+                )
             })
         }
-        Cmd::Report { path, html, markdown, baseline_rev, encoding } => {
-            review(&path, encoding, baseline_rev.as_deref(), None, true, false, &mut map, err).and_then(|r| {
-                if html.is_none() && markdown.is_none() {
-                    let p = sources::problem("sessionlint report", "nothing to write", "pass --html OUT and/or --markdown OUT");
-                    return Err(vec![p]);
+        Cmd::Report {
+            path,
+            html,
+            markdown,
+            baseline_rev,
+            encoding,
+        } => review(
+            &path,
+            encoding,
+            baseline_rev.as_deref(),
+            None,
+            true,
+            false,
+            &mut map,
+            err,
+        )
+        .and_then(|r| {
+            if html.is_none() && markdown.is_none() {
+                let p = sources::problem(
+                    "sessionlint report",
+                    "nothing to write",
+                    "pass --html OUT and/or --markdown OUT",
+                );
+                return Err(vec![p]);
+            }
+            for (target, text) in [
+                (html, report::html::render(&r.findings, &r.matrices)),
+                (
+                    markdown,
+                    report::markdown::render(&r.findings, &r.matrices, &r.summary),
+                ),
+            ] {
+                if let Some(t) = target {
+                    snapshots::write_atomic(&t, &text).map_err(|e| {
+                        vec![sources::problem(
+                            &t.display().to_string(),
+                            format!("cannot write: {e}"),
+                            "check the path",
+                        )]
+                    })?;
+                    let _ = writeln!(out, "wrote {}", t.display());
                 }
-                for (target, text) in [
-                    (html, report::html::render(&r.findings, &r.matrices)),
-                    (markdown, report::markdown::render(&r.findings, &r.matrices, &r.summary)),
-                ] {
-                    if let Some(t) = target {
-                        snapshots::write_atomic(&t, &text).map_err(|e| {
-                            vec![sources::problem(&t.display().to_string(), format!("cannot write: {e}"), "check the path")]
-                        })?;
-                        let _ = writeln!(out, "wrote {}", t.display());
-                    }
-                }
-                Ok(if analysis::has_errors(&r.findings) { EXIT_FINDINGS } else { EXIT_OK })
+            }
+            Ok(if analysis::has_errors(&r.findings) {
+                EXIT_FINDINGS
+            } else {
+                EXIT_OK
             })
-        }
-        Cmd::Snapshot { path, overwrite, encoding } => snapshot(&path, overwrite, encoding, &mut map, out),
-        Cmd::Diff { old, new, ty, encoding, message_format } => {
-            diff(&old, &new, ty.as_deref(), encoding, &mut map, err).map(|(findings, summary)| {
-                emit(findings, &summary, &[], message_format, &map, out)
-            })
-        }
+        }),
+        Cmd::Snapshot {
+            path,
+            overwrite,
+            encoding,
+        } => snapshot(&path, overwrite, encoding, &mut map, out),
+        Cmd::Diff {
+            old,
+            new,
+            ty,
+            encoding,
+            message_format,
+        } => diff(&old, &new, ty.as_deref(), encoding, &mut map, err)
+            .map(|(findings, summary)| emit(findings, &summary, &[], message_format, &map, out)),
     };
     match result {
         Ok(code) => code,
@@ -192,7 +274,10 @@ fn root_of(path: &Path) -> PathBuf {
     if path.is_dir() {
         path.to_path_buf()
     } else {
-        path.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("."))
+        path.parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."))
     }
 }
 
@@ -211,7 +296,11 @@ struct Inputs {
 }
 
 /// Sources under review (and snapshots) for `path`, with its configuration.
-fn inputs(path: &Path, encoding: Option<Encoding>, map: &mut SourceMap) -> Result<(Inputs, extract::Options), Vec<Problem>> {
+fn inputs(
+    path: &Path,
+    encoding: Option<Encoding>,
+    map: &mut SourceMap,
+) -> Result<(Inputs, extract::Options), Vec<Problem>> {
     if !path.exists() {
         return Err(vec![sources::problem(
             &path.display().to_string(),
@@ -223,7 +312,13 @@ fn inputs(path: &Path, encoding: Option<Encoding>, map: &mut SourceMap) -> Resul
     let cfg = config::load(&root, map)?;
     let opts = extract::Options {
         default_encoding: encoding.or(cfg.encoding()),
-        plain: cfg.plain_types().map_err(|e| vec![sources::problem(cfg.file.as_deref().unwrap_or(""), e, "fix the configuration")])?,
+        plain: cfg.plain_types().map_err(|e| {
+            vec![sources::problem(
+                cfg.file.as_deref().unwrap_or(""),
+                e,
+                "fix the configuration",
+            )]
+        })?,
     };
     let scan: Vec<PathBuf> = if path.is_dir() && !cfg.paths.is_empty() {
         cfg.paths.iter().map(|p| root.join(p)).collect()
@@ -243,7 +338,11 @@ fn inputs(path: &Path, encoding: Option<Encoding>, map: &mut SourceMap) -> Resul
         files_seen += l.files_seen;
         texts.extend(l.texts);
     }
-    let snap_dir = root.join(cfg.snapshots.clone().unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)));
+    let snap_dir = root.join(
+        cfg.snapshots
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
+    );
     if path.is_dir() && !scan.iter().any(|s| snap_dir.starts_with(s)) {
         let (s, p) = snapshots::read_all(&snap_dir, map);
         released.extend(s);
@@ -252,7 +351,16 @@ fn inputs(path: &Path, encoding: Option<Encoding>, map: &mut SourceMap) -> Resul
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok((Inputs { cfg, current, released, files_seen, texts }, opts))
+    Ok((
+        Inputs {
+            cfg,
+            current,
+            released,
+            files_seen,
+            texts,
+        },
+        opts,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -271,7 +379,10 @@ fn review(
     let (loaded, tree) = std::thread::scope(|s| {
         let git = baseline.map(|rev| s.spawn(|| history::git::read(&root, rev)));
         let loaded = inputs(path, encoding, map);
-        (loaded, git.map(|h| h.join().expect("the git reader never panics")))
+        (
+            loaded,
+            git.map(|h| h.join().expect("the git reader never panics")),
+        )
     });
     let (mut inp, opts) = loaded?;
     if tree.is_none() {
@@ -279,16 +390,28 @@ fn review(
         inp.texts = Vec::new();
     }
     if let Some(tree) = tree {
-        let mut tree = tree
-            .map_err(|e| vec![sources::problem(&root.display().to_string(), e, "pass a revision that exists, e.g. origin/main or HEAD~1")])?;
+        let mut tree = tree.map_err(|e| {
+            vec![sources::problem(
+                &root.display().to_string(),
+                e,
+                "pass a revision that exists, e.g. origin/main or HEAD~1",
+            )]
+        })?;
         // Files the revision has as they are in the working tree: their text is already read.
-        let mut by_path: std::collections::HashMap<String, String> =
-            std::mem::take(&mut inp.texts).into_iter().map(|f| (f.path, f.text)).collect();
+        let mut by_path: std::collections::HashMap<String, String> = std::mem::take(&mut inp.texts)
+            .into_iter()
+            .map(|f| (f.path, f.text))
+            .collect();
         for rel in &tree.unchanged {
             let here = root.join(rel).to_string_lossy().into_owned();
-            let text = by_path.remove(&here).or_else(|| std::fs::read_to_string(root.join(rel)).ok());
+            let text = by_path
+                .remove(&here)
+                .or_else(|| std::fs::read_to_string(root.join(rel)).ok());
             if let Some(text) = text {
-                tree.sources.push(extract::SourceFile { path: format!("{}:{rel}", tree.rev), text });
+                tree.sources.push(extract::SourceFile {
+                    path: format!("{}:{rel}", tree.rev),
+                    text,
+                });
             }
         }
         drop(by_path);
@@ -317,7 +440,11 @@ fn review(
         return Ok(Review {
             findings: Vec::new(),
             matrices: Vec::new(),
-            summary: Summary { formats: 0, files: inp.files_seen, ..Summary::default() },
+            summary: Summary {
+                formats: 0,
+                files: inp.files_seen,
+                ..Summary::default()
+            },
         });
     }
     // A released version is the same at every place it was found; keep one of each.
@@ -345,8 +472,15 @@ fn review(
     }
     findings::sort(&mut kept);
     kept.dedup();
-    let summary = Summary { files: inp.files_seen, ..Summary::count(&kept, chains.len(), versions, pairs) };
-    Ok(Review { findings: kept, matrices, summary })
+    let summary = Summary {
+        files: inp.files_seen,
+        ..Summary::count(&kept, chains.len(), versions, pairs)
+    };
+    Ok(Review {
+        findings: kept,
+        matrices,
+        summary,
+    })
 }
 
 /// One schema per version: the source's where it has one, else the released one.
@@ -366,7 +500,10 @@ fn diff(
     map: &mut SourceMap,
     _err: &mut dyn Write,
 ) -> Result<(Vec<Finding>, Summary), Vec<Problem>> {
-    let opts = extract::Options { default_encoding: encoding, plain: Vec::new() };
+    let opts = extract::Options {
+        default_encoding: encoding,
+        plain: Vec::new(),
+    };
     let old_l = sources::load(old, &opts, map);
     let new_l = sources::load(new, &opts, map);
     let mut problems = old_l.problems;
@@ -378,14 +515,19 @@ fn diff(
     let group = |schemas: Vec<Schema>| {
         let mut m: BTreeMap<String, BTreeMap<u32, Schema>> = BTreeMap::new();
         for s in schemas.into_iter().filter(select) {
-            m.entry(s.name.clone()).or_default().entry(s.version).or_insert(s);
+            m.entry(s.name.clone())
+                .or_default()
+                .entry(s.version)
+                .or_insert(s);
         }
         m
     };
     // Sources first, so that a version in both a source and a snapshot is taken from the source.
     let new_chains = group(new_l.schemas.into_iter().chain(new_l.snapshots).collect());
     let old_chains = group(old_l.schemas.into_iter().chain(old_l.snapshots).collect());
-    let what = ty.map(|t| format!("session type `{t}`")).unwrap_or_else(|| "session type".into());
+    let what = ty
+        .map(|t| format!("session type `{t}`"))
+        .unwrap_or_else(|| "session type".into());
     if new_chains.is_empty() {
         return Err(vec![sources::problem(
             &new.display().to_string(),
@@ -396,8 +538,13 @@ fn diff(
     let mut all = Vec::new();
     let (mut pairs, mut formats, mut versions) = (0, 0, 0);
     for (name, new_versions) in &new_chains {
-        let newest = new_versions.values().last().expect("chains are never empty");
-        let Some(olds) = old_chains.get(name) else { continue };
+        let newest = new_versions
+            .values()
+            .last()
+            .expect("chains are never empty");
+        let Some(olds) = old_chains.get(name) else {
+            continue;
+        };
         formats += 1;
         versions += olds.len() + 1;
         all.extend(analysis::analyse_version(newest));
@@ -424,18 +571,38 @@ fn diff(
     Ok((all, summary))
 }
 
-fn snapshot(path: &Path, overwrite: bool, encoding: Option<Encoding>, map: &mut SourceMap, out: &mut dyn Write) -> Result<i32, Vec<Problem>> {
+fn snapshot(
+    path: &Path,
+    overwrite: bool,
+    encoding: Option<Encoding>,
+    map: &mut SourceMap,
+    out: &mut dyn Write,
+) -> Result<i32, Vec<Problem>> {
     let (inp, _) = inputs(path, encoding, map)?;
     let root = root_of(path);
-    let dir = root.join(inp.cfg.snapshots.clone().unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)));
+    let dir = root.join(
+        inp.cfg
+            .snapshots
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
+    );
     if inp.current.is_empty() {
-        let _ = writeln!(out, "sessionlint: no session formats under {}; nothing to snapshot", path.display());
+        let _ = writeln!(
+            out,
+            "sessionlint: no session formats under {}; nothing to snapshot",
+            path.display()
+        );
         return Ok(EXIT_OK);
     }
     let mut refused = Vec::new();
     for s in &inp.current {
-        let (p, outcome) = snapshots::store(&dir, s, overwrite)
-            .map_err(|e| vec![sources::problem(&dir.display().to_string(), format!("cannot write snapshot: {e}"), "check the directory and its permissions")])?;
+        let (p, outcome) = snapshots::store(&dir, s, overwrite).map_err(|e| {
+            vec![sources::problem(
+                &dir.display().to_string(),
+                format!("cannot write snapshot: {e}"),
+                "check the directory and its permissions",
+            )]
+        })?;
         let verb = match outcome {
             snapshots::Outcome::Written => "wrote",
             snapshots::Outcome::Unchanged => "unchanged",
@@ -456,10 +623,17 @@ fn snapshot(path: &Path, overwrite: bool, encoding: Option<Encoding>, map: &mut 
     for s in refused {
         let chain = Chain {
             current: vec![s.clone()],
-            released: released.iter().filter(|r| r.name == s.name && r.version == s.version).cloned().collect(),
+            released: released
+                .iter()
+                .filter(|r| r.name == s.name && r.version == s.version)
+                .cloned()
+                .collect(),
         };
         let (f, _) = history::analyse(&chain, Some(0));
-        findings.extend(f.into_iter().filter(|f| f.rule == rules::RELEASED_SCHEMA_CHANGED));
+        findings.extend(
+            f.into_iter()
+                .filter(|f| f.rule == rules::RELEASED_SCHEMA_CHANGED),
+        );
     }
     let summary = Summary::count(&findings, 0, 0, 0);
     let _ = out.write_all(report::human::render(&findings, &summary, map).as_bytes());
@@ -467,9 +641,20 @@ fn snapshot(path: &Path, overwrite: bool, encoding: Option<Encoding>, map: &mut 
     Ok(EXIT_FINDINGS)
 }
 
-fn emit(all: Vec<Finding>, summary: &Summary, matrices: &[analysis::Matrix], fmt: MessageFormat, map: &SourceMap, out: &mut dyn Write) -> i32 {
+fn emit(
+    all: Vec<Finding>,
+    summary: &Summary,
+    matrices: &[analysis::Matrix],
+    fmt: MessageFormat,
+    map: &SourceMap,
+    out: &mut dyn Write,
+) -> i32 {
     if summary.formats == 0 && all.is_empty() && fmt == MessageFormat::Human {
-        let _ = writeln!(out, "sessionlint: no session formats found ({} files scanned); nothing to check", summary.files);
+        let _ = writeln!(
+            out,
+            "sessionlint: no session formats found ({} files scanned); nothing to check",
+            summary.files
+        );
         return EXIT_OK;
     }
     let text = match fmt {
@@ -491,6 +676,11 @@ fn bad_input(problems: &[Problem], map: &SourceMap, err: &mut dyn Write) -> i32 
     for p in problems {
         let _ = err.write_all(report::human::render_problem(p, map).as_bytes());
     }
-    let _ = writeln!(err, "sessionlint: {} input error{}; nothing was checked", problems.len(), if problems.len() == 1 { "" } else { "s" });
+    let _ = writeln!(
+        err,
+        "sessionlint: {} input error{}; nothing was checked",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
     EXIT_BAD_INPUT
 }

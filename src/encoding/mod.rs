@@ -49,7 +49,13 @@ pub fn facts(encoding: Encoding) -> Facts {
         TlsPositional => (Family::Packed, true, Trailing::Ignore, false),
         Der => (Family::Der, true, Trailing::Ignore, false),
     };
-    Facts { encoding, family, writes_none, trailing, text }
+    Facts {
+        encoding,
+        family,
+        writes_none,
+        trailing,
+        text,
+    }
 }
 
 /// How an older decoder of `old` reads bytes written in `new`, when the two differ.
@@ -85,7 +91,9 @@ pub fn crossing(old: Encoding, new: Encoding, root_is_compound: bool) -> Crossin
         _ if fnew.text && matches!(old, Cbor | Msgpack | MsgpackNamed) => {
             Crossing::Rejected("the first byte of a text document decodes as a scalar, not a map")
         }
-        _ if fo.text && fnew.text => Crossing::Rejected("the newer text document is not valid syntax for the older format"),
+        _ if fo.text && fnew.text => {
+            Crossing::Rejected("the newer text document is not valid syntax for the older format")
+        }
         _ => Crossing::DataDependent,
     }
 }

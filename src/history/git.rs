@@ -21,7 +21,10 @@ pub struct Tree {
 fn git(dir: &Path) -> Command {
     let mut c = Command::new("git");
     // Neither of these ever runs for the commands used here; pinned anyway.
-    c.arg("-c").arg("core.fsmonitor=false").arg("-c").arg("core.hooksPath=/dev/null");
+    c.arg("-c")
+        .arg("core.fsmonitor=false")
+        .arg("-c")
+        .arg("core.hooksPath=/dev/null");
     c.arg("-C").arg(dir);
     c.stdin(Stdio::null());
     c
@@ -38,7 +41,8 @@ fn run(mut c: Command) -> Result<Vec<u8>, String> {
 pub fn read(dir: &Path, rev: &str) -> Result<Tree, String> {
     // The revision is data, never an option: `--end-of-options` before it, then only its hash is used.
     let mut c = git(dir);
-    c.args(["rev-parse", "--verify", "--quiet", "--end-of-options"]).arg(format!("{rev}^{{commit}}"));
+    c.args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
+        .arg(format!("{rev}^{{commit}}"));
     let sha = run(c).map_err(|e| format!("`{rev}` is not a commit in {}: {e}", dir.display()))?;
     let sha = String::from_utf8_lossy(&sha).trim().to_string();
     if sha.len() < 40 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -58,7 +62,9 @@ pub fn read(dir: &Path, rev: &str) -> Result<Tree, String> {
     let mut blobs: Vec<(String, String)> = Vec::new();
     for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let entry = String::from_utf8_lossy(entry);
-        let Some((meta, path)) = entry.split_once('\t') else { continue };
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
         let mut parts = meta.split_whitespace();
         let (_mode, kind, id) = (parts.next(), parts.next(), parts.next());
         if kind != Some("blob") {
@@ -66,7 +72,9 @@ pub fn read(dir: &Path, rev: &str) -> Result<Tree, String> {
         }
         let wanted = path.ends_with(".rs")
             || (path.ends_with(".toml") && path.split('/').any(|c| c == "session-schemas"));
-        let skipped = path.split('/').any(|c| c == "target" || (c.starts_with('.') && c.len() > 1));
+        let skipped = path
+            .split('/')
+            .any(|c| c == "target" || (c.starts_with('.') && c.len() > 1));
         if wanted && !skipped {
             blobs.push((id.unwrap_or_default().to_string(), path.to_string()));
         }
@@ -74,7 +82,17 @@ pub fn read(dir: &Path, rev: &str) -> Result<Tree, String> {
 
     // Paths that differ between REV and the working tree; the rest need not be read from git.
     let mut c = git(dir);
-    c.args(["diff", "--name-only", "-z", "--no-ext-diff", "--no-textconv", "--no-renames", "--relative"]).arg(&sha).arg("--");
+    c.args([
+        "diff",
+        "--name-only",
+        "-z",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-renames",
+        "--relative",
+    ])
+    .arg(&sha)
+    .arg("--");
     let changed: std::collections::HashSet<String> = String::from_utf8_lossy(&run(c)?)
         .split('\0')
         .filter(|p| !p.is_empty())
@@ -84,15 +102,28 @@ pub fn read(dir: &Path, rev: &str) -> Result<Tree, String> {
     blobs.retain(|(_, path)| {
         let keep = !path.ends_with(".rs") || changed.contains(path);
         if !keep {
-            unchanged.push(path.strip_prefix(prefix.as_str()).unwrap_or(path).to_string());
+            unchanged.push(
+                path.strip_prefix(prefix.as_str())
+                    .unwrap_or(path)
+                    .to_string(),
+            );
         }
         keep
     });
     let contents = cat_blobs(dir, &blobs)?;
-    let mut tree = Tree { rev: rev.to_string(), sources: Vec::new(), snapshots: Vec::new(), unchanged };
+    let mut tree = Tree {
+        rev: rev.to_string(),
+        sources: Vec::new(),
+        snapshots: Vec::new(),
+        unchanged,
+    };
     for ((_, path), bytes) in blobs.iter().zip(contents) {
-        let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        let file = SourceFile { path: format!("{rev}:{path}"), text };
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let file = SourceFile {
+            path: format!("{rev}:{path}"),
+            text,
+        };
         if path.ends_with(".rs") {
             tree.sources.push(file);
         } else {
@@ -108,7 +139,10 @@ fn cat_blobs(dir: &Path, blobs: &[(String, String)]) -> Result<Vec<Vec<u8>>, Str
         return Ok(Vec::new());
     }
     let mut c = git(dir);
-    c.args(["cat-file", "--batch"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = c.spawn().map_err(|e| format!("cannot run git: {e}"))?;
     let mut stdin = child.stdin.take().expect("piped");
     let ids: Vec<String> = blobs.iter().map(|(id, _)| id.clone()).collect();
@@ -125,15 +159,22 @@ fn cat_blobs(dir: &Path, blobs: &[(String, String)]) -> Result<Vec<Vec<u8>>, Str
     let mut header = String::new();
     for (id, path) in blobs {
         header.clear();
-        out.read_line(&mut header).map_err(|e| format!("reading git cat-file: {e}"))?;
+        out.read_line(&mut header)
+            .map_err(|e| format!("reading git cat-file: {e}"))?;
         let mut parts = header.split_whitespace();
         let (got, kind, size) = (parts.next(), parts.next(), parts.next());
         if got != Some(id.as_str()) || kind != Some("blob") {
-            return Err(format!("git cat-file answered `{}` for {path}", header.trim()));
+            return Err(format!(
+                "git cat-file answered `{}` for {path}",
+                header.trim()
+            ));
         }
-        let size: usize = size.and_then(|s| s.parse().ok()).ok_or("git cat-file gave no size")?;
+        let size: usize = size
+            .and_then(|s| s.parse().ok())
+            .ok_or("git cat-file gave no size")?;
         let mut buf = vec![0; size + 1];
-        out.read_exact(&mut buf).map_err(|e| format!("reading git cat-file: {e}"))?;
+        out.read_exact(&mut buf)
+            .map_err(|e| format!("reading git cat-file: {e}"))?;
         buf.pop();
         contents.push(buf);
     }

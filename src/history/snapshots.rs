@@ -14,7 +14,13 @@ pub const DEFAULT_DIR: &str = "session-schemas";
 pub fn dir_name(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if s.is_empty() || s.chars().all(|c| c == '.') {
         format!("_{s}")
@@ -24,18 +30,27 @@ pub fn dir_name(name: &str) -> String {
 }
 
 pub fn path_for(dir: &Path, s: &Schema) -> PathBuf {
-    dir.join(dir_name(&s.name)).join(format!("v{}.toml", s.version))
+    dir.join(dir_name(&s.name))
+        .join(format!("v{}.toml", s.version))
 }
 
 /// Every snapshot below `dir` (missing directory: none).
 pub fn read_all(dir: &Path, texts: &mut crate::sources::SourceMap) -> (Vec<Schema>, Vec<Problem>) {
     let mut schemas = Vec::new();
     let mut problems = Vec::new();
-    let Ok(formats) = std::fs::read_dir(dir) else { return (schemas, problems) };
+    let Ok(formats) = std::fs::read_dir(dir) else {
+        return (schemas, problems);
+    };
     let mut files: Vec<PathBuf> = formats
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_dir())
-        .flat_map(|e| std::fs::read_dir(e.path()).into_iter().flatten().filter_map(|f| f.ok()).map(|f| f.path()))
+        .flat_map(|e| {
+            std::fs::read_dir(e.path())
+                .into_iter()
+                .flatten()
+                .filter_map(|f| f.ok())
+                .map(|f| f.path())
+        })
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
@@ -49,7 +64,11 @@ pub fn read_all(dir: &Path, texts: &mut crate::sources::SourceMap) -> (Vec<Schem
                 }
                 texts.texts.insert(shown, text);
             }
-            Err(e) => problems.push(crate::sources::problem(&shown, format!("cannot read snapshot: {e}"), "check the file")),
+            Err(e) => problems.push(crate::sources::problem(
+                &shown,
+                format!("cannot read snapshot: {e}"),
+                "check the file",
+            )),
         }
     }
     (schemas, problems)
@@ -62,7 +81,9 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
-        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         std::process::id()
     ));
     let result = (|| {
@@ -92,7 +113,9 @@ pub fn store(dir: &Path, s: &Schema, overwrite: bool) -> std::io::Result<(PathBu
     let text = snapshot::to_toml(s);
     let outcome = match std::fs::read_to_string(&path) {
         Ok(existing) => {
-            let same = snapshot::parse("", &existing).map(|e| snapshot::to_toml(&e) == text).unwrap_or(false);
+            let same = snapshot::parse("", &existing)
+                .map(|e| snapshot::to_toml(&e) == text)
+                .unwrap_or(false);
             match (same, overwrite) {
                 (true, _) => Outcome::Unchanged,
                 (false, false) => Outcome::Refused,

@@ -3,7 +3,9 @@
 use crate::findings::{Finding, Level};
 
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn property(s: &str) -> String {
@@ -22,11 +24,18 @@ pub fn render(findings: &[Finding]) -> String {
             msg.push_str("\n- ");
             msg.push_str(r);
         }
-        let line = if f.line > 0 { format!(",line={}", f.line) } else { String::new() };
+        let line = if f.line > 0 {
+            format!(",line={}", f.line)
+        } else {
+            String::new()
+        };
         out.push_str(&format!(
             "::{cmd} file={}{line},title={}::{}\n",
             property(&f.file),
-            property(&format!("sessionlint {} ({} v{})", f.rule, f.format, f.newer_version)),
+            property(&format!(
+                "sessionlint {} ({} v{})",
+                f.rule, f.format, f.newer_version
+            )),
             data(&msg)
         ));
     }

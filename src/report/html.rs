@@ -4,11 +4,17 @@ use crate::analysis::{Cell, Matrix};
 use crate::findings::Finding;
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn table(m: &Matrix, cells: &[Vec<Cell>], caption: &str) -> String {
-    let mut s = format!("<table><caption>{}</caption><tr><th>decoder \\ encoder</th>", esc(caption));
+    let mut s = format!(
+        "<table><caption>{}</caption><tr><th>decoder \\ encoder</th>",
+        esc(caption)
+    );
     for v in &m.versions {
         s.push_str(&format!("<th>v{v}</th>"));
     }
@@ -41,7 +47,10 @@ li.error{color:#a00}\nli.warning{color:#8a5a00}\n</style></head><body>\n<h1>sess
 <p>Rows: the decoder's version. Columns: the encoder's version. <b>UNSAFE</b>: accepted with the wrong EMS status (RFC 7627 §5.3).</p>\n",
     );
     for m in matrices {
-        s.push_str(&format!("<h2>Format <code>{}</code></h2>\n", esc(&m.format)));
+        s.push_str(&format!(
+            "<h2>Format <code>{}</code></h2>\n",
+            esc(&m.format)
+        ));
         s.push_str(&table(m, &m.ems, "EMS sessions"));
         s.push_str(&table(m, &m.non_ems, "Non-EMS sessions"));
         let mine: Vec<&Finding> = findings.iter().filter(|f| f.format == m.format).collect();

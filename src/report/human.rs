@@ -5,7 +5,10 @@ use super::Summary;
 use crate::extract::Problem;
 use crate::findings::{Finding, Label, Level};
 use crate::sources::SourceMap;
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
+    SourceCode,
+};
 use std::fmt;
 
 /// The fixes David Benjamin's message names, in its order of preference.
@@ -32,13 +35,17 @@ impl std::error::Error for Diag {}
 
 impl Diagnostic for Diag {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<Severity> {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.src.as_ref().map(|s| s as &dyn SourceCode)
@@ -61,14 +68,20 @@ fn located(map: &SourceMap, label: &Label) -> (Option<NamedSource<String>>, Vec<
     match map.get(&label.origin.file) {
         Some(text) if label.origin.offset + label.origin.len <= text.len() => (
             Some(NamedSource::new(&label.origin.file, text.into_owned())),
-            vec![LabeledSpan::new(Some(label.text.clone()), label.origin.offset, label.origin.len)],
+            vec![LabeledSpan::new(
+                Some(label.text.clone()),
+                label.origin.offset,
+                label.origin.len,
+            )],
         ),
         _ => (None, Vec::new()),
     }
 }
 
 fn handler() -> GraphicalReportHandler {
-    GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(110).with_links(false)
+    GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+        .with_width(110)
+        .with_links(false)
 }
 
 fn render_diag(d: &Diag) -> String {
@@ -87,7 +100,11 @@ pub fn render_finding(f: &Finding, map: &SourceMap) -> String {
         }
     }
     if let Some(s) = &f.sample {
-        message.push_str(&format!("\nsample ({}): {}", f.newer_encoding, s.trim_end()));
+        message.push_str(&format!(
+            "\nsample ({}): {}",
+            f.newer_encoding,
+            s.trim_end()
+        ));
     }
     let (src, mut labels) = located(map, &f.primary);
     let mut related = Vec::new();
@@ -98,7 +115,10 @@ pub fn render_finding(f: &Finding, map: &SourceMap) -> String {
         } else if !r.origin.file.is_empty() {
             let (rsrc, rlabels) = located(map, r);
             related.push(Diag {
-                message: format!("the older decoder: {} ({}:{})", r.text, r.origin.file, r.origin.line),
+                message: format!(
+                    "the older decoder: {} ({}:{})",
+                    r.text, r.origin.file, r.origin.line
+                ),
                 code: None,
                 severity: Severity::Advice,
                 help: None,
@@ -109,10 +129,15 @@ pub fn render_finding(f: &Finding, map: &SourceMap) -> String {
         }
     }
     let help = match f.rule {
-        r if crate::rules::EMS_HAZARDS.contains(&r) || r == crate::rules::OLDER_SESSION_READ_AS_EMS => {
+        r if crate::rules::EMS_HAZARDS.contains(&r)
+            || r == crate::rules::OLDER_SESSION_READ_AS_EMS =>
+        {
             format!("{FIXES}; `sessionlint explain {}` has more", f.rule)
         }
-        _ => format!("`sessionlint explain {}` says when this cost is acceptable", f.rule),
+        _ => format!(
+            "`sessionlint explain {}` says when this cost is acceptable",
+            f.rule
+        ),
     };
     let d = Diag {
         message,
@@ -153,7 +178,10 @@ pub fn render(findings: &[Finding], summary: &Summary, map: &SourceMap) -> Strin
 
 /// Bad input: file, line, what is wrong and what to do.
 pub fn render_problem(p: &Problem, map: &SourceMap) -> String {
-    let label = Label { origin: p.origin.clone(), text: "here".into() };
+    let label = Label {
+        origin: p.origin.clone(),
+        text: "here".into(),
+    };
     let (src, labels) = located(map, &label);
     let where_ = if p.origin.line > 0 {
         format!("{}:{}", p.origin.file, p.origin.line)

@@ -17,7 +17,14 @@ struct Tool {
 
 /// One JSON document: `{ "findings": [...], "summary": {...}, "tool": {...} }`.
 pub fn render(findings: &[Finding], summary: &Summary) -> String {
-    let doc = Doc { tool: Tool { name: "sessionlint", version: env!("CARGO_PKG_VERSION") }, findings, summary };
+    let doc = Doc {
+        tool: Tool {
+            name: "sessionlint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings,
+        summary,
+    };
     let mut s = serde_json::to_string_pretty(&doc).expect("findings always serialize");
     s.push('\n');
     s

@@ -39,7 +39,11 @@ pub fn render(findings: &[Finding], matrices: &[Matrix], summary: &Summary) -> S
         s.push_str(&format!("### Format `{}`\n\n", m.format));
         s.push_str(&format!(
             "Versions: {}\n\n",
-            m.versions.iter().map(|v| format!("v{v}")).collect::<Vec<_>>().join(", ")
+            m.versions
+                .iter()
+                .map(|v| format!("v{v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
         s.push_str("EMS sessions (rows: decoder version, columns: encoder version):\n\n");
         s.push_str(&grid(m, &m.ems));
@@ -57,14 +61,26 @@ pub fn render(findings: &[Finding], matrices: &[Matrix], summary: &Summary) -> S
                 Some(o) => format!("v{o} decoder, v{} encoder", f.newer_version),
                 None => format!("v{}", f.newer_version),
             };
-            s.push_str(&format!("- **{}** `{}` ({pair}) at `{}:{}`: {}\n", f.level.as_str(), f.rule, f.file, f.line, f.message));
+            s.push_str(&format!(
+                "- **{}** `{}` ({pair}) at `{}:{}`: {}\n",
+                f.level.as_str(),
+                f.rule,
+                f.file,
+                f.line,
+                f.message
+            ));
             for r in &f.reasons {
                 s.push_str(&format!("  - {r}\n"));
             }
             if let Some(sample) = &f.sample {
-                s.push_str(&format!("  - sample EMS session: `{}`\n", sample.trim().replace('\n', " ")));
+                s.push_str(&format!(
+                    "  - sample EMS session: `{}`\n",
+                    sample.trim().replace('\n', " ")
+                ));
             }
-            if f.rule == crate::rules::EMS_ACCEPTED_BY_OLDER_DECODER || f.rule == crate::rules::OLDER_SESSION_READ_AS_EMS {
+            if f.rule == crate::rules::EMS_ACCEPTED_BY_OLDER_DECODER
+                || f.rule == crate::rules::OLDER_SESSION_READ_AS_EMS
+            {
                 s.push_str(&format!("  - fix: {FIXES}\n"));
             } else {
                 s.push_str(&format!("  - see `sessionlint explain {}`\n", f.rule));

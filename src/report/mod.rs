@@ -20,11 +20,19 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn count(findings: &[crate::findings::Finding], formats: usize, versions: usize, pairs: usize) -> Summary {
+    pub fn count(
+        findings: &[crate::findings::Finding],
+        formats: usize,
+        versions: usize,
+        pairs: usize,
+    ) -> Summary {
         use crate::findings::Level;
         Summary {
             errors: findings.iter().filter(|f| f.level == Level::Error).count(),
-            warnings: findings.iter().filter(|f| f.level == Level::Warning).count(),
+            warnings: findings
+                .iter()
+                .filter(|f| f.level == Level::Warning)
+                .count(),
             formats,
             versions,
             pairs,

@@ -7,7 +7,11 @@ use serde_json::{json, Value};
 fn text(doc: &str, key: &str) -> String {
     doc.parse::<toml::Table>()
         .ok()
-        .and_then(|t| t.get(key).and_then(|v| v.as_str()).map(|s| s.trim().to_string()))
+        .and_then(|t| {
+            t.get(key)
+                .and_then(|v| v.as_str())
+                .map(|s| s.trim().to_string())
+        })
         .unwrap_or_default()
 }
 

@@ -19,7 +19,12 @@ pub fn sessionlint(args: &[&str], cwd: &Path) -> Run {
 }
 
 pub fn run(bin: &str, args: &[&str], cwd: &Path) -> Run {
-    let out = Command::new(bin).args(args).current_dir(cwd).env("NO_COLOR", "1").output().expect("binary runs");
+    let out = Command::new(bin)
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("binary runs");
     Run {
         code: out.status.code().expect("exited, not killed"),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

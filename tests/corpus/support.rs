@@ -8,17 +8,23 @@ use sessionlint::analysis;
 use sessionlint::extract::{self, SourceFile};
 use sessionlint::findings::Finding;
 use sessionlint::rules;
+use sessionlint::schema::{
+    Accepts, EmsMarker, Encoding, EnumRepr, Field, Schema, Style, Trailing, Ty, TypeDef,
+};
 use sessionlint::snapshot;
 use sessionlint::SessionState;
-use sessionlint::schema::{Accepts, EmsMarker, EnumRepr, Field, Schema, Style, Trailing, Ty, TypeDef, Encoding};
 use std::io::Cursor;
 
 pub fn encode<T: Serialize>(enc: Encoding, v: &T) -> Result<Vec<u8>, String> {
     let e = |e: &dyn std::fmt::Display| e.to_string();
     match enc {
         Encoding::Json => serde_json::to_vec(v).map_err(|x| e(&x)),
-        Encoding::Toml => toml::to_string(v).map(String::into_bytes).map_err(|x| e(&x)),
-        Encoding::Yaml => serde_yaml::to_string(v).map(String::into_bytes).map_err(|x| e(&x)),
+        Encoding::Toml => toml::to_string(v)
+            .map(String::into_bytes)
+            .map_err(|x| e(&x)),
+        Encoding::Yaml => serde_yaml::to_string(v)
+            .map(String::into_bytes)
+            .map_err(|x| e(&x)),
         Encoding::Cbor => {
             let mut out = Vec::new();
             ciborium::into_writer(v, &mut out).map_err(|x| e(&x))?;
@@ -33,7 +39,11 @@ pub fn encode<T: Serialize>(enc: Encoding, v: &T) -> Result<Vec<u8>, String> {
 }
 
 /// The decode calls of `crate-behaviour.md`, with the `trailing = "reject"` variants.
-pub fn decode<T: DeserializeOwned>(enc: Encoding, trailing: Option<Trailing>, bytes: &[u8]) -> Result<T, String> {
+pub fn decode<T: DeserializeOwned>(
+    enc: Encoding,
+    trailing: Option<Trailing>,
+    bytes: &[u8],
+) -> Result<T, String> {
     let reject = trailing == Some(Trailing::Reject);
     let text = || std::str::from_utf8(bytes).map_err(|e| e.to_string());
     match enc {
@@ -108,7 +118,9 @@ pub fn read<T: DeserializeOwned + Serialize>(decoder: &Schema, bytes: &[u8]) -> 
         Ok(v) => {
             let json = serde_json::to_value(&v).expect("decoded values re-serialize as JSON");
             let mut st = Interp::default();
-            let root = Ty::Named { name: decoder.root.clone() };
+            let root = Ty::Named {
+                name: decoder.root.clone(),
+            };
             walk(decoder, &root, &json, None, &mut st);
             match st.failed {
                 Some(why) => Read::Rejected(format!("declared check: {why}")),
@@ -131,7 +143,8 @@ fn walk(s: &Schema, ty: &Ty, v: &Value, f: Option<&Field>, st: &mut Interp) {
         }
         if let (Some(k), Some(n)) = (f.session.known_bits, v.as_u64()) {
             if n & !k != 0 {
-                st.failed.get_or_insert(format!("bits {n:#x} outside known_bits {k:#x}"));
+                st.failed
+                    .get_or_insert(format!("bits {n:#x} outside known_bits {k:#x}"));
             }
         }
         match f.session.ems.as_ref().filter(|_| !f.session.ignored) {
@@ -145,7 +158,8 @@ fn walk(s: &Schema, ty: &Ty, v: &Value, f: Option<&Field>, st: &mut Interp) {
             }
             Some(EmsMarker::Mask { mask }) => st.ems |= v.as_u64().is_some_and(|n| n & mask != 0),
             Some(EmsMarker::Variant { variant }) => {
-                if let Some(TypeDef::Enum(e)) = ty.named_types().first().and_then(|n| s.type_def(n)) {
+                if let Some(TypeDef::Enum(e)) = ty.named_types().first().and_then(|n| s.type_def(n))
+                {
                     if let Some((var, _)) = active_variant(e, v) {
                         st.ems |= &var.ident == variant;
                     }
@@ -178,7 +192,8 @@ fn check_version(acc: Accepts, v: &Value, st: &mut Interp) {
     match v.as_i64() {
         Some(n) if acc.contains(n as i128) => {}
         Some(n) => {
-            st.failed.get_or_insert(format!("version {n} outside accepts = \"{acc}\""));
+            st.failed
+                .get_or_insert(format!("version {n} outside accepts = \"{acc}\""));
         }
         None => {
             st.failed.get_or_insert("no version".to_string());
@@ -186,7 +201,14 @@ fn check_version(acc: Accepts, v: &Value, st: &mut Interp) {
     }
 }
 
-fn walk_fields(s: &Schema, fields: &[Field], style: Style, transparent: bool, v: &Value, st: &mut Interp) {
+fn walk_fields(
+    s: &Schema,
+    fields: &[Field],
+    style: Style,
+    transparent: bool,
+    v: &Value,
+    st: &mut Interp,
+) {
     if transparent || style == Style::Newtype {
         if let Some(f) = fields.iter().find(|f| f.read) {
             walk(s, &f.ty, v, Some(f), st);
@@ -205,7 +227,10 @@ fn walk_fields(s: &Schema, fields: &[Field], style: Style, transparent: bool, v:
         };
         // A key the re-serialization skipped (skip_serializing_if) holds its default.
         let x = x.unwrap_or(Value::Null);
-        if x.is_null() && f.session.version_field.is_some() && !matches!(f.write, sessionlint::schema::Write::Always) {
+        if x.is_null()
+            && f.session.version_field.is_some()
+            && !matches!(f.write, sessionlint::schema::Write::Always)
+        {
             continue;
         }
         walk(s, &f.ty, &x, Some(f), st);
@@ -213,7 +238,10 @@ fn walk_fields(s: &Schema, fields: &[Field], style: Style, transparent: bool, v:
 }
 
 /// Which variant a re-serialized enum value is, and its content.
-fn active_variant<'e>(e: &'e sessionlint::schema::EnumDef, v: &Value) -> Option<(&'e sessionlint::schema::Variant, Value)> {
+fn active_variant<'e>(
+    e: &'e sessionlint::schema::EnumDef,
+    v: &Value,
+) -> Option<(&'e sessionlint::schema::Variant, Value)> {
     let by_name = |n: &str| e.variants.iter().find(|var| var.ser_name == n);
     match e.repr {
         EnumRepr::External => match v {
@@ -235,19 +263,27 @@ fn active_variant<'e>(e: &'e sessionlint::schema::EnumDef, v: &Value) -> Option<
         EnumRepr::Adjacent => {
             let m = v.as_object()?;
             let var = by_name(m.get(e.tag.as_deref()?)?.as_str()?)?;
-            Some((var, m.get(e.content.as_deref()?).cloned().unwrap_or(Value::Null)))
+            Some((
+                var,
+                m.get(e.content.as_deref()?).cloned().unwrap_or(Value::Null),
+            ))
         }
         EnumRepr::Untagged => e
             .variants
             .iter()
             .find(|var| match (var.style, v) {
                 (Style::Unit, Value::Null) => true,
-                (Style::Struct, Value::Object(m)) => var
-                    .fields
-                    .iter()
-                    .filter(|f| matches!(f.missing, sessionlint::schema::Missing::Error) && !matches!(f.ty, Ty::Option { .. }))
-                    .all(|f| m.contains_key(&f.ser_name))
-                    && m.keys().all(|k| var.fields.iter().any(|f| &f.ser_name == k)),
+                (Style::Struct, Value::Object(m)) => {
+                    var.fields
+                        .iter()
+                        .filter(|f| {
+                            matches!(f.missing, sessionlint::schema::Missing::Error)
+                                && !matches!(f.ty, Ty::Option { .. })
+                        })
+                        .all(|f| m.contains_key(&f.ser_name))
+                        && m.keys()
+                            .all(|k| var.fields.iter().any(|f| &f.ser_name == k))
+                }
                 (Style::Newtype, _) => true,
                 _ => false,
             })
@@ -266,9 +302,19 @@ pub struct Case<O, N> {
 }
 
 fn schema_of(path: &str, src: &str) -> Schema {
-    let ex = extract::extract(&[SourceFile { path: path.into(), text: src.into() }], &extract::Options::default());
+    let ex = extract::extract(
+        &[SourceFile {
+            path: path.into(),
+            text: src.into(),
+        }],
+        &extract::Options::default(),
+    );
     assert!(ex.problems.is_empty(), "{path}: {:?}", ex.problems);
-    assert_eq!(ex.schemas.len(), 1, "{path} must hold exactly one session root");
+    assert_eq!(
+        ex.schemas.len(),
+        1,
+        "{path} must hold exactly one session root"
+    );
     ex.schemas.into_iter().next().unwrap()
 }
 
@@ -285,8 +331,18 @@ where
     let old = schema_of("old.rs", case.old_src);
     let new = schema_of("new.rs", case.new_src);
     // The derive and the CLI share one reading of the attributes: their schemas are equal.
-    assert_eq!(snapshot::to_toml(&O::schema()), snapshot::to_toml(&old), "{}: derive vs CLI schema (old)", case.name);
-    assert_eq!(snapshot::to_toml(&N::schema()), snapshot::to_toml(&new), "{}: derive vs CLI schema (new)", case.name);
+    assert_eq!(
+        snapshot::to_toml(&O::schema()),
+        snapshot::to_toml(&old),
+        "{}: derive vs CLI schema (old)",
+        case.name
+    );
+    assert_eq!(
+        snapshot::to_toml(&N::schema()),
+        snapshot::to_toml(&new),
+        "{}: derive vs CLI schema (new)",
+        case.name
+    );
     assert_eq!((O::NAME, O::VERSION), (old.name.as_str(), old.version));
     assert_eq!((N::NAME, N::VERSION), (new.name.as_str(), new.version));
     let mut findings = analysis::analyse_version(&new);
@@ -296,9 +352,13 @@ where
     // EMS sessions of the newer version, in the older decoder. The analyzer's own witness is
     // replayed too: it must be a value the newer type can really hold.
     let mut ems = case.ems;
-    for f in findings.iter().filter(|f| rules::EMS_HAZARDS.contains(&f.rule)) {
+    for f in findings
+        .iter()
+        .filter(|f| rules::EMS_HAZARDS.contains(&f.rule))
+    {
         if let Some(w) = &f.witness {
-            let v: N = serde_json::from_str(w).unwrap_or_else(|e| panic!("{}: witness {w} is not a newer value: {e}", case.name));
+            let v: N = serde_json::from_str(w)
+                .unwrap_or_else(|e| panic!("{}: witness {w} is not a newer value: {e}", case.name));
             ems.push(v);
         }
     }
@@ -306,9 +366,16 @@ where
     for v in &ems {
         let bytes = encode(new.encoding, v).expect("the newer type encodes");
         let own = read::<N>(&new, &bytes);
-        assert!(matches!(own, Read::Accepted { ems: true }), "{}: an EMS sample must be EMS for its own decoder: {own:?}", case.name);
+        assert!(
+            matches!(own, Read::Accepted { ems: true }),
+            "{}: an EMS sample must be EMS for its own decoder: {own:?}",
+            case.name
+        );
         let r = read::<O>(&old, &bytes);
-        log.push(format!("ems sample {:?} -> old {r:?}", String::from_utf8_lossy(&bytes)));
+        log.push(format!(
+            "ems sample {:?} -> old {r:?}",
+            String::from_utf8_lossy(&bytes)
+        ));
         real_unsafe |= matches!(r, Read::Accepted { ems: false });
     }
     let analyzer_unsafe = rules::EMS_HAZARDS.iter().any(|r| has(&findings, r));
@@ -317,16 +384,25 @@ where
     for v in &case.non_ems {
         let bytes = encode(new.encoding, v).expect("the newer type encodes");
         let own = read::<N>(&new, &bytes);
-        assert!(matches!(own, Read::Accepted { ems: false }), "{}: a non-EMS sample must be non-EMS: {own:?}", case.name);
+        assert!(
+            matches!(own, Read::Accepted { ems: false }),
+            "{}: a non-EMS sample must be non-EMS: {own:?}",
+            case.name
+        );
         let r = read::<O>(&old, &bytes);
         log.push(format!("non-ems sample -> old {r:?}"));
         all_non_ems_rejected &= !r.accepted();
     }
 
     let mut older = case.older;
-    for f in findings.iter().filter(|f| f.rule == rules::OLDER_SESSION_READ_AS_EMS) {
+    for f in findings
+        .iter()
+        .filter(|f| f.rule == rules::OLDER_SESSION_READ_AS_EMS)
+    {
         if let Some(w) = &f.witness {
-            older.push(serde_json::from_str(w).unwrap_or_else(|e| panic!("{}: witness {w} is not an older value: {e}", case.name)));
+            older.push(serde_json::from_str(w).unwrap_or_else(|e| {
+                panic!("{}: witness {w} is not an older value: {e}", case.name)
+            }));
         }
     }
     let mut real_read_as_ems = false;
@@ -334,7 +410,11 @@ where
     for v in &older {
         let bytes = encode(old.encoding, v).expect("the older type encodes");
         let own = read::<O>(&old, &bytes);
-        assert!(matches!(own, Read::Accepted { ems: false }), "{}: older samples must be non-EMS sessions: {own:?}", case.name);
+        assert!(
+            matches!(own, Read::Accepted { ems: false }),
+            "{}: older samples must be non-EMS sessions: {own:?}",
+            case.name
+        );
         let r = read::<N>(&new, &bytes);
         log.push(format!("older sample -> new {r:?}"));
         real_read_as_ems |= matches!(r, Read::Accepted { ems: true });
@@ -345,11 +425,20 @@ where
         format!(
             "\ncase {}\nfindings:\n{}\nreal:\n  {}",
             case.name,
-            findings.iter().map(|f| format!("  {} {} | {:?}", f.rule, f.message, f.reasons)).collect::<Vec<_>>().join("\n"),
+            findings
+                .iter()
+                .map(|f| format!("  {} {} | {:?}", f.rule, f.message, f.reasons))
+                .collect::<Vec<_>>()
+                .join("\n"),
             log.join("\n  ")
         )
     };
-    assert_eq!(analyzer_unsafe, real_unsafe, "the EMS hazard rules disagree with the real crates{}", show());
+    assert_eq!(
+        analyzer_unsafe,
+        real_unsafe,
+        "the EMS hazard rules disagree with the real crates{}",
+        show()
+    );
     assert_eq!(
         has(&findings, rules::OLDER_SESSION_READ_AS_EMS),
         real_read_as_ems,

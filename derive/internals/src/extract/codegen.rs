@@ -2,7 +2,8 @@
 //! the CLI extracts, with no parser at run time.
 
 use crate::schema::{
-    Accepts, EmsMarker, EnumDef, EnumRepr, Field, Missing, SessionField, StructDef, Style, Ty, TypeDef, Variant, Write,
+    Accepts, EmsMarker, EnumDef, EnumRepr, Field, Missing, SessionField, StructDef, Style, Ty,
+    TypeDef, Variant, Write,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -152,7 +153,14 @@ fn variant(v: &Variant) -> TokenStream {
     let de = strings(&v.de_names);
     let st = style(v.style);
     let fields = v.fields.iter().map(field);
-    let (other, untagged, read, write, current, is_default) = (v.other, v.untagged, v.read, v.write, v.current, v.is_default);
+    let (other, untagged, read, write, current, is_default) = (
+        v.other,
+        v.untagged,
+        v.read,
+        v.write,
+        v.current,
+        v.is_default,
+    );
     let origin = path("Origin");
     quote!(#p {
         ident: #ident, ser_name: #ser, de_names: #de, style: #st, fields: ::std::vec![#(#fields),*],
@@ -165,7 +173,14 @@ pub fn type_def(d: &TypeDef) -> TokenStream {
     let td = path("TypeDef");
     let origin = path("Origin");
     match d {
-        TypeDef::Struct(StructDef { name, style: st, deny_unknown_fields, transparent, fields, .. }) => {
+        TypeDef::Struct(StructDef {
+            name,
+            style: st,
+            deny_unknown_fields,
+            transparent,
+            fields,
+            ..
+        }) => {
             let p = path("StructDef");
             let name = s(name);
             let st = style(*st);
@@ -176,7 +191,15 @@ pub fn type_def(d: &TypeDef) -> TokenStream {
                 origin: <#origin as ::core::default::Default>::default(),
             }))
         }
-        TypeDef::Enum(EnumDef { name, repr, tag, content, deny_unknown_fields, variants, .. }) => {
+        TypeDef::Enum(EnumDef {
+            name,
+            repr,
+            tag,
+            content,
+            deny_unknown_fields,
+            variants,
+            ..
+        }) => {
             let p = path("EnumDef");
             let r = path("EnumRepr");
             let name = s(name);

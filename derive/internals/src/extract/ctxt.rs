@@ -39,7 +39,9 @@ impl Ctxt {
     /// All errors combined into one, as a derive reports them.
     pub fn check(self) -> syn::Result<()> {
         let mut errors = self.into_errors().into_iter();
-        let Some(mut combined) = errors.next() else { return Ok(()) };
+        let Some(mut combined) = errors.next() else {
+            return Ok(());
+        };
         for e in errors {
             combined.combine(e);
         }

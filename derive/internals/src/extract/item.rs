@@ -29,16 +29,19 @@ impl ItemInfo {
 }
 
 pub fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-        let mut found = false;
-        let _ = a.parse_nested_meta(|m| {
-            if m.path.segments.last().is_some_and(|s| s.ident == name) {
-                found = true;
-            }
-            Ok(())
-        });
-        found
-    })
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            let mut found = false;
+            let _ = a.parse_nested_meta(|m| {
+                if m.path.segments.last().is_some_and(|s| s.ident == name) {
+                    found = true;
+                }
+                Ok(())
+            });
+            found
+        })
 }
 
 /// Who reads the item: inside the derive, serde_derive reports serde's own attribute errors, so
@@ -53,7 +56,12 @@ pub fn read_item(cx: &Ctxt, input: &syn::DeriveInput, loc: &Locator<'_>) -> Opti
     read_item_as(cx, input, loc, Reader::Cli)
 }
 
-pub fn read_item_as(cx: &Ctxt, input: &syn::DeriveInput, loc: &Locator<'_>, reader: Reader) -> Option<ItemInfo> {
+pub fn read_item_as(
+    cx: &Ctxt,
+    input: &syn::DeriveInput,
+    loc: &Locator<'_>,
+    reader: Reader,
+) -> Option<ItemInfo> {
     let session = session_attr::container(cx, &input.attrs);
     let scx = serde_derive_internals::Ctxt::new();
     let private = syn::Ident::new("__private", proc_macro2::Span::call_site());
@@ -64,13 +72,19 @@ pub fn read_item_as(cx: &Ctxt, input: &syn::DeriveInput, loc: &Locator<'_>, read
         }
     }
     let cont = cont?;
-    let generics: Vec<String> = input.generics.type_params().map(|p| p.ident.to_string()).collect();
+    let generics: Vec<String> = input
+        .generics
+        .type_params()
+        .map(|p| p.ident.to_string())
+        .collect();
     let name = input.ident.to_string();
     let origin = loc.origin(input.ident.span());
     let container_missing = match cont.attrs.default() {
         attr::Default::None => None,
         attr::Default::Default => Some(Missing::Default),
-        attr::Default::Path(p) => Some(Missing::DefaultFn(p.to_token_stream().to_string().replace(' ', ""))),
+        attr::Default::Path(p) => Some(Missing::DefaultFn(
+            p.to_token_stream().to_string().replace(' ', ""),
+        )),
     };
 
     let mut ems_fields = Vec::new();
@@ -78,7 +92,16 @@ pub fn read_item_as(cx: &Ctxt, input: &syn::DeriveInput, loc: &Locator<'_>, read
         ast::Data::Struct(style, fields) => {
             let fields = fields
                 .iter()
-                .map(|f| field(cx, f, &generics, container_missing.as_ref(), loc, &mut ems_fields))
+                .map(|f| {
+                    field(
+                        cx,
+                        f,
+                        &generics,
+                        container_missing.as_ref(),
+                        loc,
+                        &mut ems_fields,
+                    )
+                })
                 .collect::<Vec<_>>();
             let s = StructDef {
                 name: name.clone(),
@@ -119,7 +142,11 @@ pub fn read_item_as(cx: &Ctxt, input: &syn::DeriveInput, loc: &Locator<'_>, read
                         read: !v.attrs.skip_deserializing(),
                         write: !v.attrs.skip_serializing(),
                         current: va.current,
-                        is_default: v.original.attrs.iter().any(|a| a.path().is_ident("default")),
+                        is_default: v
+                            .original
+                            .attrs
+                            .iter()
+                            .any(|a| a.path().is_ident("default")),
                         origin: loc.origin(v.ident.span()),
                     }
                 })
@@ -145,7 +172,10 @@ pub fn read_item_as(cx: &Ctxt, input: &syn::DeriveInput, loc: &Locator<'_>, read
     };
     for fields in groups {
         let mut seen = std::collections::BTreeMap::new();
-        for f in fields.iter().filter(|f| f.write != Write::Never && !f.flatten) {
+        for f in fields
+            .iter()
+            .filter(|f| f.write != Write::Never && !f.flatten)
+        {
             if let Some(first) = seen.insert(f.ser_name.clone(), f.ident.clone()) {
                 cx.error_spanned_by(
                     &input.ident,
@@ -164,7 +194,11 @@ pub fn read_item_as(cx: &Ctxt, input: &syn::DeriveInput, loc: &Locator<'_>, read
             );
         }
     }
-    Some(ItemInfo { def, session, derives_session_state: derives(&input.attrs, "SessionState") })
+    Some(ItemInfo {
+        def,
+        session,
+        derives_session_state: derives(&input.attrs, "SessionState"),
+    })
 }
 
 fn lower_style(s: ast::Style) -> Style {
@@ -201,12 +235,15 @@ fn field(
     let missing = match a.default() {
         attr::Default::None => container_missing.cloned().unwrap_or(Missing::Error),
         attr::Default::Default => Missing::Default,
-        attr::Default::Path(p) => Missing::DefaultFn(p.to_token_stream().to_string().replace(' ', "")),
+        attr::Default::Path(p) => {
+            Missing::DefaultFn(p.to_token_stream().to_string().replace(' ', ""))
+        }
     };
     let is_serde_private = |p: Option<&syn::ExprPath>| {
         p.is_some_and(|p| !p.path.segments.iter().any(|s| s.ident == "__private"))
     };
-    let custom_codec = is_serde_private(a.serialize_with()) || is_serde_private(a.deserialize_with());
+    let custom_codec =
+        is_serde_private(a.serialize_with()) || is_serde_private(a.deserialize_with());
 
     let mut session = SessionField::default();
     let ty_span = f.ty.span();
@@ -223,7 +260,10 @@ fn field(
                     None
                 }
                 Ty::Named { .. } => {
-                    cx.error_at(*span, "`ems` on an enum field needs the variant: write `ems = \"Variant\"`");
+                    cx.error_at(
+                        *span,
+                        "`ems` on an enum field needs the variant: write `ems = \"Variant\"`",
+                    );
                     None
                 }
                 other => {
@@ -245,14 +285,20 @@ fn field(
         if matches!(ty, Ty::Int { .. }) {
             session.ems = Some(EmsMarker::Mask { mask });
         } else {
-            cx.error_at(span, format!("`ems_mask` needs an integer flags field, not `{ty}`"));
+            cx.error_at(
+                span,
+                format!("`ems_mask` needs an integer flags field, not `{ty}`"),
+            );
         }
     }
     if let Some((bits, span)) = sa.known_bits {
         if matches!(ty, Ty::Int { .. }) {
             session.known_bits = Some(bits);
         } else {
-            cx.error_at(span, format!("`known_bits` needs an integer flags field, not `{ty}`"));
+            cx.error_at(
+                span,
+                format!("`known_bits` needs an integer flags field, not `{ty}`"),
+            );
         }
         if let Some((mask, mspan)) = sa.ems_mask {
             if mask & !bits != 0 {
@@ -263,17 +309,26 @@ fn field(
     match (sa.version_field, sa.accepts) {
         (Some(_), acc) => {
             if !matches!(ty, Ty::Int { .. }) {
-                cx.error_at(ty_span, format!("`version_field` needs an integer field, not `{ty}`"));
+                cx.error_at(
+                    ty_span,
+                    format!("`version_field` needs an integer field, not `{ty}`"),
+                );
             }
-            session.version_field = Some(acc.map(|a| a.0).unwrap_or_else(crate::schema::Accepts::any));
+            session.version_field =
+                Some(acc.map(|a| a.0).unwrap_or_else(crate::schema::Accepts::any));
         }
         (None, Some((_, span))) => {
-            cx.error_at(span, "`accepts` belongs to the version field: add `version_field` to this field");
+            cx.error_at(
+                span,
+                "`accepts` belongs to the version field: add `version_field` to this field",
+            );
         }
         (None, None) => {}
     }
     if session.ems.is_some() && session.version_field.is_some() {
-        let span = sa.version_field.unwrap_or_else(proc_macro2::Span::call_site);
+        let span = sa
+            .version_field
+            .unwrap_or_else(proc_macro2::Span::call_site);
         cx.error_at(span, "a field cannot be both the version field and the EMS carrier: the encoder writes its version there, so no EMS value could be told apart; carry EMS in a field of its own");
     }
     if let Some(span) = sa.ignored {
@@ -295,7 +350,11 @@ fn field(
         session,
         wire: Default::default(),
         origin: loc.origin(
-            f.original.ident.as_ref().map(|i| i.span()).unwrap_or_else(|| f.original.ty.span()),
+            f.original
+                .ident
+                .as_ref()
+                .map(|i| i.span())
+                .unwrap_or_else(|| f.original.ty.span()),
         ),
     }
 }
@@ -307,7 +366,9 @@ fn check_struct(
     session: &ContainerAttrs,
     cont: &ast::Container,
 ) {
-    let syn::Data::Struct(data) = &input.data else { return };
+    let syn::Data::Struct(data) = &input.data else {
+        return;
+    };
     for (f, orig) in s.fields.iter().zip(data.fields.iter()) {
         if let Some(acc) = &f.session.version_field {
             match session.version {
@@ -336,7 +397,9 @@ fn check_struct(
 /// `ems-not-serialized` instead, and resolves the second across items.
 pub fn derive_checks(cx: &Ctxt, input: &syn::DeriveInput, info: &ItemInfo) {
     let pairs: Vec<(&Field, &syn::Field)> = match (&info.def, &input.data) {
-        (TypeDef::Struct(s), syn::Data::Struct(d)) => s.fields.iter().zip(d.fields.iter()).collect(),
+        (TypeDef::Struct(s), syn::Data::Struct(d)) => {
+            s.fields.iter().zip(d.fields.iter()).collect()
+        }
         (TypeDef::Enum(e), syn::Data::Enum(d)) => e
             .variants
             .iter()
@@ -346,8 +409,14 @@ pub fn derive_checks(cx: &Ctxt, input: &syn::DeriveInput, info: &ItemInfo) {
         _ => Vec::new(),
     };
     for (f, sf) in pairs {
-        let Some(marker) = &f.session.ems else { continue };
-        let at = sf.attrs.iter().find(|a| a.path().is_ident("session")).map(|a| a.to_token_stream());
+        let Some(marker) = &f.session.ems else {
+            continue;
+        };
+        let at = sf
+            .attrs
+            .iter()
+            .find(|a| a.path().is_ident("session"))
+            .map(|a| a.to_token_stream());
         let at = at.unwrap_or_else(|| sf.to_token_stream());
         if f.write == Write::Never {
             cx.error_spanned_by(
@@ -356,8 +425,16 @@ pub fn derive_checks(cx: &Ctxt, input: &syn::DeriveInput, info: &ItemInfo) {
             );
         }
         if let (EmsMarker::Variant { variant }, TypeDef::Enum(e)) = (marker, &info.def) {
-            if f.ty.named_types().first() == Some(&e.name.as_str()) && !e.variants.iter().any(|v| &v.ident == variant) {
-                cx.error_spanned_by(&at, format!("`ems = \"{variant}\"`: enum `{}` has no variant `{variant}`", e.name));
+            if f.ty.named_types().first() == Some(&e.name.as_str())
+                && !e.variants.iter().any(|v| &v.ident == variant)
+            {
+                cx.error_spanned_by(
+                    &at,
+                    format!(
+                        "`ems = \"{variant}\"`: enum `{}` has no variant `{variant}`",
+                        e.name
+                    ),
+                );
             }
         }
     }

@@ -15,21 +15,43 @@ pub struct Locator<'a> {
 impl<'a> Locator<'a> {
     pub fn new(file: impl Into<String>, text: &'a str) -> Locator<'a> {
         let mut line_starts = vec![0];
-        line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
-        Locator { file: file.into(), text, line_starts, base_line: 0, base_col: 0 }
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Locator {
+            file: file.into(),
+            text,
+            line_starts,
+            base_line: 0,
+            base_col: 0,
+        }
     }
 
     /// For spans of a snippet cut out of the file at byte `offset`.
     pub fn at(mut self, offset: usize) -> Locator<'a> {
-        let line = self.line_starts.partition_point(|s| *s <= offset).saturating_sub(1);
+        let line = self
+            .line_starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1);
         self.base_line = line;
-        self.base_col = self.text[self.line_starts[line]..offset.min(self.text.len())].chars().count();
+        self.base_col = self.text[self.line_starts[line]..offset.min(self.text.len())]
+            .chars()
+            .count();
         self
     }
 
     /// For the derive: no file text, lines as the compiler reports them.
     pub fn detached() -> Locator<'static> {
-        Locator { file: String::new(), text: "", line_starts: vec![0], base_line: 0, base_col: 0 }
+        Locator {
+            file: String::new(),
+            text: "",
+            line_starts: vec![0],
+            base_line: 0,
+            base_col: 0,
+        }
     }
 
     pub fn origin(&self, span: Span) -> Origin {
@@ -37,14 +59,23 @@ impl<'a> Locator<'a> {
         let (el, ec) = self.absolute(span.end().line, span.end().column);
         let offset = self.offset(sl, sc);
         let end_off = self.offset(el, ec).max(offset);
-        Origin { file: self.file.clone(), line: sl as u32, offset, len: end_off - offset }
+        Origin {
+            file: self.file.clone(),
+            line: sl as u32,
+            offset,
+            len: end_off - offset,
+        }
     }
 
     fn absolute(&self, line: usize, column: usize) -> (usize, usize) {
         if line == 0 {
             return (0, 0);
         }
-        let col = if line == 1 { self.base_col + column } else { column };
+        let col = if line == 1 {
+            self.base_col + column
+        } else {
+            column
+        };
         (self.base_line + line, col)
     }
 
@@ -55,6 +86,11 @@ impl<'a> Locator<'a> {
         }
         let start = self.line_starts[line - 1];
         let rest = &self.text[start.min(self.text.len())..];
-        start + rest.char_indices().nth(column).map(|(i, _)| i).unwrap_or(rest.len().min(column))
+        start
+            + rest
+                .char_indices()
+                .nth(column)
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len().min(column))
     }
 }

@@ -10,8 +10,8 @@ mod session_attr;
 mod ty;
 mod workspace;
 
-pub use ctxt::Ctxt;
 pub use codegen::{named_type_paths, type_def as type_def_tokens};
+pub use ctxt::Ctxt;
 pub use item::{derive_checks, derives, read_item, read_item_as, ItemInfo, Reader};
 pub use locate::Locator;
 pub use session_attr::ContainerAttrs;

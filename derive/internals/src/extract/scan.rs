@@ -55,7 +55,10 @@ fn skip_literal(b: &[u8], i: usize) -> usize {
             }
             (j + 1).min(n)
         }
-        b'r' if i + 1 < n && (b[i + 1] == b'"' || b[i + 1] == b'#') && (i == 0 || !is_ident(b[i - 1])) => {
+        b'r' if i + 1 < n
+            && (b[i + 1] == b'"' || b[i + 1] == b'#')
+            && (i == 0 || !is_ident(b[i - 1])) =>
+        {
             let mut j = i + 1;
             let mut hashes = 0;
             while j < n && b[j] == b'#' {
@@ -67,7 +70,14 @@ fn skip_literal(b: &[u8], i: usize) -> usize {
             }
             j += 1;
             while j < n {
-                if b[j] == b'"' && b[j + 1..].iter().take(hashes).filter(|c| **c == b'#').count() == hashes {
+                if b[j] == b'"'
+                    && b[j + 1..]
+                        .iter()
+                        .take(hashes)
+                        .filter(|c| **c == b'#')
+                        .count()
+                        == hashes
+                {
                     return j + 1 + hashes;
                 }
                 j += 1;
@@ -85,7 +95,11 @@ fn skip_literal(b: &[u8], i: usize) -> usize {
             }
             let ch_len = std::str::from_utf8(&b[i + 1..(i + 5).min(n)])
                 .ok()
-                .or_else(|| (1..4).rev().find_map(|k| std::str::from_utf8(&b[i + 1..(i + 1 + k).min(n)]).ok()))
+                .or_else(|| {
+                    (1..4)
+                        .rev()
+                        .find_map(|k| std::str::from_utf8(&b[i + 1..(i + 1 + k).min(n)]).ok())
+                })
                 .and_then(|s| s.chars().next())
                 .map(|c| c.len_utf8())
                 .unwrap_or(1);
@@ -137,9 +151,16 @@ fn item_start(b: &[u8], before: usize) -> usize {
     let mut i = before;
     let mut depth = 0i32;
     while i > 0 {
-        let line_start = b[..i].iter().rposition(|c| *c == b'\n').map(|p| p + 1).unwrap_or(0);
+        let line_start = b[..i]
+            .iter()
+            .rposition(|c| *c == b'\n')
+            .map(|p| p + 1)
+            .unwrap_or(0);
         let line = &b[line_start..i];
-        let trimmed = line.iter().skip_while(|c| c.is_ascii_whitespace()).collect::<Vec<_>>();
+        let trimmed = line
+            .iter()
+            .skip_while(|c| c.is_ascii_whitespace())
+            .collect::<Vec<_>>();
         let is_comment = trimmed.len() >= 2 && *trimmed[0] == b'/' && *trimmed[1] == b'/';
         if !is_comment {
             for k in (line_start..i).rev() {
@@ -186,7 +207,10 @@ pub fn derived_item(text: &str, hit: usize) -> Option<ItemSpan> {
                 let after_ok = b.get(i + kwlen).is_some_and(|c| c.is_ascii_whitespace());
                 if before_ok && after_ok {
                     let end = item_end(b, i)?;
-                    return Some(ItemSpan { start: item_start(b, attr), end });
+                    return Some(ItemSpan {
+                        start: item_start(b, attr),
+                        end,
+                    });
                 }
             }
             _ => {}
@@ -216,7 +240,10 @@ pub fn named_items(text: &str, name: &str) -> Vec<ItemSpan> {
                 continue;
             }
             if let Some(end) = item_end(b, hit) {
-                out.push(ItemSpan { start: item_start(b, hit), end });
+                out.push(ItemSpan {
+                    start: item_start(b, hit),
+                    end,
+                });
             }
         }
     }

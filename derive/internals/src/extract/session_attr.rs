@@ -6,7 +6,8 @@ use proc_macro2::Span;
 use syn::{Attribute, Expr, ExprLit, Lit, LitInt, LitStr};
 
 pub const CONTAINER_KEYS: &str = "name, version, encoding, trailing, role";
-pub const FIELD_KEYS: &str = "ems, ems = \"Variant\", ems_mask, known_bits, version_field, accepts, ignored";
+pub const FIELD_KEYS: &str =
+    "ems, ems = \"Variant\", ems_mask, known_bits, version_field, accepts, ignored";
 pub const VARIANT_KEYS: &str = "current";
 
 #[derive(Default, Debug, Clone)]
@@ -49,8 +50,15 @@ fn lit_str(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta) -> Option<LitStr> {
     match meta.value().and_then(|v| v.parse::<LitStr>()) {
         Ok(s) => Some(s),
         Err(_) => {
-            let key = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
-            cx.error_spanned_by(&meta.path, format!("expected a string: write `{key} = \"...\"`"));
+            let key = meta
+                .path
+                .get_ident()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            cx.error_spanned_by(
+                &meta.path,
+                format!("expected a string: write `{key} = \"...\"`"),
+            );
             None
         }
     }
@@ -58,22 +66,37 @@ fn lit_str(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta) -> Option<LitStr> {
 
 /// Integers may be written in any base (`0x4`) and must fit `u64`.
 fn lit_u64(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta) -> Option<(u64, Span)> {
-    let key = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+    let key = meta
+        .path
+        .get_ident()
+        .map(|i| i.to_string())
+        .unwrap_or_default();
     let parsed = meta.value().and_then(|v| v.parse::<Expr>());
     match parsed {
-        Ok(Expr::Lit(ExprLit { lit: Lit::Int(i), .. })) => match int_value(&i) {
+        Ok(Expr::Lit(ExprLit {
+            lit: Lit::Int(i), ..
+        })) => match int_value(&i) {
             Some(v) => Some((v, i.span())),
             None => {
-                cx.error_at(i.span(), format!("`{key}` must be an integer that fits in u64"));
+                cx.error_at(
+                    i.span(),
+                    format!("`{key}` must be an integer that fits in u64"),
+                );
                 None
             }
         },
         Ok(other) => {
-            cx.error_spanned_by(other, format!("`{key}` must be an integer literal, e.g. `{key} = 0x4`"));
+            cx.error_spanned_by(
+                other,
+                format!("`{key}` must be an integer literal, e.g. `{key} = 0x4`"),
+            );
             None
         }
         Err(_) => {
-            cx.error_spanned_by(&meta.path, format!("expected an integer: write `{key} = 0x4`"));
+            cx.error_spanned_by(
+                &meta.path,
+                format!("expected an integer: write `{key} = 0x4`"),
+            );
             None
         }
     }
@@ -235,7 +258,11 @@ pub fn variant(cx: &Ctxt, attrs: &[Attribute]) -> VariantAttrs {
             if meta.path.is_ident("current") {
                 out.current = true;
             } else {
-                let key = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+                let key = meta
+                    .path
+                    .get_ident()
+                    .map(|i| i.to_string())
+                    .unwrap_or_default();
                 cx.error_spanned_by(
                     &meta.path,
                     format!("unknown session variant key `{key}`; expected one of: {VARIANT_KEYS}"),

@@ -5,9 +5,27 @@ use syn::{GenericArgument, PathArguments, Type};
 
 /// Foreign types whose serde form is not modelled; equal names compare equal.
 const OPAQUE: &[&str] = &[
-    "Duration", "SystemTime", "Instant", "IpAddr", "Ipv4Addr", "Ipv6Addr", "SocketAddr",
-    "PathBuf", "Path", "OsString", "Value", "Bytes", "ByteBuf", "NonZeroU8", "NonZeroU16",
-    "NonZeroU32", "NonZeroU64", "Uuid", "DateTime", "Wrapping", "Ordering",
+    "Duration",
+    "SystemTime",
+    "Instant",
+    "IpAddr",
+    "Ipv4Addr",
+    "Ipv6Addr",
+    "SocketAddr",
+    "PathBuf",
+    "Path",
+    "OsString",
+    "Value",
+    "Bytes",
+    "ByteBuf",
+    "NonZeroU8",
+    "NonZeroU16",
+    "NonZeroU32",
+    "NonZeroU64",
+    "Uuid",
+    "DateTime",
+    "Wrapping",
+    "Ordering",
 ];
 
 pub fn lower(ty: &Type, generics: &[String]) -> Ty {
@@ -16,21 +34,31 @@ pub fn lower(ty: &Type, generics: &[String]) -> Ty {
         Type::Paren(p) => lower(&p.elem, generics),
         Type::Reference(r) => lower(&r.elem, generics),
         Type::Tuple(t) if t.elems.is_empty() => Ty::Unit,
-        Type::Tuple(t) => Ty::Tuple { items: t.elems.iter().map(|e| lower(e, generics)).collect() },
+        Type::Tuple(t) => Ty::Tuple {
+            items: t.elems.iter().map(|e| lower(e, generics)).collect(),
+        },
         Type::Slice(s) => seq(lower(&s.elem, generics)),
         Type::Array(a) => {
             let len = match &a.len {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) => i.base10_parse().ok(),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Int(i),
+                    ..
+                }) => i.base10_parse().ok(),
                 _ => None,
             };
             match len {
-                Some(len) => Ty::Array { of: Box::new(lower(&a.elem, generics)), len },
+                Some(len) => Ty::Array {
+                    of: Box::new(lower(&a.elem, generics)),
+                    len,
+                },
                 None => opaque(quote::ToTokens::to_token_stream(a).to_string()),
             }
         }
         Type::Path(p) if p.qself.is_none() => {
             let Some(last) = p.path.segments.last() else {
-                return Ty::Opaque { name: "unknown".into() };
+                return Ty::Opaque {
+                    name: "unknown".into(),
+                };
             };
             let name = last.ident.to_string();
             let args: Vec<&Type> = match &last.arguments {
@@ -44,7 +72,11 @@ pub fn lower(ty: &Type, generics: &[String]) -> Ty {
                     .collect(),
                 _ => Vec::new(),
             };
-            let arg = |i: usize| args.get(i).map(|t| lower(t, generics)).unwrap_or(Ty::Opaque { name: "_".into() });
+            let arg = |i: usize| {
+                args.get(i)
+                    .map(|t| lower(t, generics))
+                    .unwrap_or(Ty::Opaque { name: "_".into() })
+            };
             if p.path.segments.len() == 1 && generics.contains(&name) {
                 return Ty::Opaque { name };
             }
@@ -64,11 +96,19 @@ pub fn lower(ty: &Type, generics: &[String]) -> Ty {
                 "f64" => Ty::Float { bits: 64 },
                 "char" => Ty::Char,
                 "String" | "str" => Ty::Str,
-                "Option" => Ty::Option { of: Box::new(arg(0)) },
-                "Vec" | "VecDeque" | "LinkedList" | "HashSet" | "BTreeSet" | "BinaryHeap" => seq(arg(0)),
-                "HashMap" | "BTreeMap" | "IndexMap" => Ty::Map { key: Box::new(arg(0)), value: Box::new(arg(1)) },
+                "Option" => Ty::Option {
+                    of: Box::new(arg(0)),
+                },
+                "Vec" | "VecDeque" | "LinkedList" | "HashSet" | "BTreeSet" | "BinaryHeap" => {
+                    seq(arg(0))
+                }
+                "HashMap" | "BTreeMap" | "IndexMap" => Ty::Map {
+                    key: Box::new(arg(0)),
+                    value: Box::new(arg(1)),
+                },
                 // serde is transparent through these.
-                "Box" | "Rc" | "Arc" | "Cow" | "RefCell" | "Cell" | "Mutex" | "RwLock" | "Reverse" => match args.first() {
+                "Box" | "Rc" | "Arc" | "Cow" | "RefCell" | "Cell" | "Mutex" | "RwLock"
+                | "Reverse" => match args.first() {
                     Some(t) => lower(t, generics),
                     None => Ty::Opaque { name },
                 },
@@ -83,7 +123,16 @@ pub fn lower(ty: &Type, generics: &[String]) -> Ty {
 
 /// Opaque names go into schema files as one word.
 fn opaque(text: String) -> Ty {
-    let name: String = text.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let name: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     Ty::Opaque { name }
 }
 

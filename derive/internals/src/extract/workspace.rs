@@ -54,23 +54,38 @@ impl PlainType {
         s.encoding = self.encoding.or(s.encoding);
         s.role = Some(self.role);
         let TypeDef::Struct(st) = &mut info.def else {
-            return Err(format!("configured type `{}` is an enum; name the EMS field of one of its structs", self.type_name));
+            return Err(format!(
+                "configured type `{}` is an enum; name the EMS field of one of its structs",
+                self.type_name
+            ));
         };
         let type_name = &self.type_name;
-        fn field<'f>(fields: &'f mut [crate::schema::Field], ty: &str, name: &str) -> Result<&'f mut crate::schema::Field, String> {
-            fields.iter_mut().find(|f| f.ident == name).ok_or_else(|| format!("configured type `{ty}` has no field `{name}`"))
+        fn field<'f>(
+            fields: &'f mut [crate::schema::Field],
+            ty: &str,
+            name: &str,
+        ) -> Result<&'f mut crate::schema::Field, String> {
+            fields
+                .iter_mut()
+                .find(|f| f.ident == name)
+                .ok_or_else(|| format!("configured type `{ty}` has no field `{name}`"))
         }
         if let Some(f) = &self.ems_flag {
             field(&mut st.fields, type_name, f)?.session.ems = Some(EmsMarker::Flag);
         }
         if let Some((f, v)) = &self.ems_variant {
-            field(&mut st.fields, type_name, f)?.session.ems = Some(EmsMarker::Variant { variant: v.clone() });
+            field(&mut st.fields, type_name, f)?.session.ems =
+                Some(EmsMarker::Variant { variant: v.clone() });
         }
         if let Some((f, m)) = &self.ems_mask {
             field(&mut st.fields, type_name, f)?.session.ems = Some(EmsMarker::Mask { mask: *m });
         }
         if let Some(f) = &self.version_field {
-            field(&mut st.fields, type_name, f)?.session.version_field = Some(self.accepts.clone().unwrap_or_else(crate::schema::Accepts::any));
+            field(&mut st.fields, type_name, f)?.session.version_field = Some(
+                self.accepts
+                    .clone()
+                    .unwrap_or_else(crate::schema::Accepts::any),
+            );
         }
         Ok(())
     }
@@ -118,7 +133,10 @@ impl<'s> Index<'s> {
         if let Some(p) = self.parsed_of.get(&file) {
             return *p;
         }
-        self.parsed.push(Parsed { file, items: Vec::new() });
+        self.parsed.push(Parsed {
+            file,
+            items: Vec::new(),
+        });
         self.parsed_of.insert(file, self.parsed.len() - 1);
         self.parsed.len() - 1
     }
@@ -136,7 +154,10 @@ impl<'s> Index<'s> {
             Ok(input) => {
                 let slot = self.slot(file);
                 let name = input.ident.to_string();
-                self.parsed[slot].items.push(ParsedItem { input, base: span.start });
+                self.parsed[slot].items.push(ParsedItem {
+                    input,
+                    base: span.start,
+                });
                 let i = self.parsed[slot].items.len() - 1;
                 self.by_name.entry(name).or_default().push((slot, i));
             }
@@ -156,8 +177,10 @@ impl<'s> Index<'s> {
     /// Every item of `file` that derives `SessionState`, and every item named in `plain`.
     fn scan(&mut self, file: usize, plain: &[PlainType]) {
         let text = &self.files[file].text;
-        let mut spans: Vec<scan::ItemSpan> =
-            scan::find_all(text, NEEDLE).into_iter().filter_map(|h| scan::derived_item(text, h)).collect();
+        let mut spans: Vec<scan::ItemSpan> = scan::find_all(text, NEEDLE)
+            .into_iter()
+            .filter_map(|h| scan::derived_item(text, h))
+            .collect();
         for p in plain {
             spans.extend(scan::named_items(text, &p.type_name));
         }
@@ -200,20 +223,28 @@ impl<'s> Index<'s> {
         let hits = self.by_name.get(name)?;
         hits.iter()
             .find(|(slot, _)| *slot == near)
-            .or_else(|| hits.iter().min_by_key(|(slot, _)| &self.files[self.parsed[*slot].file].path))
+            .or_else(|| {
+                hits.iter()
+                    .min_by_key(|(slot, _)| &self.files[self.parsed[*slot].file].path)
+            })
             .copied()
     }
 
     fn locator(&self, slot: usize, item: usize) -> Locator<'s> {
         let file = self.parsed[slot].file;
-        Locator::new(&self.files[file].path, &self.files[file].text).at(self.parsed[slot].items[item].base)
+        Locator::new(&self.files[file].path, &self.files[file].text)
+            .at(self.parsed[slot].items[item].base)
     }
 }
 
 fn problems_from(cx: Ctxt, loc: &Locator<'_>, out: &mut Vec<Problem>) {
     for e in cx.into_errors() {
         for err in e {
-            out.push(Problem { origin: loc.origin(err.span()), message: err.to_string(), help: None });
+            out.push(Problem {
+                origin: loc.origin(err.span()),
+                message: err.to_string(),
+                help: None,
+            });
         }
     }
 }
@@ -233,7 +264,12 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
     for &f in &order {
         let text = &files[f].text;
-        if text.contains(NEEDLE) || opts.plain.iter().any(|p| text.contains(p.type_name.as_str())) {
+        if text.contains(NEEDLE)
+            || opts
+                .plain
+                .iter()
+                .any(|p| text.contains(p.type_name.as_str()))
+        {
             index.scan(f, &opts.plain);
         }
     }
@@ -245,7 +281,10 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         for i in 0..index.parsed[slot].items.len() {
             let loc = index.locator(slot, i);
             let item = &index.parsed[slot].items[i].input;
-            let plain = opts.plain.iter().find(|p| item.ident == p.type_name.as_str());
+            let plain = opts
+                .plain
+                .iter()
+                .find(|p| item.ident == p.type_name.as_str());
             let annotated = super::item::derives(&item.attrs, "SessionState")
                 || item.attrs.iter().any(|a| a.path().is_ident("session"));
             if !annotated && plain.is_none() {
@@ -299,7 +338,11 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
     let mut problems = index.problems;
     problems.sort();
     problems.dedup();
-    Extraction { schemas: unique, problems, parsed_files: index.parsed.len() }
+    Extraction {
+        schemas: unique,
+        problems,
+        parsed_files: index.parsed.len(),
+    }
 }
 
 fn build_schema(
@@ -408,7 +451,10 @@ pub fn check_schema(schema: &Schema, problems: &mut Vec<Problem>) {
             if let Some(m) = &f.session.ems {
                 carriers.push((def.name(), f));
                 if let EmsMarker::Variant { variant } = m {
-                    let target = f.ty.named_types().first().and_then(|n| schema.types.get(*n));
+                    let target =
+                        f.ty.named_types()
+                            .first()
+                            .and_then(|n| schema.types.get(*n));
                     match target {
                         Some(TypeDef::Enum(e)) if e.variants.iter().any(|v| &v.ident == variant) => {}
                         Some(TypeDef::Enum(e)) => problems.push(Problem {

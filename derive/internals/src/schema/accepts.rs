@@ -24,7 +24,9 @@ impl Accepts {
     }
 
     pub fn exact(v: u64) -> Accepts {
-        Accepts { ranges: vec![(Some(v), Some(v))] }
+        Accepts {
+            ranges: vec![(Some(v), Some(v))],
+        }
     }
 
     pub fn is_any(&self) -> bool {
@@ -33,12 +35,18 @@ impl Accepts {
 
     pub fn contains(&self, v: i128) -> bool {
         self.ranges.is_empty()
-            || self.ranges.iter().any(|(lo, hi)| lo.is_none_or(|m| v >= m as i128) && hi.is_none_or(|m| v <= m as i128))
+            || self.ranges.iter().any(|(lo, hi)| {
+                lo.is_none_or(|m| v >= m as i128) && hi.is_none_or(|m| v <= m as i128)
+            })
     }
 
     /// Values worth trying when looking for an accepted one.
     pub fn candidates(&self) -> Vec<i128> {
-        self.ranges.iter().flat_map(|(lo, hi)| [lo.map(|x| x as i128), hi.map(|x| x as i128)]).flatten().collect()
+        self.ranges
+            .iter()
+            .flat_map(|(lo, hi)| [lo.map(|x| x as i128), hi.map(|x| x as i128)])
+            .flatten()
+            .collect()
     }
 
     pub fn parse(s: &str) -> Result<Accepts, AcceptsError> {
@@ -67,7 +75,11 @@ impl Accepts {
             })
         };
         if let Some((lo, hi)) = s.split_once("..") {
-            let min = if lo.trim().is_empty() { None } else { Some(num(lo)?) };
+            let min = if lo.trim().is_empty() {
+                None
+            } else {
+                Some(num(lo)?)
+            };
             let max = match hi.strip_prefix('=') {
                 Some(h) => Some(num(h)?),
                 None if hi.trim().is_empty() => None,
@@ -82,7 +94,9 @@ impl Accepts {
             }
             if let (Some(a), Some(b)) = (min, max) {
                 if a > b {
-                    return Err(AcceptsError(format!("accepts = \"{whole}\" has an empty range")));
+                    return Err(AcceptsError(format!(
+                        "accepts = \"{whole}\" has an empty range"
+                    )));
                 }
             }
             return Ok((min, max));
@@ -133,11 +147,20 @@ mod tests {
     #[test]
     fn parses_every_contract_form() {
         assert_eq!(Accepts::parse("2").unwrap(), Accepts::exact(2));
-        assert_eq!(Accepts::parse("1..=2").unwrap().ranges, vec![(Some(1), Some(2))]);
-        assert_eq!(Accepts::parse("..=2").unwrap().ranges, vec![(None, Some(2))]);
+        assert_eq!(
+            Accepts::parse("1..=2").unwrap().ranges,
+            vec![(Some(1), Some(2))]
+        );
+        assert_eq!(
+            Accepts::parse("..=2").unwrap().ranges,
+            vec![(None, Some(2))]
+        );
         assert_eq!(Accepts::parse("2..").unwrap().ranges, vec![(Some(2), None)]);
         assert_eq!(Accepts::parse("*").unwrap(), Accepts::any());
-        assert_eq!(Accepts::parse("1, 3").unwrap().ranges, vec![(Some(1), Some(1)), (Some(3), Some(3))]);
+        assert_eq!(
+            Accepts::parse("1, 3").unwrap().ranges,
+            vec![(Some(1), Some(1)), (Some(3), Some(3))]
+        );
         assert_eq!(Accepts::parse("0x0101").unwrap(), Accepts::exact(257));
         for bad in ["", "x", "1..2", "..", "3..=1", "-1", "1,,2"] {
             assert!(Accepts::parse(bad).is_err(), "{bad:?} should be rejected");

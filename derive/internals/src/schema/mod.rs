@@ -113,7 +113,12 @@ impl Encoding {
 
     /// The serde encodings, for messages about attributes.
     pub fn names() -> String {
-        Encoding::ALL.iter().filter(|e| e.is_serde()).map(|e| e.as_str()).collect::<Vec<_>>().join(" | ")
+        Encoding::ALL
+            .iter()
+            .filter(|e| e.is_serde())
+            .map(|e| e.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ")
     }
 }
 
@@ -336,7 +341,11 @@ pub struct SessionField {
 
 impl SessionField {
     pub fn is_empty(&self) -> bool {
-        self.ems.is_none() && self.known_bits.is_none() && self.version_field.is_none() && self.writes.is_none() && !self.ignored
+        self.ems.is_none()
+            && self.known_bits.is_none()
+            && self.version_field.is_none()
+            && self.writes.is_none()
+            && !self.ignored
     }
 }
 
@@ -486,13 +495,17 @@ impl Schema {
             match d {
                 TypeDef::Struct(st) => {
                     st.origin = Origin::default();
-                    st.fields.iter_mut().for_each(|f| f.origin = Origin::default());
+                    st.fields
+                        .iter_mut()
+                        .for_each(|f| f.origin = Origin::default());
                 }
                 TypeDef::Enum(e) => {
                     e.origin = Origin::default();
                     for v in &mut e.variants {
                         v.origin = Origin::default();
-                        v.fields.iter_mut().for_each(|f| f.origin = Origin::default());
+                        v.fields
+                            .iter_mut()
+                            .for_each(|f| f.origin = Origin::default());
                     }
                 }
             }
@@ -520,6 +533,10 @@ impl CarrierPath<'_> {
     }
 
     pub fn dotted(&self) -> String {
-        self.fields.iter().map(|f| f.ident.as_str()).collect::<Vec<_>>().join(".")
+        self.fields
+            .iter()
+            .map(|f| f.ident.as_str())
+            .collect::<Vec<_>>()
+            .join(".")
     }
 }

@@ -9,23 +9,44 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
     Bool,
-    Int { signed: bool, bits: u8 },
-    Float { bits: u8 },
+    Int {
+        signed: bool,
+        bits: u8,
+    },
+    Float {
+        bits: u8,
+    },
     Char,
     Str,
     Unit,
-    Option { of: Box<Ty> },
+    Option {
+        of: Box<Ty>,
+    },
     /// `Vec<T>`, sets, slices: a length-prefixed sequence.
-    Seq { of: Box<Ty> },
+    Seq {
+        of: Box<Ty>,
+    },
     /// `[T; N]`: a tuple of N elements, no length on the wire in positional encodings.
-    Array { of: Box<Ty>, len: usize },
-    Tuple { items: Vec<Ty> },
-    Map { key: Box<Ty>, value: Box<Ty> },
+    Array {
+        of: Box<Ty>,
+        len: usize,
+    },
+    Tuple {
+        items: Vec<Ty>,
+    },
+    Map {
+        key: Box<Ty>,
+        value: Box<Ty>,
+    },
     /// A struct or enum defined in the scanned sources.
-    Named { name: String },
+    Named {
+        name: String,
+    },
     /// A type whose serde form sessionlint does not model (`serde_json::Value`, generics, foreign
     /// types). Equal names are assumed to have equal wire forms.
-    Opaque { name: String },
+    Opaque {
+        name: String,
+    },
 }
 
 impl Ty {
@@ -56,9 +77,17 @@ impl Ty {
     /// Inclusive range of an integer type.
     pub fn int_range(&self) -> Option<(i128, i128)> {
         match *self {
-            Ty::Int { signed: false, bits } => {
-                Some((0, if bits >= 127 { i128::MAX } else { (1i128 << bits) - 1 }))
-            }
+            Ty::Int {
+                signed: false,
+                bits,
+            } => Some((
+                0,
+                if bits >= 127 {
+                    i128::MAX
+                } else {
+                    (1i128 << bits) - 1
+                },
+            )),
             Ty::Int { signed: true, bits } => {
                 let b = bits.min(127) - 1;
                 Some((-(1i128 << b), (1i128 << b) - 1))
@@ -113,7 +142,11 @@ impl<'de> Deserialize<'de> for Ty {
 impl Ty {
     /// Parses the text form written by `Display`.
     pub fn parse(s: &str) -> Result<Ty, String> {
-        let mut p = TyParser { s: s.as_bytes(), i: 0, depth: 0 };
+        let mut p = TyParser {
+            s: s.as_bytes(),
+            i: 0,
+            depth: 0,
+        };
         let t = p.ty().map_err(|e| format!("{e} in type `{s}`"))?;
         p.ws();
         if p.i != p.s.len() {
@@ -150,14 +183,19 @@ impl TyParser<'_> {
         if self.eat(c) {
             Ok(())
         } else {
-            Err(format!("expected `{}` at offset {} of a type", c as char, self.i))
+            Err(format!(
+                "expected `{}` at offset {} of a type",
+                c as char, self.i
+            ))
         }
     }
 
     fn word(&mut self) -> Result<String, String> {
         self.ws();
         let start = self.i;
-        while self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || matches!(self.s[self.i], b'_' | b':')) {
+        while self.i < self.s.len()
+            && (self.s[self.i].is_ascii_alphanumeric() || matches!(self.s[self.i], b'_' | b':'))
+        {
             self.i += 1;
         }
         if start == self.i {
@@ -195,7 +233,9 @@ impl TyParser<'_> {
             let of = Box::new(self.ty()?);
             self.expect(b';')?;
             let n = self.word()?;
-            let len = n.parse().map_err(|_| format!("array length `{n}` is not a number"))?;
+            let len = n
+                .parse()
+                .map_err(|_| format!("array length `{n}` is not a number"))?;
             self.expect(b']')?;
             return Ok(Ty::Array { of, len });
         }
@@ -240,7 +280,21 @@ mod tests {
 
     #[test]
     fn text_form_round_trips() {
-        for s in ["u16", "i64", "bool", "Option<bool>", "Vec<u8>", "[u8; 48]", "(u8, u16)", "()", "Map<String, Vec<Params>>", "opaque Value", "Params", "Option<Option<char>>", "f64"] {
+        for s in [
+            "u16",
+            "i64",
+            "bool",
+            "Option<bool>",
+            "Vec<u8>",
+            "[u8; 48]",
+            "(u8, u16)",
+            "()",
+            "Map<String, Vec<Params>>",
+            "opaque Value",
+            "Params",
+            "Option<Option<char>>",
+            "f64",
+        ] {
             let t = Ty::parse(s).unwrap();
             assert_eq!(t.to_string(), s);
         }
