@@ -252,7 +252,9 @@ impl Config {
                         Some((
                             f,
                             u64::from_str_radix(m2, radix)
-                                .map_err(|_| format!("[[type]] {}: bad ems_mask `{m}`", t.name))?,
+                                .ok()
+                                .filter(|v| *v <= i64::MAX as u64)
+                                .ok_or_else(|| format!("[[type]] {}: ems_mask `{m}` is not an integer of at most 63 bits", t.name))?,
                         ))
                     }
                 };

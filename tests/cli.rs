@@ -372,3 +372,15 @@ fn diff_reads_a_snapshot_as_the_older_side() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("ems-accepted-by-older-decoder"));
 }
+
+#[test]
+fn a_mask_too_wide_for_a_snapshot_is_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "t.rs",
+        &V1.replace("pub cipher: u16", "#[session(known_bits = 0xffff_ffff_ffff_ffff)] pub flags: u64"),
+    );
+    let r = sessionlint(&["snapshot", d.path().to_str().unwrap()], &root());
+    assert_bad_input(&r, &f, Some(5), "fits in 63 bits");
+}
