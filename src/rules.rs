@@ -77,3 +77,19 @@ pub fn get(id: &str) -> Option<&'static Rule> {
 pub fn level(id: &str) -> Level {
     get(id).map(|r| r.level).unwrap_or(Level::Error)
 }
+
+#[cfg(feature = "cli")]
+impl Rule {
+    /// One text field of the rule's file (`summary`, `explanation`, `fix`, ...), trimmed.
+    pub fn text(&self, key: &str) -> String {
+        self.doc
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|t| {
+                t.get(key)
+                    .and_then(|v| v.as_str())
+                    .map(|s| s.trim().to_string())
+            })
+            .unwrap_or_default()
+    }
+}

@@ -379,7 +379,10 @@ fn a_mask_too_wide_for_a_snapshot_is_bad_input() {
     let f = write(
         d.path(),
         "t.rs",
-        &V1.replace("pub cipher: u16", "#[session(known_bits = 0xffff_ffff_ffff_ffff)] pub flags: u64"),
+        &V1.replace(
+            "pub cipher: u16",
+            "#[session(known_bits = 0xffff_ffff_ffff_ffff)] pub flags: u64",
+        ),
     );
     let r = sessionlint(&["snapshot", d.path().to_str().unwrap()], &root());
     assert_bad_input(&r, &f, Some(5), "fits in 63 bits");

@@ -665,13 +665,13 @@ impl Walk {
                 if *lenient {
                     let swallowed: Vec<String> = std::iter::once(a)
                         .chain(n.iter())
-                        .map(|s| format!("`{}`", s.meta.label))
+                        .map(|s| s.meta.label.clone())
                         .collect();
                     let mut nn = notes.clone();
                     nn.push(format!(
                         "the older optional tail `{}` fails to parse the newer bytes and counts as absent, swallowing {}",
                         b.meta.label,
-                        swallowed.join(", ")
+                        swallowed.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ")
                     ));
                     let rest_ok = size(o, self.packing).0 == 0;
                     if rest_ok {
@@ -680,7 +680,11 @@ impl Walk {
                         } else {
                             Out::accept(Wire::Seq(Vec::new()))
                         };
-                        outs.push(nn.into_iter().fold(out, |o, n| o.note(n)));
+                        outs.push(
+                            nn.into_iter()
+                                .fold(out, |o, n| o.note(n))
+                                .swallowing(&swallowed),
+                        );
                     }
                 }
                 Out::union_all(outs)

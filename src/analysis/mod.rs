@@ -138,11 +138,8 @@ fn hazard_rule(old: &Schema, new: &Schema, pick: &Pick) -> &'static str {
         return rules::EMS_ACCEPTED_BY_OLDER_DECODER;
     };
     let carrier = path.carrier();
-    if pick
-        .notes
-        .iter()
-        .any(|n| n.contains("optional tail") && n.contains(&format!(".{}`", carrier.ident)))
-    {
+    let suffix = format!(".{}", carrier.ident);
+    if pick.swallowed.iter().any(|l| l.ends_with(&suffix)) {
         return rules::OPTIONAL_TAIL_SWALLOWS_FIELD;
     }
     if let crate::schema::EmsMarker::Mask { mask } =

@@ -9,6 +9,18 @@ pub struct Pick {
     pub wire: Wire,
     /// Why the decoder accepted it: attribute or missing attribute, in decode order.
     pub notes: Vec<String>,
+    /// Newer fields an older lenient optional tail absorbed (`Type.field` labels).
+    pub swallowed: Vec<String>,
+}
+
+impl Pick {
+    pub fn new(wire: Wire) -> Pick {
+        Pick {
+            wire,
+            notes: Vec::new(),
+            swallowed: Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28,20 +40,14 @@ pub struct Out {
 impl Out {
     pub fn accept(wire: Wire) -> Out {
         Out {
-            plain: Some(Pick {
-                wire,
-                notes: Vec::new(),
-            }),
+            plain: Some(Pick::new(wire)),
             ..Out::default()
         }
     }
 
     pub fn accept_ems(wire: Wire) -> Out {
         Out {
-            ems: Some(Pick {
-                wire,
-                notes: Vec::new(),
-            }),
+            ems: Some(Pick::new(wire)),
             ..Out::default()
         }
     }
@@ -65,13 +71,7 @@ impl Out {
 
     pub fn data_dependent(wire: Wire, why: impl Into<String>) -> Out {
         Out {
-            dd: Some((
-                Pick {
-                    wire,
-                    notes: Vec::new(),
-                },
-                why.into(),
-            )),
+            dd: Some((Pick::new(wire), why.into())),
             ..Out::default()
         }
     }
@@ -128,6 +128,21 @@ impl Out {
         self
     }
 
+    /// Records newer fields an older optional tail absorbed, on every accepted witness.
+    pub fn swallowing(mut self, labels: &[String]) -> Out {
+        for p in [
+            self.plain.as_mut(),
+            self.ems.as_mut(),
+            self.dd.as_mut().map(|d| &mut d.0),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            p.swallowed.extend(labels.iter().cloned());
+        }
+        self
+    }
+
     /// Everything accepted is read as EMS (e.g. `Some(_)` of an `Option` carrier).
     pub fn as_ems(self) -> Out {
         Out {
@@ -166,6 +181,10 @@ impl Out {
         let join = |picks: Vec<&Pick>| Pick {
             wire: combine(picks.iter().map(|p| p.wire.clone()).collect()),
             notes: picks.iter().flat_map(|p| p.notes.iter().cloned()).collect(),
+            swallowed: picks
+                .iter()
+                .flat_map(|p| p.swallowed.iter().cloned())
+                .collect(),
         };
         let plain = outs
             .iter()

@@ -2,14 +2,6 @@
 
 use crate::rules::Rule;
 
-/// One string field of a rule file (TOML).
-pub fn field(doc: &str, key: &str) -> String {
-    doc.parse::<toml::Table>()
-        .ok()
-        .and_then(|t| t.get(key).and_then(|v| v.as_str()).map(str::to_string))
-        .unwrap_or_default()
-}
-
 pub fn explain(r: &Rule) -> String {
     let t: toml::Table = r.doc.parse().unwrap_or_default();
     let get = |k: &str| {

@@ -150,7 +150,7 @@ where
                     "{:<45} {:<8} {}",
                     r.id,
                     r.level.as_str(),
-                    explain::field(r.doc, "summary")
+                    r.text("summary")
                 );
             }
             Ok(EXIT_OK)

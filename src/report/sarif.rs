@@ -4,17 +4,6 @@ use crate::findings::{Finding, Level};
 use crate::rules::RULES;
 use serde_json::{json, Value};
 
-fn text(doc: &str, key: &str) -> String {
-    doc.parse::<toml::Table>()
-        .ok()
-        .and_then(|t| {
-            t.get(key)
-                .and_then(|v| v.as_str())
-                .map(|s| s.trim().to_string())
-        })
-        .unwrap_or_default()
-}
-
 fn level(l: Level) -> &'static str {
     match l {
         Level::Error => "error",
@@ -29,9 +18,9 @@ pub fn render(findings: &[Finding]) -> String {
             json!({
                 "id": r.id,
                 "name": r.id,
-                "shortDescription": { "text": text(r.doc, "summary") },
-                "fullDescription": { "text": text(r.doc, "explanation") },
-                "help": { "text": text(r.doc, "fix") },
+                "shortDescription": { "text": r.text("summary") },
+                "fullDescription": { "text": r.text("explanation") },
+                "help": { "text": r.text("fix") },
                 "defaultConfiguration": { "level": level(r.level) },
             })
         })

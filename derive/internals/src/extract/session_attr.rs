@@ -104,7 +104,9 @@ fn lit_u64(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta) -> Option<(u64, Span)> 
 
 /// Schema snapshots are TOML, whose integers are i64: session integers must fit in 63 bits.
 fn int_value(i: &LitInt) -> Option<u64> {
-    i.base10_parse::<u64>().ok().filter(|v| *v <= i64::MAX as u64)
+    i.base10_parse::<u64>()
+        .ok()
+        .filter(|v| *v <= i64::MAX as u64)
 }
 
 pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
