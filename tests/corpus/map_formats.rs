@@ -899,3 +899,39 @@ case!(json_field_read_but_ignored,
     non_ems: [TicketV2 { cipher: 1, ems: false }],
     older: [TicketV1 { cipher: 1, ems: false }],
 );
+
+// A text decoder reading another text format: TOML is not JSON.
+case!(toml_read_by_json,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "json")]
+        pub struct TicketV1 { pub cipher: u16 }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "toml")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub ems: bool }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: true }],
+    non_ems: [TicketV2 { cipher: 1, ems: false }],
+    older: [TicketV1 { cipher: 1 }],
+);
+
+// A binary decoder reading text: the first byte of a YAML document is a scalar to ciborium.
+case!(yaml_read_by_cbor,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "cbor")]
+        pub struct TicketV1 { pub cipher: u16 }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "yaml")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub ems: bool }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, ems: true }],
+    non_ems: [TicketV2 { cipher: 1, ems: false }],
+    older: [TicketV1 { cipher: 1 }],
+);
