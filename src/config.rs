@@ -2,6 +2,7 @@
 
 use crate::extract::{PlainType, Problem};
 use crate::findings::{Finding, Level};
+use crate::project::{self, Project};
 use crate::rules;
 use crate::schema::{Encoding, Origin, Role};
 use serde::Deserialize;
@@ -31,9 +32,11 @@ pub struct Config {
     /// Zero-annotation mode: plain serde types named here instead of with attributes.
     #[serde(default, rename = "type")]
     pub types: Vec<PlainTypeConfig>,
-    /// Where this configuration was read from.
+    /// Where this configuration was read from, and its text (for positions).
     #[serde(skip)]
     pub file: Option<String>,
+    #[serde(skip)]
+    pub text: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,11 +73,26 @@ pub struct PlainTypeConfig {
 #[derive(Deserialize)]
 struct CargoManifest {
     package: Option<CargoPackage>,
+    workspace: Option<CargoPackage>,
 }
 
 #[derive(Deserialize)]
 struct CargoPackage {
     metadata: Option<CargoMetadata>,
+}
+
+/// The `[package.metadata.sessionlint]` or `[workspace.metadata.sessionlint]` table of a manifest.
+fn manifest_table(text: &str) -> Option<(toml::Value, &'static str)> {
+    let m = toml::from_str::<CargoManifest>(text).ok()?;
+    let table = |p: Option<CargoPackage>| p.and_then(|p| p.metadata).and_then(|m| m.sessionlint);
+    table(m.package)
+        .map(|t| (t, "package"))
+        .or_else(|| table(m.workspace).map(|t| (t, "workspace")))
+}
+
+/// Whether a manifest configures sessionlint (it then marks the project root).
+pub fn manifest_has_table(text: &str) -> bool {
+    manifest_table(text).is_some()
 }
 
 #[derive(Deserialize)]
@@ -103,12 +121,32 @@ fn problem(
     }
 }
 
-/// Reads the configuration for `root` (a directory): `sessionlint.toml`, else the Cargo.toml
-/// metadata table, else defaults.
-pub fn load(root: &Path, texts: &mut crate::sources::SourceMap) -> Result<Config, Vec<Problem>> {
-    let file = root.join("sessionlint.toml");
-    if let Ok(text) = std::fs::read_to_string(&file) {
-        let shown = file.to_string_lossy().into_owned();
+/// Reads the configuration of a project: `sessionlint.toml` at its root, else the Cargo.toml
+/// metadata table, else defaults. Both are repository files: read through `project`.
+pub fn load(
+    project: &Project,
+    texts: &mut crate::sources::SourceMap,
+) -> Result<Config, Vec<Problem>> {
+    let file = project.root.join("sessionlint.toml");
+    let manifest = project.root.join("Cargo.toml");
+    let read =
+        |p: &Path| project::read_text(p, &project.canon, "configuration").map_err(|e| vec![e]);
+    let (sessionlint, cargo) = (read(&file)?, read(&manifest)?);
+    from_texts(
+        sessionlint.map(|t| (file.to_string_lossy().into_owned(), t)),
+        cargo.map(|t| (manifest.to_string_lossy().into_owned(), t)),
+        texts,
+    )
+}
+
+/// The configuration from the texts of `sessionlint.toml` and `Cargo.toml` (either may be absent):
+/// shared by the working tree and a git revision.
+pub fn from_texts(
+    sessionlint: Option<(String, String)>,
+    cargo: Option<(String, String)>,
+    texts: &mut crate::sources::SourceMap,
+) -> Result<Config, Vec<Problem>> {
+    if let Some((shown, text)) = sessionlint {
         texts.texts.insert(shown.clone(), text.clone());
         let mut cfg: Config = toml::from_str(&text).map_err(|e| {
             vec![problem(
@@ -121,31 +159,25 @@ pub fn load(root: &Path, texts: &mut crate::sources::SourceMap) -> Result<Config
         })?;
         cfg.file = Some(shown);
         validate(&cfg, &text)?;
+        cfg.text = text;
         return Ok(cfg);
     }
-    let manifest = root.join("Cargo.toml");
-    if let Ok(text) = std::fs::read_to_string(&manifest) {
-        let shown = manifest.to_string_lossy().into_owned();
-        if let Ok(m) = toml::from_str::<CargoManifest>(&text) {
-            if let Some(v) = m
-                .package
-                .and_then(|p| p.metadata)
-                .and_then(|m| m.sessionlint)
-            {
-                texts.texts.insert(shown.clone(), text.clone());
-                let mut cfg: Config = v.try_into().map_err(|e: toml::de::Error| {
-                    vec![problem(
-                        &shown,
-                        &text,
-                        None,
-                        format!("invalid [package.metadata.sessionlint]: {}", e.message()),
-                        "see the README's configuration section",
-                    )]
-                })?;
-                cfg.file = Some(shown);
-                validate(&cfg, &text)?;
-                return Ok(cfg);
-            }
+    if let Some((shown, text)) = cargo {
+        if let Some((v, which)) = manifest_table(&text) {
+            texts.texts.insert(shown.clone(), text.clone());
+            let mut cfg: Config = v.try_into().map_err(|e: toml::de::Error| {
+                vec![problem(
+                    &shown,
+                    &text,
+                    None,
+                    format!("invalid [{which}.metadata.sessionlint]: {}", e.message()),
+                    "see the README's configuration section",
+                )]
+            })?;
+            cfg.file = Some(shown);
+            validate(&cfg, &text)?;
+            cfg.text = text;
+            return Ok(cfg);
         }
     }
     Ok(Config::default())
@@ -192,6 +224,30 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
                 at(level),
                 format!("unknown level `{level}` for `{rule}`"),
                 "write \"error\", \"warning\" or \"allow\"",
+            ));
+        }
+    }
+    if cfg.keep == Some(0) {
+        problems.push(problem(
+            &file,
+            text,
+            at("keep"),
+            "`keep = 0` checks no pair at all".into(),
+            "write how many older versions may still be deployed next to each version (1 or more), or leave `keep` out to check them all",
+        ));
+    }
+    for p in cfg.paths.iter().chain(cfg.snapshots.iter()) {
+        let escapes = p.is_absolute()
+            || p.components()
+                .any(|c| matches!(c, std::path::Component::ParentDir));
+        if escapes {
+            let shown = p.to_string_lossy();
+            problems.push(problem(
+                &file,
+                text,
+                at(&shown),
+                format!("`{shown}` leaves the project root"),
+                "paths in the configuration are relative to the project root and stay inside it",
             ));
         }
     }
@@ -279,7 +335,16 @@ impl Config {
                         return Err(format!("[[type]] {}: unknown role `{other}`", t.name))
                     }
                 };
+                let needle = format!("\"{}\"", t.name);
+                let offset = self.text.find(&needle).unwrap_or(0);
+                let origin = self.file.as_ref().map(|f| crate::schema::Origin {
+                    file: f.clone(),
+                    line: self.text[..offset].matches('\n').count() as u32 + 1,
+                    offset,
+                    len: if offset > 0 { needle.len() } else { 0 },
+                });
                 Ok(PlainType {
+                    origin,
                     type_name: t.name.clone(),
                     format: t.format.clone(),
                     version: t.version,

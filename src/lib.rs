@@ -27,6 +27,8 @@ pub mod config;
 #[cfg(feature = "cli")]
 pub mod history;
 #[cfg(feature = "cli")]
+pub mod project;
+#[cfg(feature = "cli")]
 pub mod report;
 #[cfg(feature = "cli")]
 pub mod snapshot;

@@ -1,26 +1,34 @@
-//! Inputs to schemas: walks paths, reads `.rs` sources and schema snapshot `.toml` files, and
-//! keeps their text for diagnostics. Nothing found here is compiled or executed.
+//! Inputs to schemas: walks paths, reads `.rs` sources and schema `.toml` files (through
+//! `project`, which holds the rules for reading untrusted files), and keeps their text for
+//! diagnostics. Nothing found here is compiled or executed.
 
-use crate::extract::{self, Problem, SourceFile};
-use crate::schema::{Origin, Schema};
+use crate::extract::{self, scan, Problem, SourceFile};
+use crate::project::{self, Project, Refusal};
+use crate::schema::Schema;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// The text of files reports point into, by the path shown to users. Files on disk are read again
-/// when a report needs them (most runs print no snippet at all); texts that exist nowhere else
-/// (configuration, a git revision's blobs) are kept.
+pub use crate::project::problem;
+
+/// The text of files reports point into, by the path shown to users. Files read from disk are
+/// read again when a report needs them (most runs print no snippet at all), and only those: a
+/// path that was refused (a symlink out of the root) is never opened to show a snippet. Texts
+/// that exist nowhere else (a git revision's blobs) are kept.
 #[derive(Default)]
 pub struct SourceMap {
     pub texts: BTreeMap<String, String>,
+    /// Paths read from disk and found safe to read again.
+    pub on_disk: HashSet<String>,
 }
 
 impl SourceMap {
     pub fn get(&self, path: &str) -> Option<std::borrow::Cow<'_, str>> {
         match self.texts.get(path) {
             Some(t) => Some(std::borrow::Cow::Borrowed(t)),
-            None => std::fs::read_to_string(path)
+            None if self.on_disk.contains(path) => std::fs::read_to_string(path)
                 .ok()
                 .map(std::borrow::Cow::Owned),
+            None => None,
         }
     }
 }
@@ -29,7 +37,7 @@ impl SourceMap {
 pub struct Loaded {
     /// Versions read from Rust sources.
     pub schemas: Vec<Schema>,
-    /// Released versions read from schema snapshots.
+    /// Released versions read from snapshots and schema files.
     pub snapshots: Vec<Schema>,
     pub problems: Vec<Problem>,
     pub files_seen: usize,
@@ -37,96 +45,24 @@ pub struct Loaded {
     pub texts: Vec<SourceFile>,
 }
 
-/// Directories never worth scanning.
-const SKIP_DIRS: &[&str] = &["target", ".git", "node_modules", ".hg", ".svn"];
-
-pub fn problem(file: &str, message: impl Into<String>, help: impl Into<String>) -> Problem {
-    Problem {
-        origin: Origin {
-            file: file.to_string(),
-            line: 0,
-            offset: 0,
-            len: 0,
-        },
-        message: message.into(),
-        help: Some(help.into()),
-    }
-}
-
-fn display(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
-}
-
-/// Collects `.rs` and snapshot `.toml` paths below `root`, in a stable order.
-fn walk(root: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
-    let mut seen_dirs = HashSet::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        // Symlink loops end here: a directory is entered once by its canonical path.
-        match dir.canonicalize() {
-            Ok(c) => {
-                if !seen_dirs.insert(c) {
-                    continue;
-                }
-            }
-            Err(e) => {
-                problems.push(problem(
-                    &display(&dir),
-                    format!("cannot read directory: {e}"),
-                    "check the path and its permissions",
-                ));
-                continue;
-            }
-        }
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) => {
-                problems.push(problem(
-                    &display(&dir),
-                    format!("cannot read directory: {e}"),
-                    "check the path and its permissions",
-                ));
-                continue;
-            }
-        };
-        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        children.sort();
-        for p in children.into_iter().rev() {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if p.is_dir() {
-                if !SKIP_DIRS.contains(&name.as_str()) && !name.starts_with('.') {
-                    stack.push(p);
-                }
-            } else if is_input(&p) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-}
-
 fn is_input(p: &Path) -> bool {
     match p.extension().and_then(|e| e.to_str()) {
         Some("rs") => true,
-        Some("toml") => is_snapshot_path(p),
+        Some("toml") => is_schema_path(p),
         _ => false,
     }
 }
 
 /// Snapshots live under a `session-schemas` directory (`session-schemas/<name>/v<N>.toml`);
 /// hand-written schema files anywhere are named `*.schema.toml`.
-fn is_snapshot_path(p: &Path) -> bool {
+pub fn is_schema_path(p: &Path) -> bool {
     p.components().any(|c| c.as_os_str() == "session-schemas")
         || p.file_name()
             .is_some_and(|n| n.to_string_lossy().ends_with(".schema.toml"))
 }
 
-/// Reads files on every core: reading is most of what a check of a large tree costs.
-fn read_all(paths: &[PathBuf]) -> Vec<(PathBuf, std::io::Result<Vec<u8>>)> {
-    let threads = std::env::var("SESSIONLINT_THREADS")
+fn threads() -> usize {
+    std::env::var("SESSIONLINT_THREADS")
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or_else(|| {
@@ -134,24 +70,23 @@ fn read_all(paths: &[PathBuf]) -> Vec<(PathBuf, std::io::Result<Vec<u8>>)> {
                 .map(|n| n.get())
                 .unwrap_or(1)
         })
-        .clamp(1, 8);
+        .clamp(1, 8)
+}
+
+type Read = (PathBuf, Result<Vec<u8>, Refusal>);
+
+/// Reads files on every core: reading is most of what a check of a large tree costs.
+fn read_all(paths: &[PathBuf], root: &Path, markers: &scan::Markers) -> Vec<Read> {
+    let threads = threads();
+    let one = |p: &PathBuf| (p.clone(), project::read(p, root, markers));
     if threads == 1 || paths.len() < 16 {
-        return paths
-            .iter()
-            .map(|p| (p.clone(), std::fs::read(p)))
-            .collect();
+        return paths.iter().map(one).collect();
     }
     let chunk = paths.len().div_ceil(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = paths
             .chunks(chunk)
-            .map(|c| {
-                s.spawn(move || {
-                    c.iter()
-                        .map(|p| (p.clone(), std::fs::read(p)))
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|c| s.spawn(move || c.iter().map(one).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
@@ -160,39 +95,63 @@ fn read_all(paths: &[PathBuf]) -> Vec<(PathBuf, std::io::Result<Vec<u8>>)> {
     })
 }
 
-/// Loads every session format version found at `path` (a `.rs` file, a snapshot `.toml`, or a
-/// directory).
-pub fn load(path: &Path, opts: &extract::Options, map: &mut SourceMap) -> Loaded {
+/// Loads every session format version found at `path` (a `.rs` file, a schema `.toml`, or a
+/// directory) inside `project`.
+pub fn load(
+    path: &Path,
+    project: &Project,
+    opts: &extract::Options,
+    map: &mut SourceMap,
+) -> Loaded {
     let mut loaded = Loaded::default();
-    if !path.exists() {
-        loaded.problems.push(problem(
-            &display(path),
-            format!("`{}` does not exist", display(path)),
-            "pass a .rs file, a schema snapshot .toml, or a directory",
-        ));
-        return loaded;
-    }
+    let shown_path = project::display(path);
+    let meta = match path.symlink_metadata() {
+        Ok(m) => m,
+        Err(_) => {
+            loaded.problems.push(problem(
+                &shown_path,
+                format!("`{shown_path}` does not exist"),
+                "pass a .rs file, a schema .toml, or a directory",
+            ));
+            return loaded;
+        }
+    };
     let mut paths = Vec::new();
-    if path.is_dir() {
-        walk(path, &mut paths, &mut loaded.problems);
+    if meta.is_dir() || (meta.file_type().is_symlink() && path.is_dir()) {
+        paths = project::walk(path, project, &is_input, &mut loaded.problems);
     } else {
         paths.push(path.to_path_buf());
     }
     loaded.files_seen = paths.len();
+    let markers = scan::Markers::default();
     let mut rust = Vec::new();
-    for (p, read) in read_all(&paths) {
-        let shown = display(&p);
+    let mut total: u64 = 0;
+    for (p, read) in read_all(&paths, &project.canon, &markers) {
+        let shown = project::display(&p);
         let bytes = match read {
             Ok(b) => b,
-            Err(e) => {
-                loaded.problems.push(problem(
-                    &shown,
-                    format!("cannot read file: {e}"),
-                    "check the path and its permissions",
-                ));
+            // A file too large to analyse matters only if it may hold a session item.
+            Err(Refusal::TooLarge {
+                may_hold_session: false,
+                ..
+            }) if p.extension().is_some_and(|e| e == "rs") => continue,
+            Err(r) => {
+                loaded.problems.push(r.into_problem(&shown, "file"));
                 continue;
             }
         };
+        total += bytes.len() as u64;
+        if total > project::MAX_TOTAL {
+            loaded.problems.push(problem(
+                &shown,
+                format!(
+                    "the scanned paths hold more than {} MiB of sources; stopped reading here",
+                    project::MAX_TOTAL >> 20
+                ),
+                "narrow `paths` in the configuration to the crates that define session types",
+            ));
+            break;
+        }
         match p.extension().and_then(|e| e.to_str()) {
             Some("toml") => match String::from_utf8(bytes) {
                 Ok(text) => {
@@ -209,21 +168,34 @@ pub fn load(path: &Path, opts: &extract::Options, map: &mut SourceMap) -> Loaded
                 )),
             },
             Some("rs") => match String::from_utf8(bytes) {
-                Ok(text) => rust.push(SourceFile { path: shown, text }),
+                Ok(text) => {
+                    map.on_disk.insert(shown.clone());
+                    rust.push(SourceFile { path: shown, text })
+                }
                 // Only a file that could hold a session type needs to be Rust.
-                Err(e) if e.as_bytes().windows(12).any(|w| w == b"SessionState") => {
-                    loaded.problems.push(problem(
+                Err(e)
+                    if scan::may_hold_session(e.as_bytes(), &markers)
+                        || opts
+                            .plain
+                            .iter()
+                            .any(|t| contains(e.as_bytes(), t.type_name.as_bytes())) =>
+                {
+                    let at = e.utf8_error().valid_up_to();
+                    let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+                    let mut pr = problem(
                         &shown,
-                        "source file is not UTF-8, so it cannot be Rust",
+                        format!("source file is not UTF-8 (first invalid byte at offset {at}), so it cannot be Rust, and it may hold a session type"),
                         "save it as UTF-8",
-                    ))
+                    );
+                    pr.origin.line = line as u32;
+                    loaded.problems.push(pr)
                 }
                 Err(_) => {}
             },
             _ => loaded.problems.push(problem(
                 &shown,
-                format!("`{shown}` is neither a Rust source (.rs) nor a schema snapshot (.toml)"),
-                "pass a .rs file, a schema snapshot .toml, or a directory",
+                format!("`{shown}` is neither a Rust source (.rs) nor a schema file (.toml)"),
+                "pass a .rs file, a schema .toml, or a directory",
             )),
         }
     }
@@ -232,4 +204,8 @@ pub fn load(path: &Path, opts: &extract::Options, map: &mut SourceMap) -> Loaded
     loaded.schemas.extend(ex.schemas);
     loaded.problems.extend(ex.problems);
     loaded
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
 }

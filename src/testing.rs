@@ -3,6 +3,7 @@
 
 use crate::findings::Level;
 use crate::history::{self, snapshots, Chain};
+use crate::project::Project;
 use crate::report::{self, Summary};
 use crate::schema::Ty;
 use crate::sources::SourceMap;
@@ -27,10 +28,15 @@ pub fn assert_rollout_safe<T: SessionState>() {
     }
 }
 
-/// `Err(report)` when a finding of error level involves `T` as the newer version.
+/// `Err(report)` when a finding of error level involves `T` as the newer version, or when there is
+/// nothing to compare `T` with (a check against no released version would pass vacuously).
 pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String> {
     let mut map = SourceMap::default();
-    let (released, problems) = snapshots::read_all(snapshot_dir, &mut map);
+    let project = match Project::find(snapshot_dir.parent().unwrap_or(Path::new("."))) {
+        Ok(p) => p,
+        Err(p) => return Err(report::human::render_problem(&p, &map)),
+    };
+    let (released, problems) = snapshots::read_all(snapshot_dir, &project, &mut map);
     if !problems.is_empty() {
         return Err(problems
             .iter()
@@ -59,9 +65,19 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
             }
         }
     }
+    let released: Vec<_> = released.into_iter().filter(|s| s.name == T::NAME).collect();
+    if released.is_empty() {
+        return Err(format!(
+            "no released version of `{}` to compare v{} with in {}: record the versions deployed today with `sessionlint snapshot` (or `cargo sessionlint snapshot`) from the crate root and commit {}; a check against nothing would pass without checking anything",
+            T::NAME,
+            T::VERSION,
+            snapshot_dir.display(),
+            snapshot_dir.display()
+        ));
+    }
     let chain = Chain {
         current: vec![schema],
-        released: released.into_iter().filter(|s| s.name == T::NAME).collect(),
+        released,
     };
     let (mut findings, counts) = history::analyse(&chain, None);
     findings.retain(|f| f.newer_version == T::VERSION);

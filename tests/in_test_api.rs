@@ -85,6 +85,17 @@ fn nested_types_must_derive_to_be_known() {
 }
 
 #[test]
+fn nothing_released_is_a_failure_that_says_how_to_record_it() {
+    let d = tempfile::tempdir().unwrap();
+    let report = rollout_report::<v2::Ticket>(&d.path().join("session-schemas")).unwrap_err();
+    assert!(
+        report.contains("no released version of `ticket`"),
+        "{report}"
+    );
+    assert!(report.contains("sessionlint snapshot"), "{report}");
+}
+
+#[test]
 #[should_panic(expected = "ems-accepted-by-older-decoder")]
 fn assert_rollout_safe_reads_the_crates_session_schemas_and_panics_with_the_report() {
     let d = tempfile::tempdir().unwrap();

@@ -7,7 +7,8 @@ use crate::analysis;
 use crate::config::{self, Config};
 use crate::extract::{self, Problem};
 use crate::findings::{self, Finding};
-use crate::history::{self, snapshots, Chain};
+use crate::history::{self, git, snapshots, Chain};
+use crate::project::Project;
 use crate::report::{self, Summary};
 use crate::rules;
 use crate::schema::{Encoding, Schema};
@@ -64,7 +65,7 @@ pub enum Cmd {
         #[arg(long, value_name = "REV")]
         baseline_rev: Option<String>,
         /// How many older versions may still be deployed (overrides `keep` in the config).
-        #[arg(long)]
+        #[arg(long, value_parser = parse_keep)]
         keep: Option<usize>,
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
@@ -109,6 +110,17 @@ pub enum MessageFormat {
     Markdown,
 }
 
+fn parse_keep(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err(
+            "`--keep 0` would check no pair; pass 1 or more (or leave it out to check every pair)"
+                .into(),
+        ),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a number of versions")),
+    }
+}
+
 fn parse_encoding(s: &str) -> Result<Encoding, String> {
     Encoding::parse(s).ok_or_else(|| {
         format!(
@@ -142,6 +154,10 @@ where
         }
     };
     let mut map = SourceMap::default();
+    let format = match &cli.cmd {
+        Cmd::Check { message_format, .. } | Cmd::Diff { message_format, .. } => *message_format,
+        _ => MessageFormat::Human,
+    };
     let result = match cli.cmd {
         Cmd::Rules => {
             for r in rules::RULES {
@@ -265,19 +281,18 @@ where
     };
     match result {
         Ok(code) => code,
-        Err(problems) => bad_input(&problems, &map, err),
-    }
-}
-
-/// The configuration root for a path: the directory itself, or a file's directory.
-fn root_of(path: &Path) -> PathBuf {
-    if path.is_dir() {
-        path.to_path_buf()
-    } else {
-        path.parent()
-            .map(Path::to_path_buf)
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| PathBuf::from("."))
+        Err(problems) => {
+            // Machine formats still get a document their consumer can read.
+            let doc = match format {
+                MessageFormat::Sarif => Some(report::sarif::render_problems(&problems)),
+                MessageFormat::Github => Some(report::github::render_problems(&problems)),
+                _ => None,
+            };
+            if let Some(doc) = doc {
+                let _ = out.write_all(doc.as_bytes());
+            }
+            bad_input(&problems, &map, err)
+        }
     }
 }
 
@@ -288,29 +303,17 @@ struct Review {
 }
 
 struct Inputs {
+    project: Project,
     cfg: Config,
     current: Vec<Schema>,
+    /// Released versions from the working tree's snapshots and schema files.
     released: Vec<Schema>,
     files_seen: usize,
     texts: Vec<extract::SourceFile>,
 }
 
-/// Sources under review (and snapshots) for `path`, with its configuration.
-fn inputs(
-    path: &Path,
-    encoding: Option<Encoding>,
-    map: &mut SourceMap,
-) -> Result<(Inputs, extract::Options), Vec<Problem>> {
-    if !path.exists() {
-        return Err(vec![sources::problem(
-            &path.display().to_string(),
-            format!("`{}` does not exist", path.display()),
-            "pass a .rs file, a schema snapshot .toml, or a directory",
-        )]);
-    }
-    let root = root_of(path);
-    let cfg = config::load(&root, map)?;
-    let opts = extract::Options {
+fn options(cfg: &Config, encoding: Option<Encoding>) -> Result<extract::Options, Vec<Problem>> {
+    Ok(extract::Options {
         default_encoding: encoding.or(cfg.encoding()),
         plain: cfg.plain_types().map_err(|e| {
             vec![sources::problem(
@@ -319,9 +322,52 @@ fn inputs(
                 "fix the configuration",
             )]
         })?,
-    };
-    let scan: Vec<PathBuf> = if path.is_dir() && !cfg.paths.is_empty() {
-        cfg.paths.iter().map(|p| root.join(p)).collect()
+    })
+}
+
+/// Two released schemas for one (format, version) in one place: which one is the release?
+fn duplicates(schemas: &[Schema], problems: &mut Vec<Problem>) {
+    let mut seen: BTreeMap<(&str, u32), &Schema> = BTreeMap::new();
+    for s in schemas {
+        if let Some(first) = seen.insert((&s.name, s.version), s) {
+            problems.push(Problem {
+                origin: s.origin.clone(),
+                message: format!(
+                    "format `{}` version {} is claimed by two schema files: {} and {}",
+                    s.name, s.version, first.origin.file, s.origin.file
+                ),
+                help: Some(
+                    "keep one file per released version; delete the copy, or give it its own version number"
+                        .into(),
+                ),
+            });
+        }
+    }
+}
+
+fn canon(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Sources under review (and snapshots) for `path`, with its project's configuration.
+fn inputs(
+    path: &Path,
+    encoding: Option<Encoding>,
+    map: &mut SourceMap,
+) -> Result<(Inputs, extract::Options), Vec<Problem>> {
+    if path.symlink_metadata().is_err() {
+        return Err(vec![sources::problem(
+            &path.display().to_string(),
+            format!("`{}` does not exist", path.display()),
+            "pass a .rs file, a schema .toml, or a directory",
+        )]);
+    }
+    let project = Project::find(path).map_err(|p| vec![p])?;
+    let cfg = config::load(&project, map)?;
+    let opts = options(&cfg, encoding)?;
+    let at_root = canon(path) == project.canon;
+    let scan: Vec<PathBuf> = if at_root && !cfg.paths.is_empty() {
+        cfg.paths.iter().map(|p| project.root.join(p)).collect()
     } else {
         vec![path.to_path_buf()]
     };
@@ -331,28 +377,32 @@ fn inputs(
     let mut files_seen = 0;
     let mut texts = Vec::new();
     for p in &scan {
-        let l = sources::load(p, &opts, map);
+        let l = sources::load(p, &project, &opts, map);
         problems.extend(l.problems);
         current.extend(l.schemas);
         released.extend(l.snapshots);
         files_seen += l.files_seen;
         texts.extend(l.texts);
     }
-    let snap_dir = root.join(
+    let snap_dir = project.root.join(
         cfg.snapshots
             .clone()
             .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
     );
-    if path.is_dir() && !scan.iter().any(|s| snap_dir.starts_with(s)) {
-        let (s, p) = snapshots::read_all(&snap_dir, map);
+    let snap_canon = canon(&snap_dir);
+    if !scan.iter().any(|s| snap_canon.starts_with(canon(s))) {
+        let (s, p) = snapshots::read_all(&snap_dir, &project, map);
+        files_seen += s.len();
         released.extend(s);
         problems.extend(p);
     }
+    duplicates(&released, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
     Ok((
         Inputs {
+            project,
             cfg,
             current,
             released,
@@ -363,98 +413,262 @@ fn inputs(
     ))
 }
 
+/// The released versions as they are at a git revision: its sources, snapshots and schema files,
+/// read with its own configuration (the pull request's configuration cannot hide them).
+struct Baseline {
+    rev: String,
+    schemas: Vec<Schema>,
+}
+
+fn baseline(
+    project: &Project,
+    listing: git::Listing,
+    encoding: Option<Encoding>,
+    working: Vec<extract::SourceFile>,
+    want_snippets: bool,
+    map: &mut SourceMap,
+) -> Result<Baseline, Vec<Problem>> {
+    let git_dir = project
+        .git_top
+        .clone()
+        .unwrap_or_else(|| project.canon.clone());
+    let at_rev = |e: String| {
+        vec![sources::problem(
+            &project.root.display().to_string(),
+            e,
+            "check that the revision exists and git can read it",
+        )]
+    };
+    // Its configuration first: it decides what else belongs to the baseline.
+    let config_entries: Vec<&git::Entry> = listing
+        .entries
+        .iter()
+        .filter(|e| !e.symlink && (e.path == "sessionlint.toml" || e.path == "Cargo.toml"))
+        .collect();
+    let config_texts = git::read_blobs(&git_dir, &listing, &config_entries).map_err(at_rev)?;
+    let text_of = |name: &str| {
+        config_texts
+            .iter()
+            .find(|f| f.path == listing.shown(name))
+            .map(|f| (f.path.clone(), f.text.clone()))
+    };
+    let cfg = config::from_texts(text_of("sessionlint.toml"), text_of("Cargo.toml"), map)?;
+    let opts = options(&cfg, encoding)?;
+    let snap_dir = cfg
+        .snapshots
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR));
+    let snap_dir = snap_dir.to_string_lossy().replace('\\', "/");
+    let under = |path: &str, dir: &str| {
+        let dir = dir.trim_end_matches('/');
+        dir.is_empty() || dir == "." || path == dir || path.starts_with(&format!("{dir}/"))
+    };
+    let scanned = |path: &str| {
+        cfg.paths.is_empty()
+            || cfg
+                .paths
+                .iter()
+                .any(|p| under(path, &p.to_string_lossy().replace('\\', "/")))
+    };
+    let mut problems = Vec::new();
+    let mut wanted_rs = Vec::new();
+    let mut wanted_schema = Vec::new();
+    for e in &listing.entries {
+        let p = Path::new(&e.path);
+        let is_rs = e.path.ends_with(".rs") && scanned(&e.path);
+        let is_schema = e.path.ends_with(".toml")
+            && ((sources::is_schema_path(p) && scanned(&e.path)) || under(&e.path, &snap_dir));
+        if !(is_rs || is_schema) {
+            continue;
+        }
+        if e.symlink {
+            problems.push(sources::problem(
+                &listing.shown(&e.path),
+                "is a symlink at the baseline revision; it was not followed",
+                "replace the symlink with the file itself",
+            ));
+        } else if is_rs {
+            wanted_rs.push(e);
+        } else {
+            wanted_schema.push(e);
+        }
+    }
+    // Sources the working tree has unchanged are not read from git again.
+    let mut by_path: std::collections::HashMap<PathBuf, String> = working
+        .into_iter()
+        .map(|f| (canon(Path::new(&f.path)), f.text))
+        .collect();
+    let mut from_git = Vec::new();
+    let mut sources_at_rev = Vec::new();
+    for e in wanted_rs {
+        let here = project.root.join(&e.path);
+        let text = by_path.remove(&canon(&here)).or_else(|| {
+            crate::project::read(&here, &project.canon, &extract::scan::Markers::default())
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+        });
+        match text {
+            Some(t) if git::same_blob(e, t.as_bytes()) => {
+                sources_at_rev.push(extract::SourceFile {
+                    path: listing.shown(&e.path),
+                    text: t,
+                })
+            }
+            _ => from_git.push(e),
+        }
+    }
+    drop(by_path);
+    from_git.extend(wanted_schema);
+    let blobs = git::read_blobs(&git_dir, &listing, &from_git).map_err(at_rev)?;
+    let mut schema_files = Vec::new();
+    for f in blobs {
+        if f.path.ends_with(".rs") {
+            sources_at_rev.push(f);
+        } else {
+            schema_files.push(f);
+        }
+    }
+    let ex = extract::extract(&sources_at_rev, &opts);
+    problems.extend(ex.problems);
+    let mut released_files = Vec::new();
+    for f in &schema_files {
+        match crate::snapshot::parse(&f.path, &f.text) {
+            Ok(s) => released_files.push(s),
+            Err(p) => problems.push(p),
+        }
+    }
+    duplicates(&released_files, &mut problems);
+    // A version in a source and in a schema file at one revision must agree.
+    let mut schemas = ex.schemas;
+    for s in released_files {
+        match schemas
+            .iter()
+            .find(|x| x.name == s.name && x.version == s.version)
+        {
+            Some(x) if !x.same_as(&s) => problems.push(Problem {
+                origin: s.origin.clone(),
+                message: format!(
+                    "at {}, format `{}` version {} has two different schemas: {} and {}",
+                    listing.rev, s.name, s.version, x.origin.file, s.origin.file
+                ),
+                help: Some("a released version has one schema; fix the revision's snapshot".into()),
+            }),
+            Some(_) => {}
+            None => schemas.push(s),
+        }
+    }
+    // A revision's files exist nowhere on disk: keep those a report will show.
+    for f in sources_at_rev.into_iter().chain(schema_files) {
+        let shown = problems.iter().any(|p| p.origin.file == f.path)
+            || (want_snippets && schemas.iter().any(|s| s.origin.file == f.path));
+        if shown {
+            map.texts.insert(f.path, f.text);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Baseline {
+        rev: listing.rev,
+        schemas,
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn review(
     path: &Path,
     encoding: Option<Encoding>,
-    baseline: Option<&str>,
+    baseline_rev: Option<&str>,
     keep: Option<usize>,
     want_matrices: bool,
     want_snippets: bool,
     map: &mut SourceMap,
     err: &mut dyn Write,
 ) -> Result<Review, Vec<Problem>> {
-    let root = root_of(path);
-    // The revision's changed blobs stream from git while the working tree is read.
-    let (loaded, tree) = std::thread::scope(|s| {
-        let git = baseline.map(|rev| s.spawn(|| history::git::read(&root, rev)));
+    // The revision is listed while the working tree is read.
+    let project = Project::find(path).map_err(|p| vec![p])?;
+    let (loaded, listing) = std::thread::scope(|s| {
+        let git = baseline_rev.map(|rev| {
+            let project = &project;
+            s.spawn(move || {
+                let top = project.git_top.clone().ok_or_else(|| {
+                    format!(
+                        "--baseline-rev needs a git work tree; {} is not in one",
+                        project.root.display()
+                    )
+                })?;
+                let prefix = project
+                    .canon
+                    .strip_prefix(&top)
+                    .map(|p| {
+                        let p = p.to_string_lossy().replace('\\', "/");
+                        if p.is_empty() {
+                            p
+                        } else {
+                            format!("{p}/")
+                        }
+                    })
+                    .unwrap_or_default();
+                git::list(&top, &prefix, rev)
+            })
+        });
         let loaded = inputs(path, encoding, map);
         (
             loaded,
             git.map(|h| h.join().expect("the git reader never panics")),
         )
     });
-    let (mut inp, opts) = loaded?;
-    if tree.is_none() {
-        // Only a baseline reuses the working tree's text.
-        inp.texts = Vec::new();
-    }
-    if let Some(tree) = tree {
-        let mut tree = tree.map_err(|e| {
+    let (mut inp, _) = loaded?;
+    let texts = std::mem::take(&mut inp.texts);
+    let mut findings_early = Vec::new();
+    let mut released: Vec<Schema> = inp.released;
+    if let Some(listing) = listing {
+        let listing = listing.map_err(|e| {
             vec![sources::problem(
-                &root.display().to_string(),
+                &project.root.display().to_string(),
                 e,
                 "pass a revision that exists, e.g. origin/main or HEAD~1",
             )]
         })?;
-        // Files the revision has as they are in the working tree: their text is already read.
-        let mut by_path: std::collections::HashMap<String, String> = std::mem::take(&mut inp.texts)
-            .into_iter()
-            .map(|f| (f.path, f.text))
-            .collect();
-        for rel in &tree.unchanged {
-            let here = root.join(rel).to_string_lossy().into_owned();
-            let text = by_path
-                .remove(&here)
-                .or_else(|| std::fs::read_to_string(root.join(rel)).ok());
-            if let Some(text) = text {
-                tree.sources.push(extract::SourceFile {
-                    path: format!("{}:{rel}", tree.rev),
-                    text,
-                });
+        let base = baseline(&project, listing, encoding, texts, want_snippets, map)?;
+        // The revision is what was released: a working-tree snapshot cannot rewrite it.
+        let mut kept = Vec::new();
+        for s in released {
+            match base
+                .schemas
+                .iter()
+                .find(|b| b.name == s.name && b.version == s.version)
+            {
+                Some(b) if !b.same_as(&s) => {
+                    let mut f = history::changed(b, &s);
+                    f.message = format!(
+                        "{} v{} at {} differs from the schema file {} in the working tree: a released version's schema was edited",
+                        s.name, s.version, base.rev, s.origin.file
+                    );
+                    findings_early.push(f);
+                }
+                Some(_) => {}
+                None => kept.push(s),
             }
         }
-        drop(by_path);
-        let ex = extract::extract(&tree.sources, &opts);
-        let mut problems = ex.problems;
-        for f in &tree.snapshots {
-            match crate::snapshot::parse(&f.path, &f.text) {
-                Ok(s) => inp.released.push(s),
-                Err(p) => problems.push(p),
-            }
-        }
-        // A revision's files exist nowhere on disk: keep those a report will show.
-        for f in tree.sources.into_iter().chain(tree.snapshots) {
-            let shown = problems.iter().any(|p| p.origin.file == f.path)
-                || (want_snippets && ex.schemas.iter().any(|s| s.origin.file == f.path));
-            if shown {
-                map.texts.insert(f.path, f.text);
-            }
-        }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        inp.released.extend(ex.schemas);
+        released = base.schemas;
+        released.extend(kept);
     }
-    if inp.current.is_empty() && inp.released.is_empty() {
+    let files = inp.files_seen;
+    if inp.current.is_empty() && released.is_empty() {
         return Ok(Review {
             findings: Vec::new(),
             matrices: Vec::new(),
             summary: Summary {
                 formats: 0,
-                files: inp.files_seen,
+                files,
                 ..Summary::default()
             },
         });
     }
-    // A released version is the same at every place it was found; keep one of each.
-    let mut released: BTreeMap<(String, u32), Schema> = BTreeMap::new();
-    for s in inp.released {
-        released.entry((s.name.clone(), s.version)).or_insert(s);
-    }
     let keep = keep.or(inp.cfg.keep);
-    let chains = history::chains(inp.current, released.into_values().collect());
-    let mut all = Vec::new();
+    let chains = history::chains(inp.current, released);
+    let mut all = findings_early;
     let mut matrices = Vec::new();
     let (mut versions, mut pairs) = (0, 0);
     for chain in chains.values() {
@@ -468,12 +682,12 @@ fn review(
     }
     let (mut kept, unused) = inp.cfg.apply(all);
     for u in unused {
-        let _ = writeln!(err, "note: {u}");
+        let _ = writeln!(err, "note: {}", report::text::guard(&u));
     }
     findings::sort(&mut kept);
     kept.dedup();
     let summary = Summary {
-        files: inp.files_seen,
+        files,
         ..Summary::count(&kept, chains.len(), versions, pairs)
     };
     Ok(Review {
@@ -500,12 +714,21 @@ fn diff(
     map: &mut SourceMap,
     _err: &mut dyn Write,
 ) -> Result<(Vec<Finding>, Summary), Vec<Problem>> {
-    let opts = extract::Options {
-        default_encoding: encoding,
-        plain: Vec::new(),
+    let side = |p: &Path, map: &mut SourceMap| -> Result<sources::Loaded, Vec<Problem>> {
+        if p.symlink_metadata().is_err() {
+            return Err(vec![sources::problem(
+                &p.display().to_string(),
+                format!("`{}` does not exist", p.display()),
+                "pass a .rs file, a schema .toml, or a directory",
+            )]);
+        }
+        let project = Project::find(p).map_err(|e| vec![e])?;
+        let cfg = config::load(&project, map)?;
+        let opts = options(&cfg, encoding)?;
+        Ok(sources::load(p, &project, &opts, map))
     };
-    let old_l = sources::load(old, &opts, map);
-    let new_l = sources::load(new, &opts, map);
+    let old_l = side(old, map)?;
+    let new_l = side(new, map)?;
     let mut problems = old_l.problems;
     problems.extend(new_l.problems);
     if !problems.is_empty() {
@@ -579,8 +802,7 @@ fn snapshot(
     out: &mut dyn Write,
 ) -> Result<i32, Vec<Problem>> {
     let (inp, _) = inputs(path, encoding, map)?;
-    let root = root_of(path);
-    let dir = root.join(
+    let dir = inp.project.root.join(
         inp.cfg
             .snapshots
             .clone()
@@ -596,11 +818,11 @@ fn snapshot(
     }
     let mut refused = Vec::new();
     for s in &inp.current {
-        let (p, outcome) = snapshots::store(&dir, s, overwrite).map_err(|e| {
+        let (p, outcome) = snapshots::store(&dir, &inp.project, s, overwrite).map_err(|e| {
             vec![sources::problem(
                 &dir.display().to_string(),
                 format!("cannot write snapshot: {e}"),
-                "check the directory and its permissions",
+                "snapshots are written to a real directory inside the project root; check it and its permissions",
             )]
         })?;
         let verb = match outcome {
@@ -636,7 +858,8 @@ fn snapshot(
         );
     }
     let summary = Summary::count(&findings, 0, 0, 0);
-    let _ = out.write_all(report::human::render(&findings, &summary, map).as_bytes());
+    let text = report::text::guard(&report::human::render(&findings, &summary, map));
+    let _ = out.write_all(text.as_bytes());
     let _ = writeln!(out, "help: give the changed schema a new version number, or pass --overwrite if that version was never released");
     Ok(EXIT_FINDINGS)
 }
@@ -652,17 +875,20 @@ fn emit(
     if summary.formats == 0 && all.is_empty() && fmt == MessageFormat::Human {
         let _ = writeln!(
             out,
-            "sessionlint: no session formats found ({} files scanned); nothing to check",
-            summary.files
+            "sessionlint: no session formats found ({} file{} read); nothing to check",
+            summary.files,
+            if summary.files == 1 { "" } else { "s" }
         );
         return EXIT_OK;
     }
     let text = match fmt {
-        MessageFormat::Human => report::human::render(&all, summary, map),
+        MessageFormat::Human => report::text::guard(&report::human::render(&all, summary, map)),
         MessageFormat::Json => report::json::render(&all, summary),
         MessageFormat::Sarif => report::sarif::render(&all),
         MessageFormat::Github => report::github::render(&all),
-        MessageFormat::Markdown => report::markdown::render(&all, matrices, summary),
+        MessageFormat::Markdown => {
+            report::text::guard(&report::markdown::render(&all, matrices, summary))
+        }
     };
     let _ = out.write_all(text.as_bytes());
     if analysis::has_errors(&all) {
@@ -674,7 +900,8 @@ fn emit(
 
 fn bad_input(problems: &[Problem], map: &SourceMap, err: &mut dyn Write) -> i32 {
     for p in problems {
-        let _ = err.write_all(report::human::render_problem(p, map).as_bytes());
+        let text = report::text::guard(&report::human::render_problem(p, map));
+        let _ = err.write_all(text.as_bytes());
     }
     let _ = writeln!(
         err,

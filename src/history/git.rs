@@ -1,36 +1,41 @@
-//! Sources as they are at a git revision, read straight from the object store: one `rev-parse`
-//! to pin the revision, one `ls-tree`, one `cat-file --batch` for every blob. No checkout, no
-//! build, no hook or filter of the repository runs, and no shell is involved.
+//! A project as it is at a git revision, read straight from the object store: one `rev-parse` to
+//! pin the revision, one `ls-tree`, and `cat-file --batch` for the blobs that differ from the
+//! working tree. No checkout, no build, no shell.
+//!
+//! None of these commands applies `.gitattributes` (no clean/smudge filter, textconv or diff
+//! driver), and whether a working-tree file equals its blob is decided here, by hashing its bytes
+//! as git would with `--no-filters`, not by `git diff` (which re-hashes dirty files through the
+//! repository's clean filter). Hooks, fsmonitor and lazy fetches are disabled explicitly.
 
 use crate::extract::SourceFile;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-pub struct Tree {
-    pub rev: String,
-    /// `.rs` sources, named `REV:path`.
-    pub sources: Vec<SourceFile>,
-    /// Snapshot `.toml` files under `session-schemas/`, named `REV:path`.
-    pub snapshots: Vec<SourceFile>,
-    /// `.rs` paths (relative to the directory read) whose content at REV is the working tree's:
-    /// not read from git, the caller has them.
-    pub unchanged: Vec<String>,
-}
-
-fn git(dir: &Path) -> Command {
+/// A git command for `dir` that can run no program the repository configures.
+pub fn command(dir: &Path) -> Command {
     let mut c = Command::new("git");
-    // Neither of these ever runs for the commands used here; pinned anyway.
-    c.arg("-c")
-        .arg("core.fsmonitor=false")
-        .arg("-c")
-        .arg("core.hooksPath=/dev/null");
-    c.arg("-C").arg(dir);
+    for setting in [
+        "core.fsmonitor=false",
+        "core.hooksPath=/dev/null",
+        "core.attributesFile=/dev/null",
+        "core.untrackedCache=false",
+        "diff.external=",
+        "core.pager=cat",
+        "protocol.allow=never",
+    ] {
+        c.arg("-c").arg(setting);
+    }
+    c.arg("--no-replace-objects").arg("-C").arg(dir);
+    c.env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env_remove("GIT_EXTERNAL_DIFF")
+        .env_remove("GIT_PAGER");
     c.stdin(Stdio::null());
     c
 }
 
-fn run(mut c: Command) -> Result<Vec<u8>, String> {
+pub fn run(mut c: Command) -> Result<Vec<u8>, String> {
     let out = c.output().map_err(|e| format!("cannot run git: {e}"))?;
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
@@ -38,9 +43,36 @@ fn run(mut c: Command) -> Result<Vec<u8>, String> {
     Ok(out.stdout)
 }
 
-pub fn read(dir: &Path, rev: &str) -> Result<Tree, String> {
+/// One file of the revision below the project root.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub id: String,
+    pub size: u64,
+    /// Relative to the project root, `/`-separated.
+    pub path: String,
+    pub symlink: bool,
+}
+
+/// The revision's files below the project root, before any blob is read.
+pub struct Listing {
+    /// The revision as the user named it, and the commit it resolved to.
+    pub rev: String,
+    pub sha: String,
+    pub entries: Vec<Entry>,
+}
+
+impl Listing {
+    /// How a file of the revision is shown: `REV:path`.
+    pub fn shown(&self, path: &str) -> String {
+        format!("{}:{path}", self.rev)
+    }
+}
+
+/// Pins `rev` and lists the files below `prefix` (the project root relative to the git top level)
+/// at that commit.
+pub fn list(dir: &Path, prefix: &str, rev: &str) -> Result<Listing, String> {
     // The revision is data, never an option: `--end-of-options` before it, then only its hash is used.
-    let mut c = git(dir);
+    let mut c = command(dir);
     c.args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
         .arg(format!("{rev}^{{commit}}"));
     let sha = run(c).map_err(|e| format!("`{rev}` is not a commit in {}: {e}", dir.display()))?;
@@ -48,104 +80,72 @@ pub fn read(dir: &Path, rev: &str) -> Result<Tree, String> {
     if sha.len() < 40 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(format!("`{rev}` is not a commit in {}", dir.display()));
     }
-
-    let mut c = git(dir);
-    c.args(["rev-parse", "--show-prefix"]);
-    let prefix = String::from_utf8_lossy(&run(c)?).trim().to_string();
-
-    let mut c = git(dir);
-    c.args(["ls-tree", "-r", "-z", "--full-tree"]).arg(&sha);
+    let mut c = command(dir);
+    c.args(["ls-tree", "-r", "-z", "-l", "--full-tree"])
+        .arg(&sha);
     if !prefix.is_empty() {
-        c.arg("--").arg(&prefix);
+        c.arg("--").arg(prefix);
     }
     let listing = run(c)?;
-    let mut blobs: Vec<(String, String)> = Vec::new();
+    let mut entries = Vec::new();
     for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let entry = String::from_utf8_lossy(entry);
         let Some((meta, path)) = entry.split_once('\t') else {
             continue;
         };
         let mut parts = meta.split_whitespace();
-        let (_mode, kind, id) = (parts.next(), parts.next(), parts.next());
+        let (mode, kind, id, size) = (parts.next(), parts.next(), parts.next(), parts.next());
         if kind != Some("blob") {
             continue;
         }
-        let wanted = path.ends_with(".rs")
-            || (path.ends_with(".toml") && path.split('/').any(|c| c == "session-schemas"));
-        let skipped = path
-            .split('/')
-            .any(|c| c == "target" || (c.starts_with('.') && c.len() > 1));
-        if wanted && !skipped {
-            blobs.push((id.unwrap_or_default().to_string(), path.to_string()));
-        }
-    }
-
-    // Paths that differ between REV and the working tree; the rest need not be read from git.
-    let mut c = git(dir);
-    c.args([
-        "diff",
-        "--name-only",
-        "-z",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--no-renames",
-        "--relative",
-    ])
-    .arg(&sha)
-    .arg("--");
-    let changed: std::collections::HashSet<String> = String::from_utf8_lossy(&run(c)?)
-        .split('\0')
-        .filter(|p| !p.is_empty())
-        .map(|p| format!("{prefix}{p}"))
-        .collect();
-    let mut unchanged = Vec::new();
-    blobs.retain(|(_, path)| {
-        let keep = !path.ends_with(".rs") || changed.contains(path);
-        if !keep {
-            unchanged.push(
-                path.strip_prefix(prefix.as_str())
-                    .unwrap_or(path)
-                    .to_string(),
-            );
-        }
-        keep
-    });
-    let contents = cat_blobs(dir, &blobs)?;
-    let mut tree = Tree {
-        rev: rev.to_string(),
-        sources: Vec::new(),
-        snapshots: Vec::new(),
-        unchanged,
-    };
-    for ((_, path), bytes) in blobs.iter().zip(contents) {
-        let text = String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        let file = SourceFile {
-            path: format!("{rev}:{path}"),
-            text,
+        let Some(rel) = path.strip_prefix(prefix) else {
+            continue;
         };
-        if path.ends_with(".rs") {
-            tree.sources.push(file);
-        } else {
-            tree.snapshots.push(file);
-        }
+        entries.push(Entry {
+            id: id.unwrap_or_default().to_string(),
+            size: size.and_then(|s| s.parse().ok()).unwrap_or(0),
+            path: rel.to_string(),
+            symlink: mode == Some("120000"),
+        });
     }
-    Ok(tree)
+    Ok(Listing {
+        rev: rev.to_string(),
+        sha,
+        entries,
+    })
 }
 
-/// Every blob's content through one `git cat-file --batch`.
-fn cat_blobs(dir: &Path, blobs: &[(String, String)]) -> Result<Vec<Vec<u8>>, String> {
-    if blobs.is_empty() {
+/// The id git gives these bytes as a blob (SHA-1 object format), computed in-process.
+pub fn blob_id(bytes: &[u8]) -> String {
+    let mut h = sha1_smol::Sha1::new();
+    h.update(format!("blob {}\0", bytes.len()).as_bytes());
+    h.update(bytes);
+    h.digest().to_string()
+}
+
+/// Whether `bytes` (a working-tree file) are the blob `e`, as `git diff --no-filters` would say.
+pub fn same_blob(e: &Entry, bytes: &[u8]) -> bool {
+    // Only SHA-1 repositories can be compared here; others read every blob.
+    e.id.len() == 40 && e.size == bytes.len() as u64 && blob_id(bytes) == e.id
+}
+
+/// The contents of `entries` through one `git cat-file --batch`, as text named `REV:path`.
+pub fn read_blobs(
+    dir: &Path,
+    listing: &Listing,
+    entries: &[&Entry],
+) -> Result<Vec<SourceFile>, String> {
+    if entries.is_empty() {
         return Ok(Vec::new());
     }
-    let mut c = git(dir);
+    let mut c = command(dir);
     c.args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = c.spawn().map_err(|e| format!("cannot run git: {e}"))?;
     let mut stdin = child.stdin.take().expect("piped");
-    let ids: Vec<String> = blobs.iter().map(|(id, _)| id.clone()).collect();
+    let ids: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
     // Written from another thread: git answers while it reads, and both pipes are bounded.
     let writer = std::thread::spawn(move || {
         for id in ids {
@@ -155,30 +155,56 @@ fn cat_blobs(dir: &Path, blobs: &[(String, String)]) -> Result<Vec<Vec<u8>>, Str
         }
     });
     let mut out = BufReader::new(child.stdout.take().expect("piped"));
-    let mut contents = Vec::with_capacity(blobs.len());
+    let mut files = Vec::with_capacity(entries.len());
     let mut header = String::new();
-    for (id, path) in blobs {
+    for e in entries {
         header.clear();
         out.read_line(&mut header)
-            .map_err(|e| format!("reading git cat-file: {e}"))?;
+            .map_err(|err| format!("reading git cat-file: {err}"))?;
         let mut parts = header.split_whitespace();
         let (got, kind, size) = (parts.next(), parts.next(), parts.next());
-        if got != Some(id.as_str()) || kind != Some("blob") {
+        if got != Some(e.id.as_str()) || kind != Some("blob") {
             return Err(format!(
-                "git cat-file answered `{}` for {path}",
-                header.trim()
+                "git cat-file answered `{}` for {}",
+                header.trim(),
+                e.path
             ));
         }
-        let size: usize = size
+        let size: u64 = size
             .and_then(|s| s.parse().ok())
             .ok_or("git cat-file gave no size")?;
-        let mut buf = vec![0; size + 1];
+        if size > crate::project::MAX_FILE {
+            return Err(format!(
+                "{} is {size} bytes at {}, more than the {} MiB limit",
+                e.path,
+                listing.rev,
+                crate::project::MAX_FILE >> 20
+            ));
+        }
+        let mut buf = vec![0; size as usize + 1];
         out.read_exact(&mut buf)
-            .map_err(|e| format!("reading git cat-file: {e}"))?;
+            .map_err(|err| format!("reading git cat-file: {err}"))?;
         buf.pop();
-        contents.push(buf);
+        let text = String::from_utf8(buf)
+            .map_err(|_| format!("{} is not UTF-8 at {}", e.path, listing.rev))?;
+        files.push(SourceFile {
+            path: listing.shown(&e.path),
+            text,
+        });
     }
     let _ = writer.join();
     let _ = child.wait();
-    Ok(contents)
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn blob_ids_are_gits() {
+        // `printf 'hello\n' | git hash-object --stdin`
+        assert_eq!(
+            super::blob_id(b"hello\n"),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
+    }
 }

@@ -70,7 +70,8 @@ pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
     (out, counts)
 }
 
-fn changed(released: &Schema, current: &Schema) -> Finding {
+/// `released-schema-changed`: `current` claims a released version with another schema.
+pub fn changed(released: &Schema, current: &Schema) -> Finding {
     let mut f = analysis::finding(
         rules::RELEASED_SCHEMA_CHANGED,
         Some(released),

@@ -2,6 +2,7 @@
 //! never changed silently.
 
 use crate::extract::Problem;
+use crate::project::Project;
 use crate::schema::Schema;
 use crate::snapshot;
 use std::io::Write;
@@ -34,60 +35,72 @@ pub fn path_for(dir: &Path, s: &Schema) -> PathBuf {
         .join(format!("v{}.toml", s.version))
 }
 
-/// Every snapshot below `dir` (missing directory: none).
-pub fn read_all(dir: &Path, texts: &mut crate::sources::SourceMap) -> (Vec<Schema>, Vec<Problem>) {
+/// Every snapshot below `dir` (a missing directory holds none). The directory is part of the
+/// repository: read through `project`, and an unreadable part of it is a problem, not a skip.
+pub fn read_all(
+    dir: &Path,
+    project: &Project,
+    texts: &mut crate::sources::SourceMap,
+) -> (Vec<Schema>, Vec<Problem>) {
     let mut schemas = Vec::new();
     let mut problems = Vec::new();
-    let Ok(formats) = std::fs::read_dir(dir) else {
+    if dir.symlink_metadata().is_err() {
         return (schemas, problems);
-    };
-    let mut files: Vec<PathBuf> = formats
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .flat_map(|e| {
-            std::fs::read_dir(e.path())
-                .into_iter()
-                .flatten()
-                .filter_map(|f| f.ok())
-                .map(|f| f.path())
-        })
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    for p in files {
+    }
+    let toml = |p: &Path| p.extension().is_some_and(|x| x == "toml");
+    for p in crate::project::walk(dir, project, &toml, &mut problems) {
         let shown = p.to_string_lossy().into_owned();
-        match std::fs::read_to_string(&p) {
-            Ok(text) => {
+        match crate::project::read_text(&p, &project.canon, "snapshot") {
+            Ok(Some(text)) => {
                 match snapshot::parse(&shown, &text) {
                     Ok(s) => schemas.push(s),
                     Err(e) => problems.push(e),
                 }
                 texts.texts.insert(shown, text);
             }
-            Err(e) => problems.push(crate::sources::problem(
-                &shown,
-                format!("cannot read snapshot: {e}"),
-                "check the file",
-            )),
+            Ok(None) => {}
+            Err(e) => problems.push(e),
         }
     }
     (schemas, problems)
 }
 
+/// A name no other process can guess: the temporary file is created exclusively under it.
+fn unpredictable_name() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    if let Ok(t) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        h.write_u128(t.as_nanos());
+    }
+    format!("{:016x}", h.finish())
+}
+
 /// Writes `text` to `path` so that a reader sees the old file or the new one, never a torn one:
-/// a temporary file in the same directory, flushed to disk, then renamed over the target.
+/// a temporary file created exclusively (`O_EXCL`, `O_NOFOLLOW`, an unpredictable name) in the
+/// same directory, flushed to disk, then renamed over the target. A planted file or symlink at
+/// the temporary name makes the create fail; it is never written through.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", unpredictable_name()));
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .mode(0o644);
+    }
+    let mut f = o.open(&tmp)?;
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
@@ -96,6 +109,47 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// The snapshot directory, made safe to write: it must resolve inside the project root, and no
+/// part of it below the root may be a symlink (a planted `session-schemas -> /etc` would
+/// otherwise redirect the writes). Missing directories are created one by one.
+pub fn prepare_dir(dir: &Path, project: &Project) -> Result<(), String> {
+    let rel = dir.strip_prefix(&project.root).map_err(|_| {
+        format!(
+            "the snapshot directory {} is not inside the project root {}",
+            dir.display(),
+            project.root.display()
+        )
+    })?;
+    let mut at = project.canon.clone();
+    for c in rel.components() {
+        match c {
+            std::path::Component::Normal(n) => at.push(n),
+            std::path::Component::CurDir => continue,
+            _ => {
+                return Err(format!(
+                    "the snapshot directory {} leaves the project root",
+                    dir.display()
+                ))
+            }
+        }
+        match at.symlink_metadata() {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(format!(
+                    "{} is a symlink; snapshots are written only to real directories inside the project root",
+                    at.display()
+                ))
+            }
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err(format!("{} is not a directory", at.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir(&at).map_err(|e| format!("cannot create {}: {e}", at.display()))?
+            }
+            Err(e) => return Err(format!("cannot inspect {}: {e}", at.display())),
+        }
+    }
+    Ok(())
 }
 
 /// What `snapshot` did with one version.
@@ -108,11 +162,21 @@ pub enum Outcome {
     Overwritten,
 }
 
-pub fn store(dir: &Path, s: &Schema, overwrite: bool) -> std::io::Result<(PathBuf, Outcome)> {
+pub fn store(
+    dir: &Path,
+    project: &Project,
+    s: &Schema,
+    overwrite: bool,
+) -> Result<(PathBuf, Outcome), String> {
+    prepare_dir(dir, project)?;
     let path = path_for(dir, s);
+    prepare_dir(path.parent().unwrap_or(dir), project)?;
     let text = snapshot::to_toml(s);
-    let outcome = match std::fs::read_to_string(&path) {
-        Ok(existing) => {
+    let io = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    let existing =
+        crate::project::read_text(&path, &project.canon, "snapshot").map_err(|p| p.message)?;
+    let outcome = match existing {
+        Some(existing) => {
             let same = snapshot::parse("", &existing)
                 .map(|e| snapshot::to_toml(&e) == text)
                 .unwrap_or(false);
@@ -120,16 +184,15 @@ pub fn store(dir: &Path, s: &Schema, overwrite: bool) -> std::io::Result<(PathBu
                 (true, _) => Outcome::Unchanged,
                 (false, false) => Outcome::Refused,
                 (false, true) => {
-                    write_atomic(&path, &text)?;
+                    write_atomic(&path, &text).map_err(io)?;
                     Outcome::Overwritten
                 }
             }
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            write_atomic(&path, &text)?;
+        None => {
+            write_atomic(&path, &text).map_err(io)?;
             Outcome::Written
         }
-        Err(e) => return Err(e),
     };
     Ok((path, outcome))
 }

@@ -3,13 +3,38 @@
 use crate::findings::{Finding, Level};
 
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    super::text::clean(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Bad input as annotations: the run failed, and the log should say where.
+pub fn render_problems(problems: &[crate::extract::Problem]) -> String {
+    let mut out = String::new();
+    for p in problems {
+        let line = if p.origin.line > 0 {
+            format!(",line={}", p.origin.line)
+        } else {
+            String::new()
+        };
+        let mut msg = p.message.clone();
+        if let Some(h) = &p.help {
+            msg.push_str("\nhelp: ");
+            msg.push_str(h);
+        }
+        out.push_str(&format!(
+            "::error file={}{line},title={}::{}\n",
+            property(&p.origin.file),
+            property("sessionlint: bad input (nothing was checked)"),
+            data(&msg)
+        ));
+    }
+    out
 }
 
 pub fn render(findings: &[Finding]) -> String {

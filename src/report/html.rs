@@ -3,12 +3,7 @@
 use crate::analysis::{Cell, Matrix};
 use crate::findings::Finding;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use super::text::html as esc;
 
 fn table(m: &Matrix, cells: &[Vec<Cell>], caption: &str) -> String {
     let mut s = format!(

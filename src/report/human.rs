@@ -161,11 +161,13 @@ pub fn render(findings: &[Finding], summary: &Summary, map: &SourceMap) -> Strin
         out.push('\n');
     }
     out.push_str(&format!(
-        "sessionlint: {} error{}, {} warning{} ({} format{}, {} version{}, {} pair{} checked)\n",
+        "sessionlint: {} error{}, {} warning{} ({} file{} read; {} format{}, {} version{}, {} pair{} checked)\n",
         summary.errors,
         if summary.errors == 1 { "" } else { "s" },
         summary.warnings,
         if summary.warnings == 1 { "" } else { "s" },
+        summary.files,
+        if summary.files == 1 { "" } else { "s" },
         summary.formats,
         if summary.formats == 1 { "" } else { "s" },
         summary.versions,

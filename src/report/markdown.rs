@@ -5,6 +5,7 @@ use super::Summary;
 use crate::analysis::Matrix;
 use crate::findings::Finding;
 use crate::report::human::FIXES;
+use crate::report::text;
 
 fn grid(m: &Matrix, cells: &[Vec<crate::analysis::Cell>]) -> String {
     let mut s = String::from("| decoder \\ encoder |");
@@ -36,7 +37,10 @@ pub fn render(findings: &[Finding], matrices: &[Matrix], summary: &Summary) -> S
         summary.errors, summary.warnings, summary.formats, summary.versions, summary.pairs
     ));
     for m in matrices {
-        s.push_str(&format!("### Format `{}`\n\n", m.format));
+        s.push_str(&format!(
+            "### Format <code>{}</code>\n\n",
+            text::markdown(&m.format)
+        ));
         s.push_str(&format!(
             "Versions: {}\n\n",
             m.versions
@@ -62,20 +66,20 @@ pub fn render(findings: &[Finding], matrices: &[Matrix], summary: &Summary) -> S
                 None => format!("v{}", f.newer_version),
             };
             s.push_str(&format!(
-                "- **{}** `{}` ({pair}) at `{}:{}`: {}\n",
+                "- **{}** `{}` ({pair}) at <code>{}:{}</code>: {}\n",
                 f.level.as_str(),
                 f.rule,
-                f.file,
+                text::markdown(&f.file),
                 f.line,
-                f.message
+                text::markdown_message(&f.message)
             ));
             for r in &f.reasons {
-                s.push_str(&format!("  - {r}\n"));
+                s.push_str(&format!("  - {}\n", text::markdown_message(r)));
             }
             if let Some(sample) = &f.sample {
                 s.push_str(&format!(
-                    "  - sample EMS session: `{}`\n",
-                    sample.trim().replace('\n', " ")
+                    "  - sample EMS session: <code>{}</code>\n",
+                    text::markdown(sample.trim())
                 ));
             }
             if f.rule == crate::rules::EMS_ACCEPTED_BY_OLDER_DECODER

@@ -6,6 +6,7 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod text;
 
 /// Totals shown by every renderer.
 #[derive(Clone, Debug, Default, serde::Serialize)]

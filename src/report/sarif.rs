@@ -69,8 +69,61 @@ pub fn render(findings: &[Finding]) -> String {
     s
 }
 
-/// A relative path as a URI reference: `/` separators, spaces and `%` escaped.
+/// A relative path as a URI reference: `/` separators, every byte outside the unreserved set
+/// percent-encoded (a repository path may hold anything, `#`, `?` and control bytes included).
 fn uri(path: &str) -> String {
     let p = path.strip_prefix("./").unwrap_or(path).replace('\\', "/");
-    p.replace('%', "%25").replace(' ', "%20")
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A SARIF log for a run that stopped on bad input: no results, and each problem as a tool
+/// execution notification, so that an upload step still gets a valid file and shows why.
+pub fn render_problems(problems: &[crate::extract::Problem]) -> String {
+    let notes: Vec<Value> = problems
+        .iter()
+        .map(|p| {
+            let mut physical = json!({ "artifactLocation": { "uri": uri(&p.origin.file) } });
+            if p.origin.line > 0 {
+                physical["region"] = json!({ "startLine": p.origin.line });
+            }
+            let mut text = p.message.clone();
+            if let Some(h) = &p.help {
+                text.push_str("\nhelp: ");
+                text.push_str(h);
+            }
+            json!({
+                "level": "error",
+                "message": { "text": text },
+                "locations": [ { "physicalLocation": physical } ],
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [ {
+            "tool": { "driver": {
+                "name": "sessionlint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://www.rfc-editor.org/rfc/rfc7627#section-5.3",
+            } },
+            "invocations": [ {
+                "executionSuccessful": false,
+                "exitCode": 2,
+                "toolExecutionNotifications": notes,
+            } ],
+            "results": [],
+        } ],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("SARIF serializes");
+    s.push('\n');
+    s
 }

@@ -43,6 +43,18 @@ impl<'a> Locator<'a> {
         self
     }
 
+    /// A position given as a byte offset into the file.
+    pub fn origin_at(&self, offset: usize) -> Origin {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|s| *s <= offset);
+        Origin {
+            file: self.file.clone(),
+            line: line as u32,
+            offset,
+            len: 0,
+        }
+    }
+
     /// For the derive: no file text, lines as the compiler reports them.
     pub fn detached() -> Locator<'static> {
         Locator {

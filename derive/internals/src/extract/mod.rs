@@ -5,7 +5,7 @@ mod codegen;
 mod ctxt;
 mod item;
 mod locate;
-mod scan;
+pub mod scan;
 mod session_attr;
 mod ty;
 mod workspace;

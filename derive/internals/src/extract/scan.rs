@@ -1,276 +1,625 @@
-//! Byte-level location of items, so that only the items that can matter are parsed with syn:
-//! a file is searched for `SessionState` (or `struct Name`), and the item around a hit is cut out
-//! and parsed alone. syn parses a few MB/s; this runs at memory speed.
+//! Byte-level location of items, so that only the items that can matter are parsed with syn.
+//!
+//! The scan must be sound: it may select an item that turns out not to be a session type, never
+//! miss one. Two layers:
+//! - a prefilter over bytes (`may_hold_session`): a file can hold a session item only if it
+//!   contains a derive name (`SessionState` or an alias of it) or the identifier `session`
+//!   followed by `(`, `]`, `=` or a comment: the `#[session(...)]` helper, which cannot be renamed;
+//! - a lexer over candidate files that knows Rust's comments (nested), strings, raw strings, byte
+//!   and C strings, char literals and lifetimes, so that text inside them never starts, ends or
+//!   hides an item. An item is a session item when one of its outer attributes names a derive
+//!   alias or the `session` helper (directly or inside `cfg_attr`).
+//!
+//! syn parses a few MB/s; the prefilter runs at memory speed and the lexer only on candidates.
 
-/// Byte range of one item in a file, from its first attribute or doc comment to its end.
+/// Byte range of one item in a file, from its first outer attribute to its end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ItemSpan {
     pub start: usize,
     pub end: usize,
 }
 
-pub fn find_all(hay: &str, needle: &str) -> Vec<usize> {
-    hay.match_indices(needle).map(|(i, _)| i).collect()
+/// Why a candidate file could not be scanned: the byte offset and what is wrong there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanError {
+    pub at: usize,
+    pub what: &'static str,
+}
+
+/// The derive names that mark a session item: `SessionState` and its `use ... as` aliases.
+#[derive(Clone, Debug)]
+pub struct Markers {
+    pub derives: Vec<String>,
+}
+
+impl Default for Markers {
+    fn default() -> Self {
+        Markers {
+            derives: vec!["SessionState".into()],
+        }
+    }
+}
+
+impl Markers {
+    /// Adds every `SessionState as Alias` found in `text`. Aliases are a convenience (roots are
+    /// anchored on `#[session(...)]` whatever the derive is called); missing one loses nothing.
+    pub fn learn_aliases(&mut self, text: &str) {
+        let b = text.as_bytes();
+        for (i, _) in text.match_indices("SessionState") {
+            let mut j = i + "SessionState".len();
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if !b[j..].starts_with(b"as") || b.get(j + 2).is_none_or(|c| !c.is_ascii_whitespace()) {
+                continue;
+            }
+            j += 2;
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let k = j + b[j..].iter().take_while(|c| is_ident(**c)).count();
+            if k > j {
+                let alias = &text[j..k];
+                if alias != "_" && !self.derives.iter().any(|d| d == alias) {
+                    self.derives.push(alias.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// Whether a file's bytes may hold a session item (see the module comment). Works on bytes so
+/// that a non-UTF-8 file can be judged too.
+pub fn may_hold_session(b: &[u8], markers: &Markers) -> bool {
+    markers
+        .derives
+        .iter()
+        .any(|d| contains_word(b, d.as_bytes()))
+        || session_helper_hit(b)
+}
+
+fn contains_word(hay: &[u8], word: &[u8]) -> bool {
+    find_words(hay, word).next().is_some()
+}
+
+fn find_words<'h>(hay: &'h [u8], word: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while from + word.len() <= hay.len() {
+            let at = from + memfind(&hay[from..], word)?;
+            from = at + 1;
+            let before = at == 0 || !is_ident(hay[at - 1]);
+            let after = hay.get(at + word.len()).is_none_or(|c| !is_ident(*c));
+            if before && after {
+                return Some(at);
+            }
+        }
+        None
+    })
+}
+
+fn memfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    let first = needle[0];
+    let mut i = 0;
+    while i + needle.len() <= hay.len() {
+        let j = hay[i..=hay.len() - needle.len()]
+            .iter()
+            .position(|c| *c == first)?;
+        i += j;
+        if &hay[i..i + needle.len()] == needle {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `session` as a whole identifier followed (after white space) by `(`, `]`, `=` or `/`.
+fn session_helper_hit(b: &[u8]) -> bool {
+    find_words(b, b"session").any(|at| {
+        let rest = &b[at + "session".len()..];
+        let next = rest.iter().find(|c| !c.is_ascii_whitespace());
+        matches!(next, None | Some(b'(' | b']' | b'=' | b'/'))
+    })
 }
 
 fn is_ident(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
-/// Skips a string, char, or comment starting at `i`; returns the index after it, or `i` if none
-/// starts there.
-fn skip_literal(b: &[u8], i: usize) -> usize {
-    let n = b.len();
-    match b[i] {
-        b'/' if i + 1 < n && b[i + 1] == b'/' => {
-            let mut j = i;
-            while j < n && b[j] != b'\n' {
-                j += 1;
-            }
-            j
+fn is_ident_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Ident,
+    Punct(u8),
+    Literal,
+    Lifetime,
+    /// `///` or `/** */`: an outer doc attribute in the attribute run.
+    DocComment,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    kind: Kind,
+    start: usize,
+    end: usize,
+}
+
+struct Lexer<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str, at: usize) -> Self {
+        Lexer {
+            b: text.as_bytes(),
+            i: at,
         }
-        b'/' if i + 1 < n && b[i + 1] == b'*' => {
-            let mut depth = 0;
-            let mut j = i;
-            while j + 1 < n {
-                if b[j] == b'/' && b[j + 1] == b'*' {
-                    depth += 1;
-                    j += 2;
-                } else if b[j] == b'*' && b[j + 1] == b'/' {
-                    depth -= 1;
-                    j += 2;
-                    if depth == 0 {
-                        return j;
-                    }
-                } else {
-                    j += 1;
+    }
+
+    fn err(&self, at: usize, what: &'static str) -> ScanError {
+        ScanError { at, what }
+    }
+
+    /// The next token, skipping white space and plain comments; `None` at the end.
+    fn next(&mut self) -> Result<Option<Tok>, ScanError> {
+        let b = self.b;
+        let n = b.len();
+        loop {
+            while self.i < n && b[self.i].is_ascii_whitespace() {
+                self.i += 1;
+            }
+            if self.i >= n {
+                return Ok(None);
+            }
+            let s = self.i;
+            let c = b[s];
+            if c == b'/' && b.get(s + 1) == Some(&b'/') {
+                let end = s + b[s..].iter().position(|c| *c == b'\n').unwrap_or(n - s);
+                self.i = end;
+                let doc = b[s..].starts_with(b"///") && !b[s..].starts_with(b"////");
+                if doc {
+                    return Ok(Some(Tok {
+                        kind: Kind::DocComment,
+                        start: s,
+                        end,
+                    }));
                 }
+                continue;
             }
-            n
-        }
-        b'"' => {
-            let mut j = i + 1;
-            while j < n && b[j] != b'"' {
-                j += if b[j] == b'\\' { 2 } else { 1 };
+            if c == b'/' && b.get(s + 1) == Some(&b'*') {
+                let end = self.block_comment(s)?;
+                self.i = end;
+                let doc = b[s..].starts_with(b"/**")
+                    && !b[s..].starts_with(b"/***")
+                    && !b[s..].starts_with(b"/**/");
+                if doc {
+                    return Ok(Some(Tok {
+                        kind: Kind::DocComment,
+                        start: s,
+                        end,
+                    }));
+                }
+                continue;
             }
-            (j + 1).min(n)
+            let kind;
+            if is_ident_start(c) {
+                let mut e = s + b[s..].iter().take_while(|c| is_ident(**c)).count();
+                let word = &b[s..e];
+                let next = b.get(e).copied();
+                match (word, next) {
+                    (b"r" | b"br" | b"cr", Some(b'"' | b'#')) if self.raw_string_follows(e) => {
+                        e = self.raw_string(e)?;
+                        kind = Kind::Literal;
+                    }
+                    (b"r", Some(b'#')) => {
+                        // A raw identifier: r#name.
+                        e += 1;
+                        e += b[e..].iter().take_while(|c| is_ident(**c)).count();
+                        kind = Kind::Ident;
+                    }
+                    (b"b" | b"c", Some(b'"')) => {
+                        e = self.quoted(e, b'"')?;
+                        kind = Kind::Literal;
+                    }
+                    (b"b", Some(b'\'')) => {
+                        e = self.quoted(e, b'\'')?;
+                        kind = Kind::Literal;
+                    }
+                    _ => kind = Kind::Ident,
+                }
+                self.i = e;
+                return Ok(Some(Tok {
+                    kind,
+                    start: s,
+                    end: e,
+                }));
+            }
+            let (kind, e) = match c {
+                b'"' => (Kind::Literal, self.quoted(s, b'"')?),
+                b'\'' => self.quote_or_lifetime(s)?,
+                b'0'..=b'9' => {
+                    let mut e = s;
+                    while e < n
+                        && (is_ident(b[e])
+                            || (b[e] == b'.' && b.get(e + 1).is_some_and(u8::is_ascii_digit)))
+                    {
+                        e += 1;
+                    }
+                    (Kind::Literal, e)
+                }
+                _ => (Kind::Punct(c), s + 1),
+            };
+            self.i = e;
+            return Ok(Some(Tok {
+                kind,
+                start: s,
+                end: e,
+            }));
         }
-        b'r' if i + 1 < n
-            && (b[i + 1] == b'"' || b[i + 1] == b'#')
-            && (i == 0 || !is_ident(b[i - 1])) =>
-        {
-            let mut j = i + 1;
-            let mut hashes = 0;
-            while j < n && b[j] == b'#' {
-                hashes += 1;
+    }
+
+    fn block_comment(&self, s: usize) -> Result<usize, ScanError> {
+        let b = self.b;
+        let mut depth = 0usize;
+        let mut j = s;
+        while j + 1 < b.len() {
+            if b[j] == b'/' && b[j + 1] == b'*' {
+                depth += 1;
+                j += 2;
+            } else if b[j] == b'*' && b[j + 1] == b'/' {
+                depth -= 1;
+                j += 2;
+                if depth == 0 {
+                    return Ok(j);
+                }
+            } else {
                 j += 1;
             }
-            if j >= n || b[j] != b'"' {
-                return i;
+        }
+        Err(self.err(s, "unterminated block comment"))
+    }
+
+    fn raw_string_follows(&self, at: usize) -> bool {
+        let hashes = self.b[at..].iter().take_while(|c| **c == b'#').count();
+        self.b.get(at + hashes) == Some(&b'"')
+    }
+
+    /// `#*"..."#*` from `at` (just after the `r`, `br` or `cr` prefix).
+    fn raw_string(&self, at: usize) -> Result<usize, ScanError> {
+        let b = self.b;
+        let hashes = b[at..].iter().take_while(|c| **c == b'#').count();
+        let mut j = at + hashes + 1;
+        while j < b.len() {
+            if b[j] == b'"'
+                && b[j + 1..]
+                    .iter()
+                    .take(hashes)
+                    .filter(|c| **c == b'#')
+                    .count()
+                    == hashes
+            {
+                return Ok(j + 1 + hashes);
             }
             j += 1;
-            while j < n {
-                if b[j] == b'"'
-                    && b[j + 1..]
-                        .iter()
-                        .take(hashes)
-                        .filter(|c| **c == b'#')
-                        .count()
-                        == hashes
-                {
-                    return j + 1 + hashes;
-                }
-                j += 1;
-            }
-            n
         }
-        b'\'' => {
-            // A char literal ('a', '\n', '\u{..}'), else a lifetime: skip just the quote.
-            if i + 2 < n && b[i + 1] == b'\\' {
-                let mut j = i + 2;
-                while j < n && b[j] != b'\'' && b[j] != b'\n' {
-                    j += 1;
-                }
-                return (j + 1).min(n);
-            }
-            let ch_len = std::str::from_utf8(&b[i + 1..(i + 5).min(n)])
-                .ok()
-                .or_else(|| {
-                    (1..4)
-                        .rev()
-                        .find_map(|k| std::str::from_utf8(&b[i + 1..(i + 1 + k).min(n)]).ok())
-                })
-                .and_then(|s| s.chars().next())
-                .map(|c| c.len_utf8())
-                .unwrap_or(1);
-            if i + 1 + ch_len < n && b[i + 1 + ch_len] == b'\'' {
-                i + 2 + ch_len
-            } else {
-                i + 1
+        Err(self.err(at, "unterminated raw string"))
+    }
+
+    /// A string or char body with backslash escapes, from the opening quote at `at`.
+    fn quoted(&self, at: usize, q: u8) -> Result<usize, ScanError> {
+        let b = self.b;
+        let mut j = at + 1;
+        while j < b.len() {
+            match b[j] {
+                b'\\' => j += 2,
+                c if c == q => return Ok(j + 1),
+                _ => j += 1,
             }
         }
-        _ => i,
+        Err(self.err(at, "unterminated string or character literal"))
+    }
+
+    /// `'a'`, `'\n'`, `'\u{..}'` or a lifetime / label `'a`.
+    fn quote_or_lifetime(&self, s: usize) -> Result<(Kind, usize), ScanError> {
+        let b = self.b;
+        if b.get(s + 1) == Some(&b'\\') {
+            return Ok((Kind::Literal, self.quoted(s, b'\'')?));
+        }
+        let ch_len = match b.get(s + 1) {
+            Some(c) if *c < 0x80 => 1,
+            Some(c) if *c >= 0xF0 => 4,
+            Some(c) if *c >= 0xE0 => 3,
+            Some(_) => 2,
+            None => return Err(self.err(s, "unterminated character literal")),
+        };
+        if b.get(s + 1 + ch_len) == Some(&b'\'') {
+            return Ok((Kind::Literal, s + 2 + ch_len));
+        }
+        let e = s + 1 + b[s + 1..].iter().take_while(|c| is_ident(**c)).count();
+        Ok((Kind::Lifetime, e.max(s + 1)))
     }
 }
 
-/// The end of the item whose keyword (`struct`/`enum`) starts at `kw`: its closing brace, or the
-/// `;` of a unit or tuple struct.
-fn item_end(b: &[u8], kw: usize) -> Option<usize> {
-    let mut depth = 0i32;
-    let mut i = kw;
-    while i < b.len() {
-        let j = skip_literal(b, i);
-        if j != i {
-            i = j;
-            continue;
+/// What a scan of one file found.
+#[derive(Debug, Default)]
+pub struct FileScan {
+    /// Items whose attributes mark them as session items.
+    pub session: Vec<ItemSpan>,
+    /// Every `struct`/`enum`/`union` item: its name and span (attributes included).
+    pub named: Vec<(String, ItemSpan)>,
+}
+
+/// Lexes a whole file and returns its session items and every named item. An item that starts
+/// but does not end, or a literal or comment that never closes, is an error at its place.
+pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
+    let mut lx = Lexer::new(text, 0);
+    let mut out = FileScan::default();
+    // Start of the current run of outer attributes, and whether one of them marks the item.
+    let mut run: Option<usize> = None;
+    let mut marked = false;
+    while let Some(t) = lx.next()? {
+        match t.kind {
+            Kind::Punct(b'#') => {
+                // `#[...]` (outer) or `#![...]` (inner: ends any run).
+                let save = lx.i;
+                let mut inner = false;
+                let mut nt = lx.next()?;
+                if matches!(
+                    nt,
+                    Some(Tok {
+                        kind: Kind::Punct(b'!'),
+                        ..
+                    })
+                ) {
+                    inner = true;
+                    nt = lx.next()?;
+                }
+                if !matches!(
+                    nt,
+                    Some(Tok {
+                        kind: Kind::Punct(b'['),
+                        ..
+                    })
+                ) {
+                    // `#` alone (a macro's `$(#...)`, a raw string's hash): not an attribute.
+                    lx.i = save;
+                    run = None;
+                    marked = false;
+                    continue;
+                }
+                let m = attribute(&mut lx, markers, t.start)?;
+                if inner {
+                    run = None;
+                    marked = false;
+                } else {
+                    run.get_or_insert(t.start);
+                    marked |= m;
+                }
+            }
+            Kind::DocComment => {}
+            Kind::Ident if word(text, t) == "pub" => {
+                // Visibility between attributes and the item: `pub`, `pub(crate)`, `pub(in a::b)`.
+                let save = lx.i;
+                match lx.next()? {
+                    Some(Tok {
+                        kind: Kind::Punct(b'('),
+                        ..
+                    }) => skip_group(&mut lx, t.start)?,
+                    _ => lx.i = save,
+                }
+            }
+            Kind::Ident if matches!(word(text, t), "struct" | "enum" | "union") => {
+                let save = lx.i;
+                let name = lx.next()?;
+                match name {
+                    Some(n) if n.kind == Kind::Ident => {
+                        let start = run.unwrap_or(t.start);
+                        let end = item_end(text, t.start)?;
+                        let span = ItemSpan { start, end };
+                        let name = word(text, n).trim_start_matches("r#").to_string();
+                        out.named.push((name, span));
+                        if marked {
+                            out.session.push(span);
+                        }
+                        // A union is never a session type, but its name may be referenced: keep
+                        // it in `named` so that resolution reports it rather than missing it.
+                        lx.i = n.end;
+                    }
+                    _ => lx.i = save,
+                }
+                run = None;
+                marked = false;
+            }
+            _ => {
+                run = None;
+                marked = false;
+            }
         }
-        match b[i] {
-            b'{' | b'(' | b'[' => depth += 1,
-            b')' | b']' => depth -= 1,
-            b'}' => {
+    }
+    Ok(out)
+}
+
+fn word(text: &str, t: Tok) -> &str {
+    &text[t.start..t.end]
+}
+
+/// Reads an attribute's bracket group (the `[` is consumed); true when it marks a session item:
+/// a derive name among its identifiers, or `session` followed by `(`, `]` or `=`.
+fn attribute(lx: &mut Lexer<'_>, markers: &Markers, at: usize) -> Result<bool, ScanError> {
+    let text_b = lx.b;
+    let mut depth = 1usize;
+    let mut marked = false;
+    let mut last_session = false;
+    while let Some(t) = lx.next()? {
+        if last_session && matches!(t.kind, Kind::Punct(b'(' | b']' | b'=')) {
+            marked = true;
+        }
+        last_session = false;
+        match t.kind {
+            Kind::Punct(b'(' | b'[' | b'{') => depth += 1,
+            Kind::Punct(b')' | b']' | b'}') => {
                 depth -= 1;
                 if depth == 0 {
-                    return Some(i + 1);
+                    return Ok(marked);
                 }
             }
-            b';' if depth == 0 => return Some(i + 1),
-            _ => {}
-        }
-        if depth < 0 {
-            return None;
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The start of an item: just after the previous item's end (`}` or `;`) or the start of an
-/// enclosing block, skipping back over attributes, doc comments and visibility.
-fn item_start(b: &[u8], before: usize) -> usize {
-    // Walk back line by line: comment lines never hold the boundary.
-    let mut i = before;
-    let mut depth = 0i32;
-    while i > 0 {
-        let line_start = b[..i]
-            .iter()
-            .rposition(|c| *c == b'\n')
-            .map(|p| p + 1)
-            .unwrap_or(0);
-        let line = &b[line_start..i];
-        let trimmed = line
-            .iter()
-            .skip_while(|c| c.is_ascii_whitespace())
-            .collect::<Vec<_>>();
-        let is_comment = trimmed.len() >= 2 && *trimmed[0] == b'/' && *trimmed[1] == b'/';
-        if !is_comment {
-            for k in (line_start..i).rev() {
-                match b[k] {
-                    b']' | b')' => depth += 1,
-                    b'[' | b'(' => depth -= 1,
-                    b'}' | b';' | b'{' if depth <= 0 => return k + 1,
-                    _ => {}
+            Kind::Ident => {
+                let w = &text_b[t.start..t.end];
+                let w = w.strip_prefix(b"r#").unwrap_or(w);
+                if w == b"session" {
+                    last_session = true;
                 }
-            }
-        }
-        if line_start == 0 {
-            return 0;
-        }
-        i = line_start - 1;
-    }
-    0
-}
-
-/// Is the `needle` at `hit` inside a `#[derive(...)]`? Then the item it derives for.
-pub fn derived_item(text: &str, hit: usize) -> Option<ItemSpan> {
-    let b = text.as_bytes();
-    let attr = text[..hit].rfind("#[")?;
-    let between = &text[attr..hit];
-    if !between.contains("derive") || between.contains(']') {
-        return None;
-    }
-    // Forward past the attributes to the item keyword.
-    let mut i = attr;
-    let mut depth = 0i32;
-    while i < b.len() {
-        let j = skip_literal(b, i);
-        if j != i {
-            i = j;
-            continue;
-        }
-        match b[i] {
-            b'[' | b'(' => depth += 1,
-            b']' | b')' => depth -= 1,
-            b'{' | b'}' | b';' if depth == 0 => return None,
-            _ if depth == 0 && (b[i..].starts_with(b"struct") || b[i..].starts_with(b"enum")) => {
-                let kwlen = if b[i..].starts_with(b"struct") { 6 } else { 4 };
-                let before_ok = i == 0 || !is_ident(b[i - 1]);
-                let after_ok = b.get(i + kwlen).is_some_and(|c| c.is_ascii_whitespace());
-                if before_ok && after_ok {
-                    let end = item_end(b, i)?;
-                    return Some(ItemSpan {
-                        start: item_start(b, attr),
-                        end,
-                    });
+                if markers.derives.iter().any(|d| d.as_bytes() == w) {
+                    marked = true;
                 }
             }
             _ => {}
         }
-        i += 1;
     }
-    None
+    Err(ScanError {
+        at,
+        what: "unterminated attribute",
+    })
+}
+
+fn skip_group(lx: &mut Lexer<'_>, at: usize) -> Result<(), ScanError> {
+    let mut depth = 1usize;
+    while let Some(t) = lx.next()? {
+        match t.kind {
+            Kind::Punct(b'(' | b'[' | b'{') => depth += 1,
+            Kind::Punct(b')' | b']' | b'}') => {
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(());
+                }
+            }
+            _ => {}
+        }
+    }
+    Err(ScanError {
+        at,
+        what: "unterminated group",
+    })
+}
+
+/// The end of the item whose keyword starts at `kw`: its closing brace, or the `;` of a unit or
+/// tuple struct.
+fn item_end(text: &str, kw: usize) -> Result<usize, ScanError> {
+    let mut lx = Lexer::new(text, kw);
+    let mut depth = 0usize;
+    while let Some(t) = lx.next()? {
+        match t.kind {
+            Kind::Punct(b'(' | b'[' | b'{') => depth += 1,
+            Kind::Punct(b')' | b']') => {
+                depth = depth.checked_sub(1).ok_or(ScanError {
+                    at: t.start,
+                    what: "unbalanced delimiter in item",
+                })?
+            }
+            Kind::Punct(b'}') => {
+                depth = depth.checked_sub(1).ok_or(ScanError {
+                    at: t.start,
+                    what: "unbalanced delimiter in item",
+                })?;
+                if depth == 0 {
+                    return Ok(t.end);
+                }
+            }
+            Kind::Punct(b';') if depth == 0 => return Ok(t.end),
+            _ => {}
+        }
+    }
+    Err(ScanError {
+        at: kw,
+        what: "item never ends (unterminated struct or enum)",
+    })
 }
 
 /// Every item `struct NAME` / `enum NAME` defined in `text`.
-pub fn named_items(text: &str, name: &str) -> Vec<ItemSpan> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    for kw in ["struct ", "enum "] {
-        let pat = format!("{kw}{name}");
-        for hit in find_all(text, &pat) {
-            let after = hit + pat.len();
-            if hit > 0 && is_ident(b[hit - 1]) {
-                continue;
-            }
-            if b.get(after).is_some_and(|c| is_ident(*c)) {
-                continue;
-            }
-            // Not inside a line comment.
-            let line_start = text[..hit].rfind('\n').map(|p| p + 1).unwrap_or(0);
-            if text[line_start..hit].contains("//") {
-                continue;
-            }
-            if let Some(end) = item_end(b, hit) {
-                out.push(ItemSpan {
-                    start: item_start(b, hit),
-                    end,
-                });
-            }
-        }
+pub fn named_items(text: &str, name: &str, markers: &Markers) -> Result<Vec<ItemSpan>, ScanError> {
+    if !contains_word(text.as_bytes(), name.as_bytes()) {
+        return Ok(Vec::new());
     }
-    out.sort_by_key(|s| s.start);
-    out
+    Ok(scan(text, markers)?
+        .named
+        .into_iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, s)| s)
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn items(text: &str) -> Vec<&str> {
+        scan(text, &Markers::default())
+            .unwrap()
+            .session
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
+    }
+
     #[test]
     fn cuts_items_out_of_ordinary_code() {
         let text = "use x;\n\nfn f() { let s = \"}\"; }\n\n/// Doc with } and ;\n#[derive(Serialize, SessionState)]\n#[session(name = \"a;b\", version = 1)]\npub struct T<'a> {\n    a: &'a str, // }\n    b: [u8; 4],\n    c: char,\n}\n\nstruct U;\n";
-        let hit = text.find("SessionState").unwrap();
-        let span = derived_item(text, hit).unwrap();
-        let item = &text[span.start..span.end];
-        assert!(item.trim_start().starts_with("/// Doc"), "{item:?}");
-        assert!(item.ends_with("}"), "{item:?}");
-        assert!(syn::parse_str::<syn::DeriveInput>(item).is_ok(), "{item:?}");
-        let u = named_items(text, "U");
-        assert_eq!(&text[u[0].start..u[0].end].trim(), &"struct U;");
-        assert!(named_items(text, "T").len() == 1 && named_items(text, "Tx").is_empty());
+        let got = items(text);
+        assert_eq!(got.len(), 1);
+        assert!(got[0].starts_with("#[derive"), "{:?}", got[0]);
+        assert!(got[0].ends_with('}'));
+        assert!(syn::parse_str::<syn::DeriveInput>(got[0]).is_ok());
+        let u = named_items(text, "U", &Markers::default()).unwrap();
+        assert_eq!(&text[u[0].start..u[0].end], "struct U;");
         // Not a derive: a use, a comment, an impl.
-        let t2 = "use sessionlint::SessionState;\n// SessionState\nimpl SessionState for X {}\n";
-        for h in find_all(t2, "SessionState") {
-            assert!(derived_item(t2, h).is_none());
-        }
+        assert!(items("use sessionlint::SessionState;\n// #[derive(SessionState)] struct X {}\nimpl SessionState for X {}\n").is_empty());
+    }
+
+    #[test]
+    fn literals_never_desynchronise_the_scan() {
+        let text = concat!(
+            "#[doc = br\"\\\"]\nfn a() {}\n",
+            "const C: char = '\"'; const D: u8 = b'\\''; const E: &str = r#\"\"}\"#;\n",
+            "/* /* nested */ #[derive(SessionState)] struct Fake {} */\n",
+            "fn f<'a>(x: &'a str) -> &'a str { x }\n",
+            "#[session(version = 1, encoding = \"json\")]\n#[derive(Sess)]\nstruct Real { a: u8 }\n",
+        );
+        let got = items(text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].contains("struct Real"));
+    }
+
+    #[test]
+    fn an_unterminated_session_item_is_an_error() {
+        let e = scan(
+            "#[derive(SessionState)]\nstruct T { a: u8,\n",
+            &Markers::default(),
+        )
+        .unwrap_err();
+        assert!(e.what.contains("never ends"), "{e:?}");
+    }
+
+    #[test]
+    fn aliases_and_the_helper_are_found_by_the_prefilter() {
+        let mut m = Markers::default();
+        m.learn_aliases("use sessionlint::SessionState as Sess;");
+        assert!(m.derives.iter().any(|d| d == "Sess"));
+        assert!(may_hold_session(b"#[derive(Sess)] struct A;", &m));
+        assert!(may_hold_session(
+            b"#[ session ( version = 1 ) ]",
+            &Markers::default()
+        ));
+        assert!(!may_hold_session(
+            b"let session_id = 1; // the session is new",
+            &Markers::default()
+        ));
     }
 }

@@ -32,6 +32,8 @@ pub struct Options {
 /// A plain serde type named in the configuration instead of annotated.
 #[derive(Clone, Debug)]
 pub struct PlainType {
+    /// Where the configuration names it.
+    pub origin: Option<Origin>,
     pub type_name: String,
     pub format: Option<String>,
     pub version: u32,
@@ -99,9 +101,6 @@ pub struct Extraction {
     pub parsed_files: usize,
 }
 
-/// The marker every file holding a session root or part must contain.
-const NEEDLE: &str = "SessionState";
-
 struct ParsedItem {
     input: syn::DeriveInput,
     /// Byte offset of the snippet in its file.
@@ -126,6 +125,7 @@ struct Index<'s> {
     /// Names searched for in every file and not found.
     missing: std::collections::HashSet<String>,
     problems: Vec<Problem>,
+    markers: scan::Markers,
 }
 
 impl<'s> Index<'s> {
@@ -174,15 +174,34 @@ impl<'s> Index<'s> {
         }
     }
 
-    /// Every item of `file` that derives `SessionState`, and every item named in `plain`.
+    /// A scan error is bad input at its place: a file that may hold a session item and cannot be
+    /// delimited is never skipped.
+    fn scan_failed(&mut self, file: usize, e: scan::ScanError) {
+        let src = &self.files[file];
+        let loc = Locator::new(&src.path, &src.text);
+        self.problems.push(Problem {
+            origin: loc.origin_at(e.at),
+            message: format!("cannot read Rust source: {}", e.what),
+            help: Some("fix the syntax; sessionlint reads sources without compiling them and does not skip a file that may hold a session type".into()),
+        });
+    }
+
+    /// Every item of `file` marked as a session item, and every item named in `plain`.
     fn scan(&mut self, file: usize, plain: &[PlainType]) {
         let text = &self.files[file].text;
-        let mut spans: Vec<scan::ItemSpan> = scan::find_all(text, NEEDLE)
-            .into_iter()
-            .filter_map(|h| scan::derived_item(text, h))
-            .collect();
+        let found = match scan::scan(text, &self.markers) {
+            Ok(f) => f,
+            Err(e) => return self.scan_failed(file, e),
+        };
+        let mut spans = found.session;
         for p in plain {
-            spans.extend(scan::named_items(text, &p.type_name));
+            spans.extend(
+                found
+                    .named
+                    .iter()
+                    .filter(|(n, _)| *n == p.type_name)
+                    .map(|(_, s)| *s),
+            );
         }
         spans.sort_by_key(|s| s.start);
         spans.dedup();
@@ -204,7 +223,13 @@ impl<'s> Index<'s> {
         let mut order: Vec<usize> = (0..self.files.len()).collect();
         order.sort_by_key(|f| (Some(*f) != near_file, &self.files[*f].path));
         for f in order {
-            let spans = scan::named_items(&self.files[f].text, name);
+            let spans = match scan::named_items(&self.files[f].text, name, &self.markers) {
+                Ok(s) => s,
+                Err(e) => {
+                    self.scan_failed(f, e);
+                    continue;
+                }
+            };
             if spans.is_empty() {
                 continue;
             }
@@ -259,12 +284,16 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         seen: HashMap::new(),
         missing: Default::default(),
         problems: Vec::new(),
+        markers: scan::Markers::default(),
     };
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
+    for f in files.iter().filter(|f| f.text.contains("SessionState")) {
+        index.markers.learn_aliases(&f.text);
+    }
     for &f in &order {
         let text = &files[f].text;
-        if text.contains(NEEDLE)
+        if scan::may_hold_session(text.as_bytes(), &index.markers)
             || opts
                 .plain
                 .iter()
@@ -272,6 +301,38 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         {
             index.scan(f, &opts.plain);
         }
+    }
+    // A configured type is one item: none is a typo or a stale entry, several are ambiguous.
+    for p in &opts.plain {
+        let hits = index.by_name.get(&p.type_name).map(Vec::len).unwrap_or(0);
+        if hits == 1 {
+            continue;
+        }
+        let places: Vec<String> = index
+            .by_name
+            .get(&p.type_name)
+            .into_iter()
+            .flatten()
+            .map(|(slot, i)| {
+                let o = index
+                    .locator(*slot, *i)
+                    .origin_at(index.parsed[*slot].items[*i].base);
+                format!("{}:{}", o.file, o.line)
+            })
+            .collect();
+        index.problems.push(Problem {
+            origin: p.origin.clone().unwrap_or_default(),
+            message: if hits == 0 {
+                format!("[[type]] `{}` matches no struct or enum in the scanned sources", p.type_name)
+            } else {
+                format!("[[type]] `{}` matches {hits} items ({}); it must name exactly one", p.type_name, places.join(", "))
+            },
+            help: Some(if hits == 0 {
+                "check the name and the scanned `paths`; a configured type that is not read would leave its format unchecked".into()
+            } else {
+                "rename one of them or narrow `paths`, so that the name picks one item".into()
+            }),
+        });
     }
 
     // Every item that derives SessionState is read (and so validated), root or part.

@@ -1,0 +1,120 @@
+//! Repository text made safe to show. Identifiers, serde names, format names, paths and snippets
+//! come from the repository under review, which may be hostile: none of it may form a terminal
+//! control sequence, a GitHub workflow command, or markup. Escaped, never dropped: a reviewer must
+//! still see that a name is odd.
+
+/// Characters that a terminal or log viewer acts on rather than shows: C0 controls (but line
+/// feed and tab), DEL, C1 controls (CSI and friends), bidirectional overrides (Trojan Source),
+/// and the Unicode line and paragraph separators.
+fn is_active(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Shows every active character as `\u{..}`.
+pub fn clean(s: &str) -> String {
+    if !s.chars().any(is_active) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_active(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A whole plain-text output made safe for a terminal and a CI log: active characters escaped, and
+/// no line that a GitHub runner would take as a workflow command (`::name ...::`, after any
+/// leading white space).
+pub fn guard(s: &str) -> String {
+    let s = clean(s);
+    if !s.contains("::") {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for line in s.split_inclusive('\n') {
+        let lead = line.len() - line.trim_start().len();
+        if line[lead..].starts_with("::") {
+            out.push_str(&line[..lead]);
+            out.push_str("\\u{3a}");
+            out.push_str(&line[lead + 1..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// Text for a Markdown document, never at the start of a line: the characters that can open
+/// inline markup in GitHub's Markdown backslash-escaped (emphasis, code, links and images, HTML
+/// tags and entities, table cells, strikethrough, math), line breaks as spaces.
+pub fn markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in clean(s).chars() {
+        match c {
+            '\n' | '\t' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '!' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A message of ours that quotes repository text in backticks, for Markdown: the backticked
+/// parts become `<code>` spans, everything escaped. A backtick inside repository text can only
+/// shift which parts are shown as code, never let text out of its escaping.
+pub fn markdown_message(s: &str) -> String {
+    s.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", markdown(part))
+            } else {
+                markdown(part)
+            }
+        })
+        .collect()
+}
+
+/// Text for HTML element content or a quoted attribute value.
+pub fn html(s: &str) -> String {
+    clean(s)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn active_characters_are_shown_not_obeyed() {
+        assert_eq!(clean("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(clean("x\ry"), "x\\u{d}y");
+        assert_eq!(clean("\u{9b}2J"), "\\u{9b}2J");
+        assert_eq!(clean("ok\nnext"), "ok\nnext");
+        assert_eq!(
+            guard("fine\n  ::error::pwned\n::add-mask::x"),
+            "fine\n  \\u{3a}:error::pwned\n\\u{3a}:add-mask::x"
+        );
+        assert_eq!(
+            markdown("![x](http://e) *a*"),
+            "\\!\\[x\\](http://e) \\*a\\*"
+        );
+        assert_eq!(
+            markdown_message("key `a<b>` of `T`"),
+            "key <code>a\\<b\\></code> of <code>T</code>"
+        );
+        assert_eq!(html("<script>'"), "&lt;script&gt;&#39;");
+    }
+}
