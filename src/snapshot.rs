@@ -41,6 +41,7 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
         });
     }
     schema.origin = type_origin(path, text, &schema.root).unwrap_or_else(|| origin.clone());
+    let idents = FieldLines::new(path, text);
     for (key, def) in schema.types.iter_mut() {
         let here = type_origin(path, text, key).unwrap_or_else(|| origin.clone());
         match def {
@@ -48,7 +49,7 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
                 s.origin = here;
                 s.fields
                     .iter_mut()
-                    .for_each(|f| f.origin = field_origin(path, text, &f.ident));
+                    .for_each(|f| f.origin = idents.origin(&f.ident));
             }
             TypeDef::Enum(e) => {
                 e.origin = here.clone();
@@ -56,36 +57,13 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
                     v.origin = here.clone();
                     v.fields
                         .iter_mut()
-                        .for_each(|f| f.origin = field_origin(path, text, &f.ident));
+                        .for_each(|f| f.origin = idents.origin(&f.ident));
                 }
             }
         }
     }
-    for def in schema.types.values() {
-        let fields: Vec<_> = match def {
-            TypeDef::Struct(s) => s.fields.iter().collect(),
-            TypeDef::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
-        };
-        for f in fields {
-            for n in f.ty.named_types() {
-                if !schema.types.contains_key(n) {
-                    return Err(Problem {
-                        origin: schema.origin.clone(),
-                        message: format!(
-                            "type `{n}` (field `{}` of `{}`) is not among the schema's [types]",
-                            f.ident,
-                            def.name()
-                        ),
-                        help: Some(format!("add a [types.{n}] table")),
-                    });
-                }
-            }
-        }
-    }
-    let mut problems = Vec::new();
-    check_wire(path, text, &schema, &mut problems);
-    crate::extract::check_schema(&schema, &mut problems);
-    match problems.into_iter().next() {
+    // One validation for every way a schema arrives (`Schema::validate`).
+    match schema.validate().into_iter().next() {
         Some(p) => Err(p),
         None => Ok(schema),
     }
@@ -104,75 +82,41 @@ fn type_origin(path: &str, text: &str, key: &str) -> Option<Origin> {
     })
 }
 
-/// Where a field is declared in a schema file, for diagnostics: its `ident = "..."` line.
-fn field_origin(path: &str, text: &str, ident: &str) -> Origin {
-    let needle = format!("ident = \"{ident}\"");
-    let offset = text.find(&needle).unwrap_or(0);
-    let line = text[..offset].matches('\n').count() as u32 + 1;
-    Origin {
-        file: path.to_string(),
-        line,
-        offset,
-        len: if offset > 0 { needle.len() } else { 0 },
-    }
+/// Where each field is declared in a schema file (its first `ident = "..."` line), indexed once:
+/// a schema of many fields is placed in linear time.
+struct FieldLines {
+    path: String,
+    at: std::collections::HashMap<String, (usize, u32, usize)>,
 }
 
-/// The layout rules of hand-written codecs that the TOML types cannot express.
-fn check_wire(path: &str, text: &str, s: &Schema, problems: &mut Vec<Problem>) {
-    use crate::schema::Encoding;
-    for def in s.types.values() {
-        let TypeDef::Struct(st) = def else { continue };
-        let mut tags = std::collections::BTreeMap::new();
-        let mut tail: Option<&str> = None;
-        for f in &st.fields {
-            let at = || field_origin(path, text, &f.ident);
-            if !f.wire.is_empty() && s.encoding.is_serde() {
-                problems.push(Problem {
-                    origin: at(),
-                    message: format!("field `{}` has a [wire] layout, but encoding `{}` is a serde encoding", f.ident, s.encoding),
-                    help: Some("wire layouts belong to `der` and `tls-positional` schemas; remove the [wire] table or change the encoding".into()),
-                });
-            }
-            if let Some(t) = f.wire.tag {
-                if s.encoding != Encoding::Der {
-                    problems.push(Problem {
-                        origin: at(),
-                        message: format!(
-                            "field `{}` has a DER tag in a `{}` schema",
-                            f.ident, s.encoding
-                        ),
-                        help: Some("context tags exist only in `der` schemas".into()),
-                    });
-                }
-                if let Some(first) = tags.insert(t, f.ident.clone()) {
-                    problems.push(Problem {
-                        origin: at(),
-                        message: format!("tag [{t}] is used by `{first}` and `{}`", f.ident),
-                        help: Some(
-                            "each element of a DER SEQUENCE needs its own context tag".into(),
-                        ),
-                    });
+impl FieldLines {
+    fn new(path: &str, text: &str) -> FieldLines {
+        let mut at = std::collections::HashMap::new();
+        let mut offset = 0;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let t = line.trim();
+            if let Some(rest) = t.strip_prefix("ident = \"") {
+                if let Some(ident) = rest.strip_suffix('"') {
+                    let start = offset + (line.len() - line.trim_start().len());
+                    at.entry(ident.to_string())
+                        .or_insert((start, i as u32 + 1, t.len()));
                 }
             }
-            if let Some(t) = tail {
-                problems.push(Problem {
-                    origin: at(),
-                    message: format!("field `{}` follows `{t}`, which is read only if bytes remain", f.ident),
-                    help: Some("a field read `if bytes remain` consumes the rest: it must be the last field".into()),
-                });
-            }
-            if f.wire.if_remaining {
-                tail = Some(&f.ident);
-            }
-            if let Some(p) = f.wire.prefix {
-                if ![1, 2, 3, 4].contains(&p) {
-                    problems.push(Problem {
-                        origin: at(),
-                        message: format!("length prefix of {p} bytes for `{}`", f.ident),
-                        help: Some("TLS length prefixes are 1, 2, 3 or 4 bytes".into()),
-                    });
-                }
-            }
+            offset += line.len();
+        }
+        FieldLines {
+            path: path.to_string(),
+            at,
+        }
+    }
+
+    fn origin(&self, ident: &str) -> Origin {
+        let (offset, line, len) = self.at.get(ident).copied().unwrap_or((0, 1, 0));
+        Origin {
+            file: self.path.clone(),
+            line,
+            offset,
+            len,
         }
     }
 }

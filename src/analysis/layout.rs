@@ -496,8 +496,25 @@ fn atom_size(a: &Atom, p: Packing) -> (u64, u64) {
     }
 }
 
+/// Atoms whose walk branches (presence, length, variant, map): never a straight-line step.
+fn compound(a: &Atom) -> bool {
+    matches!(
+        a,
+        Atom::Opt(_) | Atom::Seq(..) | Atom::Enum { .. } | Atom::Map(..)
+    )
+}
+
 impl Walk {
-    fn go(&mut self, n: &[Slot], o: &[Slot], ems: bool, notes: &mut Vec<String>) -> Out {
+    /// Walks the newer slots `n` against the older `o`. Straight-line stretches (equal scalars
+    /// with one candidate value, equal maps) advance in a loop, so that a long layout (a
+    /// `[u8; 5000]`, a struct of thousands of fields) costs no stack; only real branches recurse.
+    fn go(
+        &mut self,
+        mut n: &[Slot],
+        mut o: &[Slot],
+        mut ems: bool,
+        notes: &mut Vec<String>,
+    ) -> Out {
         self.steps += 1;
         if self.steps > MAX_STEPS {
             return Out::data_dependent(
@@ -505,7 +522,55 @@ impl Walk {
                 "too many layout branches to follow",
             );
         }
-        let done = |ems: bool, notes: &Vec<String>| {
+        loop {
+            // A conditional newer field: written or not.
+            if let Some(Slot {
+                atom: Atom::Cond(inner),
+                meta,
+            }) = n.first()
+            {
+                let absent = self.go(&n[1..], o, ems, &mut notes.clone());
+                let mut with: Vec<Slot> = inner.clone();
+                with.extend_from_slice(&n[1..]);
+                let mut nn = notes.clone();
+                nn.push(format!("`{}` is written (skip_serializing_if)", meta.label));
+                return absent.union(self.go(&with, o, ems, &mut nn));
+            }
+            let (a, b) = match (n.first(), o.first()) {
+                (Some(a), Some(b)) => (a, b),
+                (a, b) => return self.end(a, b, o, ems, notes),
+            };
+            let straight = match (&a.atom, &b.atom) {
+                (Atom::Map(nk, nv), Atom::Map(ok, ovv)) => shape_eq(nk, ok) && shape_eq(nv, ovv),
+                (_, Atom::Tail(..)) => false,
+                (x, y) if atom_eq(x, y) && !compound(x) => match self.single(a, b) {
+                    Some((reads_ems, note)) => {
+                        ems |= reads_ems;
+                        notes.extend(note);
+                        true
+                    }
+                    None => false,
+                },
+                _ => false,
+            };
+            if !straight {
+                return self.step(a, b, &n[1..], &o[1..], ems, notes);
+            }
+            n = &n[1..];
+            o = &o[1..];
+        }
+    }
+
+    /// One side has no slot left.
+    fn end(
+        &mut self,
+        a: Option<&Slot>,
+        b: Option<&Slot>,
+        o: &[Slot],
+        ems: bool,
+        notes: &[String],
+    ) -> Out {
+        let done = |ems: bool, notes: &[String]| {
             let out = if ems {
                 Out::accept_ems(Wire::Seq(Vec::new()))
             } else {
@@ -513,24 +578,11 @@ impl Walk {
             };
             notes.iter().fold(out, |o, n| o.note(n.clone()))
         };
-        // A conditional newer field: written or not.
-        if let Some(Slot {
-            atom: Atom::Cond(inner),
-            meta,
-        }) = n.first()
-        {
-            let absent = self.go(&n[1..], o, ems, &mut notes.clone());
-            let mut with: Vec<Slot> = inner.clone();
-            with.extend_from_slice(&n[1..]);
-            let mut nn = notes.clone();
-            nn.push(format!("`{}` is written (skip_serializing_if)", meta.label));
-            return absent.union(self.go(&with, o, ems, &mut nn));
-        }
-        match (n.first(), o.first()) {
+        match (a, b) {
             (None, None) => done(ems, notes),
-            (Some(a), None) => match self.trailing {
+            (Some(a), _) => match self.trailing {
                 Trailing::Ignore => {
-                    let mut nn = notes.clone();
+                    let mut nn = notes.to_vec();
                     nn.push(format!(
                         "the older decoder stops after its last field and ignores the newer bytes from `{}` on (trailing bytes are accepted)",
                         a.meta.label
@@ -549,8 +601,34 @@ impl Walk {
                     Out::reject(format!("unexpected end of input: the newer bytes end before `{}`", b.meta.label))
                 }
             }
-            (Some(a), Some(b)) => self.step(a, b, &n[1..], &o[1..], ems, notes),
         }
+    }
+
+    /// Equal scalars where the newer encoder has exactly one candidate value and the older
+    /// decoder accepts it: whether the older decoder reads it as EMS, and the note to keep.
+    /// `None` when the pair needs `scalar` (several candidates, a check that may reject, or a
+    /// carrier inside an opaque layout).
+    fn single(&self, a: &Slot, b: &Slot) -> Option<(bool, Option<String>)> {
+        if a.meta.holds || b.meta.holds || b.meta.accepts.is_some() || b.meta.known_bits.is_some() {
+            return None;
+        }
+        let v = match a.meta.val {
+            Some(v) => v,
+            None if b.meta.marker.is_none() && !matches!(a.atom, Atom::Bool) => 0,
+            None => return None,
+        };
+        if a.meta.writes_bits.is_some_and(|k| (v as u64) & !k != 0) {
+            return None;
+        }
+        let reads_ems = match &b.meta.marker {
+            Some(EmsMarker::Flag) => v == 1,
+            Some(EmsMarker::Mask { mask }) => (v as u64) & mask != 0,
+            _ => false,
+        };
+        let note =
+            (a.meta.val.is_some() && b.meta.marker.is_none() && a.meta.label != b.meta.label)
+                .then(|| format!("the newer `{}` is read as `{}`", a.meta.label, b.meta.label));
+        Some((reads_ems, note))
     }
 
     fn step(

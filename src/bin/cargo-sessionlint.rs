@@ -7,6 +7,5 @@ fn main() {
     if let Some(first) = args.first_mut() {
         *first = "cargo sessionlint".into();
     }
-    let code = sessionlint::cli::run(args, &mut std::io::stdout(), &mut std::io::stderr());
-    std::process::exit(code);
+    std::process::exit(sessionlint::cli::main_with_args(args));
 }

@@ -1,8 +1,5 @@
 fn main() {
-    let code = sessionlint::cli::run(
-        std::env::args_os(),
-        &mut std::io::stdout(),
-        &mut std::io::stderr(),
-    );
-    std::process::exit(code);
+    std::process::exit(sessionlint::cli::main_with_args(
+        std::env::args_os().collect(),
+    ));
 }

@@ -130,6 +130,27 @@ fn parse_encoding(s: &str) -> Result<Encoding, String> {
     })
 }
 
+/// Stack for the command line's thread: syn and the walkers recurse once per nesting level, and
+/// their depth is bounded (`MAX_NESTING`, the walkers' depth limits) well inside this.
+const STACK: usize = 256 << 20;
+
+/// Runs the command line on a thread with a stack sized for its bounded recursion, with the
+/// process's stdout and stderr; returns the exit status.
+pub fn main_with_args(args: Vec<OsString>) -> i32 {
+    std::thread::Builder::new()
+        .name("sessionlint".into())
+        .stack_size(STACK)
+        .spawn(move || run(args, &mut std::io::stdout(), &mut std::io::stderr()))
+        .and_then(|h| {
+            h.join()
+                .map_err(|_| std::io::Error::other("sessionlint panicked"))
+        })
+        .unwrap_or_else(|e| {
+            eprintln!("sessionlint: internal error: {e}");
+            EXIT_BAD_INPUT
+        })
+}
+
 /// Runs the command line; returns the exit status.
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
 where

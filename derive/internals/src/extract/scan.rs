@@ -543,6 +543,25 @@ fn item_end(text: &str, kw: usize) -> Result<usize, ScanError> {
     })
 }
 
+/// How deeply delimiters and generic brackets nest in `text` (an over-estimate: a `<` that is a
+/// comparison counts too). syn parses nested types recursively, so a snippet nested deeper than
+/// a fixed bound is refused before it is parsed rather than allowed to overflow the stack.
+pub fn nesting(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut lx = Lexer::new(text, 0);
+    while let Ok(Some(t)) = lx.next() {
+        match t.kind {
+            Kind::Punct(b'(' | b'[' | b'{' | b'<') => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            Kind::Punct(b')' | b']' | b'}' | b'>') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 /// Every item `struct NAME` / `enum NAME` defined in `text`.
 pub fn named_items(text: &str, name: &str, markers: &Markers) -> Result<Vec<ItemSpan>, ScanError> {
     if !contains_word(text.as_bytes(), name.as_bytes()) {

@@ -13,13 +13,7 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// A user-facing problem with the input: where, what, and what to do.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Problem {
-    pub origin: Origin,
-    pub message: String,
-    pub help: Option<String>,
-}
+pub use crate::schema::Problem;
 
 #[derive(Default)]
 pub struct Options {
@@ -112,6 +106,9 @@ struct Parsed {
     items: Vec<ParsedItem>,
 }
 
+/// How deeply one item may nest before it is refused unparsed (syn recurses per level).
+pub const MAX_NESTING: usize = 256;
+
 /// The items read so far, by name. Files are never parsed whole: items are found with a byte
 /// search (`scan`) and only they are parsed.
 struct Index<'s> {
@@ -150,6 +147,15 @@ impl<'s> Index<'s> {
         seen.push(span.start);
         let src = &self.files[file];
         let snippet = &src.text[span.start..span.end];
+        if scan::nesting(snippet) > MAX_NESTING {
+            let loc = Locator::new(&src.path, &src.text);
+            self.problems.push(Problem {
+                origin: loc.origin_at(span.start),
+                message: format!("this item nests types or delimiters more than {MAX_NESTING} levels deep, beyond what sessionlint reads"),
+                help: Some("a session type nests a few levels; name the inner types, or move this item out of the scanned paths".into()),
+            });
+            return;
+        }
         match syn::parse_str::<syn::DeriveInput>(snippet) {
             Ok(input) => {
                 let slot = self.slot(file);
@@ -504,48 +510,7 @@ fn fields_of(def: &TypeDef) -> Vec<&crate::schema::Field> {
     }
 }
 
-/// Checks that need the whole resolved schema: the EMS carrier across nested types.
+/// Checks that need the whole resolved schema (see `Schema::validate`).
 pub fn check_schema(schema: &Schema, problems: &mut Vec<Problem>) {
-    let mut carriers = Vec::new();
-    for def in schema.types.values() {
-        for f in fields_of(def) {
-            if let Some(m) = &f.session.ems {
-                carriers.push((def.name(), f));
-                if let EmsMarker::Variant { variant } = m {
-                    let target =
-                        f.ty.named_types()
-                            .first()
-                            .and_then(|n| schema.types.get(*n));
-                    match target {
-                        Some(TypeDef::Enum(e)) if e.variants.iter().any(|v| &v.ident == variant) => {}
-                        Some(TypeDef::Enum(e)) => problems.push(Problem {
-                            origin: f.origin.clone(),
-                            message: format!("`ems = \"{variant}\"`: enum `{}` has no variant `{variant}`", e.name),
-                            help: Some(format!(
-                                "name one of: {}",
-                                e.variants.iter().map(|v| v.ident.as_str()).collect::<Vec<_>>().join(", ")
-                            )),
-                        }),
-                        _ => problems.push(Problem {
-                            origin: f.origin.clone(),
-                            message: format!("`ems = \"{variant}\"` needs an enum-typed field; `{}` is not an enum", f.ty),
-                            help: Some("on a bool or Option field write plain `ems`".into()),
-                        }),
-                    }
-                }
-            }
-        }
-    }
-    if carriers.len() > 1 {
-        for (owner, f) in &carriers[1..] {
-            problems.push(Problem {
-                origin: f.origin.clone(),
-                message: format!(
-                    "format `{}` v{} has more than one EMS carrier (`{}.{}` and `{}.{}`)",
-                    schema.name, schema.version, carriers[0].0, carriers[0].1.ident, owner, f.ident
-                ),
-                help: Some("mark exactly one field with #[session(ems)]".into()),
-            });
-        }
-    }
+    problems.extend(schema.validate());
 }

@@ -4,6 +4,7 @@
 
 mod accepts;
 mod ty;
+mod validate;
 
 pub use accepts::{Accepts, AcceptsError};
 pub use ty::Ty;
@@ -38,6 +39,14 @@ pub struct Schema {
     /// Where this version was read from. Not part of schema identity.
     #[serde(default, skip_serializing)]
     pub origin: Origin,
+}
+
+/// A user-facing problem with the input: where, what, and what to do.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub origin: Origin,
+    pub message: String,
+    pub help: Option<String>,
 }
 
 /// Where a schema (or one of its parts) came from, for diagnostics.

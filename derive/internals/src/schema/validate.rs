@@ -1,0 +1,435 @@
+//! One validation pass over a schema, whatever it was read from (Rust source, a snapshot, a
+//! hand-written schema file, the derive's run-time schema), before any analysis sees it: shapes,
+//! references, enumerated values, keys that do not apply to the encoding, the EMS carrier, and
+//! how far the analysis would have to expand the type. The analysis may then assume all of it.
+
+use super::{EmsMarker, Encoding, Field, Origin, Problem, Schema, Style, Ty, TypeDef, Write};
+use std::collections::{BTreeMap, HashMap};
+
+/// How many values the analysis may have to expand one version into (types unrolled to the
+/// walkers' depth, arrays to their modelled length). Past it a version is refused, not guessed.
+pub const MAX_EXPANSION: u64 = 1 << 20;
+/// The walkers' depth bound (`analysis`), mirrored here so that the estimate matches their work.
+const WALK_DEPTH: usize = 48;
+/// Arrays are modelled up to this many elements.
+const ARRAY_ELEMS: u64 = 4096;
+
+fn problem(origin: &Origin, message: String, help: &str) -> Problem {
+    Problem {
+        origin: origin.clone(),
+        message,
+        help: Some(help.to_string()),
+    }
+}
+
+fn fields_of(def: &TypeDef) -> Vec<&Field> {
+    match def {
+        TypeDef::Struct(s) => s.fields.iter().collect(),
+        TypeDef::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
+    }
+}
+
+fn is_int(ty: &Ty) -> bool {
+    matches!(ty, Ty::Int { .. })
+}
+
+impl Schema {
+    /// Every problem with this schema; empty when the analysis may run on it.
+    pub fn validate(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let Some(root) = self.types.get(&self.root) else {
+            out.push(problem(
+                &self.origin,
+                format!("schema root `{}` is not among its types", self.root),
+                "add the root type's table under [types], or fix `root`",
+            ));
+            return out;
+        };
+        self.check_container(root, &mut out);
+        for def in self.types.values() {
+            self.check_shapes(def, &mut out);
+            for f in fields_of(def) {
+                self.check_field(def, f, &mut out);
+            }
+        }
+        self.check_carriers(&mut out);
+        out.extend(wire_layout(self));
+        if out.is_empty() {
+            let cost = self.expansion();
+            if cost > MAX_EXPANSION {
+                out.push(problem(
+                    &self.origin,
+                    format!(
+                        "{} v{} expands to more than {MAX_EXPANSION} values when its types are unrolled (recursive or deeply shared types), beyond what sessionlint analyses",
+                        self.name, self.version
+                    ),
+                    "a session format is a flat record; model the recursive or repeated part as an opaque type (`opaque Name` in a schema file, a `with = \"...\"` codec in serde)",
+                ));
+            }
+        }
+        out
+    }
+
+    fn check_container(&self, root: &TypeDef, out: &mut Vec<Problem>) {
+        let der = self.encoding == Encoding::Der;
+        if der && !matches!(root, TypeDef::Struct(_)) {
+            out.push(problem(
+                &self.origin,
+                format!("the root `{}` of a `der` schema is an enum", self.root),
+                "a DER session is a SEQUENCE: make the root a struct whose fields carry tags",
+            ));
+        }
+        if der && self.trailing.is_some() {
+            out.push(problem(
+                &self.origin,
+                "`trailing` does not apply to a `der` schema".into(),
+                "a DER decoder's policy for elements it does not expect is `unknown_tags`",
+            ));
+        }
+        if !der && self.unknown_tags.is_some() {
+            out.push(problem(
+                &self.origin,
+                format!(
+                    "`unknown_tags` applies only to `der` schemas, not `{}`",
+                    self.encoding
+                ),
+                "remove it, or use `trailing` for what a positional decoder does with extra bytes",
+            ));
+        }
+    }
+
+    fn check_shapes(&self, def: &TypeDef, out: &mut Vec<Problem>) {
+        let shape =
+            |style: Style, n: usize, what: &str, origin: &Origin, out: &mut Vec<Problem>| {
+                let ok = match style {
+                    Style::Newtype => n == 1,
+                    Style::Unit => n == 0,
+                    Style::Struct | Style::Tuple => true,
+                };
+                if !ok {
+                    out.push(problem(
+                    origin,
+                    format!("{what} is declared `{style:?}` with {n} field(s)"),
+                    "a newtype has exactly one field and a unit none; fix `style` or the fields",
+                ));
+                }
+            };
+        match def {
+            TypeDef::Struct(s) => shape(
+                s.style,
+                s.fields.len(),
+                &format!("struct `{}`", s.name),
+                &s.origin,
+                out,
+            ),
+            TypeDef::Enum(e) => {
+                if e.variants.is_empty() && self.encoding.is_serde() {
+                    // An empty enum has no value: serde can neither write nor read one.
+                    out.push(problem(
+                        &e.origin,
+                        format!("enum `{}` has no variants", e.name),
+                        "a session type needs a value to write; give the enum its variants",
+                    ));
+                }
+                for v in &e.variants {
+                    shape(
+                        v.style,
+                        v.fields.len(),
+                        &format!("variant `{}::{}`", e.name, v.ident),
+                        &v.origin,
+                        out,
+                    );
+                }
+            }
+        }
+        for f in fields_of(def) {
+            for n in f.ty.named_types() {
+                if !self.types.contains_key(n) {
+                    out.push(problem(
+                        &f.origin,
+                        format!(
+                            "type `{n}` (field `{}` of `{}`) is not among the schema's types",
+                            f.ident,
+                            def.name()
+                        ),
+                        &format!("add a [types.{n}] table"),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn check_field(&self, def: &TypeDef, f: &Field, out: &mut Vec<Problem>) {
+        let serde = self.encoding.is_serde();
+        let at = &f.origin;
+        let name = format!("`{}.{}`", def.name(), f.ident);
+        if !f.wire.is_empty() && serde {
+            out.push(problem(
+                at,
+                format!("field {name} has a [wire] layout, but encoding `{}` is a serde encoding", self.encoding),
+                "wire layouts belong to `der` and `tls-positional` schemas; remove the [wire] table or change the encoding",
+            ));
+        }
+        if f.wire.tag.is_some() && self.encoding != Encoding::Der {
+            out.push(problem(
+                at,
+                format!("field {name} has a DER tag in a `{}` schema", self.encoding),
+                "context tags exist only in `der` schemas",
+            ));
+        }
+        if self.encoding == Encoding::Der && (f.wire.prefix.is_some() || f.wire.lenient) {
+            out.push(problem(
+                at,
+                format!("field {name}: `prefix` and `lenient` are TLS-presentation keys, not DER"),
+                "a DER element carries its own length; remove the key",
+            ));
+        }
+        if let Some(p) = f.wire.prefix {
+            if ![1, 2, 3, 4].contains(&p) {
+                out.push(problem(
+                    at,
+                    format!("length prefix of {p} bytes for {name}"),
+                    "TLS length prefixes are 1, 2, 3 or 4 bytes",
+                ));
+            }
+        }
+        if let Write::Unless(cond) = &f.write {
+            self.check_unless(def, f, cond, out);
+        }
+        let s = &f.session;
+        if s.known_bits.is_some() && !is_int(&f.ty) {
+            out.push(problem(
+                at,
+                format!(
+                    "`known_bits` on {name}, whose type `{}` is not an integer",
+                    f.ty
+                ),
+                "known bits describe an integer flags field",
+            ));
+        }
+        if s.version_field.is_some() && !is_int(&f.ty) {
+            out.push(problem(
+                at,
+                format!(
+                    "{name} is the version field but its type `{}` is not an integer",
+                    f.ty
+                ),
+                "a version field is an integer",
+            ));
+        }
+        if s.writes.is_some() && s.version_field.is_none() {
+            out.push(problem(at, format!("`writes` on {name}, which is not the version field"), "`writes` says what the encoder puts in its version field; add `version_field` or remove it"));
+        }
+        if s.ignored && s.ems.is_none() {
+            out.push(problem(
+                at,
+                format!("`ignored` on {name}, which is not an EMS carrier"),
+                "`ignored` marks an EMS carrier that is read and not acted on",
+            ));
+        }
+        if s.ems.is_some() && s.version_field.is_some() {
+            out.push(problem(
+                at,
+                format!("{name} is both the version field and the EMS carrier"),
+                "mark the EMS flag and the version on separate fields",
+            ));
+        }
+        match &s.ems {
+            Some(EmsMarker::Flag) if !matches!(f.ty, Ty::Bool | Ty::Option { .. }) => out.push(problem(
+                at,
+                format!("`ems` on {name}, whose type `{}` is neither bool nor Option", f.ty),
+                "use `ems = \"Variant\"` on an enum field or `ems_mask` on an integer flags field",
+            )),
+            Some(EmsMarker::Mask { mask }) => {
+                if !is_int(&f.ty) {
+                    out.push(problem(at, format!("`ems_mask` on {name}, whose type `{}` is not an integer", f.ty), "an EMS mask selects a bit of an integer flags field"));
+                }
+                if *mask == 0 {
+                    out.push(problem(at, format!("`ems_mask = 0` on {name} selects no bit"), "name the EMS bit, e.g. `ems_mask = 0x4`"));
+                }
+                if s.known_bits.is_some_and(|k| mask & !k != 0) {
+                    out.push(problem(at, format!("`ems_mask` of {name} lies outside its `known_bits`"), "a decoder that knows the EMS bit lists it in `known_bits`"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `write = { unless = ... }`: in serde schemas the `skip_serializing_if` path; in wire
+    /// schemas a condition: `when present`, `when true`, `when non-zero`, or `when <field>` of
+    /// the same struct.
+    fn check_unless(&self, def: &TypeDef, f: &Field, cond: &str, out: &mut Vec<Problem>) {
+        let path_ok = !cond.is_empty()
+            && cond.split("::").all(|seg| {
+                let mut c = seg.chars();
+                c.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                    && c.all(|c| c.is_alphanumeric() || c == '_')
+            });
+        let ok = if self.encoding.is_serde() {
+            path_ok
+        } else {
+            match cond.strip_prefix("when ") {
+                Some("present" | "true" | "non-zero") => true,
+                Some(other) => fields_of(def).iter().any(|g| g.ident == other),
+                None => false,
+            }
+        };
+        if !ok {
+            let help = if self.encoding.is_serde() {
+                "in a serde schema `unless` is the skip_serializing_if path, e.g. `Option::is_none`"
+            } else {
+                "write `when present`, `when true`, `when non-zero`, or `when <field>` naming a field of the same struct"
+            };
+            out.push(problem(
+                &f.origin,
+                format!(
+                    "`unless = \"{cond}\"` on `{}.{}` is not a condition sessionlint knows",
+                    def.name(),
+                    f.ident
+                ),
+                help,
+            ));
+        }
+    }
+
+    /// One EMS carrier per version, and an enum carrier that names a real variant.
+    fn check_carriers(&self, out: &mut Vec<Problem>) {
+        let mut carriers = Vec::new();
+        for def in self.types.values() {
+            for f in fields_of(def) {
+                let Some(m) = &f.session.ems else { continue };
+                carriers.push((def.name(), f));
+                let EmsMarker::Variant { variant } = m else {
+                    continue;
+                };
+                let target = f.ty.named_types().first().and_then(|n| self.types.get(*n));
+                match target {
+                    Some(TypeDef::Enum(e)) if e.variants.iter().any(|v| &v.ident == variant) => {}
+                    Some(TypeDef::Enum(e)) => out.push(problem(
+                        &f.origin,
+                        format!(
+                            "`ems = \"{variant}\"`: enum `{}` has no variant `{variant}`",
+                            e.name
+                        ),
+                        &format!(
+                            "name one of: {}",
+                            e.variants
+                                .iter()
+                                .map(|v| v.ident.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )),
+                    _ => out.push(problem(
+                        &f.origin,
+                        format!(
+                            "`ems = \"{variant}\"` needs an enum-typed field; `{}` is not an enum",
+                            f.ty
+                        ),
+                        "on a bool or Option field write plain `ems`",
+                    )),
+                }
+            }
+        }
+        if carriers.len() > 1 {
+            for (owner, f) in &carriers[1..] {
+                out.push(problem(
+                    &f.origin,
+                    format!(
+                        "format `{}` v{} has more than one EMS carrier (`{}.{}` and `{}.{}`)",
+                        self.name, self.version, carriers[0].0, carriers[0].1.ident, owner, f.ident
+                    ),
+                    "mark exactly one field with #[session(ems)]",
+                ));
+            }
+        }
+    }
+
+    /// An upper bound on the values the walkers expand this version into, memoised per (type,
+    /// depth) so that computing it is linear in the schema even when the expansion is not.
+    pub fn expansion(&self) -> u64 {
+        let mut memo: HashMap<(&str, usize), u64> = HashMap::new();
+        self.ty_cost(
+            &Ty::Named {
+                name: self.root.clone(),
+            },
+            0,
+            &mut memo,
+        )
+    }
+
+    fn ty_cost<'a>(
+        &'a self,
+        ty: &'a Ty,
+        depth: usize,
+        memo: &mut HashMap<(&'a str, usize), u64>,
+    ) -> u64 {
+        if depth > WALK_DEPTH {
+            return 1;
+        }
+        let d = depth + 1;
+        match ty {
+            Ty::Option { of } | Ty::Seq { of } => 1u64.saturating_add(self.ty_cost(of, d, memo)),
+            Ty::Array { of, len } => (*len as u64)
+                .min(ARRAY_ELEMS)
+                .max(1)
+                .saturating_mul(self.ty_cost(of, d, memo)),
+            Ty::Tuple { items } => items
+                .iter()
+                .fold(1u64, |acc, t| acc.saturating_add(self.ty_cost(t, d, memo))),
+            Ty::Map { key, value } => 1u64
+                .saturating_add(self.ty_cost(key, d, memo))
+                .saturating_add(self.ty_cost(value, d, memo)),
+            Ty::Named { name } => {
+                if let Some(c) = memo.get(&(name.as_str(), depth)) {
+                    return *c;
+                }
+                let Some(def) = self.types.get(name) else {
+                    return 1;
+                };
+                let c = fields_of(def).iter().fold(1u64, |acc, f| {
+                    acc.saturating_add(self.ty_cost(&f.ty, d, memo))
+                });
+                memo.insert((name.as_str(), depth), c);
+                c
+            }
+            _ => 1,
+        }
+    }
+}
+
+/// Two declarations that claim one wire slot: tags of a DER SEQUENCE, fields after a field read
+/// only if bytes remain.
+fn wire_layout(schema: &Schema) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for def in schema.types.values() {
+        let TypeDef::Struct(st) = def else { continue };
+        let mut tags: BTreeMap<u32, &str> = BTreeMap::new();
+        let mut tail: Option<&str> = None;
+        for f in &st.fields {
+            if let Some(t) = f.wire.tag {
+                if let Some(first) = tags.insert(t, &f.ident) {
+                    out.push(problem(
+                        &f.origin,
+                        format!("tag [{t}] is used by `{first}` and `{}`", f.ident),
+                        "each element of a DER SEQUENCE needs its own context tag",
+                    ));
+                }
+            }
+            if let Some(t) = tail {
+                out.push(problem(
+                    &f.origin,
+                    format!(
+                        "field `{}` follows `{t}`, which is read only if bytes remain",
+                        f.ident
+                    ),
+                    "a field read `if bytes remain` consumes the rest: it must be the last field",
+                ));
+            }
+            if f.wire.if_remaining {
+                tail = Some(&f.ident);
+            }
+        }
+    }
+    out
+}
