@@ -285,12 +285,12 @@ pub fn read(p: &Path, root: &Path, markers: &scan::Markers) -> Result<Vec<u8>, R
     Ok(buf)
 }
 
-/// The prefilter over a file in 1 MiB windows that overlap by more than any marker's length.
+/// The prefilter over a file in 8 MiB windows that overlap by more than any marker's length.
 fn stream_may_hold_session(
     f: &mut std::fs::File,
     markers: &scan::Markers,
 ) -> std::io::Result<bool> {
-    const WINDOW: usize = 1 << 20;
+    const WINDOW: usize = 8 << 20;
     let overlap = markers
         .derives
         .iter()

@@ -207,5 +207,5 @@ pub fn load(
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+    !needle.is_empty() && scan::find_bytes(hay, needle).is_some()
 }

@@ -23,6 +23,10 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_BAD_INPUT: i32 = 2;
 
+/// The most (older decoder, newer encoder) pairs one run analyses: with `keep` unset every pair
+/// of a format's versions is checked, which grows with the square of the versions.
+pub const MAX_PAIRS: usize = 250_000;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "sessionlint",
@@ -305,7 +309,9 @@ where
         Err(problems) => {
             // Machine formats still get a document their consumer can read.
             let doc = match format {
-                MessageFormat::Sarif => Some(report::sarif::render_problems(&problems)),
+                MessageFormat::Sarif => Some(report::text::json(&report::sarif::render_problems(
+                    &problems,
+                ))),
                 MessageFormat::Github => Some(report::github::render_problems(&problems)),
                 _ => None,
             };
@@ -689,6 +695,21 @@ fn review(
     }
     let keep = keep.or(inp.cfg.keep);
     let chains = history::chains(inp.current, released);
+    let planned: usize = chains.values().map(|c| history::pair_count(c, keep)).sum();
+    if planned > MAX_PAIRS {
+        let (name, chain) = chains
+            .iter()
+            .max_by_key(|(_, c)| history::pair_count(c, keep))
+            .expect("pairs come from chains");
+        return Err(vec![sources::problem(
+            &chain.released.first().or(chain.current.first()).map(|s| s.origin.file.clone()).unwrap_or_default(),
+            format!(
+                "checking every pair of versions would take {planned} pair analyses (format `{name}` alone has {} versions), more than the limit of {MAX_PAIRS}",
+                history::version_count(chain)
+            ),
+            "set `keep` (or --keep) to how many older versions may still be deployed next to each version",
+        )]);
+    }
     let mut all = findings_early;
     let mut matrices = Vec::new();
     let (mut versions, mut pairs) = (0, 0);
@@ -904,8 +925,8 @@ fn emit(
     }
     let text = match fmt {
         MessageFormat::Human => report::text::guard(&report::human::render(&all, summary, map)),
-        MessageFormat::Json => report::json::render(&all, summary),
-        MessageFormat::Sarif => report::sarif::render(&all),
+        MessageFormat::Json => report::text::json(&report::json::render(&all, summary)),
+        MessageFormat::Sarif => report::text::json(&report::sarif::render(&all)),
         MessageFormat::Github => report::github::render(&all),
         MessageFormat::Markdown => {
             report::text::guard(&report::markdown::render(&all, matrices, summary))

@@ -40,6 +40,27 @@ pub struct Counts {
     pub pairs: usize,
 }
 
+/// How many distinct versions a chain has (a source version replaces its released schema).
+pub fn version_count(chain: &Chain) -> usize {
+    let mut v: Vec<u32> = chain
+        .released
+        .iter()
+        .chain(&chain.current)
+        .map(|s| s.version)
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v.len()
+}
+
+/// How many pairs `analyse` will check for a chain, before it checks any.
+pub fn pair_count(chain: &Chain, keep: Option<usize>) -> usize {
+    let n = version_count(chain);
+    (0..n)
+        .map(|j| j - keep.map(|k| j.saturating_sub(k)).unwrap_or(0))
+        .sum()
+}
+
 /// Every finding for one format: released versions changed in place, then every (older decoder,
 /// newer encoder) pair within `keep`, where a version in the source replaces its released schema.
 pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {

@@ -49,6 +49,25 @@ pub fn guard(s: &str) -> String {
     out
 }
 
+/// A JSON document (serde_json's output) with every active character written as a `\\u` escape:
+/// serde_json escapes C0 controls inside strings but leaves DEL, C1 controls and bidirectional
+/// overrides raw, which a terminal showing a CI log may act on. Escaped, the document means the
+/// same.
+pub fn json(s: &str) -> String {
+    if !s.chars().any(|c| is_active(c)) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_active(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Text for a Markdown document, never at the start of a line: the characters that can open
 /// inline markup in GitHub's Markdown backslash-escaped (emphasis, code, links and images, HTML
 /// tags and entities, table cells, strikethrough, math), line breaks as spaces.
@@ -116,5 +135,9 @@ mod tests {
             "key <code>a\\<b\\></code> of <code>T</code>"
         );
         assert_eq!(html("<script>'"), "&lt;script&gt;&#39;");
+        let doc = json("{\"a\":\"\u{9b}x\u{202e}\"}");
+        assert_eq!(doc, "{\"a\":\"\\u009bx\\u202e\"}");
+        let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        assert_eq!(v["a"], "\u{9b}x\u{202e}");
     }
 }

@@ -31,3 +31,34 @@ pub fn run(bin: &str, args: &[&str], cwd: &Path) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// A validator for SARIF 2.1.0 (tests/sarif-schema-2.1.0.json, the OASIS schema as shipped in
+/// the MIT-licensed serde-sarif 0.8.0 crate).
+pub fn sarif_validator() -> jsonschema::Validator {
+    let mut schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    // The OASIS schema's `language` patterns have an unescaped `]`, which ECMA-262 reads as a
+    // literal and Rust's regex engines reject; escape it, meaning unchanged.
+    fn escape(v: &mut serde_json::Value, n: &mut usize) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    if k == "pattern" && x == "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$" {
+                        *x = serde_json::json!("^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$");
+                        *n += 1;
+                    } else {
+                        escape(x, n);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| escape(x, n)),
+            _ => {}
+        }
+    }
+    let mut patched = 0;
+    escape(&mut schema, &mut patched);
+    assert!(patched >= 1);
+    jsonschema::validator_for(&schema).expect("the SARIF schema compiles")
+}

@@ -86,7 +86,7 @@ fn find_words<'h>(hay: &'h [u8], word: &'h [u8]) -> impl Iterator<Item = usize> 
     let mut from = 0;
     std::iter::from_fn(move || {
         while from + word.len() <= hay.len() {
-            let at = from + memfind(&hay[from..], word)?;
+            let at = from + find_bytes(&hay[from..], word)?;
             from = at + 1;
             let before = at == 0 || !is_ident(hay[at - 1]);
             let after = hay.get(at + word.len()).is_none_or(|c| !is_ident(*c));
@@ -98,23 +98,10 @@ fn find_words<'h>(hay: &'h [u8], word: &'h [u8]) -> impl Iterator<Item = usize> 
     })
 }
 
-fn memfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
-    }
-    let first = needle[0];
-    let mut i = 0;
-    while i + needle.len() <= hay.len() {
-        let j = hay[i..=hay.len() - needle.len()]
-            .iter()
-            .position(|c| *c == first)?;
-        i += j;
-        if &hay[i..i + needle.len()] == needle {
-            return Some(i);
-        }
-        i += 1;
-    }
-    None
+/// Where `needle` first occurs in `hay`.
+pub fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    // SIMD substring search: the prefilter runs over every byte of every file.
+    memchr::memmem::find(hay, needle)
 }
 
 /// `session` as a whole identifier followed (after white space) by `(`, `]`, `=` or `/`.
@@ -422,7 +409,11 @@ pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
                 match name {
                     Some(n) if n.kind == Kind::Ident => {
                         let start = run.unwrap_or(t.start);
-                        let end = item_end(text, t.start)?;
+                        // An item that never ends is reported where it starts.
+                        let end = item_end(text, t.start).map_err(|e| ScanError {
+                            at: if e.at == t.start { start } else { e.at },
+                            ..e
+                        })?;
                         let span = ItemSpan { start, end };
                         let name = word(text, n).trim_start_matches("r#").to_string();
                         out.named.push((name, span));

@@ -147,12 +147,24 @@ impl Ty {
             i: 0,
             depth: 0,
         };
-        let t = p.ty().map_err(|e| format!("{e} in type `{s}`"))?;
+        let t = p.ty().map_err(|e| format!("{e} in type `{}`", short(s)))?;
         p.ws();
         if p.i != p.s.len() {
-            return Err(format!("unexpected `{}` in type `{s}`", &s[p.i..]));
+            return Err(format!(
+                "unexpected `{}` in type `{}`",
+                short(&s[p.i..]),
+                short(s)
+            ));
         }
         Ok(t)
+    }
+}
+
+/// A type text as quoted in a message: long ones are cut (a hostile file may hold megabytes).
+fn short(s: &str) -> String {
+    match s.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
     }
 }
 

@@ -1,0 +1,866 @@
+//! The trust suite: each test builds an attack or a bad input in a temporary directory, as a pull
+//! request to a repository whose CI runs sessionlint could, and asserts the safe behaviour
+//! (README, "Security"). The repository is untrusted; the command line is trusted.
+
+mod common;
+use common::{root, Run};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const HEAD: &str = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n";
+
+fn v1(extra: &str) -> String {
+    format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n{extra}#[session(name = \"ticket\", version = 1, encoding = \"json\")]\npub struct TicketV1 {{ pub cipher: u16 }}\n")
+}
+
+fn v2() -> String {
+    format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"ticket\", version = 2, encoding = \"json\")]\npub struct TicketV2 {{ pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool }}\n")
+}
+
+fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Runs sessionlint; a run that does not end within a minute is a hang (killed, and the test
+/// fails). Not a speed assertion: speed is measured by `cargo bench`.
+fn run_in(args: &[&str], cwd: &Path, uid: Option<u32>) -> Run {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sessionlint"));
+    c.args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    if let Some(uid) = uid {
+        use std::os::unix::process::CommandExt;
+        c.uid(uid).gid(uid);
+    }
+    let child = c.spawn().expect("binary runs");
+    let pid = child.id();
+    // Output is drained while the child runs (a full pipe must not look like a hang).
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("sessionlint {args:?} hung");
+        }
+    };
+    Run {
+        code: out.status.code().expect("exited, not killed by a signal"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn run(args: &[&str], cwd: &Path) -> Run {
+    run_in(args, cwd, None)
+}
+
+fn bad_input(r: &Run, names: &str, says: &str) {
+    assert_eq!(
+        r.code, 2,
+        "want exit 2\nstdout: {}\nstderr: {}",
+        r.stdout, r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(names),
+        "stderr should name {names:?}:\n{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(says),
+        "stderr should say {says:?}:\n{}",
+        r.stderr
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+fn repo() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    git(d.path(), &["init", "-q", "-b", "main"]);
+    d
+}
+
+fn commit(d: &Path) {
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "c"]);
+}
+
+/// The uid to run as for permission tests: an unprivileged one when we are root (root reads
+/// everything), none when we already are unprivileged.
+#[cfg(unix)]
+fn unprivileged() -> Option<Option<u32>> {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return Some(None);
+    }
+    let probe = Command::new("true");
+    let mut probe = probe;
+    use std::os::unix::process::CommandExt;
+    if probe
+        .uid(65534)
+        .gid(65534)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        Some(Some(65534))
+    } else {
+        None
+    }
+}
+
+#[cfg(unix)]
+fn chmod(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+// ---- 1. Never pass on what was not read ----
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_snapshot_directory_is_bad_input() {
+    let Some(uid) = unprivileged() else {
+        eprintln!("skipped: cannot drop root to test permissions");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    chmod(d.path(), 0o755);
+    write(d.path(), "sessionlint.toml", "paths = [\"src\"]\n");
+    write(d.path(), "src/ticket.rs", v2());
+    let snap = write(d.path(), "session-schemas/ticket/v1.toml", "");
+    for dir in [d.path().join("src"), d.path().join("session-schemas")] {
+        chmod(&dir, 0o755);
+    }
+    chmod(&snap, 0o644);
+    let fmt = snap.parent().unwrap();
+    chmod(fmt, 0o000);
+    let r = run_in(&["check", "."], d.path(), uid);
+    chmod(fmt, 0o755);
+    bad_input(&r, "session-schemas/ticket", "cannot read directory");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_source_file_is_bad_input() {
+    let Some(uid) = unprivileged() else {
+        eprintln!("skipped: cannot drop root to test permissions");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    chmod(d.path(), 0o755);
+    let f = write(d.path(), "ticket.rs", v2());
+    chmod(&f, 0o000);
+    let r = run_in(&["check", "."], d.path(), uid);
+    bad_input(&r, "ticket.rs", "cannot read file");
+}
+
+#[test]
+fn a_configured_type_that_matches_nothing_or_several_items_is_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "sessionlint.toml",
+        "[[type]]\nname = \"Ticket\"\nversion = 1\nencoding = \"json\"\n",
+    );
+    write(d.path(), "src/a.rs", "pub struct Other { a: u8 }\n");
+    let r = run(&["check", "."], d.path());
+    bad_input(&r, "sessionlint.toml", "matches no struct or enum");
+
+    write(
+        d.path(),
+        "src/a.rs",
+        "mod v1 { pub struct Ticket { a: u8 } }\nmod v2 { pub struct Ticket { a: u8, b: u8 } }\n",
+    );
+    let r = run(&["check", "."], d.path());
+    bad_input(&r, "sessionlint.toml", "matches 2 items");
+}
+
+#[test]
+fn an_unterminated_session_item_is_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t.rs", format!("{HEAD}\n#[derive(SessionState)]\n#[session(name = \"t\", version = 2, encoding = \"json\")]\npub struct T {{ a: u8,\n"));
+    let r = run(&["check", "."], d.path());
+    bad_input(&r, "t.rs:4", "never ends");
+}
+
+#[test]
+fn a_non_utf8_source_with_a_session_attribute_is_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    let mut bytes =
+        b"#[session(name = \"t\", version = 1)]\nstruct T { a: u8 }\n// \xff\n".to_vec();
+    bytes.extend_from_slice(b"\xfe");
+    write(d.path(), "t.rs", bytes);
+    let r = run(&["check", "."], d.path());
+    bad_input(&r, "t.rs", "not UTF-8");
+}
+
+#[test]
+fn keep_zero_is_a_usage_error() {
+    let r = run(&["check", "examples/quickstart", "--keep", "0"], &root());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--keep 0"), "{}", r.stderr);
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "sessionlint.toml", "keep = 0\n");
+    write(d.path(), "t.rs", v2());
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "sessionlint.toml",
+        "`keep = 0`",
+    );
+}
+
+#[test]
+fn the_summary_says_what_was_read_even_when_nothing_is_gated() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "a.rs", "fn main() {}\n");
+    write(d.path(), "b.rs", "pub struct S;\n");
+    let r = run(&["check", "."], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("2 files read"), "{}", r.stdout);
+    write(d.path(), "t1.rs", v1(""));
+    write(d.path(), "t2.rs", v2());
+    let r = run(&["check", "."], d.path());
+    assert!(
+        r.stdout
+            .contains("(4 files read; 1 format, 2 versions, 1 pair checked)"),
+        "{}",
+        r.stdout
+    );
+}
+
+// ---- 2. Every session item, whatever it is called ----
+
+#[test]
+fn a_renamed_derive_is_found_through_the_session_helper() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t1.rs", v1(""));
+    write(d.path(), "t2.rs", format!("use sessionlint::SessionState as Sess;\nuse serde::{{Deserialize, Serialize}};\n#[derive(Serialize, Deserialize, Sess)]\n#[session(name = \"ticket\", version = 2, encoding = \"json\")]\npub struct TicketV2 {{ pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool }}\n"));
+    let r = run(&["check", "."], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("ems-accepted-by-older-decoder"));
+}
+
+#[test]
+fn literals_cannot_hide_the_next_item() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t1.rs", v1(""));
+    // A raw byte string ending in a backslash used to desynchronise the scanner.
+    write(d.path(), "t2.rs", format!("{HEAD}#[doc = br\"\\\"]\npub struct Decoy;\nconst Q: char = '\"';\n/* /* nested */ \" */\n{}", v2().replace(HEAD, "")));
+    let r = run(&["check", "."], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+}
+
+// ---- 3. One project root ----
+
+#[test]
+fn a_subdirectory_check_uses_the_roots_config_and_snapshots() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "sessionlint.toml", "paths = [\"src\"]\n");
+    write(d.path(), "src/t1.rs", v1(""));
+    let r = run(&["snapshot", "."], d.path());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    std::fs::remove_file(d.path().join("src/t1.rs")).unwrap();
+    write(d.path(), "src/t2.rs", v2());
+    for (args, cwd) in [
+        (vec!["check", "."], d.path().to_path_buf()),
+        (vec!["check", "src"], d.path().to_path_buf()),
+        (vec!["check", "."], d.path().join("src")),
+    ] {
+        let r = run(&args, &cwd);
+        assert_eq!(
+            r.code,
+            1,
+            "{args:?} in {}: {}{}",
+            cwd.display(),
+            r.stdout,
+            r.stderr
+        );
+        assert!(r.stdout.contains("ems-accepted-by-older-decoder"));
+    }
+    let r = common::run(
+        env!("CARGO_BIN_EXE_cargo-sessionlint"),
+        &["sessionlint", "check"],
+        &d.path().join("src"),
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn the_root_is_not_looked_for_past_the_git_top_level() {
+    let outer = tempfile::tempdir().unwrap();
+    // A configuration above the repository would hide v1 if it were read.
+    write(outer.path(), "sessionlint.toml", "paths = [\"nowhere\"]\n");
+    let inner = outer.path().join("repo");
+    std::fs::create_dir(&inner).unwrap();
+    git(&inner, &["init", "-q"]);
+    write(&inner, "t1.rs", v1(""));
+    write(&inner, "t2.rs", v2());
+    let r = run(&["check", "."], &inner);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+}
+
+// ---- 4. The baseline cannot be rewritten by the change it judges ----
+
+#[test]
+fn an_edited_released_snapshot_is_released_schema_changed() {
+    let d = repo();
+    write(d.path(), "src/t1.rs", v1(""));
+    assert_eq!(run(&["snapshot", "."], d.path()).code, 0);
+    std::fs::remove_file(d.path().join("src/t1.rs")).unwrap();
+    commit(d.path());
+    // The pull request adds v2 and makes the released v1 look strict.
+    write(d.path(), "src/t2.rs", v2());
+    let snap = d.path().join("session-schemas/ticket/v1.toml");
+    let text = std::fs::read_to_string(&snap).unwrap();
+    std::fs::write(
+        &snap,
+        text.replace(
+            "kind = \"struct\"\n",
+            "kind = \"struct\"\ndeny_unknown_fields = true\n",
+        ),
+    )
+    .unwrap();
+    let r = run(&["check", ".", "--baseline-rev", "HEAD"], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("released-schema-changed"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("ems-accepted-by-older-decoder"),
+        "judged against HEAD's v1: {}",
+        r.stdout
+    );
+}
+
+#[test]
+fn the_revisions_own_config_reads_the_revisions_sources() {
+    let d = repo();
+    write(
+        d.path(),
+        "sessionlint.toml",
+        "[[type]]\nname = \"Plain\"\nformat = \"ticket\"\nversion = 1\nencoding = \"json\"\n",
+    );
+    write(
+        d.path(),
+        "src/plain.rs",
+        "#[derive(serde::Serialize, serde::Deserialize)]\npub struct Plain { pub cipher: u16 }\n",
+    );
+    commit(d.path());
+    // The pull request deletes v1 and its [[type]] entry, and adds an unsafe v2.
+    std::fs::write(d.path().join("sessionlint.toml"), "").unwrap();
+    std::fs::remove_file(d.path().join("src/plain.rs")).unwrap();
+    write(d.path(), "src/t2.rs", v2());
+    let r = run(&["check", ".", "--baseline-rev", "HEAD"], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("ems-accepted-by-older-decoder"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn schema_files_are_read_from_the_revision() {
+    let d = repo();
+    write(d.path(), "formats/v1.schema.toml", "name = \"ticket\"\nversion = 1\nencoding = \"json\"\nroot = \"T\"\n\n[types.T]\nkind = \"struct\"\n\n[[types.T.fields]]\nident = \"cipher\"\nty = \"u16\"\n");
+    commit(d.path());
+    std::fs::remove_file(d.path().join("formats/v1.schema.toml")).unwrap();
+    write(d.path(), "src/t2.rs", v2());
+    let r = run(&["check", ".", "--baseline-rev", "HEAD"], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn two_files_claiming_one_version_are_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    let schema = "name = \"ticket\"\nversion = 1\nencoding = \"json\"\nroot = \"T\"\n\n[types.T]\nkind = \"struct\"\n\n[[types.T.fields]]\nident = \"cipher\"\nty = \"u16\"\n";
+    write(d.path(), "a.schema.toml", schema);
+    write(d.path(), "b.schema.toml", schema.replace("u16", "u32"));
+    let r = run(&["check", "."], d.path());
+    bad_input(&r, "b.schema.toml", "claimed by two schema files");
+}
+
+// ---- 5. The repository is data, never an instruction ----
+
+#[test]
+fn what_git_ignores_is_skipped_and_what_it_tracks_is_read() {
+    let d = repo();
+    write(d.path(), ".gitignore", "/target\n/generated/\n");
+    // An ignored, broken session item is never read.
+    write(
+        d.path(),
+        "target/debug/x.rs",
+        "#[session(version = 1)]\nstruct Broken {",
+    );
+    write(d.path(), "t1.rs", v1(""));
+    let r = run(&["check", "."], d.path());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // A .gitignore of the pull request cannot hide a tracked file.
+    write(d.path(), "generated/t2.rs", v2());
+    git(d.path(), &["add", "-f", "generated/t2.rs"]);
+    let r = run(&["check", "."], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_root_is_refused_and_its_target_never_printed() {
+    let secret = tempfile::tempdir().unwrap();
+    let creds = write(secret.path(), "creds", "name = \"AKIA-SECRET-TOKEN\"\n");
+    let d = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(&creds, d.path().join("creds.schema.toml")).unwrap();
+    std::os::unix::fs::symlink(secret.path(), d.path().join("linked-dir")).unwrap();
+    for fmt in ["human", "json", "sarif", "github"] {
+        let r = run(&["check", ".", "--message-format", fmt], d.path());
+        bad_input(&r, "creds.schema.toml", "leads outside the project root");
+        assert!(r.stderr.contains("linked-dir"), "{}", r.stderr);
+        for out in [&r.stdout, &r.stderr] {
+            assert!(
+                !out.contains("AKIA"),
+                "the target leaked into {fmt} output: {out}"
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_never_opened() {
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("pipe.rs");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    std::os::unix::fs::symlink("/dev/zero", d.path().join("zero.rs")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", d.path().join("env.schema.toml")).unwrap();
+    let r = run(&["check", "."], d.path());
+    bad_input(&r, "pipe.rs", "not a regular file");
+    assert!(
+        r.stderr.contains("zero.rs") && r.stderr.contains("env.schema.toml"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("PATH="), "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn snapshots_are_written_only_inside_the_root_and_never_through_a_link() {
+    let victim_dir = tempfile::tempdir().unwrap();
+    let victim = write(victim_dir.path(), "victim", "untouched");
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t1.rs", v1(""));
+    // A symlinked snapshot directory.
+    std::os::unix::fs::symlink(victim_dir.path(), d.path().join("session-schemas")).unwrap();
+    let r = run(&["snapshot", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("symlink"), "{}", r.stderr);
+    assert_eq!(std::fs::read_dir(victim_dir.path()).unwrap().count(), 1);
+    std::fs::remove_file(d.path().join("session-schemas")).unwrap();
+    // A snapshot directory configured outside the root.
+    write(d.path(), "sessionlint.toml", "snapshots = \"../x\"\n");
+    bad_input(
+        &run(&["snapshot", "."], d.path()),
+        "sessionlint.toml",
+        "leaves the project root",
+    );
+    std::fs::remove_file(d.path().join("sessionlint.toml")).unwrap();
+    // A planted link at the snapshot's own path, and at the temporary names of old.
+    let dir = d.path().join("session-schemas/ticket");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.join("v1.toml")).unwrap();
+    let r = run(&["snapshot", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    std::fs::remove_file(dir.join("v1.toml")).unwrap();
+    for pid in 0..64 {
+        let _ = std::os::unix::fs::symlink(&victim, dir.join(format!(".v1.toml.{pid}.tmp")));
+    }
+    let r = run(&["snapshot", "."], d.path());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(dir
+        .join("v1.toml")
+        .symlink_metadata()
+        .unwrap()
+        .file_type()
+        .is_file());
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+}
+
+/// A repository that configures every program git could run for it: each would touch a marker.
+#[cfg(unix)]
+#[test]
+fn no_git_command_runs_a_repository_configured_program() {
+    let d = repo();
+    let marks = tempfile::tempdir().unwrap();
+    let m = |name: &str| marks.path().join(name).to_string_lossy().into_owned();
+    let script = |name: &str| {
+        let p = write(
+            marks.path(),
+            &format!("{name}.sh"),
+            format!("#!/bin/sh\ntouch {}\ncat\n", m(name)),
+        );
+        chmod(&p, 0o755);
+        p.to_string_lossy().into_owned()
+    };
+    let (clean, smudge, textconv, fsmon, hook) = (
+        script("clean"),
+        script("smudge"),
+        script("textconv"),
+        script("fsmonitor"),
+        script("hook"),
+    );
+    for (k, v) in [
+        ("filter.evil.clean", clean.as_str()),
+        ("filter.evil.smudge", smudge.as_str()),
+        ("filter.evil.required", "true"),
+        ("diff.evil.textconv", textconv.as_str()),
+        ("diff.external", textconv.as_str()),
+        ("core.fsmonitor", fsmon.as_str()),
+    ] {
+        git(d.path(), &["config", k, v]);
+    }
+    let hooks = d.path().join(".git/hooks");
+    for h in [
+        "post-checkout",
+        "pre-commit",
+        "post-index-change",
+        "reference-transaction",
+    ] {
+        std::fs::copy(&hook, hooks.join(h)).unwrap();
+    }
+    write(d.path(), ".gitattributes", "* filter=evil diff=evil\n");
+    write(d.path(), ".gitignore", "ignored/\n");
+    write(d.path(), "t1.rs", v1(""));
+    git(
+        d.path(),
+        &[
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "core.hooksPath=/dev/null",
+            "add",
+            "-A",
+        ],
+    );
+    git(
+        d.path(),
+        &[
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "core.hooksPath=/dev/null",
+            "-c",
+            "filter.evil.clean=cat",
+            "commit",
+            "-q",
+            "-m",
+            "c",
+        ],
+    );
+    for f in ["clean", "smudge", "textconv", "fsmonitor", "hook"] {
+        let _ = std::fs::remove_file(m(f));
+    }
+    // A dirty tracked file (git diff would re-hash it through the clean filter) and a new one.
+    write(d.path(), "t1.rs", v1("// edited\n"));
+    write(d.path(), "t2.rs", v2());
+    write(d.path(), "ignored/x.rs", "");
+    let r = run(&["check", ".", "--baseline-rev", "HEAD"], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(run(&["snapshot", "."], d.path()).code, 0);
+    for f in ["clean", "smudge", "textconv", "fsmonitor", "hook"] {
+        assert!(
+            !Path::new(&m(f)).exists(),
+            "git ran the repository's {f} program"
+        );
+    }
+}
+
+/// Names a pull request chooses: a serde rename and a format name with control sequences and
+/// workflow commands, and a file whose name holds a line break and a command.
+fn hostile_tree() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let name = "tick\\u{1b}]8;;http://x\\u{7}et\\n::error::pwned\\r\\u{9b}2J <b>[x](y)</b>";
+    for (file, version, ems) in [("a.rs", 1, ""), ("b\n::warning::x.rs", 2, "#[session(ems)] #[serde(default, rename = \"e\\n::add-mask::\\u{1b}[2J|*x*\")] pub ems: bool,")] {
+        write(
+            d.path(),
+            file,
+            format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"{name}\", version = {version}, encoding = \"json\")]\npub struct T{version} {{ pub cipher: u16, {ems} }}\n"),
+        );
+    }
+    d
+}
+
+#[test]
+fn repository_text_never_forms_a_command_an_escape_or_markup() {
+    let d = hostile_tree();
+    for fmt in ["human", "github", "markdown", "json", "sarif"] {
+        let r = run(&["check", ".", "--message-format", fmt], d.path());
+        assert_eq!(r.code, 1, "{fmt}: {}{}", r.stdout, r.stderr);
+        for out in [&r.stdout, &r.stderr] {
+            assert!(
+                !out.contains('\u{1b}')
+                    && !out.contains('\u{9b}')
+                    && !out.contains('\r')
+                    && !out.contains('\u{7}'),
+                "{fmt}: a control character got through: {out:?}"
+            );
+            for line in out.lines() {
+                let t = line.trim_start();
+                let ours = fmt == "github"
+                    && (t.starts_with("::error file=") || t.starts_with("::warning file="));
+                assert!(
+                    ours || !t.starts_with("::"),
+                    "{fmt}: a workflow command formed: {line:?}"
+                );
+            }
+        }
+        match fmt {
+            "json" | "sarif" => {
+                serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap();
+            }
+            "markdown" => {
+                assert!(
+                    !r.stdout.contains("<b>") && !r.stdout.contains("[x](y)"),
+                    "{}",
+                    r.stdout
+                );
+                assert!(
+                    r.stdout.contains("\\<b\\>"),
+                    "escaped, not dropped: {}",
+                    r.stdout
+                );
+            }
+            "human" => assert!(
+                r.stdout.contains("\\u{1b}"),
+                "escaped, not dropped: {}",
+                r.stdout
+            ),
+            _ => {}
+        }
+    }
+    let out = d.path().join("report.html");
+    let r = run(&["report", ".", "--html", out.to_str().unwrap()], d.path());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let html = std::fs::read_to_string(out).unwrap();
+    assert!(
+        !html.contains("<b>[x]") && !html.contains('\u{1b}'),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;b&gt;[x](y)&lt;/b&gt;"),
+        "escaped, not dropped: {html}"
+    );
+}
+
+#[test]
+fn bad_input_still_writes_a_valid_sarif_log() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "t.rs",
+        "#[derive(SessionState)]\n#[session(version = 1)]\nstruct T { a: u8,\n",
+    );
+    let r = run(&["check", ".", "--message-format", "sarif"], d.path());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let log: serde_json::Value = serde_json::from_str(&r.stdout).expect("a SARIF document");
+    let v = common::sarif_validator();
+    assert!(
+        v.is_valid(&log),
+        "{:?}",
+        v.iter_errors(&log)
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+    );
+    let inv = &log["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    let note = inv["toolExecutionNotifications"][0]["message"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(note.contains("never ends"), "{note}");
+    let r = run(&["check", ".", "--message-format", "github"], d.path());
+    assert!(
+        r.stdout.starts_with("::error file=") && r.stdout.contains("t.rs,line=1,"),
+        "{}",
+        r.stdout
+    );
+}
+
+// ---- 6. Bounded work on small inputs ----
+
+fn one(d: &Path, body: &str, enc: &str) {
+    write(d, "t.rs", format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"{enc}\")]\npub struct T1 {{ {body} }}\n#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 2, encoding = \"{enc}\")]\npub struct T2 {{ {body}, #[session(ems)] pub e: bool }}\n"));
+}
+
+#[test]
+fn long_arrays_in_packed_layouts_are_walked_without_recursion() {
+    for enc in ["bincode", "postcard"] {
+        let d = tempfile::tempdir().unwrap();
+        one(d.path(), "pub a: [u8; 5000]", enc);
+        let r = run(&["check", "."], d.path());
+        assert_eq!(r.code, 1, "{enc}: {}{}", r.stdout, r.stderr);
+    }
+}
+
+#[test]
+fn deep_nesting_is_refused_before_it_is_parsed() {
+    let d = tempfile::tempdir().unwrap();
+    let deep = (0..1500).fold("u8".to_string(), |t, _| format!("Option<{t}>"));
+    one(d.path(), &format!("pub a: {deep}"), "json");
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "t.rs",
+        "more than 256 levels",
+    );
+    let tuple = format!("{}u8{}", "(".repeat(10_000), ",)".repeat(10_000));
+    one(d.path(), &format!("pub a: {tuple}"), "bincode");
+    bad_input(&run(&["check", "."], d.path()), "t.rs", "levels deep");
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "v.schema.toml", format!("name = \"t\"\nversion = 1\nencoding = \"json\"\nroot = \"T\"\n[types.T]\nkind = \"struct\"\n[[types.T.fields]]\nident = \"a\"\nty = \"{}u8{}\"\n", "(".repeat(10_000), ",)".repeat(10_000)));
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "v.schema.toml",
+        "invalid schema file",
+    );
+}
+
+#[test]
+fn a_recursive_type_that_branches_stops_at_the_expansion_limit() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t.rs", format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct A {{ b: Option<Box<A>>, c: Option<Box<A>>, d: Option<Box<A>> }}\n"));
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "t.rs:5",
+        "expands to more than 1048576 values",
+    );
+    // A list (one recursive child) is analysed.
+    write(d.path(), "t.rs", format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct A {{ next: Option<Box<A>>, v: u8 }}\n"));
+    assert_eq!(run(&["check", "."], d.path()).code, 0);
+}
+
+#[test]
+fn wide_schema_files_and_long_histories_are_bounded() {
+    let d = tempfile::tempdir().unwrap();
+    let fields: String = (0..20_000)
+        .map(|i| format!("\n[[types.S.fields]]\nident = \"f{i}\"\nty = \"u8\"\n"))
+        .collect();
+    for v in [1, 2] {
+        let ems = if v == 2 {
+            "\n[[types.S.fields]]\nident = \"ems\"\nty = \"bool\"\nsession = { ems = { kind = \"flag\" } }\n"
+        } else {
+            ""
+        };
+        write(d.path(), &format!("v{v}.schema.toml"), format!("name = \"w\"\nversion = {v}\nencoding = \"json\"\nroot = \"S\"\n\n[types.S]\nkind = \"struct\"\n{fields}{ems}"));
+    }
+    let r = run(&["check", "."], d.path());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+
+    let d = tempfile::tempdir().unwrap();
+    for v in 1..=2000 {
+        write(d.path(), &format!("v{v}.schema.toml"), format!("name = \"m\"\nversion = {v}\nencoding = \"json\"\nroot = \"S\"\n[types.S]\nkind = \"struct\"\n[[types.S.fields]]\nident = \"a\"\nty = \"u8\"\n"));
+    }
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "v1.schema.toml",
+        "more than the limit of 250000",
+    );
+    let r = run(&["check", ".", "--keep", "3"], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("2000 versions, 5994 pairs"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn huge_files_are_streamed_skipped_or_refused() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t1.rs", v1(""));
+    write(d.path(), "t2.rs", v2());
+    // 1 GB, sparse: no session marker, so skipped without being held in memory.
+    std::fs::File::create(d.path().join("big.rs"))
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let r = run(&["check", "."], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    // Too large to analyse, with a marker near its end: refused.
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(d.path().join("big.rs"))
+        .unwrap();
+    use std::os::unix::fs::FileExt;
+    f.write_at(b"\n#[session(version = 3)] struct X;\n", (1 << 30) - 100)
+        .unwrap();
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "big.rs",
+        "more than the 32 MiB limit",
+    );
+}
+
+// ---- 7. Malformed schema files are bad input, checked once ----
+
+fn schema_file(encoding: &str, extra_top: &str, root_kind: &str, field: &str) -> String {
+    format!("name = \"t\"\nversion = 1\nencoding = \"{encoding}\"\nroot = \"T\"\n{extra_top}\n[types.T]\nkind = \"{root_kind}\"\n{field}")
+}
+
+#[test]
+fn malformed_schema_files_are_bad_input() {
+    let cases = [
+        (
+            schema_file("json", "", "enum", "repr = \"external\"\n[[types.T.variants]]\nident = \"A\"\nser_name = \"A\"\nde_names = [\"A\"]\nstyle = \"newtype\"\n"),
+            "declared `Newtype` with 0 field(s)",
+        ),
+        (
+            schema_file("der", "", "enum", "repr = \"external\"\n[[types.T.variants]]\nident = \"A\"\nser_name = \"A\"\nde_names = [\"A\"]\nstyle = \"unit\"\n"),
+            "of a `der` schema is an enum",
+        ),
+        (
+            schema_file("der", "", "struct", "[[types.T.fields]]\nident = \"a\"\nty = \"u8\"\nwrite = { unless = \"banana\" }\nwire = { tag = 1 }\n"),
+            "`unless = \"banana\"`",
+        ),
+        (
+            schema_file("der", "trailing = \"ignore\"", "struct", "[[types.T.fields]]\nident = \"a\"\nty = \"u8\"\nwire = { tag = 1 }\n"),
+            "`trailing` does not apply to a `der` schema",
+        ),
+        (
+            schema_file("json", "", "struct", "[[types.T.fields]]\nident = \"a\"\nty = \"bool\"\nsession = { known_bits = 3 }\n"),
+            "is not an integer",
+        ),
+    ];
+    for (text, says) in cases {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "v1.schema.toml", &text);
+        let r = run(&["check", "."], d.path());
+        bad_input(&r, "v1.schema.toml", says);
+    }
+}
