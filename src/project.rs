@@ -219,22 +219,48 @@ impl Refusal {
 /// Opens a file of the repository for reading: no symlink out of `root`, nothing but a regular
 /// file, and nothing that blocks on open.
 fn open(p: &Path, root: &Path) -> Result<(std::fs::File, u64), Refusal> {
-    let meta = p.symlink_metadata().map_err(Refusal::Io)?;
-    let target = if meta.file_type().is_symlink() || !is_plain_path(p) {
-        let c = p.canonicalize().map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Refusal::OutsideRoot
-            } else {
-                Refusal::Io(e)
-            }
-        })?;
-        if !c.starts_with(root) {
-            return Err(Refusal::OutsideRoot);
+    // The common case costs one open: a plain path whose last part is no symlink
+    // (`O_NOFOLLOW` fails with ELOOP on one, and only then is the link resolved and checked).
+    let f = if is_plain_path(p) {
+        match open_flags(p) {
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => open_resolved(p, root)?,
+            other => other.map_err(Refusal::Io)?,
         }
-        c
     } else {
-        p.to_path_buf()
+        open_resolved(p, root)?
     };
+    let meta = f.metadata().map_err(Refusal::Io)?;
+    if !meta.file_type().is_file() {
+        return Err(Refusal::NotRegular);
+    }
+    Ok((f, meta.len()))
+}
+
+/// Opens the canonical form of `p`, which must lie inside `root`.
+fn open_resolved(p: &Path, root: &Path) -> Result<std::fs::File, Refusal> {
+    let c = p.canonicalize().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            // A dangling link: where it points is not ours to say.
+            Refusal::OutsideRoot
+        } else {
+            Refusal::Io(e)
+        }
+    })?;
+    if !c.starts_with(root) {
+        return Err(Refusal::OutsideRoot);
+    }
+    open_flags(&c).map_err(|e| {
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            Refusal::OutsideRoot
+        } else {
+            Refusal::Io(e)
+        }
+    })
+}
+
+/// Read-only, never through a final symlink, never blocking (a FIFO opens and is then refused
+/// by `fstat`), never inherited by a child process.
+fn open_flags(p: &Path) -> std::io::Result<std::fs::File> {
     let mut o = std::fs::OpenOptions::new();
     o.read(true);
     #[cfg(unix)]
@@ -242,18 +268,7 @@ fn open(p: &Path, root: &Path) -> Result<(std::fs::File, u64), Refusal> {
         use std::os::unix::fs::OpenOptionsExt;
         o.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_CLOEXEC);
     }
-    let f = o.open(&target).map_err(|e| {
-        if e.raw_os_error() == Some(libc::ELOOP) {
-            Refusal::OutsideRoot
-        } else {
-            Refusal::Io(e)
-        }
-    })?;
-    let meta = f.metadata().map_err(Refusal::Io)?;
-    if !meta.file_type().is_file() {
-        return Err(Refusal::NotRegular);
-    }
-    Ok((f, meta.len()))
+    o.open(p)
 }
 
 /// A path with no `..` component: its parents were walked, not guessed.

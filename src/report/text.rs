@@ -11,9 +11,17 @@ fn is_active(c: char) -> bool {
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
+/// Whether `s` may hold an active character: a byte-level test that passes plain text (ASCII
+/// without controls, and non-ASCII that cannot start C1, a bidi override or a separator) at once.
+fn may_be_active(s: &str) -> bool {
+    s.bytes()
+        .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2 || b == 0xe2)
+        && s.chars().any(is_active)
+}
+
 /// Shows every active character as `\u{..}`.
 pub fn clean(s: &str) -> String {
-    if !s.chars().any(is_active) {
+    if !may_be_active(s) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -54,7 +62,7 @@ pub fn guard(s: &str) -> String {
 /// overrides raw, which a terminal showing a CI log may act on. Escaped, the document means the
 /// same.
 pub fn json(s: &str) -> String {
-    if !s.chars().any(|c| is_active(c)) {
+    if !may_be_active(s) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 16);

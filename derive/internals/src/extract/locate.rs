@@ -6,25 +6,36 @@ use proc_macro2::Span;
 pub struct Locator<'a> {
     pub file: String,
     text: &'a str,
-    line_starts: Vec<usize>,
+    line_starts: std::borrow::Cow<'a, [usize]>,
     /// Where the parsed snippet starts in the file: 0-based line, char column on that line.
     base_line: usize,
     base_col: usize,
 }
 
+/// Byte offsets where the lines of `text` start.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let mut out = vec![0];
+    out.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    out
+}
+
 impl<'a> Locator<'a> {
     pub fn new(file: impl Into<String>, text: &'a str) -> Locator<'a> {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
         Locator {
             file: file.into(),
             text,
-            line_starts,
+            line_starts: std::borrow::Cow::Owned(line_starts(text)),
+            base_line: 0,
+            base_col: 0,
+        }
+    }
+
+    /// With the file's line starts computed once (`line_starts`) for many items of one file.
+    pub fn with_lines(file: impl Into<String>, text: &'a str, lines: &'a [usize]) -> Locator<'a> {
+        Locator {
+            file: file.into(),
+            text,
+            line_starts: std::borrow::Cow::Borrowed(lines),
             base_line: 0,
             base_col: 0,
         }
@@ -60,7 +71,7 @@ impl<'a> Locator<'a> {
         Locator {
             file: String::new(),
             text: "",
-            line_starts: vec![0],
+            line_starts: std::borrow::Cow::Owned(vec![0]),
             base_line: 0,
             base_col: 0,
         }

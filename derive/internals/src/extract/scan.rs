@@ -43,9 +43,12 @@ impl Default for Markers {
 impl Markers {
     /// Adds every `SessionState as Alias` found in `text`. Aliases are a convenience (roots are
     /// anchored on `#[session(...)]` whatever the derive is called); missing one loses nothing.
-    pub fn learn_aliases(&mut self, text: &str) {
+    /// Returns whether `SessionState` occurs in `text` at all (then the file is a candidate).
+    pub fn learn_aliases(&mut self, text: &str) -> bool {
         let b = text.as_bytes();
-        for (i, _) in text.match_indices("SessionState") {
+        let mut any = false;
+        for i in memchr::memmem::find_iter(b, b"SessionState") {
+            any = true;
             let mut j = i + "SessionState".len();
             while j < b.len() && b[j].is_ascii_whitespace() {
                 j += 1;
@@ -65,6 +68,7 @@ impl Markers {
                 }
             }
         }
+        any
     }
 }
 
@@ -78,23 +82,21 @@ pub fn may_hold_session(b: &[u8], markers: &Markers) -> bool {
         || session_helper_hit(b)
 }
 
-fn contains_word(hay: &[u8], word: &[u8]) -> bool {
+/// Whether the `len` bytes at `at` stand as a whole identifier (no identifier byte either side).
+pub fn is_word_at(hay: &[u8], at: usize, len: usize) -> bool {
+    (at == 0 || !is_ident(hay[at - 1])) && hay.get(at + len).is_none_or(|c| !is_ident(*c))
+}
+
+/// Whether `word` occurs in `hay` as a whole identifier.
+pub fn contains_word(hay: &[u8], word: &[u8]) -> bool {
     find_words(hay, word).next().is_some()
 }
 
 fn find_words<'h>(hay: &'h [u8], word: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        while from + word.len() <= hay.len() {
-            let at = from + find_bytes(&hay[from..], word)?;
-            from = at + 1;
-            let before = at == 0 || !is_ident(hay[at - 1]);
-            let after = hay.get(at + word.len()).is_none_or(|c| !is_ident(*c));
-            if before && after {
-                return Some(at);
-            }
-        }
-        None
+    memchr::memmem::find_iter(hay, word).filter(move |&at| {
+        let before = at == 0 || !is_ident(hay[at - 1]);
+        let after = hay.get(at + word.len()).is_none_or(|c| !is_ident(*c));
+        before && after
     })
 }
 
@@ -340,13 +342,53 @@ impl<'a> Lexer<'a> {
 pub struct FileScan {
     /// Items whose attributes mark them as session items.
     pub session: Vec<ItemSpan>,
-    /// Every `struct`/`enum`/`union` item: its name and span (attributes included).
-    pub named: Vec<(String, ItemSpan)>,
+    /// Every `struct`/`enum`/`union` keyword in code with its item's name and start.
+    keywords: Vec<Keyword>,
 }
 
-/// Lexes a whole file and returns its session items and every named item. An item that starts
-/// but does not end, or a literal or comment that never closes, is an error at its place.
-pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
+#[derive(Debug, PartialEq, Eq)]
+struct Keyword {
+    name: String,
+    kw: usize,
+    start: usize,
+}
+
+impl FileScan {
+    /// The spans of the items called `name` (attributes included).
+    pub fn named(&self, text: &str, name: &str) -> Result<Vec<ItemSpan>, ScanError> {
+        self.keywords
+            .iter()
+            .filter(|k| k.name == name)
+            .map(|k| {
+                Ok(ItemSpan {
+                    start: k.start,
+                    end: end_of(text, k.kw, k.start)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every named item, in order: (name, span).
+    pub fn all_named(&self, text: &str) -> Result<Vec<(String, ItemSpan)>, ScanError> {
+        self.keywords
+            .iter()
+            .map(|k| {
+                Ok((
+                    k.name.clone(),
+                    ItemSpan {
+                        start: k.start,
+                        end: end_of(text, k.kw, k.start)?,
+                    },
+                ))
+            })
+            .collect()
+    }
+}
+
+/// Lexes a whole file token by token and returns its session items and every named item. An item
+/// that starts but does not end, or a literal or comment that never closes, is an error at its
+/// place. The reference for `scan`, which skims instead (tests hold the two equal).
+pub fn scan_tokens(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
     let mut lx = Lexer::new(text, 0);
     let mut out = FileScan::default();
     // Start of the current run of outer attributes, and whether one of them marks the item.
@@ -409,17 +451,18 @@ pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
                 match name {
                     Some(n) if n.kind == Kind::Ident => {
                         let start = run.unwrap_or(t.start);
-                        // An item that never ends is reported where it starts.
-                        let end = item_end(text, t.start).map_err(|e| ScanError {
-                            at: if e.at == t.start { start } else { e.at },
-                            ..e
-                        })?;
-                        let span = ItemSpan { start, end };
                         let name = word(text, n).trim_start_matches("r#").to_string();
-                        out.named.push((name, span));
                         if marked {
-                            out.session.push(span);
+                            out.session.push(ItemSpan {
+                                start,
+                                end: end_of(text, t.start, start)?,
+                            });
                         }
+                        out.keywords.push(Keyword {
+                            name,
+                            kw: t.start,
+                            start,
+                        });
                         // A union is never a session type, but its name may be referenced: keep
                         // it in `named` so that resolution reports it rather than missing it.
                         lx.i = n.end;
@@ -534,6 +577,236 @@ fn item_end(text: &str, kw: usize) -> Result<usize, ScanError> {
     })
 }
 
+/// One outer attribute `#[...]` (or doc comment) found by the skim.
+#[derive(Clone, Copy, Debug)]
+struct Attr {
+    start: usize,
+    end: usize,
+    marked: bool,
+}
+
+/// The same answer as `scan_tokens`, found without tokenising the whole file: the skim jumps
+/// (memchr) from one byte that can start a literal, a comment or an attribute to the next, steps over
+/// literals and comments exactly as the lexer does, and hands each attribute (and the few tokens
+/// after it) to the lexer. Named items are found on demand (`FileScan::named` is filled for every
+/// `struct`/`enum`/`union` keyword in code).
+pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
+    let b = text.as_bytes();
+    let n = b.len();
+    let lx = Lexer::new(text, 0);
+    let mut attrs: Vec<Attr> = Vec::new();
+    // Literal and comment ranges, in order: a keyword inside one is not code.
+    let mut noncode: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    // The next `#` at or after `i`, searched for apart from the three literal and comment
+    // starts (memchr looks for at most three bytes at once).
+    let mut hash = memchr::memchr(b'#', b).unwrap_or(n);
+    loop {
+        if hash < i {
+            hash = memchr::memchr(b'#', &b[i..]).map_or(n, |k| i + k);
+        }
+        let other = memchr::memchr3(b'"', b'\'', b'/', &b[i..]).map_or(n, |k| i + k);
+        i = other.min(hash);
+        if i >= n {
+            break;
+        }
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let end = i + b[i..].iter().position(|c| *c == b'\n').unwrap_or(n - i);
+                noncode.push((i, end));
+                i = end;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let end = lx.block_comment(i)?;
+                noncode.push((i, end));
+                i = end;
+            }
+            b'"' => {
+                let (start, end) = match raw_prefix(b, i) {
+                    Some((start, hashes)) => (start, lx.raw_string(i - hashes)?),
+                    None => (i, lx.quoted(i, b'"')?),
+                };
+                noncode.push((start, end));
+                i = end;
+            }
+            b'\'' => {
+                let byte_char = i > 0 && b[i - 1] == b'b' && (i < 2 || !is_ident(b[i - 2]));
+                let (kind, end) = if byte_char {
+                    (Kind::Literal, lx.quoted(i, b'\'')?)
+                } else {
+                    lx.quote_or_lifetime(i)?
+                };
+                if kind == Kind::Literal {
+                    noncode.push((i, end));
+                }
+                i = end;
+            }
+            b'#' => {
+                // `#[` or `#![`, white space (or, absurdly, comments) allowed between; anything
+                // else is not an attribute (a raw string's or a macro's hash), and is not lexed
+                // here: the bytes after a raw string's hash are the string's, not tokens.
+                let j = i
+                    + 1
+                    + b[i + 1..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_whitespace())
+                        .count();
+                let k = if b.get(j) == Some(&b'!') {
+                    j + 1
+                        + b[j + 1..]
+                            .iter()
+                            .take_while(|c| c.is_ascii_whitespace())
+                            .count()
+                } else {
+                    j
+                };
+                if !matches!(b.get(k), Some(b'[' | b'/')) {
+                    i += 1;
+                    continue;
+                }
+                let mut l = Lexer::new(text, i + 1);
+                let first = l.next()?;
+                let (inner, open) = match first {
+                    Some(Tok {
+                        kind: Kind::Punct(b'!'),
+                        ..
+                    }) => (true, l.next()?),
+                    t => (false, t),
+                };
+                if !matches!(
+                    open,
+                    Some(Tok {
+                        kind: Kind::Punct(b'['),
+                        ..
+                    })
+                ) {
+                    i += 1;
+                    continue;
+                }
+                let marked = attribute(&mut l, markers, i)?;
+                if !inner {
+                    attrs.push(Attr {
+                        start: i,
+                        end: l.i,
+                        marked,
+                    });
+                }
+                i = l.i;
+            }
+            _ => i += 1,
+        }
+    }
+    let mut out = FileScan::default();
+    let in_code = |at: usize| {
+        let k = noncode.partition_point(|r| r.1 <= at);
+        noncode.get(k).is_none_or(|r| at < r.0)
+    };
+    for kw in ["struct", "enum", "union"] {
+        for at in find_words(b, kw.as_bytes()) {
+            if !in_code(at) || (at >= 2 && &b[at - 2..at] == b"r#") {
+                continue;
+            }
+            let mut l = Lexer::new(text, at + kw.len());
+            let Some(name) = l.next()? else { continue };
+            if name.kind != Kind::Ident {
+                continue;
+            }
+            let (start, marked) = attribute_run(text, &attrs, at)?;
+            let name = word(text, name).trim_start_matches("r#").to_string();
+            // Where an item ends is found only for the items asked for: session items now,
+            // others when a type of that name is looked up.
+            if marked {
+                out.session.push(ItemSpan {
+                    start,
+                    end: end_of(text, at, start)?,
+                });
+            }
+            out.keywords.push(Keyword {
+                name,
+                kw: at,
+                start,
+            });
+        }
+    }
+    out.session.sort_by_key(|s| s.start);
+    out.keywords.sort_by_key(|k| k.start);
+    Ok(out)
+}
+
+/// `item_end`, with an item that never ends reported where it starts.
+fn end_of(text: &str, kw: usize, start: usize) -> Result<usize, ScanError> {
+    item_end(text, kw).map_err(|e| ScanError {
+        at: if e.at == kw { start } else { e.at },
+        ..e
+    })
+}
+
+/// Where the string whose opening quote is at `q` really starts, if it is raw (`r"`, `r#"`,
+/// `br"`, `cr##"`): the prefix's first byte and the number of hashes.
+fn raw_prefix(b: &[u8], q: usize) -> Option<(usize, usize)> {
+    let hashes = b[..q].iter().rev().take_while(|c| **c == b'#').count();
+    let r = q.checked_sub(hashes + 1)?;
+    if b[r] != b'r' {
+        return None;
+    }
+    let start = if r > 0 && matches!(b[r - 1], b'b' | b'c') {
+        r - 1
+    } else {
+        r
+    };
+    if start > 0 && is_ident(b[start - 1]) {
+        return None;
+    }
+    Some((start, hashes))
+}
+
+/// The outer attributes right before the item keyword at `kw` (white space, comments and
+/// visibility between them): where the run starts, and whether one of them marks the item.
+fn attribute_run(text: &str, attrs: &[Attr], kw: usize) -> Result<(usize, bool), ScanError> {
+    let mut k = attrs.partition_point(|a| a.end <= kw);
+    let mut start = kw;
+    let mut marked = false;
+    // Visibility may stand between the attributes and the keyword.
+    let mut limit = kw;
+    while k > 0 {
+        let a = attrs[k - 1];
+        if !only_visibility_between(text, a.end, limit)? {
+            break;
+        }
+        start = a.start;
+        marked |= a.marked;
+        limit = a.start;
+        k -= 1;
+    }
+    Ok((start, marked))
+}
+
+/// Whether the text from `from` to `to` holds nothing but white space, plain comments and a
+/// visibility (`pub`, `pub(crate)`, `pub(in path)`).
+fn only_visibility_between(text: &str, from: usize, to: usize) -> Result<bool, ScanError> {
+    let mut l = Lexer::new(text, from);
+    while let Some(t) = l.next()? {
+        if t.start >= to {
+            return Ok(true);
+        }
+        match t.kind {
+            Kind::DocComment => {}
+            Kind::Ident if word(text, t) == "pub" => {
+                let save = l.i;
+                match l.next()? {
+                    Some(Tok {
+                        kind: Kind::Punct(b'('),
+                        ..
+                    }) => skip_group(&mut l, t.start)?,
+                    _ => l.i = save,
+                }
+            }
+            _ => return Ok(false),
+        }
+    }
+    Ok(true)
+}
+
 /// How deeply delimiters and generic brackets nest in `text` (an over-estimate: a `<` that is a
 /// comparison counts too). syn parses nested types recursively, so a snippet nested deeper than
 /// a fixed bound is refused before it is parsed rather than allowed to overflow the stack.
@@ -558,12 +831,7 @@ pub fn named_items(text: &str, name: &str, markers: &Markers) -> Result<Vec<Item
     if !contains_word(text.as_bytes(), name.as_bytes()) {
         return Ok(Vec::new());
     }
-    Ok(scan(text, markers)?
-        .named
-        .into_iter()
-        .filter(|(n, _)| n == name)
-        .map(|(_, s)| s)
-        .collect())
+    scan(text, markers)?.named(text, name)
 }
 
 #[cfg(test)]
@@ -605,6 +873,36 @@ mod tests {
         let got = items(text);
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(got[0].contains("struct Real"));
+    }
+
+    /// The skim and the token lexer agree on every Rust file of this repository.
+    #[test]
+    fn the_skim_agrees_with_the_lexer_on_this_repository() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        let mut files = 0;
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                if p.is_dir() && name != "target" && name != ".git" {
+                    stack.push(p);
+                } else if name.ends_with(".rs") {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    let m = Markers::default();
+                    let (a, b) = (scan(&text, &m), scan_tokens(&text, &m));
+                    match (a, b) {
+                        (Ok(a), Ok(b)) => {
+                            assert_eq!(a.session, b.session, "{}", p.display());
+                            assert_eq!(a.all_named(&text), b.all_named(&text), "{}", p.display());
+                        }
+                        (a, b) => assert_eq!(a.is_ok(), b.is_ok(), "{}: {a:?} {b:?}", p.display()),
+                    }
+                    files += 1;
+                }
+            }
+        }
+        assert!(files > 50, "{files}");
     }
 
     #[test]

@@ -6,7 +6,9 @@ use super::item::{read_item, ItemInfo};
 use super::locate::Locator;
 use super::scan;
 use crate::schema::{EmsMarker, Encoding, Origin, Schema, TypeDef};
+use quote::ToTokens;
 use std::collections::{BTreeMap, HashMap};
+use syn::spanned::Spanned;
 
 pub struct SourceFile {
     pub path: String,
@@ -104,6 +106,8 @@ struct ParsedItem {
 struct Parsed {
     file: usize,
     items: Vec<ParsedItem>,
+    /// The file's line starts, for placing every item of it.
+    lines: Vec<usize>,
 }
 
 /// How deeply one item may nest before it is refused unparsed (syn recurses per level).
@@ -123,6 +127,10 @@ struct Index<'s> {
     missing: std::collections::HashSet<String>,
     problems: Vec<Problem>,
     markers: scan::Markers,
+    /// Each file is lexed at most once; `None` when it could not be (reported once).
+    scans: HashMap<usize, Option<scan::FileScan>>,
+    /// File indexes in path order: the order in which a type is looked for.
+    by_path: Vec<usize>,
 }
 
 impl<'s> Index<'s> {
@@ -133,6 +141,7 @@ impl<'s> Index<'s> {
         self.parsed.push(Parsed {
             file,
             items: Vec::new(),
+            lines: super::locate::line_starts(&self.files[file].text),
         });
         self.parsed_of.insert(file, self.parsed.len() - 1);
         self.parsed.len() - 1
@@ -192,22 +201,37 @@ impl<'s> Index<'s> {
         });
     }
 
+    /// The lexer's view of a file, computed once.
+    fn file_scan(&mut self, file: usize) -> Option<&scan::FileScan> {
+        if !self.scans.contains_key(&file) {
+            let found = match scan::scan(&self.files[file].text, &self.markers) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    self.scan_failed(file, e);
+                    None
+                }
+            };
+            self.scans.insert(file, found);
+        }
+        self.scans[&file].as_ref()
+    }
+
     /// Every item of `file` marked as a session item, and every item named in `plain`.
     fn scan(&mut self, file: usize, plain: &[PlainType]) {
-        let text = &self.files[file].text;
-        let found = match scan::scan(text, &self.markers) {
-            Ok(f) => f,
-            Err(e) => return self.scan_failed(file, e),
+        let files = self.files;
+        let Some(found) = self.file_scan(file) else {
+            return;
         };
-        let mut spans = found.session;
+        let mut spans = found.session.clone();
+        let mut failed = None;
         for p in plain {
-            spans.extend(
-                found
-                    .named
-                    .iter()
-                    .filter(|(n, _)| *n == p.type_name)
-                    .map(|(_, s)| *s),
-            );
+            match found.named(&files[file].text, &p.type_name) {
+                Ok(s) => spans.extend(s),
+                Err(e) => failed = Some(e),
+            }
+        }
+        if let Some(e) = failed {
+            return self.scan_failed(file, e);
         }
         spans.sort_by_key(|s| s.start);
         spans.dedup();
@@ -226,15 +250,33 @@ impl<'s> Index<'s> {
             return None;
         }
         let near_file = self.parsed.get(near).map(|p| p.file);
-        let mut order: Vec<usize> = (0..self.files.len()).collect();
-        order.sort_by_key(|f| (Some(*f) != near_file, &self.files[*f].path));
+        let order: Vec<usize> = near_file
+            .into_iter()
+            .chain(
+                self.by_path
+                    .iter()
+                    .copied()
+                    .filter(|f| Some(*f) != near_file),
+            )
+            .collect();
+        let finder = memchr::memmem::Finder::new(name.as_bytes());
         for f in order {
-            let spans = match scan::named_items(&self.files[f].text, name, &self.markers) {
-                Ok(s) => s,
-                Err(e) => {
+            let text = self.files[f].text.as_bytes();
+            let whole_word = finder
+                .find_iter(text)
+                .any(|at| scan::is_word_at(text, at, name.len()));
+            if !whole_word {
+                continue;
+            }
+            let files = self.files;
+            let text = &files[f].text;
+            let spans = match self.file_scan(f).map(|found| found.named(text, name)) {
+                Some(Ok(s)) => s,
+                Some(Err(e)) => {
                     self.scan_failed(f, e);
                     continue;
                 }
+                None => continue,
             };
             if spans.is_empty() {
                 continue;
@@ -261,10 +303,14 @@ impl<'s> Index<'s> {
             .copied()
     }
 
-    fn locator(&self, slot: usize, item: usize) -> Locator<'s> {
+    fn locator(&self, slot: usize, item: usize) -> Locator<'_> {
         let file = self.parsed[slot].file;
-        Locator::new(&self.files[file].path, &self.files[file].text)
-            .at(self.parsed[slot].items[item].base)
+        Locator::with_lines(
+            &self.files[file].path,
+            &self.files[file].text,
+            &self.parsed[slot].lines,
+        )
+        .at(self.parsed[slot].items[item].base)
     }
 }
 
@@ -291,15 +337,20 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         missing: Default::default(),
         problems: Vec::new(),
         markers: scan::Markers::default(),
+        scans: HashMap::new(),
+        by_path: Vec::new(),
     };
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
-    for f in files.iter().filter(|f| f.text.contains("SessionState")) {
-        index.markers.learn_aliases(&f.text);
-    }
+    index.by_path = order.clone();
+    let named_state: Vec<bool> = files
+        .iter()
+        .map(|f| index.markers.learn_aliases(&f.text))
+        .collect();
     for &f in &order {
         let text = &files[f].text;
-        if scan::may_hold_session(text.as_bytes(), &index.markers)
+        if named_state[f]
+            || scan::may_hold_session(text.as_bytes(), &index.markers)
             || opts
                 .plain
                 .iter()
@@ -354,6 +405,24 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
                 .find(|p| item.ident == p.type_name.as_str());
             let annotated = super::item::derives(&item.attrs, "SessionState")
                 || item.attrs.iter().any(|a| a.path().is_ident("session"));
+            // `cfg_attr` is not evaluated yet: a session attribute inside one would otherwise be
+            // a session type read as a plain one, or skipped.
+            let conditional = item.attrs.iter().find(|a| {
+                a.path().is_ident("cfg_attr") && {
+                    let t = a.meta.to_token_stream().to_string();
+                    t.contains("session") || t.contains("SessionState")
+                }
+            });
+            if let Some(a) = conditional {
+                let origin = loc.origin(a.span());
+                drop(loc);
+                index.problems.push(Problem {
+                    origin,
+                    message: "a session attribute or derive inside `cfg_attr` is not evaluated by sessionlint yet".into(),
+                    help: Some("write #[session(...)] and #[derive(SessionState)] unconditionally on session types, so that every build's format is checked".into()),
+                });
+                continue;
+            }
             if !annotated && plain.is_none() {
                 continue;
             }
@@ -366,7 +435,10 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
             }
             // A root with its own errors is not built: its follow-on errors would be noise.
             let clean = !cx.has_errors();
-            problems_from(cx, &loc, &mut index.problems);
+            let mut found = Vec::new();
+            problems_from(cx, &loc, &mut found);
+            drop(loc);
+            index.problems.extend(found);
             if let Some(info) = info {
                 if info.is_root() && clean {
                     roots.push((slot, i));
@@ -442,7 +514,10 @@ fn build_schema(
             let loc = index.locator(key.0, key.1);
             let cx = Ctxt::new();
             let info = read_item(&cx, &index.parsed[key.0].items[key.1].input, &loc);
-            problems_from(cx, &loc, &mut index.problems);
+            let mut found = Vec::new();
+            problems_from(cx, &loc, &mut found);
+            drop(loc);
+            index.problems.extend(found);
             match info {
                 Some(info) => {
                     infos.insert(key, info);
