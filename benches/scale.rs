@@ -10,32 +10,13 @@
 #[allow(dead_code)]
 mod gen_workload;
 
+#[path = "support/measure.rs"]
+mod measure;
+
+use measure::{measure, median, uname};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// Runs a command to completion; wall time and the child's peak RSS (from wait4).
-fn measure(cmd: &mut Command) -> (Duration, u64) {
-    let start = Instant::now();
-    let child = cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawns");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; `usage` is a valid out-pointer.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid, "wait4");
-    std::mem::forget(child);
-    (start.elapsed(), usage.ru_maxrss as u64)
-}
-
-fn median(mut v: Vec<(Duration, u64)>) -> (Duration, u64) {
-    v.sort();
-    v[v.len() / 2]
-}
+use std::time::Duration;
 
 fn git(dir: &Path, args: &[&str]) {
     let ok = Command::new("git")
@@ -129,12 +110,4 @@ fn main() {
             check.1.max(base.1) as f64 / 1024.0
         );
     }
-}
-
-fn uname() -> String {
-    Command::new("uname")
-        .arg("-srm")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default()
 }

@@ -17,8 +17,8 @@ use std::path::{Component, Path, PathBuf};
 
 /// The largest source or schema file analysed; larger ones are streamed through the prefilter.
 pub const MAX_FILE: u64 = 32 << 20;
-/// The most source text one run keeps in memory.
-pub const MAX_TOTAL: u64 = 512 << 20;
+/// The most source text one run keeps in memory (about three million lines of Rust).
+pub const MAX_TOTAL: u64 = 128 << 20;
 
 /// The project root and how paths below it are shown.
 #[derive(Clone, Debug)]
@@ -184,6 +184,8 @@ pub enum Refusal {
         size: u64,
         may_hold_session: bool,
     },
+    /// Not read: the run already holds `MAX_TOTAL` bytes of sources.
+    OverBudget,
 }
 
 impl Refusal {
@@ -203,6 +205,11 @@ impl Refusal {
                 shown,
                 format!("{what} is not a regular file; it was not read"),
                 "remove it, or move it out of the scanned paths",
+            ),
+            Refusal::OverBudget => problem(
+                shown,
+                format!("{what} was not read: the run already holds {} MiB of sources", MAX_TOTAL >> 20),
+                "narrow `paths` in the configuration to the crates that define session types",
             ),
             Refusal::TooLarge { size, .. } => problem(
                 shown,

@@ -73,16 +73,49 @@ fn threads() -> usize {
         .clamp(1, 8)
 }
 
-type Read = (PathBuf, Result<Vec<u8>, Refusal>);
+/// A file's bytes; `None` when it was read and cannot matter (see `may_matter`).
+type Read = (PathBuf, Result<Option<Vec<u8>>, Refusal>);
 
-/// Reads files on every core: reading is most of what a check of a large tree costs.
-fn read_all(paths: &[PathBuf], root: &Path, markers: &scan::Markers) -> Vec<Read> {
+/// Whether a Rust source can define anything sessionlint reads: an item (`struct`, `enum`,
+/// `union`), a session marker, or a configured type's name. Others are not kept in memory.
+fn may_matter(b: &[u8], markers: &scan::Markers, plain: &[String]) -> bool {
+    ["struct", "enum", "union"]
+        .iter()
+        .any(|k| scan::contains_word(b, k.as_bytes()))
+        || scan::may_hold_session(b, markers)
+        || plain.iter().any(|n| contains(b, n.as_bytes()))
+}
+
+/// Reads files on every core: reading is most of what a check of a large tree costs. What is
+/// kept is bounded by `MAX_TOTAL`: past it, further reads are refused rather than held.
+fn read_all(
+    paths: &[PathBuf],
+    root: &Path,
+    markers: &scan::Markers,
+    plain: &[String],
+) -> Vec<Read> {
+    let kept = std::sync::atomic::AtomicU64::new(0);
+    let one = |p: &PathBuf| {
+        use std::sync::atomic::Ordering::Relaxed;
+        if kept.load(Relaxed) > project::MAX_TOTAL {
+            return (p.clone(), Err(Refusal::OverBudget));
+        }
+        let read = project::read(p, root, markers).map(|b| {
+            let rs = p.extension().is_some_and(|e| e == "rs");
+            if rs && !may_matter(&b, markers, plain) {
+                return None;
+            }
+            kept.fetch_add(b.len() as u64, Relaxed);
+            Some(b)
+        });
+        (p.clone(), read)
+    };
     let threads = threads();
-    let one = |p: &PathBuf| (p.clone(), project::read(p, root, markers));
     if threads == 1 || paths.len() < 16 {
         return paths.iter().map(one).collect();
     }
     let chunk = paths.len().div_ceil(threads);
+    let one = &one;
     std::thread::scope(|s| {
         let handles: Vec<_> = paths
             .chunks(chunk)
@@ -125,11 +158,27 @@ pub fn load(
     loaded.files_seen = paths.len();
     let markers = scan::Markers::default();
     let mut rust = Vec::new();
-    let mut total: u64 = 0;
-    for (p, read) in read_all(&paths, &project.canon, &markers) {
+    let plain: Vec<String> = opts.plain.iter().map(|t| t.type_name.clone()).collect();
+    let mut over_budget = false;
+    for (p, read) in read_all(&paths, &project.canon, &markers, &plain) {
         let shown = project::display(&p);
         let bytes = match read {
-            Ok(b) => b,
+            Ok(Some(b)) => b,
+            Ok(None) => continue,
+            Err(Refusal::OverBudget) => {
+                if !over_budget {
+                    over_budget = true;
+                    loaded.problems.push(problem(
+                        &shown,
+                        format!(
+                            "the scanned paths hold more than {} MiB of Rust that may define types; stopped reading here",
+                            project::MAX_TOTAL >> 20
+                        ),
+                        "narrow `paths` in the configuration to the crates that define session types",
+                    ));
+                }
+                continue;
+            }
             // A file too large to analyse matters only if it may hold a session item.
             Err(Refusal::TooLarge {
                 may_hold_session: false,
@@ -140,18 +189,6 @@ pub fn load(
                 continue;
             }
         };
-        total += bytes.len() as u64;
-        if total > project::MAX_TOTAL {
-            loaded.problems.push(problem(
-                &shown,
-                format!(
-                    "the scanned paths hold more than {} MiB of sources; stopped reading here",
-                    project::MAX_TOTAL >> 20
-                ),
-                "narrow `paths` in the configuration to the crates that define session types",
-            ));
-            break;
-        }
         match p.extension().and_then(|e| e.to_str()) {
             Some("toml") => match String::from_utf8(bytes) {
                 Ok(text) => {
