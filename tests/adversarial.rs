@@ -3,7 +3,7 @@
 //! (README, "Security"). The repository is untrusted; the command line is trusted.
 
 mod common;
-use common::{root, Run};
+use common::{git, root, Run};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -84,29 +84,9 @@ fn bad_input(r: &Run, names: &str, says: &str) {
     );
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.invalid",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
 fn repo() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
-    git(d.path(), &["init", "-q", "-b", "main"]);
+    git(d.path(), &["init", "-q"]);
     d
 }
 

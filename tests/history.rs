@@ -2,9 +2,8 @@
 //! client caches and zero-annotation configuration, through the real binary.
 
 mod common;
-use common::{root, sessionlint, Run};
+use common::{git, root, sessionlint, Run};
 use std::path::Path;
-use std::process::Command;
 
 const LENIENT_V1: &str = r#"use serde::{Deserialize, Serialize};
 use sessionlint::SessionState;
@@ -30,29 +29,6 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 "#;
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.invalid",
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn repo_with(file: &str, text: &str) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();

@@ -99,6 +99,7 @@ impl Reader<'_> {
 
 /// Why a declared decoder refused: by a check meant to refuse, or by accident.
 #[derive(Debug)]
+#[allow(dead_code)] // the reasons are shown through `Debug` when a verdict disagrees
 enum Refusal {
     Strict(String),
     Accident(String),

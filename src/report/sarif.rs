@@ -28,10 +28,7 @@ pub fn render(findings: &[Finding]) -> String {
     let results: Vec<Value> = findings
         .iter()
         .map(|f| {
-            let mut physical = json!({ "artifactLocation": { "uri": uri(&f.file) } });
-            if f.line > 0 {
-                physical["region"] = json!({ "startLine": f.line });
-            }
+            let physical = physical(&f.file, f.line);
             let mut message = f.message.clone();
             for r in &f.reasons {
                 message.push_str("\n- ");
@@ -55,18 +52,35 @@ pub fn render(findings: &[Finding]) -> String {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [ {
-            "tool": { "driver": {
-                "name": "sessionlint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://www.rfc-editor.org/rfc/rfc7627#section-5.3",
-                "rules": rules,
-            } },
+            "tool": { "driver": driver(Some(rules)) },
             "results": results,
         } ],
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("SARIF serializes");
     s.push('\n');
     s
+}
+
+/// A SARIF physical location: the file, and the line when one is known.
+fn physical(file: &str, line: u32) -> Value {
+    let mut physical = json!({ "artifactLocation": { "uri": uri(file) } });
+    if line > 0 {
+        physical["region"] = json!({ "startLine": line });
+    }
+    physical
+}
+
+/// The driver object every log names; `rules` when findings refer to them.
+fn driver(rules: Option<Vec<Value>>) -> Value {
+    let mut d = json!({
+        "name": "sessionlint",
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": "https://www.rfc-editor.org/rfc/rfc7627#section-5.3",
+    });
+    if let Some(r) = rules {
+        d["rules"] = Value::Array(r);
+    }
+    d
 }
 
 /// A relative path as a URI reference: `/` separators, every byte outside the unreserved set
@@ -90,10 +104,7 @@ pub fn render_problems(problems: &[crate::extract::Problem]) -> String {
     let notes: Vec<Value> = problems
         .iter()
         .map(|p| {
-            let mut physical = json!({ "artifactLocation": { "uri": uri(&p.origin.file) } });
-            if p.origin.line > 0 {
-                physical["region"] = json!({ "startLine": p.origin.line });
-            }
+            let physical = physical(&p.origin.file, p.origin.line);
             let mut text = p.message.clone();
             if let Some(h) = &p.help {
                 text.push_str("\nhelp: ");
@@ -110,11 +121,7 @@ pub fn render_problems(problems: &[crate::extract::Problem]) -> String {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [ {
-            "tool": { "driver": {
-                "name": "sessionlint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://www.rfc-editor.org/rfc/rfc7627#section-5.3",
-            } },
+            "tool": { "driver": driver(None) },
             "invocations": [ {
                 "executionSuccessful": false,
                 "exitCode": 2,

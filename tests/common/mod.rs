@@ -62,3 +62,27 @@ pub fn sarif_validator() -> jsonschema::Validator {
     assert!(patched >= 1);
     jsonschema::validator_for(&schema).expect("the SARIF schema compiles")
 }
+
+/// Runs git in `dir` with a fixed identity and no signing; fails the test when git does.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -100,8 +100,12 @@ pub fn decode<T: DeserializeOwned>(
 /// What a decoder made of one value, with its declared checks (`accepts`, `known_bits`) applied.
 #[derive(Debug)]
 pub enum Read {
+    /// The decoder's error, shown (through `Debug`) when a verdict disagrees.
+    #[allow(dead_code)]
     Rejected(String),
-    Accepted { ems: bool },
+    Accepted {
+        ems: bool,
+    },
 }
 
 impl Read {

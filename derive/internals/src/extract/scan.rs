@@ -434,17 +434,8 @@ pub fn scan_tokens(text: &str, markers: &Markers) -> Result<FileScan, ScanError>
                 }
             }
             Kind::DocComment => {}
-            Kind::Ident if word(text, t) == "pub" => {
-                // Visibility between attributes and the item: `pub`, `pub(crate)`, `pub(in a::b)`.
-                let save = lx.i;
-                match lx.next()? {
-                    Some(Tok {
-                        kind: Kind::Punct(b'('),
-                        ..
-                    }) => skip_group(&mut lx, t.start)?,
-                    _ => lx.i = save,
-                }
-            }
+            // Visibility between attributes and the item: `pub`, `pub(crate)`, `pub(in a::b)`.
+            Kind::Ident if word(text, t) == "pub" => skip_restriction(&mut lx, t.start)?,
             Kind::Ident if matches!(word(text, t), "struct" | "enum" | "union") => {
                 let save = lx.i;
                 let name = lx.next()?;
@@ -522,6 +513,21 @@ fn attribute(lx: &mut Lexer<'_>, markers: &Markers, at: usize) -> Result<bool, S
         at,
         what: "unterminated attribute",
     })
+}
+
+/// After `pub`: skips a `(crate)`, `(super)` or `(in path)` restriction if one follows.
+fn skip_restriction(lx: &mut Lexer<'_>, at: usize) -> Result<(), ScanError> {
+    let save = lx.i;
+    match lx.next()? {
+        Some(Tok {
+            kind: Kind::Punct(b'('),
+            ..
+        }) => skip_group(lx, at),
+        _ => {
+            lx.i = save;
+            Ok(())
+        }
+    }
 }
 
 fn skip_group(lx: &mut Lexer<'_>, at: usize) -> Result<(), ScanError> {
@@ -791,16 +797,7 @@ fn only_visibility_between(text: &str, from: usize, to: usize) -> Result<bool, S
         }
         match t.kind {
             Kind::DocComment => {}
-            Kind::Ident if word(text, t) == "pub" => {
-                let save = l.i;
-                match l.next()? {
-                    Some(Tok {
-                        kind: Kind::Punct(b'('),
-                        ..
-                    }) => skip_group(&mut l, t.start)?,
-                    _ => l.i = save,
-                }
-            }
+            Kind::Ident if word(text, t) == "pub" => skip_restriction(&mut l, t.start)?,
             _ => return Ok(false),
         }
     }
