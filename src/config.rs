@@ -278,6 +278,50 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
     }
 }
 
+/// Where the working tree's policy is weaker than the base revision's: allows it adds, levels it
+/// lowers, a shorter `keep`. The configuration is the change's to make, in its diff; these lines
+/// make sure a reviewer sees it.
+pub fn relaxations(base: &Config, now: &Config) -> Vec<String> {
+    let rank = |l: Option<&str>| match l {
+        Some("allow") => 0,
+        Some("warning") => 1,
+        _ => 2,
+    };
+    let mut out = Vec::new();
+    for a in &now.allow {
+        let known = base
+            .allow
+            .iter()
+            .any(|b| b.rule == a.rule && b.format == a.format);
+        if !known {
+            out.push(format!(
+                "it adds [[allow]] rule = \"{}\"{}",
+                a.rule,
+                a.format
+                    .as_deref()
+                    .map(|f| format!(" format = \"{f}\""))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    for (rule, level) in &now.levels {
+        let before = base.levels.get(rule).map(String::as_str);
+        let default = rules::get(rule).map(|r| r.level.as_str());
+        if rank(Some(level)) < rank(before.or(default)) {
+            out.push(format!("it lowers `{rule}` to \"{level}\""));
+        }
+    }
+    let span = |k: Option<usize>| k.unwrap_or(usize::MAX);
+    if span(now.keep) < span(base.keep) {
+        out.push(format!(
+            "it checks fewer older versions (keep = {}, was {})",
+            now.keep.unwrap_or(0),
+            base.keep.map_or("all".to_string(), |k| k.to_string())
+        ));
+    }
+    out
+}
+
 impl Config {
     pub fn encoding(&self) -> Option<Encoding> {
         self.encoding.as_deref().and_then(Encoding::parse)

@@ -418,6 +418,9 @@ pub fn walk(
         }
     };
     let mut out = Vec::new();
+    // Symlinked files, by where they lead: one that leads to a file the walk also reads is the
+    // same file, not a second claim to its contents.
+    let mut links: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut seen = HashSet::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -473,9 +476,28 @@ pub fn walk(
                 }
                 stack.push(p);
             } else if wanted(&p) {
+                if ft.is_symlink() {
+                    if let Ok(c) = p.canonicalize() {
+                        links.push((p.clone(), c));
+                    }
+                }
                 out.push(p);
             }
         }
+    }
+    if !links.is_empty() {
+        let link_paths: HashSet<&PathBuf> = links.iter().map(|(p, _)| p).collect();
+        let real: HashSet<PathBuf> = out
+            .iter()
+            .filter(|p| !link_paths.contains(p))
+            .filter_map(|p| p.canonicalize().ok())
+            .collect();
+        let twice: HashSet<PathBuf> = links
+            .into_iter()
+            .filter(|(_, c)| real.contains(c))
+            .map(|(p, _)| p)
+            .collect();
+        out.retain(|p| !twice.contains(p));
     }
     out.sort();
     out

@@ -368,6 +368,24 @@ fn the_revisions_own_config_reads_the_revisions_sources() {
 }
 
 #[test]
+fn a_change_that_relaxes_the_gate_says_so() {
+    let d = repo();
+    write(d.path(), "sessionlint.toml", "keep = 3\n");
+    write(d.path(), "src/t1.rs", v1(""));
+    commit(d.path());
+    write(d.path(), "src/t2.rs", v2());
+    write(d.path(), "sessionlint.toml", "keep = 1\n[levels]\nems-accepted-by-older-decoder = \"warning\"\n[[allow]]\nrule = \"older-session-rejected\"\nreason = \"trust me\"\n");
+    let r = run(&["check", ".", "--baseline-rev", "HEAD"], d.path());
+    for says in [
+        "adds [[allow]] rule = \"older-session-rejected\"",
+        "lowers `ems-accepted-by-older-decoder`",
+        "keep = 1, was 3",
+    ] {
+        assert!(r.stderr.contains(says), "{says}: {}", r.stderr);
+    }
+}
+
+#[test]
 fn schema_files_are_read_from_the_revision() {
     let d = repo();
     write(d.path(), "formats/v1.schema.toml", "name = \"ticket\"\nversion = 1\nencoding = \"json\"\nroot = \"T\"\n\n[types.T]\nkind = \"struct\"\n\n[[types.T.fields]]\nident = \"cipher\"\nty = \"u16\"\n");
@@ -429,6 +447,19 @@ fn a_symlink_out_of_the_root_is_refused_and_its_target_never_printed() {
             );
         }
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_inside_the_root_is_read_once() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "src/t1.rs", v1(""));
+    write(d.path(), "src/t2.rs", v2());
+    std::os::unix::fs::symlink(d.path().join("src/t2.rs"), d.path().join("src/again.rs")).unwrap();
+    std::os::unix::fs::symlink(d.path().join("src"), d.path().join("mirror")).unwrap();
+    let r = run(&["check", "."], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("1 pair checked"), "{}", r.stdout);
 }
 
 #[cfg(unix)]

@@ -445,6 +445,10 @@ fn inputs(
 struct Baseline {
     rev: String,
     schemas: Vec<Schema>,
+    /// The revision's configuration: the gate's policy as the base branch has it.
+    cfg: Config,
+    /// Files of the revision read (configuration, sources, schema files).
+    files: usize,
 }
 
 fn baseline(
@@ -555,6 +559,7 @@ fn baseline(
             schema_files.push(f);
         }
     }
+    let (sources_count, schema_count) = (sources_at_rev.len(), schema_files.len());
     let ex = extract::extract(&sources_at_rev, &opts);
     problems.extend(ex.problems);
     let mut released_files = Vec::new();
@@ -598,6 +603,8 @@ fn baseline(
     Ok(Baseline {
         rev: listing.rev,
         schemas,
+        files: config_entries.len() + sources_count + schema_count,
+        cfg,
     })
 }
 
@@ -648,6 +655,7 @@ fn review(
     let (mut inp, _) = loaded?;
     let texts = std::mem::take(&mut inp.texts);
     let mut findings_early = Vec::new();
+    let mut base_files = 0;
     let mut released: Vec<Schema> = inp.released;
     if let Some(listing) = listing {
         let listing = listing.map_err(|e| {
@@ -680,8 +688,17 @@ fn review(
         }
         released = base.schemas;
         released.extend(kept);
+        for note in config::relaxations(&base.cfg, &inp.cfg) {
+            let _ = writeln!(
+                err,
+                "note: this change relaxes the gate against {}: {}",
+                base.rev,
+                report::text::guard(&note)
+            );
+        }
+        base_files = base.files;
     }
-    let files = inp.files_seen;
+    let files = inp.files_seen + base_files;
     if inp.current.is_empty() && released.is_empty() {
         return Ok(Review {
             findings: Vec::new(),
