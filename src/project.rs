@@ -52,7 +52,7 @@ pub fn display(p: &Path) -> String {
 }
 
 /// `p` without `.` components, so that shown paths read like the ones users typed.
-fn tidy(p: &Path) -> PathBuf {
+pub fn tidy(p: &Path) -> PathBuf {
     let t: PathBuf = p
         .components()
         .filter(|c| !matches!(c, Component::CurDir))

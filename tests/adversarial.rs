@@ -404,6 +404,12 @@ fn two_files_claiming_one_version_are_bad_input() {
     write(d.path(), "b.schema.toml", schema.replace("u16", "u32"));
     let r = run(&["check", "."], d.path());
     bad_input(&r, "b.schema.toml", "claimed by two schema files");
+    // The same at a baseline revision, even when the working tree has removed the copy.
+    git(d.path(), &["init", "-q"]);
+    commit(d.path());
+    std::fs::remove_file(d.path().join("b.schema.toml")).unwrap();
+    let r = run(&["check", ".", "--baseline-rev", "HEAD"], d.path());
+    bad_input(&r, "HEAD:b.schema.toml", "claimed by two schema files");
 }
 
 // ---- 5. The repository is data, never an instruction ----

@@ -525,26 +525,47 @@ fn baseline(
         }
     }
     // Sources the working tree has unchanged are not read from git again.
+    // Keyed lexically: the walk built these paths from the same root (a miss only costs a read).
     let mut by_path: std::collections::HashMap<PathBuf, String> = working
         .into_iter()
-        .map(|f| (canon(Path::new(&f.path)), f.text))
+        .map(|f| (crate::project::tidy(Path::new(&f.path)), f.text))
         .collect();
+    let candidates: Vec<(&git::Entry, Option<String>)> = wanted_rs
+        .into_iter()
+        .map(|e| {
+            let here = project.root.join(&e.path);
+            let text = by_path.remove(&crate::project::tidy(&here)).or_else(|| {
+                crate::project::read(&here, &project.canon, &extract::scan::Markers::default())
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+            });
+            (e, text)
+        })
+        .collect();
+    // Hashing is most of a baseline's cost: on every core.
+    let same: Vec<bool> = {
+        let test = |(e, t): &(&git::Entry, Option<String>)| {
+            t.as_ref().is_some_and(|t| git::same_blob(e, t.as_bytes()))
+        };
+        let chunk = candidates.len().div_ceil(2).max(1);
+        std::thread::scope(|s| {
+            let hs: Vec<_> = candidates
+                .chunks(chunk)
+                .map(|c| s.spawn(move || c.iter().map(test).collect::<Vec<_>>()))
+                .collect();
+            hs.into_iter()
+                .flat_map(|h| h.join().expect("hashing never panics"))
+                .collect()
+        })
+    };
     let mut from_git = Vec::new();
     let mut sources_at_rev = Vec::new();
-    for e in wanted_rs {
-        let here = project.root.join(&e.path);
-        let text = by_path.remove(&canon(&here)).or_else(|| {
-            crate::project::read(&here, &project.canon, &extract::scan::Markers::default())
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-        });
+    for ((e, text), same) in candidates.into_iter().zip(same) {
         match text {
-            Some(t) if git::same_blob(e, t.as_bytes()) => {
-                sources_at_rev.push(extract::SourceFile {
-                    path: listing.shown(&e.path),
-                    text: t,
-                })
-            }
+            Some(t) if same => sources_at_rev.push(extract::SourceFile {
+                path: listing.shown(&e.path),
+                text: t,
+            }),
             _ => from_git.push(e),
         }
     }

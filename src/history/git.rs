@@ -117,10 +117,13 @@ pub fn list(dir: &Path, prefix: &str, rev: &str) -> Result<Listing, String> {
 
 /// The id git gives these bytes as a blob (SHA-1 object format), computed in-process.
 pub fn blob_id(bytes: &[u8]) -> String {
-    let mut h = sha1_smol::Sha1::new();
+    use sha1::Digest;
+    // RustCrypto's SHA-1 uses the CPU's SHA extensions where there are any: a baseline hashes
+    // every unchanged source of the working tree.
+    let mut h = sha1::Sha1::new();
     h.update(format!("blob {}\0", bytes.len()).as_bytes());
     h.update(bytes);
-    h.digest().to_string()
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether `bytes` (a working-tree file) are the blob `e`, as `git diff --no-filters` would say.
