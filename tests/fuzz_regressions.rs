@@ -107,3 +107,72 @@ fn two_fields_cannot_share_a_key() {
         ex.problems
     );
 }
+
+/// The `scan_vs_syn` target's findings: every session item `syn::parse_file` sees (an outer
+/// attribute naming `SessionState` or the `session` helper) is among the items the scanner cuts
+/// out. The first: a vertical tab between an attribute and `struct`, which Rust takes for white
+/// space and the scanner did not.
+#[test]
+fn scan_vs_syn_regressions() {
+    use proc_macro2::{TokenStream, TokenTree};
+    use sessionlint::extract::scan;
+    use syn::visit::Visit;
+
+    fn names_marker(tokens: TokenStream) -> bool {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        trees.iter().enumerate().any(|(i, t)| match t {
+            TokenTree::Ident(id) => {
+                let s = id.to_string();
+                s == "SessionState"
+                    || (s == "session"
+                        && match trees.get(i + 1) {
+                            None | Some(TokenTree::Group(_)) => true,
+                            Some(TokenTree::Punct(p)) => p.as_char() == '=',
+                            _ => false,
+                        })
+            }
+            TokenTree::Group(g) => names_marker(g.stream()),
+            _ => false,
+        })
+    }
+    struct Truth(Vec<String>);
+    impl<'a> Visit<'a> for Truth {
+        fn visit_item_struct(&mut self, i: &'a syn::ItemStruct) {
+            let marked = i
+                .attrs
+                .iter()
+                .any(|a| names_marker(quote::ToTokens::to_token_stream(&a.meta)));
+            if marked {
+                self.0.push(i.ident.to_string());
+            }
+            syn::visit::visit_item_struct(self, i);
+        }
+    }
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fuzz_regressions/scan_vs_syn"
+    );
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let src = String::from_utf8(std::fs::read(e.unwrap().path()).unwrap()).unwrap();
+        let mut truth = Truth(Vec::new());
+        truth.visit_file(&syn::parse_file(&src).unwrap());
+        assert!(!truth.0.is_empty());
+        let found = scan::scan(&src, &scan::Markers::default()).unwrap();
+        let cut: Vec<String> = found
+            .session
+            .iter()
+            .map(|s| {
+                syn::parse_str::<syn::DeriveInput>(&src[s.start..s.end])
+                    .unwrap()
+                    .ident
+                    .to_string()
+            })
+            .collect();
+        for name in &truth.0 {
+            assert!(cut.contains(name), "missed `{name}`");
+        }
+        n += 1;
+    }
+    assert!(n > 0);
+}

@@ -49,18 +49,12 @@ impl Markers {
         let mut any = false;
         for i in memchr::memmem::find_iter(b, b"SessionState") {
             any = true;
-            let mut j = i + "SessionState".len();
-            while j < b.len() && b[j].is_ascii_whitespace() {
-                j += 1;
-            }
-            if !b[j..].starts_with(b"as") || b.get(j + 2).is_none_or(|c| !c.is_ascii_whitespace()) {
+            let mut j = skip_ws(b, i + "SessionState".len());
+            if !b[j..].starts_with(b"as") || ws_at(b, j + 2) == 0 {
                 continue;
             }
-            j += 2;
-            while j < b.len() && b[j].is_ascii_whitespace() {
-                j += 1;
-            }
-            let k = j + b[j..].iter().take_while(|c| is_ident(**c)).count();
+            j = skip_ws(b, j + 2);
+            let k = ident_end(b, j);
             if k > j {
                 let alias = &text[j..k];
                 if alias != "_" && !self.derives.iter().any(|d| d == alias) {
@@ -84,7 +78,7 @@ pub fn may_hold_session(b: &[u8], markers: &Markers) -> bool {
 
 /// Whether the `len` bytes at `at` stand as a whole identifier (no identifier byte either side).
 pub fn is_word_at(hay: &[u8], at: usize, len: usize) -> bool {
-    (at == 0 || !is_ident(hay[at - 1])) && hay.get(at + len).is_none_or(|c| !is_ident(*c))
+    !ident_before(hay, at) && !ident_at(hay, at + len)
 }
 
 /// Whether `word` occurs in `hay` as a whole identifier.
@@ -93,11 +87,8 @@ pub fn contains_word(hay: &[u8], word: &[u8]) -> bool {
 }
 
 fn find_words<'h>(hay: &'h [u8], word: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
-    memchr::memmem::find_iter(hay, word).filter(move |&at| {
-        let before = at == 0 || !is_ident(hay[at - 1]);
-        let after = hay.get(at + word.len()).is_none_or(|c| !is_ident(*c));
-        before && after
-    })
+    memchr::memmem::find_iter(hay, word)
+        .filter(move |&at| !ident_before(hay, at) && !ident_at(hay, at + word.len()))
 }
 
 /// Where `needle` first occurs in `hay`.
@@ -109,10 +100,62 @@ pub fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// `session` as a whole identifier followed (after white space) by `(`, `]`, `=` or `/`.
 fn session_helper_hit(b: &[u8]) -> bool {
     find_words(b, b"session").any(|at| {
-        let rest = &b[at + "session".len()..];
-        let next = rest.iter().find(|c| !c.is_ascii_whitespace());
+        let next = b.get(skip_ws(b, at + "session".len()));
         matches!(next, None | Some(b'(' | b']' | b'=' | b'/'))
     })
+}
+
+/// The length of the white space character at `i` (0 if none). Rust's white space is
+/// Pattern_White_Space: besides ASCII space, tab, LF, CR, it has vertical tab and form feed, NEL
+/// (U+0085), the left-to-right and right-to-left marks (U+200E, U+200F) and the line and
+/// paragraph separators (U+2028, U+2029). Missing one lets `]\u{b}struct` hide an item.
+fn ws_at(b: &[u8], i: usize) -> usize {
+    match b.get(i..).unwrap_or(&[]) {
+        [b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ', ..] => 1,
+        [0xc2, 0x85, ..] => 2,
+        [0xe2, 0x80, 0x8e | 0x8f | 0xa8 | 0xa9, ..] => 3,
+        _ => 0,
+    }
+}
+
+/// `i` moved past any white space.
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    loop {
+        match ws_at(b, i) {
+            0 => return i,
+            n => i += n,
+        }
+    }
+}
+
+/// Whether the white space character that ends just before `at`, if any.
+fn ws_before(b: &[u8], at: usize) -> bool {
+    let tail = &b[..at];
+    matches!(
+        tail.last(),
+        Some(b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+    ) || tail.ends_with(&[0xc2, 0x85])
+        || (tail.len() >= 3
+            && tail[tail.len() - 3..tail.len() - 1] == [0xe2, 0x80]
+            && matches!(tail[tail.len() - 1], 0x8e | 0x8f | 0xa8 | 0xa9))
+}
+
+/// Whether an identifier character ends just before `at`.
+fn ident_before(b: &[u8], at: usize) -> bool {
+    at > 0 && is_ident(b[at - 1]) && !ws_before(b, at)
+}
+
+/// Whether an identifier character starts at `i`.
+fn ident_at(b: &[u8], i: usize) -> bool {
+    b.get(i).is_some_and(|c| is_ident(*c)) && ws_at(b, i) == 0
+}
+
+/// The end of the identifier characters from `i`.
+fn ident_end(b: &[u8], mut i: usize) -> usize {
+    while ident_at(b, i) {
+        i += 1;
+    }
+    i
 }
 
 fn is_ident(b: u8) -> bool {
@@ -162,9 +205,7 @@ impl<'a> Lexer<'a> {
         let b = self.b;
         let n = b.len();
         loop {
-            while self.i < n && b[self.i].is_ascii_whitespace() {
-                self.i += 1;
-            }
+            self.i = skip_ws(b, self.i);
             if self.i >= n {
                 return Ok(None);
             }
@@ -200,7 +241,7 @@ impl<'a> Lexer<'a> {
             }
             let kind;
             if is_ident_start(c) {
-                let mut e = s + b[s..].iter().take_while(|c| is_ident(**c)).count();
+                let mut e = ident_end(b, s);
                 let word = &b[s..e];
                 let next = b.get(e).copied();
                 match (word, next) {
@@ -210,8 +251,7 @@ impl<'a> Lexer<'a> {
                     }
                     (b"r", Some(b'#')) => {
                         // A raw identifier: r#name.
-                        e += 1;
-                        e += b[e..].iter().take_while(|c| is_ident(**c)).count();
+                        e = ident_end(b, e + 1);
                         kind = Kind::Ident;
                     }
                     (b"b" | b"c", Some(b'"')) => {
@@ -237,7 +277,7 @@ impl<'a> Lexer<'a> {
                 b'0'..=b'9' => {
                     let mut e = s;
                     while e < n
-                        && (is_ident(b[e])
+                        && (ident_at(b, e)
                             || (b[e] == b'.' && b.get(e + 1).is_some_and(u8::is_ascii_digit)))
                     {
                         e += 1;
@@ -332,7 +372,7 @@ impl<'a> Lexer<'a> {
         if b.get(s + 1 + ch_len) == Some(&b'\'') {
             return Ok((Kind::Literal, s + 2 + ch_len));
         }
-        let e = s + 1 + b[s + 1..].iter().take_while(|c| is_ident(**c)).count();
+        let e = ident_end(b, s + 1);
         Ok((Kind::Lifetime, e.max(s + 1)))
     }
 }
@@ -636,7 +676,7 @@ pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
                 i = end;
             }
             b'\'' => {
-                let byte_char = i > 0 && b[i - 1] == b'b' && (i < 2 || !is_ident(b[i - 2]));
+                let byte_char = i > 0 && b[i - 1] == b'b' && !ident_before(b, i - 1);
                 let (kind, end) = if byte_char {
                     (Kind::Literal, lx.quoted(i, b'\'')?)
                 } else {
@@ -651,18 +691,9 @@ pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
                 // `#[` or `#![`, white space (or, absurdly, comments) allowed between; anything
                 // else is not an attribute (a raw string's or a macro's hash), and is not lexed
                 // here: the bytes after a raw string's hash are the string's, not tokens.
-                let j = i
-                    + 1
-                    + b[i + 1..]
-                        .iter()
-                        .take_while(|c| c.is_ascii_whitespace())
-                        .count();
+                let j = skip_ws(b, i + 1);
                 let k = if b.get(j) == Some(&b'!') {
-                    j + 1
-                        + b[j + 1..]
-                            .iter()
-                            .take_while(|c| c.is_ascii_whitespace())
-                            .count()
+                    skip_ws(b, j + 1)
                 } else {
                     j
                 };
@@ -760,7 +791,7 @@ fn raw_prefix(b: &[u8], q: usize) -> Option<(usize, usize)> {
     } else {
         r
     };
-    if start > 0 && is_ident(b[start - 1]) {
+    if ident_before(b, start) {
         return None;
     }
     Some((start, hashes))
@@ -900,6 +931,22 @@ mod tests {
             }
         }
         assert!(files > 50, "{files}");
+    }
+
+    /// Found by the `scan_vs_syn` fuzzer: a vertical tab is Rust white space.
+    #[test]
+    fn every_rust_white_space_separates_tokens() {
+        for ws in [
+            "\u{b}", "\u{c}", "\u{85}", "\u{200e}", "\u{200f}", "\u{2028}", "\u{2029}",
+        ] {
+            let text = format!(
+                "#[session(version = 1)]{ws}struct{ws}T{ws}{{ a: u8 }}\nconst B: &[u8] ={ws}b'x';"
+            );
+            assert_eq!(items(&text).len(), 1, "{ws:?}");
+            assert!(syn::parse_file(&text).is_ok(), "{ws:?}");
+            let s = scan_tokens(&text, &Markers::default()).unwrap();
+            assert_eq!(s.session.len(), 1, "{ws:?}");
+        }
     }
 
     #[test]
