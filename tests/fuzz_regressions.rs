@@ -176,3 +176,26 @@ fn scan_vs_syn_regressions() {
     }
     assert!(n > 0);
 }
+
+/// The `scan_vs_syn` target's skim-versus-lexer findings: the two scanners give the same answer
+/// (a shebang line and a raw identifier `r#r` before a string once made them disagree).
+#[test]
+fn skim_and_lexer_regressions() {
+    use sessionlint::extract::scan;
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fuzz_regressions/scan_skim_vs_lexer"
+    );
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let src = String::from_utf8_lossy(&std::fs::read(e.unwrap().path()).unwrap()).into_owned();
+        let m = scan::Markers::default();
+        let (a, b) = (scan::scan(&src, &m), scan::scan_tokens(&src, &m));
+        assert_eq!(
+            a.as_ref().map(|f| &f.session),
+            b.as_ref().map(|f| &f.session)
+        );
+        n += 1;
+    }
+    assert!(n > 0);
+}

@@ -429,7 +429,7 @@ impl FileScan {
 /// that starts but does not end, or a literal or comment that never closes, is an error at its
 /// place. The reference for `scan`, which skims instead (tests hold the two equal).
 pub fn scan_tokens(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
-    let mut lx = Lexer::new(text, 0);
+    let mut lx = Lexer::new(text, shebang_end(text));
     let mut out = FileScan::default();
     // Start of the current run of outer attributes, and whether one of them marks the item.
     let mut run: Option<usize> = None;
@@ -643,10 +643,10 @@ pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
     let mut attrs: Vec<Attr> = Vec::new();
     // Literal and comment ranges, in order: a keyword inside one is not code.
     let mut noncode: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
+    let mut i = shebang_end(text);
     // The next `#` at or after `i`, searched for apart from the three literal and comment
     // starts (memchr looks for at most three bytes at once).
-    let mut hash = memchr::memchr(b'#', b).unwrap_or(n);
+    let mut hash = memchr::memchr(b'#', &b[i..]).map_or(n, |k| i + k);
     loop {
         if hash < i {
             hash = memchr::memchr(b'#', &b[i..]).map_or(n, |k| i + k);
@@ -778,6 +778,15 @@ fn end_of(text: &str, kw: usize, start: usize) -> Result<usize, ScanError> {
     })
 }
 
+/// Where the code of a file starts: after a shebang line (`#!` first, not an inner attribute).
+fn shebang_end(text: &str) -> usize {
+    let b = text.as_bytes();
+    if !b.starts_with(b"#!") || b.get(skip_ws(b, 2)) == Some(&b'[') {
+        return 0;
+    }
+    memchr::memchr(b'\n', b).unwrap_or(b.len())
+}
+
 /// Where the string whose opening quote is at `q` really starts, if it is raw (`r"`, `r#"`,
 /// `br"`, `cr##"`): the prefix's first byte and the number of hashes.
 fn raw_prefix(b: &[u8], q: usize) -> Option<(usize, usize)> {
@@ -791,7 +800,10 @@ fn raw_prefix(b: &[u8], q: usize) -> Option<(usize, usize)> {
     } else {
         r
     };
-    if ident_before(b, start) {
+    // `r#r#"`: the first `r#r` is a raw identifier, not a prefix.
+    if ident_before(b, start)
+        || (start >= 2 && &b[start - 2..start] == b"r#" && !ident_before(b, start - 2))
+    {
         return None;
     }
     Some((start, hashes))
@@ -931,6 +943,23 @@ mod tests {
             }
         }
         assert!(files > 50, "{files}");
+    }
+
+    /// Found by the `scan_vs_syn` fuzzer: a shebang line is not code, and `r#r#"` is a raw
+    /// identifier before a string, not a raw string.
+    #[test]
+    fn shebangs_and_raw_identifiers() {
+        let m = Markers::default();
+        for text in [
+            "#!/usr/bin/env x \"\n#[session(version = 1)]\nstruct T { a: u8 }\n",
+            "#[session(version = 1)]\nstruct T { a: u8 }\nm!(r#r#\"x\");\n",
+        ] {
+            let (a, b) = (scan(text, &m).unwrap(), scan_tokens(text, &m).unwrap());
+            assert_eq!(a.session.len(), 1, "{text:?}");
+            assert_eq!(a.session, b.session);
+        }
+        let bad = "#!.!>?r#r#\"1";
+        assert_eq!(scan(bad, &m).is_ok(), scan_tokens(bad, &m).is_ok());
     }
 
     /// Found by the `scan_vs_syn` fuzzer: a vertical tab is Rust white space.
