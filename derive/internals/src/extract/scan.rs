@@ -643,7 +643,8 @@ pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
     let mut attrs: Vec<Attr> = Vec::new();
     // Literal and comment ranges, in order: a keyword inside one is not code.
     let mut noncode: Vec<(usize, usize)> = Vec::new();
-    let mut i = shebang_end(text);
+    let code = shebang_end(text);
+    let mut i = code;
     // The next `#` at or after `i`, searched for apart from the three literal and comment
     // starts (memchr looks for at most three bytes at once).
     let mut hash = memchr::memchr(b'#', &b[i..]).map_or(n, |k| i + k);
@@ -740,7 +741,7 @@ pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
     };
     for kw in ["struct", "enum", "union"] {
         for at in find_words(b, kw.as_bytes()) {
-            if !in_code(at) || (at >= 2 && &b[at - 2..at] == b"r#") {
+            if at < code || !in_code(at) || (at >= 2 && &b[at - 2..at] == b"r#") {
                 continue;
             }
             let mut l = Lexer::new(text, at + kw.len());
