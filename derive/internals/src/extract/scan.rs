@@ -722,6 +722,9 @@ pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
                     continue;
                 }
                 let marked = attribute(&mut l, markers, i)?;
+                // The attribute's own literals were lexed, not skimmed: the whole attribute is
+                // not code (a keyword in one of its strings starts no item).
+                noncode.push((i, l.i));
                 if !inner {
                     attrs.push(Attr {
                         start: i,
