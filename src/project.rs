@@ -29,9 +29,6 @@ pub struct Project {
     pub canon: PathBuf,
     /// The git work tree's top level, when the root is inside one.
     pub git_top: Option<PathBuf>,
-    /// Whether the root was chosen by a configuration file (else it is the path checked, or the
-    /// nearest cargo package above it).
-    pub configured: bool,
 }
 
 pub fn problem(file: &str, message: impl Into<String>, help: impl Into<String>) -> Problem {
@@ -137,18 +134,15 @@ impl Project {
             .take_while(|a| within(a))
             .find(|a| has_config(a))
             .map(Path::to_path_buf);
-        let (canon, is_configured) = match configured {
-            Some(c) => (c, true),
-            None => (
-                canon_start
-                    .ancestors()
-                    .take_while(|a| within(a))
-                    .find(|a| a.join("Cargo.toml").is_file() || a.join("session-schemas").is_dir())
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| canon_start.clone()),
-                false,
-            ),
-        };
+        // Else the nearest cargo package (or holder of snapshots), else the path itself.
+        let canon = configured.unwrap_or_else(|| {
+            canon_start
+                .ancestors()
+                .take_while(|a| within(a))
+                .find(|a| a.join("Cargo.toml").is_file() || a.join("session-schemas").is_dir())
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| canon_start.clone())
+        });
         let root = if canon == canon_start {
             tidy(&start)
         } else {
@@ -161,13 +155,7 @@ impl Project {
             root,
             canon,
             git_top,
-            configured: is_configured,
         })
-    }
-
-    /// Whether `p` (as given or as found by the walk) resolves inside the root.
-    pub fn contains(&self, p: &Path) -> bool {
-        p.canonicalize().is_ok_and(|c| c.starts_with(&self.canon))
     }
 }
 

@@ -244,7 +244,7 @@ fn the_summary_says_what_was_read_even_when_nothing_is_gated() {
 fn a_renamed_derive_is_found_through_the_session_helper() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "t1.rs", v1(""));
-    write(d.path(), "t2.rs", format!("use sessionlint::SessionState as Sess;\nuse serde::{{Deserialize, Serialize}};\n#[derive(Serialize, Deserialize, Sess)]\n#[session(name = \"ticket\", version = 2, encoding = \"json\")]\npub struct TicketV2 {{ pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool }}\n"));
+    write(d.path(), "t2.rs", "use sessionlint::SessionState as Sess;\nuse serde::{Deserialize, Serialize};\n#[derive(Serialize, Deserialize, Sess)]\n#[session(name = \"ticket\", version = 2, encoding = \"json\")]\npub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool }\n");
     let r = run(&["check", "."], d.path());
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("ems-accepted-by-older-decoder"));

@@ -817,7 +817,7 @@ impl Walk {
         n: &[Slot],
         o: &[Slot],
         ems: bool,
-        notes: &mut Vec<String>,
+        notes: &[String],
     ) -> Out {
         if a.meta.holds || b.meta.holds {
             return Out::data_dependent(
@@ -868,7 +868,7 @@ impl Walk {
                 Some(EmsMarker::Mask { mask }) => (v as u64) & mask != 0,
                 _ => false,
             };
-            let mut nn = notes.clone();
+            let mut nn = notes.to_vec();
             if let Some(acc) = &b.meta.accepts {
                 nn.push(format!(
                     "`{}` reads version {v}, which accepts = \"{acc}\" admits",

@@ -371,8 +371,7 @@ impl Schema {
         match ty {
             Ty::Option { of } | Ty::Seq { of } => 1u64.saturating_add(self.ty_cost(of, d, memo)),
             Ty::Array { of, len } => (*len as u64)
-                .min(ARRAY_ELEMS)
-                .max(1)
+                .clamp(1, ARRAY_ELEMS)
                 .saturating_mul(self.ty_cost(of, d, memo)),
             Ty::Tuple { items } => items
                 .iter()
