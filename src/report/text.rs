@@ -19,20 +19,25 @@ fn may_be_active(s: &str) -> bool {
         && s.chars().any(is_active)
 }
 
-/// Shows every active character as `\u{..}`.
-pub fn clean(s: &str) -> String {
+/// `s` with every active character written by `escape`.
+fn escape_active(s: &str, escape: impl Fn(char) -> String) -> String {
     if !may_be_active(s) {
         return s.to_string();
     }
-    let mut out = String::with_capacity(s.len() + 8);
+    let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         if is_active(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            out.push_str(&escape(c));
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Shows every active character as `\u{..}`.
+pub fn clean(s: &str) -> String {
+    escape_active(s, |c| format!("\\u{{{:x}}}", c as u32))
 }
 
 /// A whole plain-text output made safe for a terminal and a CI log: active characters escaped, and
@@ -62,18 +67,7 @@ pub fn guard(s: &str) -> String {
 /// overrides raw, which a terminal showing a CI log may act on. Escaped, the document means the
 /// same.
 pub fn json(s: &str) -> String {
-    if !may_be_active(s) {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        if is_active(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    escape_active(s, |c| format!("\\u{:04x}", c as u32))
 }
 
 /// Text for a Markdown document, never at the start of a line: the characters that can open

@@ -211,25 +211,23 @@ impl<'a> Lexer<'a> {
             }
             let s = self.i;
             let c = b[s];
-            if c == b'/' && b.get(s + 1) == Some(&b'/') {
-                let end = s + b[s..].iter().position(|c| *c == b'\n').unwrap_or(n - s);
-                self.i = end;
-                let doc = b[s..].starts_with(b"///") && !b[s..].starts_with(b"////");
-                if doc {
-                    return Ok(Some(Tok {
-                        kind: Kind::DocComment,
-                        start: s,
-                        end,
-                    }));
+            let comment = match (c, b.get(s + 1)) {
+                (b'/', Some(b'/')) => {
+                    let end = s + b[s..].iter().position(|c| *c == b'\n').unwrap_or(n - s);
+                    let doc = b[s..].starts_with(b"///") && !b[s..].starts_with(b"////");
+                    Some((end, doc))
                 }
-                continue;
-            }
-            if c == b'/' && b.get(s + 1) == Some(&b'*') {
-                let end = self.block_comment(s)?;
+                (b'/', Some(b'*')) => {
+                    let end = self.block_comment(s)?;
+                    let doc = b[s..].starts_with(b"/**")
+                        && !b[s..].starts_with(b"/***")
+                        && !b[s..].starts_with(b"/**/");
+                    Some((end, doc))
+                }
+                _ => None,
+            };
+            if let Some((end, doc)) = comment {
                 self.i = end;
-                let doc = b[s..].starts_with(b"/**")
-                    && !b[s..].starts_with(b"/***")
-                    && !b[s..].starts_with(b"/**/");
                 if doc {
                     return Ok(Some(Tok {
                         kind: Kind::DocComment,
