@@ -148,7 +148,7 @@ pub fn from_texts(
 ) -> Result<Config, Vec<Problem>> {
     if let Some((shown, text)) = sessionlint {
         texts.texts.insert(shown.clone(), text.clone());
-        let mut cfg: Config = toml::from_str(&text).map_err(|e| {
+        let cfg: Config = toml::from_str(&text).map_err(|e| {
             vec![problem(
                 &shown,
                 &text,
@@ -157,15 +157,12 @@ pub fn from_texts(
                 "see the README's configuration section",
             )]
         })?;
-        cfg.file = Some(shown);
-        validate(&cfg, &text)?;
-        cfg.text = text;
-        return Ok(cfg);
+        return finish(cfg, shown, text);
     }
     if let Some((shown, text)) = cargo {
         if let Some((v, which)) = manifest_table(&text) {
             texts.texts.insert(shown.clone(), text.clone());
-            let mut cfg: Config = v.try_into().map_err(|e: toml::de::Error| {
+            let cfg: Config = v.try_into().map_err(|e: toml::de::Error| {
                 vec![problem(
                     &shown,
                     &text,
@@ -174,13 +171,18 @@ pub fn from_texts(
                     "see the README's configuration section",
                 )]
             })?;
-            cfg.file = Some(shown);
-            validate(&cfg, &text)?;
-            cfg.text = text;
-            return Ok(cfg);
+            return finish(cfg, shown, text);
         }
     }
     Ok(Config::default())
+}
+
+/// A configuration read from `shown`: validated, and remembering its text for positions.
+fn finish(mut cfg: Config, shown: String, text: String) -> Result<Config, Vec<Problem>> {
+    cfg.file = Some(shown);
+    validate(&cfg, &text)?;
+    cfg.text = text;
+    Ok(cfg)
 }
 
 fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {

@@ -45,13 +45,7 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
     }
     let schema = T::schema();
     for def in schema.types.values() {
-        let fields: Vec<_> = match def {
-            crate::schema::TypeDef::Struct(s) => s.fields.iter().collect(),
-            crate::schema::TypeDef::Enum(e) => {
-                e.variants.iter().flat_map(|v| v.fields.iter()).collect()
-            }
-        };
-        for f in fields {
+        for f in def.fields() {
             for n in Ty::named_types(&f.ty) {
                 if !schema.types.contains_key(n) {
                     return Err(format!(

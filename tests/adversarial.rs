@@ -385,6 +385,36 @@ fn a_change_that_relaxes_the_gate_says_so() {
     }
 }
 
+/// The revision's files are repository text too: a malformed configuration or schema file at
+/// REV, or a symlink there, is bad input, never a baseline read as empty.
+#[cfg(unix)]
+#[test]
+fn the_revisions_own_bad_files_are_bad_input() {
+    let d = repo();
+    write(d.path(), "t1.rs", v1(""));
+    write(d.path(), "sessionlint.toml", "paths = [\"src\"\n");
+    commit(d.path());
+    std::fs::remove_file(d.path().join("sessionlint.toml")).unwrap();
+    let r = run(&["check", ".", "--baseline-rev", "HEAD"], d.path());
+    bad_input(&r, "HEAD:sessionlint.toml", "invalid configuration");
+
+    let d = repo();
+    write(d.path(), "t1.rs", v1(""));
+    write(d.path(), "bad.schema.toml", "name = \"t\"\nversion = 1\nencoding = \"der\"\nroot = \"R\"\n[types.R]\nkind = \"struct\"\n[[types.R.fields]]\nident = \"a\"\nty = \"u8\"\nwrite = { unless = \"banana\" }\n");
+    std::os::unix::fs::symlink("/etc/passwd", d.path().join("link.rs")).unwrap();
+    commit(d.path());
+    std::fs::remove_file(d.path().join("bad.schema.toml")).unwrap();
+    std::fs::remove_file(d.path().join("link.rs")).unwrap();
+    let r = run(&["check", ".", "--baseline-rev", "HEAD"], d.path());
+    bad_input(&r, "HEAD:link.rs", "symlink at the baseline revision");
+    assert!(r.stderr.contains("HEAD:bad.schema.toml"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("root:"),
+        "the link's target is never read: {}",
+        r.stderr
+    );
+}
+
 #[test]
 fn schema_files_are_read_from_the_revision() {
     let d = repo();

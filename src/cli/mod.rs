@@ -382,13 +382,6 @@ fn inputs(
     encoding: Option<Encoding>,
     map: &mut SourceMap,
 ) -> Result<(Inputs, extract::Options), Vec<Problem>> {
-    if path.symlink_metadata().is_err() {
-        return Err(vec![sources::problem(
-            &path.display().to_string(),
-            format!("`{}` does not exist", path.display()),
-            "pass a .rs file, a schema .toml, or a directory",
-        )]);
-    }
     let project = Project::find(path).map_err(|p| vec![p])?;
     let cfg = config::load(&project, map)?;
     let opts = options(&cfg, encoding)?;
@@ -795,13 +788,6 @@ fn diff(
     _err: &mut dyn Write,
 ) -> Result<(Vec<Finding>, Summary), Vec<Problem>> {
     let side = |p: &Path, map: &mut SourceMap| -> Result<sources::Loaded, Vec<Problem>> {
-        if p.symlink_metadata().is_err() {
-            return Err(vec![sources::problem(
-                &p.display().to_string(),
-                format!("`{}` does not exist", p.display()),
-                "pass a .rs file, a schema .toml, or a directory",
-            )]);
-        }
         let project = Project::find(p).map_err(|e| vec![e])?;
         let cfg = config::load(&project, map)?;
         let opts = options(&cfg, encoding)?;

@@ -868,14 +868,6 @@ pub fn nesting(text: &str) -> usize {
     max
 }
 
-/// Every item `struct NAME` / `enum NAME` defined in `text`.
-pub fn named_items(text: &str, name: &str, markers: &Markers) -> Result<Vec<ItemSpan>, ScanError> {
-    if !contains_word(text.as_bytes(), name.as_bytes()) {
-        return Ok(Vec::new());
-    }
-    scan(text, markers)?.named(text, name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -897,7 +889,10 @@ mod tests {
         assert!(got[0].starts_with("#[derive"), "{:?}", got[0]);
         assert!(got[0].ends_with('}'));
         assert!(syn::parse_str::<syn::DeriveInput>(got[0]).is_ok());
-        let u = named_items(text, "U", &Markers::default()).unwrap();
+        let u = scan(text, &Markers::default())
+            .unwrap()
+            .named(text, "U")
+            .unwrap();
         assert_eq!(&text[u[0].start..u[0].end], "struct U;");
         // Not a derive: a use, a comment, an impl.
         assert!(items("use sessionlint::SessionState;\n// #[derive(SessionState)] struct X {}\nimpl SessionState for X {}\n").is_empty());

@@ -532,7 +532,7 @@ fn build_schema(
         if types.contains_key(def.name()) {
             continue;
         }
-        for f in fields_of(&def) {
+        for f in def.fields() {
             for name in f.ty.named_types() {
                 if types.contains_key(name) {
                     continue;
@@ -576,13 +576,6 @@ fn build_schema(
     let before = index.problems.len();
     check_schema(&schema, &mut index.problems);
     (index.problems.len() == before).then_some(schema)
-}
-
-fn fields_of(def: &TypeDef) -> Vec<&crate::schema::Field> {
-    match def {
-        TypeDef::Struct(s) => s.fields.iter().collect(),
-        TypeDef::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
-    }
 }
 
 /// Checks that need the whole resolved schema (see `Schema::validate`).

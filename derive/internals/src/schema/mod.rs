@@ -209,6 +209,14 @@ impl TypeDef {
             TypeDef::Enum(e) => &e.origin,
         }
     }
+
+    /// Every field: a struct's, or those of all of an enum's variants.
+    pub fn fields(&self) -> Vec<&Field> {
+        match self {
+            TypeDef::Struct(s) => s.fields.iter().collect(),
+            TypeDef::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
+        }
+    }
 }
 
 /// Shape of a struct or of an enum variant's content, as serde sees it.
@@ -464,10 +472,7 @@ impl Schema {
         }
         seen.push(ty.to_string());
         let def = self.types.get(ty)?;
-        let fields: Vec<&Field> = match def {
-            TypeDef::Struct(s) => s.fields.iter().collect(),
-            TypeDef::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
-        };
+        let fields = def.fields();
         for f in &fields {
             if f.session.ems.is_some() {
                 return Some(CarrierPath { fields: vec![f] });

@@ -22,13 +22,6 @@ fn problem(origin: &Origin, message: String, help: &str) -> Problem {
     }
 }
 
-fn fields_of(def: &TypeDef) -> Vec<&Field> {
-    match def {
-        TypeDef::Struct(s) => s.fields.iter().collect(),
-        TypeDef::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
-    }
-}
-
 fn is_int(ty: &Ty) -> bool {
     matches!(ty, Ty::Int { .. })
 }
@@ -48,7 +41,7 @@ impl Schema {
         self.check_container(root, &mut out);
         for def in self.types.values() {
             self.check_shapes(def, &mut out);
-            for f in fields_of(def) {
+            for f in def.fields() {
                 self.check_field(def, f, &mut out);
             }
         }
@@ -142,7 +135,7 @@ impl Schema {
                 }
             }
         }
-        for f in fields_of(def) {
+        for f in def.fields() {
             for n in f.ty.named_types() {
                 if !self.types.contains_key(n) {
                     out.push(problem(
@@ -270,7 +263,7 @@ impl Schema {
         } else {
             match cond.strip_prefix("when ") {
                 Some("present" | "true" | "non-zero") => true,
-                Some(other) => fields_of(def).iter().any(|g| g.ident == other),
+                Some(other) => def.fields().iter().any(|g| g.ident == other),
                 None => false,
             }
         };
@@ -296,7 +289,7 @@ impl Schema {
     fn check_carriers(&self, out: &mut Vec<Problem>) {
         let mut carriers = Vec::new();
         for def in self.types.values() {
-            for f in fields_of(def) {
+            for f in def.fields() {
                 let Some(m) = &f.session.ems else { continue };
                 carriers.push((def.name(), f));
                 let EmsMarker::Variant { variant } = m else {
@@ -386,7 +379,7 @@ impl Schema {
                 let Some(def) = self.types.get(name) else {
                     return 1;
                 };
-                let c = fields_of(def).iter().fold(1u64, |acc, f| {
+                let c = def.fields().iter().fold(1u64, |acc, f| {
                     acc.saturating_add(self.ty_cost(&f.ty, d, memo))
                 });
                 memo.insert((name.as_str(), depth), c);
