@@ -7,8 +7,8 @@
 //! fixed v2 that v1 rejects.
 
 use serde::{Deserialize, Serialize};
-use sessionlint::analysis::{analyse_pair, analyse_version};
 use sessionlint::report::{human, Summary};
+use sessionlint::rules::{check_pair as analyse_pair, check_version as analyse_version};
 use sessionlint::sources::SourceMap;
 use sessionlint::SessionState;
 

@@ -24,9 +24,9 @@ pub struct Config {
     /// How many older versions may still be deployed next to each version (default: all).
     #[serde(default)]
     pub keep: Option<usize>,
-    /// Per-rule level: "error", "warning" or "allow".
+    /// Per-rule level.
     #[serde(default)]
-    pub levels: BTreeMap<String, String>,
+    pub levels: BTreeMap<String, Setting>,
     #[serde(default)]
     pub allow: Vec<Allow>,
     /// Zero-annotation mode: plain serde types named here instead of with attributes.
@@ -37,6 +37,32 @@ pub struct Config {
     pub file: Option<String>,
     #[serde(skip)]
     pub text: String,
+}
+
+/// A rule's level as the configuration sets it, ordered from the weakest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Setting {
+    Allow,
+    Warning,
+    Error,
+}
+
+impl Setting {
+    fn of(level: Level) -> Setting {
+        match level {
+            Level::Warning => Setting::Warning,
+            Level::Error => Setting::Error,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Setting::Allow => "allow",
+            Setting::Warning => "warning",
+            Setting::Error => "error",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -209,7 +235,7 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
             ));
         }
     }
-    for (rule, level) in &cfg.levels {
+    for rule in cfg.levels.keys() {
         if rules::get(rule).is_none() {
             problems.push(problem(
                 &file,
@@ -217,15 +243,6 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
                 at(rule),
                 format!("[levels] names unknown rule `{rule}`"),
                 "`sessionlint rules` lists them",
-            ));
-        }
-        if !matches!(level.as_str(), "error" | "warning" | "allow") {
-            problems.push(problem(
-                &file,
-                text,
-                at(level),
-                format!("unknown level `{level}` for `{rule}`"),
-                "write \"error\", \"warning\" or \"allow\"",
             ));
         }
     }
@@ -284,11 +301,6 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
 /// lowers, a shorter `keep`. The configuration is the change's to make, in its diff; these lines
 /// make sure a reviewer sees it.
 pub fn relaxations(base: &Config, now: &Config) -> Vec<String> {
-    let rank = |l: Option<&str>| match l {
-        Some("allow") => 0,
-        Some("warning") => 1,
-        _ => 2,
-    };
     let mut out = Vec::new();
     for a in &now.allow {
         let known = base
@@ -307,10 +319,10 @@ pub fn relaxations(base: &Config, now: &Config) -> Vec<String> {
         }
     }
     for (rule, level) in &now.levels {
-        let before = base.levels.get(rule).map(String::as_str);
-        let default = rules::get(rule).map(|r| r.level.as_str());
-        if rank(Some(level)) < rank(before.or(default)) {
-            out.push(format!("it lowers `{rule}` to \"{level}\""));
+        let before = base.levels.get(rule).copied();
+        let default = rules::get(rule).map_or(Setting::Error, |r| Setting::of(r.level()));
+        if *level < before.unwrap_or(default) {
+            out.push(format!("it lowers `{rule}` to \"{}\"", level.as_str()));
         }
     }
     let span = |k: Option<usize>| k.unwrap_or(usize::MAX);
@@ -412,19 +424,17 @@ impl Config {
         let mut used = vec![false; self.allow.len()];
         let mut out = Vec::new();
         for mut f in findings {
-            if let Some(i) = self
-                .allow
-                .iter()
-                .position(|a| a.rule == f.rule && a.format.as_deref().is_none_or(|x| x == f.format))
-            {
+            if let Some(i) = self.allow.iter().position(|a| {
+                f.rule == a.rule.as_str() && a.format.as_deref().is_none_or(|x| x == f.format)
+            }) {
                 used[i] = true;
                 continue;
             }
-            match self.levels.get(f.rule).map(String::as_str) {
-                Some("allow") => continue,
-                Some("warning") => f.level = Level::Warning,
-                Some("error") => f.level = Level::Error,
-                _ => {}
+            match self.levels.get(f.rule.id()) {
+                Some(Setting::Allow) => continue,
+                Some(Setting::Warning) => f.level = Level::Warning,
+                Some(Setting::Error) => f.level = Level::Error,
+                None => {}
             }
             out.push(f);
         }

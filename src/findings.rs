@@ -1,9 +1,12 @@
 //! What the analysis concludes: one finding per rule, pair and reason, ready for any renderer.
+//! Findings and rules are one layer: a finding names its rule, a rule's check builds findings.
 
-use crate::schema::{Encoding, Origin, Role};
-use serde::Serialize;
+use crate::analysis::{self, Misread};
+use crate::rules::Rule;
+use crate::schema::{Encoding, Origin, Role, Schema};
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Warning,
@@ -26,23 +29,22 @@ pub struct Label {
     pub text: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: &'static Rule,
+    /// The rule's level, or the one the configuration set.
     pub level: Level,
     pub format: String,
     /// `None` for findings about one version alone.
     pub older_version: Option<u32>,
     pub newer_version: u32,
     pub message: String,
-    /// Where the finding points: the newer field at fault, or the newer type.
-    pub file: String,
-    pub line: u32,
-    #[serde(skip)]
+    /// Where the finding points: the field at fault, or a type.
     pub primary: Label,
-    /// The older decoder's type.
-    #[serde(skip)]
+    /// The other version's type, for findings about a pair.
     pub related: Option<Label>,
+    /// What `related` is to this finding, as a heading: "the older decoder".
+    pub related_role: &'static str,
     pub older_encoding: Option<Encoding>,
     pub newer_encoding: Encoding,
     pub role: Role,
@@ -51,22 +53,131 @@ pub struct Finding {
     /// A sample encoding of the session concerned, for text encodings.
     pub sample: Option<String>,
     /// The witness in serde's data model as JSON, for tests that replay it through real crates.
-    #[serde(skip)]
     pub witness: Option<String>,
     /// True when the verdict rests on data the analysis cannot see (layout shifts, custom code).
     pub data_dependent: bool,
 }
 
+/// The JSON form: the primary place is `file` and `line`.
+#[derive(Serialize)]
+struct Shown<'a> {
+    rule: &'a str,
+    level: Level,
+    format: &'a str,
+    older_version: Option<u32>,
+    newer_version: u32,
+    message: &'a str,
+    file: &'a str,
+    line: u32,
+    older_encoding: Option<Encoding>,
+    newer_encoding: Encoding,
+    role: Role,
+    reasons: &'a [String],
+    sample: Option<&'a str>,
+    data_dependent: bool,
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Shown {
+            rule: self.rule.id(),
+            level: self.level,
+            format: &self.format,
+            older_version: self.older_version,
+            newer_version: self.newer_version,
+            message: &self.message,
+            file: self.file(),
+            line: self.line(),
+            older_encoding: self.older_encoding,
+            newer_encoding: self.newer_encoding,
+            role: self.role,
+            reasons: &self.reasons,
+            sample: self.sample.as_deref(),
+            data_dependent: self.data_dependent,
+        }
+        .serialize(s)
+    }
+}
+
 impl Finding {
+    /// A finding of `rule` about `new` (and `old`), at the newer EMS carrier or else the newer type.
+    pub fn new(
+        rule: &'static Rule,
+        old: Option<&Schema>,
+        new: &Schema,
+        message: String,
+    ) -> Finding {
+        let carrier = new.ems_carrier().map(|p| p.carrier().origin.clone());
+        Finding {
+            rule,
+            level: rule.level(),
+            format: new.name.clone(),
+            older_version: old.map(|o| o.version),
+            newer_version: new.version,
+            message,
+            primary: Label {
+                origin: carrier.unwrap_or_else(|| new.origin.clone()),
+                text: format!("{} v{} writes this", new.name, new.version),
+            },
+            related: old.map(|o| Label {
+                origin: o.origin.clone(),
+                text: format!("{} v{} decoder (`{}`)", o.name, o.version, o.root),
+            }),
+            related_role: "the older decoder",
+            older_encoding: old.map(|o| o.encoding),
+            newer_encoding: new.encoding,
+            role: new.role,
+            reasons: Vec::new(),
+            sample: None,
+            witness: None,
+            data_dependent: false,
+        }
+    }
+
+    /// Points the finding at `origin` instead.
+    pub fn at(mut self, origin: &Origin, text: Option<String>) -> Finding {
+        self.primary.origin = origin.clone();
+        if let Some(t) = text {
+            self.primary.text = t;
+        }
+        self
+    }
+
+    /// Takes the misread session as evidence: its reasons, condition, sample and witness
+    /// (`written_in`: the encoding that wrote it).
+    pub fn showing(mut self, m: Misread<'_>, written_in: Encoding) -> Finding {
+        self.reasons.extend(m.pick.notes.iter().cloned());
+        if let Some(c) = m.condition {
+            self.reasons.push(c.to_string());
+            self.data_dependent = true;
+        }
+        self.sample = analysis::sample(written_in, &m.pick.wire);
+        self.witness = analysis::witness(&m.pick.wire);
+        self
+    }
+
+    pub fn because(mut self, reason: impl Into<String>) -> Finding {
+        self.reasons.push(reason.into());
+        self
+    }
+
+    pub fn file(&self) -> &str {
+        &self.primary.origin.file
+    }
+
+    pub fn line(&self) -> u32 {
+        self.primary.origin.line
+    }
+
     /// Stable order for every output: by place, then rule, then versions.
-    pub fn sort_key(&self) -> (String, u32, u32, Option<u32>, &'static str, String) {
+    pub fn sort_key(&self) -> (&str, u32, u32, Option<u32>, &str, &str) {
         (
-            self.format.clone(),
+            &self.format,
             self.newer_version,
-            self.line,
+            self.line(),
             self.older_version,
-            self.rule,
-            self.message.clone(),
+            self.rule.id(),
+            &self.message,
         )
     }
 }
@@ -75,6 +186,11 @@ pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())
-            .then_with(|| a.file.cmp(&b.file))
+            .then_with(|| a.file().cmp(b.file()))
     });
+}
+
+/// True when any finding fails the run.
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.level == Level::Error)
 }

@@ -6,13 +6,16 @@
 //! writes and what each version's decoder accepts, and reports a newer EMS-bearing format that
 //! an older decoder would still accept.
 //!
-//! Data flows one way: sources → [`schema`] → [`analysis`] → [`findings`] → reports.
+//! Data flows one way: sources → [`schema`] → [`analysis`] (typed verdicts) → `rules` and
+//! `findings` → reports.
 
 pub use sessionlint_internals::schema;
 
 pub mod analysis;
 pub mod encoding;
+#[cfg(feature = "cli")]
 pub mod findings;
+#[cfg(feature = "cli")]
 pub mod rules;
 mod state;
 

@@ -87,7 +87,7 @@ fn the_cargo_subcommand_drops_cargos_echo() {
 fn rules_and_explain() {
     let r = sessionlint(&["rules"], &root());
     assert_eq!(r.code, 0);
-    for id in sessionlint::rules::RULES.iter().map(|r| r.id) {
+    for id in sessionlint::rules::RULES.iter().map(|r| r.id()) {
         assert!(r.stdout.contains(id), "{id} missing from `rules`");
     }
     let r = sessionlint(&["explain", "ems-accepted-by-older-decoder"], &root());

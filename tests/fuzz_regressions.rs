@@ -24,7 +24,7 @@ fn extract_bytes_regressions() {
             &Options::default(),
         );
         let refs: Vec<_> = ex.schemas.iter().collect();
-        let _ = sessionlint::analysis::analyse_chain(&refs, None);
+        let _ = sessionlint::rules::check_chain(&refs, None);
         n += 1;
     }
     assert!(n > 0);
@@ -47,10 +47,10 @@ fn analysis_regressions() {
     );
     assert!(ex.problems.is_empty(), "{:?}", ex.problems);
     let s = &ex.schemas[0];
-    let own = sessionlint::analysis::analyse_pair(s, s);
+    let own = sessionlint::rules::check_pair(s, s);
     assert!(
         !own.iter()
-            .any(|f| sessionlint::rules::EMS_HAZARDS.contains(&f.rule) && !f.data_dependent),
+            .any(|f| f.rule.is_rollout_hazard() && !f.data_dependent),
         "{own:?}"
     );
     assert!(

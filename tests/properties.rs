@@ -1,13 +1,17 @@
 //! Properties of the analysis over generated session structs (proptest): making the older decoder
 //! stricter never makes a safe verdict unsafe; a version against itself is never unsafe; verdicts
-//! do not depend on the order of files or of items.
+//! do not depend on the order of files or of items; a matrix cell is UNSAFE exactly where an error
+//! finding covers it. Each property prints how many cases it judged, and fails when generation
+//! puts too many out of scope.
 
 use proptest::prelude::*;
-use sessionlint::analysis::{analyse_chain, analyse_pair};
+use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
+use sessionlint::analysis::{matrix, Cell};
 use sessionlint::extract::{extract, Options, SourceFile};
 use sessionlint::findings::Finding;
-use sessionlint::rules;
+use sessionlint::rules::{check_chain as analyse_chain, check_pair as analyse_pair};
 use sessionlint::schema::{Accepts, Schema, Trailing, TypeDef};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const TYPES: [&str; 8] = [
     "bool",
@@ -127,7 +131,7 @@ fn schema(src: &str) -> Option<Schema> {
 }
 
 fn hazards(f: &[Finding]) -> bool {
-    f.iter().any(|x| rules::EMS_HAZARDS.contains(&x.rule))
+    f.iter().any(|x| x.rule.is_rollout_hazard())
 }
 
 /// The same decoder, stricter: deny unknown fields, an exact version check, trailing = "reject".
@@ -155,63 +159,206 @@ fn stricter(s: &Schema, how: usize) -> Schema {
     s
 }
 
-proptest! {
-    // A fixed seed: the same cases on every run and in CI (PROPTEST_RNG_SEED overrides it).
-    #![proptest_config(ProptestConfig {
-        cases: 192,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(
-            std::env::var("PROPTEST_RNG_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5e55_10a7),
-        ),
-        ..ProptestConfig::default()
-    })]
+const CASES: u32 = 192;
 
-    #[test]
-    fn a_stricter_older_decoder_never_turns_safe_into_unsafe(old in spec(), new in spec(), how in 0..3usize, enc in 0..ENCODINGS.len()) {
-        let (Some(o), Some(n)) = (schema(&source(&old, "Old", 1, enc)), schema(&source(&new, "New", 2, enc))) else { return Ok(()) };
+/// Runs `test` on `CASES` generated values with a fixed seed (PROPTEST_RNG_SEED overrides it).
+/// `test` returns `Ok(false)` for a value out of the property's scope (a schema serde refuses);
+/// at least two thirds must be in scope, or the property proved little.
+fn property<S: Strategy>(
+    name: &str,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<bool, TestCaseError>,
+) {
+    let seed = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5e55_10a7);
+    let mut runner = TestRunner::new(Config {
+        cases: CASES,
+        rng_seed: RngSeed::Fixed(seed),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let (judged, skipped) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let result = runner.run(&strategy, |v| {
+        let counter = if test(v)? { &judged } else { &skipped };
+        counter.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{name}: {e}");
+    }
+    let (j, k) = (judged.into_inner(), skipped.into_inner());
+    println!("{name}: {j} cases judged, {k} out of scope (seed {seed:#x})");
+    assert!(
+        j * 3 >= (j + k) * 2,
+        "{name}: generation put {k} of {} cases out of scope",
+        j + k
+    );
+}
+
+#[test]
+fn a_stricter_older_decoder_never_turns_safe_into_unsafe() {
+    let cases = (spec(), spec(), 0..3usize, 0..ENCODINGS.len());
+    property("stricter older decoder", cases, |(old, new, how, enc)| {
+        let (Some(o), Some(n)) = (
+            schema(&source(&old, "Old", 1, enc)),
+            schema(&source(&new, "New", 2, enc)),
+        ) else {
+            return Ok(false);
+        };
         if !hazards(&analyse_pair(&o, &n)) {
             let strict = stricter(&o, how);
-            prop_assert!(!hazards(&analyse_pair(&strict, &n)), "stricter older decoder ({how}) made it unsafe:\n{}\n{}",
-                source(&old, "Old", 1, enc), source(&new, "New", 2, enc));
+            prop_assert!(
+                !hazards(&analyse_pair(&strict, &n)),
+                "stricter older decoder ({how}) made it unsafe:\n{}\n{}",
+                source(&old, "Old", 1, enc),
+                source(&new, "New", 2, enc)
+            );
         }
-    }
+        Ok(true)
+    });
+}
 
-    /// Never *proven* unsafe: a skip_serializing_if field in bincode or postcard shifts the layout,
-    /// so even a version's own decoder may misread its sessions, and that is reported as
-    /// data-dependent.
-    #[test]
-    fn a_version_against_itself_is_never_proven_unsafe(s in spec()) {
+/// Never *proven* unsafe: a skip_serializing_if field in bincode or postcard shifts the layout,
+/// so even a version's own decoder may misread its sessions, and that is reported as
+/// data-dependent.
+#[test]
+fn a_version_against_itself_is_never_proven_unsafe() {
+    property("a version against itself", spec(), |s| {
         // skip_serializing_if in a positional encoding (msgpack arrays, bincode, postcard) shifts
-        // the fields after it, so a version really does misread its own sessions: excluded here,
-        // reported by the analysis (tests/properties.rs is about sound models, not bad schemas).
-        if ENCODINGS[s.encoding].starts_with("msgpack") && ENCODINGS[s.encoding] != "msgpack-named"
-            || matches!(ENCODINGS[s.encoding], "bincode" | "postcard")
-        {
-            if s.fields.iter().any(|f| f.2 == 2) {
-                return Ok(());
-            }
+        // the fields after it, so a version really does misread its own sessions: out of scope
+        // here, reported by the analysis.
+        let positional = ENCODINGS[s.encoding].starts_with("msgpack")
+            && ENCODINGS[s.encoding] != "msgpack-named"
+            || matches!(ENCODINGS[s.encoding], "bincode" | "postcard");
+        if positional && s.fields.iter().any(|f| f.2 == 2) {
+            return Ok(false);
         }
-        let Some(a) = schema(&source(&s, "T", 1, s.encoding)) else { return Ok(()) };
-        let f: Vec<Finding> = analyse_pair(&a, &a).into_iter().filter(|x| !x.data_dependent).collect();
+        let Some(a) = schema(&source(&s, "T", 1, s.encoding)) else {
+            return Ok(false);
+        };
+        let f: Vec<Finding> = analyse_pair(&a, &a)
+            .into_iter()
+            .filter(|x| !x.data_dependent)
+            .collect();
         prop_assert!(!hazards(&f), "{:?}", f);
-        prop_assert!(!f.iter().any(|x| x.rule == rules::OLDER_SESSION_READ_AS_EMS), "{:?}", f);
-    }
+        prop_assert!(
+            !f.iter().any(|x| x.rule == "older-session-read-as-ems"),
+            "{:?}",
+            f
+        );
+        Ok(true)
+    });
+}
 
-    #[test]
-    fn verdicts_do_not_depend_on_file_or_item_order(a in spec(), b in spec(), c in spec(), enc in 0..ENCODINGS.len()) {
-        let items = [source(&a, "A", 1, enc), source(&b, "B", 2, enc), source(&c, "C", 3, enc)];
+#[test]
+fn verdicts_do_not_depend_on_file_or_item_order() {
+    let cases = (spec(), spec(), spec(), 0..ENCODINGS.len());
+    property("file and item order", cases, |(a, b, c, enc)| {
+        let items = [
+            source(&a, "A", 1, enc),
+            source(&b, "B", 2, enc),
+            source(&c, "C", 3, enc),
+        ];
         let run = |files: Vec<SourceFile>| {
             let ex = extract(&files, &Options::default());
             let refs: Vec<&Schema> = ex.schemas.iter().collect();
             let mut f = analyse_chain(&refs, None);
             sessionlint::findings::sort(&mut f);
-            (f.into_iter().map(|x| (x.rule, x.older_version, x.newer_version, x.message)).collect::<Vec<_>>(), ex.problems.len())
+            (
+                f.into_iter()
+                    .map(|x| (x.rule, x.older_version, x.newer_version, x.message))
+                    .collect::<Vec<_>>(),
+                ex.problems.len(),
+            )
         };
-        let one_file = |order: [usize; 3]| vec![SourceFile { path: "x.rs".into(), text: order.iter().map(|i| items[*i].clone()).collect() }];
-        let split = |order: [usize; 3]| order.iter().enumerate().map(|(k, i)| SourceFile { path: format!("f{k}.rs"), text: items[*i].clone() }).collect::<Vec<_>>();
+        let one_file = |order: [usize; 3]| {
+            vec![SourceFile {
+                path: "x.rs".into(),
+                text: order.iter().map(|i| items[*i].clone()).collect(),
+            }]
+        };
+        let split = |order: [usize; 3]| {
+            order
+                .iter()
+                .enumerate()
+                .map(|(k, i)| SourceFile {
+                    path: format!("f{k}.rs"),
+                    text: items[*i].clone(),
+                })
+                .collect::<Vec<_>>()
+        };
         let base = run(one_file([0, 1, 2]));
         prop_assert_eq!(&run(one_file([2, 0, 1])), &base);
         let files = run(split([0, 1, 2]));
         prop_assert_eq!(&run(split([1, 2, 0])), &files);
         prop_assert_eq!(&files.0, &base.0);
-    }
+        Ok(true)
+    });
+}
+
+/// The matrices and the findings agree, in both directions of every pair: a cell is UNSAFE if
+/// and only if an error finding of a rule that covers that cell names the pair. (The diagonal,
+/// a version against itself, is the property above.)
+#[test]
+fn a_matrix_cell_is_unsafe_exactly_where_an_error_finding_covers_it() {
+    let cases = (spec(), spec(), spec(), 0..ENCODINGS.len());
+    property("matrix and findings agree", cases, |(a, b, c, enc)| {
+        let schemas: Vec<Schema> = [(&a, 1), (&b, 2), (&c, 3)]
+            .into_iter()
+            .filter_map(|(s, v)| schema(&source(s, &format!("T{v}"), v, enc)))
+            .collect();
+        if schemas.len() < 2 {
+            return Ok(false);
+        }
+        let refs: Vec<&Schema> = schemas.iter().collect();
+        let m = matrix(&refs, None);
+        let findings = analyse_chain(&refs, None);
+        for (i, dec) in m.versions.iter().enumerate() {
+            for (j, enc_v) in m.versions.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                for (cells, kind) in [
+                    (&m.ems, sessionlint::analysis::Kind::Ems),
+                    (&m.non_ems, sessionlint::analysis::Kind::NonEms),
+                ] {
+                    let covered = findings.iter().any(|f| {
+                        let Some(cover) = f.rule.covers() else {
+                            return false;
+                        };
+                        let (older_decodes, k) = cover.cell();
+                        let (d, e) = if older_decodes {
+                            (f.older_version, f.newer_version)
+                        } else {
+                            (Some(f.newer_version), f.older_version.unwrap_or(0))
+                        };
+                        f.level == sessionlint::findings::Level::Error
+                            && k == kind
+                            && d == Some(*dec)
+                            && e == *enc_v
+                    });
+                    prop_assert_eq!(
+                        cells[i][j] == Cell::Unsafe,
+                        covered,
+                        "decoder v{} / encoder v{} ({:?}): cell {:?}, findings {:?}\n{}",
+                        dec,
+                        enc_v,
+                        kind,
+                        cells[i][j],
+                        findings
+                            .iter()
+                            .map(|f| (f.rule.id(), f.older_version, f.newer_version))
+                            .collect::<Vec<_>>(),
+                        refs.iter()
+                            .map(|s| sessionlint::snapshot::to_toml(s))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    );
+                }
+            }
+        }
+        Ok(true)
+    });
 }

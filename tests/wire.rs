@@ -3,9 +3,8 @@
 //! strings for both versions, and the analyzer's verdict must match what the declared decoder does.
 //! The interpreter shares no code with the analysis; it reads the same declarations.
 
-use sessionlint::analysis::{analyse_pair, analyse_version};
 use sessionlint::findings::Finding;
-use sessionlint::rules;
+use sessionlint::rules::{check_pair as analyse_pair, check_version as analyse_version};
 use sessionlint::schema::{
     EmsMarker, Encoding, Field, Missing, Schema, Trailing, Ty, TypeDef, Write,
 };
@@ -473,8 +472,10 @@ fn pair(old_path: &str, new_path: &str, big: bool) -> Vec<Finding> {
     // A data-dependent finding says "not proven safe": the samples must not contradict a proven
     // verdict, and must show every hazard they can; they cannot prove an absence.
     let proven = |rule: &str| f.iter().any(|x| x.rule == rule && !x.data_dependent);
-    let analyzer_hazard = rules::EMS_HAZARDS.iter().any(|r| has(&f, r));
-    let proven_hazard = rules::EMS_HAZARDS.iter().any(|r| proven(r));
+    let analyzer_hazard = f.iter().any(|x| x.rule.is_rollout_hazard());
+    let proven_hazard = f
+        .iter()
+        .any(|x| x.rule.is_rollout_hazard() && !x.data_dependent);
     assert!(
         !real_hazard || analyzer_hazard,
         "missed EMS hazard: {ctx}\nreal: {ems_reads:?}"
@@ -483,7 +484,7 @@ fn pair(old_path: &str, new_path: &str, big: bool) -> Vec<Finding> {
         !proven_hazard || real_hazard,
         "proven EMS hazard not shown by the codec: {ctx}\nreal: {ems_reads:?}"
     );
-    if has(&f, rules::REJECTION_BY_ACCIDENT) {
+    if has(&f, "rejection-by-accident") {
         assert!(
             ems_reads
                 .iter()
@@ -498,12 +499,12 @@ fn pair(old_path: &str, new_path: &str, big: bool) -> Vec<Finding> {
             .all(|r| matches!(r, Err(Refusal::Accident(_))))
     {
         assert!(
-            has(&f, rules::REJECTION_BY_ACCIDENT),
+            has(&f, "rejection-by-accident"),
             "every refusal is accidental, so the rule should fire: {ctx}"
         );
     }
     let any_dd = f.iter().any(|x| x.data_dependent);
-    let claimed = has(&f, rules::NON_EMS_SESSION_REJECTED_BY_OLDER_DECODER);
+    let claimed = has(&f, "non-ems-session-rejected-by-older-decoder");
     assert!(
         !claimed || all_non_ems_rejected,
         "non-EMS rejection claimed but not real: {ctx}"
@@ -521,14 +522,14 @@ fn pair(old_path: &str, new_path: &str, big: bool) -> Vec<Finding> {
         all_older_rejected &= r.is_err();
     }
     assert!(
-        !read_as_ems || has(&f, rules::OLDER_SESSION_READ_AS_EMS),
+        !read_as_ems || has(&f, "older-session-read-as-ems"),
         "missed: older read as EMS: {ctx}"
     );
     assert!(
-        !proven(rules::OLDER_SESSION_READ_AS_EMS) || read_as_ems,
+        !proven("older-session-read-as-ems") || read_as_ems,
         "proven older-read-as-EMS not shown: {ctx}"
     );
-    let claimed = has(&f, rules::OLDER_SESSION_REJECTED);
+    let claimed = has(&f, "older-session-rejected");
     assert!(
         !claimed || all_older_rejected,
         "older rejection claimed but not real: {ctx}"
@@ -550,11 +551,11 @@ fn s2n_tls() {
         }
     }
     assert!(
-        has(&pair(&v[1], &v[2], false), rules::FIELD_READ_BUT_IGNORED),
+        has(&pair(&v[1], &v[2], false), "field-read-but-ignored"),
         "the incident"
     );
     assert!(
-        has(&pair(&v[0], &v[1], false), rules::REJECTION_BY_ACCIDENT),
+        has(&pair(&v[0], &v[1], false), "rejection-by-accident"),
         "1.0.16: envelope length only"
     );
 }
@@ -568,7 +569,7 @@ fn rustls() {
         &format!("{d}/v0.5.6.schema.toml"),
         true,
     );
-    assert!(has(&f, rules::OPTIONAL_TAIL_SWALLOWS_FIELD));
+    assert!(has(&f, "optional-tail-swallows-field"));
 }
 
 #[test]
@@ -593,7 +594,7 @@ fn openssl_der() {
         "examples/real-world/openssl-flag-bit/future.schema.toml",
         false,
     );
-    assert!(has(&f, rules::UNMASKED_FLAG_BITS));
+    assert!(has(&f, "unmasked-flag-bits"));
 }
 
 #[test]
@@ -625,14 +626,14 @@ fn synthetic_layouts() {
     let a = abs(write("lenient-v1.toml", &der(1, "ignore", false)));
     let b = abs(write("lenient-v2.toml", &der(2, "ignore", true)));
     assert!(
-        has(&pair(&a, &b, false), rules::EMS_ACCEPTED_BY_OLDER_DECODER),
+        has(&pair(&a, &b, false), "ems-accepted-by-older-decoder"),
         "a decoder that skips unknown tags keeps EMS sessions"
     );
     let a = abs(write("strict-v1.toml", &der(1, "reject", false)));
     let b = abs(write("strict-v2.toml", &der(2, "reject", true)));
     let f = pair(&a, &b, false);
     assert!(
-        !rules::EMS_HAZARDS.iter().any(|r| has(&f, r)),
+        !f.iter().any(|x| x.rule.is_rollout_hazard()),
         "a strict DER decoder rejects [17]"
     );
 
@@ -646,7 +647,7 @@ fn synthetic_layouts() {
     let b = abs(write("t-v2.toml", &tls(2, "reject", 1, true)));
     let f = pair(&a, &b, false);
     assert!(
-        !rules::EMS_HAZARDS.iter().any(|r| has(&f, r)),
+        !f.iter().any(|x| x.rule.is_rollout_hazard()),
         "trailing = reject refuses the appended byte"
     );
     // A wider length prefix: v1 reads the first length byte alone and ignores the rest (unsafe,
@@ -657,5 +658,5 @@ fn synthetic_layouts() {
     let f = pair(&a, &b, false);
     assert!(f
         .iter()
-        .any(|x| x.rule == rules::OLDER_SESSION_READ_AS_EMS && x.data_dependent));
+        .any(|x| x.rule == "older-session-read-as-ems" && x.data_dependent));
 }

@@ -20,8 +20,8 @@ fuzz_target!(|pair: (Vec<gen::Item>, Vec<gen::Item>)| {
     let (a, b) = (parse(&pair.0), parse(&pair.1));
     for x in &a {
         for y in &b {
-            let _ = sessionlint::analysis::analyse_pair(x, y);
-            let _ = sessionlint::analysis::analyse_pair(y, x);
+            let _ = sessionlint::rules::check_pair(x, y);
+            let _ = sessionlint::rules::check_pair(y, x);
         }
         // skip_serializing_if in a positional encoding shifts later fields: such a version really
         // misreads its own sessions (tests/properties.rs excludes the same case).
@@ -45,10 +45,10 @@ fuzz_target!(|pair: (Vec<gen::Item>, Vec<gen::Item>)| {
         if positional && skips {
             continue;
         }
-        let own = sessionlint::analysis::analyse_pair(x, x);
+        let own = sessionlint::rules::check_pair(x, x);
         assert!(
             !own.iter()
-                .any(|f| sessionlint::rules::EMS_HAZARDS.contains(&f.rule) && !f.data_dependent),
+                .any(|f| f.rule.is_rollout_hazard() && !f.data_dependent),
             "a version is unsafe against itself: {own:?}"
         );
     }

@@ -14,5 +14,5 @@ fuzz_target!(|data: &[u8]| {
         &Options::default(),
     );
     let refs: Vec<_> = ex.schemas.iter().collect();
-    let _ = sessionlint::analysis::analyse_chain(&refs, None);
+    let _ = sessionlint::rules::check_chain(&refs, None);
 });

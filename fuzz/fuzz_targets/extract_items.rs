@@ -15,6 +15,6 @@ fuzz_target!(|items: Vec<gen::Item>| {
         &Options::default(),
     );
     let refs: Vec<_> = ex.schemas.iter().collect();
-    let _ = sessionlint::analysis::analyse_chain(&refs, None);
+    let _ = sessionlint::rules::check_chain(&refs, None);
     let _ = sessionlint::analysis::matrix(&refs);
 });

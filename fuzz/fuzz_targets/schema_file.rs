@@ -7,7 +7,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(s) = sessionlint::snapshot::parse("f.schema.toml", text) {
-        let _ = sessionlint::analysis::analyse_pair(&s, &s);
+        let _ = sessionlint::rules::check_pair(&s, &s);
         let _ = sessionlint::snapshot::to_toml(&s);
     }
 });

@@ -54,6 +54,8 @@ struct Meta {
     allowed: Option<Vec<usize>>,
     /// An opaque slot (flatten, custom codec) that holds the EMS carrier: what it says is unknown.
     holds: bool,
+    /// Either side: this slot is the EMS carrier's own value.
+    carrier: bool,
     /// Encoder side: the flag bits this version writes (its own `known_bits`).
     writes_bits: Option<u64>,
     /// Decoder side.
@@ -248,6 +250,7 @@ impl Flat<'_> {
         let enc = matches!(self.side, Side::Encoder(_));
         let mut meta = Meta {
             label: label.to_string(),
+            carrier: marker.is_some(),
             ..Meta::default()
         };
         if enc {
@@ -745,6 +748,10 @@ impl Walk {
                         .chain(n.iter())
                         .map(|s| s.meta.label.clone())
                         .collect();
+                    let carrier = std::iter::once(a)
+                        .chain(n.iter())
+                        .find(|s| s.meta.carrier || s.meta.holds)
+                        .map(|s| s.meta.label.clone());
                     let mut nn = notes.clone();
                     nn.push(format!(
                         "the older optional tail `{}` fails to parse the newer bytes and counts as absent, swallowing {}",
@@ -761,7 +768,7 @@ impl Walk {
                         outs.push(
                             nn.into_iter()
                                 .fold(out, |o, n| o.note(n))
-                                .swallowing(&swallowed),
+                                .swallowing(carrier),
                         );
                     }
                 }

@@ -1,7 +1,8 @@
 //! Who can read what: for every (decoder version, encoder version) of one format, what happens
-//! to EMS and to non-EMS sessions. Computed here so that renderers only lay it out.
+//! to EMS and to non-EMS sessions. Each cell is read off the same [`Reading::misread`] that the
+//! rules report, so a cell is UNSAFE exactly where an error finding covers it.
 
-use super::{decode_sessions, Want};
+use super::verdict::{reading, Kind};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -16,6 +17,8 @@ pub enum Cell {
     Unsafe,
     /// The encoder writes no such session.
     None,
+    /// The two versions are further apart than `keep`: never deployed side by side, not checked.
+    NotCoDeployed,
 }
 
 impl Cell {
@@ -25,6 +28,7 @@ impl Cell {
             Cell::FullHandshake => "full handshake",
             Cell::Unsafe => "UNSAFE",
             Cell::None => "-",
+            Cell::NotCoDeployed => "not co-deployed",
         }
     }
 }
@@ -38,46 +42,35 @@ pub struct Matrix {
     pub non_ems: Vec<Vec<Cell>>,
 }
 
-pub fn matrix(versions: &[&Schema]) -> Matrix {
+/// `keep`: how many older versions may be deployed next to each version (None: all).
+pub fn matrix(versions: &[&Schema], keep: Option<usize>) -> Matrix {
     let mut sorted: Vec<&Schema> = versions.to_vec();
     sorted.sort_by_key(|s| s.version);
-    let cell = |dec: &Schema, enc: &Schema, ems: bool| -> Cell {
-        let want = match (ems, enc.ems_carrier().is_some()) {
-            (true, false) => return Cell::None,
-            (true, true) => Want::Ems,
-            (false, true) => Want::NonEms,
-            (false, false) => Want::Any,
-        };
-        let Some(o) = decode_sessions(dec, enc, want) else {
+    let cell = |i: usize, j: usize, kind: Kind| -> Cell {
+        if keep.is_some_and(|k| i.abs_diff(j) > k) {
+            return Cell::NotCoDeployed;
+        }
+        let Some(r) = reading(sorted[i], sorted[j], kind) else {
             return Cell::None;
         };
-        let dec_carries = dec.ems_carrier().is_some();
-        if ems {
-            if o.plain.is_some() || o.dd.is_some() {
-                Cell::Unsafe
-            } else if o.ems.is_some() {
-                Cell::Resumes
-            } else {
-                Cell::FullHandshake
-            }
-        } else if o.ems.is_some() || (o.dd.is_some() && dec_carries) {
+        if r.misread(kind).is_some() {
             Cell::Unsafe
-        } else if o.accepts() {
+        } else if r.accepts() {
             Cell::Resumes
         } else {
             Cell::FullHandshake
         }
     };
-    let grid = |ems: bool| {
-        sorted
-            .iter()
-            .map(|d| sorted.iter().map(|e| cell(d, e, ems)).collect())
+    let n = sorted.len();
+    let grid = |kind: Kind| {
+        (0..n)
+            .map(|i| (0..n).map(|j| cell(i, j, kind)).collect())
             .collect()
     };
     Matrix {
         format: sorted.first().map(|s| s.name.clone()).unwrap_or_default(),
         versions: sorted.iter().map(|s| s.version).collect(),
-        ems: grid(true),
-        non_ems: grid(false),
+        ems: grid(Kind::Ems),
+        non_ems: grid(Kind::NonEms),
     }
 }

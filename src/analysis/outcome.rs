@@ -9,8 +9,9 @@ pub struct Pick {
     pub wire: Wire,
     /// Why the decoder accepted it: attribute or missing attribute, in decode order.
     pub notes: Vec<String>,
-    /// Newer fields an older lenient optional tail absorbed (`Type.field` labels).
-    pub swallowed: Vec<String>,
+    /// The newer EMS carrier (its `Type.field` label), when an older lenient optional tail
+    /// absorbed it.
+    pub swallowed: Option<String>,
 }
 
 impl Pick {
@@ -18,7 +19,7 @@ impl Pick {
         Pick {
             wire,
             notes: Vec::new(),
-            swallowed: Vec::new(),
+            swallowed: None,
         }
     }
 }
@@ -128,8 +129,8 @@ impl Out {
         self
     }
 
-    /// Records newer fields an older optional tail absorbed, on every accepted witness.
-    pub fn swallowing(mut self, labels: &[String]) -> Out {
+    /// Records the newer carrier an older optional tail absorbed, on every accepted witness.
+    pub fn swallowing(mut self, carrier: Option<String>) -> Out {
         for p in [
             self.plain.as_mut(),
             self.ems.as_mut(),
@@ -138,7 +139,7 @@ impl Out {
         .into_iter()
         .flatten()
         {
-            p.swallowed.extend(labels.iter().cloned());
+            p.swallowed = p.swallowed.take().or(carrier.clone());
         }
         self
     }
@@ -181,10 +182,7 @@ impl Out {
         let join = |picks: Vec<&Pick>| Pick {
             wire: combine(picks.iter().map(|p| p.wire.clone()).collect()),
             notes: picks.iter().flat_map(|p| p.notes.iter().cloned()).collect(),
-            swallowed: picks
-                .iter()
-                .flat_map(|p| p.swallowed.iter().cloned())
-                .collect(),
+            swallowed: picks.iter().find_map(|p| p.swallowed.clone()),
         };
         let plain = outs
             .iter()

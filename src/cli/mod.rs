@@ -189,9 +189,9 @@ where
                 let _ = writeln!(
                     out,
                     "{:<45} {:<8} {}",
-                    r.id,
-                    r.level.as_str(),
-                    r.text("summary")
+                    r.id(),
+                    r.level().as_str(),
+                    r.spec().summary.trim()
                 );
             }
             Ok(EXIT_OK)
@@ -202,7 +202,7 @@ where
                 Ok(EXIT_OK)
             }
             None => {
-                let ids: Vec<&str> = rules::RULES.iter().map(|r| r.id).collect();
+                let ids: Vec<&str> = rules::RULES.iter().map(|r| r.id()).collect();
                 let _ = writeln!(
                     err,
                     "error: unknown rule `{rule}`\n  help: `sessionlint rules` lists them: {}",
@@ -284,7 +284,7 @@ where
                     let _ = writeln!(out, "wrote {}", t.display());
                 }
             }
-            Ok(if analysis::has_errors(&r.findings) {
+            Ok(if findings::has_errors(&r.findings) {
                 EXIT_FINDINGS
             } else {
                 EXIT_OK
@@ -410,7 +410,11 @@ fn inputs(
             .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
     );
     let snap_canon = canon(&snap_dir);
-    if !scan.iter().any(|s| snap_canon.starts_with(canon(s))) {
+    // The walk above read the snapshot directory only if it lies under a scanned path and is
+    // named so that the walk knows its files (`session-schemas`); any other name is read here.
+    let walked = scan.iter().any(|s| snap_canon.starts_with(canon(s)))
+        && sources::is_schema_path(&snap_dir.join("v1.toml"));
+    if !walked {
         let (s, p) = snapshots::read_all(&snap_dir, &project, map);
         files_seen += s.len();
         released.extend(s);
@@ -750,7 +754,7 @@ fn review(
         versions += counts.versions;
         pairs += counts.pairs;
         if want_matrices {
-            matrices.push(analysis::matrix(&merged(chain)));
+            matrices.push(analysis::matrix(&merged(chain), keep));
         }
     }
     let (mut kept, unused) = inp.cfg.apply(all);
@@ -836,10 +840,10 @@ fn diff(
         };
         formats += 1;
         versions += olds.len() + 1;
-        all.extend(analysis::analyse_version(newest));
+        all.extend(rules::check_version(newest));
         for o in olds.values() {
             pairs += 1;
-            all.extend(analysis::analyse_pair(o, newest));
+            all.extend(rules::check_pair(o, newest));
         }
     }
     if pairs == 0 {
@@ -920,7 +924,7 @@ fn snapshot(
         let (f, _) = history::analyse(&chain, Some(0));
         findings.extend(
             f.into_iter()
-                .filter(|f| f.rule == rules::RELEASED_SCHEMA_CHANGED),
+                .filter(|f| f.rule == &rules::released_schema_changed::RULE),
         );
     }
     let summary = Summary::count(&findings, 0, 0, 0);
@@ -957,7 +961,7 @@ fn emit(
         }
     };
     let _ = out.write_all(text.as_bytes());
-    if analysis::has_errors(&all) {
+    if findings::has_errors(&all) {
         EXIT_FINDINGS
     } else {
         EXIT_OK

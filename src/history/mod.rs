@@ -4,7 +4,6 @@
 pub mod git;
 pub mod snapshots;
 
-use crate::analysis;
 use crate::findings::Finding;
 use crate::rules;
 use crate::schema::Schema;
@@ -75,7 +74,7 @@ pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
             if !r.same_as(c) {
                 out.push(changed(r, c));
                 // Released decoders of this version will meet the changed encoder.
-                out.extend(analysis::analyse_pair(r, c));
+                out.extend(rules::check_pair(r, c));
                 counts.pairs += 1;
             }
         }
@@ -87,24 +86,22 @@ pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
         let first = keep.map(|k| j.saturating_sub(k)).unwrap_or(0);
         counts.pairs += j - first;
     }
-    out.extend(analysis::analyse_chain(&versions, keep));
+    out.extend(rules::check_chain(&versions, keep));
     (out, counts)
 }
 
 /// `released-schema-changed`: `current` claims a released version with another schema.
 pub fn changed(released: &Schema, current: &Schema) -> Finding {
-    let mut f = analysis::finding(
-        rules::RELEASED_SCHEMA_CHANGED,
+    let mut f = Finding::new(
+        &rules::released_schema_changed::RULE,
         Some(released),
         current,
         format!(
             "{} v{} was released as {}, and its schema has changed in the source without a new version number",
             current.name, current.version, released.origin.file
         ),
-    );
-    f.primary.origin = current.origin.clone();
-    f.file = current.origin.file.clone();
-    f.line = current.origin.line;
+    )
+    .at(&current.origin, None);
     f.reasons = schema_diff(released, current);
     f
 }

@@ -49,17 +49,19 @@ pub fn render(findings: &[Finding]) -> String {
             msg.push_str("\n- ");
             msg.push_str(r);
         }
-        let line = if f.line > 0 {
-            format!(",line={}", f.line)
+        let line = if f.line() > 0 {
+            format!(",line={}", f.line())
         } else {
             String::new()
         };
         out.push_str(&format!(
             "::{cmd} file={}{line},title={}::{}\n",
-            property(&f.file),
+            property(f.file()),
             property(&format!(
                 "sessionlint {} ({} v{})",
-                f.rule, f.format, f.newer_version
+                f.rule.id(),
+                f.format,
+                f.newer_version
             )),
             data(&msg)
         ));

@@ -21,7 +21,7 @@ fn table(m: &Matrix, cells: &[Vec<Cell>], caption: &str) -> String {
                 Cell::Resumes => "ok",
                 Cell::FullHandshake => "full",
                 Cell::Unsafe => "unsafe",
-                Cell::None => "none",
+                Cell::None | Cell::NotCoDeployed => "none",
             };
             s.push_str(&format!("<td class=\"{class}\">{}</td>", c.label()));
         }
@@ -56,10 +56,10 @@ li.error{color:#a00}\nli.warning{color:#8a5a00}\n</style></head><body>\n<h1>sess
                     "<li class=\"{}\"><b>{}</b> <code>{}</code>: {}<br><small>{}:{}</small></li>\n",
                     f.level.as_str(),
                     f.level.as_str(),
-                    esc(f.rule),
+                    esc(f.rule.id()),
                     esc(&f.message),
-                    esc(&f.file),
-                    f.line
+                    esc(f.file()),
+                    f.line()
                 ));
             }
             s.push_str("</ul>\n");

@@ -1,5 +1,5 @@
 //! miette reports: a label on the newer field, a related report labelled on the older decoder's
-//! type, the reason chain, a sample encoding, and the fixes from the seed thread.
+//! type, the reason chain, a sample encoding, and the rule's one-line help.
 
 use super::Summary;
 use crate::extract::Problem;
@@ -10,9 +10,6 @@ use miette::{
     SourceCode,
 };
 use std::fmt;
-
-/// The fixes David Benjamin's message names, in its order of preference.
-pub const FIXES: &str = "make the older decoder reject EMS sessions: add a field that older parsers reject (they need #[serde(deny_unknown_fields)] or a strict layout), bump a version field that older decoders check exactly (`accepts = \"N\"`), or deploy new ticket keys / a new session cache alongside the new version";
 
 #[derive(Debug)]
 struct Diag {
@@ -116,8 +113,8 @@ pub fn render_finding(f: &Finding, map: &SourceMap) -> String {
             let (rsrc, rlabels) = located(map, r);
             related.push(Diag {
                 message: format!(
-                    "the older decoder: {} ({}:{})",
-                    r.text, r.origin.file, r.origin.line
+                    "{}: {} ({}:{})",
+                    f.related_role, r.text, r.origin.file, r.origin.line
                 ),
                 code: None,
                 severity: Severity::Advice,
@@ -128,20 +125,14 @@ pub fn render_finding(f: &Finding, map: &SourceMap) -> String {
             });
         }
     }
-    let help = match f.rule {
-        r if crate::rules::EMS_HAZARDS.contains(&r)
-            || r == crate::rules::OLDER_SESSION_READ_AS_EMS =>
-        {
-            format!("{FIXES}; `sessionlint explain {}` has more", f.rule)
-        }
-        _ => format!(
-            "`sessionlint explain {}` says when this cost is acceptable",
-            f.rule
-        ),
-    };
+    let help = format!(
+        "{}; `sessionlint explain {}` has more",
+        f.rule.spec().help,
+        f.rule.id()
+    );
     let d = Diag {
         message,
-        code: Some(f.rule.to_string()),
+        code: Some(f.rule.id().to_string()),
         severity: match f.level {
             Level::Error => Severity::Error,
             Level::Warning => Severity::Warning,

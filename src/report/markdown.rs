@@ -4,7 +4,6 @@
 use super::Summary;
 use crate::analysis::Matrix;
 use crate::findings::Finding;
-use crate::report::human::FIXES;
 use crate::report::text;
 
 fn grid(m: &Matrix, cells: &[Vec<crate::analysis::Cell>]) -> String {
@@ -68,9 +67,9 @@ pub fn render(findings: &[Finding], matrices: &[Matrix], summary: &Summary) -> S
             s.push_str(&format!(
                 "- **{}** `{}` ({pair}) at <code>{}:{}</code>: {}\n",
                 f.level.as_str(),
-                f.rule,
-                text::markdown(&f.file),
-                f.line,
+                f.rule.id(),
+                text::markdown(f.file()),
+                f.line(),
                 text::markdown_message(&f.message)
             ));
             for r in &f.reasons {
@@ -82,13 +81,11 @@ pub fn render(findings: &[Finding], matrices: &[Matrix], summary: &Summary) -> S
                     text::markdown(sample.trim())
                 ));
             }
-            if f.rule == crate::rules::EMS_ACCEPTED_BY_OLDER_DECODER
-                || f.rule == crate::rules::OLDER_SESSION_READ_AS_EMS
-            {
-                s.push_str(&format!("  - fix: {FIXES}\n"));
-            } else {
-                s.push_str(&format!("  - see `sessionlint explain {}`\n", f.rule));
-            }
+            s.push_str(&format!(
+                "  - fix: {} (`sessionlint explain {}`)\n",
+                text::markdown_message(&f.rule.spec().help),
+                f.rule.id()
+            ));
         }
         s.push('\n');
     }

@@ -15,28 +15,29 @@ pub fn render(findings: &[Finding]) -> String {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
+            let s = r.spec();
             json!({
-                "id": r.id,
-                "name": r.id,
-                "shortDescription": { "text": r.text("summary") },
-                "fullDescription": { "text": r.text("explanation") },
-                "help": { "text": r.text("fix") },
-                "defaultConfiguration": { "level": level(r.level) },
+                "id": r.id(),
+                "name": r.id(),
+                "shortDescription": { "text": s.summary.trim() },
+                "fullDescription": { "text": s.explanation.trim() },
+                "help": { "text": s.fix.trim() },
+                "defaultConfiguration": { "level": level(r.level()) },
             })
         })
         .collect();
     let results: Vec<Value> = findings
         .iter()
         .map(|f| {
-            let physical = physical(&f.file, f.line);
+            let physical = physical(f.file(), f.line());
             let mut message = f.message.clone();
             for r in &f.reasons {
                 message.push_str("\n- ");
                 message.push_str(r);
             }
             json!({
-                "ruleId": f.rule,
-                "ruleIndex": RULES.iter().position(|r| r.id == f.rule).unwrap_or(0),
+                "ruleId": f.rule.id(),
+                "ruleIndex": RULES.iter().position(|r| *r == f.rule).expect("every finding's rule is registered"),
                 "level": level(f.level),
                 "message": { "text": message },
                 "locations": [ { "physicalLocation": physical } ],

@@ -279,7 +279,8 @@ flatten_struct_denied!(yaml_flatten_struct_denied, "yaml");
 flatten_struct_denied!(cbor_flatten_struct_denied, "cbor");
 flatten_struct_denied!(msgpack_named_flatten_struct_denied, "msgpack-named");
 
-/// v2 renames its EMS key; v1 knows EMS under the old key only and fills its default.
+/// v2 renames its EMS key; v1 knows EMS under the old key only and fills its default. Both
+/// directions lose EMS: v2 also ignores v1's old key (`ems-dropped-by-newer-decoder`).
 macro_rules! renamed_carrier {
     ($name:ident, $enc:literal) => {
         case!($name,
@@ -296,7 +297,7 @@ macro_rules! renamed_carrier {
             TicketV1 => TicketV2,
             ems: [TicketV2 { cipher: 1, ems: true }],
             non_ems: [TicketV2 { cipher: 1, ems: false }],
-            older: [TicketV1 { cipher: 1, ems: false }],
+            older: [TicketV1 { cipher: 1, ems: false }, TicketV1 { cipher: 1, ems: true }],
         );
     };
 }
@@ -306,7 +307,8 @@ renamed_carrier!(yaml_renamed_carrier, "yaml");
 renamed_carrier!(cbor_renamed_carrier, "cbor");
 renamed_carrier!(msgpack_named_renamed_carrier, "msgpack-named");
 
-/// The same rename, with an alias in v1: v1 reads the new key as EMS.
+/// The same rename, with an alias in v1: v1 reads the new key as EMS. v2 has no alias for the
+/// old key, so it still reads v1's EMS sessions without EMS: an alias is needed in both.
 macro_rules! aliased_carrier {
     ($name:ident, $enc:literal) => {
         case!($name,
@@ -323,7 +325,7 @@ macro_rules! aliased_carrier {
             TicketV1 => TicketV2,
             ems: [TicketV2 { cipher: 1, ems: true }],
             non_ems: [TicketV2 { cipher: 1, ems: false }],
-            older: [TicketV1 { cipher: 1, ems: false }],
+            older: [TicketV1 { cipher: 1, ems: false }, TicketV1 { cipher: 1, ems: true }],
         );
     };
 }
@@ -935,3 +937,58 @@ case!(yaml_read_by_cbor,
     non_ems: [TicketV2 { cipher: 1, ems: false }],
     older: [TicketV1 { cipher: 1 }],
 );
+
+/// A revert (s2n-tls 1.2.0's shape): v2 still parses v1's EMS field but no longer acts on it.
+/// v2 resumes v1's EMS sessions without EMS.
+macro_rules! ems_reverted {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems, ignored)] #[serde(default)] pub ems: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [],
+            non_ems: [TicketV2 { cipher: 1, ems: false }],
+            older: [TicketV1 { cipher: 1, ems: false }, TicketV1 { cipher: 1, ems: true }],
+        );
+    };
+}
+ems_reverted!(json_ems_reverted, "json");
+ems_reverted!(yaml_ems_reverted, "yaml");
+ems_reverted!(cbor_ems_reverted, "cbor");
+
+/// The carrier keeps its key but the newer version reads it differently: v1 wrote a bool, v2
+/// an `Option<bool>` that v1's `true` still fills. Both directions are safe: a negative control.
+macro_rules! carrier_widened {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, #[session(ems)] pub ems: bool }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: Option<bool> }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, ems: Some(true) }],
+            non_ems: [TicketV2 { cipher: 1, ems: Some(false) }],
+            older: [TicketV1 { cipher: 1, ems: false }, TicketV1 { cipher: 1, ems: true }],
+        );
+    };
+}
+carrier_widened!(json_carrier_widened, "json");
+carrier_widened!(cbor_carrier_widened, "cbor");

@@ -295,3 +295,30 @@ case!(bincode_field_removed,
     // v2 reads the first byte of `lifetime` as its EMS bool: 7 is rejected, 1 is EMS.
     older: [TicketV1 { cipher: 1, lifetime: 7, resumable: true }, TicketV1 { cipher: 1, lifetime: 1, resumable: true }],
 );
+
+/// v2 inserts a field where v1 kept its EMS byte: v1 reads v2's `renegotiated` byte as EMS
+/// (`newer-session-read-as-ems`), and v2 reads v1's EMS byte as `renegotiated` and its own EMS
+/// from what follows (`ems-dropped-by-newer-decoder` where v1's bytes end there).
+macro_rules! carrier_displaced {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, #[session(ems)] pub ems: bool }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, pub renegotiated: bool, #[session(ems)] pub ems: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, renegotiated: false, ems: true }],
+            non_ems: [TicketV2 { cipher: 1, renegotiated: true, ems: false }],
+            older: [TicketV1 { cipher: 1, ems: false }, TicketV1 { cipher: 1, ems: true }],
+        );
+    };
+}
+carrier_displaced!(bincode_carrier_displaced, "bincode");
+carrier_displaced!(postcard_carrier_displaced, "postcard");
+carrier_displaced!(msgpack_carrier_displaced, "msgpack");

@@ -4,7 +4,6 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use sessionlint::analysis;
 use sessionlint::extract::{self, SourceFile};
 use sessionlint::findings::Finding;
 use sessionlint::rules;
@@ -349,17 +348,14 @@ where
     );
     assert_eq!((O::NAME, O::VERSION), (old.name.as_str(), old.version));
     assert_eq!((N::NAME, N::VERSION), (new.name.as_str(), new.version));
-    let mut findings = analysis::analyse_version(&new);
-    findings.extend(analysis::analyse_pair(&old, &new));
+    let mut findings = rules::check_version(&new);
+    findings.extend(rules::check_pair(&old, &new));
     let mut log = Vec::new();
 
     // EMS sessions of the newer version, in the older decoder. The analyzer's own witness is
     // replayed too: it must be a value the newer type can really hold.
     let mut ems = case.ems;
-    for f in findings
-        .iter()
-        .filter(|f| rules::EMS_HAZARDS.contains(&f.rule))
-    {
+    for f in findings.iter().filter(|f| f.rule.is_rollout_hazard()) {
         if let Some(w) = &f.witness {
             let v: N = serde_json::from_str(w)
                 .unwrap_or_else(|e| panic!("{}: witness {w} is not a newer value: {e}", case.name));
@@ -382,10 +378,23 @@ where
         ));
         real_unsafe |= matches!(r, Read::Accepted { ems: false });
     }
-    let analyzer_unsafe = rules::EMS_HAZARDS.iter().any(|r| has(&findings, r));
+    let analyzer_unsafe = findings.iter().any(|x| x.rule.is_rollout_hazard());
 
-    let mut all_non_ems_rejected = !case.non_ems.is_empty();
-    for v in &case.non_ems {
+    let mut non_ems = case.non_ems;
+    let stated_non_ems = !non_ems.is_empty();
+    for f in findings
+        .iter()
+        .filter(|f| f.rule == "newer-session-read-as-ems")
+    {
+        if let Some(w) = &f.witness {
+            non_ems.push(serde_json::from_str(w).unwrap_or_else(|e| {
+                panic!("{}: witness {w} is not a newer value: {e}", case.name)
+            }));
+        }
+    }
+    let mut all_non_ems_rejected = !non_ems.is_empty();
+    let mut real_newer_read_as_ems = false;
+    for v in &non_ems {
         let bytes = encode(new.encoding, v).expect("the newer type encodes");
         let own = read::<N>(&new, &bytes);
         assert!(
@@ -396,13 +405,14 @@ where
         let r = read::<O>(&old, &bytes);
         log.push(format!("non-ems sample -> old {r:?}"));
         all_non_ems_rejected &= !r.accepted();
+        real_newer_read_as_ems |= matches!(r, Read::Accepted { ems: true });
     }
 
+    // Older sessions, EMS or not (their own decoder says which), in the newer decoder.
     let mut older = case.older;
-    for f in findings
-        .iter()
-        .filter(|f| f.rule == rules::OLDER_SESSION_READ_AS_EMS)
-    {
+    for f in findings.iter().filter(|f| {
+        f.rule == "older-session-read-as-ems" || f.rule == "ems-dropped-by-newer-decoder"
+    }) {
         if let Some(w) = &f.witness {
             older.push(serde_json::from_str(w).unwrap_or_else(|e| {
                 panic!("{}: witness {w} is not an older value: {e}", case.name)
@@ -410,19 +420,30 @@ where
         }
     }
     let mut real_read_as_ems = false;
-    let mut all_older_rejected = !older.is_empty();
+    let mut real_dropped = false;
+    let mut all_older_rejected = true;
+    let mut older_non_ems = 0;
     for v in &older {
         let bytes = encode(old.encoding, v).expect("the older type encodes");
         let own = read::<O>(&old, &bytes);
-        assert!(
-            matches!(own, Read::Accepted { ems: false }),
-            "{}: older samples must be non-EMS sessions: {own:?}",
-            case.name
-        );
+        let Read::Accepted { ems: was_ems } = own else {
+            panic!(
+                "{}: older samples must be sessions of the older version: {own:?}",
+                case.name
+            );
+        };
         let r = read::<N>(&new, &bytes);
-        log.push(format!("older sample -> new {r:?}"));
-        real_read_as_ems |= matches!(r, Read::Accepted { ems: true });
-        all_older_rejected &= !r.accepted();
+        log.push(format!(
+            "older {} sample -> new {r:?}",
+            if was_ems { "EMS" } else { "non-EMS" }
+        ));
+        if was_ems {
+            real_dropped |= matches!(r, Read::Accepted { ems: false });
+        } else {
+            older_non_ems += 1;
+            real_read_as_ems |= matches!(r, Read::Accepted { ems: true });
+            all_older_rejected &= !r.accepted();
+        }
     }
 
     let show = || {
@@ -444,22 +465,46 @@ where
         show()
     );
     assert_eq!(
-        has(&findings, rules::OLDER_SESSION_READ_AS_EMS),
+        has(&findings, "older-session-read-as-ems"),
         real_read_as_ems,
         "older-session-read-as-ems disagrees{}",
         show()
     );
-    if !case.non_ems.is_empty() {
+    if stated_non_ems {
         assert_eq!(
-            has(&findings, rules::NON_EMS_SESSION_REJECTED_BY_OLDER_DECODER),
+            has(&findings, "non-ems-session-rejected-by-older-decoder"),
             all_non_ems_rejected,
             "non-ems-session-rejected-by-older-decoder disagrees{}",
             show()
         );
     }
-    if !older.is_empty() {
+    assert!(
+        !real_dropped || has(&findings, "ems-dropped-by-newer-decoder"),
+        "a newer decoder reads an older EMS session without EMS and no finding says so{}",
+        show()
+    );
+    assert!(
+        !real_newer_read_as_ems || has(&findings, "newer-session-read-as-ems"),
+        "an older decoder reads a newer non-EMS session as EMS and no finding says so{}",
+        show()
+    );
+    // A proven claim of either must be shown by a real sample (a witness is replayed above).
+    for (rule, real) in [
+        ("ems-dropped-by-newer-decoder", real_dropped),
+        ("newer-session-read-as-ems", real_newer_read_as_ems),
+    ] {
+        let proven = findings
+            .iter()
+            .any(|f| f.rule == rule && !f.data_dependent && f.witness.is_some());
+        assert!(
+            !proven || real,
+            "{rule} is claimed but no real sample shows it{}",
+            show()
+        );
+    }
+    if older_non_ems > 0 {
         assert_eq!(
-            has(&findings, rules::OLDER_SESSION_REJECTED),
+            has(&findings, "older-session-rejected"),
             all_older_rejected && !real_read_as_ems,
             "older-session-rejected disagrees{}",
             show()

@@ -510,7 +510,7 @@ fn build_schema(
     let mut queue = vec![root];
     let mut failed = false;
     while let Some(key) = queue.pop() {
-        if !infos.contains_key(&key) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = infos.entry(key) {
             let loc = index.locator(key.0, key.1);
             let cx = Ctxt::new();
             let info = read_item(&cx, &index.parsed[key.0].items[key.1].input, &loc);
@@ -520,7 +520,7 @@ fn build_schema(
             index.problems.extend(found);
             match info {
                 Some(info) => {
-                    infos.insert(key, info);
+                    slot.insert(info);
                 }
                 None => {
                     failed = true;

@@ -1,0 +1,273 @@
+//! The rules. A rule is its text, `rules/<id>.toml` (id, level, summary, explanation,
+//! references, bad, good, fix, help), plus one check over a verdict, `src/rules/<id>.rs`; the
+//! registry below lists each rule's module once, and everything else (ids, levels, SARIF rule
+//! metadata, `sessionlint rules`, `explain`) is read from those two files.
+//!
+//! Checks read the typed verdicts of `crate::analysis` and build findings; renderers read a
+//! finding's rule fields and never compare rule ids.
+
+use crate::analysis::{Kind, PairVerdict, VersionVerdict};
+use crate::findings::{Finding, Level};
+use crate::schema::{Role, Schema};
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// One rule: its text (parsed on first use) and its check.
+pub struct Rule {
+    doc: &'static str,
+    spec: OnceLock<Spec>,
+    check: Check,
+}
+
+/// What a check reads.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// One version alone.
+    Version(fn(&VersionVerdict) -> Option<Finding>),
+    /// A co-deployed pair, both directions.
+    Pair(fn(&PairVerdict) -> Option<Finding>),
+    /// Raised while reading history (a released version changed in place), not by a verdict.
+    History,
+}
+
+/// A rule's file in `rules/`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub id: String,
+    pub level: Level,
+    pub summary: String,
+    pub explanation: String,
+    pub references: Vec<String>,
+    pub bad: String,
+    pub good: String,
+    pub fix: String,
+    /// One line under each finding: what to change.
+    pub help: String,
+    /// The matrix cell the rule reports as UNSAFE, for rules that report a misread session.
+    #[serde(default)]
+    pub covers: Option<Cover>,
+}
+
+/// Which decoder misreads which kind of session: a cell of the compatibility matrices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cover {
+    /// The older decoder reads the newer version's EMS sessions without EMS.
+    OlderDecoderEms,
+    /// The older decoder reads the newer version's non-EMS sessions as EMS.
+    OlderDecoderNonEms,
+    /// The newer decoder reads the older version's EMS sessions without EMS.
+    NewerDecoderEms,
+    /// The newer decoder reads the older version's non-EMS sessions as EMS.
+    NewerDecoderNonEms,
+}
+
+impl Cover {
+    /// Whether the older version decodes, and which kind of session.
+    pub fn cell(self) -> (bool, Kind) {
+        match self {
+            Cover::OlderDecoderEms => (true, Kind::Ems),
+            Cover::OlderDecoderNonEms => (true, Kind::NonEms),
+            Cover::NewerDecoderEms => (false, Kind::Ems),
+            Cover::NewerDecoderNonEms => (false, Kind::NonEms),
+        }
+    }
+}
+
+impl Rule {
+    pub const fn new(doc: &'static str, check: Check) -> Rule {
+        Rule {
+            doc,
+            spec: OnceLock::new(),
+            check,
+        }
+    }
+
+    /// The parsed file. The files are compiled in and `tests/rules_registry.rs` parses each,
+    /// so a failure here is a build of sessionlint that was never tested.
+    pub fn spec(&self) -> &Spec {
+        self.spec.get_or_init(|| {
+            toml::from_str(self.doc)
+                .unwrap_or_else(|e| panic!("a rule file of this build does not parse: {e}"))
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.spec().id
+    }
+
+    pub fn level(&self) -> Level {
+        self.spec().level
+    }
+
+    /// The rule's file, verbatim.
+    pub fn doc(&self) -> &'static str {
+        self.doc
+    }
+
+    pub fn check(&self) -> Check {
+        self.check
+    }
+
+    /// The matrix cell this rule reports as UNSAFE, if it reports a misread session.
+    pub fn covers(&self) -> Option<Cover> {
+        self.spec().covers
+    }
+
+    /// Whether the rule reports an older decoder reading newer EMS sessions without EMS (the
+    /// rollout hazard of RFC 7627 §5.3), under any of its causes.
+    pub fn is_rollout_hazard(&self) -> bool {
+        self.covers() == Some(Cover::OlderDecoderEms)
+    }
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Rule) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for Rule {}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// For tests and the configuration: `finding.rule == "older-session-read-as-ems"`.
+impl PartialEq<&str> for &Rule {
+    fn eq(&self, id: &&str) -> bool {
+        self.id() == *id
+    }
+}
+
+macro_rules! registry {
+    ($($m:ident),* $(,)?) => {
+        $(pub mod $m;)*
+        /// Every rule, in the order SARIF lists them.
+        pub static RULES: &[&Rule] = &[$(&$m::RULE),*];
+    };
+}
+
+registry!(
+    ems_accepted_by_older_decoder,
+    older_session_read_as_ems,
+    ems_not_serialized,
+    older_session_rejected,
+    non_ems_session_rejected_by_older_decoder,
+    released_schema_changed,
+    rejection_by_accident,
+    field_read_but_ignored,
+    optional_tail_swallows_field,
+    unmasked_flag_bits,
+    ems_dropped_by_newer_decoder,
+    newer_session_read_as_ems,
+);
+
+pub fn get(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id() == id)
+}
+
+/// Findings about one version alone.
+pub fn check_version(s: &Schema) -> Vec<Finding> {
+    let v = VersionVerdict::of(s);
+    RULES
+        .iter()
+        .filter_map(|r| match r.check {
+            Check::Version(f) => f(&v),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Findings for one co-deployed pair, both directions.
+pub fn check_pair(older: &Schema, newer: &Schema) -> Vec<Finding> {
+    let v = PairVerdict::of(older, newer);
+    RULES
+        .iter()
+        .filter_map(|r| match r.check {
+            Check::Pair(f) => f(&v),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every version alone and every co-deployed pair of one format's versions, oldest first.
+/// `keep`: how many older versions may still be deployed next to each version (None: all).
+pub fn check_chain(versions: &[&Schema], keep: Option<usize>) -> Vec<Finding> {
+    let mut sorted: Vec<&Schema> = versions.to_vec();
+    sorted.sort_by_key(|s| s.version);
+    let mut out = Vec::new();
+    for (j, new) in sorted.iter().enumerate() {
+        out.extend(check_version(new));
+        let first = keep.map(|k| j.saturating_sub(k)).unwrap_or(0);
+        for old in &sorted[first..j] {
+            out.extend(check_pair(old, new));
+        }
+    }
+    out
+}
+
+/// Who holds sessions, and what it does with one: for messages.
+pub(crate) fn peer(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::Server => ("server", "resume"),
+        Role::Client => ("client", "offer"),
+    }
+}
+
+/// How `decoder` treats an EMS session it accepts, in words for a message.
+pub(crate) fn without_ems(decoder: &Schema, verb: &str) -> String {
+    match decoder.ems_carrier() {
+        None => format!("has no EMS field and would {verb} it without EMS"),
+        Some(p) if p.carrier().session.ignored => format!(
+            "reads `{}` but does not act on it, and would {verb} it without EMS",
+            p.dotted()
+        ),
+        Some(p) => format!(
+            "does not read it as EMS (its carrier `{}` sees no EMS)",
+            p.dotted()
+        ),
+    }
+}
+
+const RFC_7627_5_3: &str = "RFC 7627 §5.3: a client that gets an abbreviated handshake without EMS for an EMS session aborts the connection";
+
+/// The older decoder accepts the newer version's EMS sessions without EMS, for a cause that
+/// `cause` selects: the four rules that report it differ only in the cause.
+pub(crate) fn ems_accepted_by_older(
+    rule: &'static Rule,
+    v: &PairVerdict,
+    cause: fn(&crate::analysis::Loss) -> bool,
+) -> Option<Finding> {
+    let (old, new) = (v.older, v.newer);
+    if !v.forward.loss.as_ref().is_some_and(cause) {
+        return None;
+    }
+    let m = v.forward.ems.as_ref()?.misread(Kind::Ems)?;
+    let (peer, verb) = peer(new.role);
+    let reading = without_ems(old, verb);
+    let message = match m.condition {
+        None => format!(
+            "an EMS session written by {} v{} is accepted by the v{} {peer}, which {reading}",
+            new.name, new.version, old.version
+        ),
+        Some(_) => format!(
+            "an EMS session written by {} v{} may be accepted by the v{} {peer}, which {reading}; acceptance depends on the data",
+            new.name, new.version, old.version
+        ),
+    };
+    Some(
+        Finding::new(rule, Some(old), new, message)
+            .showing(m, new.encoding)
+            .because(RFC_7627_5_3),
+    )
+}

@@ -1,0 +1,9 @@
+use serde::{Deserialize, Serialize};
+use sessionlint::SessionState;
+
+/// v1 ignores unknown keys.
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "ticket", version = 1, encoding = "json")]
+pub struct TicketV1 {
+    pub cipher: u16,
+}

@@ -1,0 +1,10 @@
+use serde::{Deserialize, Serialize};
+use sessionlint::SessionState;
+
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "ticket", version = 1, encoding = "bincode")]
+pub struct TicketV1 {
+    pub cipher: u16,
+    #[session(ems)]
+    pub ems: bool,
+}

@@ -1,0 +1,8 @@
+use serde::{Deserialize, Serialize};
+use sessionlint::SessionState;
+
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "cache-entry", version = 1, encoding = "bincode")]
+pub struct EntryV1 {
+    pub cipher: u16,
+}
