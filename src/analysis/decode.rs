@@ -3,10 +3,10 @@
 //! the per-encoding facts of `crate::encoding`.
 
 use super::outcome::Out;
+use super::semantics::{Checks, Place};
 use super::value::{AVal, Elem, Entry, Wire};
 use crate::schema::{
-    Accepts, EmsMarker, EnumDef, EnumRepr, Field, Missing, Schema, StructDef, Style, Ty, TypeDef,
-    Variant,
+    EmsMarker, EnumDef, EnumRepr, Field, Missing, Schema, StructDef, Style, Ty, TypeDef, Variant,
 };
 
 const MAX_DEPTH: usize = 48;
@@ -18,22 +18,7 @@ pub struct Dec<'a> {
 }
 
 /// What the older decoder checks on one value beyond its type.
-#[derive(Clone, Copy, Default)]
-pub struct Leaf<'a> {
-    pub marker: Option<&'a EmsMarker>,
-    pub accepts: Option<&'a Accepts>,
-    pub known_bits: Option<u64>,
-}
-
-impl<'a> Leaf<'a> {
-    fn of(f: &'a Field) -> Leaf<'a> {
-        Leaf {
-            marker: f.session.ems.as_ref().filter(|_| !f.session.ignored),
-            accepts: f.session.version_field.as_ref(),
-            known_bits: f.session.known_bits,
-        }
-    }
-}
+type Leaf<'a> = Checks<'a>;
 
 fn kind(v: &AVal) -> &'static str {
     match v {
@@ -99,22 +84,14 @@ impl<'a> Dec<'a> {
                     .as_ems(),
                 _ => self.value(of, v, leaf, d),
             },
-            (Ty::Bool, AVal::Bool(b)) => {
-                if *b && matches!(leaf.marker, Some(EmsMarker::Flag)) {
-                    Out::accept_ems(Wire::Bool(true))
-                } else {
-                    Out::accept(Wire::Bool(*b))
-                }
-            }
+            (Ty::Bool, AVal::Bool(b)) => match leaf.read(i128::from(*b), Place::Value) {
+                Ok(a) if a.ems => Out::accept_ems(Wire::Bool(*b)),
+                Ok(_) => Out::accept(Wire::Bool(*b)),
+                Err(rejected) => rejected,
+            },
             (Ty::Int { .. }, AVal::Int(i)) => self.int(ty, *i, leaf),
             (Ty::Int { .. }, AVal::IntAny { bits }) => {
-                let mut cands = vec![0i128];
-                if let Some(a) = leaf.accepts {
-                    cands.extend(a.candidates());
-                }
-                if let Some(EmsMarker::Mask { mask }) = leaf.marker {
-                    cands.push(*mask as i128);
-                }
+                let mut cands = leaf.candidates();
                 cands.retain(|c| bits.is_none_or(|b| (*c as u64) & !b == 0));
                 Out::union_all(cands.into_iter().map(|c| self.int(ty, c, leaf)))
             }
@@ -182,31 +159,17 @@ impl<'a> Dec<'a> {
         if i < lo || i > hi {
             return Out::reject(format!("invalid value: integer {i} does not fit `{ty}`"));
         }
-        if let Some(a) = leaf.accepts {
-            if !a.contains(i) {
-                return Out::reject_strict(format!("version {i} is outside accepts = \"{a}\""));
+        match leaf.read(i, Place::Value) {
+            Err(rejected) => rejected,
+            Ok(a) => {
+                let out = if a.ems {
+                    Out::accept_ems(Wire::Int(i))
+                } else {
+                    Out::accept(Wire::Int(i))
+                };
+                a.note.into_iter().fold(out, Out::note)
             }
         }
-        if let Some(k) = leaf.known_bits {
-            if (i as u64) & !k != 0 {
-                return Out::reject_strict(format!(
-                    "flag bits {:#x} are outside known_bits = {k:#x}",
-                    (i as u64) & !k
-                ));
-            }
-        }
-        let mut out = match leaf.marker {
-            Some(EmsMarker::Mask { mask }) if (i as u64) & mask != 0 => {
-                Out::accept_ems(Wire::Int(i))
-            }
-            _ => Out::accept(Wire::Int(i)),
-        };
-        if let Some(a) = leaf.accepts {
-            out = out.note(format!(
-                "its version check accepts = \"{a}\" admits version {i}"
-            ));
-        }
-        out
     }
 
     fn seq(&self, ty: &Ty, elems: &[Elem], d: usize) -> Out {

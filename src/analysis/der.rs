@@ -4,8 +4,9 @@
 
 use super::generate::Want;
 use super::outcome::Out;
+use super::semantics::{carrier_value, Checks, Place};
 use super::value::Wire;
-use crate::schema::{EmsMarker, Field, Missing, Schema, Trailing, Ty, TypeDef, Write};
+use crate::schema::{Field, Missing, Schema, Trailing, Ty, TypeDef, Write};
 
 /// Past this many elements written conditionally, the branches are not enumerated.
 const MAX_CHOICES: usize = 12;
@@ -76,16 +77,8 @@ pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
         let is_carrier = f.session.ems.is_some();
         let value = if f.session.version_field.is_some() {
             Some(f.session.writes.unwrap_or(new.version as u64) as i128)
-        } else if is_carrier {
-            match (&f.session.ems, want) {
-                (Some(EmsMarker::Flag), Want::Ems) => Some(1),
-                (Some(EmsMarker::Flag), Want::NonEms) => Some(0),
-                (Some(EmsMarker::Mask { mask }), Want::Ems) => Some(*mask as i128),
-                (Some(EmsMarker::Mask { .. }), Want::NonEms) => Some(0),
-                _ => None,
-            }
         } else {
-            None
+            f.session.ems.as_ref().and_then(|m| carrier_value(m, want))
         };
         let written = match &f.write {
             Write::Never => false,
@@ -178,38 +171,19 @@ fn walk(seq: &[Written<'_>], o: &[Elem<'_>], unknown: Trailing) -> Out {
                     ),
                 );
             }
-            // Values the newer encoder may write: exact where it matters, else any (0 tried).
-            let v = w.value.unwrap_or(0);
-            if let Some(acc) = &of.session.version_field {
-                let v = w
-                    .value
-                    .or_else(|| acc.candidates().first().copied())
-                    .unwrap_or(0);
-                if !acc.contains(v) {
-                    return Out::reject_strict(format!(
-                        "`{}` reads version {v}, outside accepts = \"{acc}\"",
-                        o[k].label
-                    ));
+            // Values the newer encoder may write: exact where it matters, else any (0, or the
+            // first version the older check admits, tried).
+            let checks = Checks::of(of);
+            let v = w
+                .value
+                .or_else(|| checks.accepts.and_then(|a| a.candidates().first().copied()))
+                .unwrap_or(0);
+            match checks.read(v, Place::Slot(&o[k].label)) {
+                Err(rejected) => return rejected,
+                Ok(a) => {
+                    notes.extend(a.note);
+                    ems |= a.ems;
                 }
-                notes.push(format!(
-                    "`{}` reads version {v}, which accepts = \"{acc}\" admits",
-                    o[k].label
-                ));
-            }
-            if let Some(bits) = of.session.known_bits {
-                if (v as u64) & !bits != 0 {
-                    return Out::reject_strict(format!(
-                        "`{}` has flag bits outside known_bits = {bits:#x}",
-                        o[k].label
-                    ));
-                }
-            }
-            if !of.session.ignored {
-                ems |= match &of.session.ems {
-                    Some(EmsMarker::Flag) => v == 1,
-                    Some(EmsMarker::Mask { mask }) => (v as u64) & mask != 0,
-                    _ => false,
-                };
             }
             if of.session.ignored && e.field.session.ems.is_some() {
                 notes.push(format!(

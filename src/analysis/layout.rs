@@ -5,6 +5,7 @@
 
 use super::generate::{root_variant, Want};
 use super::outcome::Out;
+use super::semantics::{carrier_value, Checks, Place};
 use super::value::Wire;
 use crate::schema::{
     Accepts, EmsMarker, EnumRepr, Field, Schema, Style, Trailing, Ty, TypeDef, Write,
@@ -62,6 +63,17 @@ struct Meta {
     marker: Option<EmsMarker>,
     accepts: Option<Accepts>,
     known_bits: Option<u64>,
+}
+
+impl Meta {
+    /// The decoder's checks on this slot.
+    fn checks(&self) -> Checks<'_> {
+        Checks {
+            marker: self.marker.as_ref(),
+            accepts: self.accepts.as_ref(),
+            known_bits: self.known_bits,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -267,23 +279,13 @@ impl Flat<'_> {
         match ty {
             Ty::Bool => {
                 if enc && marker == Some(EmsMarker::Flag) {
-                    meta.val = match want {
-                        Want::Ems => Some(1),
-                        Want::NonEms => Some(0),
-                        Want::Any => None,
-                    };
+                    meta.val = carrier_value(&EmsMarker::Flag, want);
                 }
                 one(Atom::Bool, meta)
             }
             Ty::Int { signed, bits } => {
-                if enc {
-                    if let Some(EmsMarker::Mask { mask }) = &marker {
-                        meta.val = match want {
-                            Want::Ems => Some(*mask as i128),
-                            Want::NonEms => Some(0),
-                            Want::Any => None,
-                        };
-                    }
+                if let (true, Some(m @ EmsMarker::Mask { .. })) = (enc, &marker) {
+                    meta.val = carrier_value(m, want);
                 }
                 one(
                     Atom::Int {
@@ -623,11 +625,12 @@ impl Walk {
         if a.meta.writes_bits.is_some_and(|k| (v as u64) & !k != 0) {
             return None;
         }
-        let reads_ems = match &b.meta.marker {
-            Some(EmsMarker::Flag) => v == 1,
-            Some(EmsMarker::Mask { mask }) => (v as u64) & mask != 0,
-            _ => false,
-        };
+        let reads_ems = b
+            .meta
+            .checks()
+            .read(v, Place::Slot(&b.meta.label))
+            .ok()?
+            .ems;
         let note =
             (a.meta.val.is_some() && b.meta.marker.is_none() && a.meta.label != b.meta.label)
                 .then(|| format!("the newer `{}` is read as `{}`", a.meta.label, b.meta.label));
@@ -833,16 +836,11 @@ impl Walk {
             );
         }
         // Candidate values the newer encoder may write here.
+        let checks = b.meta.checks();
         let cands: Vec<i128> = match a.meta.val {
             Some(v) => vec![v],
             None => {
-                let mut c = vec![0i128];
-                if let Some(acc) = &b.meta.accepts {
-                    c.extend(acc.candidates());
-                }
-                if let Some(EmsMarker::Mask { mask }) = &b.meta.marker {
-                    c.push(*mask as i128);
-                }
+                let mut c = checks.candidates();
                 if matches!(a.atom, Atom::Bool) {
                     c.push(1);
                 }
@@ -852,36 +850,16 @@ impl Walk {
         let mut outs = Vec::new();
         let writable = |v: &i128| a.meta.writes_bits.is_none_or(|k| (*v as u64) & !k == 0);
         for v in cands.into_iter().filter(writable) {
-            if let Some(acc) = &b.meta.accepts {
-                if !acc.contains(v) {
-                    outs.push(Out::reject_strict(format!(
-                        "`{}` reads version {v}, outside accepts = \"{acc}\"",
-                        b.meta.label
-                    )));
+            let read = match checks.read(v, Place::Slot(&b.meta.label)) {
+                Err(rejected) => {
+                    outs.push(rejected);
                     continue;
                 }
-            }
-            if let Some(k) = b.meta.known_bits {
-                if (v as u64) & !k != 0 {
-                    outs.push(Out::reject_strict(format!(
-                        "`{}` has flag bits outside known_bits = {k:#x}",
-                        b.meta.label
-                    )));
-                    continue;
-                }
-            }
-            let reads_ems = match &b.meta.marker {
-                Some(EmsMarker::Flag) => v == 1,
-                Some(EmsMarker::Mask { mask }) => (v as u64) & mask != 0,
-                _ => false,
+                Ok(read) => read,
             };
+            let reads_ems = read.ems;
             let mut nn = notes.to_vec();
-            if let Some(acc) = &b.meta.accepts {
-                nn.push(format!(
-                    "`{}` reads version {v}, which accepts = \"{acc}\" admits",
-                    b.meta.label
-                ));
-            }
+            nn.extend(read.note);
             if a.meta.val.is_some()
                 && b.meta.marker.is_none()
                 && a.meta.label != b.meta.label

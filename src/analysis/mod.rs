@@ -10,6 +10,7 @@ mod generate;
 mod layout;
 mod matrix;
 mod outcome;
+mod semantics;
 mod value;
 mod verdict;
 

@@ -1,0 +1,102 @@
+//! One decoder semantics for every walker. What an older decoder does with one integer it read
+//! (a version check, a known-bits check, reading EMS from a flag or a mask) and which value a
+//! newer encoder writes in its EMS carrier are written here once, and used by the serde walker
+//! (`decode`), the packed-layout walker (`layout`) and the DER walker (`der`), and by the
+//! encoder-side generators (`generate`, `layout`, `der`).
+
+use super::generate::Want;
+use super::outcome::Out;
+use crate::schema::{Accepts, EmsMarker, Field};
+
+/// The checks a decoder applies to one value beyond its type.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Checks<'a> {
+    /// The EMS marker the decoder acts on (`None` for a carrier it parses and ignores).
+    pub marker: Option<&'a EmsMarker>,
+    pub accepts: Option<&'a Accepts>,
+    pub known_bits: Option<u64>,
+}
+
+/// Where a value was read, for the words of a rejection or a note: a labelled slot (layouts and
+/// DER elements) or the value itself (serde, where the path is in the witness).
+#[derive(Clone, Copy)]
+pub enum Place<'a> {
+    Slot(&'a str),
+    Value,
+}
+
+/// An accepted value: read as EMS or not, and what to note about the check it passed.
+#[derive(Debug)]
+pub struct Accepted {
+    pub ems: bool,
+    pub note: Option<String>,
+}
+
+impl<'a> Checks<'a> {
+    pub fn of(f: &'a Field) -> Checks<'a> {
+        Checks {
+            marker: f.session.ems.as_ref().filter(|_| !f.session.ignored),
+            accepts: f.session.version_field.as_ref(),
+            known_bits: f.session.known_bits,
+        }
+    }
+
+    /// The values worth trying when the encoder may write any: zero, every boundary of the
+    /// version check, and the EMS mask.
+    pub fn candidates(&self) -> Vec<i128> {
+        let mut c = vec![0i128];
+        if let Some(a) = self.accepts {
+            c.extend(a.candidates());
+        }
+        if let Some(EmsMarker::Mask { mask }) = self.marker {
+            c.push(*mask as i128);
+        }
+        c
+    }
+
+    /// What the decoder does with the integer `v` (a bool reads as 0 or 1): a deliberate
+    /// rejection by the version or known-bits check, or acceptance, as EMS or not.
+    pub fn read(&self, v: i128, at: Place<'_>) -> Result<Accepted, Out> {
+        if let Some(a) = self.accepts {
+            if !a.contains(v) {
+                return Err(Out::reject_strict(match at {
+                    Place::Slot(l) => format!("`{l}` reads version {v}, outside accepts = \"{a}\""),
+                    Place::Value => format!("version {v} is outside accepts = \"{a}\""),
+                }));
+            }
+        }
+        if let Some(k) = self.known_bits {
+            let unknown = (v as u64) & !k;
+            if unknown != 0 {
+                return Err(Out::reject_strict(match at {
+                    Place::Slot(l) => format!("`{l}` has flag bits outside known_bits = {k:#x}"),
+                    Place::Value => {
+                        format!("flag bits {unknown:#x} are outside known_bits = {k:#x}")
+                    }
+                }));
+            }
+        }
+        let ems = match self.marker {
+            Some(EmsMarker::Flag) => v == 1,
+            Some(EmsMarker::Mask { mask }) => (v as u64) & mask != 0,
+            _ => false,
+        };
+        let note = self.accepts.map(|a| match at {
+            Place::Slot(l) => format!("`{l}` reads version {v}, which accepts = \"{a}\" admits"),
+            Place::Value => format!("its version check accepts = \"{a}\" admits version {v}"),
+        });
+        Ok(Accepted { ems, note })
+    }
+}
+
+/// The integer an encoder writes in its EMS carrier for sessions of kind `want` (`None`: any).
+/// A flag is 1 or 0; a mask sets its bits or writes 0 (the other bits of a flags word are the
+/// encoder's own `known_bits`, handled where the word is generated).
+pub fn carrier_value(marker: &EmsMarker, want: Want) -> Option<i128> {
+    match (marker, want) {
+        (EmsMarker::Flag, Want::Ems) => Some(1),
+        (EmsMarker::Mask { mask }, Want::Ems) => Some(*mask as i128),
+        (EmsMarker::Flag | EmsMarker::Mask { .. }, Want::NonEms) => Some(0),
+        (EmsMarker::Variant { .. }, _) | (_, Want::Any) => None,
+    }
+}
