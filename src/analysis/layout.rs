@@ -300,27 +300,10 @@ impl Flat<'_> {
             Ty::Str => one(Atom::Str, meta),
             Ty::Unit => Some(Vec::new()),
             Ty::Option { of } => {
-                let flag = marker == Some(EmsMarker::Flag);
-                let inner_field = if flag && **of == Ty::Bool {
-                    field
-                } else {
-                    None
-                };
-                let inner_want = if flag {
-                    if **of == Ty::Bool {
-                        want
-                    } else {
-                        Want::Any
-                    }
-                } else {
-                    want
-                };
-                let inner = self
-                    .ty(of, inner_want, inner_field, label, depth + 1)
-                    .unwrap_or_default();
+                let inner = self.option_inner(of, want, marker.as_ref(), field, label, depth);
                 if enc {
                     meta.forced = want == Want::Ems;
-                    if flag && want == Want::NonEms && **of != Ty::Bool {
+                    if marker == Some(EmsMarker::Flag) && want == Want::NonEms && **of != Ty::Bool {
                         meta.allowed = Some(vec![0]);
                     }
                 }
@@ -372,69 +355,93 @@ impl Flat<'_> {
                     }
                     self.fields(&s.fields, want, &s.name, depth + 1)
                 }
-                Some(TypeDef::Enum(e)) => {
-                    if e.repr != EnumRepr::External {
-                        // bincode and postcard cannot decode tagged or untagged enums at all
-                        // (they need deserialize_any).
-                        return one(
-                            Atom::Opaque(format!("{} (a non-external enum)", e.name)),
-                            meta,
-                        );
-                    }
-                    let variant_marker = match &marker {
-                        Some(EmsMarker::Variant { variant }) => Some(variant.clone()),
-                        _ => None,
-                    };
-                    let mut variants = Vec::new();
-                    let mut allowed = Vec::new();
-                    for (i, v) in e.variants.iter().enumerate() {
-                        let v_holds = v.fields.iter().any(|f| self.holds(f));
-                        let vw = match (&variant_marker, want) {
-                            (Some(m), Want::Ems) => {
-                                if &v.ident == m {
-                                    Some(Want::Any)
-                                } else {
-                                    None
-                                }
-                            }
-                            (Some(m), Want::NonEms) => {
-                                if &v.ident != m {
-                                    Some(Want::Any)
-                                } else {
-                                    None
-                                }
-                            }
-                            (None, Want::Ems) => {
-                                if v_holds {
-                                    Some(Want::Ems)
-                                } else {
-                                    None
-                                }
-                            }
-                            (_, w) => Some(w),
-                        };
-                        let payload = self.fields(
-                            &v.fields,
-                            vw.unwrap_or(Want::Any),
-                            &format!("{}::{}", e.name, v.ident),
-                            depth + 1,
-                        );
-                        if vw.is_some() && payload.is_some() && (!enc || v.write) {
-                            allowed.push(i);
-                        }
-                        variants.push((v.ident.clone(), payload.unwrap_or_default()));
-                    }
-                    if enc {
-                        if allowed.is_empty() {
-                            return None;
-                        }
-                        meta.allowed = Some(allowed);
-                    }
-                    let other = e.variants.iter().position(|v| v.other);
-                    one(Atom::Enum { variants, other }, meta)
-                }
+                Some(TypeDef::Enum(e)) => self.enum_slots(e, want, marker.as_ref(), meta, depth),
             },
         }
+    }
+
+    /// The slots inside an `Option`: a flag carrier on `Option<bool>` stays on the bool; on any
+    /// other `Option`, `Some` is the EMS value and the payload is anything.
+    fn option_inner(
+        &self,
+        of: &Ty,
+        want: Want,
+        marker: Option<&EmsMarker>,
+        field: Option<&Field>,
+        label: &str,
+        depth: usize,
+    ) -> Vec<Slot> {
+        let flag = marker == Some(&EmsMarker::Flag);
+        let on_bool = flag && *of == Ty::Bool;
+        let inner_field = if on_bool { field } else { None };
+        let inner_want = if flag && !on_bool { Want::Any } else { want };
+        self.ty(of, inner_want, inner_field, label, depth + 1)
+            .unwrap_or_default()
+    }
+
+    /// Which kind of payload a variant may hold: `None` when the encoder writes no such session
+    /// in it (EMS lives in another variant, or nowhere in this one).
+    fn variant_want(
+        &self,
+        v: &crate::schema::Variant,
+        carrier: Option<&String>,
+        want: Want,
+    ) -> Option<Want> {
+        match (carrier, want) {
+            (Some(m), Want::Ems) => (&v.ident == m).then_some(Want::Any),
+            (Some(m), Want::NonEms) => (&v.ident != m).then_some(Want::Any),
+            (None, Want::Ems) => v.fields.iter().any(|f| self.holds(f)).then_some(Want::Ems),
+            (_, w) => Some(w),
+        }
+    }
+
+    fn enum_slots(
+        &self,
+        e: &crate::schema::EnumDef,
+        want: Want,
+        marker: Option<&EmsMarker>,
+        mut meta: Meta,
+        depth: usize,
+    ) -> Option<Vec<Slot>> {
+        if e.repr != EnumRepr::External {
+            // bincode and postcard cannot decode tagged or untagged enums at all (they need
+            // deserialize_any).
+            return Some(vec![Slot {
+                atom: Atom::Opaque(format!("{} (a non-external enum)", e.name)),
+                meta,
+            }]);
+        }
+        let enc = matches!(self.side, Side::Encoder(_));
+        let carrier = match marker {
+            Some(EmsMarker::Variant { variant }) => Some(variant),
+            _ => None,
+        };
+        let mut variants = Vec::new();
+        let mut allowed = Vec::new();
+        for (i, v) in e.variants.iter().enumerate() {
+            let vw = self.variant_want(v, carrier, want);
+            let payload = self.fields(
+                &v.fields,
+                vw.unwrap_or(Want::Any),
+                &format!("{}::{}", e.name, v.ident),
+                depth + 1,
+            );
+            if vw.is_some() && payload.is_some() && (!enc || v.write) {
+                allowed.push(i);
+            }
+            variants.push((v.ident.clone(), payload.unwrap_or_default()));
+        }
+        if enc {
+            if allowed.is_empty() {
+                return None;
+            }
+            meta.allowed = Some(allowed);
+        }
+        let other = e.variants.iter().position(|v| v.other);
+        Some(vec![Slot {
+            atom: Atom::Enum { variants, other },
+            meta,
+        }])
     }
 }
 
@@ -454,6 +461,13 @@ pub enum Packing {
 }
 
 const INF: u64 = u64::MAX / 4;
+
+/// `x` followed by `rest`.
+fn cat(x: &[Slot], rest: &[Slot]) -> Vec<Slot> {
+    let mut v = x.to_vec();
+    v.extend_from_slice(rest);
+    v
+}
 
 /// Least and most bytes a run of slots takes on the wire.
 fn size(slots: &[Slot], p: Packing) -> (u64, u64) {
@@ -637,6 +651,8 @@ impl Walk {
         Some((reads_ems, note))
     }
 
+    /// One pair of slots, the newer `a` against the older `b`, then the rest (`n`, `o`): one
+    /// method per pair of shapes.
     fn step(
         &mut self,
         a: &Slot,
@@ -646,36 +662,8 @@ impl Walk {
         ems: bool,
         notes: &mut Vec<String>,
     ) -> Out {
-        let cat = |x: &[Slot], rest: &[Slot]| {
-            let mut v = x.to_vec();
-            v.extend_from_slice(rest);
-            v
-        };
         match (&a.atom, &b.atom) {
-            (Atom::Opt(ni), Atom::Opt(oi)) => {
-                let flag = b.meta.marker == Some(EmsMarker::Flag);
-                let mut outs = Vec::new();
-                if !a.meta.forced {
-                    outs.push(self.go(n, o, ems, &mut notes.clone()));
-                }
-                if a.meta.allowed.as_deref() != Some(&[0]) {
-                    let some_is_ems = flag
-                        && !matches!(
-                            oi.as_slice(),
-                            [Slot {
-                                atom: Atom::Bool,
-                                ..
-                            }]
-                        );
-                    outs.push(self.go(
-                        &cat(ni, n),
-                        &cat(oi, o),
-                        ems || some_is_ems,
-                        &mut notes.clone(),
-                    ));
-                }
-                Out::union_all(outs)
-            }
+            (Atom::Opt(ni), Atom::Opt(oi)) => self.option(a, b, (ni, oi), (n, o), ems, notes),
             (Atom::Seq(ni, p), Atom::Seq(oi, q)) if p == q => {
                 let mut outs = Vec::new();
                 if !a.meta.forced {
@@ -684,99 +672,10 @@ impl Walk {
                 outs.push(self.go(&cat(ni, n), &cat(oi, o), ems, &mut notes.clone()));
                 Out::union_all(outs)
             }
-            (
-                Atom::Enum { variants: nv, .. },
-                Atom::Enum {
-                    variants: ov,
-                    other,
-                },
-            ) => {
-                let allowed: Vec<usize> = a
-                    .meta
-                    .allowed
-                    .clone()
-                    .unwrap_or_else(|| (0..nv.len()).collect());
-                let mut outs = Vec::new();
-                for k in allowed {
-                    let (nname, npayload) = &nv[k];
-                    let (oname, opayload, via_other) = match ov.get(k) {
-                        Some((name, p)) => (name.clone(), p.clone(), false),
-                        None => match other {
-                            Some(oi) => (ov[*oi].0.clone(), ov[*oi].1.clone(), true),
-                            None => {
-                                outs.push(Out::reject_strict(format!(
-                                    "variant index {k} (`{nname}`) is unknown to the older enum at `{}`",
-                                    b.meta.label
-                                )));
-                                continue;
-                            }
-                        },
-                    };
-                    let reads_ems = matches!(&b.meta.marker, Some(EmsMarker::Variant { variant }) if *variant == oname);
-                    let mut nn = notes.clone();
-                    if via_other {
-                        nn.push(format!(
-                            "variant index {k} (`{nname}`) decodes as `{oname}` (#[serde(other)])"
-                        ));
-                        if !npayload.is_empty() {
-                            outs.push(Out::data_dependent(
-                                Wire::Seq(Vec::new()),
-                                format!("variant `{nname}` carries data after an index the older decoder maps to `{oname}`"),
-                            ));
-                            continue;
-                        }
-                    } else if nname != &oname {
-                        nn.push(format!("variant index {k} is `{nname}` in the newer enum and `{oname}` in the older"));
-                    }
-                    outs.push(self.go(
-                        &cat(npayload, n),
-                        &cat(&opayload, o),
-                        ems || reads_ems,
-                        &mut nn,
-                    ));
-                }
-                Out::union_all(outs)
+            (Atom::Enum { variants: nv, .. }, Atom::Enum { variants: ov, other }) => {
+                self.variants(a, b, (nv, ov, *other), (n, o), ems, notes)
             }
-            (_, Atom::Tail(inner, lenient)) => {
-                // The newer bytes from here on either parse as the tail, or (lenient) the failed
-                // parse counts as absence and everything left is swallowed.
-                let mut outs = vec![self.go(
-                    &cat(std::slice::from_ref(a), n),
-                    &cat(inner, o),
-                    ems,
-                    &mut notes.clone(),
-                )];
-                if *lenient {
-                    let swallowed: Vec<String> = std::iter::once(a)
-                        .chain(n.iter())
-                        .map(|s| s.meta.label.clone())
-                        .collect();
-                    let carrier = std::iter::once(a)
-                        .chain(n.iter())
-                        .find(|s| s.meta.carrier || s.meta.holds)
-                        .map(|s| s.meta.label.clone());
-                    let mut nn = notes.clone();
-                    nn.push(format!(
-                        "the older optional tail `{}` fails to parse the newer bytes and counts as absent, swallowing {}",
-                        b.meta.label,
-                        swallowed.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ")
-                    ));
-                    let rest_ok = size(o, self.packing).0 == 0;
-                    if rest_ok {
-                        let out = if ems {
-                            Out::accept_ems(Wire::Seq(Vec::new()))
-                        } else {
-                            Out::accept(Wire::Seq(Vec::new()))
-                        };
-                        outs.push(
-                            nn.into_iter()
-                                .fold(out, |o, n| o.note(n))
-                                .swallowing(carrier),
-                        );
-                    }
-                }
-                Out::union_all(outs)
-            }
+            (_, Atom::Tail(inner, lenient)) => self.tail(a, b, (inner, *lenient), (n, o), ems, notes),
             (Atom::Map(nk, nv), Atom::Map(ok, ovv)) if shape_eq(nk, ok) && shape_eq(nv, ovv) => {
                 self.go(n, o, ems, notes)
             }
@@ -789,34 +688,157 @@ impl Walk {
             {
                 self.scalar(a, b, n, o, ems, notes)
             }
-            (x, y) => {
-                // Different shapes from here on. Byte counts can still prove a rejection.
-                let (n_lo, n_hi) = size(&cat(std::slice::from_ref(a), n), self.packing);
-                let (o_lo, o_hi) = size(&cat(std::slice::from_ref(b), o), self.packing);
-                if n_hi < o_lo {
-                    return Out::reject(format!(
-                        "unexpected end of input: from `{}` on the newer bytes ({n_hi} at most) are fewer than the older decoder needs ({o_lo} at least)",
-                        a.meta.label
-                    ));
-                }
-                if self.trailing == Trailing::Reject && n_lo > o_hi {
-                    return Out::reject_strict(format!(
-                        "from `{}` on the newer bytes ({n_lo} at least) outnumber what the older decoder reads ({o_hi} at most) and it rejects trailing bytes",
-                        a.meta.label
-                    ));
-                }
-                Out::data_dependent(
-                Wire::Seq(Vec::new()),
-                format!(
-                    "the layouts differ at `{}` ({} in the newer version) versus `{}` ({} in the older): what the older decoder reads from there on depends on the data",
-                    a.meta.label,
-                    describe(x),
-                    b.meta.label,
-                    describe(y)
-                ),
-            )
-            }
+            _ => self.diverge(a, b, n, o),
         }
+    }
+
+    /// An `Option` in both: `None` (unless the encoder forces `Some`), and `Some` with its payload.
+    fn option(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        (ni, oi): (&[Slot], &[Slot]),
+        (n, o): (&[Slot], &[Slot]),
+        ems: bool,
+        notes: &[String],
+    ) -> Out {
+        let flag = b.meta.marker == Some(EmsMarker::Flag);
+        let mut outs = Vec::new();
+        if !a.meta.forced {
+            outs.push(self.go(n, o, ems, &mut notes.to_vec()));
+        }
+        if a.meta.allowed.as_deref() != Some(&[0]) {
+            // `Some(_)` of a non-bool Option carrier is EMS to the older decoder.
+            let some_is_ems = flag
+                && !matches!(
+                    oi,
+                    [Slot {
+                        atom: Atom::Bool,
+                        ..
+                    }]
+                );
+            outs.push(self.go(&cat(ni, n), &cat(oi, o), ems || some_is_ems, &mut notes.to_vec()));
+        }
+        Out::union_all(outs)
+    }
+
+    /// An enum in both: each variant index the encoder may write, as the older enum reads it
+    /// (by index; an unknown index is rejected unless a `#[serde(other)]` variant takes it).
+    fn variants(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        (nv, ov, other): (&[(String, Vec<Slot>)], &[(String, Vec<Slot>)], Option<usize>),
+        (n, o): (&[Slot], &[Slot]),
+        ems: bool,
+        notes: &[String],
+    ) -> Out {
+        let allowed: Vec<usize> = a
+            .meta
+            .allowed
+            .clone()
+            .unwrap_or_else(|| (0..nv.len()).collect());
+        let mut outs = Vec::new();
+        for k in allowed {
+            let (nname, npayload) = &nv[k];
+            let (oname, opayload, via_other) = match (ov.get(k), other) {
+                (Some((name, p)), _) => (name, p, false),
+                (None, Some(oi)) => (&ov[oi].0, &ov[oi].1, true),
+                (None, None) => {
+                    outs.push(Out::reject_strict(format!(
+                        "variant index {k} (`{nname}`) is unknown to the older enum at `{}`",
+                        b.meta.label
+                    )));
+                    continue;
+                }
+            };
+            let reads_ems = matches!(&b.meta.marker, Some(EmsMarker::Variant { variant }) if variant == oname);
+            let mut nn = notes.to_vec();
+            if via_other {
+                nn.push(format!(
+                    "variant index {k} (`{nname}`) decodes as `{oname}` (#[serde(other)])"
+                ));
+                if !npayload.is_empty() {
+                    outs.push(Out::data_dependent(
+                        Wire::Seq(Vec::new()),
+                        format!("variant `{nname}` carries data after an index the older decoder maps to `{oname}`"),
+                    ));
+                    continue;
+                }
+            } else if nname != oname {
+                nn.push(format!("variant index {k} is `{nname}` in the newer enum and `{oname}` in the older"));
+            }
+            outs.push(self.go(&cat(npayload, n), &cat(opayload, o), ems || reads_ems, &mut nn));
+        }
+        Out::union_all(outs)
+    }
+
+    /// An older read-if-bytes-remain tail: the newer bytes from here on either parse as the
+    /// tail, or (lenient) the failed parse counts as absence and everything left is swallowed.
+    fn tail(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        (inner, lenient): (&[Slot], bool),
+        (n, o): (&[Slot], &[Slot]),
+        ems: bool,
+        notes: &[String],
+    ) -> Out {
+        let mut outs = vec![self.go(
+            &cat(std::slice::from_ref(a), n),
+            &cat(inner, o),
+            ems,
+            &mut notes.to_vec(),
+        )];
+        if lenient && size(o, self.packing).0 == 0 {
+            let rest = || std::iter::once(a).chain(n.iter());
+            let swallowed: Vec<String> = rest().map(|s| format!("`{}`", s.meta.label)).collect();
+            let carrier = rest()
+                .find(|s| s.meta.carrier || s.meta.holds)
+                .map(|s| s.meta.label.clone());
+            let out = if ems {
+                Out::accept_ems(Wire::Seq(Vec::new()))
+            } else {
+                Out::accept(Wire::Seq(Vec::new()))
+            };
+            let why = format!(
+                "the older optional tail `{}` fails to parse the newer bytes and counts as absent, swallowing {}",
+                b.meta.label,
+                swallowed.join(", ")
+            );
+            let notes = notes.iter().cloned().chain(std::iter::once(why));
+            outs.push(notes.fold(out, Out::note).swallowing(carrier));
+        }
+        Out::union_all(outs)
+    }
+
+    /// Different shapes from here on. Byte counts can still prove a rejection; else what the
+    /// older decoder reads depends on the data.
+    fn diverge(&self, a: &Slot, b: &Slot, n: &[Slot], o: &[Slot]) -> Out {
+        let (n_lo, n_hi) = size(&cat(std::slice::from_ref(a), n), self.packing);
+        let (o_lo, o_hi) = size(&cat(std::slice::from_ref(b), o), self.packing);
+        if n_hi < o_lo {
+            return Out::reject(format!(
+                "unexpected end of input: from `{}` on the newer bytes ({n_hi} at most) are fewer than the older decoder needs ({o_lo} at least)",
+                a.meta.label
+            ));
+        }
+        if self.trailing == Trailing::Reject && n_lo > o_hi {
+            return Out::reject_strict(format!(
+                "from `{}` on the newer bytes ({n_lo} at least) outnumber what the older decoder reads ({o_hi} at most) and it rejects trailing bytes",
+                a.meta.label
+            ));
+        }
+        Out::data_dependent(
+            Wire::Seq(Vec::new()),
+            format!(
+                "the layouts differ at `{}` ({} in the newer version) versus `{}` ({} in the older): what the older decoder reads from there on depends on the data",
+                a.meta.label,
+                describe(&a.atom),
+                b.meta.label,
+                describe(&b.atom)
+            ),
+        )
     }
 
     /// Equal scalar shapes: the older decoder reads the newer value itself.
