@@ -251,95 +251,60 @@ impl Flat<'_> {
             }]);
         }
         let marker = field.and_then(|f| f.session.ems.clone());
-        let holds = marker.is_some() || self.schema.holds_carrier(ty);
-        let want = if holds {
-            want
-        } else if want == Want::Ems {
-            return None;
-        } else {
-            Want::Any
-        };
+        let want = self.narrowed(ty, want, marker.is_some())?;
         let enc = matches!(self.side, Side::Encoder(_));
-        let mut meta = Meta {
-            label: label.to_string(),
-            carrier: marker.is_some(),
-            ..Meta::default()
-        };
+        let mut meta = self.meta(field, label);
         if enc {
-            meta.writes_bits = field.and_then(|f| f.session.known_bits);
-        } else {
-            // A carrier the decoder reads but does not act on reads nothing as EMS.
-            meta.marker = marker
-                .clone()
-                .filter(|_| !field.is_some_and(|f| f.session.ignored));
-            meta.accepts = field.and_then(|f| f.session.version_field.clone());
-            meta.known_bits = field.and_then(|f| f.session.known_bits);
+            // The encoder's carrier holds exactly the value of the kind of session asked for.
+            meta.val = match (ty, &marker) {
+                (Ty::Bool, Some(m @ EmsMarker::Flag))
+                | (Ty::Int { .. }, Some(m @ EmsMarker::Mask { .. })) => carrier_value(m, want),
+                _ => None,
+            };
         }
         let one = |atom: Atom, meta: Meta| Some(vec![Slot { atom, meta }]);
         match ty {
-            Ty::Bool => {
-                if enc && marker == Some(EmsMarker::Flag) {
-                    meta.val = carrier_value(&EmsMarker::Flag, want);
-                }
-                one(Atom::Bool, meta)
-            }
-            Ty::Int { signed, bits } => {
-                if let (true, Some(m @ EmsMarker::Mask { .. })) = (enc, &marker) {
-                    meta.val = carrier_value(m, want);
-                }
-                one(
-                    Atom::Int {
-                        signed: *signed,
-                        bits: *bits,
-                    },
-                    meta,
-                )
-            }
+            Ty::Bool => one(Atom::Bool, meta),
+            Ty::Int { signed, bits } => one(
+                Atom::Int {
+                    signed: *signed,
+                    bits: *bits,
+                },
+                meta,
+            ),
             Ty::Float { bits } => one(Atom::Float { bits: *bits }, meta),
             Ty::Char => one(Atom::Char, meta),
             Ty::Str => one(Atom::Str, meta),
             Ty::Unit => Some(Vec::new()),
-            Ty::Option { of } => {
-                let inner = self.option_inner(of, want, marker.as_ref(), field, label, depth);
-                if enc {
-                    meta.forced = want == Want::Ems;
-                    if marker == Some(EmsMarker::Flag) && want == Want::NonEms && **of != Ty::Bool {
-                        meta.allowed = Some(vec![0]);
-                    }
-                }
-                one(Atom::Opt(inner), meta)
-            }
+            Ty::Option { of } => Some(vec![self.option_slot(of, want, field, label, depth, meta)]),
             Ty::Seq { of } => {
                 let inner = self
                     .ty(of, want, None, label, depth + 1)
                     .unwrap_or_default();
-                if enc {
-                    meta.forced = want == Want::Ems;
-                }
+                meta.forced = enc && want == Want::Ems;
                 let prefix = field.and_then(|f| f.wire.prefix).unwrap_or(0);
                 one(Atom::Seq(inner, prefix), meta)
             }
             Ty::Array { of, len } => {
-                let mut out = Vec::new();
-                for i in 0..*len.min(&4096) {
-                    let w = if i == 0 { want } else { Want::Any };
-                    out.extend(self.ty(of, w, None, label, depth + 1)?);
-                }
-                Some(out)
+                // The first element carries what the array must hold; the rest may be anything.
+                let first = std::iter::once((&**of, want));
+                let rest = std::iter::repeat_n((&**of, Want::Any), (*len).clamp(1, 4096) - 1);
+                self.items(first.chain(rest).take(*len), label, depth)
             }
             Ty::Tuple { items } => {
-                let mut out = Vec::new();
-                let mut placed = false;
-                for t in items {
-                    let w = if want == Want::Ems && !placed && self.schema.holds_carrier(t) {
-                        placed = true;
-                        Want::Ems
-                    } else {
-                        Want::Any
-                    };
-                    out.extend(self.ty(t, w, None, label, depth + 1)?);
-                }
-                Some(out)
+                // The carrier sits in the first item that can hold it.
+                let at = items.iter().position(|t| self.schema.holds_carrier(t));
+                let wants = items.iter().enumerate().map(|(i, t)| {
+                    (
+                        t,
+                        if want == Want::Ems && Some(i) == at {
+                            Want::Ems
+                        } else {
+                            Want::Any
+                        },
+                    )
+                });
+                self.items(wants, label, depth)
             }
             Ty::Map { key, value } => {
                 let k = self.ty(key, Want::Any, None, label, depth + 1)?;
@@ -347,36 +312,104 @@ impl Flat<'_> {
                 one(Atom::Map(k, v), meta)
             }
             Ty::Opaque { name } => one(Atom::Opaque(name.clone()), meta),
-            Ty::Named { name } => match self.schema.type_def(name) {
-                None => one(Atom::Opaque(name.clone()), meta),
-                Some(TypeDef::Struct(s)) => {
-                    if s.style == Style::Unit {
-                        return Some(Vec::new());
-                    }
-                    self.fields(&s.fields, want, &s.name, depth + 1)
-                }
-                Some(TypeDef::Enum(e)) => self.enum_slots(e, want, marker.as_ref(), meta, depth),
-            },
+            Ty::Named { name } => self.named(name, want, marker.as_ref(), meta, depth),
         }
     }
 
-    /// The slots inside an `Option`: a flag carrier on `Option<bool>` stays on the bool; on any
-    /// other `Option`, `Some` is the EMS value and the payload is anything.
-    fn option_inner(
+    /// A type defined in the schema: a struct's fields in order, or an enum.
+    fn named(
+        &self,
+        name: &str,
+        want: Want,
+        marker: Option<&EmsMarker>,
+        meta: Meta,
+        depth: usize,
+    ) -> Option<Vec<Slot>> {
+        match self.schema.type_def(name) {
+            None => Some(vec![Slot {
+                atom: Atom::Opaque(name.to_string()),
+                meta,
+            }]),
+            Some(TypeDef::Struct(s)) if s.style == Style::Unit => Some(Vec::new()),
+            Some(TypeDef::Struct(s)) => self.fields(&s.fields, want, &s.name, depth + 1),
+            Some(TypeDef::Enum(e)) => self.enum_slots(e, want, marker, meta, depth),
+        }
+    }
+
+    /// The slots of consecutive items, each of the kind asked; `None` if one cannot be written.
+    fn items<'t>(
+        &self,
+        items: impl Iterator<Item = (&'t Ty, Want)>,
+        label: &str,
+        depth: usize,
+    ) -> Option<Vec<Slot>> {
+        let mut out = Vec::new();
+        for (t, w) in items {
+            out.extend(self.ty(t, w, None, label, depth + 1)?);
+        }
+        Some(out)
+    }
+
+    /// The kind of session a value must belong to: only a value that holds the carrier can be
+    /// EMS or non-EMS (`None`: an EMS session cannot be written through it); others are anything.
+    fn narrowed(&self, ty: &Ty, want: Want, is_carrier: bool) -> Option<Want> {
+        if is_carrier || self.schema.holds_carrier(ty) {
+            Some(want)
+        } else if want == Want::Ems {
+            None
+        } else {
+            Some(Want::Any)
+        }
+    }
+
+    /// What one slot knows of its field: the encoder's own flag bits, or the decoder's checks.
+    fn meta(&self, field: Option<&Field>, label: &str) -> Meta {
+        let marker = field.and_then(|f| f.session.ems.clone());
+        let mut meta = Meta {
+            label: label.to_string(),
+            carrier: marker.is_some(),
+            ..Meta::default()
+        };
+        if matches!(self.side, Side::Encoder(_)) {
+            meta.writes_bits = field.and_then(|f| f.session.known_bits);
+        } else {
+            // A carrier the decoder reads but does not act on reads nothing as EMS.
+            meta.marker = marker.filter(|_| !field.is_some_and(|f| f.session.ignored));
+            meta.accepts = field.and_then(|f| f.session.version_field.clone());
+            meta.known_bits = field.and_then(|f| f.session.known_bits);
+        }
+        meta
+    }
+
+    /// An `Option`: a flag carrier on `Option<bool>` stays on the bool; on any other `Option`,
+    /// `Some` is the EMS value and the payload is anything. The encoder writes `Some` for EMS
+    /// sessions, and only `None` for non-EMS ones when `Some` would mean EMS.
+    fn option_slot(
         &self,
         of: &Ty,
         want: Want,
-        marker: Option<&EmsMarker>,
         field: Option<&Field>,
         label: &str,
         depth: usize,
-    ) -> Vec<Slot> {
-        let flag = marker == Some(&EmsMarker::Flag);
+        mut meta: Meta,
+    ) -> Slot {
+        let flag = field.is_some_and(|f| f.session.ems == Some(EmsMarker::Flag));
         let on_bool = flag && *of == Ty::Bool;
         let inner_field = if on_bool { field } else { None };
         let inner_want = if flag && !on_bool { Want::Any } else { want };
-        self.ty(of, inner_want, inner_field, label, depth + 1)
-            .unwrap_or_default()
+        let inner = self
+            .ty(of, inner_want, inner_field, label, depth + 1)
+            .unwrap_or_default();
+        if matches!(self.side, Side::Encoder(_)) {
+            meta.forced = want == Want::Ems;
+            if flag && !on_bool && want == Want::NonEms {
+                meta.allowed = Some(vec![0]);
+            }
+        }
+        Slot {
+            atom: Atom::Opt(inner),
+            meta,
+        }
     }
 
     /// Which kind of payload a variant may hold: `None` when the encoder writes no such session
@@ -672,10 +705,16 @@ impl Walk {
                 outs.push(self.go(&cat(ni, n), &cat(oi, o), ems, &mut notes.clone()));
                 Out::union_all(outs)
             }
-            (Atom::Enum { variants: nv, .. }, Atom::Enum { variants: ov, other }) => {
-                self.variants(a, b, (nv, ov, *other), (n, o), ems, notes)
+            (
+                Atom::Enum { variants: nv, .. },
+                Atom::Enum {
+                    variants: ov,
+                    other,
+                },
+            ) => self.variants(a, b, (nv, ov, *other), (n, o), ems, notes),
+            (_, Atom::Tail(inner, lenient)) => {
+                self.tail(a, b, (inner, *lenient), (n, o), ems, notes)
             }
-            (_, Atom::Tail(inner, lenient)) => self.tail(a, b, (inner, *lenient), (n, o), ems, notes),
             (Atom::Map(nk, nv), Atom::Map(ok, ovv)) if shape_eq(nk, ok) && shape_eq(nv, ovv) => {
                 self.go(n, o, ems, notes)
             }
@@ -717,7 +756,12 @@ impl Walk {
                         ..
                     }]
                 );
-            outs.push(self.go(&cat(ni, n), &cat(oi, o), ems || some_is_ems, &mut notes.to_vec()));
+            outs.push(self.go(
+                &cat(ni, n),
+                &cat(oi, o),
+                ems || some_is_ems,
+                &mut notes.to_vec(),
+            ));
         }
         Out::union_all(outs)
     }
@@ -728,7 +772,11 @@ impl Walk {
         &mut self,
         a: &Slot,
         b: &Slot,
-        (nv, ov, other): (&[(String, Vec<Slot>)], &[(String, Vec<Slot>)], Option<usize>),
+        (nv, ov, other): (
+            &[(String, Vec<Slot>)],
+            &[(String, Vec<Slot>)],
+            Option<usize>,
+        ),
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
         notes: &[String],
@@ -752,7 +800,8 @@ impl Walk {
                     continue;
                 }
             };
-            let reads_ems = matches!(&b.meta.marker, Some(EmsMarker::Variant { variant }) if variant == oname);
+            let reads_ems =
+                matches!(&b.meta.marker, Some(EmsMarker::Variant { variant }) if variant == oname);
             let mut nn = notes.to_vec();
             if via_other {
                 nn.push(format!(
@@ -766,9 +815,16 @@ impl Walk {
                     continue;
                 }
             } else if nname != oname {
-                nn.push(format!("variant index {k} is `{nname}` in the newer enum and `{oname}` in the older"));
+                nn.push(format!(
+                    "variant index {k} is `{nname}` in the newer enum and `{oname}` in the older"
+                ));
             }
-            outs.push(self.go(&cat(npayload, n), &cat(opayload, o), ems || reads_ems, &mut nn));
+            outs.push(self.go(
+                &cat(npayload, n),
+                &cat(opayload, o),
+                ems || reads_ems,
+                &mut nn,
+            ));
         }
         Out::union_all(outs)
     }
