@@ -17,6 +17,45 @@ pub struct Dec<'a> {
     pub schema: &'a Schema,
 }
 
+/// One older enum being decoded: the variant names it reads, and the variant that means EMS.
+struct EnumRead<'e> {
+    e: &'e EnumDef,
+    ems_variant: Option<&'e str>,
+}
+
+impl<'e> EnumRead<'e> {
+    fn find(&self, name: &str) -> Option<&'e Variant> {
+        self.e
+            .variants
+            .iter()
+            .find(|var| var.read && var.de_names.iter().any(|n| n == name))
+    }
+
+    fn other(&self) -> Option<&'e Variant> {
+        self.e.variants.iter().find(|var| var.other)
+    }
+
+    /// Everything `var` accepts is EMS when it is the carrier variant.
+    fn classify(&self, var: &Variant, out: Out) -> Out {
+        if self.ems_variant == Some(var.ident.as_str()) {
+            out.as_ems()
+        } else {
+            out
+        }
+    }
+
+    /// A variant name the enum does not know: `#[serde(other)]` takes it, else it is rejected.
+    fn unknown(&self, name: &str, wire: Wire) -> Out {
+        match self.other() {
+            Some(o) => self.classify(o, Out::accept(wire)).note(format!(
+                "unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])",
+                self.e.name, o.ident
+            )),
+            None => Out::reject_strict(format!("unknown variant `{name}` of `{}`", self.e.name)),
+        }
+    }
+}
+
 /// What the older decoder checks on one value beyond its type.
 type Leaf<'a> = Checks<'a>;
 
@@ -68,22 +107,7 @@ impl<'a> Dec<'a> {
                 let _ = of;
                 Out::accept(Wire::Null)
             }
-            (Ty::Option { of }, _) => match (leaf.marker, &**of) {
-                (Some(EmsMarker::Flag), Ty::Bool) => self.value(of, v, leaf, d),
-                // `Some(_)` of a non-bool Option carrier is EMS.
-                (Some(EmsMarker::Flag), _) => self
-                    .value(
-                        of,
-                        v,
-                        Leaf {
-                            marker: None,
-                            ..leaf
-                        },
-                        d,
-                    )
-                    .as_ems(),
-                _ => self.value(of, v, leaf, d),
-            },
+            (Ty::Option { of }, _) => self.some(of, v, leaf, d),
             (Ty::Bool, AVal::Bool(b)) => match leaf.read(i128::from(*b), Place::Value) {
                 Ok(a) if a.ems => Out::accept_ems(Wire::Bool(*b)),
                 Ok(_) => Out::accept(Wire::Bool(*b)),
@@ -105,19 +129,7 @@ impl<'a> Dec<'a> {
             }
             (Ty::Unit, AVal::Null) => Out::accept(Wire::Null),
             (Ty::Seq { .. } | Ty::Array { .. } | Ty::Tuple { .. }, AVal::List(e)) => {
-                let empty = match ty {
-                    Ty::Seq { .. } | Ty::Array { len: 0, .. } => Out::accept(Wire::Seq(Vec::new())),
-                    _ => Out::reject("invalid length"),
-                };
-                let one = self.seq(
-                    ty,
-                    &[Elem {
-                        val: (**e).clone(),
-                        optional: false,
-                    }],
-                    d,
-                );
-                empty.union(one)
+                self.list(ty, e, d)
             }
             (Ty::Seq { .. } | Ty::Array { .. } | Ty::Tuple { .. }, AVal::Seq(elems)) => {
                 self.seq(ty, elems, d)
@@ -127,20 +139,7 @@ impl<'a> Dec<'a> {
                     .map_wire(|w| Wire::Map(vec![("k".into(), w)])),
             ),
             (Ty::Map { key, value }, AVal::Map(entries)) if **key == Ty::Str => {
-                let outs = entries
-                    .iter()
-                    .map(|e| {
-                        let present = self
-                            .value(value, &e.val, Leaf::default(), d)
-                            .map_wire(wrap(&e.key));
-                        if e.optional {
-                            present.union(Out::accept(Wire::Map(Vec::new())))
-                        } else {
-                            present
-                        }
-                    })
-                    .collect();
-                Out::product(outs, concat_maps)
+                self.string_map(value, entries, d)
             }
             (Ty::Named { name }, _) => match self.schema.type_def(name) {
                 Some(TypeDef::Struct(s)) => self.strukt(s, v, leaf, d),
@@ -152,6 +151,62 @@ impl<'a> Dec<'a> {
             },
             (ty, v) => Out::reject(format!("invalid type: {}, expected `{ty}`", kind(v))),
         }
+    }
+
+    /// `Some` of an `Option`: a flag carrier on `Option<bool>` reads the bool; on any other
+    /// `Option`, `Some(_)` itself is EMS.
+    fn some(&self, of: &Ty, v: &AVal, leaf: Leaf<'_>, d: usize) -> Out {
+        match (leaf.marker, of) {
+            (Some(EmsMarker::Flag), Ty::Bool) => self.value(of, v, leaf, d),
+            (Some(EmsMarker::Flag), _) => self
+                .value(
+                    of,
+                    v,
+                    Leaf {
+                        marker: None,
+                        ..leaf
+                    },
+                    d,
+                )
+                .as_ems(),
+            _ => self.value(of, v, leaf, d),
+        }
+    }
+
+    /// A list of any length the newer encoder may write: empty, or one representative element.
+    fn list(&self, ty: &Ty, e: &AVal, d: usize) -> Out {
+        let empty = match ty {
+            Ty::Seq { .. } | Ty::Array { len: 0, .. } => Out::accept(Wire::Seq(Vec::new())),
+            _ => Out::reject("invalid length"),
+        };
+        let one = self.seq(
+            ty,
+            &[Elem {
+                val: e.clone(),
+                optional: false,
+            }],
+            d,
+        );
+        empty.union(one)
+    }
+
+    /// A map with string keys read from a struct-like map: every entry's value, each optional
+    /// one present or not.
+    fn string_map(&self, value: &Ty, entries: &[Entry], d: usize) -> Out {
+        let outs = entries
+            .iter()
+            .map(|e| {
+                let present = self
+                    .value(value, &e.val, Leaf::default(), d)
+                    .map_wire(wrap(&e.key));
+                if e.optional {
+                    present.union(Out::accept(Wire::Map(Vec::new())))
+                } else {
+                    present
+                }
+            })
+            .collect();
+        Out::product(outs, concat_maps)
     }
 
     fn int(&self, ty: &Ty, i: i128, leaf: Leaf<'_>) -> Out {
@@ -270,32 +325,8 @@ impl<'a> Dec<'a> {
             };
             outs.push(out);
         }
-        for (i, e) in entries.iter().enumerate() {
-            if used[i] {
-                continue;
-            }
-            let out = if deny {
-                let why = format!(
-                    "unknown field `{}`: `{owner}` has #[serde(deny_unknown_fields)]",
-                    e.key
-                );
-                if e.optional {
-                    Out::accept(Wire::Map(Vec::new()))
-                        .note(format!("`{}` may be left out (skip_serializing_if)", e.key))
-                } else {
-                    Out::reject_strict(why)
-                }
-            } else if let Some(vt) = catch_all {
-                self.value(vt, &e.val, Leaf::default(), d)
-                    .map_wire(wrap(&e.key))
-                    .note(format!("key `{}` is kept by the flattened catch-all of `{owner}` and means nothing to it", e.key))
-            } else {
-                Out::accept(Wire::Map(vec![(e.key.clone(), e.val.concretize())])).note(format!(
-                    "key `{}` (newer field `{}`) is unknown to `{owner}`, which lacks #[serde(deny_unknown_fields)]: ignored",
-                    e.key, e.field
-                ))
-            };
-            outs.push(out);
+        for (e, _) in entries.iter().zip(&used).filter(|(_, u)| !**u) {
+            outs.push(self.unknown_key(owner, e, deny, catch_all, d));
         }
         let order: std::collections::HashMap<&str, usize> = entries
             .iter()
@@ -310,6 +341,38 @@ impl<'a> Dec<'a> {
             m.sort_by_key(|(k, _)| order.get(k.as_str()).copied());
             Wire::Map(m)
         })
+    }
+
+    /// A key no field claims: rejected under `deny_unknown_fields` (unless the encoder may leave
+    /// it out), kept by a flattened catch-all, or ignored.
+    fn unknown_key(
+        &self,
+        owner: &str,
+        e: &Entry,
+        deny: bool,
+        catch_all: Option<&Ty>,
+        d: usize,
+    ) -> Out {
+        if deny {
+            if e.optional {
+                Out::accept(Wire::Map(Vec::new()))
+                    .note(format!("`{}` may be left out (skip_serializing_if)", e.key))
+            } else {
+                Out::reject_strict(format!(
+                    "unknown field `{}`: `{owner}` has #[serde(deny_unknown_fields)]",
+                    e.key
+                ))
+            }
+        } else if let Some(vt) = catch_all {
+            self.value(vt, &e.val, Leaf::default(), d)
+                .map_wire(wrap(&e.key))
+                .note(format!("key `{}` is kept by the flattened catch-all of `{owner}` and means nothing to it", e.key))
+        } else {
+            Out::accept(Wire::Map(vec![(e.key.clone(), e.val.concretize())])).note(format!(
+                "key `{}` (newer field `{}`) is unknown to `{owner}`, which lacks #[serde(deny_unknown_fields)]: ignored",
+                e.key, e.field
+            ))
+        }
     }
 
     /// Keys a struct claims, through flattened structs; a flattened map is the catch-all.
@@ -470,163 +533,150 @@ impl<'a> Dec<'a> {
     }
 
     fn enumm(&self, e: &EnumDef, v: &AVal, leaf: Leaf<'_>, d: usize) -> Out {
-        let marker = match leaf.marker {
-            Some(EmsMarker::Variant { variant }) => Some(variant.as_str()),
-            _ => None,
-        };
-        let classify = |var: &Variant, out: Out| -> Out {
-            if marker == Some(var.ident.as_str()) {
-                out.as_ems()
-            } else {
-                out
-            }
-        };
-        let find = |name: &str| {
-            e.variants
-                .iter()
-                .find(|var| var.read && var.de_names.iter().any(|n| n == name))
-        };
-        let other = e.variants.iter().find(|var| var.other);
-        match e.repr {
-            EnumRepr::External => match v {
-                AVal::Str(name) => match find(name) {
-                    Some(var) if var.style == Style::Unit => {
-                        classify(var, Out::accept(Wire::Str(name.clone())))
-                    }
-                    Some(var) => Out::reject(format!(
-                        "invalid type: unit variant, expected {:?} variant `{}`",
-                        var.style, var.ident
-                    )),
-                    None => match other {
-                        Some(o) => classify(o, Out::accept(Wire::Str(name.clone()))).note(format!(
-                            "unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])",
-                            e.name, o.ident
-                        )),
-                        None => {
-                            Out::reject_strict(format!("unknown variant `{name}` of `{}`", e.name))
-                        }
-                    },
-                },
-                AVal::Map(entries) if entries.len() == 1 && !entries[0].optional => {
-                    let en = &entries[0];
-                    match find(&en.key) {
-                        Some(var) => {
-                            classify(var, self.content(e, var, &en.val, d)).map_wire(wrap(&en.key))
-                        }
-                        None if other.is_some() => Out::reject(format!(
-                            "unknown variant `{}` carries data, which #[serde(other)] cannot take",
-                            en.key
-                        )),
-                        None => Out::reject_strict(format!(
-                            "unknown variant `{}` of `{}`",
-                            en.key, e.name
-                        )),
-                    }
-                }
-                v => Out::reject(format!(
-                    "invalid type: {}, expected enum `{}`",
-                    kind(v),
-                    e.name
-                )),
+        let r = EnumRead {
+            e,
+            ems_variant: match leaf.marker {
+                Some(EmsMarker::Variant { variant }) => Some(variant.as_str()),
+                _ => None,
             },
-            EnumRepr::Internal | EnumRepr::Adjacent => {
-                let tag = e.tag.clone().unwrap_or_default();
-                let AVal::Map(entries) = v else {
-                    return Out::reject(format!(
-                        "invalid type: {}, expected enum `{}`",
-                        kind(v),
-                        e.name
-                    ));
-                };
-                let Some(te) = entries.iter().find(|en| en.key == tag) else {
-                    return Out::reject(format!("missing field `{tag}` (the tag of `{}`)", e.name));
-                };
-                let AVal::Str(name) = &te.val else {
-                    return Out::reject(format!("invalid type for tag `{tag}` of `{}`", e.name));
-                };
-                let head = Wire::Map(vec![(tag.clone(), Wire::Str(name.clone()))]);
-                let var = match find(name) {
-                    Some(var) => var,
-                    None => {
-                        return match other {
-                            Some(o) => classify(o, Out::accept(v.concretize())).note(format!(
-                                "unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])",
-                                e.name, o.ident
-                            )),
-                            None => Out::reject_strict(format!(
-                                "unknown variant `{name}` of `{}`",
-                                e.name
-                            )),
-                        }
-                    }
-                };
-                let rest: Vec<Entry> = entries.iter().filter(|en| en.key != tag).cloned().collect();
-                let body = if e.repr == EnumRepr::Internal {
-                    match var.style {
-                        Style::Unit => Out::accept(AVal::Map(rest.clone()).concretize()),
-                        Style::Struct => self.fields(
-                            &format!("{}::{}", e.name, var.ident),
-                            &var.fields,
-                            e.deny_unknown_fields,
-                            &rest,
-                            d,
-                        ),
-                        Style::Newtype => self.value(
-                            &var.fields[0].ty,
-                            &AVal::Map(rest),
-                            Leaf::of(&var.fields[0]),
-                            d,
-                        ),
-                        Style::Tuple => Out::reject(
-                            "internally tagged tuple variants are not supported by serde",
-                        ),
-                    }
-                } else {
-                    let content_key = e.content.clone().unwrap_or_default();
-                    match (rest.iter().find(|en| en.key == content_key), var.style) {
-                        (None, Style::Unit) => Out::accept(Wire::Map(Vec::new())),
-                        (None, _) => {
-                            Out::reject(format!("missing field `{content_key}` of `{}`", e.name))
-                        }
-                        (Some(c), _) => {
-                            self.content(e, var, &c.val, d).map_wire(wrap(&content_key))
-                        }
-                    }
-                };
-                classify(var, body).map_wire(move |w| concat_maps(vec![head.clone(), w]))
-            }
-            EnumRepr::Untagged => {
-                // serde tries the variants in order; the first that decodes wins. Later variants
-                // are unioned in, which may over-report for values an earlier variant catches.
-                let outs: Vec<Out> = e
-                    .variants
-                    .iter()
-                    .filter(|var| var.read)
-                    .map(|var| {
-                        let o = match var.style {
-                            Style::Unit => match v {
-                                AVal::Null => Out::accept(Wire::Null),
-                                _ => Out::reject("untagged unit variant expects null"),
-                            },
-                            _ => self.content(e, var, v, d),
-                        };
-                        classify(var, o)
-                    })
-                    .collect();
-                let first_full = outs.iter().position(|o| o.accepts() && o.reject.is_none());
-                let considered = match first_full {
-                    Some(i) => outs.into_iter().take(i + 1).collect::<Vec<_>>(),
-                    None => outs,
-                };
-                let mut u = Out::union_all(considered);
-                if !u.accepts() {
-                    u = Out::reject(format!(
-                        "data did not match any variant of untagged enum `{}`",
-                        e.name
-                    ));
+        };
+        match e.repr {
+            EnumRepr::External => self.external(&r, v, d),
+            EnumRepr::Internal | EnumRepr::Adjacent => self.tagged(&r, v, d),
+            EnumRepr::Untagged => self.untagged(&r, v, d),
+        }
+    }
+
+    /// serde's default representation: a unit variant's name, or a one-key map to its content.
+    fn external(&self, r: &EnumRead<'_>, v: &AVal, d: usize) -> Out {
+        let e = r.e;
+        match v {
+            AVal::Str(name) => match r.find(name) {
+                Some(var) if var.style == Style::Unit => {
+                    r.classify(var, Out::accept(Wire::Str(name.clone())))
                 }
-                u
+                Some(var) => Out::reject(format!(
+                    "invalid type: unit variant, expected {:?} variant `{}`",
+                    var.style, var.ident
+                )),
+                None => r.unknown(name, Wire::Str(name.clone())),
+            },
+            AVal::Map(entries) if entries.len() == 1 && !entries[0].optional => {
+                let en = &entries[0];
+                match r.find(&en.key) {
+                    Some(var) => r
+                        .classify(var, self.content(e, var, &en.val, d))
+                        .map_wire(wrap(&en.key)),
+                    None if r.other().is_some() => Out::reject(format!(
+                        "unknown variant `{}` carries data, which #[serde(other)] cannot take",
+                        en.key
+                    )),
+                    None => {
+                        Out::reject_strict(format!("unknown variant `{}` of `{}`", en.key, e.name))
+                    }
+                }
             }
+            v => Out::reject(format!(
+                "invalid type: {}, expected enum `{}`",
+                kind(v),
+                e.name
+            )),
+        }
+    }
+
+    /// `#[serde(tag = "...")]` (internal) or `#[serde(tag, content)]` (adjacent): a map whose tag
+    /// key names the variant.
+    fn tagged(&self, r: &EnumRead<'_>, v: &AVal, d: usize) -> Out {
+        let e = r.e;
+        let tag = e.tag.clone().unwrap_or_default();
+        let AVal::Map(entries) = v else {
+            return Out::reject(format!(
+                "invalid type: {}, expected enum `{}`",
+                kind(v),
+                e.name
+            ));
+        };
+        let Some(te) = entries.iter().find(|en| en.key == tag) else {
+            return Out::reject(format!("missing field `{tag}` (the tag of `{}`)", e.name));
+        };
+        let AVal::Str(name) = &te.val else {
+            return Out::reject(format!("invalid type for tag `{tag}` of `{}`", e.name));
+        };
+        let head = Wire::Map(vec![(tag.clone(), Wire::Str(name.clone()))]);
+        let Some(var) = r.find(name) else {
+            return r.unknown(name, v.concretize());
+        };
+        let rest: Vec<Entry> = entries.iter().filter(|en| en.key != tag).cloned().collect();
+        let body = if e.repr == EnumRepr::Internal {
+            self.internal_body(e, var, rest, d)
+        } else {
+            let content_key = e.content.clone().unwrap_or_default();
+            match (rest.iter().find(|en| en.key == content_key), var.style) {
+                (None, Style::Unit) => Out::accept(Wire::Map(Vec::new())),
+                (None, _) => Out::reject(format!("missing field `{content_key}` of `{}`", e.name)),
+                (Some(c), _) => self.content(e, var, &c.val, d).map_wire(wrap(&content_key)),
+            }
+        };
+        r.classify(var, body)
+            .map_wire(move |w| concat_maps(vec![head.clone(), w]))
+    }
+
+    /// An internally tagged variant's content: the map's other keys.
+    fn internal_body(&self, e: &EnumDef, var: &Variant, rest: Vec<Entry>, d: usize) -> Out {
+        match var.style {
+            Style::Unit => Out::accept(AVal::Map(rest).concretize()),
+            Style::Struct => self.fields(
+                &format!("{}::{}", e.name, var.ident),
+                &var.fields,
+                e.deny_unknown_fields,
+                &rest,
+                d,
+            ),
+            Style::Newtype => self.value(
+                &var.fields[0].ty,
+                &AVal::Map(rest),
+                Leaf::of(&var.fields[0]),
+                d,
+            ),
+            Style::Tuple => {
+                Out::reject("internally tagged tuple variants are not supported by serde")
+            }
+        }
+    }
+
+    /// `#[serde(untagged)]`: serde tries the variants in order; the first that decodes wins.
+    /// Later variants are unioned in up to the first that accepts everything, which may
+    /// over-report for values an earlier variant catches.
+    fn untagged(&self, r: &EnumRead<'_>, v: &AVal, d: usize) -> Out {
+        let e = r.e;
+        let outs: Vec<Out> = e
+            .variants
+            .iter()
+            .filter(|var| var.read)
+            .map(|var| {
+                let o = match var.style {
+                    Style::Unit => match v {
+                        AVal::Null => Out::accept(Wire::Null),
+                        _ => Out::reject("untagged unit variant expects null"),
+                    },
+                    _ => self.content(e, var, v, d),
+                };
+                r.classify(var, o)
+            })
+            .collect();
+        let first_full = outs.iter().position(|o| o.accepts() && o.reject.is_none());
+        let considered = match first_full {
+            Some(i) => outs.into_iter().take(i + 1).collect::<Vec<_>>(),
+            None => outs,
+        };
+        let u = Out::union_all(considered);
+        if u.accepts() {
+            u
+        } else {
+            Out::reject(format!(
+                "data did not match any variant of untagged enum `{}`",
+                e.name
+            ))
         }
     }
 
