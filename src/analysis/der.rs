@@ -65,41 +65,46 @@ struct Written<'a> {
     value: Option<i128>,
 }
 
+/// What the newer encoder does with one element.
+#[derive(Clone, Copy, PartialEq)]
+enum Presence {
+    Absent,
+    /// Written, with its value where the analysis knows it (a version, an EMS carrier).
+    Written(Option<i128>),
+    /// Written or not, depending on the session.
+    Either,
+}
+
+fn presence(e: &Elem<'_>, old: &Schema, new: &Schema, want: Want) -> Presence {
+    let f = e.field;
+    let is_carrier = f.session.ems.is_some();
+    let value = if f.session.version_field.is_some() {
+        Some(f.session.writes.unwrap_or(new.version as u64) as i128)
+    } else {
+        f.session.ems.as_ref().and_then(|m| carrier_value(m, want))
+    };
+    match &f.write {
+        Write::Never => Presence::Absent,
+        Write::Always => Presence::Written(value),
+        // "when true" / "when non-zero": an EMS value is written, a zero one is not.
+        Write::Unless(_) if is_carrier && value.is_some() => {
+            if value != Some(0) {
+                Presence::Written(value)
+            } else {
+                Presence::Absent
+            }
+        }
+        // Present or not, an element the older decoder reads as the same plain type changes
+        // nothing: leave it out rather than branch on it.
+        Write::Unless(_) if o_plain_known(&o_ids(old), e, old) => Presence::Absent,
+        Write::Unless(_) => Presence::Either,
+    }
+}
+
 pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
     let n = elements(new)?;
     let o = elements(old)?;
     let unknown = old.unknown_tags.unwrap_or(Trailing::Ignore);
-    // Each newer element: always written, never, or either (a conditional presence rule).
-    let mut fixed: Vec<Option<Option<i128>>> = Vec::new(); // Some(value) written / None choice
-    let mut choices = Vec::new();
-    for (i, e) in n.iter().enumerate() {
-        let f = e.field;
-        let is_carrier = f.session.ems.is_some();
-        let value = if f.session.version_field.is_some() {
-            Some(f.session.writes.unwrap_or(new.version as u64) as i128)
-        } else {
-            f.session.ems.as_ref().and_then(|m| carrier_value(m, want))
-        };
-        let written = match &f.write {
-            Write::Never => false,
-            Write::Always => true,
-            // "when true" / "when non-zero": an EMS value is written, a zero one is not.
-            Write::Unless(_) if is_carrier && value.is_some() => value != Some(0),
-            // Present or not, an element the older decoder reads as the same plain type changes
-            // nothing: leave it out rather than branch on it.
-            Write::Unless(_) if o_plain_known(&o_ids(old), e, old) => false,
-            Write::Unless(_) => {
-                choices.push(i);
-                fixed.push(None);
-                continue;
-            }
-        };
-        if !written {
-            fixed.push(Some(None));
-            continue;
-        }
-        fixed.push(Some(Some(value.unwrap_or(i128::MIN))));
-    }
     if want == Want::Ems
         && !n
             .iter()
@@ -107,6 +112,10 @@ pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
     {
         return None;
     }
+    let presence: Vec<Presence> = n.iter().map(|e| presence(e, old, new, want)).collect();
+    let choices: Vec<usize> = (0..n.len())
+        .filter(|i| presence[*i] == Presence::Either)
+        .collect();
     if choices.len() > MAX_CHOICES {
         return Some(Out::data_dependent(
             Wire::Seq(Vec::new()),
@@ -118,21 +127,20 @@ pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
         let mut seq = Vec::new();
         let mut wrote = Vec::new();
         for (i, e) in n.iter().enumerate() {
-            let decision = match fixed[i] {
-                Some(v) => v,
-                None => {
+            let value = match presence[i] {
+                Presence::Absent => continue,
+                Presence::Written(v) => v,
+                Presence::Either => {
                     let bit = choices.iter().position(|c| *c == i).expect("a choice");
-                    (mask & (1 << bit) != 0).then_some(i128::MIN)
+                    if mask & (1 << bit) == 0 {
+                        continue;
+                    }
+                    None
                 }
             };
-            if let Some(v) = decision {
-                seq.push(Written {
-                    elem: e,
-                    value: (v != i128::MIN).then_some(v),
-                });
-                if e.field.write != Write::Always {
-                    wrote.push(e.id.to_string());
-                }
+            seq.push(Written { elem: e, value });
+            if e.field.write != Write::Always {
+                wrote.push(e.id.to_string());
             }
         }
         let mut out = walk(&seq, &o, unknown);
@@ -147,7 +155,15 @@ pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
     Some(Out::union_all(outs))
 }
 
+/// The older decoder's walk over the newer elements, in order: each matched to the older
+/// element of its tag (OPTIONAL older elements in between are absent) or handled as unknown.
 fn walk(seq: &[Written<'_>], o: &[Elem<'_>], unknown: Trailing) -> Out {
+    match walk_elements(seq, o, unknown) {
+        Ok(out) | Err(out) => out,
+    }
+}
+
+fn walk_elements(seq: &[Written<'_>], o: &[Elem<'_>], unknown: Trailing) -> Result<Out, Out> {
     let mut j = 0;
     let mut ems = false;
     let mut notes = Vec::new();
@@ -161,79 +177,93 @@ fn walk(seq: &[Written<'_>], o: &[Elem<'_>], unknown: Trailing) -> Out {
             for skipped in &o[j..k] {
                 notes.push(format!("`{}` is absent (OPTIONAL)", skipped.label));
             }
-            let of = o[k].field;
-            if !same_type(&of.ty, &e.field.ty) {
-                return Out::data_dependent(
-                    Wire::Seq(Vec::new()),
-                    format!(
-                        "element {} is `{}` in the newer version and `{}` in the older",
-                        e.id, e.field.ty, of.ty
-                    ),
-                );
-            }
-            // Values the newer encoder may write: exact where it matters, else any (0, or the
-            // first version the older check admits, tried).
-            let checks = Checks::of(of);
-            let v = w
-                .value
-                .or_else(|| checks.accepts.and_then(|a| a.candidates().first().copied()))
-                .unwrap_or(0);
-            match checks.read(v, Place::Slot(&o[k].label)) {
-                Err(rejected) => return rejected,
-                Ok(a) => {
-                    notes.extend(a.note);
-                    ems |= a.ems;
-                }
-            }
-            if of.session.ignored && e.field.session.ems.is_some() {
-                notes.push(format!(
-                    "`{}` is read but ignored by the older decoder",
-                    o[k].label
-                ));
-            } else if of.session.ems.is_none() && e.field.session.ems.is_some() && w.value.is_some()
-            {
-                notes.push(format!(
-                    "the newer EMS carrier `{}` is read as `{}`, which has no EMS meaning and no known_bits",
-                    e.label, o[k].label
-                ));
-            }
+            ems |= read_element(w, &o[k], &mut notes)?;
             j = k + 1;
             continue;
         }
-        let known = o.iter().any(|x| x.id == e.id);
-        match (unknown, known) {
-            (Trailing::Ignore, false) => notes.push(format!(
-                "element {} (`{}`) is unknown to the older decoder, which skips unknown elements",
-                e.id, e.label
-            )),
-            (Trailing::Reject, false) => {
-                return Out::reject_strict(format!(
-                    "element {} (`{}`) is unknown to the older decoder, which rejects what it cannot parse",
-                    e.id, e.label
-                ))
-            }
-            (_, true) => {
-                return match o[j..].iter().find(|x| x.field.missing == Missing::Error) {
-                    Some(req) if o[j..].iter().position(|x| x.id == e.id).is_none() => {
-                        Out::reject(format!("element {} comes where the older decoder needs `{}`", e.id, req.label))
-                    }
-                    _ => Out::reject_strict(format!("element {} is out of the order the older decoder parses", e.id)),
-                };
-            }
-        }
+        notes.push(unmatched(e, &o[j..], o, unknown)?);
     }
     if let Some(req) = o[j..].iter().find(|x| x.field.missing == Missing::Error) {
-        return Out::reject(format!(
+        return Err(Out::reject(format!(
             "the newer session lacks the element `{}` the older decoder requires",
             req.label
-        ));
+        )));
     }
     let out = if ems {
         Out::accept_ems(Wire::Seq(Vec::new()))
     } else {
         Out::accept(Wire::Seq(Vec::new()))
     };
-    notes.into_iter().fold(out, |o, n| o.note(n))
+    Ok(notes.into_iter().fold(out, Out::note))
+}
+
+/// One newer element read by the older element of its tag: whether it reads EMS.
+fn read_element(w: &Written<'_>, old: &Elem<'_>, notes: &mut Vec<String>) -> Result<bool, Out> {
+    let (e, of) = (w.elem, old.field);
+    if !same_type(&of.ty, &e.field.ty) {
+        return Err(Out::data_dependent(
+            Wire::Seq(Vec::new()),
+            format!(
+                "element {} is `{}` in the newer version and `{}` in the older",
+                e.id, e.field.ty, of.ty
+            ),
+        ));
+    }
+    // Values the newer encoder may write: exact where it matters, else any (0, or the first
+    // version the older check admits, tried).
+    let checks = Checks::of(of);
+    let v = w
+        .value
+        .or_else(|| checks.accepts.and_then(|a| a.candidates().first().copied()))
+        .unwrap_or(0);
+    let read = checks.read(v, Place::Slot(&old.label))?;
+    notes.extend(read.note);
+    if of.session.ignored && e.field.session.ems.is_some() {
+        notes.push(format!(
+            "`{}` is read but ignored by the older decoder",
+            old.label
+        ));
+    } else if of.session.ems.is_none() && e.field.session.ems.is_some() && w.value.is_some() {
+        notes.push(format!(
+            "the newer EMS carrier `{}` is read as `{}`, which has no EMS meaning and no known_bits",
+            e.label, old.label
+        ));
+    }
+    Ok(read.ems)
+}
+
+/// A newer element with no older element of its tag at this point (`rest`: the older elements
+/// not yet matched): skipped when unknown and the decoder skips unknown elements, else a
+/// rejection.
+fn unmatched(
+    e: &Elem<'_>,
+    rest: &[Elem<'_>],
+    o: &[Elem<'_>],
+    unknown: Trailing,
+) -> Result<String, Out> {
+    let known = o.iter().any(|x| x.id == e.id);
+    match (unknown, known) {
+        (Trailing::Ignore, false) => Ok(format!(
+            "element {} (`{}`) is unknown to the older decoder, which skips unknown elements",
+            e.id, e.label
+        )),
+        (Trailing::Reject, false) => Err(Out::reject_strict(format!(
+            "element {} (`{}`) is unknown to the older decoder, which rejects what it cannot parse",
+            e.id, e.label
+        ))),
+        (_, true) => Err(
+            match rest.iter().find(|x| x.field.missing == Missing::Error) {
+                Some(req) if !rest.iter().any(|x| x.id == e.id) => Out::reject(format!(
+                    "element {} comes where the older decoder needs `{}`",
+                    e.id, req.label
+                )),
+                _ => Out::reject_strict(format!(
+                    "element {} is out of the order the older decoder parses",
+                    e.id
+                )),
+            },
+        ),
+    }
 }
 
 fn o_ids(old: &Schema) -> Vec<Elem<'_>> {
