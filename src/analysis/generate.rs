@@ -1,6 +1,7 @@
 //! What a version's encoder may write, for the self-describing encodings: every session of the
 //! wanted kind (EMS, non-EMS, any) as one structured set of choices.
 
+use super::semantics::carrier_value;
 use super::value::{AVal, Elem, Entry};
 use crate::encoding::{Facts, Family};
 use crate::schema::{
@@ -86,26 +87,53 @@ impl<'a> Gen<'a> {
             Want::Any
         };
         let d = depth + 1;
+        match ty {
+            Ty::Option { of } => self.option(of, want, marker, bits, d),
+            Ty::Seq { .. } | Ty::Array { .. } | Ty::Tuple { .. } | Ty::Map { .. } => {
+                self.collection(ty, want, marker, bits, d)
+            }
+            Ty::Named { name } => self.named(name, want, marker, d),
+            Ty::Opaque { name } => (want != Want::Ems).then(|| AVal::Opaque(name.clone())),
+            _ => Some(self.scalar(ty, want, marker, bits)),
+        }
+    }
+
+    /// A scalar: a flag or mask carrier holds the value of the kind of session asked for.
+    fn scalar(&self, ty: &Ty, want: Want, marker: Option<&EmsMarker>, bits: Option<u64>) -> AVal {
         match (ty, marker) {
-            (Ty::Bool, Some(EmsMarker::Flag)) => match want {
-                Want::Ems => Some(AVal::Bool(true)),
-                Want::NonEms => Some(AVal::Bool(false)),
-                Want::Any => Some(AVal::OneOf(vec![AVal::Bool(false), AVal::Bool(true)])),
+            (Ty::Bool, Some(m @ EmsMarker::Flag)) => match carrier_value(m, want) {
+                Some(v) => AVal::Bool(v == 1),
+                None => AVal::OneOf(vec![AVal::Bool(false), AVal::Bool(true)]),
             },
-            (Ty::Bool, _) => Some(AVal::OneOf(vec![AVal::Bool(false), AVal::Bool(true)])),
-            (Ty::Int { .. }, Some(EmsMarker::Mask { mask })) => match want {
-                Want::Ems => Some(AVal::Int(*mask as i128)),
-                Want::NonEms => Some(AVal::IntAny {
+            (Ty::Bool, _) => AVal::OneOf(vec![AVal::Bool(false), AVal::Bool(true)]),
+            (Ty::Int { .. }, Some(m @ EmsMarker::Mask { mask })) => match want {
+                Want::Ems => AVal::Int(carrier_value(m, want).expect("a mask writes its bits")),
+                // Any word without the EMS bits.
+                Want::NonEms => AVal::IntAny {
                     bits: bits.map(|b| b & !mask).or(Some(!mask)),
-                }),
-                Want::Any => Some(AVal::IntAny { bits }),
+                },
+                Want::Any => AVal::IntAny { bits },
             },
-            (Ty::Int { .. }, _) => Some(AVal::IntAny { bits }),
-            (Ty::Float { .. }, _) => Some(AVal::Float),
-            (Ty::Char, _) | (Ty::Str, _) => Some(AVal::Str(String::new())),
-            (Ty::Unit, _) => Some(AVal::Null),
-            (Ty::Option { of }, Some(EmsMarker::Flag)) => {
-                let some_ems = || match **of {
+            (Ty::Int { .. }, _) => AVal::IntAny { bits },
+            (Ty::Float { .. }, _) => AVal::Float,
+            (Ty::Unit, _) => AVal::Null,
+            // Char, Str; compound and opaque types never reach here.
+            _ => AVal::Str(String::new()),
+        }
+    }
+
+    /// `None` or `Some`: a flag carrier on a non-bool `Option` is EMS exactly when `Some`.
+    fn option(
+        &self,
+        of: &Ty,
+        want: Want,
+        marker: Option<&EmsMarker>,
+        bits: Option<u64>,
+        d: usize,
+    ) -> Option<AVal> {
+        match (of, marker) {
+            (_, Some(EmsMarker::Flag)) => {
+                let some_ems = || match *of {
                     Ty::Bool => Some(AVal::Bool(true)),
                     _ => self.ty(of, Want::Any, None, None, d),
                 };
@@ -114,7 +142,7 @@ impl<'a> Gen<'a> {
                     Want::NonEms => AVal::one_of(
                         [
                             Some(AVal::Null),
-                            (**of == Ty::Bool).then_some(AVal::Bool(false)),
+                            (*of == Ty::Bool).then_some(AVal::Bool(false)),
                         ]
                         .into_iter()
                         .flatten()
@@ -128,14 +156,27 @@ impl<'a> Gen<'a> {
                     ),
                 }
             }
-            (Ty::Option { of }, _) => {
+            _ => {
                 let some = self.ty(of, want, marker, bits, d);
                 match want {
                     Want::Ems => some,
                     _ => AVal::one_of([Some(AVal::Null), some].into_iter().flatten().collect()),
                 }
             }
-            (Ty::Seq { of }, _) => {
+        }
+    }
+
+    /// Sequences, arrays, tuples and maps: an EMS value puts the carrier in one element.
+    fn collection(
+        &self,
+        ty: &Ty,
+        want: Want,
+        marker: Option<&EmsMarker>,
+        bits: Option<u64>,
+        d: usize,
+    ) -> Option<AVal> {
+        match ty {
+            Ty::Seq { of } => {
                 let elem = self.ty(of, want, marker, bits, d);
                 match (want, elem) {
                     (Want::Ems, e) => e.map(|e| {
@@ -148,7 +189,7 @@ impl<'a> Gen<'a> {
                     (_, None) => Some(AVal::Seq(Vec::new())),
                 }
             }
-            (Ty::Array { of, len }, _) => {
+            Ty::Array { of, len } => {
                 let e = self.ty(of, want, marker, bits, d)?;
                 Some(AVal::Seq(
                     (0..*len.min(&256))
@@ -159,7 +200,7 @@ impl<'a> Gen<'a> {
                         .collect(),
                 ))
             }
-            (Ty::Tuple { items }, _) => {
+            Ty::Tuple { items } => {
                 let mut out = Vec::new();
                 let mut ems_placed = false;
                 for t in items {
@@ -178,7 +219,7 @@ impl<'a> Gen<'a> {
                 }
                 (want != Want::Ems || ems_placed).then_some(AVal::Seq(out))
             }
-            (Ty::Map { value, .. }, _) => match want {
+            Ty::Map { value, .. } => match want {
                 Want::Ems => None,
                 _ => Some(AVal::DynMap(Box::new(self.ty(
                     value,
@@ -188,19 +229,22 @@ impl<'a> Gen<'a> {
                     d,
                 )?))),
             },
-            (Ty::Named { name }, m) => match self.schema.type_def(name)? {
-                TypeDef::Struct(s) => self.strukt(s, want, d),
-                TypeDef::Enum(e) => {
-                    let written: Vec<Variant> =
-                        e.variants.iter().filter(|v| v.write).cloned().collect();
-                    let variant_marker = match m {
-                        Some(EmsMarker::Variant { variant }) => Some(variant.as_str()),
-                        _ => None,
-                    };
-                    self.enumm(e, &written, want, variant_marker, d)
-                }
-            },
-            (Ty::Opaque { name }, _) => (want != Want::Ems).then(|| AVal::Opaque(name.clone())),
+            _ => None,
+        }
+    }
+
+    fn named(&self, name: &str, want: Want, m: Option<&EmsMarker>, d: usize) -> Option<AVal> {
+        match self.schema.type_def(name)? {
+            TypeDef::Struct(s) => self.strukt(s, want, d),
+            TypeDef::Enum(e) => {
+                let written: Vec<Variant> =
+                    e.variants.iter().filter(|v| v.write).cloned().collect();
+                let variant_marker = match m {
+                    Some(EmsMarker::Variant { variant }) => Some(variant.as_str()),
+                    _ => None,
+                };
+                self.enumm(e, &written, want, variant_marker, d)
+            }
         }
     }
 
