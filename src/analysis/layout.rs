@@ -3,6 +3,10 @@
 //! the two layouts agree, values line up; where they first differ, what the older decoder
 //! reads depends on the data, and that is reported as unsafe unless a rejection is proven first.
 
+// A rejection is itself the verdict (an `Out`), returned early from the walk; boxing it would
+// only add an allocation on the path that ends the walk.
+#![allow(clippy::result_large_err)]
+
 use super::generate::{root_variant, Want};
 use super::outcome::Out;
 use super::semantics::{carrier_value, Checks, Place};
@@ -14,6 +18,9 @@ use crate::schema::{
 const MAX_DEPTH: usize = 48;
 /// Bounds the branching over optional fields and variants.
 const MAX_STEPS: usize = 20_000;
+
+/// An enum variant's name and payload slots.
+type Variant = (String, Vec<Slot>);
 
 #[derive(Clone, Debug)]
 enum Atom {
@@ -36,7 +43,7 @@ enum Atom {
     Map(Vec<Slot>, Vec<Slot>),
     /// Variant index, then its payload. Names are kept for reasons and `ems = "V"`.
     Enum {
-        variants: Vec<(String, Vec<Slot>)>,
+        variants: Vec<Variant>,
         other: Option<usize>,
     },
     Opaque(String),
@@ -772,11 +779,7 @@ impl Walk {
         &mut self,
         a: &Slot,
         b: &Slot,
-        (nv, ov, other): (
-            &[(String, Vec<Slot>)],
-            &[(String, Vec<Slot>)],
-            Option<usize>,
-        ),
+        (nv, ov, other): (&[Variant], &[Variant], Option<usize>),
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
         notes: &[String],

@@ -4,6 +4,10 @@
 //! (`decode`), the packed-layout walker (`layout`) and the DER walker (`der`), and by the
 //! encoder-side generators (`generate`, `layout`, `der`).
 
+// A rejection is itself the verdict (an `Out`), returned early from the walk; boxing it would
+// only add an allocation on the path that ends the walk.
+#![allow(clippy::result_large_err)]
+
 use super::generate::Want;
 use super::outcome::Out;
 use crate::schema::{Accepts, EmsMarker, Field};
