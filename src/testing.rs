@@ -34,13 +34,13 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
     let mut map = SourceMap::default();
     let project = match Project::find(snapshot_dir.parent().unwrap_or(Path::new("."))) {
         Ok(p) => p,
-        Err(p) => return Err(report::human::render_problem(&p, &map)),
+        Err(p) => return Err(report::human::render_problem(&p, &map, false)),
     };
     let (released, problems) = snapshots::read_all(snapshot_dir, &project, &mut map);
     if !problems.is_empty() {
         return Err(problems
             .iter()
-            .map(|p| report::human::render_problem(p, &map))
+            .map(|p| report::human::render_problem(p, &map, false))
             .collect());
     }
     let schema = T::schema();
@@ -61,7 +61,7 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
     }
     // The derive's run-time schema passes the same validation as every other schema.
     if let Some(p) = schema.validate().into_iter().next() {
-        return Err(report::human::render_problem(&p, &map));
+        return Err(report::human::render_problem(&p, &map, false));
     }
     let released: Vec<_> = released.into_iter().filter(|s| s.name == T::NAME).collect();
     if released.is_empty() {
@@ -82,7 +82,7 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
     crate::findings::sort(&mut findings);
     if findings.iter().any(|f| f.level == Level::Error) {
         let summary = Summary::count(&findings, 1, counts.versions, counts.pairs);
-        return Err(report::human::render(&findings, &summary, &map));
+        return Err(report::human::render(&findings, &summary, &map, false));
     }
     Ok(())
 }

@@ -911,3 +911,97 @@ fn malformed_schema_files_are_bad_input() {
         bad_input(&r, "v1.schema.toml", says);
     }
 }
+
+/// `check` with the colour environment given (and no other colour variable).
+fn run_coloured(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> (i32, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sessionlint"));
+    cmd.args(args).current_dir(cwd);
+    for k in ["NO_COLOR", "CLICOLOR_FORCE", "CLICOLOR"] {
+        cmd.env_remove(k);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// Every escape in `s` is a colour (SGR) sequence: ESC `[` digits and `;` then `m`.
+fn only_colour_escapes(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(|c| *c == 0x1b) {
+        let j = i + k + 1;
+        if b.get(j) != Some(&b'[') {
+            return false;
+        }
+        let end = j
+            + 1
+            + b[j + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || **c == b';')
+                .count();
+        if b.get(end) != Some(&b'm') {
+            return false;
+        }
+        i = end + 1;
+    }
+    true
+}
+
+fn strip_colour(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(k) = rest.find('\u{1b}') {
+        out.push_str(&rest[..k]);
+        let m = rest[k..].find('m').expect("an SGR sequence ends in m");
+        rest = &rest[k + m + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Forced colour is colour only: the same text as the plain output once the colour sequences
+/// are removed, and no escape a repository chose. A diagnostic holding hostile text is shown
+/// plain, escaped; `NO_COLOR` wins over `CLICOLOR_FORCE`, as in cargo and rustc.
+#[test]
+fn forced_colour_adds_colour_and_nothing_else() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let args = ["check", "examples/bincode-appended"];
+    let (code, plain) = run_coloured(&args, root, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        !plain.contains('\u{1b}'),
+        "piped output is plain: {plain:?}"
+    );
+    let (code, coloured) = run_coloured(&args, root, &[("CLICOLOR_FORCE", "1")]);
+    assert_eq!(code, 1);
+    assert!(
+        coloured.contains("\u{1b}["),
+        "CLICOLOR_FORCE colours: {coloured:?}"
+    );
+    assert!(only_colour_escapes(&coloured), "{coloured:?}");
+    assert_eq!(strip_colour(&coloured), plain);
+    let (_, both) = run_coloured(&args, root, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert_eq!(both, plain, "NO_COLOR wins");
+
+    let d = hostile_tree();
+    let (code, out) = run_coloured(&["check", "."], d.path(), &[("CLICOLOR_FORCE", "1")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        only_colour_escapes(&out),
+        "a repository escape got through: {out:?}"
+    );
+    assert!(
+        !out.contains('\u{9b}') && !out.contains('\r') && !out.contains('\u{7}'),
+        "{out:?}"
+    );
+    assert!(out.contains("\\u{1b}"), "escaped, not dropped: {out}");
+    assert!(
+        out.lines().all(|l| !l.trim_start().starts_with("::")),
+        "a workflow command formed: {out}"
+    );
+}

@@ -144,7 +144,10 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
     std::thread::Builder::new()
         .name("sessionlint".into())
         .stack_size(STACK)
-        .spawn(move || run(args, &mut std::io::stdout(), &mut std::io::stderr()))
+        .spawn(move || {
+            report::Colours::of_process().set();
+            run(args, &mut std::io::stdout(), &mut std::io::stderr())
+        })
         .and_then(|h| {
             h.join()
                 .map_err(|_| std::io::Error::other("sessionlint panicked"))
@@ -928,7 +931,7 @@ fn snapshot(
         );
     }
     let summary = Summary::count(&findings, 0, 0, 0);
-    let text = report::text::guard(&report::human::render(&findings, &summary, map));
+    let text = report::human::render(&findings, &summary, map, report::Colours::current().out);
     let _ = out.write_all(text.as_bytes());
     let _ = writeln!(out, "help: give the changed schema a new version number, or pass --overwrite if that version was never released");
     Ok(EXIT_FINDINGS)
@@ -952,7 +955,9 @@ fn emit(
         return EXIT_OK;
     }
     let text = match fmt {
-        MessageFormat::Human => report::text::guard(&report::human::render(&all, summary, map)),
+        MessageFormat::Human => {
+            report::human::render(&all, summary, map, report::Colours::current().out)
+        }
         MessageFormat::Json => report::text::json(&report::json::render(&all, summary)),
         MessageFormat::Sarif => report::text::json(&report::sarif::render(&all)),
         MessageFormat::Github => report::github::render(&all),
@@ -970,7 +975,7 @@ fn emit(
 
 fn bad_input(problems: &[Problem], map: &SourceMap, err: &mut dyn Write) -> i32 {
     for p in problems {
-        let text = report::text::guard(&report::human::render_problem(p, map));
+        let text = report::human::render_problem(p, map, report::Colours::current().err);
         let _ = err.write_all(text.as_bytes());
     }
     let _ = writeln!(

@@ -1,13 +1,13 @@
 //! miette reports: a label on the newer field, a related report labelled on the older decoder's
 //! type, the reason chain, a sample encoding, and the rule's one-line help.
 
-use super::Summary;
+use super::{text, Summary};
 use crate::extract::Problem;
 use crate::findings::{Finding, Label, Level};
 use crate::sources::SourceMap;
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
-    SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, Severity, SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt;
 
@@ -17,7 +17,7 @@ struct Diag {
     code: Option<String>,
     severity: Severity,
     help: Option<String>,
-    src: Option<NamedSource<String>>,
+    src: Option<Snippet>,
     labels: Vec<LabeledSpan>,
     related: Vec<Diag>,
 }
@@ -61,33 +61,165 @@ impl Diagnostic for Diag {
     }
 }
 
-fn located(map: &SourceMap, label: &Label) -> (Option<NamedSource<String>>, Vec<LabeledSpan>) {
-    match map.get(&label.origin.file) {
-        Some(text) if label.origin.offset + label.origin.len <= text.len() => (
-            Some(NamedSource::new(&label.origin.file, text.into_owned())),
-            vec![LabeledSpan::new(
-                Some(label.text.clone()),
-                label.origin.offset,
-                label.origin.len,
-            )],
-        ),
-        _ => (None, Vec::new()),
+/// The lines of one file a diagnostic shows: a window around its labels, with the file's own
+/// line numbers. miette finds lines by scanning a source from its first byte for every label;
+/// handing it the whole file made rendering quadratic in practice (70% of a large check).
+#[derive(Debug)]
+struct Snippet {
+    name: String,
+    /// The window, from the start of a line.
+    text: String,
+    /// Where the window starts in the file: byte offset and 0-based line.
+    start: usize,
+    first_line: usize,
+}
+
+/// Lines of context kept around the labels: miette shows one before and after (its default);
+/// a margin keeps its scan identical to a scan of the whole file.
+const MARGIN_LINES: usize = 3;
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let local = span
+            .offset()
+            .checked_sub(self.start)
+            .ok_or(MietteError::OutOfBounds)?;
+        let c = self.text.as_bytes().read_span(
+            &SourceSpan::new(local.into(), span.len()),
+            before,
+            after,
+        )?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            c.data(),
+            SourceSpan::new((c.span().offset() + self.start).into(), c.span().len()),
+            c.line() + self.first_line,
+            c.column(),
+            c.line_count() + self.first_line,
+        )))
     }
 }
 
-fn handler() -> GraphicalReportHandler {
-    GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+/// The labels of one file that fit its text, and the window that shows them.
+fn located(map: &SourceMap, labels: &[&Label]) -> (Option<Snippet>, Vec<LabeledSpan>) {
+    let Some(file) = labels.first().map(|l| &l.origin.file) else {
+        return (None, Vec::new());
+    };
+    let Some(text) = map.get(file) else {
+        return (None, Vec::new());
+    };
+    let fits: Vec<&Label> = labels
+        .iter()
+        .copied()
+        .filter(|l| l.origin.offset + l.origin.len <= text.len())
+        .collect();
+    let (Some(lo), Some(hi)) = (
+        fits.iter().map(|l| l.origin.offset).min(),
+        fits.iter().map(|l| l.origin.offset + l.origin.len).max(),
+    ) else {
+        return (None, Vec::new());
+    };
+    let b = text.as_bytes();
+    let mut start = lo.min(b.len());
+    for _ in 0..=MARGIN_LINES {
+        match memchr::memrchr(b'\n', &b[..start]) {
+            Some(i) => start = i,
+            None => {
+                start = 0;
+                break;
+            }
+        }
+    }
+    // `start` is on a newline (or 0): the window begins on the next line.
+    if start > 0 {
+        start += 1;
+    }
+    let mut end = hi.min(b.len());
+    for _ in 0..=MARGIN_LINES {
+        match memchr::memchr(b'\n', &b[end..]) {
+            Some(i) => end += i + 1,
+            None => {
+                end = b.len();
+                break;
+            }
+        }
+    }
+    let first_line = memchr::memchr_iter(b'\n', &b[..start]).count();
+    let snippet = Snippet {
+        name: file.clone(),
+        text: text[start..end].to_string(),
+        start,
+        first_line,
+    };
+    let spans = fits
+        .iter()
+        .map(|l| LabeledSpan::new(Some(l.text.clone()), l.origin.offset, l.origin.len))
+        .collect();
+    (Some(snippet), spans)
+}
+
+fn handler(colour: bool) -> GraphicalReportHandler {
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
         .with_width(110)
         .with_links(false)
+        // Break lines at spaces only: never inside a rule id or a path at a hyphen, and no
+        // Unicode line-break tables to consult (they were most of the rendering time).
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
 }
 
-fn render_diag(d: &Diag) -> String {
+impl Diag {
+    /// Whether every piece of text in the diagnostic is inert (see `text::is_inert`).
+    fn is_inert(&self) -> bool {
+        let src = self
+            .src
+            .as_ref()
+            .is_none_or(|s| text::is_inert(&s.name) && text::is_inert(&s.text));
+        text::is_inert(&self.message)
+            && self.help.as_deref().is_none_or(text::is_inert)
+            && self.code.as_deref().is_none_or(text::is_inert)
+            && src
+            && self
+                .labels
+                .iter()
+                .all(|l| l.label().is_none_or(text::is_inert))
+            && self.related.iter().all(Diag::is_inert)
+    }
+}
+
+/// One diagnostic, safe to write to a terminal or a CI log. Coloured (when asked) only if every
+/// piece of repository text in it is inert, so that every escape sequence in the output is
+/// miette's own; otherwise plain, with active characters escaped.
+fn render_diag(d: &Diag, colour: bool) -> String {
+    thread_local! {
+        static PLAIN: GraphicalReportHandler = handler(false);
+        static COLOUR: GraphicalReportHandler = handler(true);
+    }
     let mut out = String::new();
-    let _ = handler().render_report(&mut out, d);
-    out
+    if colour && d.is_inert() {
+        COLOUR.with(|h| {
+            let _ = h.render_report(&mut out, d);
+        });
+        text::guard_commands(&out)
+    } else {
+        PLAIN.with(|h| {
+            let _ = h.render_report(&mut out, d);
+        });
+        text::guard(&out)
+    }
 }
 
-pub fn render_finding(f: &Finding, map: &SourceMap) -> String {
+pub fn render_finding(f: &Finding, map: &SourceMap, colour: bool) -> String {
     let mut message = f.message.clone();
     if !f.reasons.is_empty() {
         message.push_str("\nwhy:");
@@ -103,14 +235,14 @@ pub fn render_finding(f: &Finding, map: &SourceMap) -> String {
             s.trim_end()
         ));
     }
-    let (src, mut labels) = located(map, &f.primary);
+    let (mut src, mut labels) = located(map, &[&f.primary]);
     let mut related = Vec::new();
     if let Some(r) = &f.related {
         if r.origin.file == f.primary.origin.file && src.is_some() {
             // Same file: one snippet with both labels reads best.
-            labels.extend(located(map, r).1);
+            (src, labels) = located(map, &[&f.primary, r]);
         } else if !r.origin.file.is_empty() {
-            let (rsrc, rlabels) = located(map, r);
+            let (rsrc, rlabels) = located(map, &[r]);
             related.push(Diag {
                 message: format!(
                     "{}: {} ({}:{})",
@@ -142,13 +274,14 @@ pub fn render_finding(f: &Finding, map: &SourceMap) -> String {
         labels,
         related,
     };
-    render_diag(&d)
+    render_diag(&d, colour)
 }
 
-pub fn render(findings: &[Finding], summary: &Summary, map: &SourceMap) -> String {
+/// Every finding and the summary line, safe to write as is (see `render_diag`).
+pub fn render(findings: &[Finding], summary: &Summary, map: &SourceMap, colour: bool) -> String {
     let mut out = String::new();
     for f in findings {
-        out.push_str(&render_finding(f, map));
+        out.push_str(&render_finding(f, map, colour));
         out.push('\n');
     }
     out.push_str(&format!(
@@ -169,13 +302,13 @@ pub fn render(findings: &[Finding], summary: &Summary, map: &SourceMap) -> Strin
     out
 }
 
-/// Bad input: file, line, what is wrong and what to do.
-pub fn render_problem(p: &Problem, map: &SourceMap) -> String {
+/// Bad input: file, line, what is wrong and what to do; safe to write as is (see `render_diag`).
+pub fn render_problem(p: &Problem, map: &SourceMap, colour: bool) -> String {
     let label = Label {
         origin: p.origin.clone(),
         text: "here".into(),
     };
-    let (src, labels) = located(map, &label);
+    let (src, labels) = located(map, &[&label]);
     let where_ = if p.origin.line > 0 {
         format!("{}:{}", p.origin.file, p.origin.line)
     } else {
@@ -190,5 +323,5 @@ pub fn render_problem(p: &Problem, map: &SourceMap) -> String {
         labels,
         related: Vec::new(),
     };
-    render_diag(&d)
+    render_diag(&d, colour)
 }

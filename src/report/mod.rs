@@ -41,3 +41,53 @@ impl Summary {
         }
     }
 }
+
+/// Whether to colour human output on a stream, as rustc, cargo and clippy decide (anstream's
+/// rules): `NO_COLOR` (non-empty) never; `CLICOLOR_FORCE` (non-empty, not `0`) always;
+/// `CLICOLOR=0` never; else only on a terminal whose `TERM` is not `dumb`. Piped output and CI
+/// logs are plain text.
+pub fn colour(is_terminal: bool) -> bool {
+    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    if var("NO_COLOR").is_some() {
+        return false;
+    }
+    if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+        return true;
+    }
+    if var("CLICOLOR").is_some_and(|v| v == "0") {
+        return false;
+    }
+    is_terminal && var("TERM").is_none_or(|t| t != "dumb")
+}
+
+/// Whether human output on stdout and on stderr is coloured.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Colours {
+    pub out: bool,
+    pub err: bool,
+}
+
+thread_local! {
+    static COLOURS: std::cell::Cell<Colours> = const { std::cell::Cell::new(Colours { out: false, err: false }) };
+}
+
+impl Colours {
+    /// What the process's own streams call for (see `colour`).
+    pub fn of_process() -> Colours {
+        use std::io::IsTerminal;
+        Colours {
+            out: colour(std::io::stdout().is_terminal()),
+            err: colour(std::io::stderr().is_terminal()),
+        }
+    }
+
+    /// Sets the colours for the command run on this thread (none unless set: a caller that
+    /// hands `cli::run` its own writers gets plain text).
+    pub fn set(self) {
+        COLOURS.with(|c| c.set(self));
+    }
+
+    pub fn current() -> Colours {
+        COLOURS.with(|c| c.get())
+    }
+}

@@ -40,13 +40,24 @@ pub fn clean(s: &str) -> String {
     escape_active(s, |c| format!("\\u{{{:x}}}", c as u32))
 }
 
+/// Whether `s` holds no active character: safe to hand to a renderer that adds its own escape
+/// sequences (colour) without escaping the result.
+pub fn is_inert(s: &str) -> bool {
+    !may_be_active(s)
+}
+
 /// A whole plain-text output made safe for a terminal and a CI log: active characters escaped, and
 /// no line that a GitHub runner would take as a workflow command (`::name ...::`, after any
 /// leading white space).
 pub fn guard(s: &str) -> String {
-    let s = clean(s);
+    guard_commands(&clean(s))
+}
+
+/// No line that a GitHub runner would take as a workflow command: for output whose active
+/// characters are the renderer's own (colour), built only from inert text.
+pub fn guard_commands(s: &str) -> String {
     if !s.contains("::") {
-        return s;
+        return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 8);
     for line in s.split_inclusive('\n') {
