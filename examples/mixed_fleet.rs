@@ -62,6 +62,7 @@ fn lint<Old: SessionState, New: SessionState>() -> String {
         &findings,
         &Summary::count(&findings, 1, 2, 1),
         &SourceMap::default(),
+        false,
     )
 }
 
