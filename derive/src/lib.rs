@@ -1,7 +1,9 @@
 //! `#[derive(SessionState)]`. Reads the item with the same code the CLI uses
 //! (`sessionlint-internals`), turns every mistake into a `compile_error!` on the attribute at
 //! fault, and implements `sessionlint::SessionState` for roots (`version = N`) and
-//! `sessionlint::SessionPart` for every annotated type.
+//! `sessionlint::SessionPart` for every annotated type. Generated impls are
+//! `#[automatically_derived]` and reach the crate through `#[session(crate = "...")]` when it is
+//! re-exported (as serde's and schemars' derives do).
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
@@ -61,12 +63,13 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
         .collect();
 
     let part = quote! {
-        impl #impl_g ::sessionlint::SessionPart for #ident #ty_g #where_g {
+        #[automatically_derived]
+        impl #impl_g __sessionlint::SessionPart for #ident #ty_g #where_g {
             fn __type_defs(
-                out: &mut ::std::collections::BTreeMap<::std::string::String, ::sessionlint::schema::TypeDef>,
+                out: &mut ::std::collections::BTreeMap<::std::string::String, __sessionlint::schema::TypeDef>,
             ) {
                 #[allow(unused_imports)]
-                use ::sessionlint::__private::{ViaNothing as _, ViaPart as _};
+                use __sessionlint::__private::{ViaNothing as _, ViaPart as _};
                 if out.contains_key(#name) {
                     return;
                 }
@@ -112,13 +115,14 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
                 },
             );
             quote! {
-                impl #impl_g ::sessionlint::SessionState for #ident #ty_g #where_g {
+                #[automatically_derived]
+                impl #impl_g __sessionlint::SessionState for #ident #ty_g #where_g {
                     const NAME: &'static str = #format;
                     const VERSION: u32 = #version;
-                    fn schema() -> ::sessionlint::schema::Schema {
+                    fn schema() -> __sessionlint::schema::Schema {
                         let mut types = ::std::collections::BTreeMap::new();
-                        <Self as ::sessionlint::SessionPart>::__type_defs(&mut types);
-                        ::sessionlint::schema::Schema {
+                        <Self as __sessionlint::SessionPart>::__type_defs(&mut types);
+                        __sessionlint::schema::Schema {
                             name: ::std::string::String::from(#format),
                             version: #version,
                             encoding: #enc,
@@ -136,8 +140,15 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
         }
         _ => TokenStream2::new(),
     };
+    // Checked to be a path when the attribute was read.
+    let krate: syn::Path = match &info.session.krate {
+        Some(p) => syn::parse_str(p)?,
+        None => syn::parse_quote!(::sessionlint),
+    };
     Ok(quote! {
         const _: () = {
+            #[allow(unused_imports)]
+            use #krate as __sessionlint;
             #part
             #root
         };
@@ -145,7 +156,7 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
 }
 
 fn variant_path(ty: &str, v: &str) -> TokenStream2 {
-    format!("::sessionlint::schema::{ty}::{v}")
+    format!("__sessionlint::schema::{ty}::{v}")
         .parse()
         .expect("a valid path")
 }

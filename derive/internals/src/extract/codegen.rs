@@ -27,7 +27,9 @@ fn opt<T>(v: &Option<T>, f: impl Fn(&T) -> TokenStream) -> TokenStream {
     }
 }
 
-const P: &str = "::sessionlint::schema";
+/// Generated code names the crate through the alias the derive declares (`use <crate> as
+/// __sessionlint;`), so that `#[session(crate = "...")]` moves every path at once.
+const P: &str = "__sessionlint::schema";
 
 fn path(name: &str) -> TokenStream {
     format!("{P}::{name}").parse().expect("a valid path")

@@ -5,7 +5,7 @@ use crate::schema::{Accepts, Encoding, Role, Trailing};
 use proc_macro2::Span;
 use syn::{Attribute, Expr, ExprLit, Lit, LitInt, LitStr};
 
-pub const CONTAINER_KEYS: &str = "name, version, encoding, trailing, role";
+pub const CONTAINER_KEYS: &str = "name, version, encoding, trailing, role, crate";
 pub const FIELD_KEYS: &str =
     "ems, ems = \"Variant\", ems_mask, known_bits, version_field, accepts, ignored";
 pub const VARIANT_KEYS: &str = "current";
@@ -18,6 +18,8 @@ pub struct ContainerAttrs {
     pub encoding: Option<Encoding>,
     pub trailing: Option<Trailing>,
     pub role: Option<Role>,
+    /// Where the derive finds `sessionlint` (`crate = "..."`), for crates that re-export it.
+    pub krate: Option<String>,
     pub span: Option<Span>,
 }
 
@@ -144,6 +146,17 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                             None => cx.error_at(
                                 s.span(),
                                 format!("unknown encoding `{}`; write one of {}", s.value(), Encoding::names()),
+                            ),
+                        }
+                    }
+                }
+                "crate" => {
+                    if let Some(s) = lit_str(cx, &meta) {
+                        match s.parse::<syn::Path>() {
+                            Ok(_) => out.krate = Some(s.value()),
+                            Err(_) => cx.error_at(
+                                s.span(),
+                                format!("`crate` must be the path of the sessionlint crate, e.g. \"::my_tls::sessionlint\", not `{}`", s.value()),
                             ),
                         }
                     }
