@@ -6,16 +6,24 @@
 //! writes and what each version's decoder accepts, and reports a newer EMS-bearing format that
 //! an older decoder would still accept.
 //!
-//! Data flows one way: sources → [`schema`] → [`analysis`] (typed verdicts) → `rules` and
-//! `findings` → reports.
+//! The API an annotating crate and its tests use: [`SessionState`] (the derive and the trait),
+//! [`assert_rollout_safe`] / [`rollout_report`] (with the `cli` feature), and the [`schema`] types
+//! they return. The command line's own layers (sources → schema → `analysis`, typed verdicts →
+//! `rules` and `findings` → `report`) are public only so that this repository's tests, fuzz
+//! targets and benchmarks can reach them: they are hidden from the documentation and not API.
+#![warn(missing_docs)]
 
 pub use sessionlint_internals::schema;
 
+#[doc(hidden)]
 pub mod analysis;
+#[doc(hidden)]
 pub mod encoding;
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod findings;
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod rules;
 mod state;
 
@@ -24,18 +32,25 @@ pub use state::__private;
 pub use state::{SessionPart, SessionState};
 
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod config;
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod history;
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod project;
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod report;
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod snapshot;
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod sources;
 #[cfg(feature = "cli")]
 mod testing;
@@ -43,6 +58,7 @@ mod testing;
 pub use testing::{assert_rollout_safe, rollout_report};
 
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub use sessionlint_internals::extract;
 
 #[cfg(feature = "derive")]

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 pub trait SessionState: SessionPart {
     /// The format name shared by all versions.
     const NAME: &'static str;
+    /// This version's number (`version = N`): versions of one format are compared by it.
     const VERSION: u32;
     /// This version's schema: the type and every nested type that derives `SessionState`.
     fn schema() -> Schema;

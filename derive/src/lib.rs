@@ -4,6 +4,7 @@
 //! `sessionlint::SessionPart` for every annotated type. Generated impls are
 //! `#[automatically_derived]` and reach the crate through `#[session(crate = "...")]` when it is
 //! re-exported (as serde's and schemars' derives do).
+#![warn(missing_docs)]
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
@@ -14,6 +15,9 @@ use sessionlint_internals::extract::{
 use sessionlint_internals::schema::{Encoding, Role, Trailing};
 use syn::{parse_macro_input, DeriveInput};
 
+/// Implements `sessionlint::SessionState` for a session version (`#[session(version = N, ...)]`)
+/// and `sessionlint::SessionPart` for every annotated type; see the `#[session]` contract in
+/// sessionlint's README.
 #[proc_macro_derive(SessionState, attributes(session))]
 pub fn derive_session_state(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -4,5 +4,7 @@
 
 pub mod schema;
 
+/// Reading Rust sources into schemas: used by the derive and the command line, not API.
 #[cfg(feature = "extract")]
+#[doc(hidden)]
 pub mod extract;
