@@ -511,16 +511,44 @@ fn pair(old_path: &str, new_path: &str, big: bool) -> Vec<Finding> {
     );
     assert!(any_dd || claimed == all_non_ems_rejected, "non-EMS: {ctx}");
 
+    // The newer decoder reading the older version's sessions: non-EMS ones must not read as
+    // EMS, EMS ones must not read without (`ems-dropped-by-newer-decoder`).
     let mut read_as_ems = false;
+    let mut dropped = false;
     let mut all_older_rejected = true;
     for (v, ems) in samples(&old, big) {
+        let r = decode(&new, &old, &encode(&old, &v));
         if ems {
+            dropped |= matches!(&r, Ok(x) if !is_ems(&new, x));
             continue;
         }
-        let r = decode(&new, &old, &encode(&old, &v));
         read_as_ems |= matches!(&r, Ok(x) if is_ems(&new, x));
         all_older_rejected &= r.is_err();
     }
+    assert!(
+        !dropped || has(&f, "ems-dropped-by-newer-decoder"),
+        "missed: an older EMS session read without EMS: {ctx}"
+    );
+    assert!(
+        !proven("ems-dropped-by-newer-decoder") || dropped,
+        "proven ems-dropped-by-newer-decoder not shown by the codec: {ctx}"
+    );
+    // The older decoder reading the newer version's non-EMS sessions as EMS.
+    let mut newer_read_as_ems = false;
+    for (v, ems) in samples(&new, big) {
+        if !ems {
+            newer_read_as_ems |=
+                matches!(decode(&old, &new, &encode(&new, &v)), Ok(x) if is_ems(&old, &x));
+        }
+    }
+    assert!(
+        !newer_read_as_ems || has(&f, "newer-session-read-as-ems"),
+        "missed: a newer non-EMS session read as EMS: {ctx}"
+    );
+    assert!(
+        !proven("newer-session-read-as-ems") || newer_read_as_ems,
+        "proven newer-session-read-as-ems not shown: {ctx}"
+    );
     assert!(
         !read_as_ems || has(&f, "older-session-read-as-ems"),
         "missed: older read as EMS: {ctx}"
@@ -544,7 +572,8 @@ fn pair(old_path: &str, new_path: &str, big: bool) -> Vec<Finding> {
 #[test]
 fn s2n_tls() {
     let d = "examples/real-world/s2n";
-    let v = ["v1.0.16", "v1.0.17", "v1.1.0", "v1.3.0"].map(|x| format!("{d}/{x}.schema.toml"));
+    let v = ["v1.0.16", "v1.0.17", "v1.1.0", "v1.2.0", "v1.3.0"]
+        .map(|x| format!("{d}/{x}.schema.toml"));
     for i in 0..v.len() {
         for j in i + 1..v.len() {
             pair(&v[i], &v[j], false);
@@ -557,6 +586,10 @@ fn s2n_tls() {
     assert!(
         has(&pair(&v[0], &v[1], false), "rejection-by-accident"),
         "1.0.16: envelope length only"
+    );
+    assert!(
+        has(&pair(&v[2], &v[3], false), "ems-dropped-by-newer-decoder"),
+        "the 1.2.0 revert resumes 1.1.0's EMS tickets without EMS"
     );
 }
 
