@@ -267,7 +267,31 @@ pub fn load(
             )),
         }
     }
-    let ex = extract::extract(&rust, opts);
+    let mut ex = extract::extract(&rust, opts);
+    // A `default = "path"` function usually lives in a file with no type in it, which the read
+    // above let go: read the files that mention it again, so that its value is known.
+    let unread = extract::unresolved_defaults(&ex.schemas);
+    if !unread.is_empty() {
+        let kept: HashSet<&str> = rust.iter().map(|f| f.path.as_str()).collect();
+        let mut extra = Vec::new();
+        for p in &paths {
+            let shown = project::display(p);
+            if p.extension().is_none_or(|e| e != "rs") || kept.contains(shown.as_str()) {
+                continue;
+            }
+            let Ok(b) = project::read(p, &project.canon, &markers) else {
+                continue;
+            };
+            if unread.iter().any(|n| scan::contains_word(&b, n.as_bytes())) {
+                if let Ok(text) = String::from_utf8(b) {
+                    map.on_disk.insert(shown.clone());
+                    extra.push(SourceFile { path: shown, text });
+                }
+            }
+        }
+        rust.extend(extra);
+        extract::resolve_defaults(&mut ex.schemas, &rust);
+    }
     loaded.texts = rust;
     loaded.schemas.extend(ex.schemas);
     loaded.problems.extend(ex.problems);

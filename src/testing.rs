@@ -73,6 +73,12 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
             snapshot_dir.display()
         ));
     }
+    // The derive sees one item, never a `default = "path"` function: where the snapshot of this
+    // version recorded the value `sessionlint snapshot` read, take it.
+    let mut schema = schema;
+    if let Some(r) = released.iter().find(|r| r.version == schema.version) {
+        schema.adopt_defaults(r);
+    }
     let chain = Chain {
         current: vec![schema],
         released,

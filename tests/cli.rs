@@ -387,3 +387,50 @@ fn a_mask_too_wide_for_a_snapshot_is_bad_input() {
     let r = sessionlint(&["snapshot", d.path().to_str().unwrap()], &root());
     assert_bad_input(&r, &f, Some(5), "fits in 63 bits");
 }
+
+/// `default = "path"` on the carrier: a function sessionlint can read decides the verdict (and
+/// may live in another module of the crate); one it cannot read makes it data-dependent, named.
+#[test]
+fn a_default_function_on_the_carrier_is_read_or_said_to_matter() {
+    let d = tempfile::tempdir().unwrap();
+    let head = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n";
+    write(
+        d.path(),
+        "v1.rs",
+        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[serde(deny_unknown_fields)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct V1 {{ pub cipher: u16 }}\n"),
+    );
+    let v2 = |default: &str| {
+        format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[serde(deny_unknown_fields)]\n#[session(name = \"t\", version = 2, encoding = \"json\")]\npub struct V2 {{ pub cipher: u16, #[session(ems)] #[serde(default = \"{default}\")] pub ems: bool }}\n")
+    };
+    let run = |body: &str| {
+        write(d.path(), "v2.rs", &v2("defaults::ems"));
+        write(
+            d.path(),
+            "defaults.rs",
+            &format!("// the crate's defaults\npub fn ems() -> bool {{ {body} }}\n"),
+        );
+        let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr));
+        let read_as_ems: Vec<serde_json::Value> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "older-session-read-as-ems")
+            .cloned()
+            .collect();
+        (r.code, read_as_ems)
+    };
+    let (code, f) = run("true");
+    assert_eq!((code, f.len()), (1, 1), "{f:?}");
+    assert_eq!(f[0]["data_dependent"], false, "{f:?}");
+    let (code, f) = run("false");
+    assert_eq!((code, f.len()), (0, 0), "{f:?}");
+    let (code, f) = run("std::env::var_os(\"EMS\").is_some()");
+    assert_eq!((code, f.len()), (1, 1), "{f:?}");
+    assert_eq!(f[0]["data_dependent"], true, "{f:?}");
+    assert!(
+        f[0]["reasons"].to_string().contains("defaults::ems"),
+        "the finding names the function: {f:?}"
+    );
+}

@@ -6,7 +6,8 @@ use super::outcome::Out;
 use super::semantics::{Checks, Place};
 use super::value::{AVal, Elem, Entry, Wire};
 use crate::schema::{
-    EmsMarker, EnumDef, EnumRepr, Field, Missing, Schema, StructDef, Style, Ty, TypeDef, Variant,
+    EmsMarker, EnumDef, EnumRepr, Field, Literal, Missing, Schema, StructDef, Style, Ty, TypeDef,
+    Variant,
 };
 
 const MAX_DEPTH: usize = 48;
@@ -15,6 +16,37 @@ const MAX_OPTIONAL_ELEMS: usize = 8;
 
 pub struct Dec<'a> {
     pub schema: &'a Schema,
+}
+
+/// What a default value is to a decoder's checks.
+enum Filled {
+    /// The integer it reads (a bool is 0 or 1).
+    Int(i128),
+    /// Whether an `Option` carrier (or a variant carrier) reads it as EMS.
+    Ems(bool),
+    Unknown,
+}
+
+/// A literal default as the field of type `ty` holds it.
+fn filled(value: &Literal, ty: &Ty, leaf: Leaf<'_>) -> Filled {
+    match (value, ty) {
+        (Literal::Bool(b), Ty::Bool) => Filled::Int(i128::from(*b)),
+        (Literal::Int(n), Ty::Int { .. }) => Filled::Int(i128::from(*n)),
+        (Literal::None, Ty::Option { .. }) => Filled::Ems(false),
+        (Literal::Some(inner), Ty::Option { of }) => match (leaf.marker, &**of) {
+            // `Some(_)` of a non-bool Option carrier is EMS.
+            (Some(EmsMarker::Flag), t) if *t != Ty::Bool => Filled::Ems(true),
+            _ => filled(inner, of, leaf),
+        },
+        (Literal::Variant(v), Ty::Named { .. }) => {
+            Filled::Ems(matches!(leaf.marker, Some(EmsMarker::Variant { variant }) if variant == v))
+        }
+        // A value that sessionlint cannot place matters only where a check reads it.
+        _ if leaf.marker.is_none() && leaf.accepts.is_none() && leaf.known_bits.is_none() => {
+            Filled::Ems(false)
+        }
+        _ => Filled::Unknown,
+    }
 }
 
 /// One older enum being decoded: the variant names it reads, and the variant that means EMS.
@@ -403,7 +435,6 @@ impl<'a> Dec<'a> {
     }
 
     fn missing(&self, owner: &str, f: &Field) -> Out {
-        let leaf = Leaf::of(f);
         match &f.missing {
             Missing::Error if matches!(f.ty, Ty::Option { .. }) && !f.custom_codec => {
                 Out::accept(Wire::Map(Vec::new())).note(format!(
@@ -415,47 +446,74 @@ impl<'a> Dec<'a> {
                 "missing field `{}` of `{owner}`",
                 f.de_names.first().unwrap_or(&f.ident)
             )),
-            Missing::Default => {
-                let ems = match (leaf.marker, &f.ty) {
-                    (Some(EmsMarker::Variant { variant }), Ty::Named { name }) => {
-                        match self.schema.type_def(name) {
-                            Some(TypeDef::Enum(e)) => e
-                                .variants
-                                .iter()
-                                .any(|v| v.is_default && &v.ident == variant),
-                            _ => false,
-                        }
-                    }
-                    _ => false,
-                };
-                if let Some(a) = leaf.accepts {
-                    if !a.contains(0) {
-                        return Out::reject_strict(format!("version field `{owner}.{}` is missing and its default 0 is outside accepts = \"{a}\"", f.ident));
-                    }
-                }
-                let out = if ems {
-                    Out::accept_ems(Wire::Map(Vec::new()))
-                } else {
-                    Out::accept(Wire::Map(Vec::new()))
-                };
-                out.note(format!(
-                    "`{owner}.{}` is missing and #[serde(default)] fills it",
-                    f.ident
-                ))
+            _ => self.fill(owner, f, Wire::Map(Vec::new())),
+        }
+    }
+
+    /// A field the newer bytes leave out, filled by its default: `Default::default()`, or the
+    /// value a `default = "path"` function was read to return. The decoder's checks apply to it
+    /// (a version default outside `accepts` is rejected, an EMS default reads as EMS); a default
+    /// sessionlint could not read, on a field whose value matters, makes the verdict depend on it.
+    fn fill(&self, owner: &str, f: &Field, wire: Wire) -> Out {
+        let leaf = Leaf::of(f);
+        let (value, by) = match &f.missing {
+            Missing::Default => (self.default_value(f, leaf), "#[serde(default)]".to_string()),
+            Missing::DefaultValue { path, value } => (
+                filled(value, &f.ty, leaf),
+                format!("`{path}` (which returns `{value}`)"),
+            ),
+            Missing::DefaultFn(path) if leaf.marker.is_some() || leaf.accepts.is_some() => {
+                return Out::data_dependent(
+                    wire,
+                    format!("`{owner}.{}` is missing and filled by `{path}`, whose body sessionlint cannot read as a literal or a const: what it means here depends on that function", f.ident),
+                );
             }
-            Missing::DefaultFn(path) => {
-                if leaf.accepts.is_some() {
-                    Out::data_dependent(
-                        Wire::Map(Vec::new()),
-                        format!("version field `{owner}.{}` is missing and filled by `{path}`, which sessionlint does not run", f.ident),
-                    )
-                } else {
-                    Out::accept(Wire::Map(Vec::new())).note(format!(
-                        "`{owner}.{}` is missing and filled by `{path}` (not run; assumed non-EMS)",
-                        f.ident
+            Missing::DefaultFn(path) => (Filled::Ems(false), format!("`{path}` (not run)")),
+            Missing::Error => return Out::reject(format!("`{owner}.{}` has no default", f.ident)),
+        };
+        let out = match value {
+            Filled::Int(i) => match leaf.read(i, Place::Value) {
+                Err(_) if leaf.accepts.is_some() => {
+                    return Out::reject_strict(format!(
+                        "version field `{owner}.{}` is missing and its default {i} is outside accepts = \"{}\"",
+                        f.ident,
+                        leaf.accepts.expect("checked")
                     ))
                 }
+                Err(rejected) => return rejected,
+                Ok(a) if a.ems => Out::accept_ems(wire),
+                Ok(_) => Out::accept(wire),
+            },
+            Filled::Ems(true) => Out::accept_ems(wire),
+            Filled::Ems(false) => Out::accept(wire),
+            Filled::Unknown => {
+                return Out::data_dependent(
+                    wire,
+                    format!("`{owner}.{}` is missing and filled by {by}, a value sessionlint cannot relate to this field", f.ident),
+                )
             }
+        };
+        out.note(format!(
+            "`{owner}.{}` is missing and {by} fills it",
+            f.ident
+        ))
+    }
+
+    /// What `Default::default()` is to the decoder's checks: 0 (false) for scalars, `None`,
+    /// the `#[default]` variant.
+    fn default_value(&self, f: &Field, leaf: Leaf<'_>) -> Filled {
+        match (leaf.marker, &f.ty) {
+            (Some(EmsMarker::Variant { variant }), Ty::Named { name }) => {
+                Filled::Ems(match self.schema.type_def(name) {
+                    Some(TypeDef::Enum(e)) => e
+                        .variants
+                        .iter()
+                        .any(|v| v.is_default && &v.ident == variant),
+                    _ => false,
+                })
+            }
+            (_, Ty::Bool | Ty::Int { .. }) => Filled::Int(0),
+            _ => Filled::Ems(false),
         }
     }
 
@@ -503,11 +561,8 @@ impl<'a> Dec<'a> {
                         .map_wire(|w| Wire::Seq(vec![w])),
                 ),
                 None => match &f.missing {
-                    Missing::Default | Missing::DefaultFn(_) => {
-                        outs.push(Out::accept(Wire::Seq(Vec::new())).note(format!(
-                            "the array ends before `{owner}.{}`, which #[serde(default)] fills",
-                            f.ident
-                        )))
+                    Missing::Default | Missing::DefaultFn(_) | Missing::DefaultValue { .. } => {
+                        outs.push(self.fill(owner, f, Wire::Seq(Vec::new())))
                     }
                     Missing::Error => {
                         return Out::reject(format!(

@@ -992,3 +992,86 @@ macro_rules! carrier_widened {
 }
 carrier_widened!(json_carrier_widened, "json");
 carrier_widened!(cbor_carrier_widened, "cbor");
+
+/// `default = "path"` on the carrier, read from the function's body. v2 adds the EMS key with a
+/// default function returning `true`: v1's sessions, which lack the key, are read by v2 as EMS
+/// (`older-session-read-as-ems`). Assuming a default function non-EMS would miss it.
+macro_rules! default_fn_true {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16 }
+            }
+            new {
+                pub fn ems_by_default() -> bool { true }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(default = "ems_by_default")] pub ems: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, ems: true }],
+            non_ems: [TicketV2 { cipher: 1, ems: false }],
+            older: [TicketV1 { cipher: 1 }],
+        );
+    };
+}
+default_fn_true!(json_default_fn_true, "json");
+default_fn_true!(yaml_default_fn_true, "yaml");
+default_fn_true!(cbor_default_fn_true, "cbor");
+
+/// The same through a const, and the negative control: a function returning a const `false`.
+macro_rules! default_fn_const {
+    ($name:ident, $enc:literal, $value:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16 }
+            }
+            new {
+                pub const EMS_DEFAULT: bool = $value;
+                pub fn ems_default() -> bool { EMS_DEFAULT }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(default = "ems_default")] pub ems: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, ems: true }],
+            non_ems: [TicketV2 { cipher: 1, ems: false }],
+            older: [TicketV1 { cipher: 1 }],
+        );
+    };
+}
+default_fn_const!(json_default_const_true, "json", true);
+default_fn_const!(json_default_const_false, "json", false);
+default_fn_const!(toml_default_const_false, "toml", false);
+
+/// `Option<_>` carrier whose default function returns `Some(..)`: EMS for v2's decoder.
+macro_rules! default_fn_some {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16 }
+            }
+            new {
+                pub fn some_secret() -> Option<Vec<u8>> { Some(vec![0; 4]) }
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(default = "some_secret")] pub ems_secret: Option<Vec<u8>> }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, ems_secret: Some(vec![1]) }],
+            non_ems: [TicketV2 { cipher: 1, ems_secret: None }],
+            older: [TicketV1 { cipher: 1 }],
+        );
+    };
+}
+default_fn_some!(json_default_fn_some, "json");

@@ -321,6 +321,27 @@ fn schema_of(path: &str, src: &str) -> Schema {
     ex.schemas.into_iter().next().unwrap()
 }
 
+/// `s` with every read default function back to unknown: what the derive, seeing one item, has.
+fn as_derive_reads(s: &Schema) -> Schema {
+    let mut s = s.clone();
+    for def in s.types.values_mut() {
+        let fields: Vec<&mut Field> = match def {
+            TypeDef::Struct(st) => st.fields.iter_mut().collect(),
+            TypeDef::Enum(e) => e
+                .variants
+                .iter_mut()
+                .flat_map(|v| v.fields.iter_mut())
+                .collect(),
+        };
+        for f in fields {
+            if let sessionlint::schema::Missing::DefaultValue { path, .. } = &f.missing {
+                f.missing = sessionlint::schema::Missing::DefaultFn(path.clone());
+            }
+        }
+    }
+    s
+}
+
 fn has(findings: &[Finding], rule: &str) -> bool {
     findings.iter().any(|f| f.rule == rule)
 }
@@ -333,16 +354,17 @@ where
 {
     let old = schema_of("old.rs", case.old_src);
     let new = schema_of("new.rs", case.new_src);
-    // The derive and the CLI share one reading of the attributes: their schemas are equal.
+    // The derive and the CLI share one reading of the attributes: their schemas are equal, but
+    // for `default = "path"` values that only the CLI, which sees the function, can read.
     assert_eq!(
         snapshot::to_toml(&O::schema()),
-        snapshot::to_toml(&old),
+        snapshot::to_toml(&as_derive_reads(&old)),
         "{}: derive vs CLI schema (old)",
         case.name
     );
     assert_eq!(
         snapshot::to_toml(&N::schema()),
-        snapshot::to_toml(&new),
+        snapshot::to_toml(&as_derive_reads(&new)),
         "{}: derive vs CLI schema (new)",
         case.name
     );

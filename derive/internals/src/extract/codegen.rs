@@ -132,7 +132,8 @@ fn field(f: &Field) -> TokenStream {
     let missing = match &f.missing {
         Missing::Error => quote!(#mi::Error),
         Missing::Default => quote!(#mi::Default),
-        Missing::DefaultFn(x) => {
+        // The derive sees one item, never the function: its default stays unknown.
+        Missing::DefaultFn(x) | Missing::DefaultValue { path: x, .. } => {
             let x = s(x);
             quote!(#mi::DefaultFn(#x))
         }

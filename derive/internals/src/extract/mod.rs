@@ -3,6 +3,7 @@
 
 mod codegen;
 mod ctxt;
+mod defaults;
 mod item;
 mod locate;
 pub mod scan;
@@ -12,6 +13,7 @@ mod workspace;
 
 pub use codegen::{named_type_paths, type_def as type_def_tokens};
 pub use ctxt::Ctxt;
+pub use defaults::{resolve as resolve_defaults, unresolved as unresolved_defaults};
 pub use item::{derive_checks, derives, read_item, read_item_as, ItemInfo, Reader};
 pub use locate::Locator;
 pub use session_attr::ContainerAttrs;

@@ -773,6 +773,27 @@ pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
 }
 
 /// `item_end`, with an item that never ends reported where it starts.
+/// The items `keyword NAME ...` (`fn`, `const`) in code, not in comments or strings: each from
+/// its keyword to its end. For reading `#[serde(default = "path")]` functions and the consts
+/// they return, without parsing whole files.
+pub fn code_items(text: &str, keyword: &str, name: &str) -> Result<Vec<(usize, usize)>, ScanError> {
+    let mut out = Vec::new();
+    if !contains_word(text.as_bytes(), name.as_bytes()) {
+        return Ok(out);
+    }
+    let mut lx = Lexer::new(text, shebang_end(text));
+    let mut prev: Option<Tok> = None;
+    while let Some(t) = lx.next()? {
+        if t.kind == Kind::Ident && word(text, t) == name {
+            if let Some(k) = prev.filter(|p| p.kind == Kind::Ident && word(text, *p) == keyword) {
+                out.push((k.start, item_end(text, k.start)?));
+            }
+        }
+        prev = Some(t);
+    }
+    Ok(out)
+}
+
 fn end_of(text: &str, kw: usize, start: usize) -> Result<usize, ScanError> {
     item_end(text, kw).map_err(|e| ScanError {
         at: if e.at == kw { start } else { e.at },

@@ -474,6 +474,7 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         seen.insert((s.name.clone(), s.version), s.origin.clone());
         unique.push(s);
     }
+    super::defaults::resolve(&mut unique, files);
     let mut problems = index.problems;
     problems.sort();
     problems.dedup();

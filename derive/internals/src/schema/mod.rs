@@ -273,8 +273,40 @@ pub enum Missing {
     Error,
     /// `#[serde(default)]` on the field or the container: `Default::default()`.
     Default,
-    /// `#[serde(default = "path")]`: a function sessionlint never runs.
+    /// `#[serde(default = "path")]`: a function sessionlint never runs and could not read.
     DefaultFn(String),
+    /// `#[serde(default = "path")]` whose function (found in the scanned sources) returns a
+    /// literal or a const: its value, read without running anything.
+    DefaultValue { path: String, value: Literal },
+}
+
+impl std::fmt::Display for Literal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Literal::Bool(b) => write!(f, "{b}"),
+            Literal::Int(n) => write!(f, "{n}"),
+            Literal::None => f.write_str("None"),
+            Literal::Some(x) => write!(f, "Some({x})"),
+            Literal::Variant(v) => f.write_str(v),
+            Literal::Any => f.write_str(".."),
+        }
+    }
+}
+
+/// A value written in the source, as far as sessionlint reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Literal {
+    Bool(bool),
+    Int(i64),
+    /// `None`.
+    None,
+    /// `Some(..)` of a value.
+    Some(Box<Literal>),
+    /// A unit enum variant (`Type::Variant` or `Variant`), by name.
+    Variant(String),
+    /// A value sessionlint does not model (inside `Some(..)`).
+    Any,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -498,6 +530,42 @@ impl Schema {
     }
 
     /// The same schema, wherever each was read from.
+    /// Takes the values `other` read for `default = "path"` functions that this schema could not
+    /// read (same type, field and path).
+    pub fn adopt_defaults(&mut self, other: &Schema) {
+        for (name, def) in self.types.iter_mut() {
+            let Some(theirs) = other.types.get(name) else {
+                continue;
+            };
+            let theirs = theirs.fields();
+            let mine: Vec<&mut Field> = match def {
+                TypeDef::Struct(st) => st.fields.iter_mut().collect(),
+                TypeDef::Enum(e) => e
+                    .variants
+                    .iter_mut()
+                    .flat_map(|v| v.fields.iter_mut())
+                    .collect(),
+            };
+            for f in mine {
+                let Missing::DefaultFn(path) = &f.missing else {
+                    continue;
+                };
+                let read = theirs.iter().find_map(|t| match &t.missing {
+                    Missing::DefaultValue { path: p, value } if t.ident == f.ident && p == path => {
+                        Some(value.clone())
+                    }
+                    _ => None,
+                });
+                if let Some(value) = read {
+                    f.missing = Missing::DefaultValue {
+                        path: path.clone(),
+                        value,
+                    };
+                }
+            }
+        }
+    }
+
     pub fn same_as(&self, other: &Schema) -> bool {
         self.without_origins() == other.without_origins()
     }
