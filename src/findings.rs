@@ -147,8 +147,17 @@ impl Finding {
     /// (`written_in`: the encoding that wrote it).
     pub fn showing(mut self, m: Misread<'_>, written_in: Encoding) -> Finding {
         self.reasons.extend(m.pick.notes.iter().cloned());
-        if let Some(c) = m.condition {
-            self.reasons.push(c.to_string());
+        // Every acceptance condition of the witness, then the data-dependence of the read.
+        for c in m
+            .pick
+            .conditions
+            .iter()
+            .map(String::as_str)
+            .chain(m.condition)
+        {
+            if !self.reasons.iter().any(|r| r == c) {
+                self.reasons.push(c.to_string());
+            }
             self.data_dependent = true;
         }
         self.sample = analysis::sample(written_in, &m.pick.wire);

@@ -127,12 +127,16 @@ impl<'a> Dec<'a> {
         }
         match (ty, v) {
             (Ty::Opaque { name }, AVal::Opaque(n)) if n == name => Out::accept(v.concretize()),
-            (Ty::Opaque { name }, _) => Out::data_dependent(
-                v.concretize(),
+            (Ty::Opaque { name }, _) => self.unseen(
+                ty,
+                v,
+                leaf,
                 format!("the older type `{name}` is not modelled"),
             ),
-            (_, AVal::Opaque(n)) => Out::data_dependent(
-                v.concretize(),
+            (_, AVal::Opaque(n)) => self.unseen(
+                ty,
+                v,
+                leaf,
                 format!("the newer value `{n}` is written by code sessionlint does not run"),
             ),
             (Ty::Option { of }, AVal::Null) => {
@@ -302,12 +306,25 @@ impl<'a> Dec<'a> {
 
     fn field_value(&self, f: &Field, v: &AVal, d: usize) -> Out {
         if f.custom_codec {
-            return Out::data_dependent(
-                v.concretize(),
+            return self.unseen(
+                &f.ty,
+                v,
+                Leaf::of(f),
                 format!("field `{}` is read by custom serde code", f.ident),
             );
         }
         self.value(&f.ty, v, Leaf::of(f), d)
+    }
+
+    /// A value read by code sessionlint does not model. Where it cannot set EMS in this decoder
+    /// (no carrier on it or in its type), only its acceptance is unknown; otherwise its reading
+    /// is too.
+    fn unseen(&self, ty: &Ty, v: &AVal, leaf: Leaf<'_>, why: String) -> Out {
+        if leaf.marker.is_none() && leaf.accepts.is_none() && !self.schema.holds_carrier(ty) {
+            Out::accept_if(v.concretize(), why)
+        } else {
+            Out::data_dependent(v.concretize(), why)
+        }
     }
 
     /// serde_derive's `visit_map`: keys by name, unknown keys ignored unless denied, missing keys

@@ -12,6 +12,9 @@ pub struct Pick {
     /// The newer EMS carrier (its `Type.field` label), when an older lenient optional tail
     /// absorbed it.
     pub swallowed: Option<String>,
+    /// What the acceptance rests on that the analysis cannot see (custom code of a field that
+    /// cannot set EMS): the value is read as this pick says, if it is accepted at all.
+    pub conditions: Vec<String>,
 }
 
 impl Pick {
@@ -20,6 +23,7 @@ impl Pick {
             wire,
             notes: Vec::new(),
             swallowed: None,
+            conditions: Vec::new(),
         }
     }
 }
@@ -66,6 +70,18 @@ impl Out {
         Out {
             reject: Some(why.into()),
             strict: true,
+            ..Out::default()
+        }
+    }
+
+    /// Accepted if code sessionlint does not run accepts it, and then read without EMS: for a
+    /// value that cannot set EMS in this decoder. Whether it is accepted is the condition, not
+    /// how it is read; a custom-coded field beside the carrier must not blur the carrier.
+    pub fn accept_if(wire: Wire, why: impl Into<String>) -> Out {
+        let mut pick = Pick::new(wire);
+        pick.conditions.push(why.into());
+        Out {
+            plain: Some(pick),
             ..Out::default()
         }
     }
@@ -183,6 +199,10 @@ impl Out {
             wire: combine(picks.iter().map(|p| p.wire.clone()).collect()),
             notes: picks.iter().flat_map(|p| p.notes.iter().cloned()).collect(),
             swallowed: picks.iter().find_map(|p| p.swallowed.clone()),
+            conditions: picks
+                .iter()
+                .flat_map(|p| p.conditions.iter().cloned())
+                .collect(),
         };
         let plain = outs
             .iter()

@@ -80,7 +80,7 @@ impl Reading {
         if let Some(pick) = certain {
             return Some(Misread {
                 pick,
-                condition: None,
+                condition: pick.conditions.first().map(String::as_str),
             });
         }
         let d = self.depends.as_ref()?;

@@ -14,6 +14,44 @@ mod prelude {
     pub fn is_false(b: &bool) -> bool {
         !*b
     }
+
+    /// What `serde_bytes` does for a `Vec<u8>` (`#[serde(with = "as_bytes")]`): bytes, not a
+    /// sequence. To the analyzer it is a custom codec, like any `with` path.
+    pub mod as_bytes {
+        pub fn serialize<S: serde::Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(v)
+        }
+
+        pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+            struct Bytes;
+            impl<'de> serde::de::Visitor<'de> for Bytes {
+                type Value = Vec<u8>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("bytes")
+                }
+                fn visit_bytes<E>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                    Ok(v.to_vec())
+                }
+                fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                    Ok(v)
+                }
+                fn visit_str<E>(self, v: &str) -> Result<Vec<u8>, E> {
+                    Ok(v.as_bytes().to_vec())
+                }
+                fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                    self,
+                    mut a: A,
+                ) -> Result<Vec<u8>, A::Error> {
+                    let mut out = Vec::new();
+                    while let Some(b) = a.next_element()? {
+                        out.push(b);
+                    }
+                    Ok(out)
+                }
+            }
+            d.deserialize_byte_buf(Bytes)
+        }
+    }
 }
 
 /// `case!(name, old { items } new { items }, OldType => NewType, ems: [..], non_ems: [..], older: [..])`

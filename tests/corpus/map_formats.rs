@@ -1075,3 +1075,58 @@ macro_rules! default_fn_some {
     };
 }
 default_fn_some!(json_default_fn_some, "json");
+
+/// An unchanged custom-coded field (`with = "..."`, as `serde_bytes` is used) beside the carrier.
+/// Its custom code decides only whether the session is accepted, never its EMS status: v2's
+/// decoder reads v1's sessions as non-EMS (no `older-session-read-as-ems`, which was reported
+/// before), while v1 still drops v2's EMS key (a real hazard, data-dependent on that code).
+macro_rules! custom_codec_beside {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, #[serde(with = "as_bytes")] pub secret: Vec<u8> }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[serde(with = "as_bytes")] pub secret: Vec<u8>, #[session(ems)] #[serde(default)] pub ems: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, secret: vec![1, 2], ems: true }],
+            non_ems: [TicketV2 { cipher: 1, secret: vec![1, 2], ems: false }],
+            older: [TicketV1 { cipher: 1, secret: vec![1, 2] }],
+        );
+    };
+}
+custom_codec_beside!(json_custom_codec_beside, "json");
+custom_codec_beside!(cbor_custom_codec_beside, "cbor");
+custom_codec_beside!(msgpack_named_custom_codec_beside, "msgpack-named");
+
+/// Both versions carry EMS next to the same custom-coded field, and v2 adds a field v1 rejects
+/// only when written: the custom code blurs neither carrier, so nothing is reported as EMS lost.
+macro_rules! custom_codec_both_carry {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { #[serde(with = "as_bytes")] pub secret: Vec<u8>, #[session(ems)] #[serde(default)] pub ems: bool }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { #[serde(with = "as_bytes")] pub secret: Vec<u8>, #[session(ems)] #[serde(default)] pub ems: bool, #[serde(default, skip_serializing_if = "Option::is_none")] pub alpn: Option<String> }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { secret: vec![1], ems: true, alpn: None }],
+            non_ems: [TicketV2 { secret: vec![1], ems: false, alpn: None }],
+            older: [TicketV1 { secret: vec![1], ems: false }, TicketV1 { secret: vec![1], ems: true }],
+        );
+    };
+}
+custom_codec_both_carry!(json_custom_codec_both_carry, "json");
+custom_codec_both_carry!(cbor_custom_codec_both_carry, "cbor");
