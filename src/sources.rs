@@ -108,9 +108,10 @@ fn threads() -> usize {
 type Read = (PathBuf, Result<Option<Vec<u8>>, Refusal>);
 
 /// Whether a Rust source can define anything sessionlint reads: an item (`struct`, `enum`,
-/// `union`), a session marker, or a configured type's name. Others are not kept in memory.
+/// `union`, or a `type` alias, which may change what a field is), a session marker, or a
+/// configured type's name. Others are not kept in memory.
 fn may_matter(b: &[u8], markers: &scan::Markers, plain: &[String]) -> bool {
-    ["struct", "enum", "union"]
+    ["struct", "enum", "union", "type"]
         .iter()
         .any(|k| scan::contains_word(b, k.as_bytes()))
         || scan::may_hold_session(b, markers)

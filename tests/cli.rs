@@ -434,3 +434,59 @@ fn a_default_function_on_the_carrier_is_read_or_said_to_matter() {
         "the finding names the function: {f:?}"
     );
 }
+
+/// Type aliases are what serde sees: module-level `type` items (plain or generic, in another
+/// file or a `mod` block) are expanded; an `impl`'s associated type is not an alias, and a name
+/// aliased twice is not guessed at (bad input naming the type).
+#[test]
+fn type_aliases_are_expanded_and_associated_types_are_not() {
+    let d = tempfile::tempdir().unwrap();
+    let head = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n";
+    write(
+        d.path(),
+        "types.rs",
+        "pub type Secret = Vec<u8>;\npub mod flags { pub type Maybe<T> = Option<T>; }\npub struct Visitor;\nimpl Iterator for Visitor { type Item = bool; fn next(&mut self) -> Option<bool> { None } }\n",
+    );
+    write(
+        d.path(),
+        "v1.rs",
+        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct V1 {{ pub cipher: u16, pub secret: crate::Secret }}\n"),
+    );
+    let v2 = |carrier: &str| {
+        format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 2, encoding = \"json\")]\npub struct V2 {{ pub cipher: u16, pub secret: Secret, #[session(ems)] #[serde(default)] pub ems: {carrier} }}\n")
+    };
+    write(d.path(), "v2.rs", &v2("flags::Maybe<bool>"));
+    let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("ems-accepted-by-older-decoder"),
+        "{}",
+        r.stdout
+    );
+    // The same alias imported and used by its name gives the same verdict.
+    write(d.path(), "v2.rs", &v2("Maybe<bool>"));
+    let r2 = sessionlint(&["check", ".", "--message-format", "json"], d.path());
+    assert_eq!(r2.code, 1, "{}{}", r2.stdout, r2.stderr);
+    let rules = |s: &str| {
+        s.lines()
+            .filter(|l| l.contains("\"rule\""))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rules(&r.stdout), rules(&r2.stdout));
+    // An associated type is not an alias.
+    write(d.path(), "v2.rs", &v2("Item"));
+    let r = sessionlint(&["check", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("Item"), "{}", r.stderr);
+    // A name aliased twice is ambiguous.
+    write(
+        d.path(),
+        "more.rs",
+        "pub mod other { pub type Secret = String; }\n",
+    );
+    write(d.path(), "v2.rs", &v2("bool"));
+    let r = sessionlint(&["check", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("Secret"), "{}", r.stderr);
+}

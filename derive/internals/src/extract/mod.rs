@@ -1,6 +1,7 @@
 //! Rust source to the schema model. Nothing is compiled or executed: items are parsed with syn,
 //! serde attributes are read with serde_derive_internals, `#[session]` attributes here.
 
+mod aliases;
 mod codegen;
 mod ctxt;
 mod defaults;

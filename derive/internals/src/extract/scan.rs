@@ -794,6 +794,42 @@ pub fn code_items(text: &str, keyword: &str, name: &str) -> Result<Vec<(usize, u
     Ok(out)
 }
 
+/// Every module-level `type NAME ... ;` item in code (in a file or in `mod` blocks, not in
+/// `impl` or `trait` blocks, whose `type`s are associated types): name and span from the
+/// keyword to the end.
+pub fn type_aliases(text: &str) -> Result<Vec<(String, usize, usize)>, ScanError> {
+    let mut out = Vec::new();
+    if !contains_word(text.as_bytes(), b"type") {
+        return Ok(out);
+    }
+    let mut lx = Lexer::new(text, shebang_end(text));
+    // For each open brace: whether it opens a `mod` block.
+    let mut braces: Vec<bool> = Vec::new();
+    let (mut prev, mut prev2): (Option<Tok>, Option<Tok>) = (None, None);
+    while let Some(t) = lx.next()? {
+        let is = |x: Option<Tok>, w: &str| {
+            x.is_some_and(|x| x.kind == Kind::Ident && word(text, x) == w)
+        };
+        match t.kind {
+            Kind::Punct(b'{') => {
+                braces.push(is(prev2, "mod") && prev.is_some_and(|p| p.kind == Kind::Ident))
+            }
+            Kind::Punct(b'}') => {
+                braces.pop();
+            }
+            Kind::Ident if is(prev, "type") && braces.iter().all(|m| *m) => {
+                let k = prev.expect("checked");
+                let end = item_end(text, k.start)?;
+                out.push((word(text, t).to_string(), k.start, end));
+            }
+            _ => {}
+        }
+        prev2 = prev;
+        prev = Some(t);
+    }
+    Ok(out)
+}
+
 fn end_of(text: &str, kw: usize, start: usize) -> Result<usize, ScanError> {
     item_end(text, kw).map_err(|e| ScanError {
         at: if e.at == kw { start } else { e.at },

@@ -131,6 +131,8 @@ struct Index<'s> {
     scans: HashMap<usize, Option<scan::FileScan>>,
     /// File indexes in path order: the order in which a type is looked for.
     by_path: Vec<usize>,
+    /// Type aliases of the scanned sources, expanded in every item parsed.
+    aliases: super::aliases::Aliases,
 }
 
 impl<'s> Index<'s> {
@@ -166,7 +168,8 @@ impl<'s> Index<'s> {
             return;
         }
         match syn::parse_str::<syn::DeriveInput>(snippet) {
-            Ok(input) => {
+            Ok(mut input) => {
+                self.aliases.expand(&mut input);
                 let slot = self.slot(file);
                 let name = input.ident.to_string();
                 self.parsed[slot].items.push(ParsedItem {
@@ -339,9 +342,11 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         markers: scan::Markers::default(),
         scans: HashMap::new(),
         by_path: Vec::new(),
+        aliases: Default::default(),
     };
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
+    index.aliases = super::aliases::Aliases::gather(order.iter().map(|&f| &files[f]));
     index.by_path = order.clone();
     let named_state: Vec<bool> = files
         .iter()

@@ -1,0 +1,143 @@
+//! Type aliases (`type Secret = Vec<u8>;`, `type TicketV2 = Ticket<bool>;`) read from the
+//! scanned sources and expanded in session items before they are read, so that a field's type is
+//! what serde sees. Only module-level aliases count (an `impl`'s associated type is not one); a
+//! name defined as an alias more than once is left alone, and resolution then reports it.
+
+use super::scan;
+use super::workspace::SourceFile;
+use std::collections::HashMap;
+use syn::visit_mut::VisitMut;
+
+/// How deep an alias may refer to another alias.
+const MAX_DEPTH: usize = 16;
+
+#[derive(Default)]
+pub struct Aliases {
+    by_name: HashMap<String, Vec<syn::ItemType>>,
+}
+
+impl Aliases {
+    /// The aliases defined in `files`.
+    pub fn gather<'a>(files: impl Iterator<Item = &'a SourceFile>) -> Aliases {
+        let mut by_name: HashMap<String, Vec<syn::ItemType>> = HashMap::new();
+        for f in files {
+            // A file that cannot be lexed is reported by its own scan.
+            for (name, start, end) in scan::type_aliases(&f.text).unwrap_or_default() {
+                if let Ok(item) = syn::parse_str::<syn::ItemType>(&f.text[start..end]) {
+                    by_name.entry(name).or_default().push(item);
+                }
+            }
+        }
+        Aliases { by_name }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+
+    /// Expands every alias in the item's field types.
+    pub fn expand(&self, input: &mut syn::DeriveInput) {
+        if self.is_empty() {
+            return;
+        }
+        let mut e = Expand {
+            aliases: self,
+            depth: 0,
+        };
+        match &mut input.data {
+            syn::Data::Struct(d) => d
+                .fields
+                .iter_mut()
+                .for_each(|f| e.visit_type_mut(&mut f.ty)),
+            syn::Data::Enum(d) => d
+                .variants
+                .iter_mut()
+                .flat_map(|v| v.fields.iter_mut())
+                .for_each(|f| e.visit_type_mut(&mut f.ty)),
+            syn::Data::Union(_) => {}
+        }
+    }
+
+    /// The type `ty` names, if it is a use of exactly one known alias (generic arguments
+    /// substituted).
+    fn resolve(&self, ty: &syn::Type) -> Option<syn::Type> {
+        let syn::Type::Path(p) = ty else {
+            return None;
+        };
+        if p.qself.is_some() {
+            return None;
+        }
+        // By the last segment, as struct and enum names are found (module paths are not resolved).
+        let seg = p.path.segments.last()?;
+        let [alias] = self.by_name.get(&seg.ident.to_string())?.as_slice() else {
+            return None;
+        };
+        let args: Vec<&syn::Type> = match &seg.arguments {
+            syn::PathArguments::None => Vec::new(),
+            syn::PathArguments::AngleBracketed(a) => a
+                .args
+                .iter()
+                .filter_map(|g| match g {
+                    syn::GenericArgument::Type(t) => Some(t),
+                    _ => None,
+                })
+                .collect(),
+            syn::PathArguments::Parenthesized(_) => return None,
+        };
+        let params: Vec<&syn::TypeParam> = alias.generics.type_params().collect();
+        let mut subst = HashMap::new();
+        for (i, tp) in params.iter().enumerate() {
+            let t = match (args.get(i), &tp.default) {
+                (Some(t), _) => (*t).clone(),
+                (None, Some((_, d))) => d.clone(),
+                (None, None) => return None,
+            };
+            subst.insert(tp.ident.to_string(), t);
+        }
+        if args.len() > params.len() {
+            return None;
+        }
+        let mut out = (*alias.ty).clone();
+        Substitute(&subst).visit_type_mut(&mut out);
+        Some(out)
+    }
+}
+
+struct Expand<'a> {
+    aliases: &'a Aliases,
+    depth: usize,
+}
+
+impl VisitMut for Expand<'_> {
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        if self.depth < MAX_DEPTH {
+            if let Some(t) = self.aliases.resolve(ty) {
+                *ty = t;
+                self.depth += 1;
+                self.visit_type_mut(ty);
+                self.depth -= 1;
+                return;
+            }
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+/// Replaces an alias's type parameters by the arguments of one use.
+struct Substitute<'a>(&'a HashMap<String, syn::Type>);
+
+impl VisitMut for Substitute<'_> {
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        if let syn::Type::Path(p) = ty {
+            if p.qself.is_none() {
+                if let Some(id) = p.path.get_ident() {
+                    if let Some(t) = self.0.get(&id.to_string()) {
+                        *ty = t.clone();
+                        return;
+                    }
+                }
+            }
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+}
