@@ -108,10 +108,10 @@ fn threads() -> usize {
 type Read = (PathBuf, Result<Option<Vec<u8>>, Refusal>);
 
 /// Whether a Rust source can define anything sessionlint reads: an item (`struct`, `enum`,
-/// `union`, or a `type` alias, which may change what a field is), a session marker, or a
+/// `union`; a `type` alias or a `const`, which may change what a field is), a session marker, or a
 /// configured type's name. Others are not kept in memory.
 fn may_matter(b: &[u8], markers: &scan::Markers, plain: &[String]) -> bool {
-    ["struct", "enum", "union", "type"]
+    ["struct", "enum", "union", "type", "const"]
         .iter()
         .any(|k| scan::contains_word(b, k.as_bytes()))
         || scan::may_hold_session(b, markers)

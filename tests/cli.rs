@@ -490,3 +490,21 @@ fn type_aliases_are_expanded_and_associated_types_are_not() {
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("Secret"), "{}", r.stderr);
 }
+
+/// `[u8; SECRET_LEN]`: the byte layout depends on the const, which is read from the sources (a
+/// packed layout with an unknown length could only be data-dependent).
+#[test]
+fn a_const_array_length_is_read() {
+    let d = tempfile::tempdir().unwrap();
+    let head = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n";
+    write(d.path(), "consts.rs", "pub const SECRET_LEN: usize = MASTER_SECRET_LEN;\npub const MASTER_SECRET_LEN: usize = 48;\n");
+    write(
+        d.path(),
+        "v1.rs",
+        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"bincode\")]\npub struct V1 {{ pub cipher: u16, pub secret: [u8; SECRET_LEN] }}\n"),
+    );
+    let r = sessionlint(&["snapshot", "."], d.path());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let snap = std::fs::read_to_string(d.path().join("session-schemas/t/v1.toml")).unwrap();
+    assert!(snap.contains("ty = \"[u8; 48]\""), "{snap}");
+}

@@ -12,13 +12,16 @@ use syn::visit_mut::VisitMut;
 const MAX_DEPTH: usize = 16;
 
 #[derive(Default)]
-pub struct Aliases {
+pub struct Aliases<'s> {
     by_name: HashMap<String, Vec<syn::ItemType>>,
+    /// Where consts in array lengths are looked up.
+    files: &'s [SourceFile],
+    consts: std::cell::RefCell<HashMap<String, Option<i64>>>,
 }
 
-impl Aliases {
+impl<'s> Aliases<'s> {
     /// The aliases defined in `files`.
-    pub fn gather<'a>(files: impl Iterator<Item = &'a SourceFile>) -> Aliases {
+    pub fn gather(files: &'s [SourceFile]) -> Aliases<'s> {
         let mut by_name: HashMap<String, Vec<syn::ItemType>> = HashMap::new();
         for f in files {
             // A file that cannot be lexed is reported by its own scan.
@@ -28,18 +31,25 @@ impl Aliases {
                 }
             }
         }
-        Aliases { by_name }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_name.is_empty()
-    }
-
-    /// Expands every alias in the item's field types.
-    pub fn expand(&self, input: &mut syn::DeriveInput) {
-        if self.is_empty() {
-            return;
+        Aliases {
+            by_name,
+            files,
+            consts: Default::default(),
         }
+    }
+
+    /// The value of the const `name` (an array length), looked up once.
+    fn const_int(&self, name: &str) -> Option<i64> {
+        if let Some(v) = self.consts.borrow().get(name) {
+            return *v;
+        }
+        let v = super::defaults::const_int(self.files, name);
+        self.consts.borrow_mut().insert(name.to_string(), v);
+        v
+    }
+
+    /// Expands every alias, and every const array length, in the item's field types.
+    pub fn expand(&self, input: &mut syn::DeriveInput) {
         let mut e = Expand {
             aliases: self,
             depth: 0,
@@ -104,11 +114,27 @@ impl Aliases {
 }
 
 struct Expand<'a> {
-    aliases: &'a Aliases,
+    aliases: &'a Aliases<'a>,
     depth: usize,
 }
 
 impl VisitMut for Expand<'_> {
+    fn visit_type_array_mut(&mut self, a: &mut syn::TypeArray) {
+        // `[u8; SECRET_LEN]`: the layout depends on the length, so read the const.
+        if let syn::Expr::Path(p) = &a.len {
+            if let Some(n) = p
+                .path
+                .segments
+                .last()
+                .and_then(|s| self.aliases.const_int(&s.ident.to_string()))
+                .and_then(|n| usize::try_from(n).ok())
+            {
+                a.len = syn::parse_quote!(#n);
+            }
+        }
+        syn::visit_mut::visit_type_array_mut(self, a);
+    }
+
     fn visit_type_mut(&mut self, ty: &mut syn::Type) {
         if self.depth < MAX_DEPTH {
             if let Some(t) = self.aliases.resolve(ty) {

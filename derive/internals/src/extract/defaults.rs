@@ -133,6 +133,16 @@ fn literal(files: &[SourceFile], e: &syn::Expr, depth: usize) -> Option<Literal>
     }
 }
 
+/// The integer value of the one const `NAME` in the files (for array lengths), if its expression
+/// is one literal or another such const.
+pub fn const_int(files: &[SourceFile], name: &str) -> Option<i64> {
+    let c: syn::ItemConst = unique(files, "const", name)?;
+    match literal(files, &c.expr, 1)? {
+        Literal::Int(n) => Some(n),
+        _ => None,
+    }
+}
+
 fn is_path(e: &syn::Expr, name: &str) -> bool {
     matches!(e, syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident(name))
 }

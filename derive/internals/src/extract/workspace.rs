@@ -132,7 +132,7 @@ struct Index<'s> {
     /// File indexes in path order: the order in which a type is looked for.
     by_path: Vec<usize>,
     /// Type aliases of the scanned sources, expanded in every item parsed.
-    aliases: super::aliases::Aliases,
+    aliases: super::aliases::Aliases<'s>,
 }
 
 impl<'s> Index<'s> {
@@ -346,7 +346,7 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
     };
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
-    index.aliases = super::aliases::Aliases::gather(order.iter().map(|&f| &files[f]));
+    index.aliases = super::aliases::Aliases::gather(files);
     index.by_path = order.clone();
     let named_state: Vec<bool> = files
         .iter()
