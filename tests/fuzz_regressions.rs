@@ -35,7 +35,7 @@ fn extract_bytes_regressions() {
 /// itself.
 #[test]
 fn analysis_regressions() {
-    let src = "#[derive(SessionState)]\n#[serde(deny_unknown_fields)]\npub struct Part { a: u8, #[session(ems)] #[serde(default)] e: bool }\n\
+    let src = "#[derive(Serialize, Deserialize, SessionState)]\n#[serde(deny_unknown_fields)]\npub struct Part { a: u8, #[session(ems)] #[serde(default)] e: bool }\n\
                #[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"f\", version = 7, encoding = \"postcard\")]\n\
                pub struct T0 { #[serde(flatten)] f2_0: Part }\n";
     let ex = extract(

@@ -48,8 +48,8 @@ const ENCODINGS: [&str; 8] = [
 
 pub fn source(items: &[Item]) -> String {
     let mut s = String::from(
-        "#[derive(SessionState)]\npub enum Kind { Plain, Extended, #[serde(other)] Other }\n\
-         #[derive(SessionState)]\n#[serde(deny_unknown_fields)]\npub struct Part { a: u8, #[session(ems)] #[serde(default)] e: bool }\n",
+        "#[derive(Serialize, Deserialize, SessionState)]\npub enum Kind { Plain, Extended, #[serde(other)] Other }\n\
+         #[derive(Serialize, Deserialize, SessionState)]\n#[serde(deny_unknown_fields)]\npub struct Part { a: u8, #[session(ems)] #[serde(default)] e: bool }\n",
     );
     for (n, it) in items.iter().enumerate().take(6) {
         s.push_str("#[derive(Serialize, Deserialize, SessionState)]\n");

@@ -5,6 +5,7 @@ mod aliases;
 mod codegen;
 mod ctxt;
 mod defaults;
+mod framework;
 mod item;
 mod locate;
 pub mod scan;

@@ -794,6 +794,51 @@ pub fn code_items(text: &str, keyword: &str, name: &str) -> Result<Vec<(usize, u
     Ok(out)
 }
 
+/// The bodies of `macro_rules!` definitions in code: an item written there is a template the
+/// macro expands (with `$` fragments substituted), not an item of the file.
+pub fn macro_rules_bodies(text: &str) -> Result<Vec<(usize, usize)>, ScanError> {
+    let mut out = Vec::new();
+    if !contains_word(text.as_bytes(), b"macro_rules") {
+        return Ok(out);
+    }
+    let mut lx = Lexer::new(text, shebang_end(text));
+    while let Some(t) = lx.next()? {
+        if t.kind == Kind::Ident && word(text, t) == "macro_rules" {
+            let end = item_end(text, t.start)?;
+            out.push((t.start, end));
+            lx.i = end;
+        }
+    }
+    Ok(out)
+}
+
+/// Every `use ...;` item in code: its span from the keyword to the end.
+pub fn code_uses(text: &str) -> Result<Vec<(usize, usize)>, ScanError> {
+    let mut out = Vec::new();
+    if !contains_word(text.as_bytes(), b"use") {
+        return Ok(out);
+    }
+    let mut lx = Lexer::new(text, shebang_end(text));
+    while let Some(t) = lx.next()? {
+        if t.kind == Kind::Ident && word(text, t) == "use" {
+            // A `use` ends at its `;`: its braces group paths, they do not end it.
+            let mut depth = 0usize;
+            while let Some(u) = lx.next()? {
+                match u.kind {
+                    Kind::Punct(b'{') => depth += 1,
+                    Kind::Punct(b'}') => depth = depth.saturating_sub(1),
+                    Kind::Punct(b';') if depth == 0 => {
+                        out.push((t.start, u.end));
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Every module-level `type NAME ... ;` item in code (in a file or in `mod` blocks, not in
 /// `impl` or `trait` blocks, whose `type`s are associated types): name and span from the
 /// keyword to the end.
