@@ -29,6 +29,16 @@ pub struct Config {
     pub levels: BTreeMap<String, Setting>,
     #[serde(default)]
     pub allow: Vec<Allow>,
+    /// Cargo features of the build whose `cfg`/`cfg_attr` are read (default: the package's
+    /// default features).
+    #[serde(default)]
+    pub features: Option<Vec<String>>,
+    /// Other cfg options set in that build: `"unix"`, `"target_os = \"linux\""`.
+    #[serde(default)]
+    pub cfg: Vec<String>,
+    /// The package's default features, from its Cargo.toml.
+    #[serde(skip)]
+    pub default_features: Vec<String>,
     /// Zero-annotation mode: plain serde types named here instead of with attributes.
     #[serde(default, rename = "type")]
     pub types: Vec<PlainTypeConfig>,
@@ -168,6 +178,47 @@ pub fn load(
 /// The configuration from the texts of `sessionlint.toml` and `Cargo.toml` (either may be absent):
 /// shared by the working tree and a git revision.
 pub fn from_texts(
+    sessionlint: Option<(String, String)>,
+    cargo: Option<(String, String)>,
+    texts: &mut crate::sources::SourceMap,
+) -> Result<Config, Vec<Problem>> {
+    let defaults = cargo
+        .as_ref()
+        .map(|(_, t)| default_features(t))
+        .unwrap_or_default();
+    let mut cfg = read_config(sessionlint, cargo, texts)?;
+    cfg.default_features = defaults;
+    Ok(cfg)
+}
+
+/// The features a default build of the package enables: `default` and what it implies
+/// (features of dependencies, `dep:x` and `x/y`, are not this package's).
+fn default_features(cargo: &str) -> Vec<String> {
+    let Ok(t) = cargo.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let Some(features) = t.get("features").and_then(|f| f.as_table()) else {
+        return Vec::new();
+    };
+    let mut on: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut todo = vec!["default".to_string()];
+    while let Some(f) = todo.pop() {
+        for implied in features
+            .get(&f)
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+        {
+            if !implied.contains(':') && !implied.contains('/') && on.insert(implied.to_string()) {
+                todo.push(implied.to_string());
+            }
+        }
+    }
+    on.into_iter().collect()
+}
+
+fn read_config(
     sessionlint: Option<(String, String)>,
     cargo: Option<(String, String)>,
     texts: &mut crate::sources::SourceMap,
@@ -337,6 +388,23 @@ pub fn relaxations(base: &Config, now: &Config) -> Vec<String> {
 }
 
 impl Config {
+    /// The build whose `cfg` and `cfg_attr` sessionlint evaluates.
+    pub fn build(&self) -> crate::extract::Cfg {
+        crate::extract::Cfg {
+            features: self
+                .features
+                .clone()
+                .unwrap_or_else(|| self.default_features.clone())
+                .into_iter()
+                .collect(),
+            flags: self
+                .cfg
+                .iter()
+                .map(|c| crate::extract::Cfg::flag(c))
+                .collect(),
+        }
+    }
+
     pub fn encoding(&self) -> Option<Encoding> {
         self.encoding.as_deref().and_then(Encoding::parse)
     }

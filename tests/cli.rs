@@ -563,3 +563,71 @@ fn a_session_type_not_derived_by_serde_is_bad_input() {
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("macro_rules!"), "{}", r.stderr);
 }
+
+/// `cfg` and `cfg_attr` are evaluated for one build: the package's default features (read from
+/// its Cargo.toml), or `features`/`cfg` from the configuration. A `cfg_attr` that makes the older
+/// decoder strict decides the verdict; so does a field that exists only with a feature.
+#[test]
+fn cfg_and_cfg_attr_are_read_for_the_configured_build() {
+    let d = tempfile::tempdir().unwrap();
+    let head = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\nfn is_false(b: &bool) -> bool { !*b }\n";
+    let manifest = "[package]\nname = \"tls\"\nversion = \"0.1.0\"\n\n[features]\ndefault = [\"hardened\"]\nhardened = [\"strict\", \"dep:zeroize\"]\nstrict = []\nems = []\n";
+    write(d.path(), "Cargo.toml", manifest);
+    write(
+        d.path(),
+        "src/v1.rs",
+        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[cfg_attr(all(feature = \"strict\", not(test)), serde(deny_unknown_fields))]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct V1 {{ pub cipher: u16 }}\n"),
+    );
+    write(
+        d.path(),
+        "src/v2.rs",
+        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 2, encoding = \"json\")]\npub struct V2 {{ pub cipher: u16, #[session(ems)] #[serde(default, skip_serializing_if = \"is_false\")] pub ems: bool }}\n"),
+    );
+    let rules = |extra: &str| {
+        let m = format!("{manifest}{extra}");
+        write(d.path(), "Cargo.toml", &m);
+        let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr));
+        let ids: Vec<String> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect();
+        (r.code, ids)
+    };
+    // Default features: `hardened` implies `strict`, so v1 rejects the EMS key.
+    let (code, ids) = rules("");
+    assert_eq!(code, 0, "{ids:?}");
+    // A build without features: v1 ignores unknown keys and drops EMS.
+    let (code, ids) = rules("\n[package.metadata.sessionlint]\nfeatures = []\n");
+    assert_eq!(code, 1, "{ids:?}");
+    assert!(
+        ids.contains(&"ems-accepted-by-older-decoder".to_string()),
+        "{ids:?}"
+    );
+    // `cfg = ["test"]` turns the `not(test)` off again.
+    let (code, ids) = rules("\n[package.metadata.sessionlint]\ncfg = [\"test\"]\n");
+    assert_eq!(code, 1, "{ids:?}");
+    // A carrier that exists only with a feature: without it, v2 has no EMS field at all.
+    write(
+        d.path(),
+        "src/v2.rs",
+        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 2, encoding = \"json\")]\npub struct V2 {{ pub cipher: u16, #[cfg(feature = \"ems\")] #[session(ems)] #[serde(default)] pub ems: bool }}\n"),
+    );
+    let (code, ids) = rules("");
+    assert_eq!((code, ids.len()), (0, 0), "{ids:?}");
+    let (code, ids) = rules("\n[package.metadata.sessionlint]\nfeatures = [\"ems\"]\n");
+    assert_eq!(code, 1, "{ids:?}");
+    // A predicate that is not a cfg is bad input, not skipped.
+    write(
+        d.path(),
+        "src/v2.rs",
+        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[cfg_attr(feature(\"x\"), serde(default))]\n#[session(name = \"t\", version = 2, encoding = \"json\")]\npub struct V2 {{ pub cipher: u16 }}\n"),
+    );
+    write(d.path(), "Cargo.toml", manifest);
+    let r = sessionlint(&["check", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("cfg"), "{}", r.stderr);
+}

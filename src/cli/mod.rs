@@ -344,6 +344,7 @@ struct Inputs {
 
 fn options(cfg: &Config, encoding: Option<Encoding>) -> Result<extract::Options, Vec<Problem>> {
     Ok(extract::Options {
+        cfg: cfg.build(),
         default_encoding: encoding.or(cfg.encoding()),
         plain: cfg.plain_types().map_err(|e| {
             vec![sources::problem(

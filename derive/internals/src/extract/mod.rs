@@ -2,6 +2,7 @@
 //! serde attributes are read with serde_derive_internals, `#[session]` attributes here.
 
 mod aliases;
+mod cfg;
 mod codegen;
 mod ctxt;
 mod defaults;
@@ -13,6 +14,7 @@ mod session_attr;
 mod ty;
 mod workspace;
 
+pub use cfg::Cfg;
 pub use codegen::{named_type_paths, type_def as type_def_tokens};
 pub use ctxt::Ctxt;
 pub use defaults::{resolve as resolve_defaults, unresolved as unresolved_defaults};

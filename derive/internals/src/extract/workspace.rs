@@ -6,9 +6,7 @@ use super::item::{read_item, ItemInfo};
 use super::locate::Locator;
 use super::scan;
 use crate::schema::{EmsMarker, Encoding, Origin, Schema, TypeDef};
-use quote::ToTokens;
 use std::collections::{BTreeMap, HashMap};
-use syn::spanned::Spanned;
 
 pub struct SourceFile {
     pub path: String,
@@ -23,6 +21,8 @@ pub struct Options {
     pub default_encoding: Option<Encoding>,
     /// Zero-annotation mode: plain serde types made session roots by configuration.
     pub plain: Vec<PlainType>,
+    /// The build whose `cfg` and `cfg_attr` are evaluated.
+    pub cfg: super::Cfg,
 }
 
 /// A plain serde type named in the configuration instead of annotated.
@@ -133,6 +133,8 @@ struct Index<'s> {
     by_path: Vec<usize>,
     /// Type aliases of the scanned sources, expanded in every item parsed.
     aliases: super::aliases::Aliases<'s>,
+    /// The build whose `cfg` and `cfg_attr` are evaluated in every item parsed.
+    cfg: super::Cfg,
 }
 
 impl<'s> Index<'s> {
@@ -169,6 +171,20 @@ impl<'s> Index<'s> {
         }
         match syn::parse_str::<syn::DeriveInput>(snippet) {
             Ok(mut input) => {
+                match self.cfg.apply(&mut input) {
+                    Ok(true) => {}
+                    // Not in this build: not a type of it.
+                    Ok(false) => return,
+                    Err(why) => {
+                        let loc = Locator::new(&src.path, &src.text);
+                        self.problems.push(Problem {
+                            origin: loc.origin_at(span.start),
+                            message: format!("`{}` has {why}", input.ident),
+                            help: Some("write cfg predicates with feature = \"...\", names, name = \"value\", all(), any() and not()".into()),
+                        });
+                        return;
+                    }
+                }
                 self.aliases.expand(&mut input);
                 let slot = self.slot(file);
                 let name = input.ident.to_string();
@@ -343,6 +359,7 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         scans: HashMap::new(),
         by_path: Vec::new(),
         aliases: Default::default(),
+        cfg: opts.cfg.clone(),
     };
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
@@ -410,24 +427,6 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
                 .find(|p| item.ident == p.type_name.as_str());
             let annotated = super::item::derives(&item.attrs, "SessionState")
                 || item.attrs.iter().any(|a| a.path().is_ident("session"));
-            // `cfg_attr` is not evaluated yet: a session attribute inside one would otherwise be
-            // a session type read as a plain one, or skipped.
-            let conditional = item.attrs.iter().find(|a| {
-                a.path().is_ident("cfg_attr") && {
-                    let t = a.meta.to_token_stream().to_string();
-                    t.contains("session") || t.contains("SessionState")
-                }
-            });
-            if let Some(a) = conditional {
-                let origin = loc.origin(a.span());
-                drop(loc);
-                index.problems.push(Problem {
-                    origin,
-                    message: "a session attribute or derive inside `cfg_attr` is not evaluated by sessionlint yet".into(),
-                    help: Some("write #[session(...)] and #[derive(SessionState)] unconditionally on session types, so that every build's format is checked".into()),
-                });
-                continue;
-            }
             if !annotated && plain.is_none() {
                 continue;
             }
