@@ -631,3 +631,54 @@ fn cfg_and_cfg_attr_are_read_for_the_configured_build() {
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("cfg"), "{}", r.stderr);
 }
+
+/// Other crates' types (`rustls::CipherSuite`, an imported `ServerName<'static>`) are opaque,
+/// matched by their path on both sides: never "defined nowhere", never a finding by themselves.
+/// A bare name that is neither imported from a crate nor defined in the sources is still bad input.
+#[test]
+fn foreign_types_are_opaque_by_path() {
+    let d = tempfile::tempdir().unwrap();
+    let head = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\nuse pki_types::ServerName;\n";
+    let v = |n: u32, extra: &str| {
+        format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[serde(deny_unknown_fields)]\n#[session(name = \"t\", version = {n}, encoding = \"json\")]\npub struct V{n} {{ pub suite: rustls::CipherSuite, pub sni: Option<ServerName<'static>>, {extra} }}\n")
+    };
+    write(
+        d.path(),
+        "v1.rs",
+        &v(1, "#[session(ems)] #[serde(default)] pub ems: bool"),
+    );
+    write(
+        d.path(),
+        "v2.rs",
+        &v(2, "#[session(ems)] #[serde(default)] pub ems: bool"),
+    );
+    let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("\"findings\": []"), "{}", r.stdout);
+    let r = sessionlint(&["snapshot", "."], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let snap = std::fs::read_to_string(d.path().join("session-schemas/t/v1.toml")).unwrap();
+    assert!(
+        snap.contains("opaque rustls::CipherSuite")
+            && snap.contains("opaque pki_types::ServerName"),
+        "{snap}"
+    );
+    // And the snapshot reads back as the same decoder.
+    let r = sessionlint(&["check", "."], d.path());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    write(
+        d.path(),
+        "v2.rs",
+        &v(
+            2,
+            "pub local: Unknown, #[session(ems)] #[serde(default)] pub ems: bool",
+        ),
+    );
+    let r = sessionlint(&["check", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("`Unknown`") && r.stderr.contains("defined nowhere"),
+        "{}",
+        r.stderr
+    );
+}

@@ -54,7 +54,7 @@ pub fn not_serde(item: &syn::DeriveInput, text: &str) -> Option<String> {
 }
 
 /// The crate a bare `name` is imported from by a `use` item of the file, when one imports it.
-fn imported_from(text: &str, name: &str) -> Option<String> {
+pub fn imported_from(text: &str, name: &str) -> Option<String> {
     let spans = scan::code_uses(text).ok()?;
     for (start, end) in spans {
         let Ok(u) = syn::parse_str::<syn::ItemUse>(&text[start..end]) else {

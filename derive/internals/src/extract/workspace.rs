@@ -345,6 +345,73 @@ fn problems_from(cx: Ctxt, loc: &Locator<'_>, out: &mut Vec<Problem>) {
     }
 }
 
+/// The path of another crate by which field `ident` of item `key` names the type `name`: a path
+/// whose first segment is not `crate`, `self` or `super`, or a bare name the file imports from
+/// one. `None` when the type is this crate's (and then must be found).
+fn foreign_path(index: &Index<'_>, key: (usize, usize), ident: &str, name: &str) -> Option<String> {
+    let item = &index.parsed[key.0].items[key.1].input;
+    let fields: Vec<&syn::Field> = match &item.data {
+        syn::Data::Struct(s) => s.fields.iter().collect(),
+        syn::Data::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
+        syn::Data::Union(_) => Vec::new(),
+    };
+    let ty = fields
+        .iter()
+        .enumerate()
+        .find(|(i, f)| match &f.ident {
+            Some(id) => id == ident,
+            None => i.to_string() == ident,
+        })
+        .map(|(_, f)| &f.ty)?;
+    let local = |root: &str| matches!(root, "crate" | "self" | "super");
+    let mut paths = Vec::new();
+    type_paths(ty, &mut paths);
+    for p in paths {
+        let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        if segs.last().map(String::as_str) != Some(name) {
+            continue;
+        }
+        match segs.as_slice() {
+            [root, ..] if segs.len() > 1 && !local(root) => return Some(segs.join("::")),
+            [_] => {
+                let text = &index.files[index.parsed[key.0].file].text;
+                if let Some(root) = super::framework::imported_from(text, name) {
+                    if !local(&root) {
+                        return Some(format!("{root}::{name}"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Every path naming a type in `ty`, generic arguments included.
+fn type_paths<'a>(ty: &'a syn::Type, out: &mut Vec<&'a syn::Path>) {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => {
+            out.push(&p.path);
+            for seg in &p.path.segments {
+                if let syn::PathArguments::AngleBracketed(a) = &seg.arguments {
+                    for g in &a.args {
+                        if let syn::GenericArgument::Type(t) = g {
+                            type_paths(t, out);
+                        }
+                    }
+                }
+            }
+        }
+        syn::Type::Array(a) => type_paths(&a.elem, out),
+        syn::Type::Slice(a) => type_paths(&a.elem, out),
+        syn::Type::Reference(r) => type_paths(&r.elem, out),
+        syn::Type::Paren(p) => type_paths(&p.elem, out),
+        syn::Type::Group(g) => type_paths(&g.elem, out),
+        syn::Type::Tuple(t) => t.elems.iter().for_each(|e| type_paths(e, out)),
+        _ => {}
+    }
+}
+
 /// Reads every session format version from the given files.
 pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
     let mut index = Index {
@@ -554,10 +621,11 @@ fn build_schema(
                 }
             }
         }
-        let def = infos[&key].def.clone();
+        let mut def = infos[&key].def.clone();
         if types.contains_key(def.name()) {
             continue;
         }
+        let mut foreign: Vec<(String, String, String)> = Vec::new();
         for f in def.fields() {
             for name in f.ty.named_types() {
                 if types.contains_key(name) {
@@ -565,9 +633,12 @@ fn build_schema(
                 }
                 match index.find(name, key.0) {
                     Some(hit) => queue.push(hit),
-                    None => {
-                        failed = true;
-                        index.problems.push(Problem {
+                    None => match foreign_path(index, key, &f.ident, name) {
+                        // Another crate's type: opaque, matched by its path on both sides.
+                        Some(path) => foreign.push((f.ident.clone(), name.to_string(), path)),
+                        None => {
+                            failed = true;
+                            index.problems.push(Problem {
                             origin: f.origin.clone(),
                             message: format!(
                                 "type `{name}` (field `{}` of `{}`) is defined nowhere in the scanned sources",
@@ -578,9 +649,15 @@ fn build_schema(
                                 "scan the directory that defines it, or wrap the field with a type sessionlint knows; it never compiles the code to find it".into(),
                             ),
                         });
-                    }
+                        }
+                    },
                 }
             }
+        }
+        for (ident, name, path) in foreign {
+            def.set_field_type(&ident, |t| {
+                t.replace_named(&name, &crate::schema::Ty::Opaque { name: path.clone() })
+            });
         }
         types.insert(def.name().to_string(), def);
     }

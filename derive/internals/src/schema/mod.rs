@@ -196,6 +196,21 @@ pub enum TypeDef {
 }
 
 impl TypeDef {
+    /// Rewrites the type of the field (or variant fields) called `ident`.
+    pub fn set_field_type(&mut self, ident: &str, f: impl Fn(&Ty) -> Ty) {
+        let fields: Vec<&mut Field> = match self {
+            TypeDef::Struct(s) => s.fields.iter_mut().collect(),
+            TypeDef::Enum(e) => e
+                .variants
+                .iter_mut()
+                .flat_map(|v| v.fields.iter_mut())
+                .collect(),
+        };
+        for field in fields.into_iter().filter(|x| x.ident == ident) {
+            field.ty = f(&field.ty);
+        }
+    }
+
     pub fn name(&self) -> &str {
         match self {
             TypeDef::Struct(s) => &s.name,

@@ -74,6 +74,31 @@ impl Ty {
         }
     }
 
+    /// This type with every `Named { name }` replaced by `by`.
+    pub fn replace_named(&self, name: &str, by: &Ty) -> Ty {
+        match self {
+            Ty::Named { name: n } if n == name => by.clone(),
+            Ty::Option { of } => Ty::Option {
+                of: Box::new(of.replace_named(name, by)),
+            },
+            Ty::Seq { of } => Ty::Seq {
+                of: Box::new(of.replace_named(name, by)),
+            },
+            Ty::Array { of, len } => Ty::Array {
+                of: Box::new(of.replace_named(name, by)),
+                len: *len,
+            },
+            Ty::Tuple { items } => Ty::Tuple {
+                items: items.iter().map(|t| t.replace_named(name, by)).collect(),
+            },
+            Ty::Map { key, value } => Ty::Map {
+                key: Box::new(key.replace_named(name, by)),
+                value: Box::new(value.replace_named(name, by)),
+            },
+            other => other.clone(),
+        }
+    }
+
     /// Inclusive range of an integer type.
     pub fn int_range(&self) -> Option<(i128, i128)> {
         match *self {
