@@ -682,3 +682,59 @@ fn foreign_types_are_opaque_by_path() {
         r.stderr
     );
 }
+
+/// The same type name in several modules: in one file, the referring item's own inline module
+/// decides; across files, where module paths would decide, the ambiguity is bad input, never a
+/// guess.
+#[test]
+fn a_type_name_in_several_modules_is_resolved_or_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let head = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n";
+    let module = |n: u32, params: &str| {
+        format!("pub mod v{n} {{\n  use super::*;\n  #[derive(Serialize, Deserialize)]\n  pub struct Params {{ {params} }}\n  #[derive(Serialize, Deserialize, SessionState)]\n  #[session(name = \"t\", version = {n}, encoding = \"json\")]\n  pub struct Ticket {{ pub cipher: u16, pub params: Params }}\n}}\n")
+    };
+    write(
+        d.path(),
+        "tickets.rs",
+        &format!(
+            "{head}{}{}",
+            module(1, "pub a: u8"),
+            module(
+                2,
+                "pub a: u8, #[session(ems)] #[serde(default)] pub ems: bool"
+            )
+        ),
+    );
+    let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    // v2's Params (with the carrier) was read for v2: the hazard is the EMS key v1 ignores.
+    assert!(
+        r.stdout.contains("ems-accepted-by-older-decoder"),
+        "{}",
+        r.stdout
+    );
+    // Two files defining `Params`, referred to from a third: refused, naming both.
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "a.rs",
+        "#[derive(serde::Serialize, serde::Deserialize)]\npub struct Params { pub a: u8 }\n",
+    );
+    write(
+        d.path(),
+        "b.rs",
+        "#[derive(serde::Serialize, serde::Deserialize)]\npub struct Params { pub b: u16 }\n",
+    );
+    write(
+        d.path(),
+        "t.rs",
+        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct T {{ pub params: Params }}\n"),
+    );
+    let r = sessionlint(&["check", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("a.rs:") && r.stderr.contains("b.rs:") && r.stderr.contains("2 places"),
+        "{}",
+        r.stderr
+    );
+}

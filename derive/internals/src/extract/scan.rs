@@ -812,6 +812,37 @@ pub fn macro_rules_bodies(text: &str) -> Result<Vec<(usize, usize)>, ScanError> 
     Ok(out)
 }
 
+/// The inline `mod` blocks enclosing byte `at` of the file, outermost first.
+pub fn modules_at(text: &str, at: usize) -> Result<Vec<String>, ScanError> {
+    if !contains_word(text.as_bytes(), b"mod") {
+        return Ok(Vec::new());
+    }
+    let mut lx = Lexer::new(text, shebang_end(text));
+    let mut braces: Vec<Option<String>> = Vec::new();
+    let (mut prev, mut prev2): (Option<Tok>, Option<Tok>) = (None, None);
+    while let Some(t) = lx.next()? {
+        if t.start >= at {
+            break;
+        }
+        match t.kind {
+            Kind::Punct(b'{') => {
+                let is_mod = prev2.is_some_and(|x| x.kind == Kind::Ident && word(text, x) == "mod");
+                braces.push(
+                    prev.filter(|p| is_mod && p.kind == Kind::Ident)
+                        .map(|p| word(text, p).to_string()),
+                );
+            }
+            Kind::Punct(b'}') => {
+                braces.pop();
+            }
+            _ => {}
+        }
+        prev2 = prev;
+        prev = Some(t);
+    }
+    Ok(braces.into_iter().flatten().collect())
+}
+
 /// Every `use ...;` item in code: its span from the keyword to the end.
 pub fn code_uses(text: &str) -> Result<Vec<(usize, usize)>, ScanError> {
     let mut out = Vec::new();

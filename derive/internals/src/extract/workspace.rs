@@ -123,8 +123,10 @@ struct Index<'s> {
     by_name: HashMap<String, Vec<(usize, usize)>>,
     /// Item spans already parsed, per file, so a search never adds an item twice.
     seen: HashMap<usize, Vec<usize>>,
-    /// Names searched for in every file and not found.
-    missing: std::collections::HashSet<String>,
+    /// Names searched for in every file.
+    searched: std::collections::HashSet<String>,
+    /// (name, file) pairs searched.
+    searched_in: std::collections::HashSet<(String, usize)>,
     problems: Vec<Problem>,
     markers: scan::Markers,
     /// Each file is lexed at most once; `None` when it could not be (reported once).
@@ -259,67 +261,88 @@ impl<'s> Index<'s> {
         }
     }
 
-    /// Finds a type by name: first in `near` (the referring file), then in files in path order;
-    /// items not yet read are found by a byte search for `struct Name` / `enum Name`.
-    fn find(&mut self, name: &str, near: usize) -> Option<(usize, usize)> {
-        if let Some(hit) = self.lookup(name, near) {
-            return Some(hit);
-        }
-        if self.missing.contains(name) {
-            return None;
-        }
+    /// Finds a type by name for an item of `near` (a parsed slot) at byte `at`: in the
+    /// referring file first (in its inline module when several modules of the file define the
+    /// name), else in every other file. Items not yet read are found by a byte search for the
+    /// name. Several candidates with nothing to choose between them is `Several`: module paths
+    /// across files are not resolved, and a guess could read the wrong type.
+    fn find(&mut self, name: &str, near: usize, at: usize) -> Found {
         let near_file = self.parsed.get(near).map(|p| p.file);
-        let order: Vec<usize> = near_file
-            .into_iter()
-            .chain(
-                self.by_path
-                    .iter()
-                    .copied()
-                    .filter(|f| Some(*f) != near_file),
-            )
-            .collect();
-        let finder = memchr::memmem::Finder::new(name.as_bytes());
-        for f in order {
-            let text = self.files[f].text.as_bytes();
-            let whole_word = finder
-                .find_iter(text)
-                .any(|at| scan::is_word_at(text, at, name.len()));
-            if !whole_word {
-                continue;
-            }
-            let files = self.files;
-            let text = &files[f].text;
-            let spans = match self.file_scan(f).map(|found| found.named(text, name)) {
-                Some(Ok(s)) => s,
-                Some(Err(e)) => {
-                    self.scan_failed(f, e);
-                    continue;
+        if let Some(f) = near_file {
+            self.search(name, f);
+            let here: Vec<(usize, usize)> = self.hits(name, |file| file == f);
+            match here.as_slice() {
+                [one] => return Found::One(*one),
+                [] => {}
+                several => {
+                    let text = &self.files[f].text;
+                    let mine = scan::modules_at(text, at).unwrap_or_default();
+                    let same: Vec<(usize, usize)> = several
+                        .iter()
+                        .copied()
+                        .filter(|(slot, i)| {
+                            scan::modules_at(text, self.parsed[*slot].items[*i].base)
+                                .unwrap_or_default()
+                                == mine
+                        })
+                        .collect();
+                    return match same.as_slice() {
+                        [one] => Found::One(*one),
+                        _ => Found::Several(several.to_vec()),
+                    };
                 }
-                None => continue,
-            };
-            if spans.is_empty() {
-                continue;
-            }
-            for s in spans {
-                self.add(f, s);
-            }
-            if let Some(hit) = self.lookup(name, near) {
-                return Some(hit);
             }
         }
-        self.missing.insert(name.to_string());
-        None
+        if self.searched.insert(name.to_string()) {
+            for f in self.by_path.clone() {
+                if Some(f) != near_file {
+                    self.search(name, f);
+                }
+            }
+        }
+        let all = self.hits(name, |_| true);
+        match all.as_slice() {
+            [] => Found::None,
+            [one] => Found::One(*one),
+            several => Found::Several(several.to_vec()),
+        }
     }
 
-    fn lookup(&self, name: &str, near: usize) -> Option<(usize, usize)> {
-        let hits = self.by_name.get(name)?;
-        hits.iter()
-            .find(|(slot, _)| *slot == near)
-            .or_else(|| {
-                hits.iter()
-                    .min_by_key(|(slot, _)| &self.files[self.parsed[*slot].file].path)
-            })
+    /// The items called `name` read so far, in files that `keep` accepts.
+    fn hits(&self, name: &str, keep: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
             .copied()
+            .filter(|(slot, _)| keep(self.parsed[*slot].file))
+            .collect()
+    }
+
+    /// Reads every item called `name` in file `f` (once).
+    fn search(&mut self, name: &str, f: usize) {
+        if !self.searched_in.insert((name.to_string(), f)) {
+            return;
+        }
+        let text = self.files[f].text.as_bytes();
+        let finder = memchr::memmem::Finder::new(name.as_bytes());
+        if !finder
+            .find_iter(text)
+            .any(|at| scan::is_word_at(text, at, name.len()))
+        {
+            return;
+        }
+        let files = self.files;
+        let text = &files[f].text;
+        match self.file_scan(f).map(|found| found.named(text, name)) {
+            Some(Ok(spans)) => {
+                for s in spans {
+                    self.add(f, s);
+                }
+            }
+            Some(Err(e)) => self.scan_failed(f, e),
+            None => {}
+        }
     }
 
     fn locator(&self, slot: usize, item: usize) -> Locator<'_> {
@@ -412,6 +435,13 @@ fn type_paths<'a>(ty: &'a syn::Type, out: &mut Vec<&'a syn::Path>) {
     }
 }
 
+/// What a search for a type name found.
+enum Found {
+    None,
+    One((usize, usize)),
+    Several(Vec<(usize, usize)>),
+}
+
 /// Reads every session format version from the given files.
 pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
     let mut index = Index {
@@ -420,7 +450,8 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         parsed_of: HashMap::new(),
         by_name: HashMap::new(),
         seen: HashMap::new(),
-        missing: Default::default(),
+        searched: Default::default(),
+        searched_in: Default::default(),
         problems: Vec::new(),
         markers: scan::Markers::default(),
         scans: HashMap::new(),
@@ -499,10 +530,14 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
             }
             let text = &index.files[index.parsed[slot].file].text;
             let base = index.parsed[slot].items[i].base;
-            let in_macro = scan::macro_rules_bodies(text)
-                .unwrap_or_default()
-                .iter()
-                .any(|(a, b)| (*a..*b).contains(&base));
+            // A configured type found inside a `macro_rules!` template is the macro's, not the
+            // file's. (Checked for configured types only: finding template bodies lexes the whole
+            // file, which the scan avoids; an annotated template with `$` fragments fails to parse.)
+            let in_macro = plain.is_some()
+                && scan::macro_rules_bodies(text)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|(a, b)| (*a..*b).contains(&base));
             let why = if in_macro {
                 Some(format!("`{}` is written inside a `macro_rules!` definition: it is a template the macro expands, and sessionlint never expands macros", item.ident))
             } else {
@@ -631,24 +666,48 @@ fn build_schema(
                 if types.contains_key(name) {
                     continue;
                 }
-                match index.find(name, key.0) {
-                    Some(hit) => queue.push(hit),
-                    None => match foreign_path(index, key, &f.ident, name) {
+                let at = index.parsed[key.0].items[key.1].base;
+                match index.find(name, key.0, at) {
+                    Found::One(hit) => queue.push(hit),
+                    Found::Several(hits) => {
+                        failed = true;
+                        let places: Vec<String> = hits
+                            .iter()
+                            .map(|(slot, i)| {
+                                let o = index
+                                    .locator(*slot, *i)
+                                    .origin_at(index.parsed[*slot].items[*i].base);
+                                format!("{}:{}", o.file, o.line)
+                            })
+                            .collect();
+                        index.problems.push(Problem {
+                            origin: f.origin.clone(),
+                            message: format!(
+                                "type `{name}` (field `{}` of `{}`) is defined in {} places ({}), and sessionlint does not resolve module paths across files",
+                                f.ident,
+                                def.name(),
+                                hits.len(),
+                                places.join(", ")
+                            ),
+                            help: Some("give the types distinct names, define the one meant next to this type (same file and module), or narrow `paths`".into()),
+                        });
+                    }
+                    Found::None => match foreign_path(index, key, &f.ident, name) {
                         // Another crate's type: opaque, matched by its path on both sides.
                         Some(path) => foreign.push((f.ident.clone(), name.to_string(), path)),
                         None => {
                             failed = true;
                             index.problems.push(Problem {
-                            origin: f.origin.clone(),
-                            message: format!(
-                                "type `{name}` (field `{}` of `{}`) is defined nowhere in the scanned sources",
-                                f.ident,
-                                def.name()
-                            ),
-                            help: Some(
-                                "scan the directory that defines it, or wrap the field with a type sessionlint knows; it never compiles the code to find it".into(),
-                            ),
-                        });
+                                origin: f.origin.clone(),
+                                message: format!(
+                                    "type `{name}` (field `{}` of `{}`) is defined nowhere in the scanned sources",
+                                    f.ident,
+                                    def.name()
+                                ),
+                                help: Some(
+                                    "scan the directory that defines it, or wrap the field with a type sessionlint knows; it never compiles the code to find it".into(),
+                                ),
+                            });
                         }
                     },
                 }
