@@ -181,6 +181,59 @@ impl<'a> VersionVerdict<'a> {
 
 /// The sessions of `kind` that `encoder` writes, as `decoder` reads them.
 pub fn reading(decoder: &Schema, encoder: &Schema, kind: Kind) -> Option<Reading> {
+    if decoder.version > encoder.version {
+        if let Some(assumed) = undeclared_bits_clear(encoder, decoder) {
+            return reading_as_written(decoder, &assumed, kind);
+        }
+    }
+    reading_as_written(decoder, encoder, kind)
+}
+
+/// An older version that declares nothing about a flags word's bits (no `known_bits`, no
+/// marker) is assumed never to have set the bits a newer version gives to EMS in the field of
+/// the same name: otherwise any flags word would make every older session "maybe EMS". An older
+/// version that did set them says so with `known_bits`. `None` when nothing is assumed.
+fn undeclared_bits_clear(older: &Schema, newer: &Schema) -> Option<Schema> {
+    let masks: Vec<(&str, u64)> = newer
+        .types
+        .values()
+        .flat_map(|d| d.fields())
+        .filter_map(|f| match &f.session.ems {
+            Some(EmsMarker::Mask { mask }) => Some((f.ident.as_str(), *mask)),
+            _ => None,
+        })
+        .collect();
+    if masks.is_empty() {
+        return None;
+    }
+    let mut assumed = older.clone();
+    let mut changed = false;
+    for def in assumed.types.values_mut() {
+        let fields: Vec<&mut crate::schema::Field> = match def {
+            TypeDef::Struct(s) => s.fields.iter_mut().collect(),
+            TypeDef::Enum(e) => e
+                .variants
+                .iter_mut()
+                .flat_map(|v| v.fields.iter_mut())
+                .collect(),
+        };
+        for f in fields {
+            let undeclared = matches!(f.ty, Ty::Int { .. })
+                && f.session.known_bits.is_none()
+                && f.session.ems.is_none()
+                && f.session.version_field.is_none();
+            if let Some((_, mask)) = masks.iter().find(|(ident, _)| *ident == f.ident) {
+                if undeclared {
+                    f.session.known_bits = Some(!mask);
+                    changed = true;
+                }
+            }
+        }
+    }
+    changed.then_some(assumed)
+}
+
+fn reading_as_written(decoder: &Schema, encoder: &Schema, kind: Kind) -> Option<Reading> {
     let carries = encoder.ems_carrier().is_some();
     let want = match (kind, carries) {
         (Kind::Ems, false) => return None,

@@ -242,12 +242,33 @@ both_carry!(bincode_both_carry, "bincode");
 both_carry!(postcard_both_carry, "postcard");
 both_carry!(msgpack_both_carry, "msgpack");
 
-// Flag bits at the same position: bincode reads the newer word as the older flags.
+// Flag bits at the same position: bincode reads the newer word as the older flags. v1 declares
+// nothing about bit 0x4, so it is assumed never to have set it (older sessions are not "maybe
+// EMS" to v2); the next case declares it.
 case!(bincode_flag_bit_unmasked,
     old {
         #[derive(Serialize, Deserialize, SessionState)]
         #[session(name = "ticket", version = 1, encoding = "bincode")]
         pub struct TicketV1 { pub cipher: u16, pub flags: u32 }
+    }
+    new {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 2, encoding = "bincode")]
+        pub struct TicketV2 { pub cipher: u16, #[session(ems_mask = 0x4)] pub flags: u32 }
+    }
+    TicketV1 => TicketV2,
+    ems: [TicketV2 { cipher: 1, flags: 0x4 }],
+    non_ems: [TicketV2 { cipher: 1, flags: 0x1 }],
+    older: [TicketV1 { cipher: 1, flags: 0x1 }],
+);
+
+// v1 declares that it sets bit 0x4 (`known_bits` includes it) for another meaning: v2, which
+// gives that bit to EMS, reads some v1 sessions as EMS (`older-session-read-as-ems`).
+case!(bincode_flag_bit_declared_by_older,
+    old {
+        #[derive(Serialize, Deserialize, SessionState)]
+        #[session(name = "ticket", version = 1, encoding = "bincode")]
+        pub struct TicketV1 { pub cipher: u16, #[session(known_bits = 0x7)] pub flags: u32 }
     }
     new {
         #[derive(Serialize, Deserialize, SessionState)]
