@@ -70,6 +70,26 @@ impl Reading {
         self.with_ems.is_some() || self.without_ems.is_some() || self.depends.is_some()
     }
 
+    /// See `swap_words`.
+    fn swap_sides(&mut self) {
+        let picks = [
+            self.with_ems.as_mut(),
+            self.without_ems.as_mut(),
+            self.depends.as_mut().map(|d| &mut d.pick),
+        ];
+        for p in picks.into_iter().flatten() {
+            for t in p.notes.iter_mut().chain(p.conditions.iter_mut()) {
+                *t = swap_words(t);
+            }
+        }
+        if let Some(d) = self.depends.as_mut() {
+            d.condition = swap_words(&d.condition);
+        }
+        if let Some(r) = self.rejection.as_mut() {
+            r.why = swap_words(&r.why);
+        }
+    }
+
     /// A session of `kind` this decoder accepts with the other EMS status. A data-dependent
     /// read of a non-EMS session is a misread only when the decoder has a carrier to set.
     pub fn misread(&self, kind: Kind) -> Option<Misread<'_>> {
@@ -241,7 +261,47 @@ fn reading_as_written(decoder: &Schema, encoder: &Schema, kind: Kind) -> Option<
         (Kind::NonEms, true) => Want::NonEms,
         (Kind::NonEms, false) => Want::Any,
     };
-    decode_sessions(decoder, encoder, want).map(|o| Reading::from_out(o, decoder))
+    let mut r = Reading::from_out(decode_sessions(decoder, encoder, want)?, decoder);
+    if decoder.version > encoder.version {
+        r.swap_sides();
+    }
+    Some(r)
+}
+
+/// The walkers word their reasons for the usual direction, a newer encoder and an older
+/// decoder ("the newer bytes end before ...", "unknown to the older decoder"). Read the other
+/// way, the words swap, so that each side is named for the version it is. Names are quoted in
+/// backticks and never swapped: only the prose between them.
+fn swap_words(s: &str) -> String {
+    const MARK: &str = "\u{0}";
+    s.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                return part.to_string();
+            }
+            part.replace("newer", MARK)
+                .replace("older", "newer")
+                .replace(MARK, "older")
+                .replace("Newer", MARK)
+                .replace("Older", "Newer")
+                .replace(MARK, "Older")
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sides_swap_in_prose_and_never_in_names() {
+        assert_eq!(
+            super::swap_words(
+                "the newer bytes end before `V2.newer_flag`, which the older decoder needs"
+            ),
+            "the older bytes end before `V2.newer_flag`, which the newer decoder needs"
+        );
+    }
 }
 
 fn loss(decoder: &Schema, encoder: &Schema, pick: &Pick) -> Loss {
