@@ -291,19 +291,6 @@ fn swap_words(s: &str) -> String {
         .join("`")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn sides_swap_in_prose_and_never_in_names() {
-        assert_eq!(
-            super::swap_words(
-                "the newer bytes end before `V2.newer_flag`, which the older decoder needs"
-            ),
-            "the older bytes end before `V2.newer_flag`, which the newer decoder needs"
-        );
-    }
-}
-
 fn loss(decoder: &Schema, encoder: &Schema, pick: &Pick) -> Loss {
     let own = decoder.ems_carrier();
     if let Some(p) = own.as_ref().filter(|p| p.carrier().session.ignored) {
@@ -338,5 +325,18 @@ fn loss(decoder: &Schema, encoder: &Schema, pick: &Pick) -> Loss {
     match own {
         None => Loss::NoCarrier,
         Some(p) => Loss::Unset { path: p.dotted() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sides_swap_in_prose_and_never_in_names() {
+        assert_eq!(
+            super::swap_words(
+                "the newer bytes end before `V2.newer_flag`, which the older decoder needs"
+            ),
+            "the older bytes end before `V2.newer_flag`, which the newer decoder needs"
+        );
     }
 }
