@@ -16,8 +16,8 @@ pub struct Config {
     #[serde(default)]
     pub paths: Vec<PathBuf>,
     /// Encoding for session types that name none.
-    #[serde(default)]
-    pub encoding: Option<String>,
+    #[serde(default, deserialize_with = "encoding_name")]
+    pub encoding: Option<Encoding>,
     /// Where snapshots live (default `session-schemas`).
     #[serde(default)]
     pub snapshots: Option<PathBuf>,
@@ -47,6 +47,33 @@ pub struct Config {
     pub file: Option<String>,
     #[serde(skip)]
     pub text: String,
+}
+
+/// An encoding by its name, with the names to write in the error (the configuration is read
+/// into enums, never kept as text).
+fn encoding_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Encoding>, D::Error> {
+    let name: Option<String> = Option::deserialize(d)?;
+    name.map(|n| {
+        Encoding::parse(&n).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown encoding `{n}`; write one of {}",
+                Encoding::names()
+            ))
+        })
+    })
+    .transpose()
+}
+
+fn role_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Role>, D::Error> {
+    let name: Option<String> = Option::deserialize(d)?;
+    name.map(|n| match n.as_str() {
+        "server" => Ok(Role::Server),
+        "client" => Ok(Role::Client),
+        other => Err(serde::de::Error::custom(format!(
+            "unknown role `{other}`; write \"server\" or \"client\""
+        ))),
+    })
+    .transpose()
 }
 
 /// A rule's level as the configuration sets it, ordered from the weakest.
@@ -92,7 +119,8 @@ pub struct PlainTypeConfig {
     pub name: String,
     pub format: Option<String>,
     pub version: u32,
-    pub encoding: Option<String>,
+    #[serde(default, deserialize_with = "encoding_name")]
+    pub encoding: Option<Encoding>,
     /// Field holding the EMS flag (`bool`, `Option<bool>`, `Option<_>`).
     pub ems: Option<String>,
     /// `"field=Variant"`: an enum-typed EMS field.
@@ -102,8 +130,8 @@ pub struct PlainTypeConfig {
     /// Field holding the version, and what this version's decoder accepts.
     pub version_field: Option<String>,
     pub accepts: Option<String>,
-    #[serde(default)]
-    pub role: Option<String>,
+    #[serde(default, deserialize_with = "role_name")]
+    pub role: Option<Role>,
 }
 
 #[derive(Deserialize)]
@@ -321,17 +349,6 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
             ));
         }
     }
-    if let Some(e) = &cfg.encoding {
-        if Encoding::parse(e).is_none() {
-            problems.push(problem(
-                &file,
-                text,
-                at(e),
-                format!("unknown encoding `{e}`"),
-                &format!("write one of {}", Encoding::names()),
-            ));
-        }
-    }
     if let Err(e) = cfg.plain_types() {
         problems.push(problem(
             &file,
@@ -406,7 +423,7 @@ impl Config {
     }
 
     pub fn encoding(&self) -> Option<Encoding> {
-        self.encoding.as_deref().and_then(Encoding::parse)
+        self.encoding
     }
 
     pub fn plain_types(&self) -> Result<Vec<PlainType>, String> {
@@ -440,13 +457,7 @@ impl Config {
                         ))
                     }
                 };
-                let encoding =
-                    match &t.encoding {
-                        Some(e) => Some(Encoding::parse(e).ok_or_else(|| {
-                            format!("[[type]] {}: unknown encoding `{e}`", t.name)
-                        })?),
-                        None => None,
-                    };
+                let encoding = t.encoding;
                 let accepts = match &t.accepts {
                     Some(a) => Some(
                         crate::schema::Accepts::parse(a)
@@ -454,13 +465,7 @@ impl Config {
                     ),
                     None => None,
                 };
-                let role = match t.role.as_deref() {
-                    None | Some("server") => Role::Server,
-                    Some("client") => Role::Client,
-                    Some(other) => {
-                        return Err(format!("[[type]] {}: unknown role `{other}`", t.name))
-                    }
-                };
+                let role = t.role.unwrap_or_default();
                 let needle = format!("\"{}\"", t.name);
                 let offset = self.text.find(&needle).unwrap_or(0);
                 let origin = self.file.as_ref().map(|f| crate::schema::Origin {

@@ -738,3 +738,36 @@ fn a_type_name_in_several_modules_is_resolved_or_refused() {
         r.stderr
     );
 }
+
+/// The configuration is read into enums: an unknown encoding or role is bad input at its own
+/// line, with what to write.
+#[test]
+fn configuration_values_are_typed_and_located() {
+    let d = tempfile::tempdir().unwrap();
+    for (cfg, line, says) in [
+        (
+            "paths = []\nencoding = \"jsonx\"\n",
+            2,
+            "unknown encoding `jsonx`; write one of json",
+        ),
+        (
+            "[[type]]\nname = \"T\"\nversion = 1\nrole = \"proxy\"\n",
+            4,
+            "unknown role `proxy`",
+        ),
+        (
+            "[levels]\nolder-session-rejected = \"fatal\"\n",
+            2,
+            "unknown variant `fatal`",
+        ),
+    ] {
+        write(d.path(), "sessionlint.toml", cfg);
+        let r = sessionlint(&["check", "."], d.path());
+        assert_eq!(r.code, 2, "{cfg}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("sessionlint.toml:{line}")) && r.stderr.contains(says),
+            "{cfg}: {}",
+            r.stderr
+        );
+    }
+}
