@@ -229,14 +229,7 @@ fn undeclared_bits_clear(older: &Schema, newer: &Schema) -> Option<Schema> {
     let mut assumed = older.clone();
     let mut changed = false;
     for def in assumed.types.values_mut() {
-        let fields: Vec<&mut crate::schema::Field> = match def {
-            TypeDef::Struct(s) => s.fields.iter_mut().collect(),
-            TypeDef::Enum(e) => e
-                .variants
-                .iter_mut()
-                .flat_map(|v| v.fields.iter_mut())
-                .collect(),
-        };
+        let fields: Vec<&mut crate::schema::Field> = def.fields_mut();
         for f in fields {
             let undeclared = matches!(f.ty, Ty::Int { .. })
                 && f.session.known_bits.is_none()

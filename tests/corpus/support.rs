@@ -325,14 +325,7 @@ fn schema_of(path: &str, src: &str) -> Schema {
 fn as_derive_reads(s: &Schema) -> Schema {
     let mut s = s.clone();
     for def in s.types.values_mut() {
-        let fields: Vec<&mut Field> = match def {
-            TypeDef::Struct(st) => st.fields.iter_mut().collect(),
-            TypeDef::Enum(e) => e
-                .variants
-                .iter_mut()
-                .flat_map(|v| v.fields.iter_mut())
-                .collect(),
-        };
+        let fields: Vec<&mut Field> = def.fields_mut();
         for f in fields {
             if let sessionlint::schema::Missing::DefaultValue { path, .. } = &f.missing {
                 f.missing = sessionlint::schema::Missing::DefaultFn(path.clone());

@@ -6,7 +6,7 @@
 
 use super::scan;
 use super::workspace::SourceFile;
-use crate::schema::{Literal, Missing, Schema, TypeDef};
+use crate::schema::{Literal, Missing, Schema};
 
 /// How deep a const may refer to another const.
 const MAX_CONSTS: usize = 4;
@@ -15,14 +15,7 @@ const MAX_CONSTS: usize = 4;
 pub fn resolve(schemas: &mut [Schema], files: &[SourceFile]) {
     for s in schemas {
         for def in s.types.values_mut() {
-            let fields = match def {
-                TypeDef::Struct(st) => st.fields.iter_mut().collect::<Vec<_>>(),
-                TypeDef::Enum(e) => e
-                    .variants
-                    .iter_mut()
-                    .flat_map(|v| v.fields.iter_mut())
-                    .collect(),
-            };
+            let fields = def.fields_mut();
             for f in fields {
                 if let Missing::DefaultFn(path) = &f.missing {
                     if let Some(value) = evaluate(files, path) {

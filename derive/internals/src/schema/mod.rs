@@ -196,16 +196,21 @@ pub enum TypeDef {
 }
 
 impl TypeDef {
-    /// Rewrites the type of the field (or variant fields) called `ident`.
-    pub fn set_field_type(&mut self, ident: &str, f: impl Fn(&Ty) -> Ty) {
-        let fields: Vec<&mut Field> = match self {
+    /// Every field, of the struct or of every variant, to change in place.
+    pub fn fields_mut(&mut self) -> Vec<&mut Field> {
+        match self {
             TypeDef::Struct(s) => s.fields.iter_mut().collect(),
             TypeDef::Enum(e) => e
                 .variants
                 .iter_mut()
                 .flat_map(|v| v.fields.iter_mut())
                 .collect(),
-        };
+        }
+    }
+
+    /// Rewrites the type of the field (or variant fields) called `ident`.
+    pub fn set_field_type(&mut self, ident: &str, f: impl Fn(&Ty) -> Ty) {
+        let fields: Vec<&mut Field> = self.fields_mut();
         for field in fields.into_iter().filter(|x| x.ident == ident) {
             field.ty = f(&field.ty);
         }
@@ -553,14 +558,7 @@ impl Schema {
                 continue;
             };
             let theirs = theirs.fields();
-            let mine: Vec<&mut Field> = match def {
-                TypeDef::Struct(st) => st.fields.iter_mut().collect(),
-                TypeDef::Enum(e) => e
-                    .variants
-                    .iter_mut()
-                    .flat_map(|v| v.fields.iter_mut())
-                    .collect(),
-            };
+            let mine: Vec<&mut Field> = def.fields_mut();
             for f in mine {
                 let Missing::DefaultFn(path) = &f.missing else {
                     continue;
