@@ -275,6 +275,7 @@ pub fn load(
     if !unread.is_empty() {
         let kept: HashSet<&str> = rust.iter().map(|f| f.path.as_str()).collect();
         let mut extra = Vec::new();
+        let mut held: u64 = rust.iter().map(|f| f.text.len() as u64).sum();
         for p in &paths {
             let shown = project::display(p);
             if p.extension().is_none_or(|e| e != "rs") || kept.contains(shown.as_str()) {
@@ -284,6 +285,11 @@ pub fn load(
                 continue;
             };
             if unread.iter().any(|n| scan::contains_word(&b, n.as_bytes())) {
+                held += b.len() as u64;
+                if held > project::MAX_TOTAL {
+                    // Not read: the defaults stay unknown, and so data-dependent.
+                    break;
+                }
                 if let Ok(text) = String::from_utf8(b) {
                     map.on_disk.insert(shown.clone());
                     extra.push(SourceFile { path: shown, text });

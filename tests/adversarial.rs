@@ -1005,3 +1005,34 @@ fn forced_colour_adds_colour_and_nothing_else() {
         "a workflow command formed: {out}"
     );
 }
+
+/// Inputs that make the new readers work hard are bounded: aliases of tuples of aliases (a
+/// 4^16 expansion), and a default function and an alias nested far deeper than syn's parser may
+/// recurse. Each ends quickly and fails closed.
+#[test]
+fn alias_bombs_and_deep_bodies_are_bounded() {
+    let d = tempfile::tempdir().unwrap();
+    let mut aliases = String::new();
+    for i in 0..16 {
+        let n = i + 1;
+        aliases.push_str(&format!("pub type A{i} = (A{n}, A{n}, A{n}, A{n});\n"));
+    }
+    aliases.push_str("pub type A16 = u8;\n");
+    write(d.path(), "aliases.rs", &aliases);
+    let deep = format!(
+        "pub fn deep() -> bool {{ {}true{} }}\npub type Deep = {}u8{};\n",
+        "(".repeat(100_000),
+        ")".repeat(100_000),
+        "Option<".repeat(100_000),
+        ">".repeat(100_000)
+    );
+    write(d.path(), "deep.rs", &deep);
+    write(
+        d.path(),
+        "t.rs",
+        format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct T {{ pub a: A0, pub b: Deep, #[session(ems)] #[serde(default = \"deep\")] pub ems: bool }}\n"),
+    );
+    let r = run(&["check", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("defined nowhere"), "{}", r.stderr);
+}

@@ -10,6 +10,10 @@ use syn::visit_mut::VisitMut;
 
 /// How deep an alias may refer to another alias.
 const MAX_DEPTH: usize = 16;
+/// How many alias uses one item may expand: aliases of tuples of aliases grow exponentially,
+/// and a hostile file must not make the expansion unbounded. Past it, the remaining uses stay
+/// unexpanded and are reported as undefined types.
+const MAX_EXPANSIONS: usize = 4096;
 
 #[derive(Default)]
 pub struct Aliases<'s> {
@@ -26,7 +30,7 @@ impl<'s> Aliases<'s> {
         for f in files {
             // A file that cannot be lexed is reported by its own scan.
             for (name, start, end) in scan::type_aliases(&f.text).unwrap_or_default() {
-                if let Ok(item) = syn::parse_str::<syn::ItemType>(&f.text[start..end]) {
+                if let Some(item) = scan::parse_bounded::<syn::ItemType>(&f.text[start..end]) {
                     by_name.entry(name).or_default().push(item);
                 }
             }
@@ -53,6 +57,7 @@ impl<'s> Aliases<'s> {
         let mut e = Expand {
             aliases: self,
             depth: 0,
+            budget: MAX_EXPANSIONS,
         };
         match &mut input.data {
             syn::Data::Struct(d) => d
@@ -116,6 +121,7 @@ impl<'s> Aliases<'s> {
 struct Expand<'a> {
     aliases: &'a Aliases<'a>,
     depth: usize,
+    budget: usize,
 }
 
 impl VisitMut for Expand<'_> {
@@ -136,8 +142,9 @@ impl VisitMut for Expand<'_> {
     }
 
     fn visit_type_mut(&mut self, ty: &mut syn::Type) {
-        if self.depth < MAX_DEPTH {
+        if self.depth < MAX_DEPTH && self.budget > 0 {
             if let Some(t) = self.aliases.resolve(ty) {
+                self.budget -= 1;
                 *ty = t;
                 self.depth += 1;
                 self.visit_type_mut(ty);

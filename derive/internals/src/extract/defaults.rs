@@ -57,7 +57,7 @@ fn unique<T: syn::parse::Parse>(files: &[SourceFile], keyword: &str, name: &str)
             found = Some(&f.text[start..end]);
         }
     }
-    syn::parse_str(found?).ok()
+    scan::parse_bounded(found?)
 }
 
 /// The value `default = "path"` produces, when its function returns one literal or const.

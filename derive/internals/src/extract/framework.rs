@@ -57,7 +57,7 @@ pub fn not_serde(item: &syn::DeriveInput, text: &str) -> Option<String> {
 pub fn imported_from(text: &str, name: &str) -> Option<String> {
     let spans = scan::code_uses(text).ok()?;
     for (start, end) in spans {
-        let Ok(u) = syn::parse_str::<syn::ItemUse>(&text[start..end]) else {
+        let Some(u) = scan::parse_bounded::<syn::ItemUse>(&text[start..end]) else {
             continue;
         };
         if let Some(root) = find(&u.tree, name, None) {

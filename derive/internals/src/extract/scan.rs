@@ -985,6 +985,15 @@ fn only_visibility_between(text: &str, from: usize, to: usize) -> Result<bool, S
 /// How deeply delimiters and generic brackets nest in `text` (an over-estimate: a `<` that is a
 /// comparison counts too). syn parses nested types recursively, so a snippet nested deeper than
 /// a fixed bound is refused before it is parsed rather than allowed to overflow the stack.
+/// `text` parsed with syn, unless it nests deeper than `super::workspace::MAX_NESTING` (syn's
+/// parser recurses per level: a hostile file must not exhaust the stack).
+pub fn parse_bounded<T: syn::parse::Parse>(text: &str) -> Option<T> {
+    if nesting(text) > super::workspace::MAX_NESTING {
+        return None;
+    }
+    syn::parse_str(text).ok()
+}
+
 pub fn nesting(text: &str) -> usize {
     let (mut depth, mut max) = (0usize, 0usize);
     let mut lx = Lexer::new(text, 0);

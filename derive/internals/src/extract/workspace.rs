@@ -662,7 +662,11 @@ fn build_schema(
         }
         let mut foreign: Vec<(String, String, String)> = Vec::new();
         for f in def.fields() {
-            for name in f.ty.named_types() {
+            // Each name once: an expanded alias may repeat one many times.
+            let mut names = f.ty.named_types();
+            names.sort_unstable();
+            names.dedup();
+            for name in names {
                 if types.contains_key(name) {
                     continue;
                 }
