@@ -401,6 +401,23 @@ pub fn relaxations(base: &Config, now: &Config) -> Vec<String> {
             base.keep.map_or("all".to_string(), |k| k.to_string())
         ));
     }
+    // A different build can turn on the very `cfg_attr` that makes a decoder look strict.
+    let (b, n) = (base.build(), now.build());
+    if (&b.features, &b.flags) != (&n.features, &n.flags) {
+        let list = |c: &crate::extract::Cfg| {
+            c.features
+                .iter()
+                .map(|f| format!("feature = \"{f}\""))
+                .chain(c.flags.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        out.push(format!(
+            "it changes the build whose cfg and cfg_attr are read ({}; was {})",
+            list(&n),
+            list(&b)
+        ));
+    }
     out
 }
 

@@ -374,12 +374,13 @@ fn a_change_that_relaxes_the_gate_says_so() {
     write(d.path(), "src/t1.rs", v1(""));
     commit(d.path());
     write(d.path(), "src/t2.rs", v2());
-    write(d.path(), "sessionlint.toml", "keep = 1\n[levels]\nems-accepted-by-older-decoder = \"warning\"\n[[allow]]\nrule = \"older-session-rejected\"\nreason = \"trust me\"\n");
+    write(d.path(), "sessionlint.toml", "keep = 1\nfeatures = [\"strict\"]\n[levels]\nems-accepted-by-older-decoder = \"warning\"\n[[allow]]\nrule = \"older-session-rejected\"\nreason = \"trust me\"\n");
     let r = run(&["check", ".", "--baseline-rev", "HEAD"], d.path());
     for says in [
         "adds [[allow]] rule = \"older-session-rejected\"",
         "lowers `ems-accepted-by-older-decoder`",
         "keep = 1, was 3",
+        "changes the build whose cfg and cfg_attr are read (feature = \"strict\"; was )",
     ] {
         assert!(r.stderr.contains(says), "{says}: {}", r.stderr);
     }
