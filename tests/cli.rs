@@ -739,6 +739,91 @@ fn a_type_name_in_several_modules_is_resolved_or_refused() {
     );
 }
 
+/// A crate laid out as TLS crates are: `src/v1.rs` and `src/v2.rs` each define `Ticket` and
+/// `Params`; fields name them through `super::`, `crate::`, a `use` with a rename, or bare in
+/// their own module; `[[type]] name` takes a module path, and a bare name matching both is bad
+/// input asking for one.
+#[test]
+fn module_paths_pick_the_type_across_files() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "Cargo.toml",
+        "[package]\nname = \"tickets\"\nversion = \"0.1.0\"\n",
+    );
+    write(
+        d.path(),
+        "src/lib.rs",
+        "pub mod v1;\npub mod v2;\npub mod util { pub fn is_false(b: &bool) -> bool { !*b } }\n",
+    );
+    let ser = "#[derive(serde::Serialize, serde::Deserialize)]";
+    write(
+        d.path(),
+        "src/v1.rs",
+        &format!("{ser}\npub struct Params {{ pub group: u16 }}\n{ser}\npub struct Ticket {{ pub cipher: u16, pub params: Params }}\n"),
+    );
+    // v2 keeps v1's Params through a renamed import, and has Params of its own.
+    write(
+        d.path(),
+        "src/v2.rs",
+        &format!("use crate::v1::Params as OldParams;\n{ser}\npub struct Params {{ pub group: u16, #[serde(default)] pub hint: u8 }}\n{ser}\npub struct Ticket {{ pub cipher: u16, pub params: self::Params, pub legacy: Option<OldParams>, #[serde(default)] pub ems: bool }}\n"),
+    );
+    let config = |v1: &str, v2: &str| {
+        format!("paths = [\"src\"]\n\n[[type]]\nname = \"{v1}\"\nformat = \"t\"\nversion = 1\nencoding = \"json\"\n\n[[type]]\nname = \"{v2}\"\nformat = \"t\"\nversion = 2\nencoding = \"json\"\nems = \"ems\"\n")
+    };
+    write(
+        d.path(),
+        "sessionlint.toml",
+        &config("v1::Ticket", "crate::v2::Ticket"),
+    );
+    let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
+    // v1 ignores v2's new key.
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("ems-accepted-by-older-decoder"),
+        "{}",
+        r.stdout
+    );
+    let r = sessionlint(&["snapshot", "."], d.path());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v1 = std::fs::read_to_string(d.path().join("session-schemas/t/v1.toml")).unwrap();
+    let v2 = std::fs::read_to_string(d.path().join("session-schemas/t/v2.toml")).unwrap();
+    // Each version read its own module's Params; v2's `legacy` field read v1's.
+    assert!(!v1.contains("hint") && !v1.contains("legacy"), "{v1}");
+    assert!(
+        v2.contains("ident = \"hint\"") && v2.contains("ident = \"legacy\""),
+        "{v2}"
+    );
+    // A bare name matching both files' items is refused, naming both with their paths.
+    write(
+        d.path(),
+        "sessionlint.toml",
+        &config("Ticket", "v2::Ticket"),
+    );
+    let r = sessionlint(&["check", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("v1::Ticket at")
+            && r.stderr.contains("v2::Ticket at")
+            && r.stderr.contains("module path"),
+        "{}",
+        r.stderr
+    );
+    // A path to a module that has no such type says so.
+    write(
+        d.path(),
+        "sessionlint.toml",
+        &config("v3::Ticket", "v2::Ticket"),
+    );
+    let r = sessionlint(&["check", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("`v3::Ticket` matches no struct"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// The configuration is read into enums: an unknown encoding or role is bad input at its own
 /// line, with what to write.
 #[test]

@@ -9,6 +9,7 @@ mod defaults;
 mod framework;
 mod item;
 mod locate;
+mod modpath;
 pub mod scan;
 mod session_attr;
 mod ty;

@@ -43,6 +43,25 @@ pub struct PlainType {
 }
 
 impl PlainType {
+    /// The type's own name: the last segment of a configured path (`v1::Ticket`).
+    pub fn ident(&self) -> &str {
+        self.type_name
+            .rsplit("::")
+            .next()
+            .unwrap_or(&self.type_name)
+    }
+
+    /// The module a configured path names, from the crate root (`crate::` optional); `None` for
+    /// a bare name.
+    pub fn module(&self) -> Option<Vec<String>> {
+        let mut segs: Vec<String> = self.type_name.split("::").map(str::to_string).collect();
+        segs.pop();
+        if segs.first().is_some_and(|s| s == "crate") {
+            segs.remove(0);
+        }
+        (self.type_name.contains("::")).then_some(segs)
+    }
+
     /// Gives the item the container and field keys the configuration names.
     fn apply(&self, info: &mut ItemInfo) -> Result<(), String> {
         let s = &mut info.session;
@@ -137,6 +156,10 @@ struct Index<'s> {
     aliases: super::aliases::Aliases<'s>,
     /// The build whose `cfg` and `cfg_attr` are evaluated in every item parsed.
     cfg: super::Cfg,
+    /// Each file's `use` items, read when a path is first resolved in it.
+    uses: HashMap<usize, super::modpath::Uses>,
+    /// (file, offset) -> the inline `mod` blocks around that place.
+    inline: HashMap<(usize, usize), Vec<String>>,
 }
 
 impl<'s> Index<'s> {
@@ -246,7 +269,7 @@ impl<'s> Index<'s> {
         let mut spans = found.session.clone();
         let mut failed = None;
         for p in plain {
-            match found.named(&files[file].text, &p.type_name) {
+            match found.named(&files[file].text, p.ident()) {
                 Ok(s) => spans.extend(s),
                 Err(e) => failed = Some(e),
             }
@@ -293,18 +316,100 @@ impl<'s> Index<'s> {
                 }
             }
         }
-        if self.searched.insert(name.to_string()) {
-            for f in self.by_path.clone() {
-                if Some(f) != near_file {
-                    self.search(name, f);
-                }
-            }
-        }
+        self.search_everywhere(name);
         let all = self.hits(name, |_| true);
         match all.as_slice() {
             [] => Found::None,
             [one] => Found::One(*one),
             several => Found::Several(several.to_vec()),
+        }
+    }
+
+    /// The module of a parsed item (its file's place in `src/` and the `mod` blocks around it).
+    fn module_of(&mut self, slot: usize, i: usize) -> Vec<String> {
+        let file = self.parsed[slot].file;
+        let mut m = super::modpath::of_file(&self.files[file].path);
+        m.extend(self.inline_at(file, self.parsed[slot].items[i].base));
+        m
+    }
+
+    /// The inline `mod` blocks around byte `at` of a file, computed once per place.
+    fn inline_at(&mut self, file: usize, at: usize) -> Vec<String> {
+        let text = &self.files[file].text;
+        self.inline
+            .entry((file, at))
+            .or_insert_with(|| scan::modules_at(text, at).unwrap_or_default())
+            .clone()
+    }
+
+    /// The type that field `ident` of item `key` names `name`. A bare name that no `use` brings
+    /// in is looked for near the item (`find`); a path or an imported name is followed through
+    /// the module tree to the definition in the module it names (a rename undone). When no
+    /// module matches (a re-export, `#[path]`), one definition in all the sources is that one;
+    /// several are `Several`, never a guess.
+    fn resolve(&mut self, name: &str, key: (usize, usize), ident: &str) -> Found {
+        let file = self.parsed[key.0].file;
+        let at = self.parsed[key.0].items[key.1].base;
+        let inline = self.inline_at(file, at);
+        let here = self.module_of(key.0, key.1);
+        let segs = field_path(&self.parsed[key.0].items[key.1].input, ident, name)
+            .unwrap_or_else(|| vec![name.to_string()]);
+        let files = self.files;
+        let uses = self
+            .uses
+            .entry(file)
+            .or_insert_with(|| super::modpath::Uses::read(&files[file].text));
+        let candidates = super::modpath::candidates(&here, &inline, &segs, uses);
+        let plain: Vec<String> = here.iter().chain([&name.to_string()]).cloned().collect();
+        if segs.len() == 1 && candidates == [plain] {
+            return match self.find(name, key.0, at) {
+                Found::Several(hits) => {
+                    let mine: Vec<_> = hits
+                        .iter()
+                        .copied()
+                        .filter(|(s, i)| self.module_of(*s, *i) == here)
+                        .collect();
+                    match mine.as_slice() {
+                        [one] => Found::One(*one),
+                        _ => Found::Several(hits),
+                    }
+                }
+                other => other,
+            };
+        }
+        let mut every = Vec::new();
+        for path in &candidates {
+            let Some((target, module)) = path.split_last() else {
+                continue;
+            };
+            self.search_everywhere(target);
+            let all = self.hits(target, |_| true);
+            let there: Vec<_> = all
+                .iter()
+                .copied()
+                .filter(|(s, i)| self.module_of(*s, *i) == module)
+                .collect();
+            match there.as_slice() {
+                [] => every.extend(all),
+                [one] => return Found::One(*one),
+                _ => return Found::Several(there),
+            }
+        }
+        every.sort_unstable();
+        every.dedup();
+        match every.as_slice() {
+            [] => Found::None,
+            [one] => Found::One(*one),
+            _ => Found::Several(every),
+        }
+    }
+
+    /// Reads every item called `name` in every file (once).
+    fn search_everywhere(&mut self, name: &str) {
+        if self.searched.insert(name.to_string()) {
+            for f in self.by_path.clone() {
+                self.search(name, f);
+            }
         }
     }
 
@@ -373,6 +478,22 @@ fn problems_from(cx: Ctxt, loc: &Locator<'_>, out: &mut Vec<Problem>) {
 /// one. `None` when the type is this crate's (and then must be found).
 fn foreign_path(index: &Index<'_>, key: (usize, usize), ident: &str, name: &str) -> Option<String> {
     let item = &index.parsed[key.0].items[key.1].input;
+    let local = |root: &str| matches!(root, "crate" | "self" | "super");
+    let segs = field_path(item, ident, name)?;
+    match segs.as_slice() {
+        [root, ..] if segs.len() > 1 && !local(root) => Some(segs.join("::")),
+        [_] => {
+            let text = &index.files[index.parsed[key.0].file].text;
+            let root = super::framework::imported_from(text, name)?;
+            (!local(&root)).then(|| format!("{root}::{name}"))
+        }
+        _ => None,
+    }
+}
+
+/// The path (segments) by which field `ident` of `item` names the type `name`, if its type
+/// names it by a path ending in `name`.
+fn field_path(item: &syn::DeriveInput, ident: &str, name: &str) -> Option<Vec<String>> {
     let fields: Vec<&syn::Field> = match &item.data {
         syn::Data::Struct(s) => s.fields.iter().collect(),
         syn::Data::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
@@ -386,28 +507,12 @@ fn foreign_path(index: &Index<'_>, key: (usize, usize), ident: &str, name: &str)
             None => i.to_string() == ident,
         })
         .map(|(_, f)| &f.ty)?;
-    let local = |root: &str| matches!(root, "crate" | "self" | "super");
     let mut paths = Vec::new();
     type_paths(ty, &mut paths);
-    for p in paths {
+    paths.into_iter().find_map(|p| {
         let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-        if segs.last().map(String::as_str) != Some(name) {
-            continue;
-        }
-        match segs.as_slice() {
-            [root, ..] if segs.len() > 1 && !local(root) => return Some(segs.join("::")),
-            [_] => {
-                let text = &index.files[index.parsed[key.0].file].text;
-                if let Some(root) = super::framework::imported_from(text, name) {
-                    if !local(&root) {
-                        return Some(format!("{root}::{name}"));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+        (segs.last().map(String::as_str) == Some(name)).then_some(segs)
+    })
 }
 
 /// Every path naming a type in `ty`, generic arguments included.
@@ -458,6 +563,8 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         by_path: Vec::new(),
         aliases: Default::default(),
         cfg: opts.cfg.clone(),
+        uses: HashMap::new(),
+        inline: HashMap::new(),
     };
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
@@ -471,43 +578,58 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         let text = &files[f].text;
         if named_state[f]
             || scan::may_hold_session(text.as_bytes(), &index.markers)
-            || opts
-                .plain
-                .iter()
-                .any(|p| text.contains(p.type_name.as_str()))
+            || opts.plain.iter().any(|p| text.contains(p.ident()))
         {
             index.scan(f, &opts.plain);
         }
     }
     // A configured type is one item: none is a typo or a stale entry, several are ambiguous.
     for p in &opts.plain {
-        let hits = index.by_name.get(&p.type_name).map(Vec::len).unwrap_or(0);
+        let all: Vec<(usize, usize)> = index.by_name.get(p.ident()).cloned().unwrap_or_default();
+        let matching: Vec<(usize, usize)> = all
+            .iter()
+            .copied()
+            .filter(|(slot, i)| p.module().is_none_or(|m| index.module_of(*slot, *i) == m))
+            .collect();
+        let hits = matching.len();
         if hits == 1 {
             continue;
         }
-        let places: Vec<String> = index
-            .by_name
-            .get(&p.type_name)
-            .into_iter()
-            .flatten()
+        let places: Vec<String> = all
+            .iter()
             .map(|(slot, i)| {
                 let o = index
                     .locator(*slot, *i)
                     .origin_at(index.parsed[*slot].items[*i].base);
-                format!("{}:{}", o.file, o.line)
+                format!(
+                    "{} at {}:{}",
+                    index
+                        .module_of(*slot, *i)
+                        .iter()
+                        .chain([&p.ident().to_string()])
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("::"),
+                    o.file,
+                    o.line
+                )
             })
             .collect();
         index.problems.push(Problem {
             origin: p.origin.clone().unwrap_or_default(),
             message: if hits == 0 {
-                format!("[[type]] `{}` matches no struct or enum in the scanned sources", p.type_name)
+                if places.is_empty() {
+                    format!("[[type]] `{}` matches no struct or enum in the scanned sources", p.type_name)
+                } else {
+                    format!("[[type]] `{}` matches no struct or enum in the scanned sources; there are {}", p.type_name, places.join(", "))
+                }
             } else {
                 format!("[[type]] `{}` matches {hits} items ({}); it must name exactly one", p.type_name, places.join(", "))
             },
             help: Some(if hits == 0 {
                 "check the name and the scanned `paths` (a type generated by `macro_rules!` or another macro cannot be read: describe its format in a schema file); a configured type that is not read would leave its format unchecked".into()
             } else {
-                "rename one of them or narrow `paths`, so that the name picks one item".into()
+                "write the type's module path from the crate root (`name = \"v1::Ticket\"`), so that the name picks one item".into()
             }),
         });
     }
@@ -516,13 +638,22 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
     let mut infos: HashMap<(usize, usize), ItemInfo> = HashMap::new();
     let mut roots = Vec::new();
     for slot in 0..index.parsed.len() {
-        for i in 0..index.parsed[slot].items.len() {
+        for i in 0..index.parsed.get(slot).map_or(0, |p| p.items.len()) {
+            let configured = opts
+                .plain
+                .iter()
+                .any(|p| index.parsed[slot].items[i].input.ident == p.ident());
+            let module = if configured {
+                index.module_of(slot, i)
+            } else {
+                Vec::new()
+            };
             let loc = index.locator(slot, i);
             let item = &index.parsed[slot].items[i].input;
             let plain = opts
                 .plain
                 .iter()
-                .find(|p| item.ident == p.type_name.as_str());
+                .find(|p| item.ident == p.ident() && p.module().is_none_or(|m| module == m));
             let annotated = super::item::derives(&item.attrs, "SessionState")
                 || item.attrs.iter().any(|a| a.path().is_ident("session"));
             if !annotated && plain.is_none() {
@@ -635,9 +766,17 @@ fn build_schema(
     };
 
     let mut types: BTreeMap<String, TypeDef> = BTreeMap::new();
+    // Each item's key under [types]: its name, or its module path when another item of the
+    // same name is already in the schema (`v1::Params` beside `Params`).
+    let mut keys: HashMap<(usize, usize), String> = HashMap::from([(root, root_name.clone())]);
+    let mut taken: HashMap<String, (usize, usize)> = HashMap::from([(root_name.clone(), root)]);
+    let mut done: std::collections::HashSet<(usize, usize)> = Default::default();
     let mut queue = vec![root];
     let mut failed = false;
     while let Some(key) = queue.pop() {
+        if !done.insert(key) {
+            continue;
+        }
         if let std::collections::hash_map::Entry::Vacant(slot) = infos.entry(key) {
             let loc = index.locator(key.0, key.1);
             let cx = Ctxt::new();
@@ -657,22 +796,46 @@ fn build_schema(
             }
         }
         let mut def = infos[&key].def.clone();
-        if types.contains_key(def.name()) {
-            continue;
-        }
+        def.set_name(keys[&key].clone());
         let mut foreign: Vec<(String, String, String)> = Vec::new();
+        let mut renamed: Vec<(String, String, String)> = Vec::new();
         for f in def.fields() {
             // Each name once: an expanded alias may repeat one many times.
             let mut names = f.ty.named_types();
             names.sort_unstable();
             names.dedup();
             for name in names {
-                if types.contains_key(name) {
-                    continue;
-                }
-                let at = index.parsed[key.0].items[key.1].base;
-                match index.find(name, key.0, at) {
-                    Found::One(hit) => queue.push(hit),
+                match index.resolve(name, key, &f.ident) {
+                    Found::One(hit) => {
+                        let k = match keys.get(&hit) {
+                            Some(k) => k.clone(),
+                            None => {
+                                let own = index.parsed[hit.0].items[hit.1].input.ident.to_string();
+                                let k = if taken.contains_key(&own) {
+                                    let mut m = index.module_of(hit.0, hit.1);
+                                    m.push(own);
+                                    m.join("::")
+                                } else {
+                                    own
+                                };
+                                if taken.insert(k.clone(), hit).is_some() {
+                                    // Same module path twice (two crates' `src/v1.rs`).
+                                    failed = true;
+                                    index.problems.push(Problem {
+                                        origin: f.origin.clone(),
+                                        message: format!("type `{name}` (field `{}` of `{}`) and another type the same schema uses are both `{k}`", f.ident, def.name()),
+                                        help: Some("give the types distinct names; sessionlint tells same-named types apart by module path within one crate".into()),
+                                    });
+                                }
+                                keys.insert(hit, k.clone());
+                                k
+                            }
+                        };
+                        if k != name {
+                            renamed.push((f.ident.clone(), name.to_string(), k));
+                        }
+                        queue.push(hit)
+                    }
                     Found::Several(hits) => {
                         failed = true;
                         let places: Vec<String> = hits
@@ -687,13 +850,13 @@ fn build_schema(
                         index.problems.push(Problem {
                             origin: f.origin.clone(),
                             message: format!(
-                                "type `{name}` (field `{}` of `{}`) is defined in {} places ({}), and sessionlint does not resolve module paths across files",
+                                "type `{name}` (field `{}` of `{}`) is defined in {} places ({}), and the way the field names it does not pick one",
                                 f.ident,
                                 def.name(),
                                 hits.len(),
                                 places.join(", ")
                             ),
-                            help: Some("give the types distinct names, define the one meant next to this type (same file and module), or narrow `paths`".into()),
+                            help: Some("name the type by its module path in the field (`crate::v1::Ticket`, `super::v1::Ticket`) or import it with `use`; sessionlint follows `mod` blocks and files, `use` items and renames, and `self`/`super`/`crate`, but not glob imports, re-exports or `#[path]`".into()),
                         });
                     }
                     Found::None => match foreign_path(index, key, &f.ident, name) {
@@ -720,6 +883,11 @@ fn build_schema(
         for (ident, name, path) in foreign {
             def.set_field_type(&ident, |t| {
                 t.replace_named(&name, &crate::schema::Ty::Opaque { name: path.clone() })
+            });
+        }
+        for (ident, name, key) in renamed {
+            def.set_field_type(&ident, |t| {
+                t.replace_named(&name, &crate::schema::Ty::Named { name: key.clone() })
             });
         }
         types.insert(def.name().to_string(), def);

@@ -223,6 +223,15 @@ impl TypeDef {
         }
     }
 
+    /// Sets the key the type has under `[types]` (its name, or a module path when two types
+    /// of one schema share a name).
+    pub fn set_name(&mut self, name: String) {
+        match self {
+            TypeDef::Struct(s) => s.name = name,
+            TypeDef::Enum(e) => e.name = name,
+        }
+    }
+
     pub fn origin(&self) -> &Origin {
         match self {
             TypeDef::Struct(s) => &s.origin,
