@@ -442,24 +442,7 @@ fn strip_null(val: AVal, optional: &mut bool) -> Option<AVal> {
     }
 }
 
-/// The one variant a root enum's encoder writes: `#[session(current)]`, else the variant that
-/// holds the EMS carrier, else the last declared (the first for `untagged`).
+/// The one variant a root enum's encoder writes (see `Schema::written_variant`).
 pub fn root_variant<'e>(e: &'e EnumDef, schema: &Schema) -> Option<&'e Variant> {
-    e.variants
-        .iter()
-        .find(|v| v.current)
-        .or_else(|| {
-            e.variants.iter().find(|v| {
-                v.fields
-                    .iter()
-                    .any(|f| f.session.ems.is_some() || schema.holds_carrier(&f.ty))
-            })
-        })
-        .or_else(|| {
-            if e.repr == EnumRepr::Untagged {
-                e.variants.first()
-            } else {
-                e.variants.last()
-            }
-        })
+    schema.written_variant(e)
 }

@@ -279,6 +279,37 @@ flatten_struct_denied!(yaml_flatten_struct_denied, "yaml");
 flatten_struct_denied!(cbor_flatten_struct_denied, "cbor");
 flatten_struct_denied!(msgpack_named_flatten_struct_denied, "msgpack-named");
 
+/// `deny_unknown_fields` with a flattened map catch-all: serde documents the pair as unsupported
+/// but compiles it, and what it does is reject every key no named field claims (the catch-all
+/// sees the key, then the deny check fails the whole map). Code serde compiles is judged, not
+/// refused.
+macro_rules! flatten_catch_all_denied {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[serde(deny_unknown_fields)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, #[serde(flatten)] pub extra: BTreeMap<String, bool> }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(ems)] pub ems: bool }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 5, ems: true }],
+            non_ems: [TicketV2 { cipher: 5, ems: false }],
+            older: [TicketV1 { cipher: 5, extra: BTreeMap::new() }],
+        );
+    };
+}
+flatten_catch_all_denied!(json_flatten_catch_all_denied, "json");
+flatten_catch_all_denied!(toml_flatten_catch_all_denied, "toml");
+flatten_catch_all_denied!(yaml_flatten_catch_all_denied, "yaml");
+flatten_catch_all_denied!(cbor_flatten_catch_all_denied, "cbor");
+flatten_catch_all_denied!(msgpack_named_flatten_catch_all_denied, "msgpack-named");
+
 /// v2 renames its EMS key; v1 knows EMS under the old key only and fills its default. Both
 /// directions lose EMS: v2 also ignores v1's old key (`ems-dropped-by-newer-decoder`).
 macro_rules! renamed_carrier {
@@ -1130,3 +1161,72 @@ macro_rules! custom_codec_both_carry {
 }
 custom_codec_both_carry!(json_custom_codec_both_carry, "json");
 custom_codec_both_carry!(cbor_custom_codec_both_carry, "cbor");
+
+/// A root enum whose variants are versions, each with its own EMS carrier. The newer type adds
+/// V3: the older decoder rejects the unknown variant (deliberately: its tag is the version) and
+/// the newer one reads V2's EMS sessions as EMS.
+macro_rules! enum_versions {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub enum Ticket {
+                    V1 { cipher: u16 },
+                    V2 { cipher: u16, #[session(ems)] #[serde(default)] ems: bool },
+                }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 3, encoding = $enc)]
+                pub enum Ticket {
+                    V1 { cipher: u16 },
+                    V2 { cipher: u16, #[session(ems)] #[serde(default)] ems: bool },
+                    V3 { cipher: u16, #[session(ems)] ems: bool, alpn: Option<String> },
+                }
+            }
+            Ticket => Ticket,
+            ems: [Ticket::V3 { cipher: 1, ems: true, alpn: None }],
+            non_ems: [Ticket::V3 { cipher: 1, ems: false, alpn: Some("h2".into()) }],
+            older: [Ticket::V2 { cipher: 1, ems: true }, Ticket::V2 { cipher: 1, ems: false }, Ticket::V1 { cipher: 1 }],
+        );
+    };
+}
+enum_versions!(json_enum_versions, "json");
+enum_versions!(yaml_enum_versions, "yaml");
+enum_versions!(cbor_enum_versions, "cbor");
+enum_versions!(msgpack_named_enum_versions, "msgpack-named");
+enum_versions!(bincode_enum_versions, "bincode");
+
+/// The same, but the newer version's V2 no longer carries EMS: older EMS sessions decode as V2
+/// with the key ignored (`ems-dropped-by-newer-decoder`).
+macro_rules! enum_versions_dropped {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub enum Ticket {
+                    V1 { cipher: u16 },
+                    V2 { cipher: u16, #[session(ems)] #[serde(default)] ems: bool },
+                }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 3, encoding = $enc)]
+                pub enum Ticket {
+                    V1 { cipher: u16 },
+                    V2 { cipher: u16 },
+                    V3 { cipher: u16, #[session(ems)] ems: bool },
+                }
+            }
+            Ticket => Ticket,
+            ems: [Ticket::V3 { cipher: 1, ems: true }],
+            non_ems: [Ticket::V3 { cipher: 1, ems: false }],
+            older: [Ticket::V2 { cipher: 1, ems: true }, Ticket::V2 { cipher: 1, ems: false }],
+        );
+    };
+}
+enum_versions_dropped!(json_enum_versions_dropped, "json");
+enum_versions_dropped!(yaml_enum_versions_dropped, "yaml");
+enum_versions_dropped!(cbor_enum_versions_dropped, "cbor");

@@ -127,16 +127,22 @@ pub fn read_item_as(
                 .iter()
                 .map(|v| {
                     let va = session_attr::variant(cx, &v.original.attrs);
+                    // Variants that are versions may each carry EMS: one carrier per variant.
+                    let mut carriers = Vec::new();
+                    let fields = v
+                        .fields
+                        .iter()
+                        .map(|f| field(cx, f, &generics, None, loc, &mut carriers))
+                        .collect();
+                    for span in carriers.iter().skip(1) {
+                        cx.error_at(*span, format!("variant `{}` of `{name}` has more than one #[session(ems)] field; mark exactly one field of each variant as its EMS carrier", v.ident));
+                    }
                     Variant {
                         ident: v.ident.to_string(),
                         ser_name: v.attrs.name().serialize_name().value.clone(),
                         de_names: v.attrs.aliases().iter().map(|n| n.value.clone()).collect(),
                         style: lower_style(v.style),
-                        fields: v
-                            .fields
-                            .iter()
-                            .map(|f| field(cx, f, &generics, None, loc, &mut ems_fields))
-                            .collect(),
+                        fields,
                         other: v.attrs.other(),
                         untagged: v.attrs.untagged(),
                         read: !v.attrs.skip_deserializing(),
@@ -382,13 +388,6 @@ fn check_struct(
                 ),
                 Some(_) => {}
             }
-        }
-        let is_map = matches!(f.ty, Ty::Map { .. } | Ty::Opaque { .. });
-        if f.flatten && is_map && cont.attrs.deny_unknown_fields() {
-            cx.error_spanned_by(
-                orig.ident.as_ref().map(|i| i.to_token_stream()).unwrap_or_else(|| orig.ty.to_token_stream()),
-                "`deny_unknown_fields` with a flattened map catch-all: serde documents the pair as unsupported and the catch-all never receives a key; remove the catch-all to reject unknown fields, or remove `deny_unknown_fields` to keep them",
-            );
         }
     }
 }

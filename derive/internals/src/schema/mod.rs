@@ -521,10 +521,51 @@ impl Schema {
         self.types.get(name)
     }
 
-    /// The path of fields from the root to the EMS carrier, if this version has one.
+    /// The path of fields from the root to the EMS carrier, if this version has one: for a root
+    /// enum whose variants are versions, the carrier of the variant its encoder writes first.
     pub fn ems_carrier(&self) -> Option<CarrierPath<'_>> {
+        if let Some(TypeDef::Enum(e)) = self.root_def() {
+            if let Some(v) = self.written_variant(e) {
+                let mut seen = vec![self.root.clone()];
+                let found = v.fields.iter().find_map(|f| {
+                    if f.session.ems.is_some() {
+                        return Some(CarrierPath { fields: vec![f] });
+                    }
+                    f.ty.named_types().into_iter().find_map(|n| {
+                        let mut p = self.find_carrier(n, &mut seen)?;
+                        p.fields.insert(0, f);
+                        Some(p)
+                    })
+                });
+                if found.is_some() {
+                    return found;
+                }
+            }
+        }
         let mut seen = Vec::new();
         self.find_carrier(&self.root, &mut seen)
+    }
+
+    /// The one variant a root enum's encoder writes: `#[session(current)]`, else the last
+    /// declared variant that holds an EMS carrier (variants that are versions are declared
+    /// oldest first), else the last declared (the first for `untagged`).
+    pub fn written_variant<'e>(&self, e: &'e EnumDef) -> Option<&'e Variant> {
+        let holds = |v: &Variant| {
+            v.fields
+                .iter()
+                .any(|f| f.session.ems.is_some() || self.holds_carrier(&f.ty))
+        };
+        e.variants
+            .iter()
+            .find(|v| v.current)
+            .or_else(|| e.variants.iter().rev().find(|v| holds(v)))
+            .or_else(|| {
+                if e.repr == EnumRepr::Untagged {
+                    e.variants.first()
+                } else {
+                    e.variants.last()
+                }
+            })
     }
 
     fn find_carrier<'a>(&'a self, ty: &str, seen: &mut Vec<String>) -> Option<CarrierPath<'a>> {

@@ -324,16 +324,56 @@ impl Schema {
                 }
             }
         }
-        if carriers.len() > 1 {
-            for (owner, f) in &carriers[1..] {
+        // One carrier per session: per variant of a root enum whose variants are versions.
+        let groups: Vec<Vec<(&str, &Field)>> = match self.root_def() {
+            Some(TypeDef::Enum(e)) => e
+                .variants
+                .iter()
+                .map(|v| {
+                    let mut seen = vec![self.root.clone()];
+                    let mut found = Vec::new();
+                    for f in &v.fields {
+                        self.carriers_in(e.name.as_str(), f, &mut seen, &mut found);
+                    }
+                    found
+                })
+                .collect(),
+            _ => vec![carriers],
+        };
+        for carriers in groups {
+            for (owner, f) in carriers.iter().skip(1) {
                 out.push(problem(
                     &f.origin,
                     format!(
-                        "format `{}` v{} has more than one EMS carrier (`{}.{}` and `{}.{}`)",
+                        "format `{}` v{} has more than one EMS carrier in one session (`{}.{}` and `{}.{}`)",
                         self.name, self.version, carriers[0].0, carriers[0].1.ident, owner, f.ident
                     ),
-                    "mark exactly one field with #[session(ems)]",
+                    "mark exactly one field with #[session(ems)] (one per variant of a root enum whose variants are versions)",
                 ));
+            }
+        }
+    }
+
+    /// The EMS carriers field `f` of type `owner` holds, itself or in the types it names.
+    fn carriers_in<'a>(
+        &'a self,
+        owner: &'a str,
+        f: &'a Field,
+        seen: &mut Vec<String>,
+        out: &mut Vec<(&'a str, &'a Field)>,
+    ) {
+        if f.session.ems.is_some() {
+            out.push((owner, f));
+        }
+        for name in f.ty.named_types() {
+            if seen.iter().any(|s| s == name) {
+                continue;
+            }
+            seen.push(name.to_string());
+            if let Some(def) = self.types.get(name) {
+                for inner in def.fields() {
+                    self.carriers_in(def.name(), inner, seen, out);
+                }
             }
         }
     }

@@ -1,3 +1,5 @@
+// serde documents deny_unknown_fields with flatten as unsupported but compiles it; so does the
+// derive, and sessionlint judges it by what serde does (corpus: flatten_catch_all_denied).
 use serde::{Deserialize, Serialize};
 use sessionlint::SessionState;
 
