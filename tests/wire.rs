@@ -6,7 +6,7 @@
 use sessionlint::findings::Finding;
 use sessionlint::rules::{check_pair as analyse_pair, check_version as analyse_version};
 use sessionlint::schema::{
-    EmsMarker, Encoding, Field, Missing, Schema, Trailing, Ty, TypeDef, Write,
+    EmsMarker, Encoding, Field, Missing, Schema, Trailing, Ty, TypeDef, UnknownTags, Write,
 };
 use std::collections::BTreeMap;
 
@@ -281,7 +281,25 @@ fn der_decode(s: &Schema, bytes: &[u8]) -> Read {
     }
     let mut r = Reader { b: &body, i: 0 };
     let mut out = Values::new();
+    let policy = s.unknown_tags.unwrap_or(UnknownTags::Ignore);
+    let known: Vec<u8> = fields(s)
+        .iter()
+        .filter_map(|f| f.wire.tag.map(|t| 0xa0 | t as u8))
+        .collect();
+    // A parser that skips unknown elements passes over every context tag its schema lacks.
+    let skip_unknown = |r: &mut Reader<'_>| -> Result<(), Refusal> {
+        while policy == UnknownTags::Ignore && r.i < r.b.len() {
+            let save = r.i;
+            let (t, _) = der_read(r).map_err(Refusal::Accident)?;
+            if t & 0xa0 != 0xa0 || known.contains(&t) {
+                r.i = save;
+                break;
+            }
+        }
+        Ok(())
+    };
     for f in fields(s) {
+        skip_unknown(&mut r)?;
         let save = r.i;
         let next = if r.i < body.len() {
             Some(der_read(&mut r).map_err(Refusal::Accident)?)
@@ -313,8 +331,17 @@ fn der_decode(s: &Schema, bytes: &[u8]) -> Read {
             None => return Err(Refusal::Accident(format!("missing `{}`", f.ident))),
         }
     }
-    if r.i != body.len() && s.unknown_tags.unwrap_or(Trailing::Ignore) == Trailing::Reject {
-        return Err(Refusal::Strict("unparsed elements".into()));
+    skip_unknown(&mut r)?;
+    match policy {
+        UnknownTags::Reject if r.i != body.len() => {
+            return Err(Refusal::Strict("unparsed elements".into()))
+        }
+        // A known element left over came out of order: the skipping parser fails on it.
+        UnknownTags::Ignore if r.i != body.len() => {
+            return Err(Refusal::Strict("an element out of order".into()))
+        }
+        // The stopping parser never looks at what it left.
+        _ => {}
     }
     checks(s, out)
 }
@@ -669,6 +696,47 @@ fn synthetic_layouts() {
         !f.iter().any(|x| x.rule.is_rollout_hazard()),
         "a strict DER decoder rejects [17]"
     );
+
+    // A parser that stops at the first element it does not expect (BoringSSL's CBS parser
+    // before f297e021f): the new [13] EMS element sits before [14], which the older parser knows.
+    // Stopping, it reads [14] as absent and accepts without EMS; skipping, it reads [14] and
+    // accepts without EMS; strict, it refuses. With [14] required, stopping refuses too.
+    let der3 = |v: u32, unknown: &str, ems: bool, hint: &str| {
+        format!(
+            "name = \"d3\"\nversion = {v}\nencoding = \"der\"\nroot = \"S\"\nunknown_tags = \"{unknown}\"\n\n[types.S]\nkind = \"struct\"\n\n[[types.S.fields]]\nident = \"version\"\nty = \"u64\"\nsession = {{ version_field = \"*\" }}\n{}\n[[types.S.fields]]\nident = \"hint\"\nty = \"u64\"\nwire = {{ tag = 14 }}\n{hint}",
+            if ems { "\n[[types.S.fields]]\nident = \"ems\"\nty = \"bool\"\nwire = { tag = 13 }\nwrite = { unless = \"when true\" }\nmissing = \"default\"\nsession = { ems = { kind = \"flag\" } }\n" } else { "" }
+        )
+    };
+    for (policy, hint, hazard) in [
+        ("stop", "missing = \"default\"\n", true),
+        ("ignore", "missing = \"default\"\n", true),
+        ("reject", "missing = \"default\"\n", false),
+        ("stop", "", false),
+    ] {
+        let a = abs(write(
+            &format!("{policy}{}-v1.toml", hint.len()),
+            &der3(1, policy, false, hint),
+        ));
+        let b = abs(write(
+            &format!("{policy}{}-v2.toml", hint.len()),
+            &der3(2, policy, true, hint),
+        ));
+        let f = pair(&a, &b, false);
+        assert_eq!(
+            f.iter()
+                .any(|x| x.rule.is_rollout_hazard() && !x.data_dependent),
+            hazard,
+            "unknown_tags = {policy}, hint {hint:?}: {:?}",
+            f.iter().map(|x| (x.rule, &x.reasons)).collect::<Vec<_>>()
+        );
+        if policy == "stop" && hazard {
+            assert!(
+                f.iter()
+                    .any(|x| x.reasons.iter().any(|r| r.contains("stops there"))),
+                "the finding says where the parser stopped"
+            );
+        }
+    }
 
     let tls = |v: u32, trailing: &str, prefix: u8, ems: bool| {
         format!(

@@ -1,6 +1,8 @@
 //! DER sessions (BoringSSL, OpenSSL): a SEQUENCE of elements, the optional ones under context
 //! tags, parsed in a fixed order. An element the older parser does not expect where it stands is
-//! left unconsumed: a strict parser (`unknown_tags = "reject"`) then fails, a lenient one skips it.
+//! left unconsumed: a strict parser (`unknown_tags = "reject"`) then fails, a lenient one skips it
+//! (`"ignore"`), and one that never checks for leftovers stops there (`"stop"`): every later
+//! element reads as absent.
 
 // A rejection is itself the verdict (an `Out`), returned early from the walk; boxing it would
 // only add an allocation on the path that ends the walk.
@@ -10,7 +12,7 @@ use super::generate::Want;
 use super::outcome::Out;
 use super::semantics::{carrier_value, Checks, Place};
 use super::value::Wire;
-use crate::schema::{Field, Missing, Schema, Trailing, Ty, TypeDef, Write};
+use crate::schema::{Field, Missing, Schema, Ty, TypeDef, UnknownTags, Write};
 
 /// Past this many elements written conditionally, the branches are not enumerated.
 const MAX_CHOICES: usize = 12;
@@ -108,7 +110,7 @@ fn presence(e: &Elem<'_>, old: &Schema, new: &Schema, want: Want) -> Presence {
 pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
     let n = elements(new)?;
     let o = elements(old)?;
-    let unknown = old.unknown_tags.unwrap_or(Trailing::Ignore);
+    let unknown = old.unknown_tags.unwrap_or(UnknownTags::Ignore);
     if want == Want::Ems
         && !n
             .iter()
@@ -161,17 +163,17 @@ pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
 
 /// The older decoder's walk over the newer elements, in order: each matched to the older
 /// element of its tag (OPTIONAL older elements in between are absent) or handled as unknown.
-fn walk(seq: &[Written<'_>], o: &[Elem<'_>], unknown: Trailing) -> Out {
+fn walk(seq: &[Written<'_>], o: &[Elem<'_>], unknown: UnknownTags) -> Out {
     match walk_elements(seq, o, unknown) {
         Ok(out) | Err(out) => out,
     }
 }
 
-fn walk_elements(seq: &[Written<'_>], o: &[Elem<'_>], unknown: Trailing) -> Result<Out, Out> {
+fn walk_elements(seq: &[Written<'_>], o: &[Elem<'_>], unknown: UnknownTags) -> Result<Out, Out> {
     let mut j = 0;
     let mut ems = false;
     let mut notes = Vec::new();
-    for w in seq {
+    for (i, w) in seq.iter().enumerate() {
         let e = w.elem;
         let mut k = j;
         while k < o.len() && o[k].id != e.id && o[k].field.missing != Missing::Error {
@@ -184,6 +186,17 @@ fn walk_elements(seq: &[Written<'_>], o: &[Elem<'_>], unknown: Trailing) -> Resu
             ems |= read_element(w, &o[k], &mut notes)?;
             j = k + 1;
             continue;
+        }
+        if unknown == UnknownTags::Stop {
+            notes.push(stopped(&seq[i..], &o[j..]));
+            if let Some(req) = o[j..].iter().find(|x| x.field.missing == Missing::Error) {
+                return Err(Out::reject(format!(
+                    "element {} stops the older parser before `{}`, which it requires",
+                    e.id, req.label
+                )));
+            }
+            j = o.len();
+            break;
         }
         notes.push(unmatched(e, &o[j..], o, unknown)?);
     }
@@ -236,6 +249,25 @@ fn read_element(w: &Written<'_>, old: &Elem<'_>, notes: &mut Vec<String>) -> Res
     Ok(read.ems)
 }
 
+/// Where a parser that stops at the first element it does not expect leaves the newer elements:
+/// `seq` from that element on is never read, and the older elements in `rest` read as absent.
+fn stopped(seq: &[Written<'_>], rest: &[Elem<'_>]) -> String {
+    let unread: Vec<String> = seq
+        .iter()
+        .map(|w| format!("{} (`{}`)", w.elem.id, w.elem.label))
+        .collect();
+    let absent: Vec<&str> = rest.iter().map(|x| x.label.as_str()).collect();
+    let mut note = format!(
+        "the older parser does not expect element {} where it stands and stops there: {} left unread",
+        seq[0].elem.id,
+        unread.join(", ")
+    );
+    if !absent.is_empty() {
+        note.push_str(&format!("; {} read as absent", absent.join(", ")));
+    }
+    note
+}
+
 /// A newer element with no older element of its tag at this point (`rest`: the older elements
 /// not yet matched): skipped when unknown and the decoder skips unknown elements, else a
 /// rejection.
@@ -243,15 +275,15 @@ fn unmatched(
     e: &Elem<'_>,
     rest: &[Elem<'_>],
     o: &[Elem<'_>],
-    unknown: Trailing,
+    unknown: UnknownTags,
 ) -> Result<String, Out> {
     let known = o.iter().any(|x| x.id == e.id);
     match (unknown, known) {
-        (Trailing::Ignore, false) => Ok(format!(
+        (UnknownTags::Ignore | UnknownTags::Stop, false) => Ok(format!(
             "element {} (`{}`) is unknown to the older decoder, which skips unknown elements",
             e.id, e.label
         )),
-        (Trailing::Reject, false) => Err(Out::reject_strict(format!(
+        (UnknownTags::Reject, false) => Err(Out::reject_strict(format!(
             "element {} (`{}`) is unknown to the older decoder, which rejects what it cannot parse",
             e.id, e.label
         ))),

@@ -111,7 +111,7 @@ pub fn read_item_as(
                 fields,
                 origin,
             };
-            check_struct(cx, input, &s, &session, &cont);
+            check_struct(cx, input, &s, &session);
             TypeDef::Struct(s)
         }
         ast::Data::Enum(variants) => {
@@ -365,13 +365,7 @@ fn field(
     }
 }
 
-fn check_struct(
-    cx: &Ctxt,
-    input: &syn::DeriveInput,
-    s: &StructDef,
-    session: &ContainerAttrs,
-    cont: &ast::Container,
-) {
+fn check_struct(cx: &Ctxt, input: &syn::DeriveInput, s: &StructDef, session: &ContainerAttrs) {
     let syn::Data::Struct(data) = &input.data else {
         return;
     };

@@ -28,7 +28,7 @@ pub struct Schema {
     pub role: Role,
     /// DER: what the decoder does with a tag it does not know, or one out of order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unknown_tags: Option<Trailing>,
+    pub unknown_tags: Option<UnknownTags>,
     /// A check outside the format that the decoder also applies (declared, it is not in the bytes).
     #[serde(default, skip_serializing_if = "Envelope::is_empty")]
     pub envelope: Envelope,
@@ -152,6 +152,20 @@ impl Trailing {
             _ => None,
         }
     }
+}
+
+/// What a DER decoder does with an element it does not expect where it stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnknownTags {
+    /// The parse fails (bytes left unconsumed are an error: BoringSSL since f297e021f, OpenSSL).
+    Reject,
+    /// The element is skipped and parsing goes on with the next one.
+    Ignore,
+    /// Parsing stops there: every later element reads as absent and the rest is left unread
+    /// (a parser that takes each OPTIONAL tag in order and never checks for leftovers: BoringSSL's
+    /// CBS parser between 83fd6b686 and f297e021f).
+    Stop,
 }
 
 /// What wraps the encoded session (a ticket's encryption envelope, a cache entry's framing).
