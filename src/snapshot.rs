@@ -54,7 +54,10 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
             TypeDef::Enum(e) => {
                 e.origin = here.clone();
                 for v in &mut e.variants {
-                    v.origin = here.clone();
+                    v.origin = match idents.origin(&v.ident) {
+                        o if o.offset > here.offset => o,
+                        _ => here.clone(),
+                    };
                     v.fields
                         .iter_mut()
                         .for_each(|f| f.origin = idents.origin(&f.ident));
@@ -64,9 +67,52 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
     }
     // One validation for every way a schema arrives (`Schema::validate`).
     match schema.validate().into_iter().next() {
-        Some(p) => Err(p),
+        Some(mut p) => {
+            p.origin = at_key(text, p.origin, &p.message);
+            Err(p)
+        }
         None => Ok(schema),
     }
+}
+
+/// A validation problem is placed at its field or type; when its message quotes a key that the
+/// field's table sets (`prefix`, `one_is_true`, `tag_width`...), the line that sets it.
+fn at_key(text: &str, origin: Origin, message: &str) -> Origin {
+    let Some(block) = text.get(origin.offset..) else {
+        return origin;
+    };
+    // The field's (or type's) own lines: up to the next table header.
+    let end = block
+        .match_indices("\n[")
+        .next()
+        .map(|(i, _)| i)
+        .unwrap_or(block.len());
+    let block = &block[..end];
+    let keys = message
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    for key in keys {
+        for pat in [
+            format!("\n{key} ="),
+            format!("{{ {key} ="),
+            format!(", {key} ="),
+        ] {
+            if let Some(i) = block.find(&pat) {
+                let start = origin.offset + i + pat.starts_with('\n') as usize;
+                let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+                let line_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+                return Origin {
+                    file: origin.file,
+                    line: text[..start].matches('\n').count() as u32 + 1,
+                    offset: line_start,
+                    len: line_end - line_start,
+                };
+            }
+        }
+    }
+    origin
 }
 
 /// Where a type's table starts in a schema file.
@@ -143,10 +189,15 @@ fn fill_defaults(schema: &mut Schema) {
                 if e.name.is_empty() {
                     e.name = key.clone();
                 }
-                e.variants
-                    .iter_mut()
-                    .flat_map(|v| v.fields.iter_mut())
-                    .for_each(field);
+                for v in &mut e.variants {
+                    if v.ser_name.is_empty() {
+                        v.ser_name = v.ident.clone();
+                    }
+                    if v.de_names.is_empty() {
+                        v.de_names = vec![v.ser_name.clone()];
+                    }
+                    v.fields.iter_mut().for_each(field);
+                }
             }
         }
     }

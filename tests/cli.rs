@@ -323,12 +323,65 @@ fn malformed_schema_files_point_at_the_toml_line() {
         (
             "after-tail",
             format!(
-                "{SCHEMA_HEAD}{}{}",
+                "{}{}{}",
+                SCHEMA_HEAD.replace("\"der\"", "\"tls-positional\""),
                 field("a", "ty = \"u8\"\nwire = { if_remaining = true }"),
                 field("b", "ty = \"u8\"")
             ),
             15,
             "follows `a`, which is read only if bytes remain",
+        ),
+        // Each key is checked against the encoding it applies to, at the line that sets it.
+        (
+            "prefix-in-der",
+            format!(
+                "{SCHEMA_HEAD}{}",
+                field("a", "ty = \"Vec<u8>\"\nmissing = \"default\"\nwire = { tag = 2, prefix = 2 }")
+            ),
+            13,
+            "`prefix` does not apply",
+        ),
+        (
+            "tag-in-tls",
+            format!(
+                "{}{}",
+                SCHEMA_HEAD.replace("\"der\"", "\"tls-positional\""),
+                field("a", "ty = \"u8\"\nwire = { tag = 2 }")
+            ),
+            12,
+            "`tag` does not apply",
+        ),
+        (
+            "one-is-true-on-int",
+            format!(
+                "{}{}",
+                SCHEMA_HEAD.replace("\"der\"", "\"tls-positional\""),
+                field("a", "ty = \"u16\"\n\nwire = { one_is_true = true }")
+            ),
+            13,
+            "`one_is_true` on `S.a`",
+        ),
+        (
+            "prefix-levels",
+            format!(
+                "{}{}",
+                SCHEMA_HEAD.replace("\"der\"", "\"tls-positional\""),
+                field("a", "ty = \"Vec<u8>\"\nwire = { prefix = [3, 3] }")
+            ),
+            12,
+            "`prefix` gives 2 widths",
+        ),
+        (
+            "dispatch-in-bincode",
+            "name = \"t\"\nversion = 1\nencoding = \"bincode\"\nroot = \"S\"\n\n[types.S]\nkind = \"enum\"\nrepr = \"external\"\ntag_width = 2\n\n[[types.S.variants]]\nident = \"A\"\ntag_value = 1\n".to_string(),
+            9,
+            "`tag_width` on enum `S` does not apply",
+        ),
+        (
+            "dispatch-value-missing",
+            "name = \"t\"\nversion = 1\nencoding = \"tls-positional\"\nroot = \"S\"\n\n[types.S]\nkind = \"enum\"\nrepr = \"external\"\ntag_width = 1\n\n[[types.S.variants]]\nident = \"A\"\ntag_value = 300\n".to_string(),
+            13,
+            "does not fit in",
         ),
     ];
     for (name, text, line, what) in cases {

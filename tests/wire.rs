@@ -15,16 +15,48 @@ enum V {
     Int(u64),
     Bytes(Vec<u8>),
     List(Vec<Vec<u8>>),
+    /// An `Option` behind a presence byte.
+    Opt(Option<Box<V>>),
     Absent,
 }
 
+/// A session's values by field; a root that dispatches on a value also holds the variant's
+/// index under `VARIANT`.
 type Values = BTreeMap<String, V>;
+const VARIANT: &str = "$variant";
 
+/// The fields of a struct root (DER and TLS layouts).
 fn fields(s: &Schema) -> &[Field] {
     match s.root_def() {
         Some(TypeDef::Struct(st)) => &st.fields,
-        _ => panic!("wire schemas have a struct root"),
+        _ => panic!("this layout has a struct root"),
     }
+}
+
+/// The fields a session's values are laid out by: the struct root's, or those of the variant a
+/// dispatching root holds.
+fn fields_of<'s>(s: &'s Schema, v: &Values) -> &'s [Field] {
+    match s.root_def() {
+        Some(TypeDef::Enum(e)) => match v.get(VARIANT) {
+            Some(V::Int(i)) => &e.variants[*i as usize].fields,
+            _ => panic!("a dispatching root's values name their variant"),
+        },
+        _ => fields(s),
+    }
+}
+
+/// The length-prefix widths of a field, outermost first (2 when undeclared), as many as `n`.
+fn widths(f: &Field, n: usize) -> Vec<usize> {
+    let mut w: Vec<usize> = f
+        .wire
+        .prefix
+        .as_ref()
+        .map(|p| p.0.iter().map(|x| *x as usize).collect())
+        .unwrap_or_else(|| vec![2]);
+    while w.len() < n {
+        w.push(*w.last().unwrap());
+    }
+    w
 }
 
 // ---------------------------------------------------------------- TLS presentation language
@@ -36,7 +68,20 @@ fn put_len(out: &mut Vec<u8>, n: usize, width: u8) {
 
 fn tls_encode(s: &Schema, v: &Values) -> Vec<u8> {
     let mut out = Vec::new();
-    for f in fields(s) {
+    if let Some(TypeDef::Enum(e)) = s.root_def() {
+        let Some(V::Int(i)) = v.get(VARIANT) else {
+            panic!("no variant")
+        };
+        let tag = e.variants[*i as usize]
+            .tag_value
+            .expect("a written variant has its value");
+        put_len(
+            &mut out,
+            tag as usize,
+            e.tag_width.expect("a dispatching root"),
+        );
+    }
+    for f in fields_of(s, v) {
         let val = &v[&f.ident];
         if *val == V::Absent {
             assert!(
@@ -46,33 +91,42 @@ fn tls_encode(s: &Schema, v: &Values) -> Vec<u8> {
             );
             continue;
         }
-        let prefix = f.wire.prefix.unwrap_or(2);
-        match (&f.ty, val) {
-            (Ty::Bool, V::Int(x)) => out.push(*x as u8),
-            (Ty::Int { bits, .. }, V::Int(x)) => {
-                out.extend_from_slice(&x.to_be_bytes()[8 - *bits as usize / 8..])
-            }
-            (Ty::Array { len, .. }, V::Bytes(b)) => {
-                assert_eq!(b.len(), *len);
-                out.extend_from_slice(b)
-            }
-            (Ty::Seq { .. }, V::Bytes(b)) => {
-                put_len(&mut out, b.len(), prefix);
-                out.extend_from_slice(b);
-            }
-            (Ty::Seq { .. }, V::List(items)) => {
-                let mut inner = Vec::new();
-                for i in items {
-                    put_len(&mut inner, i.len(), prefix);
-                    inner.extend_from_slice(i);
-                }
-                put_len(&mut out, inner.len(), prefix);
-                out.extend_from_slice(&inner);
-            }
-            (t, v) => panic!("no TLS encoding of {v:?} as {t}"),
-        }
+        tls_value(&mut out, f, &f.ty, val);
     }
     out
+}
+
+fn tls_value(out: &mut Vec<u8>, f: &Field, ty: &Ty, val: &V) {
+    let w = widths(f, 2);
+    match (ty, val) {
+        (Ty::Option { .. }, V::Opt(None)) => out.push(0),
+        (Ty::Option { of }, V::Opt(Some(x))) => {
+            out.push(1);
+            tls_value(out, f, of, x);
+        }
+        (Ty::Bool, V::Int(x)) => out.push(*x as u8),
+        (Ty::Int { bits, .. }, V::Int(x)) => {
+            out.extend_from_slice(&x.to_be_bytes()[8 - *bits as usize / 8..])
+        }
+        (Ty::Array { len, .. }, V::Bytes(b)) => {
+            assert_eq!(b.len(), *len);
+            out.extend_from_slice(b)
+        }
+        (Ty::Seq { .. }, V::Bytes(b)) => {
+            put_len(out, b.len(), w[0] as u8);
+            out.extend_from_slice(b);
+        }
+        (Ty::Seq { .. }, V::List(items)) => {
+            let mut inner = Vec::new();
+            for i in items {
+                put_len(&mut inner, i.len(), w[1] as u8);
+                inner.extend_from_slice(i);
+            }
+            put_len(out, inner.len(), w[0] as u8);
+            out.extend_from_slice(&inner);
+        }
+        (t, v) => panic!("no TLS encoding of {v:?} as {t}"),
+    }
 }
 
 struct Reader<'a> {
@@ -107,27 +161,47 @@ enum Refusal {
 type Read = Result<Values, Refusal>;
 
 fn tls_field(r: &mut Reader<'_>, f: &Field) -> Result<V, String> {
-    let prefix = f.wire.prefix.unwrap_or(2) as usize;
-    Ok(match &f.ty {
-        Ty::Bool => match r.int(1)? {
-            x @ (0 | 1) => V::Int(x),
-            x => return Err(format!("bool byte {x}")),
+    tls_read(r, f, &f.ty)
+}
+
+fn tls_read(r: &mut Reader<'_>, f: &Field, ty: &Ty) -> Result<V, String> {
+    let w = widths(f, 2);
+    let limit = |n: usize| match f.wire.max_len {
+        Some(m) if n as u64 > m => Err(format!("length {n} over the limit {m}")),
+        _ => Ok(()),
+    };
+    // rustls: `u8::read(r)? == 1`; a strict codec refuses any byte but 0 and 1.
+    let byte = |r: &mut Reader<'_>, what: &str| -> Result<bool, String> {
+        match r.int(1)? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ if f.wire.one_is_true => Ok(false),
+            x => Err(format!("{what} byte {x}")),
+        }
+    };
+    Ok(match ty {
+        Ty::Option { of } => match byte(r, "presence")? {
+            true => V::Opt(Some(Box::new(tls_read(r, f, of)?))),
+            false => V::Opt(None),
         },
+        Ty::Bool => V::Int(byte(r, "bool")? as u64),
         Ty::Int { bits, .. } => V::Int(r.int(*bits as usize / 8)?),
         Ty::Array { len, .. } => V::Bytes(r.take(*len)?.to_vec()),
         Ty::Seq { of } if **of == Ty::int(false, 8) => {
-            let n = r.int(prefix)? as usize;
+            let n = r.int(w[0])? as usize;
+            limit(n)?;
             V::Bytes(r.take(n)?.to_vec())
         }
         Ty::Seq { .. } => {
-            let n = r.int(prefix)? as usize;
+            let n = r.int(w[0])? as usize;
             let body = r.take(n)?.to_vec();
             let mut inner = Reader { b: &body, i: 0 };
             let mut items = Vec::new();
             while inner.i < body.len() {
-                let m = inner.int(prefix)? as usize;
+                let m = inner.int(w[1])? as usize;
                 items.push(inner.take(m)?.to_vec());
             }
+            limit(items.len())?;
             V::List(items)
         }
         t => panic!("no TLS decoding of {t}"),
@@ -135,6 +209,9 @@ fn tls_field(r: &mut Reader<'_>, f: &Field) -> Result<V, String> {
 }
 
 fn own_fixed_len(s: &Schema) -> Option<usize> {
+    if !matches!(s.root_def(), Some(TypeDef::Struct(_))) {
+        return None;
+    }
     fields(s)
         .iter()
         .map(|f| match &f.ty {
@@ -168,7 +245,19 @@ fn tls_decode(s: &Schema, bytes: &[u8]) -> Read {
 fn tls_parse(s: &Schema, bytes: &[u8]) -> Read {
     let mut r = Reader { b: bytes, i: 0 };
     let mut out = Values::new();
-    for f in fields(s) {
+    if let Some(TypeDef::Enum(e)) = s.root_def() {
+        // rustls: `match ProtocolVersion::read(r)? { TLSv1_2 => .., TLSv1_3 => .., _ => Err }`.
+        let width = e.tag_width.expect("a dispatching root") as usize;
+        let tag = r.int(width).map_err(Refusal::Accident)?;
+        let i = e
+            .variants
+            .iter()
+            .position(|v| v.tag_value == Some(tag))
+            .or_else(|| e.variants.iter().position(|v| v.other))
+            .ok_or_else(|| Refusal::Strict(format!("unknown dispatch value {tag:#x}")))?;
+        out.insert(VARIANT.to_string(), V::Int(i as u64));
+    }
+    for f in fields_of(s, &out.clone()) {
         if f.wire.if_remaining && r.i == bytes.len() {
             out.insert(f.ident.clone(), V::Absent);
             continue;
@@ -349,7 +438,7 @@ fn der_decode(s: &Schema, bytes: &[u8]) -> Read {
 // ---------------------------------------------------------------- shared
 
 fn checks(s: &Schema, v: Values) -> Read {
-    for f in fields(s) {
+    for f in fields_of(s, &v) {
         if let (Some(acc), Some(V::Int(x))) = (&f.session.version_field, v.get(&f.ident)) {
             if !acc.contains(*x as i128) {
                 return Err(Refusal::Strict(format!("version {x} outside {acc}")));
@@ -365,12 +454,15 @@ fn checks(s: &Schema, v: Values) -> Read {
 }
 
 fn is_ems(s: &Schema, v: &Values) -> bool {
-    fields(s).iter().any(|f| {
+    fields_of(s, v).iter().any(|f| {
         if f.session.ignored {
             return false;
         }
         match (&f.session.ems, v.get(&f.ident)) {
             (Some(EmsMarker::Flag), Some(V::Int(x))) => *x == 1,
+            (Some(EmsMarker::Flag), Some(V::Opt(Some(x)))) => {
+                !matches!(&f.ty, Ty::Option { of } if **of == Ty::Bool) || **x == V::Int(1)
+            }
             (Some(EmsMarker::Mask { mask }), Some(V::Int(x))) => x & mask != 0,
             _ => false,
         }
@@ -401,10 +493,29 @@ fn decode(dec: &Schema, enc: &Schema, bytes: &[u8]) -> Read {
 /// Sessions a version writes: every optional field present and absent, lists empty and not, each
 /// with EMS on and off (where the version has a carrier). `big` puts a 64 KiB element in lists.
 fn samples(s: &Schema, big: bool) -> Vec<(Values, bool)> {
-    let fs = fields(s);
+    match s.root_def() {
+        Some(TypeDef::Enum(e)) => {
+            let mut out = Vec::new();
+            for (i, var) in e.variants.iter().enumerate() {
+                if var.tag_value.is_none() || !var.write {
+                    continue;
+                }
+                let carries = var.fields.iter().any(|f| f.session.ems.is_some());
+                for (mut v, ems) in field_samples(s, &var.fields, carries, big) {
+                    v.insert(VARIANT.to_string(), V::Int(i as u64));
+                    out.push((v, ems));
+                }
+            }
+            out
+        }
+        _ => field_samples(s, fields(s), s.ems_carrier().is_some(), big),
+    }
+}
+
+fn field_samples(s: &Schema, fs: &[Field], carries: bool, big: bool) -> Vec<(Values, bool)> {
     let mut out = Vec::new();
     for ems in [false, true] {
-        if ems && s.ems_carrier().is_none() {
+        if ems && !carries {
             continue;
         }
         for variant in 0..4u32 {
@@ -413,9 +524,18 @@ fn samples(s: &Schema, big: bool) -> Vec<(Values, bool)> {
                 let present = !matches!(f.write, Write::Unless(_))
                     || variant & 1 == 1
                     || f.session.ems.is_some();
-                let val = match (&f.session.ems, &f.ty) {
+                let (ty, opt) = match &f.ty {
+                    Ty::Option { of } => (&**of, true),
+                    t => (t, false),
+                };
+                let mut val = match (&f.session.ems, ty) {
                     (Some(EmsMarker::Flag), _) => V::Int(ems as u64),
-                    (Some(EmsMarker::Mask { mask }), _) => V::Int(if ems { *mask } else { 0 }),
+                    (Some(EmsMarker::Mask { mask }), _) => {
+                        // Other declared flag bits set in half the samples.
+                        let other = f.session.known_bits.unwrap_or(0) & !mask;
+                        let on = if variant & 2 == 2 { other } else { 0 };
+                        V::Int(if ems { *mask } else { 0 } | on)
+                    }
                     _ if f.session.version_field.is_some() => {
                         V::Int(f.session.writes.unwrap_or(s.version as u64))
                     }
@@ -435,6 +555,21 @@ fn samples(s: &Schema, big: bool) -> Vec<(Values, bool)> {
                     },
                     (_, t) => panic!("no sample of {t}"),
                 };
+                if opt {
+                    // Some in half the samples; a flag carrier on a non-bool Option is Some for EMS.
+                    let some = match (&f.session.ems, ty) {
+                        (Some(EmsMarker::Flag), t) if *t != Ty::Bool => ems,
+                        _ => variant & 2 == 2,
+                    };
+                    if matches!((&f.session.ems, ty), (Some(EmsMarker::Flag), t) if *t != Ty::Bool)
+                    {
+                        val = V::Bytes(vec![1, 2, 3]);
+                        if !matches!(ty, Ty::Seq { .. }) {
+                            val = V::Int(1);
+                        }
+                    }
+                    val = V::Opt(some.then(|| Box::new(val)));
+                }
                 // A "when non-zero" carrier is absent when zero (DER ZUINT64).
                 let absent = !present
                     || (matches!(f.write, Write::Unless(_))
@@ -664,6 +799,217 @@ fn go() {
     pair(&v[0], &v[1], false);
     pair(&v[0], &v[2], false);
     pair(&v[1], &v[2], false);
+}
+
+/// rustls-style reads, each checked against the codec: a byte read as `== 1`, a presence byte,
+/// per-level length prefixes, a length limit, and a root that dispatches on the protocol version.
+#[test]
+fn rustls_style_layouts() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: String| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let head = |v: u32, trailing: &str| {
+        format!("name = \"r\"\nversion = {v}\nencoding = \"tls-positional\"\nroot = \"S\"\ntrailing = \"{trailing}\"\n\n[types.S]\nkind = \"struct\"\n")
+    };
+    let field = |ident: &str, ty: &str, extra: &str| {
+        format!("\n[[types.S.fields]]\nident = \"{ident}\"\nty = \"{ty}\"\n{extra}")
+    };
+    let rules = |f: &[Finding]| {
+        let mut r: Vec<&str> = f
+            .iter()
+            .filter(|x| !x.data_dependent)
+            .map(|x| x.rule.id())
+            .collect();
+        r.sort();
+        r.dedup();
+        r
+    };
+
+    // A bool EMS byte becomes a flags byte (bit 2: EMS; bit 1: another property). A decoder that
+    // reads `== 1` takes 2 and 3 as false and 1 as true; a strict one refuses 2 and 3.
+    let bool_v1 = |one: bool| {
+        head(1, "reject")
+            + &field("cipher", "u16", "")
+            + &field(
+                "ems",
+                "bool",
+                &format!(
+                    "session = {{ ems = {{ kind = \"flag\" }} }}\n{}",
+                    if one {
+                        "wire = { one_is_true = true }\n"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+    };
+    let flags_v2 = head(2, "reject")
+        + &field("cipher", "u16", "")
+        + &field(
+            "flags",
+            "u8",
+            "session = { ems = { kind = \"mask\", mask = 2 }, known_bits = 3 }\n",
+        );
+    let b = write("flags-v2.toml", flags_v2);
+    let lenient = pair(&write("one-v1.toml", bool_v1(true)), &b, false);
+    assert_eq!(
+        rules(&lenient),
+        [
+            "ems-accepted-by-older-decoder",
+            "ems-dropped-by-newer-decoder",
+            "newer-session-read-as-ems"
+        ],
+        "{lenient:?}"
+    );
+    assert!(lenient.iter().any(|x| x
+        .reasons
+        .iter()
+        .any(|r| r.contains("reads as false (only 1 is true)"))));
+    let strict = pair(&write("strict-v1.toml", bool_v1(false)), &b, false);
+    assert!(
+        !rules(&strict).contains(&"ems-accepted-by-older-decoder"),
+        "{strict:?}"
+    );
+    assert!(
+        rules(&strict).contains(&"newer-session-read-as-ems"),
+        "{strict:?}"
+    );
+
+    // A presence byte: 0.23-style `if u8::read(r)? == 1 { Some(..) } else { None }`. A newer EMS
+    // byte inserted before it is read as the older Option's presence.
+    let opt_v1 = head(1, "ignore")
+        + &field("cipher", "u16", "")
+        + &field(
+            "alpn",
+            "Option<Vec<u8>>",
+            "wire = { prefix = 1, one_is_true = true }\n",
+        );
+    let opt_v2 = head(2, "ignore")
+        + &field("cipher", "u16", "")
+        + &field(
+            "ems",
+            "u8",
+            "session = { ems = { kind = \"mask\", mask = 1 } }\n",
+        )
+        + &field(
+            "alpn",
+            "Option<Vec<u8>>",
+            "wire = { prefix = 1, one_is_true = true }\n",
+        );
+    let f = pair(
+        &write("opt-v1.toml", opt_v1.clone()),
+        &write("opt-v2.toml", opt_v2),
+        false,
+    );
+    assert!(f.iter().any(|x| x.rule.is_rollout_hazard()), "{f:?}");
+    // The byte itself read as a presence byte: 2 and 3 are "absent" to a `== 1` reader.
+    let hint_v1 = head(1, "ignore")
+        + &field("cipher", "u16", "")
+        + &field("hint", "Option<u16>", "wire = { one_is_true = true }\n");
+    let hint_v2 = head(2, "ignore")
+        + &field("cipher", "u16", "")
+        + &field(
+            "flags",
+            "u8",
+            "session = { ems = { kind = \"mask\", mask = 2 }, known_bits = 3 }\n",
+        );
+    let f = pair(
+        &write("h1.toml", hint_v1),
+        &write("h2.toml", hint_v2),
+        false,
+    );
+    assert!(
+        rules(&f).contains(&"ems-accepted-by-older-decoder"),
+        "{f:?}"
+    );
+    assert!(
+        f.iter().any(|x| !x.data_dependent
+            && x.reasons
+                .iter()
+                .any(|r| r.contains("presence byte of the older `S.hint`: absent"))),
+        "{:#?}",
+        f.iter()
+            .map(|x| (x.rule.id(), &x.reasons))
+            .collect::<Vec<_>>()
+    );
+
+    // Per-level prefixes: a u24 list of u24-prefixed certificates, read by a decoder that takes
+    // the inner lengths as u16 (a layout change): never proven safe.
+    let chain = |v: u32, inner: u8, ems: bool| {
+        head(v, "ignore")
+            + &field(
+                "chain",
+                "Vec<Vec<u8>>",
+                &format!("wire = {{ prefix = [3, {inner}], max_len = 8 }}\n"),
+            )
+            + &if ems {
+                field("ems", "bool", "session = { ems = { kind = \"flag\" } }\n")
+            } else {
+                String::new()
+            }
+    };
+    let same = pair(
+        &write("c1.toml", chain(1, 3, false)),
+        &write("c2.toml", chain(2, 3, true)),
+        true,
+    );
+    assert!(
+        rules(&same).contains(&"ems-accepted-by-older-decoder"),
+        "{same:?}"
+    );
+    let changed = pair(
+        &write("c3.toml", chain(1, 2, false)),
+        &write("c4.toml", chain(2, 3, true)),
+        false,
+    );
+    assert!(
+        changed.iter().any(|x| x.rule.is_rollout_hazard()),
+        "{changed:?}"
+    );
+
+    // A root that dispatches on the protocol version (rustls main: TLS 1.2 and TLS 1.3 values).
+    let dispatch = |v: u32, trailing: &str, tls12_ems: bool, tls14: bool| {
+        let mut t = format!("name = \"d\"\nversion = {v}\nencoding = \"tls-positional\"\nroot = \"S\"\ntrailing = \"{trailing}\"\n\n[types.S]\nkind = \"enum\"\nrepr = \"external\"\ntag_width = 2\n\n[[types.S.variants]]\nident = \"Tls12\"\ntag_value = 0x0303\n\n[[types.S.variants.fields]]\nident = \"secret\"\nty = \"[u8; 4]\"\n");
+        if tls12_ems {
+            t += "\n[[types.S.variants.fields]]\nident = \"extended_ms\"\nty = \"bool\"\nwire = { one_is_true = true }\nsession = { ems = { kind = \"flag\" } }\n";
+        }
+        t += "\n[[types.S.variants]]\nident = \"Tls13\"\ntag_value = 0x0304\n\n[[types.S.variants.fields]]\nident = \"secret\"\nty = \"[u8; 4]\"\n";
+        if tls14 {
+            t += "\n[[types.S.variants]]\nident = \"Tls14\"\ntag_value = 0x0305\n\n[[types.S.variants.fields]]\nident = \"secret\"\nty = \"[u8; 4]\"\n";
+        }
+        t
+    };
+    let loose = pair(
+        &write("d1.toml", dispatch(1, "ignore", false, false)),
+        &write("d2.toml", dispatch(2, "ignore", true, false)),
+        false,
+    );
+    assert!(
+        rules(&loose).contains(&"ems-accepted-by-older-decoder"),
+        "{loose:?}"
+    );
+    let tight = pair(
+        &write("d3.toml", dispatch(1, "reject", false, false)),
+        &write("d4.toml", dispatch(2, "reject", true, false)),
+        false,
+    );
+    assert!(
+        !tight.iter().any(|x| x.rule.is_rollout_hazard()),
+        "{tight:?}"
+    );
+    // A version the older dispatch does not know is refused by its version check.
+    let newer = pair(
+        &write("d5.toml", dispatch(2, "reject", true, false)),
+        &write("d6.toml", dispatch(3, "reject", true, true)),
+        false,
+    );
+    assert!(
+        !newer.iter().any(|x| x.rule.is_rollout_hazard()),
+        "{newer:?}"
+    );
 }
 
 /// Synthetic pairs for what the histories do not cover: DER with unknown tags skipped, a strict

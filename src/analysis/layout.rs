@@ -36,8 +36,9 @@ enum Atom {
     Str,
     /// Tag byte, then the payload when 1.
     Opt(Vec<Slot>),
-    /// Length (of the given prefix width in bytes; 0: the encoding's own), then elements.
-    Seq(Vec<Slot>, u8),
+    /// Length (of the given prefix width in bytes; 0: the encoding's own), then elements; at
+    /// most the given count when the schema limits it.
+    Seq(Vec<Slot>, u8, Option<u64>),
     /// Decoder only: read if bytes remain; `lenient`: a parse failure counts as absence.
     Tail(Vec<Slot>, bool),
     Map(Vec<Slot>, Vec<Slot>),
@@ -45,6 +46,8 @@ enum Atom {
     Enum {
         variants: Vec<Variant>,
         other: Option<usize>,
+        /// A TLS dispatch value instead of an index: its width and each variant's value.
+        tags: Option<(u8, Vec<Option<u64>>)>,
     },
     Opaque(String),
     /// `skip_serializing_if`: the encoder may write nothing here.
@@ -64,12 +67,17 @@ struct Meta {
     holds: bool,
     /// Either side: this slot is the EMS carrier's own value.
     carrier: bool,
-    /// Encoder side: the flag bits this version writes (its own `known_bits`).
+    /// Encoder side: the flag bits this version writes (its own `known_bits`), and the bits of
+    /// them that mean EMS.
     writes_bits: Option<u64>,
+    writes_mask: u64,
     /// Decoder side.
     marker: Option<EmsMarker>,
     accepts: Option<Accepts>,
     known_bits: Option<u64>,
+    /// Decoder side: a bool or presence byte is true only when it is 1 (else any byte but 0 and
+    /// 1 is refused).
+    one_is_true: bool,
 }
 
 impl Meta {
@@ -108,12 +116,23 @@ fn atom_eq(a: &Atom, b: &Atom) -> bool {
             },
         ) => s1 == s2 && b1 == b2,
         (Float { bits: a }, Float { bits: b }) => a == b,
-        (Seq(x, p), Seq(y, q)) => p == q && shape_eq(x, y),
+        (Seq(x, p, _), Seq(y, q, _)) => p == q && shape_eq(x, y),
         (Opt(x), Opt(y)) | (Cond(x), Cond(y)) => shape_eq(x, y),
         (Tail(x, _), Tail(y, _)) => shape_eq(x, y),
         (Map(k1, v1), Map(k2, v2)) => shape_eq(k1, k2) && shape_eq(v1, v2),
-        (Enum { variants: v1, .. }, Enum { variants: v2, .. }) => {
-            v1.len() == v2.len() && v1.iter().zip(v2).all(|(a, b)| shape_eq(&a.1, &b.1))
+        (
+            Enum {
+                variants: v1,
+                tags: t1,
+                ..
+            },
+            Enum {
+                variants: v2,
+                tags: t2,
+                ..
+            },
+        ) => {
+            t1 == t2 && v1.len() == v2.len() && v1.iter().zip(v2).all(|(a, b)| shape_eq(&a.1, &b.1))
         }
         (Opaque(x), Opaque(y)) => x == y,
         _ => false,
@@ -131,6 +150,7 @@ fn describe(a: &Atom) -> String {
         Atom::Seq(..) => "sequence length".into(),
         Atom::Tail(..) => "optional tail".into(),
         Atom::Map(..) => "map length".into(),
+        Atom::Enum { tags: Some(_), .. } => "dispatch value".into(),
         Atom::Enum { .. } => "enum variant index".into(),
         Atom::Opaque(n) => n.clone(),
         Atom::Cond(_) => "conditionally written field".into(),
@@ -154,8 +174,15 @@ impl Flat<'_> {
         let root = Ty::Named {
             name: self.schema.root.clone(),
         };
+        let dispatch = |e: &crate::schema::EnumDef| {
+            e.tag_width.is_some() && !e.variants.iter().any(|v| v.current)
+        };
         if let (Side::Encoder(want), Some(TypeDef::Enum(e))) = (self.side, self.schema.root_def()) {
-            // A root enum's encoder writes one variant.
+            if dispatch(e) {
+                // A root that dispatches on a value (its protocol version) writes every variant.
+                return self.ty(&root, want, None, &self.schema.root, 0);
+            }
+            // A root enum whose variants are versions: its encoder writes one.
             let v = root_variant(e, self.schema)?;
             let idx = e.variants.iter().position(|x| x.ident == v.ident)?;
             let mut slots = self.ty(&root, want, None, &self.schema.root, 0)?;
@@ -285,12 +312,10 @@ impl Flat<'_> {
             Ty::Unit => Some(Vec::new()),
             Ty::Option { of } => Some(vec![self.option_slot(of, want, field, label, depth, meta)]),
             Ty::Seq { of } => {
-                let inner = self
-                    .ty(of, want, None, label, depth + 1)
-                    .unwrap_or_default();
                 meta.forced = enc && want == Want::Ems;
-                let prefix = field.and_then(|f| f.wire.prefix).unwrap_or(0);
-                one(Atom::Seq(inner, prefix), meta)
+                let widths = field.and_then(|f| f.wire.prefix.clone());
+                let max = field.and_then(|f| f.wire.max_len);
+                one(self.seq(of, want, widths, max, label, depth), meta)
             }
             Ty::Array { of, len } => {
                 // The first element carries what the array must hold; the rest may be anything.
@@ -321,6 +346,42 @@ impl Flat<'_> {
             Ty::Opaque { name } => one(Atom::Opaque(name.clone()), meta),
             Ty::Named { name } => self.named(name, want, marker.as_ref(), meta, depth),
         }
+    }
+
+    /// A length-prefixed list of `of`: each nested level takes the next declared width.
+    fn seq(
+        &self,
+        of: &Ty,
+        want: Want,
+        widths: Option<crate::schema::Prefix>,
+        max: Option<u64>,
+        label: &str,
+        depth: usize,
+    ) -> Atom {
+        let width = widths
+            .as_ref()
+            .and_then(|w| w.0.first().copied())
+            .unwrap_or(0);
+        let inner = match of {
+            Ty::Seq { of: inner } if depth < MAX_DEPTH => vec![Slot {
+                atom: self.seq(
+                    inner,
+                    want,
+                    widths.map(|w| w.inner()),
+                    None,
+                    label,
+                    depth + 1,
+                ),
+                meta: Meta {
+                    label: label.to_string(),
+                    ..Meta::default()
+                },
+            }],
+            _ => self
+                .ty(of, want, None, label, depth + 1)
+                .unwrap_or_default(),
+        };
+        Atom::Seq(inner, width, max)
     }
 
     /// A type defined in the schema: a struct's fields in order, or an enum.
@@ -379,11 +440,15 @@ impl Flat<'_> {
         };
         if matches!(self.side, Side::Encoder(_)) {
             meta.writes_bits = field.and_then(|f| f.session.known_bits);
+            if let Some(EmsMarker::Mask { mask }) = &marker {
+                meta.writes_mask = *mask;
+            }
         } else {
             // A carrier the decoder reads but does not act on reads nothing as EMS.
             meta.marker = marker.filter(|_| !field.is_some_and(|f| f.session.ignored));
             meta.accepts = field.and_then(|f| f.session.version_field.clone());
             meta.known_bits = field.and_then(|f| f.session.known_bits);
+            meta.one_is_true = field.is_some_and(|f| f.wire.one_is_true);
         }
         meta
     }
@@ -443,7 +508,7 @@ impl Flat<'_> {
         mut meta: Meta,
         depth: usize,
     ) -> Option<Vec<Slot>> {
-        if e.repr != EnumRepr::External {
+        if e.repr != EnumRepr::External && e.tag_width.is_none() {
             // bincode and postcard cannot decode tagged or untagged enums at all (they need
             // deserialize_any).
             return Some(vec![Slot {
@@ -478,8 +543,15 @@ impl Flat<'_> {
             meta.allowed = Some(allowed);
         }
         let other = e.variants.iter().position(|v| v.other);
+        let tags = e
+            .tag_width
+            .map(|w| (w, e.variants.iter().map(|v| v.tag_value).collect()));
         Some(vec![Slot {
-            atom: Atom::Enum { variants, other },
+            atom: Atom::Enum {
+                variants,
+                other,
+                tags,
+            },
             meta,
         }])
     }
@@ -536,15 +608,30 @@ fn atom_size(a: &Atom, p: Packing) -> (u64, u64) {
             Packing::Fixint | Packing::Tls => (1, 4),
             Packing::Varint => (2, 5),
         },
-        Atom::Seq(_, w) if *w > 0 && p == Packing::Tls => (*w as u64, INF),
-        Atom::Str | Atom::Seq(..) | Atom::Map(..) => (len.0, INF),
+        Atom::Seq(inner, w, max) => {
+            let prefix = if *w > 0 && p == Packing::Tls {
+                (*w as u64, *w as u64)
+            } else {
+                len
+            };
+            let hi = match max {
+                Some(m) => prefix
+                    .1
+                    .saturating_add(m.saturating_mul(size(inner, p).1))
+                    .min(INF),
+                None => INF,
+            };
+            (prefix.0, hi)
+        }
+        Atom::Str | Atom::Map(..) => (len.0, INF),
         Atom::Tail(inner, _) => (0, size(inner, p).1),
         Atom::Opt(inner) => (1, 1u64.saturating_add(size(inner, p).1).min(INF)),
-        Atom::Enum { variants, .. } => {
-            let tag = match p {
-                Packing::Fixint => (4, 4),
-                Packing::Varint => varint(32),
-                Packing::Tls => (1, 1),
+        Atom::Enum { variants, tags, .. } => {
+            let tag = match (p, tags) {
+                (_, Some((w, _))) => (*w as u64, *w as u64),
+                (Packing::Fixint, None) => (4, 4),
+                (Packing::Varint, None) => varint(32),
+                (Packing::Tls, None) => (1, 1),
             };
             let lo = variants.iter().map(|v| size(&v.1, p).0).min().unwrap_or(0);
             let hi = variants.iter().map(|v| size(&v.1, p).1).max().unwrap_or(0);
@@ -553,6 +640,14 @@ fn atom_size(a: &Atom, p: Packing) -> (u64, u64) {
         Atom::Opaque(_) => (0, INF),
         Atom::Cond(inner) => (0, size(inner, p).1),
     }
+}
+
+/// Dispatch values of the newer and the older enum, per variant.
+type Tags<'a> = (&'a [Option<u64>], &'a [Option<u64>]);
+
+/// A slot a TLS codec writes as one byte.
+fn one_byte(a: &Atom) -> bool {
+    matches!(a, Atom::Bool | Atom::Int { bits: 8, .. })
 }
 
 /// Atoms whose walk branches (presence, length, variant, map): never a straight-line step.
@@ -704,7 +799,7 @@ impl Walk {
     ) -> Out {
         match (&a.atom, &b.atom) {
             (Atom::Opt(ni), Atom::Opt(oi)) => self.option(a, b, (ni, oi), (n, o), ems, notes),
-            (Atom::Seq(ni, p), Atom::Seq(oi, q)) if p == q => {
+            (Atom::Seq(ni, p, _), Atom::Seq(oi, q, _)) if p == q => {
                 let mut outs = Vec::new();
                 if !a.meta.forced {
                     outs.push(self.go(n, o, ems, &mut notes.clone()));
@@ -713,12 +808,37 @@ impl Walk {
                 Out::union_all(outs)
             }
             (
-                Atom::Enum { variants: nv, .. },
+                Atom::Enum {
+                    variants: nv,
+                    tags: nt,
+                    ..
+                },
                 Atom::Enum {
                     variants: ov,
                     other,
+                    tags: ot,
                 },
-            ) => self.variants(a, b, (nv, ov, *other), (n, o), ems, notes),
+            ) if nt.as_ref().map(|t| t.0) == ot.as_ref().map(|t| t.0) => {
+                let tags = nt
+                    .as_ref()
+                    .zip(ot.as_ref())
+                    .map(|(n, o)| (&n.1[..], &o.1[..]));
+                self.variants(a, b, (nv, ov, *other, tags), (n, o), ems, notes)
+            }
+            // TLS codecs write a bool, a presence byte and a u8 alike: one byte, read by the
+            // older decoder as what it declares there.
+            (x, Atom::Bool) if self.packing == Packing::Tls && one_byte(x) => {
+                self.byte_as_bool(a, b, n, o, ems, notes)
+            }
+            (x, Atom::Opt(oi)) if self.packing == Packing::Tls && one_byte(x) => {
+                self.byte_as_presence(a, b, oi, (n, o), ems, notes)
+            }
+            (Atom::Opt(ni), y) if self.packing == Packing::Tls && one_byte(y) => {
+                self.presence_as_byte(a, b, ni, (n, o), ems, notes)
+            }
+            (Atom::Bool, Atom::Int { bits: 8, .. }) if self.packing == Packing::Tls => {
+                self.scalar(a, b, n, o, ems, notes)
+            }
             (_, Atom::Tail(inner, lenient)) => {
                 self.tail(a, b, (inner, *lenient), (n, o), ems, notes)
             }
@@ -779,7 +899,7 @@ impl Walk {
         &mut self,
         a: &Slot,
         b: &Slot,
-        (nv, ov, other): (&[Variant], &[Variant], Option<usize>),
+        (nv, ov, other, tags): (&[Variant], &[Variant], Option<usize>, Option<Tags<'_>>),
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
         notes: &[String],
@@ -792,12 +912,25 @@ impl Walk {
         let mut outs = Vec::new();
         for k in allowed {
             let (nname, npayload) = &nv[k];
-            let (oname, opayload, via_other) = match (ov.get(k), other) {
+            // By index, or by the dispatch value the newer variant writes.
+            let (found, what) = match tags {
+                Some((nt, ot)) => {
+                    let value = nt.get(k).copied().flatten();
+                    let at = value.and_then(|t| ot.iter().position(|x| *x == Some(t)));
+                    let what = match value {
+                        Some(t) => format!("dispatch value {t:#x}"),
+                        None => format!("variant `{nname}` (no dispatch value)"),
+                    };
+                    (at.and_then(|i| ov.get(i)), what)
+                }
+                None => (ov.get(k), format!("variant index {k}")),
+            };
+            let (oname, opayload, via_other) = match (found, other) {
                 (Some((name, p)), _) => (name, p, false),
                 (None, Some(oi)) => (&ov[oi].0, &ov[oi].1, true),
                 (None, None) => {
                     outs.push(Out::reject_strict(format!(
-                        "variant index {k} (`{nname}`) is unknown to the older enum at `{}`",
+                        "{what} (`{nname}`) is unknown to the older enum at `{}`",
                         b.meta.label
                     )));
                     continue;
@@ -808,7 +941,7 @@ impl Walk {
             let mut nn = notes.to_vec();
             if via_other {
                 nn.push(format!(
-                    "variant index {k} (`{nname}`) decodes as `{oname}` (#[serde(other)])"
+                    "{what} (`{nname}`) decodes as `{oname}` (its catch-all)"
                 ));
                 if !npayload.is_empty() {
                     outs.push(Out::data_dependent(
@@ -819,7 +952,7 @@ impl Walk {
                 }
             } else if nname != oname {
                 nn.push(format!(
-                    "variant index {k} is `{nname}` in the newer enum and `{oname}` in the older"
+                    "{what} is `{nname}` in the newer enum and `{oname}` in the older"
                 ));
             }
             outs.push(self.go(
@@ -867,6 +1000,150 @@ impl Walk {
             );
             let notes = notes.iter().cloned().chain(std::iter::once(why));
             outs.push(notes.fold(out, Out::note).swallowing(carrier));
+        }
+        Out::union_all(outs)
+    }
+
+    /// The bytes a newer one-byte slot may hold: its exact value (with the other flag bits its
+    /// version declares), else 0, 1 and a byte above 1.
+    fn byte_values(a: &Slot) -> Vec<i128> {
+        match (a.meta.val, &a.atom) {
+            (Some(v), _) => {
+                // The other flag bits the version declares may be set beside the EMS bits.
+                let mut c = vec![v];
+                let other = a.meta.writes_bits.unwrap_or(0) & !a.meta.writes_mask;
+                if other != 0 {
+                    c.push(v | other as i128);
+                }
+                c
+            }
+            (None, Atom::Bool) => vec![0, 1],
+            (None, _) => vec![0, 1, 2],
+        }
+    }
+
+    /// A newer byte read by an older bool: 0 and 1 as they are; another byte refused, or false
+    /// when the decoder reads `== 1`.
+    fn byte_as_bool(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        n: &[Slot],
+        o: &[Slot],
+        ems: bool,
+        notes: &[String],
+    ) -> Out {
+        let mut outs = Vec::new();
+        for v in Self::byte_values(a) {
+            let read = match v {
+                0 | 1 => v,
+                _ if b.meta.one_is_true => 0,
+                _ => {
+                    outs.push(Out::reject(format!(
+                        "the newer `{}` writes byte {v}, which the older bool `{}` refuses",
+                        a.meta.label, b.meta.label
+                    )));
+                    continue;
+                }
+            };
+            let accepted = match b.meta.checks().read(read, Place::Slot(&b.meta.label)) {
+                Ok(x) => x,
+                Err(rejected) => {
+                    outs.push(rejected);
+                    continue;
+                }
+            };
+            let mut nn = notes.to_vec();
+            nn.extend(accepted.note);
+            if v > 1 {
+                nn.push(format!(
+                    "the newer `{}` writes byte {v}, which the older `{}` reads as false (only 1 is true)",
+                    a.meta.label, b.meta.label
+                ));
+            } else if a.meta.label != b.meta.label {
+                nn.push(format!(
+                    "the newer `{}` is read as `{}`",
+                    a.meta.label, b.meta.label
+                ));
+            }
+            outs.push(self.go(n, o, ems || accepted.ems, &mut nn));
+        }
+        Out::union_all(outs)
+    }
+
+    /// A newer byte read by an older `Option`'s presence byte: 1 is `Some` (its payload is read
+    /// from the bytes that follow), 0 is `None`; another byte refused, or `None` when the decoder
+    /// reads `== 1`.
+    fn byte_as_presence(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        oi: &[Slot],
+        (n, o): (&[Slot], &[Slot]),
+        ems: bool,
+        notes: &[String],
+    ) -> Out {
+        let mut outs = Vec::new();
+        for v in Self::byte_values(a) {
+            let mut nn = notes.to_vec();
+            let some = match v {
+                1 => true,
+                0 => false,
+                _ if b.meta.one_is_true => false,
+                _ => {
+                    outs.push(Out::reject(format!(
+                        "the newer `{}` writes byte {v}, which is no presence byte for the older `{}`",
+                        a.meta.label, b.meta.label
+                    )));
+                    continue;
+                }
+            };
+            nn.push(format!(
+                "the newer `{}` (byte {v}) is read as the presence byte of the older `{}`: {}",
+                a.meta.label,
+                b.meta.label,
+                if some { "present" } else { "absent" }
+            ));
+            let some_is_ems = some && b.meta.marker == Some(EmsMarker::Flag);
+            let older = if some { cat(oi, o) } else { o.to_vec() };
+            outs.push(self.go(n, &older, ems || some_is_ems, &mut nn));
+        }
+        Out::union_all(outs)
+    }
+
+    /// A newer `Option`'s presence byte read by an older one-byte slot: `None` is 0, `Some` is
+    /// 1 followed by a payload the older decoder reads as what comes next.
+    fn presence_as_byte(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        ni: &[Slot],
+        (n, o): (&[Slot], &[Slot]),
+        ems: bool,
+        notes: &[String],
+    ) -> Out {
+        let mut outs = Vec::new();
+        let choices: &[i128] = match a.meta.allowed.as_deref() {
+            Some([0]) => &[0],
+            _ if a.meta.forced => &[1],
+            _ => &[0, 1],
+        };
+        for &v in choices {
+            let accepted = match b.meta.checks().read(v, Place::Slot(&b.meta.label)) {
+                Ok(x) => x,
+                Err(rejected) => {
+                    outs.push(rejected);
+                    continue;
+                }
+            };
+            let mut nn = notes.to_vec();
+            nn.extend(accepted.note);
+            nn.push(format!(
+                "the presence byte of the newer `{}` ({v}) is read as `{}`",
+                a.meta.label, b.meta.label
+            ));
+            let newer = if v == 1 { cat(ni, n) } else { n.to_vec() };
+            outs.push(self.go(&newer, o, ems || accepted.ems, &mut nn));
         }
         Out::union_all(outs)
     }

@@ -167,7 +167,7 @@ fn variant(v: &Variant) -> TokenStream {
     let origin = path("Origin");
     quote!(#p {
         ident: #ident, ser_name: #ser, de_names: #de, style: #st, fields: ::std::vec![#(#fields),*],
-        other: #other, untagged: #untagged, read: #read, write: #write, current: #current,
+        other: #other, untagged: #untagged, read: #read, write: #write, current: #current, tag_value: ::core::option::Option::None,
         is_default: #is_default, origin: <#origin as ::core::default::Default>::default(),
     })
 }
@@ -217,7 +217,7 @@ pub fn type_def(d: &TypeDef) -> TokenStream {
             let variants = variants.iter().map(variant);
             quote!(#td::Enum(#p {
                 name: #name, repr: #repr, tag: #tag, content: #content,
-                deny_unknown_fields: #deny_unknown_fields, variants: ::std::vec![#(#variants),*],
+                deny_unknown_fields: #deny_unknown_fields, tag_width: ::core::option::Option::None, variants: ::std::vec![#(#variants),*],
                 origin: <#origin as ::core::default::Default>::default(),
             }))
         }

@@ -148,6 +148,7 @@ pub fn read_item_as(
                         read: !v.attrs.skip_deserializing(),
                         write: !v.attrs.skip_serializing(),
                         current: va.current,
+                        tag_value: None,
                         is_default: v
                             .original
                             .attrs
@@ -161,6 +162,7 @@ pub fn read_item_as(
                 cx.error_spanned_by(&input.ident, "only one variant may be #[session(current)]");
             }
             TypeDef::Enum(EnumDef {
+                tag_width: None,
                 name: name.clone(),
                 repr,
                 tag,

@@ -392,9 +392,20 @@ pub struct WireField {
     /// DER context tag (`[17]`); none for the untagged leading elements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<u32>,
-    /// Width in bytes of the length prefix of an opaque or a list (TLS `<0..2^16-1>` is 2).
+    /// Width in bytes of the length prefix of an opaque or a list (TLS `<0..2^16-1>` is 2); a
+    /// list gives one width per level (`[3, 3]`: a u24 list of u24-prefixed certificates), and
+    /// one width applies to every level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<u8>,
+    pub prefix: Option<Prefix>,
+    /// Decoder: the most bytes (of an opaque) or elements (of a list) it accepts; the encoder
+    /// never writes more. A longer value is refused (rustls' `SessionID`: 32).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_len: Option<u64>,
+    /// Decoder: a `bool`, or an `Option`'s presence byte, counts as true / present only when the
+    /// byte is 1; any other value is false / absent (rustls: `matches!(u8::read(r)?, 1)`). Without
+    /// it, a byte other than 0 or 1 is refused.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub one_is_true: bool,
     /// Decoder: read only if bytes remain (`if r.any_left()`), else absent.
     #[serde(default, skip_serializing_if = "is_false")]
     pub if_remaining: bool,
@@ -406,6 +417,53 @@ pub struct WireField {
 impl WireField {
     pub fn is_empty(&self) -> bool {
         *self == WireField::default()
+    }
+
+    /// The length-prefix width of the outermost level, if declared.
+    pub fn outer_prefix(&self) -> Option<u8> {
+        self.prefix.as_ref().and_then(|p| p.0.first().copied())
+    }
+}
+
+/// Length-prefix widths, outermost first. Written as one number (every level) or a list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prefix(pub Vec<u8>);
+
+impl Prefix {
+    /// The widths of the levels inside the outermost one (the last width repeats).
+    pub fn inner(&self) -> Prefix {
+        match self.0.as_slice() {
+            [one] => Prefix(vec![*one]),
+            [_, rest @ ..] => Prefix(rest.to_vec()),
+            [] => Prefix(Vec::new()),
+        }
+    }
+}
+
+impl Serialize for Prefix {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => s.serialize_u8(*one),
+            all => all.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Prefix {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Prefix, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            One(u8),
+            Levels(Vec<u8>),
+        }
+        match Form::deserialize(d)? {
+            Form::One(w) => Ok(Prefix(vec![w])),
+            Form::Levels(v) if !v.is_empty() => Ok(Prefix(v)),
+            Form::Levels(_) => Err(serde::de::Error::custom(
+                "`prefix` needs at least one width",
+            )),
+        }
     }
 }
 
@@ -476,6 +534,10 @@ pub struct EnumDef {
     pub content: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deny_unknown_fields: bool,
+    /// `tls-positional`: the enum is a value of this many bytes that selects the variant (each
+    /// variant's `tag_value`), as a root that dispatches on its protocol version does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag_width: Option<u8>,
     pub variants: Vec<Variant>,
     #[serde(default, skip_serializing)]
     pub origin: Origin,
@@ -485,8 +547,13 @@ pub struct EnumDef {
 #[serde(deny_unknown_fields)]
 pub struct Variant {
     pub ident: String,
+    /// Default in schema files: `ident`.
+    #[serde(default)]
     pub ser_name: String,
+    /// Default in schema files: `ser_name`.
+    #[serde(default)]
     pub de_names: Vec<String>,
+    #[serde(default = "struct_style")]
     pub style: Style,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
@@ -503,6 +570,10 @@ pub struct Variant {
     /// `#[session(current)]`: the variant a root enum's encoder writes.
     #[serde(default, skip_serializing_if = "is_false")]
     pub current: bool,
+    /// `tls-positional` with `tag_width`: the value that selects this variant (an `other` variant
+    /// takes every value no variant names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag_value: Option<u64>,
     /// `#[default]` for `#[derive(Default)]`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub is_default: bool,

@@ -3,7 +3,9 @@
 //! references, enumerated values, keys that do not apply to the encoding, the EMS carrier, and
 //! how far the analysis would have to expand the type. The analysis may then assume all of it.
 
-use super::{EmsMarker, Encoding, Field, Origin, Problem, Schema, Style, Ty, TypeDef, Write};
+use super::{
+    EmsMarker, Encoding, EnumDef, Field, Origin, Problem, Schema, Style, Ty, TypeDef, Write,
+};
 use std::collections::{BTreeMap, HashMap};
 
 /// How many values the analysis may have to expand one version into (types unrolled to the
@@ -133,6 +135,7 @@ impl Schema {
                         out,
                     );
                 }
+                self.check_dispatch(e, out);
             }
         }
         for f in def.fields() {
@@ -152,6 +155,142 @@ impl Schema {
         }
     }
 
+    /// A `tls-positional` enum that dispatches on a value: its width, and one value per variant
+    /// that fits it (a catch-all `other` variant needs none).
+    fn check_dispatch(&self, e: &EnumDef, out: &mut Vec<Problem>) {
+        let Some(width) = e.tag_width else {
+            if let Some(v) = e.variants.iter().find(|v| v.tag_value.is_some()) {
+                out.push(problem(
+                    &v.origin,
+                    format!(
+                        "variant `{}::{}` has a `tag_value`, but enum `{}` has no `tag_width`",
+                        e.name, v.ident, e.name
+                    ),
+                    "give the enum `tag_width = N` (bytes of the value it dispatches on)",
+                ));
+            }
+            return;
+        };
+        if self.encoding != Encoding::TlsPositional {
+            out.push(problem(
+                &e.origin,
+                format!(
+                    "`tag_width` on enum `{}` does not apply to a `{}` schema",
+                    e.name, self.encoding
+                ),
+                "a dispatch on a value is a `tls-positional` layout",
+            ));
+        }
+        if ![1, 2, 4, 8].contains(&width) {
+            out.push(problem(
+                &e.origin,
+                format!("`tag_width` of {width} bytes on enum `{}`", e.name),
+                "a dispatch value is 1, 2, 4 or 8 bytes",
+            ));
+        }
+        let mut seen = BTreeMap::new();
+        for v in &e.variants {
+            match v.tag_value {
+                None if !v.other => out.push(problem(
+                    &v.origin,
+                    format!("variant `{}::{}` has no `tag_value`", e.name, v.ident),
+                    "give each variant the value that selects it, or mark the catch-all with `other = true`",
+                )),
+                Some(t) if width < 8 && t >> (8 * width as u32) != 0 => out.push(problem(
+                    &v.origin,
+                    format!("`tag_value` {t:#x} of `{}::{}` does not fit in {width} bytes", e.name, v.ident),
+                    "fix the value or `tag_width`",
+                )),
+                Some(t) => {
+                    if let Some(first) = seen.insert(t, &v.ident) {
+                        out.push(problem(
+                            &v.origin,
+                            format!("`tag_value` {t:#x} selects both `{first}` and `{}`", v.ident),
+                            "each value selects one variant",
+                        ));
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// Each `wire` key against the encoding it belongs to and the field's type. Messages quote the
+    /// key, so that a schema file's diagnostic points at its line.
+    fn check_wire(&self, name: &str, f: &Field, out: &mut Vec<Problem>) {
+        let at = &f.origin;
+        let der = self.encoding == Encoding::Der;
+        let w = &f.wire;
+        let keys: [(&str, bool, bool); 6] = [
+            // key, set, allowed in this encoding
+            ("tag", w.tag.is_some(), der),
+            ("prefix", w.prefix.is_some(), !der),
+            ("if_remaining", w.if_remaining, !der),
+            ("lenient", w.lenient, !der),
+            ("one_is_true", w.one_is_true, !der),
+            ("max_len", w.max_len.is_some(), true),
+        ];
+        for (key, set, allowed) in keys {
+            if set && !allowed {
+                out.push(problem(
+                    at,
+                    format!("field {name}: `{key}` does not apply to a `{}` schema", self.encoding),
+                    if der {
+                        "a DER element carries its own tag and length; TLS-presentation keys (`prefix`, `if_remaining`, `lenient`, `one_is_true`) do not apply"
+                    } else {
+                        "context tags exist only in `der` schemas"
+                    },
+                ));
+            }
+        }
+        let inner = match &f.ty {
+            Ty::Option { of } => of,
+            t => t,
+        };
+        if let Some(p) = &w.prefix {
+            for width in &p.0 {
+                if ![1, 2, 3, 4].contains(width) {
+                    out.push(problem(
+                        at,
+                        format!("`prefix` of {width} bytes for {name}"),
+                        "TLS length prefixes are 1, 2, 3 or 4 bytes",
+                    ));
+                }
+            }
+            let levels = seq_levels(inner);
+            if levels == 0 {
+                out.push(problem(
+                    at,
+                    format!("`prefix` on {name}, whose type `{}` has no length", f.ty),
+                    "a length prefix belongs to an opaque (`Vec<u8>`) or a list",
+                ));
+            } else if p.0.len() > levels {
+                out.push(problem(
+                    at,
+                    format!("`prefix` gives {} widths for {name}, whose type `{}` has {levels} level(s)", p.0.len(), f.ty),
+                    "give one width per level, outermost first, or one width for every level",
+                ));
+            }
+        }
+        if w.max_len.is_some() && seq_levels(inner) == 0 && *inner != Ty::Str {
+            out.push(problem(
+                at,
+                format!("`max_len` on {name}, whose type `{}` has no length", f.ty),
+                "a length limit belongs to an opaque (`Vec<u8>`), a string or a list",
+            ));
+        }
+        if w.one_is_true && !matches!(f.ty, Ty::Bool | Ty::Option { .. }) {
+            out.push(problem(
+                at,
+                format!(
+                    "`one_is_true` on {name}, whose type `{}` is neither a bool nor an Option",
+                    f.ty
+                ),
+                "it describes how a bool byte or an Option's presence byte is read",
+            ));
+        }
+    }
+
     fn check_field(&self, def: &TypeDef, f: &Field, out: &mut Vec<Problem>) {
         let serde = self.encoding.is_serde();
         let at = &f.origin;
@@ -163,28 +302,8 @@ impl Schema {
                 "wire layouts belong to `der` and `tls-positional` schemas; remove the [wire] table or change the encoding",
             ));
         }
-        if f.wire.tag.is_some() && self.encoding != Encoding::Der {
-            out.push(problem(
-                at,
-                format!("field {name} has a DER tag in a `{}` schema", self.encoding),
-                "context tags exist only in `der` schemas",
-            ));
-        }
-        if self.encoding == Encoding::Der && (f.wire.prefix.is_some() || f.wire.lenient) {
-            out.push(problem(
-                at,
-                format!("field {name}: `prefix` and `lenient` are TLS-presentation keys, not DER"),
-                "a DER element carries its own length; remove the key",
-            ));
-        }
-        if let Some(p) = f.wire.prefix {
-            if ![1, 2, 3, 4].contains(&p) {
-                out.push(problem(
-                    at,
-                    format!("length prefix of {p} bytes for {name}"),
-                    "TLS length prefixes are 1, 2, 3 or 4 bytes",
-                ));
-            }
+        if !serde {
+            self.check_wire(&name, f, out);
         }
         if let Write::Unless(cond) = &f.write {
             self.check_unless(def, f, cond, out);
@@ -427,6 +546,14 @@ impl Schema {
             }
             _ => 1,
         }
+    }
+}
+
+/// How many length-prefixed levels a type has (`Vec<Vec<u8>>`: 2).
+fn seq_levels(ty: &Ty) -> usize {
+    match ty {
+        Ty::Seq { of } => 1 + seq_levels(of),
+        _ => 0,
     }
 }
 
