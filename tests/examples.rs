@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 #[test]
 fn every_example_gives_its_documented_verdict() {
     let mut checked = 0;
+    let mut checked_formats = 0;
     let mut dirs: Vec<_> = std::fs::read_dir(root().join("examples"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -61,6 +62,30 @@ fn every_example_gives_its_documented_verdict() {
             findings.split(", ").map(str::to_string).collect()
         };
         assert_eq!(got, want, "{}: findings", dir.display());
+        // `Verdict for FORMAT: ...` lines state one format's findings within the directory.
+        for line in readme.lines() {
+            let Some((format, verdict)) = line
+                .strip_prefix("Verdict for ")
+                .and_then(|l| l.split_once(": "))
+            else {
+                continue;
+            };
+            let findings = verdict.split_once("; findings: ").expect("verdict line").1;
+            let got: BTreeSet<String> = doc["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["format"] == format)
+                .map(|f| f["rule"].as_str().unwrap().to_string())
+                .collect();
+            let want: BTreeSet<String> = if findings == "none" {
+                BTreeSet::new()
+            } else {
+                findings.split(", ").map(str::to_string).collect()
+            };
+            assert_eq!(got, want, "{}: findings of {format}", dir.display());
+            checked_formats += 1;
+        }
         let hazard = got
             .iter()
             .any(|id| sessionlint::rules::get(id).is_some_and(|r| r.covers().is_some()));
@@ -68,4 +93,8 @@ fn every_example_gives_its_documented_verdict() {
         checked += 1;
     }
     assert!(checked >= 12, "only {checked} examples state a verdict");
+    assert!(
+        checked_formats >= 3,
+        "only {checked_formats} per-format verdicts"
+    );
 }

@@ -825,6 +825,20 @@ impl Walk {
                     .map(|(n, o)| (&n.1[..], &o.1[..]));
                 self.variants(a, b, (nv, ov, *other, tags), (n, o), ems, notes)
             }
+            // A dispatch on a value the newer bytes can never start: refused whatever follows.
+            (
+                _,
+                Atom::Enum {
+                    tags: Some((w, values)),
+                    other: None,
+                    ..
+                },
+            ) if self.packing == Packing::Tls && Self::cannot_start(a, *w, values) => {
+                Out::reject(format!(
+                    "the newer `{}` begins with a byte no value of the older dispatch `{}` begins with: every such session is refused",
+                    a.meta.label, b.meta.label
+                ))
+            }
             // TLS codecs write a bool, a presence byte and a u8 alike: one byte, read by the
             // older decoder as what it declares there.
             (x, Atom::Bool) if self.packing == Packing::Tls && one_byte(x) => {
@@ -1020,6 +1034,30 @@ impl Walk {
             (None, Atom::Bool) => vec![0, 1],
             (None, _) => vec![0, 1, 2],
         }
+    }
+
+    /// True when every first byte the newer slot `a` may write differs from the first byte of
+    /// each value a `w`-byte dispatch accepts (big-endian).
+    fn cannot_start(a: &Slot, w: u8, values: &[Option<u64>]) -> bool {
+        let first = |v: u64, width: u8| (v >> (8 * (width as u32 - 1))) as i128;
+        let starts: Vec<i128> = match &a.atom {
+            Atom::Opt(_) => match (a.meta.allowed.as_deref(), a.meta.forced) {
+                (Some([0]), _) => vec![0],
+                (_, true) => vec![1],
+                _ => vec![0, 1],
+            },
+            Atom::Bool | Atom::Int { bits: 8, .. } => Self::byte_values(a),
+            Atom::Enum {
+                tags: Some((nw, nv)),
+                ..
+            } => nv.iter().flatten().map(|v| first(*v, *nw)).collect(),
+            _ => return false,
+        };
+        let wanted: Vec<i128> = values.iter().flatten().map(|v| first(*v, w)).collect();
+        !starts.is_empty()
+            && starts
+                .iter()
+                .all(|b| (0..=255).contains(b) && !wanted.contains(b))
     }
 
     /// A newer byte read by an older bool: 0 and 1 as they are; another byte refused, or false
