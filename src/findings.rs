@@ -165,9 +165,32 @@ impl Finding {
         self
     }
 
+    /// In the backward direction the older version is the writer: the related label names it
+    /// as such (`what`: the sessions it wrote that the newer decoder mishandles).
+    pub fn older_writes(mut self, old: &Schema, what: &str) -> Finding {
+        self.related_role = "the older encoder";
+        if let Some(r) = self.related.as_mut() {
+            r.text = format!(
+                "{} v{} writes {what} (`{}`)",
+                old.name, old.version, old.root
+            );
+        }
+        self
+    }
+
     pub fn because(mut self, reason: impl Into<String>) -> Finding {
         self.reasons.push(reason.into());
         self
+    }
+
+    /// The rule's advice for this finding: in wire terms when the newer version is a
+    /// hand-written codec described by a schema file.
+    pub fn help(&self) -> &str {
+        let spec = self.rule.spec();
+        match &spec.wire_help {
+            Some(w) if !self.newer_encoding.is_serde() => w,
+            _ => &spec.help,
+        }
     }
 
     pub fn file(&self) -> &str {

@@ -909,3 +909,41 @@ fn configuration_values_are_typed_and_located() {
         );
     }
 }
+
+/// Advice a reviewer can act on: a schema-file finding advises in wire terms (no serde attribute
+/// means anything to a hand-written codec), and in the backward direction the older version is
+/// named as the writer of the sessions, not as a decoder.
+#[test]
+fn advice_speaks_the_formats_language_and_names_each_side() {
+    let r = sessionlint(&["check", "examples/real-world/rustls"], &root());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let text = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        text.contains("a format version the older parser checks exactly"),
+        "{text}"
+    );
+    assert!(!text.contains("deny_unknown_fields"), "{text}");
+    assert!(
+        text.contains("the older encoder: rustls-client-session v1 writes the sessions"),
+        "{text}"
+    );
+    // ...while the forward direction names it as the decoder that accepts.
+    assert!(
+        text.contains("the older decoder: rustls-client-session v1 decoder"),
+        "{text}"
+    );
+    // A serde format keeps the serde advice.
+    let r = sessionlint(&["check", "examples/quickstart"], &root());
+    assert!(r.stdout.contains("deny_unknown_fields"), "{}", r.stdout);
+    // `explain` gives both, in words a maintainer uses.
+    let r = sessionlint(&["explain", "ems-accepted-by-older-decoder"], &root());
+    assert!(
+        r.stdout.contains("For formats described in schema files"),
+        "{}",
+        r.stdout
+    );
+    for rule in sessionlint::rules::RULES {
+        let r = sessionlint(&["explain", rule.id()], &root());
+        assert!(!r.stdout.contains("carrier"), "{}: {}", rule.id(), r.stdout);
+    }
+}

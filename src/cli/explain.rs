@@ -5,8 +5,13 @@ use crate::rules::Rule;
 pub fn explain(r: &Rule) -> String {
     let s = r.spec();
     let refs: String = s.references.iter().map(|x| format!("  - {x}\n")).collect();
+    let wire = s
+        .wire_help
+        .as_deref()
+        .map(|w| format!("\n\nFor formats described in schema files (hand-written codecs)\n{w}"))
+        .unwrap_or_default();
     format!(
-        "{} ({})\n\n{}\n\nWhy\n{}\n\nBad\n{}\n\nGood\n{}\n\nFix\n{}\n\nReferences\n{}",
+        "{} ({})\n\n{}\n\nWhy\n{}\n\nBad\n{}\n\nGood\n{}\n\nFix\n{}{wire}\n\nReferences\n{}",
         r.id(),
         r.level().as_str(),
         s.summary.trim(),

@@ -259,7 +259,7 @@ pub fn render_finding(f: &Finding, map: &SourceMap, colour: bool) -> String {
     }
     let help = format!(
         "{}; `sessionlint explain {}` has more",
-        f.rule.spec().help,
+        f.help(),
         f.rule.id()
     );
     let d = Diag {

@@ -83,7 +83,7 @@ pub fn render(findings: &[Finding], matrices: &[Matrix], summary: &Summary) -> S
             }
             s.push_str(&format!(
                 "  - fix: {} (`sessionlint explain {}`)\n",
-                text::markdown_message(&f.rule.spec().help),
+                text::markdown_message(f.help()),
                 f.rule.id()
             ));
         }

@@ -37,10 +37,9 @@ fn check(v: &PairVerdict) -> Option<Finding> {
         Some(Loss::UnmaskedFlags { field, .. }) => format!("the v{} decoder keeps `{field}` whole and reads its EMS from another bit", new.version),
         Some(Loss::NoCarrier) | None => format!("the v{} decoder has no EMS carrier", new.version),
     };
-    let mut f = f.because(cause).because(RFC_7627_5_3);
-    f.related_role = "the older encoder";
-    if let Some(r) = f.related.as_mut() {
-        r.text = format!("{} v{} writes EMS sessions (`{}`)", old.name, old.version, old.root);
-    }
-    Some(f)
+    Some(
+        f.because(cause)
+            .because(RFC_7627_5_3)
+            .older_writes(old, "EMS sessions"),
+    )
 }

@@ -44,6 +44,10 @@ pub struct Spec {
     pub fix: String,
     /// One line under each finding: what to change.
     pub help: String,
+    /// The same, in wire terms, for formats described by schema files (hand-written codecs),
+    /// where the serde words of `help` mean nothing.
+    #[serde(default)]
+    pub wire_help: Option<String>,
     /// The matrix cell the rule reports as UNSAFE, for rules that report a misread session.
     #[serde(default)]
     pub covers: Option<Cover>,

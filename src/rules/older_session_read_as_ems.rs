@@ -24,7 +24,8 @@ fn check(v: &PairVerdict) -> Option<Finding> {
             old.version
         ),
     )
-    .showing(m, old.encoding);
+    .showing(m, old.encoding)
+    .older_writes(old, "the non-EMS sessions");
     f.primary.text = format!("{} v{} reads older sessions here", new.name, new.version);
     Some(f)
 }

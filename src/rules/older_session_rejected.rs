@@ -25,7 +25,8 @@ fn check(v: &PairVerdict) -> Option<Finding> {
             new.name, new.version, old.version
         ),
     )
-    .at(&new.origin, Some(format!("{} v{} decoder", new.name, new.version)));
+    .at(&new.origin, Some(format!("{} v{} decoder", new.name, new.version)))
+    .older_writes(old, "the sessions");
     f.reasons.extend(r.rejection.as_ref().map(|x| x.why.clone()));
     Some(f)
 }
