@@ -1037,3 +1037,37 @@ fn alias_bombs_and_deep_bodies_are_bounded() {
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("defined nowhere"), "{}", r.stderr);
 }
+
+/// Module paths from a hostile tree: a `use` that names itself, `super` past the crate root,
+/// and a deep chain of renames end quickly, and an ambiguity they leave is bad input.
+#[test]
+fn hostile_module_paths_end_and_fail_closed() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "Cargo.toml",
+        "[package]\nname = \"t\"\nversion = \"0.1.0\"\n",
+    );
+    write(
+        d.path(),
+        "src/a.rs",
+        "#[derive(serde::Serialize, serde::Deserialize)]\npub struct Params { pub x: u8 }\n",
+    );
+    write(
+        d.path(),
+        "src/b.rs",
+        "#[derive(serde::Serialize, serde::Deserialize)]\npub struct Params { pub y: u8 }\n",
+    );
+    let mut renames = String::from("use a::b as a;\n");
+    for i in 0..200 {
+        renames.push_str(&format!("use R{} as R{i};\n", i + 1));
+    }
+    write(
+        d.path(),
+        "src/lib.rs",
+        format!("{renames}{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct T {{ pub p: a::Params, pub q: super::super::super::Params, pub r: R0 }}\n"),
+    );
+    let r = run(&["check", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("2 places"), "{}", r.stderr);
+}

@@ -947,3 +947,52 @@ fn advice_speaks_the_formats_language_and_names_each_side() {
         assert!(!r.stdout.contains("carrier"), "{}: {}", rule.id(), r.stdout);
     }
 }
+
+/// `diff OLD NEW` reads each side with its own configuration, like `check`: plain serde types
+/// named by `[[type]]` (module paths included), the default encoding, and `--type` by the Rust
+/// type's name.
+#[test]
+fn diff_honours_the_configuration() {
+    let d = tempfile::tempdir().unwrap();
+    let side = |dir: &str, ems: bool| {
+        let root = d.path().join(dir);
+        write(
+            &root,
+            "Cargo.toml",
+            "[package]\nname = \"t\"\nversion = \"0.1.0\"\n",
+        );
+        write(&root, "src/lib.rs", "pub mod tickets;\n");
+        write(
+            &root,
+            "src/tickets.rs",
+            &format!(
+                "#[derive(serde::Serialize, serde::Deserialize)]\npub struct Ticket {{ pub cipher: u16{} }}\n",
+                if ems { ", #[serde(default)] pub ems: bool" } else { "" }
+            ),
+        );
+        write(
+            &root,
+            "sessionlint.toml",
+            &format!(
+                "encoding = \"json\"\n\n[[type]]\nname = \"tickets::Ticket\"\nformat = \"t\"\nversion = {}\n{}",
+                if ems { 2 } else { 1 },
+                if ems { "ems = \"ems\"\n" } else { "" }
+            ),
+        );
+        root
+    };
+    let (old, new) = (side("old", false), side("new", true));
+    for ty in [None, Some("Ticket"), Some("t")] {
+        let mut args = vec!["diff", old.to_str().unwrap(), new.to_str().unwrap()];
+        if let Some(t) = ty {
+            args.extend(["--type", t]);
+        }
+        let r = sessionlint(&args, &root());
+        assert_eq!(r.code, 1, "{ty:?}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stdout.contains("ems-accepted-by-older-decoder"),
+            "{}",
+            r.stdout
+        );
+    }
+}
