@@ -50,18 +50,8 @@ fn every_example_gives_its_documented_verdict() {
             run.stderr
         );
         let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-        let got: BTreeSet<String> = doc["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["rule"].as_str().unwrap().to_string())
-            .collect();
-        let want: BTreeSet<String> = if findings == "none" {
-            BTreeSet::new()
-        } else {
-            findings.split(", ").map(str::to_string).collect()
-        };
-        assert_eq!(got, want, "{}: findings", dir.display());
+        let got = rules_of(&doc, None);
+        assert_eq!(got, listed(findings), "{}: findings", dir.display());
         // `Verdict for FORMAT: ...` lines state one format's findings within the directory.
         for line in readme.lines() {
             let Some((format, verdict)) = line
@@ -71,19 +61,12 @@ fn every_example_gives_its_documented_verdict() {
                 continue;
             };
             let findings = verdict.split_once("; findings: ").expect("verdict line").1;
-            let got: BTreeSet<String> = doc["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|f| f["format"] == format)
-                .map(|f| f["rule"].as_str().unwrap().to_string())
-                .collect();
-            let want: BTreeSet<String> = if findings == "none" {
-                BTreeSet::new()
-            } else {
-                findings.split(", ").map(str::to_string).collect()
-            };
-            assert_eq!(got, want, "{}: findings of {format}", dir.display());
+            assert_eq!(
+                rules_of(&doc, Some(format)),
+                listed(findings),
+                "{}: findings of {format}",
+                dir.display()
+            );
             checked_formats += 1;
         }
         let hazard = got
@@ -97,4 +80,24 @@ fn every_example_gives_its_documented_verdict() {
         checked_formats >= 3,
         "only {checked_formats} per-format verdicts"
     );
+}
+
+/// The rule ids of a JSON report's findings, of one format or all.
+fn rules_of(doc: &serde_json::Value, format: Option<&str>) -> BTreeSet<String> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| format.is_none_or(|x| f["format"] == x))
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The rule ids a verdict line lists (`none` for none).
+fn listed(findings: &str) -> BTreeSet<String> {
+    if findings == "none" {
+        BTreeSet::new()
+    } else {
+        findings.split(", ").map(str::to_string).collect()
+    }
 }

@@ -1060,6 +1060,17 @@ impl Walk {
                 .all(|b| (0..=255).contains(b) && !wanted.contains(b))
     }
 
+    /// The older slot's checks on value `v`; a refusal joins `outs`.
+    fn read_checked(b: &Slot, v: i128, outs: &mut Vec<Out>) -> Option<super::semantics::Accepted> {
+        match b.meta.checks().read(v, Place::Slot(&b.meta.label)) {
+            Ok(x) => Some(x),
+            Err(rejected) => {
+                outs.push(rejected);
+                None
+            }
+        }
+    }
+
     /// A newer byte read by an older bool: 0 and 1 as they are; another byte refused, or false
     /// when the decoder reads `== 1`.
     fn byte_as_bool(
@@ -1084,12 +1095,8 @@ impl Walk {
                     continue;
                 }
             };
-            let accepted = match b.meta.checks().read(read, Place::Slot(&b.meta.label)) {
-                Ok(x) => x,
-                Err(rejected) => {
-                    outs.push(rejected);
-                    continue;
-                }
+            let Some(accepted) = Self::read_checked(b, read, &mut outs) else {
+                continue;
             };
             let mut nn = notes.to_vec();
             nn.extend(accepted.note);
@@ -1167,12 +1174,8 @@ impl Walk {
             _ => &[0, 1],
         };
         for &v in choices {
-            let accepted = match b.meta.checks().read(v, Place::Slot(&b.meta.label)) {
-                Ok(x) => x,
-                Err(rejected) => {
-                    outs.push(rejected);
-                    continue;
-                }
+            let Some(accepted) = Self::read_checked(b, v, &mut outs) else {
+                continue;
             };
             let mut nn = notes.to_vec();
             nn.extend(accepted.note);
