@@ -69,6 +69,11 @@ struct Shown<'a> {
     message: &'a str,
     file: &'a str,
     line: u32,
+    /// Where the older version is defined: for a release tag or a baseline revision, `REV:path`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    older_file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    older_line: Option<u32>,
     older_encoding: Option<Encoding>,
     newer_encoding: Encoding,
     role: Role,
@@ -88,6 +93,8 @@ impl Serialize for Finding {
             message: &self.message,
             file: self.file(),
             line: self.line(),
+            older_file: self.related.as_ref().map(|r| r.origin.file.as_str()),
+            older_line: self.related.as_ref().map(|r| r.origin.line),
             older_encoding: self.older_encoding,
             newer_encoding: self.newer_encoding,
             role: self.role,

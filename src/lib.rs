@@ -42,6 +42,9 @@ pub mod config;
 pub mod history;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
+pub mod plan;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod project;
 #[cfg(feature = "cli")]
 #[doc(hidden)]

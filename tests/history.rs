@@ -335,3 +335,259 @@ fn zero_annotation_types_come_from_the_config() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert_eq!(rules_of(&r), vec!["ems-accepted-by-older-decoder"]);
 }
+
+const HEAD_RS: &str = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\nfn is_false(b: &bool) -> bool { !*b }\n";
+
+fn version(v: u32, body: &str) -> String {
+    format!("#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"ticket\", version = {v}, encoding = \"json\")]\npub struct TicketV{v} {{ {body} }}\n")
+}
+
+/// The scenario of the fleet: v1 tagged, v2 tagged (v1 replaced, no EMS), a branch adds v3
+/// with EMS that v1 accepts. Against the last commit only v2 is seen, and it passes; against
+/// every release tag, v1 is seen and the change fails; once v3 is written so that v1 refuses it,
+/// it passes.
+#[test]
+fn release_tags_are_the_fleet() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    git(p, &["init", "-q"]);
+    write(
+        p,
+        "src/ticket.rs",
+        &format!("{HEAD_RS}{}", version(1, "pub cipher: u16")),
+    );
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "v1"]);
+    git(p, &["tag", "v1.0"]);
+    // v2 strict: it refuses unknown keys, so the EMS key of v3 is refused by v2 but not by v1.
+    write(
+        p,
+        "src/ticket.rs",
+        &format!(
+            "{HEAD_RS}#[serde(deny_unknown_fields)]\n{}",
+            version(
+                2,
+                "pub cipher: u16, #[serde(default)] pub alpn: Option<String>"
+            )
+        ),
+    );
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "v2"]);
+    git(p, &["tag", "-a", "v2.0", "-m", "two"]);
+    // An unrelated commit between releases and the branch.
+    write(p, "src/other.rs", "pub fn f() {}\n");
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "other"]);
+    let v3 = |body: &str| {
+        format!(
+            "{HEAD_RS}#[serde(deny_unknown_fields)]\n{}",
+            version(3, body)
+        )
+    };
+    write(
+        p,
+        "src/ticket.rs",
+        &v3("pub cipher: u16, #[serde(default)] pub alpn: Option<String>, #[session(ems)] #[serde(default, skip_serializing_if = \"is_false\")] pub ems: bool"),
+    );
+    let last = check(p, &["--baseline-rev", "HEAD", "--message-format", "json"]);
+    assert_eq!(
+        last.code, 0,
+        "v2 refuses the EMS key: {}{}",
+        last.stdout, last.stderr
+    );
+    let tags = check(p, &["--release-tags", "v*", "--message-format", "json"]);
+    assert_eq!(tags.code, 1, "{}{}", tags.stdout, tags.stderr);
+    assert!(rules_of(&tags).contains(&"ems-accepted-by-older-decoder".to_string()));
+    let doc: serde_json::Value = serde_json::from_str(&tags.stdout).unwrap();
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ems-accepted-by-older-decoder")
+        .unwrap();
+    assert_eq!(f["older_version"], 1);
+    // The report names the release the decoder comes from.
+    assert!(
+        f["older_file"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("v1.0:")),
+        "{f}"
+    );
+    // Several --baseline-rev are the same as the tags.
+    let revs = check(
+        p,
+        &[
+            "--baseline-rev",
+            "v1.0",
+            "--baseline-rev",
+            "v2.0",
+            "--message-format",
+            "json",
+        ],
+    );
+    assert_eq!(revs.code, 1, "{}{}", revs.stdout, revs.stderr);
+    // keep = 1 release: only v2.0 is deployed, and v3 is safe against it.
+    let kept = check(
+        p,
+        &[
+            "--release-tags",
+            "v*",
+            "--keep",
+            "1",
+            "--message-format",
+            "json",
+        ],
+    );
+    assert_eq!(kept.code, 0, "{}{}", kept.stdout, kept.stderr);
+    // The plan: v3's writer waits until no v1 server remains.
+    let gate_of = |p: &Path, writer: u64| -> serde_json::Value {
+        let r = sessionlint(
+            &[
+                "plan",
+                p.to_str().unwrap(),
+                "--release-tags",
+                "v*",
+                "--message-format",
+                "json",
+            ],
+            &root(),
+        );
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        doc["gates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["format"] == "ticket" && g["writer"] == writer)
+            .unwrap_or_else(|| panic!("{}", r.stdout))
+            .clone()
+    };
+    let g = gate_of(p, 3);
+    assert_eq!(g["min_decoder"], 2, "{g}");
+    assert_eq!(g["blocked_by"][0]["decoder"], 1, "{g}");
+    let human = sessionlint(
+        &["plan", p.to_str().unwrap(), "--release-tags", "v*"],
+        &root(),
+    );
+    assert!(
+        human
+            .stdout
+            .contains("ticket v3: enable the writer only when no server older than v2 remains"),
+        "{}",
+        human.stdout
+    );
+    // The fix: v3 under a version number v1 would refuse... v1 has no version check, so the
+    // fix is a key v1 requires written differently: v3 renames `cipher`, which v1 needs.
+    write(
+        p,
+        "src/ticket.rs",
+        &v3("#[serde(rename = \"suite\", alias = \"cipher\")] pub cipher: u16, #[serde(default)] pub alpn: Option<String>, #[session(ems)] #[serde(default, skip_serializing_if = \"is_false\")] pub ems: bool"),
+    );
+    let fixed = check(p, &["--release-tags", "v*", "--message-format", "json"]);
+    assert!(
+        !rules_of(&fixed).contains(&"ems-accepted-by-older-decoder".to_string()),
+        "{}{}",
+        fixed.stdout,
+        fixed.stderr
+    );
+    assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
+    // ...and the plan's gate for v3 drops to the lowest known version, at a cost: v1 servers
+    // refuse v3 sessions (full handshakes) while they remain.
+    let g = gate_of(p, 3);
+    assert_eq!(g["min_decoder"], 1, "{g}");
+    assert!(
+        g["costs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["decoder"] == 1),
+        "{g}"
+    );
+    // No tag matching is bad input that says how to fetch them.
+    let none = check(p, &["--release-tags", "release-*"]);
+    assert_eq!(none.code, 2, "{}{}", none.stdout, none.stderr);
+    assert!(none.stderr.contains("no tag matches"), "{}", none.stderr);
+}
+
+/// A version whose schema differs between two release tags is `released-schema-changed`,
+/// naming both tags.
+#[test]
+fn a_version_changed_between_tags_names_both() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    git(p, &["init", "-q"]);
+    write(
+        p,
+        "src/ticket.rs",
+        &format!("{HEAD_RS}{}", version(1, "pub cipher: u16")),
+    );
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "v1"]);
+    git(p, &["tag", "r1"]);
+    write(
+        p,
+        "src/ticket.rs",
+        &format!("{HEAD_RS}{}", version(1, "pub cipher: u32")),
+    );
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "v1 again"]);
+    git(p, &["tag", "r2"]);
+    let r = check(p, &["--release-tags", "r*", "--message-format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "released-schema-changed")
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    let m = f["message"].as_str().unwrap();
+    assert!(m.contains("r1:") && m.contains("r2:"), "{m}");
+}
+
+/// A release whose changes cannot touch a session type reuses the schemas read at the release
+/// before it; a change to a type a session uses, in a file with no session marker, is still
+/// seen.
+#[test]
+fn tags_share_what_did_not_change_and_see_what_did() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    git(p, &["init", "-q"]);
+    write(
+        p,
+        "src/params.rs",
+        "#[derive(serde::Serialize, serde::Deserialize)]\npub struct Params { pub group: u16 }\n",
+    );
+    write(
+        p,
+        "src/ticket.rs",
+        &format!(
+            "{HEAD_RS}{}",
+            version(1, "pub cipher: u16, pub params: Params")
+        ),
+    );
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "1"]);
+    git(p, &["tag", "r1"]);
+    write(p, "src/other.rs", "pub fn unrelated() -> u8 { 1 }\n");
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "2"]);
+    git(p, &["tag", "r2"]);
+    let r = check(p, &["--release-tags", "r*", "--message-format", "json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    write(
+        p,
+        "src/params.rs",
+        "#[derive(serde::Serialize, serde::Deserialize)]\npub struct Params { pub group: u32 }\n",
+    );
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "3"]);
+    git(p, &["tag", "r3"]);
+    let r = check(p, &["--release-tags", "r*", "--message-format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        rules_of(&r).contains(&"released-schema-changed".to_string()),
+        "{}",
+        r.stdout
+    );
+}

@@ -1,13 +1,14 @@
 //! The `sessionlint` command line. Exit status: 0 no error-level finding, 1 at least one,
 //! 2 bad input or usage.
 
+mod baseline;
 mod explain;
 
 use crate::analysis;
 use crate::config::{self, Config};
 use crate::extract::{self, Problem};
 use crate::findings::{self, Finding};
-use crate::history::{self, git, snapshots, Chain};
+use crate::history::{self, snapshots, Chain};
 use crate::project::Project;
 use crate::report::{self, Summary};
 use crate::rules;
@@ -64,11 +65,10 @@ pub enum Cmd {
         path: PathBuf,
         #[arg(long, value_parser = parse_encoding)]
         encoding: Option<Encoding>,
-        /// Also check against the session sources as they are at this git revision (read from
-        /// git objects: no checkout, nothing of the repository runs).
-        #[arg(long, value_name = "REV")]
-        baseline_rev: Option<String>,
-        /// How many older versions may still be deployed (overrides `keep` in the config).
+        #[command(flatten)]
+        baselines: Baselines,
+        /// How many older versions may still be deployed (overrides `keep` in the config); with
+        /// --release-tags, how many releases, newest first.
         #[arg(long, value_parser = parse_keep)]
         keep: Option<usize>,
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
@@ -94,15 +94,43 @@ pub enum Cmd {
         /// Markdown, for a pull request comment.
         #[arg(long, value_name = "OUT")]
         markdown: Option<PathBuf>,
-        #[arg(long, value_name = "REV")]
-        baseline_rev: Option<String>,
+        #[command(flatten)]
+        baselines: Baselines,
         #[arg(long, value_parser = parse_encoding)]
         encoding: Option<Encoding>,
+    },
+    /// Rollout gates: for each version's writer, the oldest decoder version that may still be in
+    /// the fleet when it is switched on, and what the switch costs. Same inputs as `check`.
+    Plan {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_parser = parse_encoding)]
+        encoding: Option<Encoding>,
+        #[command(flatten)]
+        baselines: Baselines,
+        #[arg(long, value_parser = parse_keep)]
+        keep: Option<usize>,
+        /// human, json or markdown.
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
     },
     /// Lists the rules.
     Rules,
     /// Explains one rule: why it matters (RFC 7627 §5.3/§5.4) and how to fix it.
     Explain { rule: String },
+}
+
+/// The released revisions to check against, read from git objects (no checkout, nothing of the
+/// repository runs).
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct Baselines {
+    /// Also check against the session formats as they are at this git revision; may be given
+    /// several times.
+    #[arg(long, value_name = "REV")]
+    pub baseline_rev: Vec<String>,
+    /// Also check against every tag matching GLOB (e.g. 'v*'), each a released revision.
+    #[arg(long, value_name = "GLOB")]
+    pub release_tags: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -183,7 +211,9 @@ where
     };
     let mut map = SourceMap::default();
     let format = match &cli.cmd {
-        Cmd::Check { message_format, .. } | Cmd::Diff { message_format, .. } => *message_format,
+        Cmd::Check { message_format, .. }
+        | Cmd::Diff { message_format, .. }
+        | Cmd::Plan { message_format, .. } => *message_format,
         _ => MessageFormat::Human,
     };
     let result = match cli.cmd {
@@ -217,27 +247,21 @@ where
         Cmd::Check {
             path,
             encoding,
-            baseline_rev,
+            baselines,
             keep,
             message_format,
         } => {
             let matrices = message_format == MessageFormat::Markdown;
             let snippets = message_format == MessageFormat::Human;
             review(
-                &path,
-                encoding,
-                baseline_rev.as_deref(),
-                keep,
-                matrices,
-                snippets,
-                &mut map,
-                err,
+                &path, encoding, &baselines, keep, matrices, snippets, &mut map, err,
             )
             .map(|r| {
                 emit(
                     r.findings,
                     &r.summary,
                     &r.matrices,
+                    &r.gates,
                     message_format,
                     &map,
                     out,
@@ -248,17 +272,10 @@ where
             path,
             html,
             markdown,
-            baseline_rev,
+            baselines,
             encoding,
         } => review(
-            &path,
-            encoding,
-            baseline_rev.as_deref(),
-            None,
-            true,
-            false,
-            &mut map,
-            err,
+            &path, encoding, &baselines, None, true, false, &mut map, err,
         )
         .and_then(|r| {
             if html.is_none() && markdown.is_none() {
@@ -270,10 +287,13 @@ where
                 return Err(vec![p]);
             }
             for (target, text) in [
-                (html, report::html::render(&r.findings, &r.matrices)),
+                (
+                    html,
+                    report::html::render(&r.findings, &r.matrices, &r.gates),
+                ),
                 (
                     markdown,
-                    report::markdown::render(&r.findings, &r.matrices, &r.summary),
+                    report::markdown::render(&r.findings, &r.matrices, &r.gates, &r.summary),
                 ),
             ] {
                 if let Some(t) = target {
@@ -298,14 +318,25 @@ where
             overwrite,
             encoding,
         } => snapshot(&path, overwrite, encoding, &mut map, out),
+        Cmd::Plan {
+            path,
+            encoding,
+            baselines,
+            keep,
+            message_format,
+        } => review(
+            &path, encoding, &baselines, keep, true, false, &mut map, err,
+        )
+        .and_then(|r| plan(&r.gates, message_format, out)),
         Cmd::Diff {
             old,
             new,
             ty,
             encoding,
             message_format,
-        } => diff(&old, &new, ty.as_deref(), encoding, &mut map, err)
-            .map(|(findings, summary)| emit(findings, &summary, &[], message_format, &map, out)),
+        } => diff(&old, &new, ty.as_deref(), encoding, &mut map, err).map(|(findings, summary)| {
+            emit(findings, &summary, &[], &[], message_format, &map, out)
+        }),
     };
     match result {
         Ok(code) => code,
@@ -329,6 +360,8 @@ where
 struct Review {
     findings: Vec<Finding>,
     matrices: Vec<analysis::Matrix>,
+    /// With the matrices: each version's rollout gate.
+    gates: Vec<crate::plan::Gate>,
     summary: Summary,
 }
 
@@ -441,232 +474,24 @@ fn inputs(
     ))
 }
 
-/// The released versions as they are at a git revision: its sources, snapshots and schema files,
-/// read with its own configuration (the pull request's configuration cannot hide them).
-struct Baseline {
-    rev: String,
-    schemas: Vec<Schema>,
-    /// The revision's configuration: the gate's policy as the base branch has it.
-    cfg: Config,
-    /// Files of the revision read (configuration, sources, schema files).
-    files: usize,
-}
-
-fn baseline(
-    project: &Project,
-    listing: git::Listing,
-    encoding: Option<Encoding>,
-    working: Vec<extract::SourceFile>,
-    want_snippets: bool,
-    map: &mut SourceMap,
-) -> Result<Baseline, Vec<Problem>> {
-    let git_dir = project
-        .git_top
-        .clone()
-        .unwrap_or_else(|| project.canon.clone());
-    let at_rev = |e: String| {
-        vec![sources::problem(
-            &project.root.display().to_string(),
-            e,
-            "check that the revision exists and git can read it",
-        )]
-    };
-    // Its configuration first: it decides what else belongs to the baseline.
-    let config_entries: Vec<&git::Entry> = listing
-        .entries
-        .iter()
-        .filter(|e| !e.symlink && (e.path == "sessionlint.toml" || e.path == "Cargo.toml"))
-        .collect();
-    let config_texts = git::read_blobs(&git_dir, &listing, &config_entries).map_err(at_rev)?;
-    let text_of = |name: &str| {
-        config_texts
-            .iter()
-            .find(|f| f.path == listing.shown(name))
-            .map(|f| (f.path.clone(), f.text.clone()))
-    };
-    let cfg = config::from_texts(text_of("sessionlint.toml"), text_of("Cargo.toml"), map)?;
-    let opts = options(&cfg, encoding)?;
-    let snap_dir = cfg
-        .snapshots
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR));
-    let snap_dir = snap_dir.to_string_lossy().replace('\\', "/");
-    let under = |path: &str, dir: &str| {
-        let dir = dir.trim_end_matches('/');
-        dir.is_empty() || dir == "." || path == dir || path.starts_with(&format!("{dir}/"))
-    };
-    let scanned = |path: &str| {
-        cfg.paths.is_empty()
-            || cfg
-                .paths
-                .iter()
-                .any(|p| under(path, &p.to_string_lossy().replace('\\', "/")))
-    };
-    let mut problems = Vec::new();
-    let mut wanted_rs = Vec::new();
-    let mut wanted_schema = Vec::new();
-    for e in &listing.entries {
-        let p = Path::new(&e.path);
-        let is_rs = e.path.ends_with(".rs") && scanned(&e.path);
-        let is_schema = e.path.ends_with(".toml")
-            && ((sources::is_schema_path(p) && scanned(&e.path)) || under(&e.path, &snap_dir));
-        if !(is_rs || is_schema) {
-            continue;
-        }
-        if e.symlink {
-            problems.push(sources::problem(
-                &listing.shown(&e.path),
-                "is a symlink at the baseline revision; it was not followed",
-                "replace the symlink with the file itself",
-            ));
-        } else if is_rs {
-            wanted_rs.push(e);
-        } else {
-            wanted_schema.push(e);
-        }
-    }
-    // Sources the working tree has unchanged are not read from git again.
-    // Keyed lexically: the walk built these paths from the same root (a miss only costs a read).
-    let mut by_path: std::collections::HashMap<PathBuf, String> = working
-        .into_iter()
-        .map(|f| (crate::project::tidy(Path::new(&f.path)), f.text))
-        .collect();
-    let candidates: Vec<(&git::Entry, Option<String>)> = wanted_rs
-        .into_iter()
-        .map(|e| {
-            let here = project.root.join(&e.path);
-            let text = by_path.remove(&crate::project::tidy(&here)).or_else(|| {
-                crate::project::read(&here, &project.canon, &extract::scan::Markers::default())
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
-            });
-            (e, text)
-        })
-        .collect();
-    // Hashing is most of a baseline's cost: on every core.
-    let same: Vec<bool> = {
-        let test = |(e, t): &(&git::Entry, Option<String>)| {
-            t.as_ref().is_some_and(|t| git::same_blob(e, t.as_bytes()))
-        };
-        let chunk = candidates.len().div_ceil(2).max(1);
-        std::thread::scope(|s| {
-            let hs: Vec<_> = candidates
-                .chunks(chunk)
-                .map(|c| s.spawn(move || c.iter().map(test).collect::<Vec<_>>()))
-                .collect();
-            hs.into_iter()
-                .flat_map(|h| h.join().expect("hashing never panics"))
-                .collect()
-        })
-    };
-    let mut from_git = Vec::new();
-    let mut sources_at_rev = Vec::new();
-    for ((e, text), same) in candidates.into_iter().zip(same) {
-        match text {
-            Some(t) if same => sources_at_rev.push(extract::SourceFile {
-                path: listing.shown(&e.path),
-                text: t,
-            }),
-            _ => from_git.push(e),
-        }
-    }
-    drop(by_path);
-    from_git.extend(wanted_schema);
-    let blobs = git::read_blobs(&git_dir, &listing, &from_git).map_err(at_rev)?;
-    let mut schema_files = Vec::new();
-    for f in blobs {
-        if f.path.ends_with(".rs") {
-            sources_at_rev.push(f);
-        } else {
-            schema_files.push(f);
-        }
-    }
-    let (sources_count, schema_count) = (sources_at_rev.len(), schema_files.len());
-    let ex = extract::extract(&sources_at_rev, &opts);
-    problems.extend(ex.problems);
-    let mut released_files = Vec::new();
-    for f in &schema_files {
-        match crate::snapshot::parse(&f.path, &f.text) {
-            Ok(s) => released_files.push(s),
-            Err(p) => problems.push(p),
-        }
-    }
-    duplicates(&released_files, &mut problems);
-    // A version in a source and in a schema file at one revision must agree.
-    let mut schemas = ex.schemas;
-    for s in released_files {
-        match schemas
-            .iter()
-            .find(|x| x.name == s.name && x.version == s.version)
-        {
-            Some(x) if !x.same_as(&s) => problems.push(Problem {
-                origin: s.origin.clone(),
-                message: format!(
-                    "at {}, format `{}` version {} has two different schemas: {} and {}",
-                    listing.rev, s.name, s.version, x.origin.file, s.origin.file
-                ),
-                help: Some("a released version has one schema; fix the revision's snapshot".into()),
-            }),
-            Some(_) => {}
-            None => schemas.push(s),
-        }
-    }
-    // A revision's files exist nowhere on disk: keep those a report will show.
-    for f in sources_at_rev.into_iter().chain(schema_files) {
-        let shown = problems.iter().any(|p| p.origin.file == f.path)
-            || (want_snippets && schemas.iter().any(|s| s.origin.file == f.path));
-        if shown {
-            map.texts.insert(f.path, f.text);
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(Baseline {
-        rev: listing.rev,
-        schemas,
-        files: config_entries.len() + sources_count + schema_count,
-        cfg,
-    })
-}
-
 #[allow(clippy::too_many_arguments)]
 fn review(
     path: &Path,
     encoding: Option<Encoding>,
-    baseline_rev: Option<&str>,
+    baselines: &Baselines,
     keep: Option<usize>,
     want_matrices: bool,
     want_snippets: bool,
     map: &mut SourceMap,
     err: &mut dyn Write,
 ) -> Result<Review, Vec<Problem>> {
-    // The revision is listed while the working tree is read.
+    // The revisions are pinned and listed while the working tree is read.
     let project = Project::find(path).map_err(|p| vec![p])?;
-    let (loaded, listing) = std::thread::scope(|s| {
-        let git = baseline_rev.map(|rev| {
+    let wants_git = !baselines.baseline_rev.is_empty() || baselines.release_tags.is_some();
+    let (loaded, listed) = std::thread::scope(|s| {
+        let git = wants_git.then(|| {
             let project = &project;
-            s.spawn(move || {
-                let top = project.git_top.clone().ok_or_else(|| {
-                    format!(
-                        "--baseline-rev needs a git work tree; {} is not in one",
-                        project.root.display()
-                    )
-                })?;
-                let prefix = project
-                    .canon
-                    .strip_prefix(&top)
-                    .map(|p| {
-                        let p = p.to_string_lossy().replace('\\', "/");
-                        if p.is_empty() {
-                            p
-                        } else {
-                            format!("{p}/")
-                        }
-                    })
-                    .unwrap_or_default();
-                git::list(&top, &prefix, rev)
-            })
+            s.spawn(move || baseline::list(project, baselines))
         });
         let loaded = inputs(path, encoding, map);
         (
@@ -679,19 +504,28 @@ fn review(
     let mut findings_early = Vec::new();
     let mut base_files = 0;
     let mut released: Vec<Schema> = inp.released;
-    if let Some(listing) = listing {
-        let listing = listing.map_err(|e| {
-            vec![sources::problem(
-                &project.root.display().to_string(),
-                e,
-                "pass a revision that exists, e.g. origin/main or HEAD~1",
-            )]
-        })?;
-        let base = baseline(&project, listing, encoding, texts, want_snippets, map)?;
-        // The revision is what was released: a working-tree snapshot cannot rewrite it.
+    let mut keep = keep.or(inp.cfg.keep);
+    if let Some(listed) = listed {
+        let listed = listed?;
+        let bases = baseline::read(
+            &project,
+            &listed.listings,
+            encoding,
+            texts,
+            want_snippets,
+            map,
+        )?;
+        let merged = baseline::merge(&bases, listed.tags, keep);
+        findings_early.extend(merged.changed);
+        // A tag window replaces the version window: every version of the kept releases may meet
+        // every other.
+        if listed.tags > 0 && keep.is_some() {
+            keep = None;
+        }
+        // The revisions are what was released: a working-tree snapshot cannot rewrite them.
         let mut kept = Vec::new();
         for s in released {
-            match base
+            match merged
                 .schemas
                 .iter()
                 .find(|b| b.name == s.name && b.version == s.version)
@@ -699,32 +533,39 @@ fn review(
                 Some(b) if !b.same_as(&s) => {
                     let mut f = history::changed(b, &s);
                     f.message = format!(
-                        "{} v{} at {} differs from the schema file {} in the working tree: a released version's schema was edited",
-                        s.name, s.version, base.rev, s.origin.file
+                        "{} v{} as released ({}) differs from the schema file {} in the working tree: a released version's schema was edited",
+                        s.name, s.version, b.origin.file, s.origin.file
                     );
                     findings_early.push(f);
                 }
                 Some(_) => {}
+                None if merged.dropped.contains(&(s.name.clone(), s.version)) => {}
                 None => kept.push(s),
             }
         }
-        released = base.schemas;
+        released = merged.schemas;
         released.extend(kept);
-        for note in config::relaxations(&base.cfg, &inp.cfg) {
-            let _ = writeln!(
-                err,
-                "note: this change relaxes the gate against {}: {}",
-                base.rev,
-                report::text::guard(&note)
-            );
+        let mut said = std::collections::BTreeSet::new();
+        for base in &bases {
+            for note in config::relaxations(&base.cfg, &inp.cfg) {
+                if said.insert(note.clone()) {
+                    let _ = writeln!(
+                        err,
+                        "note: this change relaxes the gate against {}: {}",
+                        base.rev,
+                        report::text::guard(&note)
+                    );
+                }
+            }
         }
-        base_files = base.files;
+        base_files = bases.iter().map(|b| b.files).sum();
     }
     let files = inp.files_seen + base_files;
     if inp.current.is_empty() && released.is_empty() {
         return Ok(Review {
-            findings: Vec::new(),
+            findings: findings_early,
             matrices: Vec::new(),
+            gates: Vec::new(),
             summary: Summary {
                 formats: 0,
                 files,
@@ -732,7 +573,6 @@ fn review(
             },
         });
     }
-    let keep = keep.or(inp.cfg.keep);
     let chains = history::chains(inp.current, released);
     let planned: usize = chains.values().map(|c| history::pair_count(c, keep)).sum();
     if planned > MAX_PAIRS {
@@ -771,9 +611,15 @@ fn review(
         files,
         ..Summary::count(&kept, chains.len(), versions, pairs)
     };
+    let versions: BTreeMap<String, Vec<u32>> = matrices
+        .iter()
+        .map(|m| (m.format.clone(), m.versions.clone()))
+        .collect();
+    let gates = crate::plan::gates(&versions, keep, &kept);
     Ok(Review {
         findings: kept,
         matrices,
+        gates,
         summary,
     })
 }
@@ -942,6 +788,7 @@ fn emit(
     all: Vec<Finding>,
     summary: &Summary,
     matrices: &[analysis::Matrix],
+    gates: &[crate::plan::Gate],
     fmt: MessageFormat,
     map: &SourceMap,
     out: &mut dyn Write,
@@ -963,7 +810,7 @@ fn emit(
         MessageFormat::Sarif => report::text::json(&report::sarif::render(&all)),
         MessageFormat::Github => report::github::render(&all),
         MessageFormat::Markdown => {
-            report::text::guard(&report::markdown::render(&all, matrices, summary))
+            report::text::guard(&report::markdown::render(&all, matrices, gates, summary))
         }
     };
     let _ = out.write_all(text.as_bytes());
@@ -972,6 +819,50 @@ fn emit(
     } else {
         EXIT_OK
     }
+}
+
+/// `sessionlint plan`: the gates, in the asked format. Exit 0: a plan is advice, the gate is
+/// `check`.
+fn plan(
+    gates: &[crate::plan::Gate],
+    fmt: MessageFormat,
+    out: &mut dyn Write,
+) -> Result<i32, Vec<Problem>> {
+    let text = match fmt {
+        MessageFormat::Human => {
+            let mut t = String::new();
+            let mut lowest: BTreeMap<&str, u32> = BTreeMap::new();
+            for g in gates {
+                let l = lowest.entry(&g.format).or_insert(g.writer);
+                *l = (*l).min(g.writer);
+            }
+            for g in gates {
+                for line in crate::plan::describe(g, lowest.get(g.format.as_str()).copied()) {
+                    t.push_str(&report::text::guard(&line));
+                    t.push('\n');
+                }
+            }
+            if gates.is_empty() {
+                t.push_str("sessionlint: no session formats found; nothing to plan\n");
+            }
+            t
+        }
+        MessageFormat::Json => report::text::json(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&serde_json::json!({ "gates": gates }))
+                .expect("gates serialize")
+        )),
+        MessageFormat::Markdown => report::text::guard(&report::markdown::render_plan(gates)),
+        other => {
+            return Err(vec![sources::problem(
+                "sessionlint plan",
+                format!("--message-format {other:?} is not a plan format"),
+                "use human, json or markdown",
+            )])
+        }
+    };
+    let _ = out.write_all(text.as_bytes());
+    Ok(EXIT_OK)
 }
 
 fn bad_input(problems: &[Problem], map: &SourceMap, err: &mut dyn Write) -> i32 {

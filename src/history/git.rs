@@ -1,6 +1,8 @@
-//! A project as it is at a git revision, read straight from the object store: one `rev-parse` to
-//! pin the revision, one `ls-tree`, and `cat-file --batch` for the blobs that differ from the
-//! working tree. No checkout, no build, no shell.
+//! A project as it is at git revisions, read straight from the object store: one `rev-parse` to
+//! pin the revisions (or one `for-each-ref` for release tags), one `ls-tree` for the first, one
+//! `diff-tree --stdin` for how each of the others differs from the one before, and one
+//! `cat-file --batch` for the blobs that differ from the working tree: four processes however
+//! many revisions. No checkout, no build, no shell.
 //!
 //! None of these commands applies `.gitattributes` (no clean/smudge filter, textconv or diff
 //! driver), and whether a working-tree file equals its blob is decided here, by hashing its bytes
@@ -47,7 +49,8 @@ pub fn run(mut c: Command) -> Result<Vec<u8>, String> {
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub id: String,
-    pub size: u64,
+    /// Known from `ls-tree`; a file listed from a diff has none until it is read.
+    pub size: Option<u64>,
     /// Relative to the project root, `/`-separated.
     pub path: String,
     pub symlink: bool,
@@ -103,7 +106,7 @@ pub fn list(dir: &Path, prefix: &str, rev: &str) -> Result<Listing, String> {
         };
         entries.push(Entry {
             id: id.unwrap_or_default().to_string(),
-            size: size.and_then(|s| s.parse().ok()).unwrap_or(0),
+            size: size.and_then(|s| s.parse().ok()),
             path: rel.to_string(),
             symlink: mode == Some("120000"),
         });
@@ -113,6 +116,256 @@ pub fn list(dir: &Path, prefix: &str, rev: &str) -> Result<Listing, String> {
         sha,
         entries,
     })
+}
+
+/// A revision pinned to its commit, named as the user or the tag names it.
+#[derive(Clone, Debug)]
+pub struct Rev {
+    pub name: String,
+    pub sha: String,
+}
+
+fn is_sha(s: &str) -> bool {
+    s.len() >= 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Pins each revision to its commit with one `rev-parse`.
+pub fn resolve(dir: &Path, revs: &[String]) -> Result<Vec<Rev>, String> {
+    let mut c = command(dir);
+    c.args(["rev-parse", "--end-of-options"]);
+    for r in revs {
+        c.arg(format!("{r}^{{commit}}"));
+    }
+    let out =
+        run(c).map_err(|e| format!("a revision is not a commit in {}: {e}", dir.display()))?;
+    // Without `--verify` rev-parse also echoes `--end-of-options`: keep the object names.
+    let shas: Vec<String> = String::from_utf8_lossy(&out)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| l != "--end-of-options")
+        .collect();
+    if shas.len() != revs.len() || !shas.iter().all(|s| is_sha(s)) {
+        return Err(format!(
+            "not every revision is a commit in {}",
+            dir.display()
+        ));
+    }
+    Ok(revs
+        .iter()
+        .zip(shas)
+        .map(|(name, sha)| Rev {
+            name: name.clone(),
+            sha,
+        })
+        .collect())
+}
+
+/// The tags matching `glob` (`v*`), oldest first, each pinned to its commit (annotated tags
+/// peeled), with one `for-each-ref`.
+pub fn tags(dir: &Path, glob: &str) -> Result<Vec<Rev>, String> {
+    let mut c = command(dir);
+    c.args([
+        "for-each-ref",
+        "--sort=creatordate",
+        "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)",
+    ])
+    .arg(format!("refs/tags/{glob}"));
+    let out = run(c)?;
+    let mut tags = Vec::new();
+    for line in String::from_utf8_lossy(&out).lines() {
+        let mut parts = line.split('\0');
+        let (name, object, peeled) = (parts.next(), parts.next(), parts.next());
+        let sha = match peeled {
+            Some(p) if !p.is_empty() => p,
+            _ => object.unwrap_or_default(),
+        };
+        if let (Some(name), true) = (name, is_sha(sha)) {
+            tags.push(Rev {
+                name: name.to_string(),
+                sha: sha.to_string(),
+            });
+        }
+    }
+    Ok(tags)
+}
+
+/// Lists the files below `prefix` at each revision: `ls-tree` for the first, then one
+/// `diff-tree --stdin` for what each next revision changed, applied to the listing before it.
+pub fn list_all(dir: &Path, prefix: &str, revs: &[Rev]) -> Result<Vec<Listing>, String> {
+    let Some(first) = revs.first() else {
+        return Ok(Vec::new());
+    };
+    let mut base = list(dir, prefix, &first.sha)?;
+    base.rev = first.name.clone();
+    let mut out = vec![base];
+    if revs.len() == 1 {
+        return Ok(out);
+    }
+    let mut c = command(dir);
+    c.args([
+        "diff-tree",
+        "-r",
+        "-z",
+        "--no-abbrev",
+        "--no-renames",
+        "--always",
+        "--stdin",
+    ])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = c.spawn().map_err(|e| format!("cannot run git: {e}"))?;
+    let mut stdin = child.stdin.take().expect("piped");
+    // `<commit> <parent>`: each revision against the one before it.
+    let lines: Vec<String> = revs
+        .windows(2)
+        .map(|w| format!("{} {}", w[1].sha, w[0].sha))
+        .collect();
+    let writer = std::thread::spawn(move || {
+        for l in lines {
+            if writeln!(stdin, "{l}").is_err() {
+                break;
+            }
+        }
+    });
+    let mut raw = Vec::new();
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("reading git diff-tree: {e}"))?;
+    let _ = writer.join();
+    let status = child.wait().map_err(|e| format!("git diff-tree: {e}"))?;
+    if !status.success() {
+        return Err("git diff-tree failed".into());
+    }
+    let mut fields = raw
+        .split(|b| *b == 0)
+        .map(|f| String::from_utf8_lossy(f).into_owned());
+    let mut changes: Vec<Vec<(String, Option<Entry>)>> = Vec::new();
+    while let Some(f) = fields.next() {
+        if f.is_empty() {
+            continue;
+        }
+        if !f.starts_with(':') {
+            // The header of the next revision's diff.
+            changes.push(Vec::new());
+            continue;
+        }
+        let path = fields.next().unwrap_or_default();
+        let mut meta = f[1..].split_whitespace();
+        let (_, new_mode, _, new_id) = (meta.next(), meta.next(), meta.next(), meta.next());
+        let Some(rel) = path.strip_prefix(prefix) else {
+            continue;
+        };
+        let entry = match (new_mode, new_id) {
+            (Some(m), Some(id)) if m != "000000" && m != "160000" => Some(Entry {
+                id: id.to_string(),
+                size: None,
+                path: rel.to_string(),
+                symlink: m == "120000",
+            }),
+            _ => None,
+        };
+        if let Some(c) = changes.last_mut() {
+            c.push((rel.to_string(), entry));
+        }
+    }
+    // A revision identical to the one before prints no header: match headers to revisions by
+    // position only when every pair printed one.
+    if changes.len() != revs.len() - 1 {
+        return revs[1..]
+            .iter()
+            .map(|r| {
+                let mut l = list(dir, prefix, &r.sha)?;
+                l.rev = r.name.clone();
+                Ok(l)
+            })
+            .try_fold(out, |mut acc, l: Result<Listing, String>| {
+                acc.push(l?);
+                Ok(acc)
+            });
+    }
+    for (rev, change) in revs[1..].iter().zip(changes) {
+        let prev = out.last().expect("the first listing");
+        let mut by_path: std::collections::BTreeMap<String, Entry> = prev
+            .entries
+            .iter()
+            .map(|e| (e.path.clone(), e.clone()))
+            .collect();
+        for (path, entry) in change {
+            match entry {
+                Some(e) => by_path.insert(path, e),
+                None => by_path.remove(&path),
+            };
+        }
+        out.push(Listing {
+            rev: rev.name.clone(),
+            sha: rev.sha.clone(),
+            entries: by_path.into_values().collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// The contents of the blobs `ids` through one `git cat-file --batch`, by id; `shown` names each
+/// id's first file in errors.
+pub fn read_ids(
+    dir: &Path,
+    ids: &[(String, String)],
+) -> Result<std::collections::HashMap<String, Vec<u8>>, String> {
+    let mut found = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(found);
+    }
+    let mut c = command(dir);
+    c.args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().map_err(|e| format!("cannot run git: {e}"))?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let list: Vec<String> = ids.iter().map(|(id, _)| id.clone()).collect();
+    let writer = std::thread::spawn(move || {
+        for id in list {
+            if writeln!(stdin, "{id}").is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = BufReader::new(child.stdout.take().expect("piped"));
+    let mut header = String::new();
+    for (id, shown) in ids {
+        header.clear();
+        out.read_line(&mut header)
+            .map_err(|err| format!("reading git cat-file: {err}"))?;
+        let mut parts = header.split_whitespace();
+        let (got, kind, size) = (parts.next(), parts.next(), parts.next());
+        if got != Some(id.as_str()) || kind != Some("blob") {
+            return Err(format!(
+                "git cat-file answered `{}` for {shown}",
+                header.trim()
+            ));
+        }
+        let size: u64 = size
+            .and_then(|s| s.parse().ok())
+            .ok_or("git cat-file gave no size")?;
+        if size > crate::project::MAX_FILE {
+            return Err(format!(
+                "{shown} is {size} bytes, more than the {} MiB limit",
+                crate::project::MAX_FILE >> 20
+            ));
+        }
+        let mut buf = vec![0; size as usize + 1];
+        out.read_exact(&mut buf)
+            .map_err(|err| format!("reading git cat-file: {err}"))?;
+        buf.pop();
+        found.insert(id.clone(), buf);
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(found)
 }
 
 /// The id git gives these bytes as a blob (SHA-1 object format), computed in-process.
@@ -129,7 +382,7 @@ pub fn blob_id(bytes: &[u8]) -> String {
 /// Whether `bytes` (a working-tree file) are the blob `e`, as `git diff --no-filters` would say.
 pub fn same_blob(e: &Entry, bytes: &[u8]) -> bool {
     // Only SHA-1 repositories can be compared here; others read every blob.
-    e.id.len() == 40 && e.size == bytes.len() as u64 && blob_id(bytes) == e.id
+    e.id.len() == 40 && e.size.is_none_or(|s| s == bytes.len() as u64) && blob_id(bytes) == e.id
 }
 
 /// The contents of `entries` through one `git cat-file --batch`, as text named `REV:path`.

@@ -31,7 +31,42 @@ fn table(m: &Matrix, cells: &[Vec<Cell>], caption: &str) -> String {
     s
 }
 
-pub fn render(findings: &[Finding], matrices: &[Matrix]) -> String {
+/// The rollout gates of one format, as a table.
+fn gates(format: &str, gates: &[crate::plan::Gate]) -> String {
+    let mine: Vec<&crate::plan::Gate> = gates.iter().filter(|g| g.format == format).collect();
+    if mine.is_empty() {
+        return String::new();
+    }
+    let lowest = mine.iter().map(|g| g.writer).min();
+    let mut s = String::from("<table>\n<caption>Rollout gates</caption>\n<tr><th>writer</th><th>enable when no decoder older than</th><th>blocked by</th><th>cost</th></tr>\n");
+    for g in mine {
+        let gate = match g.min_decoder {
+            None => "never".to_string(),
+            Some(m) if Some(m) == lowest => format!("v{m} (every known decoder)"),
+            Some(m) => format!("v{m}"),
+        };
+        let list = |vs: &[crate::plan::Verdict]| {
+            vs.iter()
+                .map(|v| format!("v{}: {}", v.decoder, esc(&v.rules.join(", "))))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        };
+        s.push_str(&format!(
+            "<tr><td>v{}</td><td>{gate}</td><td>{}</td><td>{}</td></tr>\n",
+            g.writer,
+            list(&g.blocked_by),
+            list(&g.costs)
+        ));
+    }
+    s.push_str("</table>\n");
+    s
+}
+
+pub fn render(
+    findings: &[Finding],
+    matrices: &[Matrix],
+    gate_list: &[crate::plan::Gate],
+) -> String {
     let mut s = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>sessionlint report</title>\n<style>\n\
 body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n\
@@ -48,6 +83,7 @@ li.error{color:#a00}\nli.warning{color:#8a5a00}\n</style></head><body>\n<h1>sess
         ));
         s.push_str(&table(m, &m.ems, "EMS sessions"));
         s.push_str(&table(m, &m.non_ems, "Non-EMS sessions"));
+        s.push_str(&gates(&m.format, gate_list));
         let mine: Vec<&Finding> = findings.iter().filter(|f| f.format == m.format).collect();
         if !mine.is_empty() {
             s.push_str("<ul>\n");

@@ -29,7 +29,92 @@ fn grid(m: &Matrix, cells: &[Vec<crate::analysis::Cell>]) -> String {
     s
 }
 
-pub fn render(findings: &[Finding], matrices: &[Matrix], summary: &Summary) -> String {
+/// The rollout gates of one format, as a table.
+pub fn gates(format: &str, gates: &[crate::plan::Gate]) -> String {
+    let mine: Vec<&crate::plan::Gate> = gates.iter().filter(|g| g.format == format).collect();
+    if mine.is_empty() {
+        return String::new();
+    }
+    let lowest = mine.iter().map(|g| g.writer).min();
+    let mut s = String::from(
+        "#### Rollout gates
+
+| writer | enable when no decoder older than | blocked by | cost | reader first |
+|---|---|---|---|---|
+",
+    );
+    for g in mine {
+        let gate = match g.min_decoder {
+            None => "never".to_string(),
+            Some(m) if Some(m) == lowest => format!("v{m} (every known decoder)"),
+            Some(m) => format!("v{m}"),
+        };
+        let list = |vs: &[crate::plan::Verdict]| {
+            if vs.is_empty() {
+                "none".to_string()
+            } else {
+                vs.iter()
+                    .map(|v| {
+                        format!(
+                            "v{}: {}",
+                            v.decoder,
+                            v.rules
+                                .iter()
+                                .map(|r| format!("`{r}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+        };
+        let rf = match &g.reader_first {
+            Some(r) => format!(
+                "1. v{} code writing v{} (gate {}); 2. its writer on (gate {})",
+                g.writer,
+                r.writes,
+                r.reader_min_decoder
+                    .map(|m| format!("v{m}"))
+                    .unwrap_or_else(|| "never".into()),
+                r.writer_min_decoder
+                    .map(|m| format!("v{m}"))
+                    .unwrap_or_else(|| "never".into())
+            ),
+            None => "no".into(),
+        };
+        s.push_str(&format!(
+            "| v{} | {gate} | {} | {} | {rf} |\n",
+            g.writer,
+            list(&g.blocked_by),
+            list(&g.costs)
+        ));
+    }
+    s.push('\n');
+    s
+}
+
+/// `sessionlint plan --message-format markdown`: every format's gates.
+pub fn render_plan(all: &[crate::plan::Gate]) -> String {
+    let mut s = String::from("## sessionlint: rollout gates\n\n");
+    let mut formats: Vec<&str> = all.iter().map(|g| g.format.as_str()).collect();
+    formats.dedup();
+    for f in formats {
+        s.push_str(&format!(
+            "### Format <code>{}</code>\n\n",
+            text::markdown(f)
+        ));
+        s.push_str(&gates(f, all));
+    }
+    s
+}
+
+pub fn render(
+    findings: &[Finding],
+    matrices: &[Matrix],
+    gate_list: &[crate::plan::Gate],
+    summary: &Summary,
+) -> String {
     let mut s = String::from("## sessionlint: session format rollout review\n\n");
     s.push_str(&format!(
         "{} error(s), {} warning(s) across {} format(s), {} version(s), {} pair(s).\n\n",
@@ -53,6 +138,7 @@ pub fn render(findings: &[Finding], matrices: &[Matrix], summary: &Summary) -> S
         s.push_str("\nNon-EMS sessions:\n\n");
         s.push_str(&grid(m, &m.non_ems));
         s.push('\n');
+        s.push_str(&gates(&m.format, gate_list));
         let mine: Vec<&Finding> = findings.iter().filter(|f| f.format == m.format).collect();
         if mine.is_empty() {
             s.push_str("No findings.\n\n");

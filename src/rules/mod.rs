@@ -51,6 +51,19 @@ pub struct Spec {
     /// The matrix cell the rule reports as UNSAFE, for rules that report a misread session.
     #[serde(default)]
     pub covers: Option<Cover>,
+    /// Which decoder of the pair the rule is about, for rules that cover no cell (`covers`
+    /// says it for the others).
+    #[serde(default)]
+    pub decoder: Option<Side>,
+}
+
+/// The decoder of a pair a finding is about: the older one reading the newer version's
+/// sessions, or the newer one reading the older version's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    Older,
+    Newer,
 }
 
 /// Which decoder misreads which kind of session: a cell of the compatibility matrices.
@@ -117,6 +130,16 @@ impl Rule {
     /// The matrix cell this rule reports as UNSAFE, if it reports a misread session.
     pub fn covers(&self) -> Option<Cover> {
         self.spec().covers
+    }
+
+    /// Which decoder of the pair the rule's findings are about (`None`: the pair as a whole,
+    /// or one version alone).
+    pub fn decoder_side(&self) -> Option<Side> {
+        match self.covers() {
+            Some(c) if c.cell().0 => Some(Side::Older),
+            Some(_) => Some(Side::Newer),
+            None => self.spec().decoder,
+        }
     }
 
     /// Whether the rule reports an older decoder reading newer EMS sessions without EMS (the

@@ -21,6 +21,8 @@ pub struct Aliases<'s> {
     /// Where consts in array lengths are looked up.
     files: &'s [SourceFile],
     consts: std::cell::RefCell<HashMap<String, Option<i64>>>,
+    /// Every name looked up as an alias or a const: what the result depends on.
+    asked: std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 impl<'s> Aliases<'s> {
@@ -39,17 +41,24 @@ impl<'s> Aliases<'s> {
             by_name,
             files,
             consts: Default::default(),
+            asked: Default::default(),
         }
     }
 
     /// The value of the const `name` (an array length), looked up once.
     fn const_int(&self, name: &str) -> Option<i64> {
+        self.asked.borrow_mut().insert(name.to_string());
         if let Some(v) = self.consts.borrow().get(name) {
             return *v;
         }
         let v = super::defaults::const_int(self.files, name);
         self.consts.borrow_mut().insert(name.to_string(), v);
         v
+    }
+
+    /// Every name looked up so far, as an alias or a const.
+    pub fn asked(&self) -> Vec<String> {
+        self.asked.borrow().iter().cloned().collect()
     }
 
     /// Expands every alias, and every const array length, in the item's field types.
@@ -84,6 +93,7 @@ impl<'s> Aliases<'s> {
         }
         // By the last segment, as struct and enum names are found (module paths are not resolved).
         let seg = p.path.segments.last()?;
+        self.asked.borrow_mut().insert(seg.ident.to_string());
         let [alias] = self.by_name.get(&seg.ident.to_string())?.as_slice() else {
             return None;
         };

@@ -114,6 +114,9 @@ pub struct Extraction {
     pub problems: Vec<Problem>,
     /// Files that passed the prefilter and were parsed.
     pub parsed_files: usize,
+    /// Every name the extraction looked for (types, aliases, consts, configured types): a file
+    /// that mentions none of them, and no session marker, cannot change its result.
+    pub looked_up: Vec<String>,
 }
 
 struct ParsedItem {
@@ -736,10 +739,16 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
     let mut problems = index.problems;
     problems.sort();
     problems.dedup();
+    let mut looked_up: std::collections::BTreeSet<String> =
+        index.aliases.asked().into_iter().collect();
+    looked_up.extend(index.searched.iter().cloned());
+    looked_up.extend(index.searched_in.iter().map(|(n, _)| n.clone()));
+    looked_up.extend(opts.plain.iter().map(|p| p.ident().to_string()));
     Extraction {
         schemas: unique,
         problems,
         parsed_files: index.parsed.len(),
+        looked_up: looked_up.into_iter().collect(),
     }
 }
 

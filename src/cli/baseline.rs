@@ -1,0 +1,524 @@
+//! The released versions as they are at git revisions (`--baseline-rev`, `--release-tags`):
+//! each revision's sources, snapshots and schema files, read with its own configuration (the pull
+//! request's configuration cannot hide them). Every revision is listed and read through a fixed
+//! number of git processes, each distinct blob is read once, and a revision whose changes since
+//! the one before cannot touch a session type (no session marker, no name the extraction looked
+//! for) takes the schemas read there instead of reading its sources again.
+
+use super::{duplicates, options};
+use crate::config::{self, Config};
+use crate::extract::{self, Problem, SourceFile};
+use crate::history::git;
+use crate::project::Project;
+use crate::schema::{Encoding, Schema};
+use crate::sources::{self, SourceMap};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// One revision's released versions.
+pub struct Baseline {
+    pub rev: String,
+    pub schemas: Vec<Schema>,
+    /// The revision's configuration: the gate's policy as that revision has it.
+    pub cfg: Config,
+    /// Files of the revision read (configuration, sources, schema files).
+    pub files: usize,
+}
+
+/// What the previous revision's extraction read, to decide whether the next one can reuse it.
+struct Previous {
+    config: (Option<String>, Option<String>),
+    sources: BTreeMap<String, String>,
+    schemas: Vec<Schema>,
+    looked_up: Vec<String>,
+}
+
+/// The revisions to read, listed: the tags first (oldest first), then the `--baseline-rev`s.
+pub struct Listed {
+    pub listings: Vec<git::Listing>,
+    /// How many of them, from the first, are release tags.
+    pub tags: usize,
+}
+
+/// Pins and lists the revisions `b` names, through a fixed number of git processes.
+pub fn list(project: &Project, b: &super::Baselines) -> Result<Listed, Vec<Problem>> {
+    let root = project.root.display().to_string();
+    let fail = |e: String, help: &str| vec![sources::problem(&root, e, help)];
+    let top = project.git_top.clone().ok_or_else(|| {
+        fail(
+            format!(
+                "--baseline-rev and --release-tags need a git work tree; {} is not in one",
+                project.root.display()
+            ),
+            "run sessionlint inside the repository, or leave out --baseline-rev and --release-tags",
+        )
+    })?;
+    let mut revs = Vec::new();
+    if let Some(glob) = &b.release_tags {
+        let tags = git::tags(&top, glob)
+            .map_err(|e| fail(e, "check that git can read the repository's tags"))?;
+        if tags.is_empty() {
+            return Err(fail(
+                format!("no tag matches `{glob}`"),
+                "fetch the tags (`git fetch --tags`, or `fetch-depth: 0` in actions/checkout), or fix the glob",
+            ));
+        }
+        revs.extend(tags);
+    }
+    let tags = revs.len();
+    if !b.baseline_rev.is_empty() {
+        revs.extend(
+            git::resolve(&top, &b.baseline_rev)
+                .map_err(|e| fail(e, "pass revisions that exist, e.g. origin/main or HEAD~1"))?,
+        );
+    }
+    let listings = git::list_all(&top, &prefix_of(project, &top), &revs)
+        .map_err(|e| fail(e, "check that the revisions exist and git can read them"))?;
+    Ok(Listed { listings, tags })
+}
+
+/// The project root relative to the git top level, `/`-terminated (empty at the top).
+fn prefix_of(project: &Project, top: &Path) -> String {
+    project
+        .canon
+        .strip_prefix(top)
+        .map(|p| {
+            let p = p.to_string_lossy().replace('\\', "/");
+            if p.is_empty() {
+                p
+            } else {
+                format!("{p}/")
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// The released versions of every revision, merged.
+pub struct Merged {
+    /// One schema per (format, version): as the newest revision that has it released it.
+    pub schemas: Vec<Schema>,
+    /// `released-schema-changed` for a version whose schema differs between two revisions.
+    pub changed: Vec<crate::findings::Finding>,
+    /// Versions released only by tags outside the `keep` window: no longer deployed.
+    pub dropped: std::collections::BTreeSet<(String, u32)>,
+}
+
+/// Merges the baselines (the first `tags` are release tags, oldest first): a version seen at
+/// several revisions is one version; with `keep`, only the newest `keep` tags' versions remain.
+pub fn merge(bases: &[Baseline], tags: usize, keep: Option<usize>) -> Merged {
+    let mut by: BTreeMap<(String, u32), Schema> = BTreeMap::new();
+    let mut changed = Vec::new();
+    for b in bases {
+        for s in &b.schemas {
+            let key = (s.name.clone(), s.version);
+            match by.get(&key) {
+                Some(first) if !first.same_as(s) => {
+                    let mut f = crate::history::changed(first, s);
+                    f.message = format!(
+                        "{} v{} was released as {} and again, with another schema, as {}: one version number, two formats in the fleet",
+                        s.name, s.version, first.origin.file, s.origin.file
+                    );
+                    changed.push(f);
+                    by.insert(key, s.clone());
+                }
+                Some(_) => {}
+                None => {
+                    by.insert(key, s.clone());
+                }
+            }
+        }
+    }
+    let mut dropped = std::collections::BTreeSet::new();
+    if let Some(k) = keep.filter(|_| tags > 0) {
+        let kept_from = tags.saturating_sub(k);
+        let in_window: std::collections::BTreeSet<(String, u32)> = bases[kept_from..]
+            .iter()
+            .flat_map(|b| b.schemas.iter().map(|s| (s.name.clone(), s.version)))
+            .collect();
+        for key in by.keys() {
+            if !in_window.contains(key) {
+                dropped.insert(key.clone());
+            }
+        }
+        by.retain(|k, _| !dropped.contains(k));
+    }
+    Merged {
+        schemas: by.into_values().collect(),
+        changed,
+        dropped,
+    }
+}
+
+/// Reads every listed revision (oldest first) as a baseline.
+pub fn read(
+    project: &Project,
+    listings: &[git::Listing],
+    encoding: Option<Encoding>,
+    working: Vec<SourceFile>,
+    want_snippets: bool,
+    map: &mut SourceMap,
+) -> Result<Vec<Baseline>, Vec<Problem>> {
+    let top = project.git_top.clone().ok_or_else(|| {
+        vec![sources::problem(
+            &project.root.display().to_string(),
+            format!(
+                "a git baseline needs a git work tree; {} is not in one",
+                project.root.display()
+            ),
+            "run sessionlint inside the repository, or leave out --baseline-rev and --release-tags",
+        )]
+    })?;
+    let at_rev = |e: String| {
+        vec![sources::problem(
+            &project.root.display().to_string(),
+            e,
+            "check that the revision exists and git can read it",
+        )]
+    };
+    let mut store = Blobs::new(project, working);
+
+    // Each revision's configuration first: it decides what else belongs to its baseline.
+    let is_config =
+        |e: &git::Entry| !e.symlink && (e.path == "sessionlint.toml" || e.path == "Cargo.toml");
+    let config_entries: Vec<(&git::Listing, &git::Entry)> = listings
+        .iter()
+        .flat_map(|l| {
+            l.entries
+                .iter()
+                .filter(|e| is_config(e))
+                .map(move |e| (l, e))
+        })
+        .collect();
+    store.fetch(&top, &config_entries).map_err(at_rev)?;
+    let mut wanted: Vec<(Config, Vec<&git::Entry>, Vec<&git::Entry>)> = Vec::new();
+    let mut problems = Vec::new();
+    for l in listings {
+        let text_of = |name: &str| {
+            l.entries
+                .iter()
+                .find(|e| e.path == name && is_config(e))
+                .and_then(|e| store.text(e))
+                .map(|t| (l.shown(name), t.to_string()))
+        };
+        let cfg = config::from_texts(text_of("sessionlint.toml"), text_of("Cargo.toml"), map)?;
+        let (rs, schema, symlinks) = wanted_files(l, &cfg);
+        problems.extend(symlinks);
+        wanted.push((cfg, rs, schema));
+    }
+    // Symlinks are reported with whatever else the revisions hold wrong, below.
+    let mut all_problems = problems;
+    let all: Vec<(&git::Listing, &git::Entry)> = listings
+        .iter()
+        .zip(&wanted)
+        .flat_map(|(l, (_, rs, schema))| rs.iter().chain(schema).map(move |e| (l, *e)))
+        .collect();
+    store.fetch(&top, &all).map_err(at_rev)?;
+
+    let mut out = Vec::new();
+    let mut prev: Option<Previous> = None;
+    for (l, (cfg, rs, schema)) in listings.iter().zip(wanted) {
+        let config = (
+            l.entries
+                .iter()
+                .find(|e| e.path == "sessionlint.toml")
+                .and_then(|e| store.text(e))
+                .map(str::to_string),
+            l.entries
+                .iter()
+                .find(|e| e.path == "Cargo.toml")
+                .and_then(|e| store.text(e))
+                .map(str::to_string),
+        );
+        let sources_here: BTreeMap<String, String> =
+            rs.iter().map(|e| (e.path.clone(), e.id.clone())).collect();
+        let reusable = prev
+            .as_ref()
+            .is_some_and(|p| p.config == config && unchanged_for(p, &sources_here, &store));
+        let mut problems = Vec::new();
+        let (mut schemas, read) = if reusable {
+            let p = prev.as_ref().expect("checked");
+            (p.schemas.clone(), 0)
+        } else {
+            let opts = options(&cfg, encoding)?;
+            let files: Vec<SourceFile> = rs
+                .iter()
+                .filter_map(|e| {
+                    Some(SourceFile {
+                        path: l.shown(&e.path),
+                        text: store.text(e)?.to_string(),
+                    })
+                })
+                .collect();
+            let ex = extract::extract(&files, &opts);
+            problems.extend(ex.problems);
+            keep_texts(&files, &problems, want_snippets, &ex.schemas, map);
+            prev = Some(Previous {
+                config,
+                sources: sources_here,
+                schemas: ex.schemas.clone(),
+                looked_up: ex.looked_up,
+            });
+            (ex.schemas, files.len())
+        };
+        let mut released_files = Vec::new();
+        let mut texts = Vec::new();
+        for e in &schema {
+            let Some(text) = store.text(e) else { continue };
+            let path = l.shown(&e.path);
+            match crate::snapshot::parse(&path, text) {
+                Ok(s) => released_files.push(s),
+                Err(p) => {
+                    texts.push(SourceFile {
+                        path,
+                        text: text.to_string(),
+                    });
+                    problems.push(p)
+                }
+            }
+        }
+        duplicates(&released_files, &mut problems);
+        // A version in a source and in a schema file at one revision must agree.
+        for s in released_files {
+            match schemas
+                .iter()
+                .find(|x| x.name == s.name && x.version == s.version)
+            {
+                Some(x) if !x.same_as(&s) => problems.push(Problem {
+                    origin: s.origin.clone(),
+                    message: format!(
+                        "at {}, format `{}` version {} has two different schemas: {} and {}",
+                        l.rev, s.name, s.version, x.origin.file, s.origin.file
+                    ),
+                    help: Some(
+                        "a released version has one schema; fix the revision's snapshot".into(),
+                    ),
+                }),
+                Some(_) => {}
+                None => {
+                    if want_snippets {
+                        if let Some(e) = schema.iter().find(|e| l.shown(&e.path) == s.origin.file) {
+                            if let Some(t) = store.text(e) {
+                                texts.push(SourceFile {
+                                    path: s.origin.file.clone(),
+                                    text: t.to_string(),
+                                });
+                            }
+                        }
+                    }
+                    schemas.push(s)
+                }
+            }
+        }
+        for f in texts {
+            map.texts.insert(f.path, f.text);
+        }
+        all_problems.extend(problems);
+        out.push(Baseline {
+            rev: l.rev.clone(),
+            schemas,
+            files: read + schema.len() + 2,
+            cfg,
+        });
+    }
+    if !all_problems.is_empty() {
+        all_problems.sort();
+        all_problems.dedup();
+        return Err(all_problems);
+    }
+    Ok(out)
+}
+
+/// The revision's sources and schema files under its configured paths, and a problem for each
+/// that is a symlink (never followed).
+fn wanted_files<'l>(
+    l: &'l git::Listing,
+    cfg: &Config,
+) -> (Vec<&'l git::Entry>, Vec<&'l git::Entry>, Vec<Problem>) {
+    let snap_dir = cfg
+        .snapshots
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(crate::history::snapshots::DEFAULT_DIR));
+    let snap_dir = snap_dir.to_string_lossy().replace('\\', "/");
+    let under = |path: &str, dir: &str| {
+        let dir = dir.trim_end_matches('/');
+        dir.is_empty() || dir == "." || path == dir || path.starts_with(&format!("{dir}/"))
+    };
+    let scanned = |path: &str| {
+        cfg.paths.is_empty()
+            || cfg
+                .paths
+                .iter()
+                .any(|p| under(path, &p.to_string_lossy().replace('\\', "/")))
+    };
+    let (mut rs, mut schema, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+    for e in &l.entries {
+        let p = Path::new(&e.path);
+        let is_rs = e.path.ends_with(".rs") && scanned(&e.path);
+        let is_schema = e.path.ends_with(".toml")
+            && ((sources::is_schema_path(p) && scanned(&e.path)) || under(&e.path, &snap_dir));
+        if !(is_rs || is_schema) {
+            continue;
+        }
+        if e.symlink {
+            problems.push(sources::problem(
+                &l.shown(&e.path),
+                "is a symlink at the baseline revision; it was not followed",
+                "replace the symlink with the file itself",
+            ));
+        } else if is_rs {
+            rs.push(e);
+        } else {
+            schema.push(e);
+        }
+    }
+    (rs, schema, problems)
+}
+
+/// True when no source that differs between the previous revision and this one (added,
+/// removed or changed) mentions a session marker or a name the previous extraction looked for:
+/// its schemas are then this revision's too.
+fn unchanged_for(p: &Previous, now: &BTreeMap<String, String>, store: &Blobs) -> bool {
+    let changed = p
+        .sources
+        .iter()
+        .filter(|(path, id)| now.get(*path) != Some(*id))
+        .map(|(_, id)| id)
+        .chain(
+            now.iter()
+                .filter(|(path, id)| p.sources.get(*path) != Some(*id))
+                .map(|(_, id)| id),
+        );
+    let words: Vec<&[u8]> = p
+        .looked_up
+        .iter()
+        .map(|w| w.as_bytes())
+        .chain([b"session".as_slice(), b"SessionState"])
+        .collect();
+    for id in changed {
+        let Some(text) = store.by_id.get(id) else {
+            return false;
+        };
+        let b = text.as_bytes();
+        if words.iter().any(|w| extract::scan::contains_word(b, w)) {
+            return false;
+        }
+    }
+    true
+}
+
+/// A revision's files exist nowhere on disk: keep those a report will show.
+fn keep_texts(
+    files: &[SourceFile],
+    problems: &[Problem],
+    want_snippets: bool,
+    schemas: &[Schema],
+    map: &mut SourceMap,
+) {
+    for f in files {
+        let shown = problems.iter().any(|p| p.origin.file == f.path)
+            || (want_snippets && schemas.iter().any(|s| s.origin.file == f.path));
+        if shown {
+            map.texts.insert(f.path.clone(), f.text.clone());
+        }
+    }
+}
+
+/// Blob texts by id, each read once: from the working tree where the file there is the same
+/// blob (hashed as git would, without filters), else from git.
+struct Blobs {
+    by_id: HashMap<String, String>,
+    working: HashMap<PathBuf, String>,
+    root: PathBuf,
+    canon: PathBuf,
+}
+
+impl Blobs {
+    fn new(project: &Project, working: Vec<SourceFile>) -> Blobs {
+        Blobs {
+            by_id: HashMap::new(),
+            working: working
+                .into_iter()
+                .map(|f| (crate::project::tidy(Path::new(&f.path)), f.text))
+                .collect(),
+            root: project.root.clone(),
+            canon: project.canon.clone(),
+        }
+    }
+
+    fn text(&self, e: &git::Entry) -> Option<&str> {
+        self.by_id.get(&e.id).map(String::as_str)
+    }
+
+    /// Makes every entry's text available: the working tree's when it is the same blob
+    /// (hashing on every core), else one `cat-file --batch` for the rest.
+    fn fetch(
+        &mut self,
+        top: &Path,
+        entries: &[(&git::Listing, &git::Entry)],
+    ) -> Result<(), String> {
+        let mut todo: Vec<(&git::Listing, &git::Entry)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (l, e) in entries {
+            if !self.by_id.contains_key(&e.id) && seen.insert(e.id.clone()) {
+                todo.push((l, e));
+            }
+        }
+        let here: Vec<Option<String>> = todo
+            .iter()
+            .map(|(_, e)| {
+                let p = self.root.join(&e.path);
+                self.working
+                    .get(&crate::project::tidy(&p))
+                    .cloned()
+                    .or_else(|| {
+                        crate::project::read(&p, &self.canon, &extract::scan::Markers::default())
+                            .ok()
+                            .and_then(|b| String::from_utf8(b).ok())
+                    })
+            })
+            .collect();
+        let same: Vec<bool> = {
+            let pairs: Vec<(&git::Entry, Option<&String>)> = todo
+                .iter()
+                .map(|(_, e)| *e)
+                .zip(here.iter().map(Option::as_ref))
+                .collect();
+            let test = |(e, t): &(&git::Entry, Option<&String>)| {
+                t.is_some_and(|t| git::same_blob(e, t.as_bytes()))
+            };
+            let chunk = pairs.len().div_ceil(2).max(1);
+            std::thread::scope(|s| {
+                let hs: Vec<_> = pairs
+                    .chunks(chunk)
+                    .map(|c| s.spawn(move || c.iter().map(test).collect::<Vec<_>>()))
+                    .collect();
+                hs.into_iter()
+                    .flat_map(|h| h.join().expect("hashing never panics"))
+                    .collect()
+            })
+        };
+        let mut from_git = Vec::new();
+        for (((l, e), text), same) in todo.iter().zip(here).zip(same) {
+            match text {
+                Some(t) if same => {
+                    self.by_id.insert(e.id.clone(), t);
+                }
+                _ => from_git.push((e.id.clone(), l.shown(&e.path))),
+            }
+        }
+        let shown: HashMap<&str, &str> = from_git
+            .iter()
+            .map(|(i, s)| (i.as_str(), s.as_str()))
+            .collect();
+        for (id, bytes) in git::read_ids(top, &from_git)? {
+            let text = String::from_utf8(bytes).map_err(|_| {
+                format!(
+                    "{} is not UTF-8",
+                    shown.get(id.as_str()).unwrap_or(&"a file")
+                )
+            })?;
+            self.by_id.insert(id, text);
+        }
+        Ok(())
+    }
+}
