@@ -4,7 +4,10 @@
 //! 25, 50 and 100 formats of 5 versions, commits each, and prints for each: the wall time of a
 //! plain byte scan (`grep -rl SessionState`), of `sessionlint check` with human and with JSON
 //! output, and of `check --baseline-rev HEAD`, their ratios, and sessionlint's peak RSS. Median of 5 runs, warm
-//! page cache. Figures, not assertions: speed is measured here, never in tests.
+//! page cache. Then, for the 1M-line workspace, 20 tagged releases (each changes a file; one in
+//! four changes a file that holds session types) and `check --release-tags 'v*'` against the
+//! single baseline `--baseline-rev v20`. Figures, not assertions: speed is measured here, never
+//! in tests.
 
 #[path = "../examples/gen_workload.rs"]
 #[allow(dead_code)]
@@ -59,7 +62,13 @@ fn main() {
         "base/json",
         "peak MB"
     );
+    let mut tags = None;
+    // `SCALE_ONLY=1000000` runs one size.
+    let only: Option<usize> = std::env::var("SCALE_ONLY").ok().and_then(|v| v.parse().ok());
     for (lines, formats) in [(250_000, 25), (500_000, 50), (1_000_000, 100)] {
+        if only.is_some_and(|o| o != lines) {
+            continue;
+        }
         let dir = tempfile::tempdir().unwrap();
         let spec = gen_workload::Spec {
             lines,
@@ -106,6 +115,9 @@ fn main() {
                 .collect(),
         );
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        if lines == 1_000_000 {
+            tags = Some(release_tags(dir.path(), bin, runs));
+        }
         println!(
             "{:>9} {:>8} {:>8.1} {:>10.1} {:>10.1} {:>9.1} {:>10.2} {:>10.2} {:>10.2} {:>8.1}",
             total,
@@ -120,4 +132,53 @@ fn main() {
             human.1.max(check.1).max(base.1) as f64 / 1024.0
         );
     }
+    if let Some((single, all, peak)) = tags {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "\n20 release tags, 1M lines: --baseline-rev v20 {:.1} ms, --release-tags 'v*' {:.1} ms, ratio {:.2}, peak {:.1} MB",
+            ms(single),
+            ms(all),
+            ms(all) / ms(single),
+            peak as f64 / 1024.0
+        );
+    }
+}
+
+/// Tags the committed workspace as v1, then makes 19 more releases: each appends a comment to a
+/// file, a file with session types every fourth time. Returns the median times of a check
+/// against the newest tag alone and against every tag, and the peak RSS of the latter.
+fn release_tags(dir: &Path, bin: &str, runs: usize) -> (Duration, Duration, u64) {
+    use std::io::Write;
+    git(dir, &["tag", "v1"]);
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    for d in std::fs::read_dir(dir.join("src")).unwrap().flatten() {
+        if d.path().is_dir() {
+            for f in std::fs::read_dir(d.path()).unwrap().flatten() {
+                files.push(f.path());
+            }
+        }
+    }
+    files.sort();
+    let holds = |p: &Path| std::fs::read_to_string(p).unwrap().contains("SessionState");
+    let with: Vec<&std::path::PathBuf> = files.iter().filter(|p| holds(p)).collect();
+    let without: Vec<&std::path::PathBuf> = files.iter().filter(|p| !holds(p)).collect();
+    for r in 2..=20 {
+        let f = if r % 4 == 0 { with[r * 7 % with.len()] } else { without[r * 13 % without.len()] };
+        let mut h = std::fs::OpenOptions::new().append(true).open(f).unwrap();
+        writeln!(h, "// release {r}").unwrap();
+        git(dir, &["commit", "-q", "-am", &format!("release {r}")]);
+        git(dir, &["tag", &format!("v{r}")]);
+    }
+    let p = dir.to_str().unwrap();
+    let single = median(
+        (0..runs)
+            .map(|_| measure(Command::new(bin).args(["check", p, "--baseline-rev", "v20", "--message-format", "json"])))
+            .collect(),
+    );
+    let all = median(
+        (0..runs)
+            .map(|_| measure(Command::new(bin).args(["check", p, "--release-tags", "v*", "--message-format", "json"])))
+            .collect(),
+    );
+    (single.0, all.0, all.1)
 }

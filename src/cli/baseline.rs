@@ -23,6 +23,8 @@ pub struct Baseline {
     pub cfg: Config,
     /// Files of the revision read (configuration, sources, schema files).
     pub files: usize,
+    /// Its schemas are the previous revision's (nothing that changed could touch them).
+    pub reused: bool,
 }
 
 /// What the previous revision's extraction read, to decide whether the next one can reuse it.
@@ -108,7 +110,8 @@ pub struct Merged {
 pub fn merge(bases: &[Baseline], tags: usize, keep: Option<usize>) -> Merged {
     let mut by: BTreeMap<(String, u32), Schema> = BTreeMap::new();
     let mut changed = Vec::new();
-    for b in bases {
+    // A reused revision holds exactly the schemas of the one before it.
+    for b in bases.iter().filter(|b| !b.reused) {
         for s in &b.schemas {
             let key = (s.name.clone(), s.version);
             match by.get(&key) {
@@ -318,6 +321,7 @@ pub fn read(
             schemas,
             files: read + schema.len() + 2,
             cfg,
+            reused: reusable && schema.is_empty(),
         });
     }
     if !all_problems.is_empty() {
@@ -388,18 +392,16 @@ fn unchanged_for(p: &Previous, now: &BTreeMap<String, String>, store: &Blobs) ->
                 .filter(|(path, id)| p.sources.get(*path) != Some(*id))
                 .map(|(_, id)| id),
         );
-    let words: Vec<&[u8]> = p
-        .looked_up
-        .iter()
-        .map(|w| w.as_bytes())
-        .chain([b"session".as_slice(), b"SessionState"])
-        .collect();
+    let words: std::collections::HashSet<&str> = p.looked_up.iter().map(String::as_str).collect();
     for id in changed {
         let Some(text) = store.by_id.get(id) else {
             return false;
         };
-        let b = text.as_bytes();
-        if words.iter().any(|w| extract::scan::contains_word(b, w)) {
+        // A session item, or a definition or import of a name the extraction looked for.
+        let marked = ["session", "SessionState"]
+            .iter()
+            .any(|m| extract::scan::contains_word(text.as_bytes(), m.as_bytes()));
+        if marked || extract::scan::defines_or_imports(text, &words) {
             return false;
         }
     }

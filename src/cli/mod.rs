@@ -83,6 +83,14 @@ pub enum Cmd {
         overwrite: bool,
         #[arg(long, value_parser = parse_encoding)]
         encoding: Option<Encoding>,
+        /// Record the versions the tags matching GLOB released (read from git objects) that have
+        /// no snapshot yet, instead of the working tree's versions.
+        #[arg(long, value_name = "GLOB")]
+        release_tags: Option<String>,
+        /// Write nothing: exit 1, naming them and the command to run, when versions lack a
+        /// snapshot.
+        #[arg(long)]
+        check: bool,
     },
     /// Writes a review report: the compatibility matrices and the findings.
     Report {
@@ -317,7 +325,12 @@ where
             path,
             overwrite,
             encoding,
-        } => snapshot(&path, overwrite, encoding, &mut map, out),
+            release_tags,
+            check,
+        } => match (release_tags, check) {
+            (None, false) => snapshot(&path, overwrite, encoding, &mut map, out),
+            (tags, _) => missing_snapshots(&path, tags, check, encoding, &mut map, out),
+        },
         Cmd::Plan {
             path,
             encoding,
@@ -782,6 +795,86 @@ fn snapshot(
     let _ = out.write_all(text.as_bytes());
     let _ = writeln!(out, "help: give the changed schema a new version number, or pass --overwrite if that version was never released");
     Ok(EXIT_FINDINGS)
+}
+
+/// `snapshot --release-tags GLOB` and `snapshot --check`: the released versions (at the tags, or
+/// in the working tree) that have no snapshot file yet, recorded or listed.
+fn missing_snapshots(
+    path: &Path,
+    tags: Option<String>,
+    check: bool,
+    encoding: Option<Encoding>,
+    map: &mut SourceMap,
+    out: &mut dyn Write,
+) -> Result<i32, Vec<Problem>> {
+    let (inp, _) = inputs(path, encoding, map)?;
+    let dir = inp.project.root.join(
+        inp.cfg
+            .snapshots
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
+    );
+    let candidates: Vec<Schema> = match &tags {
+        Some(glob) => {
+            let b = Baselines {
+                baseline_rev: Vec::new(),
+                release_tags: Some(glob.clone()),
+            };
+            let listed = baseline::list(&inp.project, &b)?;
+            let bases = baseline::read(&inp.project, &listed.listings, encoding, Vec::new(), false, map)?;
+            let merged = baseline::merge(&bases, listed.tags, None);
+            if let Some(f) = merged.changed.first() {
+                return Err(vec![sources::problem(
+                    &f.primary.origin.file,
+                    f.message.clone(),
+                    "a released version has one schema: give the changed one a new version number",
+                )]);
+            }
+            merged.schemas
+        }
+        None => inp.current.clone(),
+    };
+    let missing: Vec<&Schema> = candidates
+        .iter()
+        .filter(|s| !snapshots::path_for(&dir, s).exists())
+        .collect();
+    let command = match &tags {
+        Some(g) => format!("sessionlint snapshot --release-tags '{g}'"),
+        None => "sessionlint snapshot".into(),
+    };
+    if missing.is_empty() {
+        let _ = writeln!(out, "every released version has a snapshot in {}", dir.display());
+        return Ok(EXIT_OK);
+    }
+    if check {
+        for s in &missing {
+            let _ = writeln!(
+                out,
+                "missing: {} v{} ({}) has no snapshot {}",
+                report::text::guard(&s.name),
+                s.version,
+                report::text::guard(&s.origin.file),
+                snapshots::path_for(&dir, s).display()
+            );
+        }
+        let _ = writeln!(
+            out,
+            "help: run `{command}` and commit {}, so that these versions stay checked after their sources are gone",
+            dir.display()
+        );
+        return Ok(EXIT_FINDINGS);
+    }
+    for s in missing {
+        let (p, _) = snapshots::store(&dir, &inp.project, s, false).map_err(|e| {
+            vec![sources::problem(
+                &dir.display().to_string(),
+                format!("cannot write snapshot: {e}"),
+                "snapshots are written to a real directory inside the project root; check it and its permissions",
+            )]
+        })?;
+        let _ = writeln!(out, "wrote: {} ({} v{}, from {})", p.display(), s.name, s.version, report::text::guard(&s.origin.file));
+    }
+    Ok(EXIT_OK)
 }
 
 fn emit(

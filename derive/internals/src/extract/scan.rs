@@ -794,6 +794,46 @@ pub fn code_items(text: &str, keyword: &str, name: &str) -> Result<Vec<(usize, u
     Ok(out)
 }
 
+/// Whether the file defines or imports one of `words`: an identifier of them right after `struct`,
+/// `enum`, `union`, `type`, `const`, `static`, `fn`, `mod`, `trait` or `as`, or anywhere in a
+/// `use` item. Comments and strings do not count; a file that cannot be lexed does (the caller
+/// must then read it).
+pub fn defines_or_imports(text: &str, words: &std::collections::HashSet<&str>) -> bool {
+    if !words.iter().any(|w| contains_word(text.as_bytes(), w.as_bytes())) {
+        return false;
+    }
+    let mut lx = Lexer::new(text, shebang_end(text));
+    let mut prev: Option<Tok> = None;
+    let mut in_use = false;
+    loop {
+        let t = match lx.next() {
+            Ok(Some(t)) => t,
+            Ok(None) => return false,
+            Err(_) => return true,
+        };
+        if t.kind == Kind::Ident {
+            let w = word(text, t);
+            if w == "use" {
+                in_use = true;
+            } else if words.contains(w) {
+                let after_keyword = prev.is_some_and(|p| {
+                    p.kind == Kind::Ident
+                        && matches!(
+                            word(text, p),
+                            "struct" | "enum" | "union" | "type" | "const" | "static" | "fn" | "mod" | "trait" | "as"
+                        )
+                });
+                if in_use || after_keyword {
+                    return true;
+                }
+            }
+        } else if t.kind == Kind::Punct(b';') {
+            in_use = false;
+        }
+        prev = Some(t);
+    }
+}
+
 /// The bodies of `macro_rules!` definitions in code: an item written there is a template the
 /// macro expands (with `$` fragments substituted), not an item of the file.
 pub fn macro_rules_bodies(text: &str) -> Result<Vec<(usize, usize)>, ScanError> {
