@@ -64,7 +64,9 @@ fn main() {
     );
     let mut tags = None;
     // `SCALE_ONLY=1000000` runs one size.
-    let only: Option<usize> = std::env::var("SCALE_ONLY").ok().and_then(|v| v.parse().ok());
+    let only: Option<usize> = std::env::var("SCALE_ONLY")
+        .ok()
+        .and_then(|v| v.parse().ok());
     for (lines, formats) in [(250_000, 25), (500_000, 50), (1_000_000, 100)] {
         if only.is_some_and(|o| o != lines) {
             continue;
@@ -163,7 +165,11 @@ fn release_tags(dir: &Path, bin: &str, runs: usize) -> (Duration, Duration, u64)
     let with: Vec<&std::path::PathBuf> = files.iter().filter(|p| holds(p)).collect();
     let without: Vec<&std::path::PathBuf> = files.iter().filter(|p| !holds(p)).collect();
     for r in 2..=20 {
-        let f = if r % 4 == 0 { with[r * 7 % with.len()] } else { without[r * 13 % without.len()] };
+        let f = if r % 4 == 0 {
+            with[r * 7 % with.len()]
+        } else {
+            without[r * 13 % without.len()]
+        };
         let mut h = std::fs::OpenOptions::new().append(true).open(f).unwrap();
         writeln!(h, "// release {r}").unwrap();
         git(dir, &["commit", "-q", "-am", &format!("release {r}")]);
@@ -172,12 +178,30 @@ fn release_tags(dir: &Path, bin: &str, runs: usize) -> (Duration, Duration, u64)
     let p = dir.to_str().unwrap();
     let single = median(
         (0..runs)
-            .map(|_| measure(Command::new(bin).args(["check", p, "--baseline-rev", "v20", "--message-format", "json"])))
+            .map(|_| {
+                measure(Command::new(bin).args([
+                    "check",
+                    p,
+                    "--baseline-rev",
+                    "v20",
+                    "--message-format",
+                    "json",
+                ]))
+            })
             .collect(),
     );
     let all = median(
         (0..runs)
-            .map(|_| measure(Command::new(bin).args(["check", p, "--release-tags", "v*", "--message-format", "json"])))
+            .map(|_| {
+                measure(Command::new(bin).args([
+                    "check",
+                    p,
+                    "--release-tags",
+                    "v*",
+                    "--message-format",
+                    "json",
+                ]))
+            })
             .collect(),
     );
     (single.0, all.0, all.1)

@@ -40,7 +40,8 @@ fn released_repo() -> tempfile::TempDir {
     d
 }
 
-const EMS: &str = "#[session(ems)] #[serde(default, skip_serializing_if = \"is_false\")] pub ems: bool";
+const EMS: &str =
+    "#[session(ems)] #[serde(default, skip_serializing_if = \"is_false\")] pub ems: bool";
 
 /// A branch off main with `ticket.rs` as given.
 fn branch(p: &Path, name: &str, ticket: &str) {
@@ -52,8 +53,11 @@ fn branch(p: &Path, name: &str, ticket: &str) {
 /// A directory holding `sessionlint`, the binary under test, for PATH.
 fn bin_dir() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
-    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_sessionlint"), d.path().join("sessionlint"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        env!("CARGO_BIN_EXE_sessionlint"),
+        d.path().join("sessionlint"),
+    )
+    .unwrap();
     d
 }
 
@@ -72,7 +76,11 @@ fn steps(list: &serde_yaml::Value) -> Vec<Step> {
         .filter_map(|s| {
             let run = s.get("run")?.as_str()?.to_string();
             Some(Step {
-                name: s.get("name").and_then(|n| n.as_str()).unwrap_or(&run).to_string(),
+                name: s
+                    .get("name")
+                    .and_then(|n| n.as_str())
+                    .unwrap_or(&run)
+                    .to_string(),
                 run,
                 condition: s.get("if").and_then(|c| c.as_str()).map(str::to_string),
                 env: s
@@ -83,7 +91,9 @@ fn steps(list: &serde_yaml::Value) -> Vec<Step> {
                             .map(|(k, v)| {
                                 let v = match v {
                                     serde_yaml::Value::String(s) => s.clone(),
-                                    other => serde_yaml::to_string(other).unwrap().trim().to_string(),
+                                    other => {
+                                        serde_yaml::to_string(other).unwrap().trim().to_string()
+                                    }
                                 };
                                 (k.as_str().unwrap().to_string(), v)
                             })
@@ -106,7 +116,11 @@ fn run_steps(
     expand: &dyn Fn(&str) -> String,
 ) -> Vec<(String, Option<i32>, String)> {
     let bins = bin_dir();
-    let path = format!("{}:{}", bins.path().display(), std::env::var("PATH").unwrap());
+    let path = format!(
+        "{}:{}",
+        bins.path().display(),
+        std::env::var("PATH").unwrap()
+    );
     let mut failed = false;
     let mut out = Vec::new();
     for s in steps {
@@ -192,31 +206,63 @@ fn the_readme_workflow_runs_as_written() {
         .map(|(k, v)| (k.as_str().unwrap().into(), v.as_str().unwrap().into()))
         .collect();
     let list = steps(&job["steps"]);
-    assert!(list.iter().any(|s| s.run.contains("cargo install --locked --git")), "installs from source");
-    assert!(!list.iter().any(|s| s.run.contains("cargo install --locked sessionlint")), "no registry release");
+    assert!(
+        list.iter()
+            .any(|s| s.run.contains("cargo install --locked --git")),
+        "installs from source"
+    );
+    assert!(
+        !list
+            .iter()
+            .any(|s| s.run.contains("cargo install --locked sessionlint")),
+        "no registry release"
+    );
     let same = |v: &str| v.to_string();
     let d = released_repo();
     let p = d.path();
 
     // A branch adding v3 with EMS that v1 (a release still deployed) accepts: the gate fails.
-    branch(p, "unsafe", &version(3, true, &format!("pub cipher: u16, {EMS}")));
+    branch(
+        p,
+        "unsafe",
+        &version(3, true, &format!("pub cipher: u16, {EMS}")),
+    );
     let r = run_steps(&list, p, "pull_request", &env, &same);
     assert_eq!(status(&r, "Gate against every release"), Some(1), "{r:?}");
-    assert!(sarif_rules(p, "sessionlint.sarif").contains(&"ems-accepted-by-older-decoder".to_string()));
-    assert_eq!(status(&r, "Every released version has a snapshot"), None, "not on a pull request");
+    assert!(
+        sarif_rules(p, "sessionlint.sarif").contains(&"ems-accepted-by-older-decoder".to_string())
+    );
+    assert_eq!(
+        status(&r, "Every released version has a snapshot"),
+        None,
+        "not on a pull request"
+    );
 
     // A branch adding v3 written so that v1 refuses it (a key v1 requires, renamed): it passes.
     branch(
         p,
         "safe",
-        &version(3, true, &format!("#[serde(rename = \"suite\", alias = \"cipher\")] pub cipher: u16, {EMS}")),
+        &version(
+            3,
+            true,
+            &format!("#[serde(rename = \"suite\", alias = \"cipher\")] pub cipher: u16, {EMS}"),
+        ),
     );
     let r = run_steps(&list, p, "pull_request", &env, &same);
     assert_eq!(status(&r, "Gate against every release"), Some(0), "{r:?}");
-    assert!(!sarif_rules(p, "sessionlint.sarif").contains(&"ems-accepted-by-older-decoder".to_string()));
+    assert!(
+        !sarif_rules(p, "sessionlint.sarif").contains(&"ems-accepted-by-older-decoder".to_string())
+    );
 
     // Bad input: the gate exits 2 and SARIF is still written.
-    branch(p, "broken", &format!("{}\n#[derive(SessionState)]\npub struct Broken {{", version(3, true, "pub cipher: u16")));
+    branch(
+        p,
+        "broken",
+        &format!(
+            "{}\n#[derive(SessionState)]\npub struct Broken {{",
+            version(3, true, "pub cipher: u16")
+        ),
+    );
     let r = run_steps(&list, p, "pull_request", &env, &same);
     assert_eq!(status(&r, "Gate against every release"), Some(2), "{r:?}");
     let sarif = std::fs::read_to_string(p.join("sessionlint.sarif")).unwrap();
@@ -229,18 +275,31 @@ fn the_readme_workflow_runs_as_written() {
     git(p, &["checkout", "-q", "main"]);
     let r = run_steps(&list, p, "push", &env, &same);
     assert_eq!(status(&r, "Gate against every release"), Some(0), "{r:?}");
-    let (_, code, said) = r.iter().find(|(n, _, _)| n == "Every released version has a snapshot").unwrap();
+    let (_, code, said) = r
+        .iter()
+        .find(|(n, _, _)| n == "Every released version has a snapshot")
+        .unwrap();
     assert_eq!(*code, Some(1), "{said}");
-    assert!(said.contains("run `sessionlint snapshot --release-tags 'v*'`"), "{said}");
+    assert!(
+        said.contains("run `sessionlint snapshot --release-tags 'v*'`"),
+        "{said}"
+    );
     let o = Command::new(env!("CARGO_BIN_EXE_sessionlint"))
         .args(["snapshot", ".", "--release-tags", "v*"])
         .current_dir(p)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(p.join("session-schemas/ticket/v1.toml").exists() && p.join("session-schemas/ticket/v2.toml").exists());
+    assert!(
+        p.join("session-schemas/ticket/v1.toml").exists()
+            && p.join("session-schemas/ticket/v2.toml").exists()
+    );
     let r = run_steps(&list, p, "push", &env, &same);
-    assert_eq!(status(&r, "Every released version has a snapshot"), Some(0), "{r:?}");
+    assert_eq!(
+        status(&r, "Every released version has a snapshot"),
+        Some(0),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -270,23 +329,37 @@ fn the_composite_action_runs_as_written() {
         s.replace("${{ github.action_path }}", root().to_str().unwrap())
     };
     let env = vec![("GITHUB_OUTPUT".to_string(), out_file.display().to_string())];
-    branch(p, "unsafe", &version(3, true, &format!("pub cipher: u16, {EMS}")));
+    branch(
+        p,
+        "unsafe",
+        &version(3, true, &format!("pub cipher: u16, {EMS}")),
+    );
     let r = run_steps(&list, p, "pull_request", &env, &expand);
     assert_eq!(status(&r, "Check"), Some(1), "{r:?}");
-    assert!(std::fs::read_to_string(&out_file).unwrap().contains("exit-code=1"));
-    assert!(sarif_rules(p, "sessionlint.sarif").contains(&"ems-accepted-by-older-decoder".to_string()));
+    assert!(std::fs::read_to_string(&out_file)
+        .unwrap()
+        .contains("exit-code=1"));
+    assert!(
+        sarif_rules(p, "sessionlint.sarif").contains(&"ems-accepted-by-older-decoder".to_string())
+    );
     // GitHub annotations in the log, the default format.
     let log = &r.iter().find(|(n, _, _)| n == "Check").unwrap().2;
     assert!(log.contains("::error"), "{log}");
     branch(
         p,
         "safe",
-        &version(3, true, &format!("#[serde(rename = \"suite\", alias = \"cipher\")] pub cipher: u16, {EMS}")),
+        &version(
+            3,
+            true,
+            &format!("#[serde(rename = \"suite\", alias = \"cipher\")] pub cipher: u16, {EMS}"),
+        ),
     );
     std::fs::remove_file(&out_file).unwrap();
     let r = run_steps(&list, p, "pull_request", &env, &expand);
     assert_eq!(status(&r, "Check"), Some(0), "{r:?}");
-    assert!(std::fs::read_to_string(&out_file).unwrap().contains("exit-code=0"));
+    assert!(std::fs::read_to_string(&out_file)
+        .unwrap()
+        .contains("exit-code=0"));
 }
 
 /// The pre-commit hooks' entries are commands that run as they stand (pre-commit splits them
@@ -310,6 +383,11 @@ fn the_pre_commit_hooks_run() {
             .current_dir(d.path())
             .output()
             .unwrap();
-        assert!(o.status.success(), "{entry}: {}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{entry}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
 }

@@ -590,4 +590,67 @@ fn tags_share_what_did_not_change_and_see_what_did() {
         "{}",
         r.stdout
     );
+
+    // Releases that change only session items are read again for those items alone: a second
+    // format's file changes at r5 (v2 added), the first format's root at r6 (v1 edited in place).
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    git(p, &["init", "-q"]);
+    let other = |v: u32, extra: &str| {
+        format!("#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"cache\", version = {v}, encoding = \"json\")]\npub struct CacheV{v} {{ pub id: u16{extra} }}\n")
+    };
+    write(
+        p,
+        "src/ticket.rs",
+        &format!("{HEAD_RS}{}", version(1, "pub cipher: u16")),
+    );
+    write(p, "src/cache.rs", &format!("{HEAD_RS}{}", other(1, "")));
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "4"]);
+    git(p, &["tag", "r4"]);
+    write(
+        p,
+        "src/cache.rs",
+        &format!(
+            "{HEAD_RS}{}{}",
+            other(1, ""),
+            other(2, ", #[session(ems)] #[serde(default)] pub ems: bool")
+        ),
+    );
+    git(p, &["commit", "-q", "-am", "5"]);
+    git(p, &["tag", "r5"]);
+    let r = check(p, &["--release-tags", "r*", "--message-format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["summary"]["versions"], 3, "{}", r.stdout);
+    assert!(
+        rules_of(&r).contains(&"ems-accepted-by-older-decoder".to_string()),
+        "{}",
+        r.stdout
+    );
+    write(
+        p,
+        "src/ticket.rs",
+        &format!("{HEAD_RS}{}", version(1, "pub cipher: u64")),
+    );
+    git(p, &["commit", "-q", "-am", "6"]);
+    git(p, &["tag", "r6"]);
+    // The working tree goes back to r5's v1: only r6's own reading can show the change.
+    write(
+        p,
+        "src/ticket.rs",
+        &format!("{HEAD_RS}{}", version(1, "pub cipher: u16")),
+    );
+    let r = check(p, &["--release-tags", "r*", "--message-format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "released-schema-changed"
+                && f["message"].as_str().unwrap().contains("r6:src/ticket.rs")),
+        "{}",
+        r.stdout
+    );
 }

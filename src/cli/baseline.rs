@@ -219,6 +219,8 @@ pub fn read(
 
     let mut out = Vec::new();
     let mut prev: Option<Previous> = None;
+    // Per-blob work (lexing, aliases, line starts) is shared by the revisions' extractions.
+    let mut cache = extract::Cache::default();
     for (l, (cfg, rs, schema)) in listings.iter().zip(wanted) {
         let config = (
             l.entries
@@ -234,25 +236,64 @@ pub fn read(
         );
         let sources_here: BTreeMap<String, String> =
             rs.iter().map(|e| (e.path.clone(), e.id.clone())).collect();
-        let reusable = prev
+        let same_config = prev.as_ref().is_some_and(|p| p.config == config);
+        let change = prev
             .as_ref()
-            .is_some_and(|p| p.config == config && unchanged_for(p, &sources_here, &store));
+            .filter(|_| same_config)
+            .map(|p| changes(p, &sources_here, &store));
+        let reusable = matches!(change, Some(Change::None));
         let mut problems = Vec::new();
         let (mut schemas, read) = if reusable {
             let p = prev.as_ref().expect("checked");
             (p.schemas.clone(), 0)
         } else {
-            let opts = options(&cfg, encoding)?;
-            let files: Vec<SourceFile> = rs
+            let mut opts = options(&cfg, encoding)?;
+            // Session items changed, and nothing the previous revision's types used: read only
+            // the changed files' roots (resolving through every file) and keep the others'.
+            let partial = match &change {
+                Some(Change::Roots(paths)) if opts.plain.is_empty() => Some(paths.clone()),
+                _ => None,
+            };
+            if let Some(paths) = &partial {
+                opts.roots_in = Some(paths.iter().map(|p| l.shown(p)).collect());
+            }
+            let (files, ids): (Vec<SourceFile>, Vec<String>) = rs
                 .iter()
                 .filter_map(|e| {
-                    Some(SourceFile {
+                    let file = SourceFile {
                         path: l.shown(&e.path),
                         text: store.text(e)?.to_string(),
-                    })
+                    };
+                    Some((file, e.id.clone()))
                 })
-                .collect();
-            let ex = extract::extract(&files, &opts);
+                .unzip();
+            let mut ex = extract::extract_cached(&files, &ids, &opts, &mut cache);
+            if let (Some(paths), Some(p)) = (&partial, &prev) {
+                // The previous schemas of unchanged files, then the changed files' own.
+                let kept: Vec<Schema> = p
+                    .schemas
+                    .iter()
+                    .filter(|s| !paths.contains(path_of(&s.origin.file)))
+                    .cloned()
+                    .collect();
+                let clash = kept.iter().any(|k| {
+                    ex.schemas
+                        .iter()
+                        .any(|n| n.name == k.name && n.version == k.version)
+                });
+                if clash {
+                    // Two files claim one version: the full read reports it.
+                    opts.roots_in = None;
+                    ex = extract::extract_cached(&files, &ids, &opts, &mut cache);
+                } else {
+                    ex.looked_up.extend(p.looked_up.iter().cloned());
+                    ex.looked_up.sort();
+                    ex.looked_up.dedup();
+                    let mut all = kept;
+                    all.append(&mut ex.schemas);
+                    ex.schemas = all;
+                }
+            }
             problems.extend(ex.problems);
             keep_texts(&files, &problems, want_snippets, &ex.schemas, map);
             prev = Some(Previous {
@@ -378,34 +419,56 @@ fn wanted_files<'l>(
     (rs, schema, problems)
 }
 
-/// True when no source that differs between the previous revision and this one (added,
-/// removed or changed) mentions a session marker or a name the previous extraction looked for:
-/// its schemas are then this revision's too.
-fn unchanged_for(p: &Previous, now: &BTreeMap<String, String>, store: &Blobs) -> bool {
-    let changed = p
+/// What changed in the sources since the previous revision, as far as its extraction can tell.
+enum Change {
+    /// Nothing a session type is read from: its schemas are this revision's too.
+    None,
+    /// Files holding session items changed (these paths), and none of them defines or imports
+    /// a name the previous extraction looked for: only their roots need reading again.
+    Roots(std::collections::BTreeSet<String>),
+    /// Anything else: read everything again.
+    All,
+}
+
+/// How the sources that differ between the previous revision and this one (added, removed or
+/// changed; both their texts) can touch the previous extraction.
+fn changes(p: &Previous, now: &BTreeMap<String, String>, store: &Blobs) -> Change {
+    let changed: Vec<(&String, &String)> = p
         .sources
         .iter()
         .filter(|(path, id)| now.get(*path) != Some(*id))
-        .map(|(_, id)| id)
         .chain(
             now.iter()
-                .filter(|(path, id)| p.sources.get(*path) != Some(*id))
-                .map(|(_, id)| id),
-        );
+                .filter(|(path, id)| p.sources.get(*path) != Some(*id)),
+        )
+        .collect();
     let words: std::collections::HashSet<&str> = p.looked_up.iter().map(String::as_str).collect();
-    for id in changed {
+    let mut roots = std::collections::BTreeSet::new();
+    for (path, id) in changed {
         let Some(text) = store.by_id.get(id) else {
-            return false;
+            return Change::All;
         };
-        // A session item, or a definition or import of a name the extraction looked for.
+        if extract::scan::defines_or_imports(text, &words) {
+            return Change::All;
+        }
+        // A session item (or what may be one): its file's roots are read again.
         let marked = ["session", "SessionState"]
             .iter()
             .any(|m| extract::scan::contains_word(text.as_bytes(), m.as_bytes()));
-        if marked || extract::scan::defines_or_imports(text, &words) {
-            return false;
+        if marked {
+            roots.insert(path.clone());
         }
     }
-    true
+    if roots.is_empty() {
+        Change::None
+    } else {
+        Change::Roots(roots)
+    }
+}
+
+/// The path of `REV:path` (a revision's name holds no `:`).
+fn path_of(shown: &str) -> &str {
+    shown.split_once(':').map_or(shown, |(_, p)| p)
 }
 
 /// A revision's files exist nowhere on disk: keep those a report will show.

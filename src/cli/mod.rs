@@ -390,6 +390,7 @@ struct Inputs {
 
 fn options(cfg: &Config, encoding: Option<Encoding>) -> Result<extract::Options, Vec<Problem>> {
     Ok(extract::Options {
+        roots_in: None,
         cfg: cfg.build(),
         default_encoding: encoding.or(cfg.encoding()),
         plain: cfg.plain_types().map_err(|e| {
@@ -821,7 +822,14 @@ fn missing_snapshots(
                 release_tags: Some(glob.clone()),
             };
             let listed = baseline::list(&inp.project, &b)?;
-            let bases = baseline::read(&inp.project, &listed.listings, encoding, Vec::new(), false, map)?;
+            let bases = baseline::read(
+                &inp.project,
+                &listed.listings,
+                encoding,
+                Vec::new(),
+                false,
+                map,
+            )?;
             let merged = baseline::merge(&bases, listed.tags, None);
             if let Some(f) = merged.changed.first() {
                 return Err(vec![sources::problem(
@@ -843,7 +851,11 @@ fn missing_snapshots(
         None => "sessionlint snapshot".into(),
     };
     if missing.is_empty() {
-        let _ = writeln!(out, "every released version has a snapshot in {}", dir.display());
+        let _ = writeln!(
+            out,
+            "every released version has a snapshot in {}",
+            dir.display()
+        );
         return Ok(EXIT_OK);
     }
     if check {
@@ -872,7 +884,14 @@ fn missing_snapshots(
                 "snapshots are written to a real directory inside the project root; check it and its permissions",
             )]
         })?;
-        let _ = writeln!(out, "wrote: {} ({} v{}, from {})", p.display(), s.name, s.version, report::text::guard(&s.origin.file));
+        let _ = writeln!(
+            out,
+            "wrote: {} ({} v{}, from {})",
+            p.display(),
+            s.name,
+            s.version,
+            report::text::guard(&s.origin.file)
+        );
     }
     Ok(EXIT_OK)
 }

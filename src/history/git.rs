@@ -164,8 +164,11 @@ pub fn resolve(dir: &Path, revs: &[String]) -> Result<Vec<Rev>, String> {
 /// peeled), with one `for-each-ref`.
 pub fn tags(dir: &Path, glob: &str) -> Result<Vec<Rev>, String> {
     let mut c = command(dir);
+    // The last `--sort` is the primary key: by date, and tags of one second by version order
+    // (v2 before v10).
     c.args([
         "for-each-ref",
+        "--sort=v:refname",
         "--sort=creatordate",
         "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)",
     ])

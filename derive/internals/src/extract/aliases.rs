@@ -26,15 +26,30 @@ pub struct Aliases<'s> {
 }
 
 impl<'s> Aliases<'s> {
-    /// The aliases defined in `files`.
-    pub fn gather(files: &'s [SourceFile]) -> Aliases<'s> {
+    /// The aliases one file defines, by name.
+    pub fn of_file(text: &str) -> Vec<(String, syn::ItemType)> {
+        // A file that cannot be lexed is reported by its own scan.
+        scan::type_aliases(text)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(name, start, end)| {
+                Some((
+                    name,
+                    scan::parse_bounded::<syn::ItemType>(&text[start..end])?,
+                ))
+            })
+            .collect()
+    }
+
+    /// The aliases defined in `files`, each file's taken from `per_file` (a cache).
+    pub fn gather_with(
+        files: &'s [SourceFile],
+        mut per_file: impl FnMut(&SourceFile) -> Vec<(String, syn::ItemType)>,
+    ) -> Aliases<'s> {
         let mut by_name: HashMap<String, Vec<syn::ItemType>> = HashMap::new();
         for f in files {
-            // A file that cannot be lexed is reported by its own scan.
-            for (name, start, end) in scan::type_aliases(&f.text).unwrap_or_default() {
-                if let Some(item) = scan::parse_bounded::<syn::ItemType>(&f.text[start..end]) {
-                    by_name.entry(name).or_default().push(item);
-                }
+            for (name, item) in per_file(f) {
+                by_name.entry(name).or_default().push(item);
             }
         }
         Aliases {

@@ -23,4 +23,7 @@ pub use item::{derive_checks, derives, read_item, read_item_as, ItemInfo, Reader
 pub use locate::Locator;
 pub use session_attr::ContainerAttrs;
 pub use ty::lower as lower_type;
-pub use workspace::{check_schema, extract, Extraction, Options, PlainType, Problem, SourceFile};
+pub use workspace::{
+    check_schema, extract, extract_cached, Cache, Extraction, Options, PlainType, Problem,
+    SourceFile,
+};

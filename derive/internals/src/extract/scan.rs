@@ -376,7 +376,7 @@ impl<'a> Lexer<'a> {
 }
 
 /// What a scan of one file found.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FileScan {
     /// Items whose attributes mark them as session items.
     pub session: Vec<ItemSpan>,
@@ -384,7 +384,7 @@ pub struct FileScan {
     keywords: Vec<Keyword>,
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Keyword {
     name: String,
     kw: usize,
@@ -799,7 +799,10 @@ pub fn code_items(text: &str, keyword: &str, name: &str) -> Result<Vec<(usize, u
 /// `use` item. Comments and strings do not count; a file that cannot be lexed does (the caller
 /// must then read it).
 pub fn defines_or_imports(text: &str, words: &std::collections::HashSet<&str>) -> bool {
-    if !words.iter().any(|w| contains_word(text.as_bytes(), w.as_bytes())) {
+    if !words
+        .iter()
+        .any(|w| contains_word(text.as_bytes(), w.as_bytes()))
+    {
         return false;
     }
     let mut lx = Lexer::new(text, shebang_end(text));
@@ -820,7 +823,16 @@ pub fn defines_or_imports(text: &str, words: &std::collections::HashSet<&str>) -
                     p.kind == Kind::Ident
                         && matches!(
                             word(text, p),
-                            "struct" | "enum" | "union" | "type" | "const" | "static" | "fn" | "mod" | "trait" | "as"
+                            "struct"
+                                | "enum"
+                                | "union"
+                                | "type"
+                                | "const"
+                                | "static"
+                                | "fn"
+                                | "mod"
+                                | "trait"
+                                | "as"
                         )
                 });
                 if in_use || after_keyword {

@@ -23,6 +23,9 @@ pub struct Options {
     pub plain: Vec<PlainType>,
     /// The build whose `cfg` and `cfg_attr` are evaluated.
     pub cfg: super::Cfg,
+    /// Only the session items of these files (by `SourceFile::path`) are roots; every file is
+    /// still searched for the types they use. For re-reading the files a revision changed.
+    pub roots_in: Option<std::collections::HashSet<String>>,
 }
 
 /// A plain serde type named in the configuration instead of annotated.
@@ -163,6 +166,9 @@ struct Index<'s> {
     uses: HashMap<usize, super::modpath::Uses>,
     /// (file, offset) -> the inline `mod` blocks around that place.
     inline: HashMap<(usize, usize), Vec<String>>,
+    /// Each file's blob id and the cache of per-blob results, when several revisions are read.
+    ids: &'s [String],
+    cache: Cache,
 }
 
 impl<'s> Index<'s> {
@@ -170,10 +176,20 @@ impl<'s> Index<'s> {
         if let Some(p) = self.parsed_of.get(&file) {
             return *p;
         }
+        let text = &self.files[file].text;
+        let lines = match self.ids.get(file) {
+            Some(id) => self
+                .cache
+                .lines
+                .entry(id.clone())
+                .or_insert_with(|| super::locate::line_starts(text))
+                .clone(),
+            None => super::locate::line_starts(text),
+        };
         self.parsed.push(Parsed {
             file,
             items: Vec::new(),
-            lines: super::locate::line_starts(&self.files[file].text),
+            lines,
         });
         self.parsed_of.insert(file, self.parsed.len() - 1);
         self.parsed.len() - 1
@@ -197,7 +213,16 @@ impl<'s> Index<'s> {
             });
             return;
         }
-        match syn::parse_str::<syn::DeriveInput>(snippet) {
+        let parsed = match self.ids.get(file) {
+            Some(id) => self
+                .cache
+                .items
+                .entry((id.clone(), span.start, span.end))
+                .or_insert_with(|| syn::parse_str::<syn::DeriveInput>(snippet))
+                .clone(),
+            None => syn::parse_str::<syn::DeriveInput>(snippet),
+        };
+        match parsed {
             Ok(mut input) => {
                 match self.cfg.apply(&mut input) {
                     Ok(true) => {}
@@ -251,7 +276,16 @@ impl<'s> Index<'s> {
     /// The lexer's view of a file, computed once.
     fn file_scan(&mut self, file: usize) -> Option<&scan::FileScan> {
         if !self.scans.contains_key(&file) {
-            let found = match scan::scan(&self.files[file].text, &self.markers) {
+            let scanned = match self.ids.get(file) {
+                Some(id) => self
+                    .cache
+                    .scans
+                    .entry(id.clone())
+                    .or_insert_with(|| scan::scan(&self.files[file].text, &self.markers))
+                    .clone(),
+                None => scan::scan(&self.files[file].text, &self.markers),
+            };
+            let found = match scanned {
                 Ok(f) => Some(f),
                 Err(e) => {
                     self.scan_failed(file, e);
@@ -543,6 +577,20 @@ fn type_paths<'a>(ty: &'a syn::Type, out: &mut Vec<&'a syn::Path>) {
     }
 }
 
+/// What depends only on a file's bytes (and the derive names that mark session items), kept
+/// between the extractions of several revisions of one repository, by git blob id: each distinct
+/// file is lexed, and its aliases and line starts read, once.
+#[derive(Default)]
+pub struct Cache {
+    /// The markers the scans below were made with.
+    derives: Vec<String>,
+    scans: HashMap<String, Result<scan::FileScan, scan::ScanError>>,
+    aliases: HashMap<String, Vec<(String, syn::ItemType)>>,
+    lines: HashMap<String, Vec<usize>>,
+    /// Items as syn parsed them, before cfg and aliases: (blob id, start, end).
+    items: HashMap<(String, usize, usize), Result<syn::DeriveInput, syn::Error>>,
+}
+
 /// What a search for a type name found.
 enum Found {
     None,
@@ -552,6 +600,18 @@ enum Found {
 
 /// Reads every session format version from the given files.
 pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
+    extract_cached(files, &[], opts, &mut Cache::default())
+}
+
+/// `extract`, with per-blob results kept in `cache` between calls; `ids[i]` is the git blob id
+/// of `files[i]` (the content's own hash: two files with one id have the same bytes).
+pub fn extract_cached(
+    files: &[SourceFile],
+    ids: &[String],
+    opts: &Options,
+    cache: &mut Cache,
+) -> Extraction {
+    let ids = if ids.len() == files.len() { ids } else { &[] };
     let mut index = Index {
         files,
         parsed: Vec::new(),
@@ -568,17 +628,44 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         cfg: opts.cfg.clone(),
         uses: HashMap::new(),
         inline: HashMap::new(),
+        ids,
+        cache: std::mem::take(cache),
     };
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
-    index.aliases = super::aliases::Aliases::gather(files);
+    let mut per_file = files
+        .iter()
+        .zip(ids.iter().map(Some).chain(std::iter::repeat(None)));
+    let mut alias_cache = std::mem::take(&mut index.cache.aliases);
+    index.aliases = super::aliases::Aliases::gather_with(files, |f| {
+        match per_file.next().and_then(|(_, id)| id) {
+            Some(id) => alias_cache
+                .entry(id.clone())
+                .or_insert_with(|| super::aliases::Aliases::of_file(&f.text))
+                .clone(),
+            None => super::aliases::Aliases::of_file(&f.text),
+        }
+    });
+    index.cache.aliases = alias_cache;
     index.by_path = order.clone();
     let named_state: Vec<bool> = files
         .iter()
         .map(|f| index.markers.learn_aliases(&f.text))
         .collect();
+    // Scans made with other markers are not this extraction's.
+    if index.cache.derives != index.markers.derives {
+        index.cache.scans.clear();
+        index.cache.derives = index.markers.derives.clone();
+    }
     for &f in &order {
         let text = &files[f].text;
+        if opts
+            .roots_in
+            .as_ref()
+            .is_some_and(|only| !only.contains(&files[f].path))
+        {
+            continue;
+        }
         if named_state[f]
             || scan::may_hold_session(text.as_bytes(), &index.markers)
             || opts.plain.iter().any(|p| text.contains(p.ident()))
@@ -641,6 +728,15 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
     let mut infos: HashMap<(usize, usize), ItemInfo> = HashMap::new();
     let mut roots = Vec::new();
     for slot in 0..index.parsed.len() {
+        let file = &files[index.parsed[slot].file].path;
+        if opts
+            .roots_in
+            .as_ref()
+            .is_some_and(|only| !only.contains(file))
+        {
+            // Read as a part where a root uses it, not as a root.
+            continue;
+        }
         for i in 0..index.parsed.get(slot).map_or(0, |p| p.items.len()) {
             let configured = opts
                 .plain
@@ -736,6 +832,7 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
         unique.push(s);
     }
     super::defaults::resolve(&mut unique, files);
+    *cache = std::mem::take(&mut index.cache);
     let mut problems = index.problems;
     problems.sort();
     problems.dedup();
