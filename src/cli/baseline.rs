@@ -530,11 +530,11 @@ impl Blobs {
         }
         let here: Vec<Option<String>> = todo
             .iter()
-            .map(|(_, e)| {
+            .map(|&(_, e)| {
                 let p = self.root.join(&e.path);
+                // Taken, not copied: a path read again for another revision is read from disk.
                 self.working
-                    .get(&crate::project::tidy(&p))
-                    .cloned()
+                    .remove(&crate::project::tidy(&p))
                     .or_else(|| {
                         crate::project::read(&p, &self.canon, &extract::scan::Markers::default())
                             .ok()
