@@ -127,6 +127,9 @@ pub struct PlainTypeConfig {
     pub ems_variant: Option<String>,
     /// `"field=0x4"`: an EMS bit in an integer flags field.
     pub ems_mask: Option<String>,
+    /// Critical properties: `{ quic = "is_quic" }`, each a flag field (`bool`, `Option<_>`).
+    #[serde(default)]
+    pub critical: std::collections::BTreeMap<String, String>,
     /// Field holding the version, and what this version's decoder accepts.
     pub version_field: Option<String>,
     pub accepts: Option<String>,
@@ -500,6 +503,7 @@ impl Config {
                     ems_flag: t.ems.clone(),
                     ems_variant: split(&t.ems_variant, "ems_variant")?,
                     ems_mask: mask,
+                    critical: t.critical.clone().into_iter().collect(),
                     version_field: t.version_field.clone(),
                     accepts,
                     role,

@@ -56,6 +56,8 @@ pub struct Finding {
     pub witness: Option<String>,
     /// True when the verdict rests on data the analysis cannot see (layout shifts, custom code).
     pub data_dependent: bool,
+    /// The critical property the finding is about (`None`: EMS, or the format as a whole).
+    pub property: Option<String>,
 }
 
 /// The JSON form: the primary place is `file` and `line`.
@@ -63,6 +65,8 @@ pub struct Finding {
 struct Shown<'a> {
     rule: &'a str,
     level: Level,
+    /// `ems`, or the critical property's name.
+    property: &'a str,
     format: &'a str,
     older_version: Option<u32>,
     newer_version: u32,
@@ -87,6 +91,7 @@ impl Serialize for Finding {
         Shown {
             rule: self.rule.id(),
             level: self.level,
+            property: self.property.as_deref().unwrap_or("ems"),
             format: &self.format,
             older_version: self.older_version,
             newer_version: self.newer_version,
@@ -138,7 +143,14 @@ impl Finding {
             sample: None,
             witness: None,
             data_dependent: false,
+            property: None,
         }
+    }
+
+    /// Marks the finding as about critical property `p`.
+    pub fn about(mut self, p: &str) -> Finding {
+        self.property = Some(p.to_string());
+        self
     }
 
     /// Points the finding at `origin` instead.

@@ -996,3 +996,65 @@ fn diff_honours_the_configuration() {
         );
     }
 }
+
+/// Critical properties beside EMS: from the derive, from zero-annotation configuration, and in
+/// schema files; each finding names its property in JSON.
+#[test]
+fn critical_properties_are_judged_like_ems() {
+    let r = sessionlint(
+        &[
+            "check",
+            "tests/rules/critical-property-accepted-by-older-decoder",
+            "--message-format",
+            "json",
+        ],
+        &root(),
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let f = &doc["findings"][0];
+    assert_eq!(f["property"], "quic", "{f}");
+    assert_eq!(f["rule"], "critical-property-accepted-by-older-decoder");
+    // Zero-annotation: `critical = { quic = "is_quic" }`.
+    let d = tempfile::tempdir().unwrap();
+    let ser = "#[derive(serde::Serialize, serde::Deserialize)]";
+    write(
+        d.path(),
+        "v1.rs",
+        &format!("{ser}\npub struct T1 {{ pub cipher: u16 }}\n"),
+    );
+    write(
+        d.path(),
+        "v2.rs",
+        &format!(
+            "{ser}\npub struct T2 {{ pub cipher: u16, #[serde(default)] pub is_quic: bool }}\n"
+        ),
+    );
+    write(
+        d.path(),
+        "sessionlint.toml",
+        "encoding = \"json\"\n\n[[type]]\nname = \"T1\"\nformat = \"t\"\nversion = 1\n\n[[type]]\nname = \"T2\"\nformat = \"t\"\nversion = 2\ncritical = { quic = \"is_quic\" }\n",
+    );
+    let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("\"property\": \"quic\""), "{}", r.stdout);
+    // A schema file: `session = { critical = { name = "quic", kind = "flag" } }`.
+    let d = tempfile::tempdir().unwrap();
+    let head = |v: u32| {
+        format!("name = \"t\"\nversion = {v}\nencoding = \"json\"\nroot = \"T\"\n\n[types.T]\nkind = \"struct\"\n\n[[types.T.fields]]\nident = \"cipher\"\nty = \"u16\"\n")
+    };
+    write(d.path(), "v1.schema.toml", &head(1));
+    write(
+        d.path(),
+        "v2.schema.toml",
+        &format!("{}\n[[types.T.fields]]\nident = \"is_quic\"\nty = \"bool\"\nmissing = \"default\"\nsession = {{ critical = {{ name = \"quic\", kind = \"flag\" }} }}\n", head(2)),
+    );
+    let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("critical-property-accepted-by-older-decoder"),
+        "{}",
+        r.stdout
+    );
+}

@@ -533,13 +533,11 @@ impl Blobs {
             .map(|&(_, e)| {
                 let p = self.root.join(&e.path);
                 // Taken, not copied: a path read again for another revision is read from disk.
-                self.working
-                    .remove(&crate::project::tidy(&p))
-                    .or_else(|| {
-                        crate::project::read(&p, &self.canon, &extract::scan::Markers::default())
-                            .ok()
-                            .and_then(|b| String::from_utf8(b).ok())
-                    })
+                self.working.remove(&crate::project::tidy(&p)).or_else(|| {
+                    crate::project::read(&p, &self.canon, &extract::scan::Markers::default())
+                        .ok()
+                        .and_then(|b| String::from_utf8(b).ok())
+                })
             })
             .collect();
         let same: Vec<bool> = {

@@ -26,6 +26,11 @@ pub enum Check {
     Version(fn(&VersionVerdict) -> Option<Finding>),
     /// A co-deployed pair, both directions.
     Pair(fn(&PairVerdict) -> Option<Finding>),
+    /// One version alone, seen for one critical property (its carrier in the EMS carrier's
+    /// place; the name is the property's).
+    PropertyVersion(fn(&VersionVerdict, &str) -> Option<Finding>),
+    /// A co-deployed pair, seen for one critical property.
+    PropertyPair(fn(&PairVerdict, &str) -> Option<Finding>),
     /// Raised while reading history (a released version changed in place), not by a verdict.
     History,
 }
@@ -197,34 +202,59 @@ registry!(
     unmasked_flag_bits,
     ems_dropped_by_newer_decoder,
     newer_session_read_as_ems,
+    critical_property_accepted_by_older_decoder,
+    critical_property_dropped_by_newer_decoder,
+    older_session_read_with_critical_property,
+    critical_property_not_serialized,
 );
 
 pub fn get(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
-/// Findings about one version alone.
+/// Findings about one version alone: for EMS, then for each critical property it carries.
 pub fn check_version(s: &Schema) -> Vec<Finding> {
     let v = VersionVerdict::of(s);
-    RULES
+    let mut out: Vec<Finding> = RULES
         .iter()
         .filter_map(|r| match r.check {
             Check::Version(f) => f(&v),
             _ => None,
         })
-        .collect()
+        .collect();
+    for p in s.properties() {
+        let projected = s.project(&p);
+        let v = VersionVerdict::of(&projected);
+        out.extend(RULES.iter().filter_map(|r| match r.check {
+            Check::PropertyVersion(f) => f(&v, &p).map(|x| x.about(&p)),
+            _ => None,
+        }));
+    }
+    out
 }
 
-/// Findings for one co-deployed pair, both directions.
+/// Findings for one co-deployed pair, both directions: for EMS, then for each critical property
+/// either version carries (every analysis that exists for EMS, with the property's carrier).
 pub fn check_pair(older: &Schema, newer: &Schema) -> Vec<Finding> {
     let v = PairVerdict::of(older, newer);
-    RULES
+    let mut out: Vec<Finding> = RULES
         .iter()
         .filter_map(|r| match r.check {
             Check::Pair(f) => f(&v),
             _ => None,
         })
-        .collect()
+        .collect();
+    let mut properties = older.properties();
+    properties.extend(newer.properties());
+    for p in properties {
+        let (o, n) = (older.project(&p), newer.project(&p));
+        let v = PairVerdict::of(&o, &n);
+        out.extend(RULES.iter().filter_map(|r| match r.check {
+            Check::PropertyPair(f) => f(&v, &p).map(|x| x.about(&p)),
+            _ => None,
+        }));
+    }
+    out
 }
 
 /// Every version alone and every co-deployed pair of one format's versions, oldest first.

@@ -100,3 +100,47 @@ macro_rules! case {
 
 mod map_formats;
 mod positional;
+
+/// `property_case!(name, "quic", old { items } new { items }, OldType => NewType, with: [..], older: [..])`
+macro_rules! property_case {
+    (
+        $name:ident, $property:literal,
+        old { $($old:item)* }
+        new { $($new:item)* }
+        $o:ident => $n:ident,
+        with: [$($with:expr),* $(,)?],
+        older: [$($older:expr),* $(,)?] $(,)?
+    ) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use crate::prelude::*;
+            #[allow(dead_code, non_camel_case_types)]
+            pub mod old {
+                #[allow(unused_imports)]
+                use crate::prelude::*;
+                $($old)*
+            }
+            #[allow(dead_code, non_camel_case_types)]
+            pub mod new {
+                #[allow(unused_imports)]
+                use crate::prelude::*;
+                $($new)*
+            }
+            #[test]
+            fn differential() {
+                let with: Vec<new::$n> = { #[allow(unused_imports)] use new::*; vec![$($with),*] };
+                let older: Vec<old::$o> = { #[allow(unused_imports)] use old::*; vec![$($older),*] };
+                crate::support::run_property(crate::support::PropertyCase {
+                    name: stringify!($name),
+                    property: $property,
+                    old_src: stringify!($($old)*),
+                    new_src: stringify!($($new)*),
+                    with,
+                    older,
+                });
+            }
+        }
+    };
+}
+
+mod properties;

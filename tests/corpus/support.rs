@@ -527,3 +527,145 @@ where
     }
     findings
 }
+
+/// One old/new pair of the corpus, judged for a critical property instead of EMS.
+pub struct PropertyCase<O, N> {
+    pub name: &'static str,
+    pub property: &'static str,
+    pub old_src: &'static str,
+    pub new_src: &'static str,
+    /// Newer sessions with the property set.
+    pub with: Vec<N>,
+    pub older: Vec<O>,
+}
+
+/// The property analyses against the real crates: the property's field read from the decoded
+/// value as EMS's is (the schemas projected on the property), and the findings that name the
+/// property compared with what the crates did.
+pub fn run_property<O, N>(case: PropertyCase<O, N>)
+where
+    O: Serialize + DeserializeOwned + SessionState,
+    N: Serialize + DeserializeOwned + SessionState,
+{
+    let (old_full, new_full) = (
+        schema_of("old.rs", case.old_src),
+        schema_of("new.rs", case.new_src),
+    );
+    // The derive records the property as the CLI reads it.
+    assert_eq!(
+        snapshot::to_toml(&O::schema()),
+        snapshot::to_toml(&as_derive_reads(&old_full)),
+        "{}: derive vs CLI schema (old)",
+        case.name
+    );
+    assert_eq!(
+        snapshot::to_toml(&N::schema()),
+        snapshot::to_toml(&as_derive_reads(&new_full)),
+        "{}: derive vs CLI schema (new)",
+        case.name
+    );
+    let p = case.property;
+    let (old, new) = (old_full.project(p), new_full.project(p));
+    let findings: Vec<Finding> = rules::check_pair(&old_full, &new_full)
+        .into_iter()
+        .filter(|f| f.property.as_deref() == Some(p))
+        .collect();
+    let mut log = Vec::new();
+    let mut with = case.with;
+    for f in findings
+        .iter()
+        .filter(|f| f.rule == "critical-property-accepted-by-older-decoder")
+    {
+        if let Some(w) = &f.witness {
+            with.push(
+                serde_json::from_str(w)
+                    .unwrap_or_else(|e| panic!("{}: witness {w}: {e}", case.name)),
+            );
+        }
+    }
+    let mut real_accepted = false;
+    for v in &with {
+        let bytes = encode(new.encoding, v).expect("the newer type encodes");
+        let own = read::<N>(&new, &bytes);
+        assert!(
+            matches!(own, Read::Accepted { ems: true }),
+            "{}: a sample must carry `{p}` for its own decoder: {own:?}",
+            case.name
+        );
+        let r = read::<O>(&old, &bytes);
+        log.push(format!("with {p} -> old {r:?}"));
+        real_accepted |= matches!(r, Read::Accepted { ems: false });
+    }
+    let mut older = case.older;
+    for f in findings.iter().filter(|f| {
+        f.rule == "critical-property-dropped-by-newer-decoder"
+            || f.rule == "older-session-read-with-critical-property"
+    }) {
+        if let Some(w) = &f.witness {
+            older.push(
+                serde_json::from_str(w)
+                    .unwrap_or_else(|e| panic!("{}: witness {w}: {e}", case.name)),
+            );
+        }
+    }
+    let (mut real_dropped, mut real_read_with) = (false, false);
+    for v in &older {
+        let bytes = encode(old.encoding, v).expect("the older type encodes");
+        let Read::Accepted { ems: had } = read::<O>(&old, &bytes) else {
+            panic!(
+                "{}: older samples must be sessions of the older version",
+                case.name
+            );
+        };
+        let r = read::<N>(&new, &bytes);
+        log.push(format!("older (with {p}: {had}) -> new {r:?}"));
+        if had {
+            real_dropped |= matches!(r, Read::Accepted { ems: false });
+        } else {
+            real_read_with |= matches!(r, Read::Accepted { ems: true });
+        }
+    }
+    let show = || {
+        format!(
+            "\ncase {} ({p})\nfindings:\n{}\nreal:\n  {}",
+            case.name,
+            findings
+                .iter()
+                .map(|f| format!("  {} {} | {:?}", f.rule, f.message, f.reasons))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            log.join("\n  ")
+        )
+    };
+    let proven = |rule: &str| findings.iter().any(|f| f.rule == rule && !f.data_dependent);
+    assert_eq!(
+        has(&findings, "critical-property-accepted-by-older-decoder"),
+        real_accepted,
+        "critical-property-accepted-by-older-decoder disagrees{}",
+        show()
+    );
+    assert!(
+        !real_dropped || has(&findings, "critical-property-dropped-by-newer-decoder"),
+        "missed: dropped{}",
+        show()
+    );
+    assert!(
+        !proven("critical-property-dropped-by-newer-decoder") || real_dropped,
+        "dropped claimed, not shown{}",
+        show()
+    );
+    assert_eq!(
+        has(&findings, "older-session-read-with-critical-property"),
+        real_read_with,
+        "older-session-read-with-critical-property disagrees{}",
+        show()
+    );
+    // The EMS findings of the pair are untouched by the property: none names it.
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.rule.id().contains("critical") || f.rule.id().contains("property")),
+        "{}",
+        show()
+    );
+}

@@ -95,22 +95,31 @@ fn accepts(a: &Accepts) -> TokenStream {
     quote!(#p { ranges: ::std::vec![#(#ranges),*] })
 }
 
-fn session(sf: &SessionField) -> TokenStream {
-    let p = path("SessionField");
+fn marker(e: &EmsMarker) -> TokenStream {
     let m = path("EmsMarker");
-    let ems = opt(&sf.ems, |e| match e {
+    match e {
         EmsMarker::Flag => quote!(#m::Flag),
         EmsMarker::Variant { variant } => {
             let v = s(variant);
             quote!(#m::Variant { variant: #v })
         }
         EmsMarker::Mask { mask } => quote!(#m::Mask { mask: #mask }),
+    }
+}
+
+fn session(sf: &SessionField) -> TokenStream {
+    let p = path("SessionField");
+    let c = path("Critical");
+    let ems = opt(&sf.ems, marker);
+    let critical = opt(&sf.critical, |x| {
+        let (name, m) = (s(&x.name), marker(&x.marker));
+        quote!(#c { name: #name, marker: #m })
     });
     let kb = opt(&sf.known_bits, |k| quote!(#k));
     let vf = opt(&sf.version_field, accepts);
     let ignored = sf.ignored;
     let writes = opt(&sf.writes, |w| quote!(#w));
-    quote!(#p { ems: #ems, known_bits: #kb, version_field: #vf, writes: #writes, ignored: #ignored })
+    quote!(#p { ems: #ems, critical: #critical, known_bits: #kb, version_field: #vf, writes: #writes, ignored: #ignored })
 }
 
 fn field(f: &Field) -> TokenStream {

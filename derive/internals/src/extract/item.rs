@@ -7,8 +7,8 @@ use super::locate::Locator;
 use super::session_attr::{self, ContainerAttrs, EmsKey};
 use super::ty::lower;
 use crate::schema::{
-    EmsMarker, EnumDef, EnumRepr, Field, Missing, SessionField, StructDef, Style, Ty, TypeDef,
-    Variant, Write,
+    Critical, EmsMarker, EnumDef, EnumRepr, Field, Missing, SessionField, StructDef, Style, Ty,
+    TypeDef, Variant, Write,
 };
 use quote::ToTokens;
 use serde_derive_internals::{ast, attr, Derive};
@@ -209,6 +209,33 @@ pub fn read_item_as(
     })
 }
 
+/// How a `critical = "name"` field carries its property, in the forms of `ems`: a bool or an
+/// Option as it stands, an enum with `critical_variant`, an integer with `critical_mask`.
+fn critical(
+    cx: &Ctxt,
+    span: proc_macro2::Span,
+    ty: &Ty,
+    sa: &session_attr::FieldAttrs,
+) -> Option<EmsMarker> {
+    match (ty, &sa.critical_variant, sa.critical_mask) {
+        (Ty::Named { .. }, Some((v, _)), None) => Some(EmsMarker::Variant { variant: v.clone() }),
+        (Ty::Int { .. }, None, Some((mask, _))) => Some(EmsMarker::Mask { mask }),
+        (Ty::Bool | Ty::Option { .. }, None, None) => Some(EmsMarker::Flag),
+        (Ty::Named { .. }, None, None) => {
+            cx.error_at(span, "a critical property on an enum field needs its variant: add `critical_variant = \"Variant\"`");
+            None
+        }
+        (Ty::Int { .. }, None, None) => {
+            cx.error_at(span, "a critical property on an integer flags field needs its bit: add `critical_mask = 0x4`");
+            None
+        }
+        (other, _, _) => {
+            cx.error_at(span, format!("`critical` is not supported on `{other}` with these keys: use bool, Option<bool>, Option<_>, an enum with `critical_variant`, or an integer with `critical_mask`"));
+            None
+        }
+    }
+}
+
 fn lower_style(s: ast::Style) -> Style {
     match s {
         ast::Style::Struct => Style::Struct,
@@ -297,6 +324,33 @@ fn field(
                 span,
                 format!("`ems_mask` needs an integer flags field, not `{ty}`"),
             );
+        }
+    }
+    match &sa.critical {
+        Some((name, span)) => {
+            session.critical = critical(cx, *span, &ty, &sa).map(|marker| Critical {
+                name: name.clone(),
+                marker,
+            });
+            if session.ems.is_some() {
+                cx.error_at(
+                    *span,
+                    "one field carries one property: EMS or a critical property, not both",
+                );
+            }
+        }
+        None => {
+            let stray = sa
+                .critical_variant
+                .as_ref()
+                .map(|(_, s)| *s)
+                .or(sa.critical_mask.map(|(_, s)| s));
+            if let Some(span) = stray {
+                cx.error_at(
+                    span,
+                    "`critical_variant` and `critical_mask` qualify `critical = \"name\"`: add it",
+                );
+            }
         }
     }
     if let Some((bits, span)) = sa.known_bits {

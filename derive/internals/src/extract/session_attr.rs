@@ -7,7 +7,7 @@ use syn::{Attribute, Expr, ExprLit, Lit, LitInt, LitStr};
 
 pub const CONTAINER_KEYS: &str = "name, version, encoding, trailing, role, crate";
 pub const FIELD_KEYS: &str =
-    "ems, ems = \"Variant\", ems_mask, known_bits, version_field, accepts, ignored";
+    "ems, ems = \"Variant\", ems_mask, critical = \"name\", critical_variant, critical_mask, known_bits, version_field, accepts, ignored";
 pub const VARIANT_KEYS: &str = "current";
 
 #[derive(Default, Debug, Clone)]
@@ -33,6 +33,10 @@ pub enum EmsKey {
 pub struct FieldAttrs {
     pub ems: Option<(EmsKey, Span)>,
     pub ems_mask: Option<(u64, Span)>,
+    /// `critical = "name"`: a property whose value must survive resumption, like EMS.
+    pub critical: Option<(String, Span)>,
+    pub critical_variant: Option<(String, Span)>,
+    pub critical_mask: Option<(u64, Span)>,
     pub known_bits: Option<(u64, Span)>,
     pub version_field: Option<Span>,
     pub accepts: Option<(Accepts, Span)>,
@@ -232,6 +236,30 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                             cx.error_at(s, "`ems_mask` must have at least one bit set, e.g. `ems_mask = 0x4`");
                         }
                         out.ems_mask = Some((v, s));
+                    }
+                }
+                "critical" => {
+                    if let Some(s) = lit_str(cx, &meta) {
+                        let v = s.value();
+                        let ok = !v.is_empty()
+                            && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                        if !ok || v == "ems" {
+                            cx.error_at(s.span(), format!("`critical = \"{v}\"` must name a property in letters, digits, `_` or `-` (and not `ems`: mark EMS with `ems`)"));
+                        }
+                        out.critical = Some((v, s.span()));
+                    }
+                }
+                "critical_variant" => {
+                    if let Some(s) = lit_str(cx, &meta) {
+                        out.critical_variant = Some((s.value(), s.span()));
+                    }
+                }
+                "critical_mask" => {
+                    if let Some((v, s)) = lit_u64(cx, &meta) {
+                        if v == 0 {
+                            cx.error_at(s, "`critical_mask` must have at least one bit set");
+                        }
+                        out.critical_mask = Some((v, s));
                     }
                 }
                 "known_bits" => out.known_bits = lit_u64(cx, &meta),

@@ -40,6 +40,8 @@ pub struct PlainType {
     pub ems_flag: Option<String>,
     pub ems_variant: Option<(String, String)>,
     pub ems_mask: Option<(String, u64)>,
+    /// (property, field): critical properties carried by flag fields.
+    pub critical: Vec<(String, String)>,
     pub version_field: Option<String>,
     pub accepts: Option<crate::schema::Accepts>,
     pub role: crate::schema::Role,
@@ -92,6 +94,12 @@ impl PlainType {
         }
         if let Some(f) = &self.ems_flag {
             field(&mut st.fields, type_name, f)?.session.ems = Some(EmsMarker::Flag);
+        }
+        for (p, f) in &self.critical {
+            field(&mut st.fields, type_name, f)?.session.critical = Some(crate::schema::Critical {
+                name: p.clone(),
+                marker: EmsMarker::Flag,
+            });
         }
         if let Some((f, v)) = &self.ems_variant {
             field(&mut st.fields, type_name, f)?.session.ems =

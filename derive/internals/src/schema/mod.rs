@@ -473,6 +473,9 @@ impl<'de> Deserialize<'de> for Prefix {
 pub struct SessionField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ems: Option<EmsMarker>,
+    /// A critical property this field carries, in the same forms as `ems`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub critical: Option<Critical>,
     /// The decoder rejects any flag bit outside this set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub known_bits: Option<u64>,
@@ -492,11 +495,21 @@ pub struct SessionField {
 impl SessionField {
     pub fn is_empty(&self) -> bool {
         self.ems.is_none()
+            && self.critical.is_none()
             && self.known_bits.is_none()
             && self.version_field.is_none()
             && self.writes.is_none()
             && !self.ignored
     }
+}
+
+/// A session fact, besides EMS, whose loss widens resumption (BoringSSL's `is_quic`,
+/// `early_alpn`, `ticket_max_early_data`): `name`, carried as `marker` says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Critical {
+    pub name: String,
+    #[serde(flatten)]
+    pub marker: EmsMarker,
 }
 
 /// How a field carries the EMS status of the session.
@@ -604,6 +617,29 @@ impl Schema {
 
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.get(name)
+    }
+
+    /// The critical properties (besides EMS) this version carries, by name.
+    pub fn properties(&self) -> std::collections::BTreeSet<String> {
+        self.types
+            .values()
+            .flat_map(|d| d.fields())
+            .filter_map(|f| f.session.critical.as_ref().map(|c| c.name.clone()))
+            .collect()
+    }
+
+    /// This version seen for one critical property: its carrier takes the place of the EMS
+    /// carrier (and EMS's is dropped), so that every EMS analysis answers for the property.
+    pub fn project(&self, property: &str) -> Schema {
+        let mut s = self.clone();
+        for def in s.types.values_mut() {
+            for f in def.fields_mut() {
+                let mine = f.session.critical.take().filter(|c| c.name == property);
+                f.session.ems = mine.map(|c| c.marker);
+                f.session.ignored = false;
+            }
+        }
+        s
     }
 
     /// The path of fields from the root to the EMS carrier, if this version has one: for a root

@@ -48,6 +48,28 @@ impl Schema {
             }
         }
         self.check_carriers(&mut out);
+        // Each critical property as EMS is checked: one field per session, a real variant.
+        for p in self.properties() {
+            let mut theirs = Vec::new();
+            self.project(&p).check_carriers(&mut theirs);
+            out.extend(theirs.into_iter().map(|mut x| {
+                x.message = x
+                    .message
+                    .replace(
+                        "more than one EMS carrier",
+                        &format!("more than one field for the critical property `{p}`"),
+                    )
+                    .replace("`ems = \"", "`critical_variant = \"");
+                x.help = x.help.map(|h| {
+                    h.replace(
+                        "#[session(ems)]",
+                        &format!("#[session(critical = \"{p}\")]"),
+                    )
+                    .replace("plain `ems`", "`critical` alone")
+                });
+                x
+            }));
+        }
         out.extend(wire_layout(self));
         if out.is_empty() {
             let cost = self.expansion();
