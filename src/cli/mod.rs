@@ -736,12 +736,7 @@ fn snapshot(
     out: &mut dyn Write,
 ) -> Result<i32, Vec<Problem>> {
     let (inp, _) = inputs(path, encoding, map)?;
-    let dir = inp.project.root.join(
-        inp.cfg
-            .snapshots
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
-    );
+    let dir = snapshot_dir(&inp);
     if inp.current.is_empty() {
         let _ = writeln!(
             out,
@@ -752,13 +747,8 @@ fn snapshot(
     }
     let mut refused = Vec::new();
     for s in &inp.current {
-        let (p, outcome) = snapshots::store(&dir, &inp.project, s, overwrite).map_err(|e| {
-            vec![sources::problem(
-                &dir.display().to_string(),
-                format!("cannot write snapshot: {e}"),
-                "snapshots are written to a real directory inside the project root; check it and its permissions",
-            )]
-        })?;
+        let (p, outcome) = snapshots::store(&dir, &inp.project, s, overwrite)
+            .map_err(|e| cannot_store(&dir, e))?;
         let verb = match outcome {
             snapshots::Outcome::Written => "wrote",
             snapshots::Outcome::Unchanged => "unchanged",
@@ -798,6 +788,24 @@ fn snapshot(
     Ok(EXIT_FINDINGS)
 }
 
+/// Where the project keeps its snapshots.
+fn snapshot_dir(inp: &Inputs) -> PathBuf {
+    inp.project.root.join(
+        inp.cfg
+            .snapshots
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
+    )
+}
+
+fn cannot_store(dir: &Path, e: String) -> Vec<Problem> {
+    vec![sources::problem(
+        &dir.display().to_string(),
+        format!("cannot write snapshot: {e}"),
+        "snapshots are written to a real directory inside the project root; check it and its permissions",
+    )]
+}
+
 /// `snapshot --release-tags GLOB` and `snapshot --check`: the released versions (at the tags, or
 /// in the working tree) that have no snapshot file yet, recorded or listed.
 fn missing_snapshots(
@@ -809,12 +817,7 @@ fn missing_snapshots(
     out: &mut dyn Write,
 ) -> Result<i32, Vec<Problem>> {
     let (inp, _) = inputs(path, encoding, map)?;
-    let dir = inp.project.root.join(
-        inp.cfg
-            .snapshots
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
-    );
+    let dir = snapshot_dir(&inp);
     let candidates: Vec<Schema> = match &tags {
         Some(glob) => {
             let b = Baselines {
@@ -877,13 +880,8 @@ fn missing_snapshots(
         return Ok(EXIT_FINDINGS);
     }
     for s in missing {
-        let (p, _) = snapshots::store(&dir, &inp.project, s, false).map_err(|e| {
-            vec![sources::problem(
-                &dir.display().to_string(),
-                format!("cannot write snapshot: {e}"),
-                "snapshots are written to a real directory inside the project root; check it and its permissions",
-            )]
-        })?;
+        let (p, _) =
+            snapshots::store(&dir, &inp.project, s, false).map_err(|e| cannot_store(&dir, e))?;
         let _ = writeln!(
             out,
             "wrote: {} ({} v{}, from {})",
