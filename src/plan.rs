@@ -82,7 +82,8 @@ pub fn gates(
                 .chain(&prev.costs)
                 .any(|b| b.decoder == this.writer)
                 && prev.min_decoder.is_some_and(|m| m <= this.writer);
-            let gated = this.min_decoder != vs.first().copied();
+            // Worth a split only where some decoder in the window blocks the writer.
+            let gated = !this.blocked_by.is_empty() || this.min_decoder.is_none();
             if reads_previous && gated {
                 let rf = ReaderFirst {
                     writes: prev.writer,

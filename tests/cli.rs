@@ -1058,3 +1058,34 @@ fn critical_properties_are_judged_like_ems() {
         r.stdout
     );
 }
+
+/// `plan`'s reader-first split is offered only where the new decoder reads the previous format
+/// and something blocks the new writer.
+#[test]
+fn plan_offers_a_reader_first_split_only_where_it_helps() {
+    let gate = |example: &str, writer: u64| -> serde_json::Value {
+        let r = sessionlint(&["plan", example, "--message-format", "json"], &root());
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        doc["gates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["writer"] == writer)
+            .unwrap()
+            .clone()
+    };
+    let g = gate("examples/quickstart", 2);
+    assert_eq!(g["min_decoder"], 2);
+    assert_eq!(g["reader_first"]["writes"], 1, "{g}");
+    assert_eq!(g["reader_first"]["reader_min_decoder"], 1, "{g}");
+    // v2's decoder refuses v1's sessions: no reader can ship first.
+    let g = gate("examples/bincode-appended", 2);
+    assert!(g["reader_first"].is_null(), "{g}");
+    // Nothing blocks v3: no split.
+    let g = gate("examples/real-world/boringssl", 3);
+    assert!(
+        g["reader_first"].is_null() && g["blocked_by"].as_array().unwrap().is_empty(),
+        "{g}"
+    );
+}

@@ -620,8 +620,10 @@ fn field_samples(s: &Schema, fs: &[Field], carries: bool, big: bool) -> Vec<(Val
                     }
                     val = V::Opt(some.then(|| Box::new(val)));
                 }
-                // A "when non-zero" carrier is absent when zero (DER ZUINT64).
+                // A "when non-zero" carrier is absent when zero (DER ZUINT64); a field the
+                // encoder never writes is absent.
                 let absent = !present
+                    || f.write == Write::Never
                     || (matches!(f.write, Write::Unless(_))
                         && f.session.ems.is_some()
                         && val == V::Int(0));
@@ -852,6 +854,48 @@ fn rustls() {
         true,
     );
     assert!(has(&f, "older-session-rejected"), "{f:?}");
+}
+
+/// BoringSSL's SSL_SESSION across the EMS commit, the unknown-field fix, and is_quic; is_quic is
+/// checked by the codec too, with the schemas projected on it (its field in the EMS field's
+/// place).
+#[test]
+fn boringssl() {
+    let d = "examples/real-world/boringssl";
+    let v = [
+        "7571292ea^",
+        "7571292ea",
+        "f297e021f",
+        "6bfd25c75^",
+        "6bfd25c75",
+    ]
+    .map(|x| format!("{d}/{x}.schema.toml"));
+    for w in v.windows(2) {
+        pair(&w[0], &w[1], false);
+    }
+    assert!(
+        has(&pair(&v[0], &v[1], false), "ems-accepted-by-older-decoder"),
+        "the pre-EMS parser stops before [17] and accepts the session"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let projected: Vec<String> = v[3..]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let out = dir.path().join(format!("quic-{i}.schema.toml"));
+            std::fs::write(
+                &out,
+                sessionlint::snapshot::to_toml(&load(p).project("quic")),
+            )
+            .unwrap();
+            out.to_string_lossy().into_owned()
+        })
+        .collect();
+    let f = pair(&projected[0], &projected[1], false);
+    assert!(
+        !f.iter().any(|x| x.rule.is_rollout_hazard()),
+        "6bfd25c75^ refuses [27]: {f:?}"
+    );
 }
 
 #[test]
