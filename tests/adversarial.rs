@@ -1071,3 +1071,29 @@ fn hostile_module_paths_end_and_fail_closed() {
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("2 places"), "{}", r.stderr);
 }
+
+/// A repository's tags are its data: more release tags than one run reads is bad input naming
+/// the limit, not an unbounded run.
+#[test]
+fn too_many_release_tags_are_bad_input() {
+    let d = repo();
+    write(d.path(), "t1.rs", v1(""));
+    commit(d.path());
+    // Written as loose refs, as a hostile clone could hold them.
+    let sha = String::from_utf8(
+        std::process::Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(d.path())
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let tags = d.path().join(".git/refs/tags");
+    std::fs::create_dir_all(&tags).unwrap();
+    for i in 0..1001 {
+        std::fs::write(tags.join(format!("v{i}")), &sha).unwrap();
+    }
+    let r = run(&["check", ".", "--release-tags", "v*"], d.path());
+    bad_input(&r, "", "more than the limit of 1000");
+}

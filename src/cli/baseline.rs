@@ -35,6 +35,10 @@ struct Previous {
     looked_up: Vec<String>,
 }
 
+/// The most revisions one run reads: a repository's tags are its data, and a hostile one can
+/// hold any number of them.
+pub const MAX_REVISIONS: usize = 1000;
+
 /// The revisions to read, listed: the tags first (oldest first), then the `--baseline-rev`s.
 pub struct Listed {
     pub listings: Vec<git::Listing>,
@@ -59,6 +63,12 @@ pub fn list(project: &Project, b: &super::Baselines) -> Result<Listed, Vec<Probl
     if let Some(glob) = &b.release_tags {
         let tags = git::tags(&top, glob)
             .map_err(|e| fail(e, "check that git can read the repository's tags"))?;
+        if tags.len() > MAX_REVISIONS {
+            return Err(fail(
+                format!("{} tags match `{glob}`, more than the limit of {MAX_REVISIONS} revisions one run reads", tags.len()),
+                "narrow the glob to the releases still deployed (e.g. 'v3.*')",
+            ));
+        }
         if tags.is_empty() {
             return Err(fail(
                 format!("no tag matches `{glob}`"),
@@ -69,6 +79,15 @@ pub fn list(project: &Project, b: &super::Baselines) -> Result<Listed, Vec<Probl
     }
     let tags = revs.len();
     if !b.baseline_rev.is_empty() {
+        if b.baseline_rev.len() > MAX_REVISIONS {
+            return Err(fail(
+                format!(
+                    "{} --baseline-rev given, more than the limit of {MAX_REVISIONS}",
+                    b.baseline_rev.len()
+                ),
+                "pass the revisions still deployed",
+            ));
+        }
         revs.extend(
             git::resolve(&top, &b.baseline_rev)
                 .map_err(|e| fail(e, "pass revisions that exist, e.g. origin/main or HEAD~1"))?,
