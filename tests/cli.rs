@@ -1015,6 +1015,29 @@ fn critical_properties_are_judged_like_ems() {
     let f = &doc["findings"][0];
     assert_eq!(f["property"], "quic", "{f}");
     assert_eq!(f["rule"], "critical-property-accepted-by-older-decoder");
+    // The rollout gate counts the property too: v2's writer waits for the v1 servers.
+    let r = sessionlint(
+        &[
+            "plan",
+            "tests/rules/critical-property-accepted-by-older-decoder",
+            "--message-format",
+            "json",
+        ],
+        &root(),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let g = doc["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["writer"] == 2)
+        .unwrap()
+        .clone();
+    assert_eq!(g["min_decoder"], 2, "{g}");
+    assert_eq!(
+        g["blocked_by"][0]["rules"][0], "critical-property-accepted-by-older-decoder",
+        "{g}"
+    );
     // Zero-annotation: `critical = { quic = "is_quic" }`.
     let d = tempfile::tempdir().unwrap();
     let ser = "#[derive(serde::Serialize, serde::Deserialize)]";
