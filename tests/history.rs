@@ -654,3 +654,51 @@ fn tags_share_what_did_not_change_and_see_what_did() {
         r.stdout
     );
 }
+
+/// A `[[type]]` module path names the same item at a release tag as in the working tree: files
+/// read from git are named `REV:src/...`, and their modules are still found under `src`.
+#[test]
+fn module_paths_hold_at_release_tags() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    git(p, &["init", "-q"]);
+    write(
+        p,
+        "Cargo.toml",
+        "[package]\nname = \"t\"\nversion = \"0.1.0\"\n",
+    );
+    write(p, "src/lib.rs", "pub mod tickets;\n");
+    write(p, "src/tickets/mod.rs", "pub mod v1;\npub mod v2;\n");
+    let ser = "#[derive(serde::Serialize, serde::Deserialize)]";
+    write(
+        p,
+        "src/tickets/v1.rs",
+        &format!("{ser}\npub struct Ticket {{ pub cipher: u16 }}\n"),
+    );
+    write(
+        p,
+        "src/tickets/v2.rs",
+        &format!("{ser}\npub struct Ticket {{ pub cipher: u16 }}\n"),
+    );
+    let config = "encoding = \"json\"\n\n[[type]]\nname = \"tickets::v1::Ticket\"\nformat = \"t\"\nversion = 1\n";
+    write(p, "sessionlint.toml", config);
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "v1"]);
+    git(p, &["tag", "v1"]);
+    // The branch adds v2 with EMS under its own module path; v1, released, ignores the key.
+    write(
+        p,
+        "src/tickets/v2.rs",
+        &format!(
+            "{ser}\npub struct Ticket {{ pub cipher: u16, #[serde(default)] pub ems: bool }}\n"
+        ),
+    );
+    write(p, "sessionlint.toml", &format!("{config}\n[[type]]\nname = \"tickets::v2::Ticket\"\nformat = \"t\"\nversion = 2\nems = \"ems\"\n"));
+    let r = check(p, &["--release-tags", "v*", "--message-format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        rules_of(&r).contains(&"ems-accepted-by-older-decoder".to_string()),
+        "{}",
+        r.stdout
+    );
+}

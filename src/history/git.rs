@@ -9,7 +9,6 @@
 //! as git would with `--no-filters`, not by `git diff` (which re-hashes dirty files through the
 //! repository's clean filter). Hooks, fsmonitor and lazy fetches are disabled explicitly.
 
-use crate::extract::SourceFile;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -275,20 +274,14 @@ pub fn list_all(dir: &Path, prefix: &str, revs: &[Rev]) -> Result<Vec<Listing>, 
             c.push((rel.to_string(), entry));
         }
     }
-    // A revision identical to the one before prints no header: match headers to revisions by
-    // position only when every pair printed one.
+    // `--always` prints a header for every pair, empty diffs included: anything else is an
+    // answer this reading does not understand.
     if changes.len() != revs.len() - 1 {
-        return revs[1..]
-            .iter()
-            .map(|r| {
-                let mut l = list(dir, prefix, &r.sha)?;
-                l.rev = r.name.clone();
-                Ok(l)
-            })
-            .try_fold(out, |mut acc, l: Result<Listing, String>| {
-                acc.push(l?);
-                Ok(acc)
-            });
+        return Err(format!(
+            "git diff-tree answered {} diffs for {} revisions",
+            changes.len(),
+            revs.len() - 1
+        ));
     }
     for (rev, change) in revs[1..].iter().zip(changes) {
         let prev = out.last().expect("the first listing");
@@ -386,74 +379,6 @@ pub fn blob_id(bytes: &[u8]) -> String {
 pub fn same_blob(e: &Entry, bytes: &[u8]) -> bool {
     // Only SHA-1 repositories can be compared here; others read every blob.
     e.id.len() == 40 && e.size.is_none_or(|s| s == bytes.len() as u64) && blob_id(bytes) == e.id
-}
-
-/// The contents of `entries` through one `git cat-file --batch`, as text named `REV:path`.
-pub fn read_blobs(
-    dir: &Path,
-    listing: &Listing,
-    entries: &[&Entry],
-) -> Result<Vec<SourceFile>, String> {
-    if entries.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut c = command(dir);
-    c.args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().map_err(|e| format!("cannot run git: {e}"))?;
-    let mut stdin = child.stdin.take().expect("piped");
-    let ids: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
-    // Written from another thread: git answers while it reads, and both pipes are bounded.
-    let writer = std::thread::spawn(move || {
-        for id in ids {
-            if writeln!(stdin, "{id}").is_err() {
-                break;
-            }
-        }
-    });
-    let mut out = BufReader::new(child.stdout.take().expect("piped"));
-    let mut files = Vec::with_capacity(entries.len());
-    let mut header = String::new();
-    for e in entries {
-        header.clear();
-        out.read_line(&mut header)
-            .map_err(|err| format!("reading git cat-file: {err}"))?;
-        let mut parts = header.split_whitespace();
-        let (got, kind, size) = (parts.next(), parts.next(), parts.next());
-        if got != Some(e.id.as_str()) || kind != Some("blob") {
-            return Err(format!(
-                "git cat-file answered `{}` for {}",
-                header.trim(),
-                e.path
-            ));
-        }
-        let size: u64 = size
-            .and_then(|s| s.parse().ok())
-            .ok_or("git cat-file gave no size")?;
-        if size > crate::project::MAX_FILE {
-            return Err(format!(
-                "{} is {size} bytes at {}, more than the {} MiB limit",
-                e.path,
-                listing.rev,
-                crate::project::MAX_FILE >> 20
-            ));
-        }
-        let mut buf = vec![0; size as usize + 1];
-        out.read_exact(&mut buf)
-            .map_err(|err| format!("reading git cat-file: {err}"))?;
-        buf.pop();
-        let text = String::from_utf8(buf)
-            .map_err(|_| format!("{} is not UTF-8 at {}", e.path, listing.rev))?;
-        files.push(SourceFile {
-            path: listing.shown(&e.path),
-            text,
-        });
-    }
-    let _ = writer.join();
-    let _ = child.wait();
-    Ok(files)
 }
 
 #[cfg(test)]

@@ -11,9 +11,10 @@ use super::scan;
 /// `main.rs` or `mod.rs`, and without the `.rs` of the last one.
 pub fn of_file(path: &str) -> Vec<String> {
     let parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
+    // A file read at a git revision is named `REV:path` (`v1.0:src/v1.rs`).
     let start = parts
         .iter()
-        .rposition(|p| *p == "src")
+        .rposition(|p| *p == "src" || p.rsplit_once(':').is_some_and(|(_, tail)| tail == "src"))
         .map(|i| i + 1)
         .unwrap_or(parts.len().saturating_sub(1));
     let mut out: Vec<String> = parts[start..].iter().map(|p| p.to_string()).collect();
@@ -162,6 +163,8 @@ mod tests {
         assert_eq!(of_file("crate/src/v1/mod.rs"), v(&["v1"]));
         assert_eq!(of_file("crate/src/tickets/v2.rs"), v(&["tickets", "v2"]));
         assert_eq!(of_file("loose.rs"), v(&["loose"]));
+        assert_eq!(of_file("v1.0:src/tickets/v2.rs"), v(&["tickets", "v2"]));
+        assert_eq!(of_file("v1.0:src/lib.rs"), v(&[]));
     }
 
     #[test]
