@@ -61,16 +61,8 @@ pub enum Cmd {
     },
     /// Every format under PATH (and its snapshots): every (older decoder, newer encoder) pair.
     Check {
-        #[arg(default_value = ".")]
-        path: PathBuf,
-        #[arg(long, value_parser = parse_encoding)]
-        encoding: Option<Encoding>,
         #[command(flatten)]
-        baselines: Baselines,
-        /// How many older versions may still be deployed (overrides `keep` in the config); with
-        /// --release-tags, how many releases, newest first.
-        #[arg(long, value_parser = parse_keep)]
-        keep: Option<usize>,
+        inputs: ReviewInputs,
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
@@ -110,14 +102,8 @@ pub enum Cmd {
     /// Rollout gates: for each version's writer, the oldest decoder version that may still be in
     /// the fleet when it is switched on, and what the switch costs. Same inputs as `check`.
     Plan {
-        #[arg(default_value = ".")]
-        path: PathBuf,
-        #[arg(long, value_parser = parse_encoding)]
-        encoding: Option<Encoding>,
         #[command(flatten)]
-        baselines: Baselines,
-        #[arg(long, value_parser = parse_keep)]
-        keep: Option<usize>,
+        inputs: ReviewInputs,
         /// human, json or markdown.
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
@@ -126,6 +112,21 @@ pub enum Cmd {
     Rules,
     /// Explains one rule: why it matters (RFC 7627 §5.3/§5.4) and how to fix it.
     Explain { rule: String },
+}
+
+/// What `check` and `plan` read: the tree, its releases, and how many are deployed.
+#[derive(clap::Args, Debug)]
+pub struct ReviewInputs {
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[arg(long, value_parser = parse_encoding)]
+    pub encoding: Option<Encoding>,
+    #[command(flatten)]
+    pub baselines: Baselines,
+    /// How many older versions may still be deployed (overrides `keep` in the config); with
+    /// --release-tags, how many releases, newest first.
+    #[arg(long, value_parser = parse_keep)]
+    pub keep: Option<usize>,
 }
 
 /// The released revisions to check against, read from git objects (no checkout, nothing of the
@@ -253,18 +254,12 @@ where
             }
         },
         Cmd::Check {
-            path,
-            encoding,
-            baselines,
-            keep,
+            inputs,
             message_format,
         } => {
             let matrices = message_format == MessageFormat::Markdown;
             let snippets = message_format == MessageFormat::Human;
-            review(
-                &path, encoding, &baselines, keep, matrices, snippets, &mut map, err,
-            )
-            .map(|r| {
+            review(&inputs, matrices, snippets, &mut map, err).map(|r| {
                 emit(
                     r.findings,
                     &r.summary,
@@ -283,7 +278,16 @@ where
             baselines,
             encoding,
         } => review(
-            &path, encoding, &baselines, None, true, false, &mut map, err,
+            &ReviewInputs {
+                path,
+                encoding,
+                baselines,
+                keep: None,
+            },
+            true,
+            false,
+            &mut map,
+            err,
         )
         .and_then(|r| {
             if html.is_none() && markdown.is_none() {
@@ -332,15 +336,10 @@ where
             (tags, _) => missing_snapshots(&path, tags, check, encoding, &mut map, out),
         },
         Cmd::Plan {
-            path,
-            encoding,
-            baselines,
-            keep,
+            inputs,
             message_format,
-        } => review(
-            &path, encoding, &baselines, keep, true, false, &mut map, err,
-        )
-        .and_then(|r| plan(&r.gates, message_format, out)),
+        } => review(&inputs, true, false, &mut map, err)
+            .and_then(|r| plan(&r.gates, message_format, out)),
         Cmd::Diff {
             old,
             new,
@@ -488,17 +487,20 @@ fn inputs(
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn review(
-    path: &Path,
-    encoding: Option<Encoding>,
-    baselines: &Baselines,
-    keep: Option<usize>,
+    asked: &ReviewInputs,
     want_matrices: bool,
     want_snippets: bool,
     map: &mut SourceMap,
     err: &mut dyn Write,
 ) -> Result<Review, Vec<Problem>> {
+    let ReviewInputs {
+        path,
+        encoding,
+        baselines,
+        keep,
+    } = asked;
+    let (encoding, keep) = (*encoding, *keep);
     // The revisions are pinned and listed while the working tree is read.
     let project = Project::find(path).map_err(|p| vec![p])?;
     let wants_git = !baselines.baseline_rev.is_empty() || baselines.release_tags.is_some();
