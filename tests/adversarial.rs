@@ -1097,3 +1097,28 @@ fn too_many_release_tags_are_bad_input() {
     let r = run(&["check", ".", "--release-tags", "v*"], d.path());
     bad_input(&r, "", "more than the limit of 1000");
 }
+
+/// A release whose objects are incomplete (a shallow or damaged clone) is bad input naming the
+/// file, never a release read without it.
+#[test]
+fn a_missing_object_at_a_release_is_bad_input() {
+    let d = repo();
+    write(d.path(), "t1.rs", v1(""));
+    commit(d.path());
+    git(d.path(), &["tag", "v1"]);
+    // The working tree changes the file, so the tag's blob must come from git, and it is gone.
+    write(d.path(), "t1.rs", v1("\n// edited\n"));
+    let id = String::from_utf8(
+        std::process::Command::new("git")
+            .args(["rev-parse", "v1:t1.rs"])
+            .current_dir(d.path())
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let id = id.trim();
+    std::fs::remove_file(d.path().join(".git/objects").join(&id[..2]).join(&id[2..])).unwrap();
+    let r = run(&["check", ".", "--release-tags", "v*"], d.path());
+    bad_input(&r, "v1:t1.rs", "");
+}

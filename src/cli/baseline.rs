@@ -235,6 +235,21 @@ pub fn read(
         .flat_map(|(l, (_, rs, schema))| rs.iter().chain(schema).map(move |e| (l, *e)))
         .collect();
     store.fetch(&top, &all).map_err(at_rev)?;
+    // Every file a revision lists is read, or the run says which was not: never a silent skip.
+    let unread: Vec<Problem> = all
+        .iter()
+        .filter(|(_, e)| store.text(e).is_none())
+        .map(|(l, e)| {
+            sources::problem(
+                &l.shown(&e.path),
+                "is listed at the revision but its contents could not be read",
+                "check that git can read the revision's objects",
+            )
+        })
+        .collect();
+    if !unread.is_empty() {
+        return Err(unread);
+    }
 
     let mut out = Vec::new();
     let mut prev: Option<Previous> = None;
