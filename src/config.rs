@@ -135,6 +135,8 @@ pub struct PlainTypeConfig {
     pub accepts: Option<String>,
     #[serde(default, deserialize_with = "role_name")]
     pub role: Option<Role>,
+    /// The ticket keys or session cache this version's sessions are sealed under.
+    pub envelope: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -182,6 +184,7 @@ fn problem(
             line,
             offset: span.start,
             len: span.len(),
+            attr_at: None,
         },
         message,
         help: Some(help.to_string()),
@@ -485,6 +488,12 @@ impl Config {
                     ),
                     None => None,
                 };
+                if t.envelope.as_deref().is_some_and(|e| e.trim().is_empty()) {
+                    return Err(format!(
+                        "[[type]] {}: `envelope` must not be empty: name the ticket keys or session cache its sessions are sealed under",
+                        t.name
+                    ));
+                }
                 let role = t.role.unwrap_or_default();
                 let needle = format!("\"{}\"", t.name);
                 let offset = self.text.find(&needle).unwrap_or(0);
@@ -493,6 +502,7 @@ impl Config {
                     line: self.text[..offset].matches('\n').count() as u32 + 1,
                     offset,
                     len: if offset > 0 { needle.len() } else { 0 },
+                    attr_at: None,
                 });
                 Ok(PlainType {
                     origin,
@@ -507,6 +517,7 @@ impl Config {
                     version_field: t.version_field.clone(),
                     accepts,
                     role,
+                    envelope: t.envelope.clone(),
                 })
             })
             .collect()

@@ -2,6 +2,7 @@
 //! Findings and rules are one layer: a finding names its rule, a rule's check builds findings.
 
 use crate::analysis::{self, Misread};
+use crate::fixes::Fix;
 use crate::rules::Rule;
 use crate::schema::{Encoding, Origin, Role, Schema};
 use serde::{Deserialize, Serialize};
@@ -58,6 +59,10 @@ pub struct Finding {
     pub data_dependent: bool,
     /// The critical property the finding is about (`None`: EMS, or the format as a whole).
     pub property: Option<String>,
+    /// Changes to the newer version proven to make the pair safe (`crate::fixes`).
+    pub fixes: Vec<Fix>,
+    /// For an error with no proven fix: why none is shown.
+    pub no_fix: Option<String>,
 }
 
 /// The JSON form: the primary place is `file` and `line`.
@@ -84,6 +89,9 @@ struct Shown<'a> {
     reasons: &'a [String],
     sample: Option<&'a str>,
     data_dependent: bool,
+    fixes: &'a [Fix],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    no_fix: Option<&'a str>,
 }
 
 impl Serialize for Finding {
@@ -106,6 +114,8 @@ impl Serialize for Finding {
             reasons: &self.reasons,
             sample: self.sample.as_deref(),
             data_dependent: self.data_dependent,
+            fixes: &self.fixes,
+            no_fix: self.no_fix.as_deref(),
         }
         .serialize(s)
     }
@@ -144,6 +154,8 @@ impl Finding {
             witness: None,
             data_dependent: false,
             property: None,
+            fixes: Vec::new(),
+            no_fix: None,
         }
     }
 

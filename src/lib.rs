@@ -24,6 +24,9 @@ pub mod encoding;
 pub mod findings;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
+pub mod fixes;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod rules;
 mod state;
 

@@ -38,6 +38,7 @@ pub fn problem(file: &str, message: impl Into<String>, help: impl Into<String>) 
             line: 0,
             offset: 0,
             len: 0,
+            attr_at: None,
         },
         message: message.into(),
         help: Some(help.into()),

@@ -21,6 +21,7 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
                 line,
                 offset: span.start,
                 len: span.len(),
+                attr_at: None,
             },
             message: format!("invalid schema file: {}", e.message()),
             help: Some("fix the schema file; `sessionlint snapshot` writes valid ones".into()),
@@ -31,6 +32,7 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
         line: 1,
         offset: 0,
         len: 0,
+        attr_at: None,
     };
     fill_defaults(&mut schema);
     if !schema.types.contains_key(&schema.root) {
@@ -41,6 +43,11 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
         });
     }
     schema.origin = type_origin(path, text, &schema.root).unwrap_or_else(|| origin.clone());
+    // A hand-written schema file can take a fix's keys; a generated snapshot is rewritten by
+    // `sessionlint snapshot`, never edited.
+    if path.ends_with(".schema.toml") {
+        schema.origin.attr_at = Some(crate::schema::Pos::default());
+    }
     let idents = FieldLines::new(path, text);
     for (key, def) in schema.types.iter_mut() {
         let here = type_origin(path, text, key).unwrap_or_else(|| origin.clone());
@@ -108,6 +115,7 @@ fn at_key(text: &str, origin: Origin, message: &str) -> Origin {
                     line: text[..start].matches('\n').count() as u32 + 1,
                     offset: line_start,
                     len: line_end - line_start,
+                    attr_at: None,
                 };
             }
         }
@@ -125,6 +133,7 @@ fn type_origin(path: &str, text: &str, key: &str) -> Option<Origin> {
         line,
         offset,
         len: needle.len(),
+        attr_at: None,
     })
 }
 
@@ -163,6 +172,7 @@ impl FieldLines {
             line,
             offset,
             len,
+            attr_at: None,
         }
     }
 }

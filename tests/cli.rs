@@ -1112,3 +1112,85 @@ fn plan_offers_a_reader_first_split_only_where_it_helps() {
         "{g}"
     );
 }
+
+/// `#[session(envelope = "ID")]` (and `[[type]] envelope`) name the ticket keys or session cache
+/// a version's sessions are sealed under: decoders that declare another refuse them before
+/// parsing. An empty name is bad input at its line; a name that is repository text never reaches
+/// the terminal raw.
+#[test]
+fn envelopes_are_declared_read_and_checked() {
+    let d = tempfile::tempdir().unwrap();
+    let two = |v1: &str, v2: &str| {
+        format!(
+            "{v1}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"bincode\")]\npub struct V1 {{ pub suite: u16 }}\n\
+             {v2}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 2, encoding = \"bincode\")]\npub struct V2 {{ pub suite: u16, #[session(ems)] pub ems: bool }}\n"
+        )
+    };
+    let f = write(d.path(), "t.rs", &two("", ""));
+    assert_eq!(sessionlint(&["check", &f], &root()).code, 1);
+    // Declared on one side only: not assumed to differ.
+    write(d.path(), "t.rs", &two("", "#[session(envelope = \"k2\")]\n"));
+    assert_eq!(sessionlint(&["check", &f], &root()).code, 1);
+    write(
+        d.path(),
+        "t.rs",
+        &two("#[session(envelope = \"k1\")]\n", "#[session(envelope = \"k2\")]\n"),
+    );
+    let r = sessionlint(&["check", &f], &root());
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    write(d.path(), "t.rs", &two("", "#[session(envelope = \" \")]\n"));
+    assert_bad_input(
+        &sessionlint(&["check", &f], &root()),
+        &f,
+        Some(4),
+        "`envelope` must not be empty",
+    );
+    write(d.path(), "t.rs", &two("", "#[session(envelope = 7)]\n"));
+    assert_eq!(sessionlint(&["check", &f], &root()).code, 2);
+    // The configuration's form, and its empty value.
+    let c = tempfile::tempdir().unwrap();
+    write(
+        c.path(),
+        "src/lib.rs",
+        "#[derive(Serialize, Deserialize)]\npub struct V1 { pub suite: u16 }\n#[derive(Serialize, Deserialize)]\npub struct V2 { pub suite: u16, pub ems: bool }\n",
+    );
+    let cfg = |e1: &str| {
+        format!("encoding = \"bincode\"\n[[type]]\nname = \"V1\"\nformat = \"t\"\nversion = 1\n{e1}\n[[type]]\nname = \"V2\"\nformat = \"t\"\nversion = 2\nems = \"ems\"\nenvelope = \"k2\"\n")
+    };
+    write(c.path(), "sessionlint.toml", &cfg("envelope = \"k1\""));
+    let r = sessionlint(&["check", "."], c.path());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    write(c.path(), "sessionlint.toml", &cfg(""));
+    assert_eq!(sessionlint(&["check", "."], c.path()).code, 1);
+    write(c.path(), "sessionlint.toml", &cfg("envelope = \"\""));
+    let r = sessionlint(&["check", "."], c.path());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("`envelope` must not be empty"), "{}", r.stderr);
+}
+
+/// A fix's texts quote repository text (a format name, a key): in a fix they are Rust string
+/// literals that parse back to the same text, and no control character reaches the terminal.
+#[test]
+fn fixes_quote_repository_text_safely() {
+    let d = tempfile::tempdir().unwrap();
+    let src = "#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\\u{1b}[31m\\\"x\", version = 1, encoding = \"json\")]\npub struct V1 { #[serde(rename = \"a\\\"b\")] pub suite: u16 }\n\
+               #[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\\u{1b}[31m\\\"x\", version = 2, encoding = \"json\")]\npub struct V2 { #[serde(rename = \"a\\\"b\")] pub suite: u16, #[session(ems)] pub ems: bool }\n";
+    let f = write(d.path(), "t.rs", src);
+    let r = sessionlint(&["check", &f], &root());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stdout.contains('\u{1b}'), "{}", r.stdout);
+    let j = sessionlint(&["check", &f, "--message-format", "json"], &root());
+    let doc: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
+    let fixes = doc["findings"][0]["fixes"].as_array().unwrap();
+    let inserted: Vec<&str> = fixes
+        .iter()
+        .flat_map(|x| x["edits"].as_array().unwrap())
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert!(!inserted.is_empty());
+    for text in inserted {
+        // Each insert is one attribute that parses as Rust.
+        syn::parse_str::<syn::DeriveInput>(&format!("{text} struct S;"))
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+    }
+}

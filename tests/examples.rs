@@ -1,4 +1,4 @@
-//! Every example gives the verdict its README states.
+//! Every example gives the verdict its README states, and shows the verified fixes it names.
 
 mod common;
 use common::{root, sessionlint};
@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 fn every_example_gives_its_documented_verdict() {
     let mut checked = 0;
     let mut checked_formats = 0;
+    let mut checked_fixes = 0;
     let mut dirs: Vec<_> = std::fs::read_dir(root().join("examples"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -69,6 +70,41 @@ fn every_example_gives_its_documented_verdict() {
             );
             checked_formats += 1;
         }
+        // `Verified fix: TEXT` lines name a fix the run shows for an error (its summary holds
+        // TEXT); an example with errors names at least one, or says why none exists.
+        let fixes: Vec<&str> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["level"] == "error")
+            .flat_map(|f| f["fixes"].as_array().unwrap())
+            .map(|x| x["summary"].as_str().unwrap())
+            .collect();
+        let mut named = 0;
+        for line in readme.lines().map(|l| l.trim_start_matches("- ")) {
+            if let Some(text) = line.strip_prefix("Verified fix: ") {
+                assert!(
+                    fixes.iter().any(|s| s.contains(text)),
+                    "{}: no fix shown says {text:?}; shown: {fixes:?}",
+                    dir.display()
+                );
+                named += 1;
+            }
+            if line.starts_with("No verified fix: ") {
+                named += 1;
+            }
+        }
+        let errors = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["level"] == "error");
+        assert!(
+            !errors || named > 0,
+            "{}: errors, and the README names no verified fix",
+            dir.display()
+        );
+        checked_fixes += named;
         let hazard = got
             .iter()
             .any(|id| sessionlint::rules::get(id).is_some_and(|r| r.covers().is_some()));
@@ -76,6 +112,7 @@ fn every_example_gives_its_documented_verdict() {
         checked += 1;
     }
     assert!(checked >= 12, "only {checked} examples state a verdict");
+    assert!(checked_fixes >= 7, "only {checked_fixes} fixes named");
     assert!(
         checked_formats >= 3,
         "only {checked_formats} per-format verdicts"

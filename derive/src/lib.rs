@@ -111,6 +111,10 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
                 }
                 None => quote!(::core::option::Option::None),
             };
+            let envelope = match &info.session.envelope {
+                Some(id) => quote!(::core::option::Option::Some(::std::string::String::from(#id))),
+                None => quote!(::core::option::Option::None),
+            };
             let role = variant_path(
                 "Role",
                 match info.session.role.unwrap_or_default() {
@@ -133,7 +137,10 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
                             trailing: #trailing,
                             role: #role,
                             unknown_tags: ::core::option::Option::None,
-                            envelope: ::core::default::Default::default(),
+                            envelope: __sessionlint::schema::Envelope {
+                                exact_length: false,
+                                id: #envelope,
+                            },
                             root: ::std::string::String::from(#name),
                             types,
                             origin: ::core::default::Default::default(),

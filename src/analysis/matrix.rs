@@ -40,12 +40,51 @@ pub struct Matrix {
     pub versions: Vec<u32>,
     pub ems: Vec<Vec<Cell>>,
     pub non_ems: Vec<Vec<Cell>>,
+    /// The same two grids for each critical property any version carries.
+    pub properties: Vec<PropertyMatrix>,
+}
+
+/// One critical property's grids: sessions that carry it, and sessions that do not.
+#[derive(Clone, Debug, Serialize)]
+pub struct PropertyMatrix {
+    pub name: String,
+    pub with: Vec<Vec<Cell>>,
+    pub without: Vec<Vec<Cell>>,
 }
 
 /// `keep`: how many older versions may be deployed next to each version (None: all).
 pub fn matrix(versions: &[&Schema], keep: Option<usize>) -> Matrix {
     let mut sorted: Vec<&Schema> = versions.to_vec();
     sorted.sort_by_key(|s| s.version);
+    let (ems, non_ems) = grids(&sorted, keep);
+    let names: std::collections::BTreeSet<String> =
+        sorted.iter().flat_map(|s| s.properties()).collect();
+    // Each property's grids are the EMS grids of the versions projected on it, as its rules are.
+    let properties = names
+        .into_iter()
+        .map(|name| {
+            let projected: Vec<Schema> = sorted.iter().map(|s| s.project(&name)).collect();
+            let refs: Vec<&Schema> = projected.iter().collect();
+            let (with, without) = grids(&refs, keep);
+            PropertyMatrix {
+                name,
+                with,
+                without,
+            }
+        })
+        .collect();
+    Matrix {
+        format: sorted.first().map(|s| s.name.clone()).unwrap_or_default(),
+        versions: sorted.iter().map(|s| s.version).collect(),
+        ems,
+        non_ems,
+        properties,
+    }
+}
+
+/// The grids of sessions that carry EMS and of those that do not, for versions in order.
+#[allow(clippy::type_complexity)]
+fn grids(sorted: &[&Schema], keep: Option<usize>) -> (Vec<Vec<Cell>>, Vec<Vec<Cell>>) {
     let cell = |i: usize, j: usize, kind: Kind| -> Cell {
         if keep.is_some_and(|k| i.abs_diff(j) > k) {
             return Cell::NotCoDeployed;
@@ -67,10 +106,5 @@ pub fn matrix(versions: &[&Schema], keep: Option<usize>) -> Matrix {
             .map(|i| (0..n).map(|j| cell(i, j, kind)).collect())
             .collect()
     };
-    Matrix {
-        format: sorted.first().map(|s| s.name.clone()).unwrap_or_default(),
-        versions: sorted.iter().map(|s| s.version).collect(),
-        ems: grid(Kind::Ems),
-        non_ems: grid(Kind::NonEms),
-    }
+    (grid(Kind::Ems), grid(Kind::NonEms))
 }

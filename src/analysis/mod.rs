@@ -15,7 +15,7 @@ mod value;
 mod verdict;
 
 pub use generate::Want;
-pub use matrix::{matrix, Cell, Matrix};
+pub use matrix::{matrix, Cell, Matrix, PropertyMatrix};
 pub use outcome::{Out, Pick};
 pub use value::Wire;
 pub use verdict::{

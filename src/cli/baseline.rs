@@ -390,6 +390,7 @@ pub fn read(
         for f in texts {
             map.texts.insert(f.path, f.text);
         }
+        schemas.iter_mut().for_each(Schema::read_only);
         all_problems.extend(problems);
         out.push(Baseline {
             rev: l.rev.clone(),

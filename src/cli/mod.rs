@@ -706,11 +706,14 @@ fn diff(
         };
         formats += 1;
         versions += olds.len() + 1;
-        all.extend(rules::check_version(newest));
+        let mut found = rules::check_version(newest);
         for o in olds.values() {
             pairs += 1;
-            all.extend(rules::check_pair(o, newest));
+            found.extend(rules::check_pair(o, newest));
         }
+        let window: Vec<&Schema> = olds.values().collect();
+        crate::fixes::attach(&window, newest, &mut found);
+        all.extend(found);
     }
     if pairs == 0 {
         return Err(vec![sources::problem(

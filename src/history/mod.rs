@@ -72,9 +72,11 @@ pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
     for c in &chain.current {
         if let Some(r) = by_version.get(&c.version) {
             if !r.same_as(c) {
-                out.push(changed(r, c));
                 // Released decoders of this version will meet the changed encoder.
-                out.extend(rules::check_pair(r, c));
+                let mut pair = vec![changed(r, c)];
+                pair.extend(rules::check_pair(r, c));
+                crate::fixes::attach(&[r], c, &mut pair);
+                out.extend(pair);
                 counts.pairs += 1;
             }
         }
@@ -86,7 +88,9 @@ pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
         let first = keep.map(|k| j.saturating_sub(k)).unwrap_or(0);
         counts.pairs += j - first;
     }
-    out.extend(rules::check_chain(&versions, keep));
+    let mut chained = rules::check_chain(&versions, keep);
+    crate::fixes::attach_chain(&versions, keep, &mut chained);
+    out.extend(chained);
     (out, counts)
 }
 

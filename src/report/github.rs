@@ -49,6 +49,12 @@ pub fn render(findings: &[Finding]) -> String {
             msg.push_str("\n- ");
             msg.push_str(r);
         }
+        for x in &f.fixes {
+            msg.push_str(&format!(
+                "\nverified fix: {}: {} (cost: {})",
+                x.summary, x.change, x.cost
+            ));
+        }
         let line = if f.line() > 0 {
             format!(",line={}", f.line())
         } else {

@@ -73,7 +73,7 @@ body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n\
 table{border-collapse:collapse;margin:1em 0}\ncaption{text-align:left;font-weight:bold;padding:.3em 0}\n\
 th,td{border:1px solid #999;padding:.35em .8em;text-align:center}\n\
 td.ok{background:#d8f5d0}\ntd.full{background:#fff1c2}\ntd.unsafe{background:#f7b4b4;font-weight:bold}\ntd.none{background:#eee;color:#777}\n\
-li.error{color:#a00}\nli.warning{color:#8a5a00}\n</style></head><body>\n<h1>sessionlint: who can read what</h1>\n\
+li.error{color:#a00}\nli.warning{color:#8a5a00}\nli.fix{color:#222}\n</style></head><body>\n<h1>sessionlint: who can read what</h1>\n\
 <p>Rows: the decoder's version. Columns: the encoder's version. <b>UNSAFE</b>: accepted with the wrong EMS status (RFC 7627 §5.3).</p>\n",
     );
     for m in matrices {
@@ -83,13 +83,19 @@ li.error{color:#a00}\nli.warning{color:#8a5a00}\n</style></head><body>\n<h1>sess
         ));
         s.push_str(&table(m, &m.ems, "EMS sessions"));
         s.push_str(&table(m, &m.non_ems, "Non-EMS sessions"));
+        for p in &m.properties {
+            let with = format!("Sessions with critical property {}", p.name);
+            let without = format!("Sessions without {}", p.name);
+            s.push_str(&table(m, &p.with, &with));
+            s.push_str(&table(m, &p.without, &without));
+        }
         s.push_str(&gates(&m.format, gate_list));
         let mine: Vec<&Finding> = findings.iter().filter(|f| f.format == m.format).collect();
         if !mine.is_empty() {
             s.push_str("<ul>\n");
             for f in mine {
                 s.push_str(&format!(
-                    "<li class=\"{}\"><b>{}</b> <code>{}</code>: {}<br><small>{}:{}</small></li>\n",
+                    "<li class=\"{}\"><b>{}</b> <code>{}</code>: {}<br><small>{}:{}</small>",
                     f.level.as_str(),
                     f.level.as_str(),
                     esc(f.rule.id()),
@@ -97,6 +103,22 @@ li.error{color:#a00}\nli.warning{color:#8a5a00}\n</style></head><body>\n<h1>sess
                     esc(f.file()),
                     f.line()
                 ));
+                if !f.fixes.is_empty() || f.no_fix.is_some() {
+                    s.push_str("<ul>");
+                    for x in &f.fixes {
+                        s.push_str(&format!(
+                            "<li class=\"fix\">verified fix: {}<br>change: {}<br>cost: {}</li>",
+                            esc(&x.summary),
+                            esc(&x.change),
+                            esc(&x.cost)
+                        ));
+                    }
+                    if let Some(why) = &f.no_fix {
+                        s.push_str(&format!("<li class=\"fix\">no verified fix: {}</li>", esc(why)));
+                    }
+                    s.push_str("</ul>");
+                }
+                s.push_str("</li>\n");
             }
             s.push_str("</ul>\n");
         }

@@ -257,6 +257,19 @@ pub fn render_finding(f: &Finding, map: &SourceMap, colour: bool) -> String {
             });
         }
     }
+    for x in &f.fixes {
+        let mut m = format!(
+            "verified fix: {}\n  change: {}\n  cost: {}",
+            x.summary, x.change, x.cost
+        );
+        for e in &x.edits {
+            m.push_str(&format!("\n  edit: {e}"));
+        }
+        related.push(advice(m));
+    }
+    if let Some(why) = &f.no_fix {
+        related.push(advice(format!("no verified fix: {why}")));
+    }
     let help = format!(
         "{}; `sessionlint explain {}` has more",
         f.help(),
@@ -275,6 +288,19 @@ pub fn render_finding(f: &Finding, map: &SourceMap, colour: bool) -> String {
         related,
     };
     render_diag(&d, colour)
+}
+
+/// A note under a finding, without a snippet.
+fn advice(message: String) -> Diag {
+    Diag {
+        message,
+        code: None,
+        severity: Severity::Advice,
+        help: None,
+        src: None,
+        labels: Vec::new(),
+        related: Vec::new(),
+    }
 }
 
 /// Every finding and the summary line, safe to write as is (see `render_diag`).

@@ -138,6 +138,16 @@ pub fn render(
         s.push_str("\nNon-EMS sessions:\n\n");
         s.push_str(&grid(m, &m.non_ems));
         s.push('\n');
+        for p in &m.properties {
+            let name = text::markdown(&p.name);
+            s.push_str(&format!(
+                "Sessions with critical property <code>{name}</code>:\n\n"
+            ));
+            s.push_str(&grid(m, &p.with));
+            s.push_str(&format!("\nSessions without <code>{name}</code>:\n\n"));
+            s.push_str(&grid(m, &p.without));
+            s.push('\n');
+        }
         s.push_str(&gates(&m.format, gate_list));
         let mine: Vec<&Finding> = findings.iter().filter(|f| f.format == m.format).collect();
         if mine.is_empty() {
@@ -168,10 +178,24 @@ pub fn render(
                 ));
             }
             s.push_str(&format!(
-                "  - fix: {} (`sessionlint explain {}`)\n",
+                "  - help: {} (`sessionlint explain {}`)\n",
                 text::markdown_message(f.help()),
                 f.rule.id()
             ));
+            for x in &f.fixes {
+                s.push_str(&format!(
+                    "  - verified fix: {}<br>change: {}<br>cost: {}\n",
+                    text::markdown_message(&x.summary),
+                    text::markdown_message(&x.change),
+                    text::markdown_message(&x.cost)
+                ));
+            }
+            if let Some(why) = &f.no_fix {
+                s.push_str(&format!(
+                    "  - no verified fix: {}\n",
+                    text::markdown_message(why)
+                ));
+            }
         }
         s.push('\n');
     }

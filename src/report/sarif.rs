@@ -35,7 +35,7 @@ pub fn render(findings: &[Finding]) -> String {
                 message.push_str("\n- ");
                 message.push_str(r);
             }
-            json!({
+            let mut result = json!({
                 "ruleId": f.rule.id(),
                 "ruleIndex": RULES.iter().position(|r| *r == f.rule).expect("every finding's rule is registered"),
                 "level": level(f.level),
@@ -46,7 +46,12 @@ pub fn render(findings: &[Finding]) -> String {
                     "olderVersion": f.older_version,
                     "newerVersion": f.newer_version,
                 },
-            })
+            });
+            let fixes = fixes(f);
+            if !fixes.is_empty() {
+                result["fixes"] = Value::Array(fixes);
+            }
+            result
         })
         .collect();
     let doc = json!({
@@ -60,6 +65,33 @@ pub fn render(findings: &[Finding]) -> String {
     let mut s = serde_json::to_string_pretty(&doc).expect("SARIF serializes");
     s.push('\n');
     s
+}
+
+/// The verified fixes that are one attribute inserted in one file: an empty region replaced by
+/// the attribute (SARIF §3.57). Fixes of several edits stay in the message of other formats.
+fn fixes(f: &Finding) -> Vec<Value> {
+    f.fixes
+        .iter()
+        .filter_map(|x| {
+            let (edit, _, column, text) = x.single_insert()?;
+            let at = json!({
+                "startLine": edit.line,
+                "startColumn": column,
+                "endLine": edit.line,
+                "endColumn": column,
+            });
+            Some(json!({
+                "description": { "text": format!("{} (cost: {})", x.summary, x.cost) },
+                "artifactChanges": [ {
+                    "artifactLocation": { "uri": uri(&edit.file) },
+                    "replacements": [ {
+                        "deletedRegion": at,
+                        "insertedContent": { "text": text },
+                    } ],
+                } ],
+            }))
+        })
+        .collect()
 }
 
 /// A SARIF physical location: the file, and the line when one is known.

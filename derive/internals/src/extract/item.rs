@@ -78,7 +78,8 @@ pub fn read_item_as(
         .map(|p| p.ident.to_string())
         .collect();
     let name = input.ident.to_string();
-    let origin = loc.origin(input.ident.span());
+    let mut origin = loc.origin(input.ident.span());
+    origin.attr_at = loc.pos(item_start(input));
     let container_missing = match cont.attrs.default() {
         attr::Default::None => None,
         attr::Default::Default => Some(Missing::Default),
@@ -254,6 +255,12 @@ fn field(
     ems_fields: &mut Vec<proc_macro2::Span>,
 ) -> Field {
     let a = &f.attrs;
+    let name_span = f
+        .original
+        .ident
+        .as_ref()
+        .map(|i| i.span())
+        .unwrap_or_else(|| f.original.ty.span());
     let sa = session_attr::field(cx, &f.original.attrs);
     let ty = lower(f.ty, generics);
     let ident = match &f.member {
@@ -411,13 +418,23 @@ fn field(
         custom_codec,
         session,
         wire: Default::default(),
-        origin: loc.origin(
-            f.original
-                .ident
-                .as_ref()
-                .map(|i| i.span())
-                .unwrap_or_else(|| f.original.ty.span()),
-        ),
+        origin: crate::schema::Origin {
+            attr_at: loc.pos(match &f.original.vis {
+                syn::Visibility::Inherited => name_span,
+                v => v.span(),
+            }),
+            ..loc.origin(name_span)
+        },
+    }
+}
+
+/// Where an item's attributes end: its visibility, else its `struct` or `enum` keyword.
+fn item_start(input: &syn::DeriveInput) -> proc_macro2::Span {
+    match (&input.vis, &input.data) {
+        (syn::Visibility::Inherited, syn::Data::Struct(d)) => d.struct_token.span,
+        (syn::Visibility::Inherited, syn::Data::Enum(d)) => d.enum_token.span,
+        (syn::Visibility::Inherited, syn::Data::Union(d)) => d.union_token.span,
+        (v, _) => v.span(),
     }
 }
 

@@ -1,4 +1,4 @@
-use crate::schema::Origin;
+use crate::schema::{Origin, Pos};
 use proc_macro2::Span;
 
 /// Turns spans into file positions. Outside a proc-macro, spans carry line and column
@@ -63,7 +63,22 @@ impl<'a> Locator<'a> {
             line: line as u32,
             offset,
             len: 0,
+            attr_at: None,
         }
+    }
+
+    /// Where `span` starts, with its column: `None` without the file's text (the derive), where
+    /// an offset means nothing.
+    pub fn pos(&self, span: Span) -> Option<Pos> {
+        if self.text.is_empty() {
+            return None;
+        }
+        let (line, col) = self.absolute(span.start().line, span.start().column);
+        (line > 0).then(|| Pos {
+            offset: self.offset(line, col),
+            line: line as u32,
+            column: col as u32 + 1,
+        })
     }
 
     /// For the derive: no file text, lines as the compiler reports them.
@@ -87,6 +102,7 @@ impl<'a> Locator<'a> {
             line: sl as u32,
             offset,
             len: end_off - offset,
+            attr_at: None,
         }
     }
 

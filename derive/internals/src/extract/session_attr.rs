@@ -5,7 +5,7 @@ use crate::schema::{Accepts, Encoding, Role, Trailing};
 use proc_macro2::Span;
 use syn::{Attribute, Expr, ExprLit, Lit, LitInt, LitStr};
 
-pub const CONTAINER_KEYS: &str = "name, version, encoding, trailing, role, crate";
+pub const CONTAINER_KEYS: &str = "name, version, encoding, trailing, role, envelope, crate";
 pub const FIELD_KEYS: &str =
     "ems, ems = \"Variant\", ems_mask, critical = \"name\", critical_variant, critical_mask, known_bits, version_field, accepts, ignored";
 pub const VARIANT_KEYS: &str = "current";
@@ -18,6 +18,9 @@ pub struct ContainerAttrs {
     pub encoding: Option<Encoding>,
     pub trailing: Option<Trailing>,
     pub role: Option<Role>,
+    /// `envelope = "ID"`: the ticket keys (or session cache) this version's sessions are sealed
+    /// under; a decoder that declares another refuses them before parsing.
+    pub envelope: Option<String>,
     /// Where the derive finds `sessionlint` (`crate = "..."`), for crates that re-export it.
     pub krate: Option<String>,
     pub span: Option<Span>,
@@ -174,6 +177,14 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                                 format!("unknown trailing policy `{}`; write \"reject\" or \"ignore\"", s.value()),
                             ),
                         }
+                    }
+                }
+                "envelope" => {
+                    if let Some(s) = lit_str(cx, &meta) {
+                        if s.value().trim().is_empty() {
+                            cx.error_at(s.span(), "`envelope` must not be empty: name the ticket keys or session cache this version's sessions are sealed under");
+                        }
+                        out.envelope = Some(s.value());
                     }
                 }
                 "role" => {

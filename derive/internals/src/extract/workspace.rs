@@ -45,6 +45,8 @@ pub struct PlainType {
     pub version_field: Option<String>,
     pub accepts: Option<crate::schema::Accepts>,
     pub role: crate::schema::Role,
+    /// The ticket keys or session cache the sessions are sealed under.
+    pub envelope: Option<String>,
 }
 
 impl PlainType {
@@ -75,6 +77,7 @@ impl PlainType {
         s.version = Some((self.version, proc_macro2::Span::call_site()));
         s.encoding = self.encoding.or(s.encoding);
         s.role = Some(self.role);
+        s.envelope = self.envelope.clone().or(s.envelope.take());
         let TypeDef::Struct(st) = &mut info.def else {
             return Err(format!(
                 "configured type `{}` is an enum; name the EMS field of one of its structs",
@@ -866,7 +869,12 @@ fn build_schema(
     let root_info = &infos[&root];
     let session = root_info.session.clone();
     let root_name = root_info.def.name().to_string();
-    let origin = root_info.def.origin().clone();
+    let mut origin = root_info.def.origin().clone();
+    // `#[session(...)]` keys can be added only where SessionState is derived (a configured type
+    // takes them from the configuration): the schema's own place says where they go.
+    if !root_info.derives_session_state {
+        origin.attr_at = None;
+    }
     let Some(encoding) = session.encoding.or(opts.default_encoding) else {
         index.problems.push(Problem {
             origin: origin.clone(),
@@ -1016,7 +1024,10 @@ fn build_schema(
         trailing: session.trailing,
         role: session.role.unwrap_or_default(),
         unknown_tags: None,
-        envelope: Default::default(),
+        envelope: crate::schema::Envelope {
+            exact_length: false,
+            id: session.envelope.clone(),
+        },
         root: root_name,
         types,
         origin,

@@ -57,6 +57,18 @@ pub struct Origin {
     /// Byte offset and length in the file, for labels.
     pub offset: usize,
     pub len: usize,
+    /// In Rust sources: where an attribute can be inserted in front of the item (after its own
+    /// attributes, before its visibility), so that a proposed fix is an exact edit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attr_at: Option<Pos>,
+}
+
+/// A place in a file: byte offset, 1-based line, 1-based column in characters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Pos {
+    pub offset: usize,
+    pub line: u32,
+    pub column: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -747,6 +759,21 @@ impl Schema {
                     };
                 }
             }
+        }
+    }
+
+    /// Read where no edit can go (a released revision): no place takes a fix's edit.
+    pub fn read_only(&mut self) {
+        self.origin.attr_at = None;
+        for d in self.types.values_mut() {
+            match d {
+                TypeDef::Struct(st) => st.origin.attr_at = None,
+                TypeDef::Enum(e) => {
+                    e.origin.attr_at = None;
+                    e.variants.iter_mut().for_each(|v| v.origin.attr_at = None);
+                }
+            }
+            d.fields_mut().into_iter().for_each(|f| f.origin.attr_at = None);
         }
     }
 
