@@ -133,3 +133,31 @@ fn html_report_holds_both_matrices() {
     assert!(!html.contains("<script"), "self-contained, no scripts");
     golden("bincode-appended.html", &html);
 }
+
+/// A fix that is one inserted attribute is a SARIF `fix` (an empty region replaced by the
+/// attribute), valid against the schema; fixes of several edits are not.
+#[test]
+fn sarif_carries_one_attribute_fixes() {
+    let r = sessionlint(
+        &["check", "examples/quickstart", "--message-format", "sarif"],
+        &root(),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let instance: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(common::sarif_validator().is_valid(&instance));
+    let fixes = instance["runs"][0]["results"][0]["fixes"].as_array().unwrap();
+    assert_eq!(fixes.len(), 1, "the rename; the envelope is two edits: {fixes:?}");
+    let change = &fixes[0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "examples/quickstart/ticket.rs");
+    let rep = &change["replacements"][0];
+    assert_eq!(rep["deletedRegion"]["startLine"], rep["deletedRegion"]["endLine"]);
+    assert_eq!(rep["deletedRegion"]["startColumn"], rep["deletedRegion"]["endColumn"]);
+    let text = rep["insertedContent"]["text"].as_str().unwrap();
+    assert!(text.starts_with("#[serde(rename = "), "{text}");
+    // The region's line and column are where the JSON edit's byte offset is.
+    let src = std::fs::read_to_string(root().join("examples/quickstart/ticket.rs")).unwrap();
+    let line = rep["deletedRegion"]["startLine"].as_u64().unwrap() as usize;
+    let col = rep["deletedRegion"]["startColumn"].as_u64().unwrap() as usize;
+    let at = src.lines().nth(line - 1).unwrap();
+    assert!(at[col - 1..].starts_with("pub version"), "{at}");
+}
