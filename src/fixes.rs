@@ -150,7 +150,19 @@ pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding]) {
     if targets.is_empty() {
         return;
     }
-    let before = errors(olds, new);
+    // The errors as they stand: the rules already ran on this window (`check_chain`, `diff`).
+    let before: BTreeSet<Key> = findings
+        .iter()
+        .filter(|f| {
+            f.level == Level::Error
+                && f.format == new.name
+                && f.newer_version == new.version
+                && !matches!(f.rule.check(), rules::Check::History)
+                && f.older_version
+                    .is_none_or(|v| olds.iter().any(|o| o.version == v))
+        })
+        .map(|f| (f.rule.id(), f.older_version, f.property.clone()))
+        .collect();
     let mut candidates: Vec<Remedy> = Vec::new();
     for &i in &targets {
         let f = &findings[i];
@@ -164,6 +176,13 @@ pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding]) {
     candidates.truncate(MAX_CANDIDATES);
     let mut tried: Vec<String> = Vec::new();
     for c in &candidates {
+        // One fix of each kind per finding: a candidate whose kind every finding has is not run.
+        if targets
+            .iter()
+            .all(|&i| findings[i].fixes.iter().any(|x| x.kind == kind(c)))
+        {
+            continue;
+        }
         let Some((olds2, new2, edits)) = apply(c, olds, new) else { continue };
         let refs: Vec<&Schema> = olds2.iter().collect();
         let after = errors(&refs, &new2);
