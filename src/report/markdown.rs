@@ -172,8 +172,12 @@ pub fn render(
                 s.push_str(&format!("  - {}\n", text::markdown_message(r)));
             }
             if let Some(sample) = &f.sample {
+                let which = match &f.property {
+                    Some(p) => format!("session with {}", text::markdown(p)),
+                    None => "EMS session".to_string(),
+                };
                 s.push_str(&format!(
-                    "  - sample EMS session: <code>{}</code>\n",
+                    "  - sample {which}: <code>{}</code>\n",
                     text::markdown(sample.trim())
                 ));
             }

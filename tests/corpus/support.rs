@@ -660,6 +660,32 @@ where
         "older-session-read-with-critical-property disagrees{}",
         show()
     );
+    // The property's grids say UNSAFE exactly where its findings are.
+    let m = sessionlint::analysis::matrix(&[&old_full, &new_full], None);
+    let grids = m
+        .properties
+        .iter()
+        .find(|g| g.name == p)
+        .unwrap_or_else(|| panic!("{}: no grid for {p}", case.name));
+    let unsafe_ = |c: sessionlint::analysis::Cell| c == sessionlint::analysis::Cell::Unsafe;
+    assert_eq!(
+        unsafe_(grids.with[0][1]),
+        has(&findings, "critical-property-accepted-by-older-decoder"),
+        "grid (older decoder, sessions with {p}){}",
+        show()
+    );
+    assert_eq!(
+        unsafe_(grids.with[1][0]),
+        has(&findings, "critical-property-dropped-by-newer-decoder"),
+        "grid (newer decoder, older sessions with {p}){}",
+        show()
+    );
+    assert_eq!(
+        unsafe_(grids.without[1][0]),
+        has(&findings, "older-session-read-with-critical-property"),
+        "grid (newer decoder, older sessions without {p}){}",
+        show()
+    );
     // The EMS findings of the pair are untouched by the property: none names it.
     assert!(
         findings
