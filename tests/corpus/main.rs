@@ -98,6 +98,44 @@ macro_rules! case {
     };
 }
 
+/// `fixed_case!(name, "summary", old { items } new { items } fixed { items }, Old => New, ...)`:
+/// sessionlint proposes a fix for (old, new) whose summary holds "summary", and whose edits,
+/// applied to new's source, give exactly `fixed`; (old, fixed) is then a case like any other,
+/// judged by the real crates, and has no error.
+macro_rules! fixed_case {
+    (
+        $name:ident, $summary:literal,
+        old { $($old:item)* }
+        new { $($new:item)* }
+        fixed { $($fixed:item)* }
+        $o:ident => $n:ident,
+        ems: [$($ems:expr),* $(,)?],
+        non_ems: [$($non:expr),* $(,)?],
+        older: [$($older:expr),* $(,)?] $(,)?
+    ) => {
+        mod $name {
+            case!(fixed,
+                old { $($old)* }
+                new { $($fixed)* }
+                $o => $n,
+                ems: [$($ems),*],
+                non_ems: [$($non),*],
+                older: [$($older),*],
+            );
+            #[test]
+            fn proposed() {
+                crate::support::proposed(
+                    stringify!($($old)*),
+                    stringify!($($new)*),
+                    stringify!($($fixed)*),
+                    $summary,
+                );
+            }
+        }
+    };
+}
+
+mod fixes;
 mod map_formats;
 mod positional;
 

@@ -695,3 +695,48 @@ where
         show()
     );
 }
+
+/// The fix sessionlint proposes for (old, new) whose summary holds `summary`: its edits, applied
+/// to `new_src`, give a schema equal to `fixed_src`'s, and (old, fixed) has no error.
+pub fn proposed(old_src: &str, new_src: &str, fixed_src: &str, summary: &str) {
+    let (old, new) = (schema_of("old.rs", old_src), schema_of("new.rs", new_src));
+    let mut findings = rules::check_version(&new);
+    findings.extend(rules::check_pair(&old, &new));
+    sessionlint::fixes::attach(&[&old], &new, &mut findings);
+    let shown: Vec<&sessionlint::fixes::Fix> = findings.iter().flat_map(|f| &f.fixes).collect();
+    let fix = shown
+        .iter()
+        .find(|x| x.summary.contains(summary))
+        .unwrap_or_else(|| panic!("no fix says {summary:?}: {:?}", shown.iter().map(|x| &x.summary).collect::<Vec<_>>()));
+    let mut inserts: Vec<(usize, &str)> = fix
+        .edits
+        .iter()
+        .map(|e| match &e.what {
+            sessionlint::fixes::EditKind::Insert { offset, text, .. } => {
+                assert_eq!(e.file, "new.rs", "the fix edits the newer version only");
+                (*offset, text.as_str())
+            }
+            other => panic!("not an attribute insert: {other:?}"),
+        })
+        .collect();
+    inserts.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut text = new_src.to_string();
+    for (at, t) in inserts {
+        text.insert_str(at, t);
+    }
+    let applied = schema_of("new.rs", &text);
+    let fixed = schema_of("new.rs", fixed_src);
+    assert!(
+        applied.same_as(&fixed),
+        "the fix applied:\n{}\nis not the fixed case:\n{}",
+        snapshot::to_toml(&applied),
+        snapshot::to_toml(&fixed)
+    );
+    let left: Vec<String> = rules::check_pair(&old, &fixed)
+        .into_iter()
+        .chain(rules::check_version(&fixed))
+        .filter(|f| f.level == sessionlint::findings::Level::Error)
+        .map(|f| f.rule.id().to_string())
+        .collect();
+    assert!(left.is_empty(), "errors left after the fix: {left:?}");
+}
