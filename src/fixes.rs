@@ -133,9 +133,47 @@ fn kind(c: &Remedy) -> &'static str {
     }
 }
 
+/// The pair analyses the fix search may run in one review: proving fixes must not cost more
+/// than the check it advises on is allowed to (`cli::MAX_PAIRS`).
+pub struct Budget {
+    left: usize,
+    spent_out: bool,
+}
+
+impl Budget {
+    pub const PER_RUN: usize = 250_000;
+
+    pub fn new() -> Budget {
+        Budget::with(Budget::PER_RUN)
+    }
+
+    pub fn with(left: usize) -> Budget {
+        Budget {
+            left,
+            spent_out: false,
+        }
+    }
+
+    /// Takes `n` analyses, if that many are left.
+    fn take(&mut self, n: usize) -> bool {
+        if n > self.left {
+            self.spent_out = true;
+            return false;
+        }
+        self.left -= n;
+        true
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::new()
+    }
+}
+
 /// Attaches verified fixes (or why none exists) to the error findings of `new` against the
 /// older versions deployed with it (`olds`).
-pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding]) {
+pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: &mut Budget) {
     let targets: Vec<usize> = (0..findings.len())
         .filter(|&i| {
             let f = &findings[i];
@@ -183,6 +221,12 @@ pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding]) {
         {
             continue;
         }
+        // One run of every rule on every pair of the window, for EMS and each property.
+        let mut properties = new.properties();
+        olds.iter().for_each(|o| properties.extend(o.properties()));
+        if !budget.take((olds.len() + 1) * (1 + properties.len())) {
+            break;
+        }
         let Some((olds2, new2, edits)) = apply(c, olds, new) else { continue };
         let refs: Vec<&Schema> = olds2.iter().collect();
         let after = errors(&refs, &new2);
@@ -219,19 +263,28 @@ pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding]) {
     }
     for &i in &targets {
         if findings[i].fixes.is_empty() {
-            findings[i].no_fix = Some(why_none(&findings[i], &tried));
+            findings[i].no_fix = Some(if budget.spent_out {
+                format!("the fix search stopped: this review already ran the {} pair analyses one run may spend proving fixes; check fewer versions at once (`keep`) to see fixes here", Budget::PER_RUN)
+            } else {
+                why_none(&findings[i], &tried)
+            });
         }
     }
 }
 
 /// Attaches fixes for every version of one format's chain, each against the older versions
 /// deployed with it (`keep`, as `rules::check_chain`).
-pub fn attach_chain(versions: &[&Schema], keep: Option<usize>, findings: &mut [Finding]) {
+pub fn attach_chain(
+    versions: &[&Schema],
+    keep: Option<usize>,
+    findings: &mut [Finding],
+    budget: &mut Budget,
+) {
     let mut sorted: Vec<&Schema> = versions.to_vec();
     sorted.sort_by_key(|s| s.version);
     for (j, new) in sorted.iter().enumerate() {
         let first = keep.map(|k| j.saturating_sub(k)).unwrap_or(0);
-        attach(&sorted[first..j], new, findings);
+        attach(&sorted[first..j], new, findings, budget);
     }
 }
 
@@ -761,9 +814,32 @@ pub struct V2 { pub params: P2 }
             .expect("v2 drops v1's EMS");
         let tried = candidates_for(old, new, &[old], side(&found[dropped]));
         assert!(tried.contains(&Remedy::StrictKeys), "{tried:?}");
-        attach(&[old], new, &mut found);
+        attach(&[old], new, &mut found, &mut Budget::new());
         let kinds: Vec<&str> = found[dropped].fixes.iter().map(|x| x.kind).collect();
         assert_eq!(kinds, ["envelope"]);
+    }
+
+    #[test]
+    fn a_spent_budget_says_so_instead_of_searching() {
+        let s = schemas(
+            r#"
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct V1 { pub suite: u16 }
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 2, encoding = "json")]
+pub struct V2 { pub suite: u16, #[session(ems)] pub ems: bool }
+"#,
+        );
+        let mut found = rules::check_pair(&s[0], &s[1]);
+        attach(&[&s[0]], &s[1], &mut found, &mut Budget::with(1));
+        let f = found.iter().find(|f| f.level == Level::Error).unwrap();
+        assert!(f.fixes.is_empty());
+        assert!(f.no_fix.as_deref().unwrap().contains("the fix search stopped"));
+        let mut found = rules::check_pair(&s[0], &s[1]);
+        attach(&[&s[0]], &s[1], &mut found, &mut Budget::with(2));
+        let f = found.iter().find(|f| f.level == Level::Error).unwrap();
+        assert_eq!(f.fixes.len(), 1, "one candidate's worth: the rename");
     }
 
     #[test]

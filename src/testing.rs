@@ -83,7 +83,7 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
         current: vec![schema],
         released,
     };
-    let (mut findings, counts) = history::analyse(&chain, None);
+    let (mut findings, counts) = history::analyse(&chain, None, &mut crate::fixes::Budget::new());
     findings.retain(|f| f.newer_version == T::VERSION);
     crate::findings::sort(&mut findings);
     if findings.iter().any(|f| f.level == Level::Error) {

@@ -1122,3 +1122,34 @@ fn a_missing_object_at_a_release_is_bad_input() {
     let r = run(&["check", ".", "--release-tags", "v*"], d.path());
     bad_input(&r, "v1:t1.rs", "");
 }
+
+/// Every analysis runs once per critical property: a version may mark at most 16, and a chain's
+/// properties count in the pair limit, so that marking fields cannot multiply the work unbounded.
+#[test]
+fn critical_properties_are_bounded() {
+    let d = tempfile::tempdir().unwrap();
+    let fields = |v: u32, n: u32| -> String {
+        (0..n)
+            .map(|i| format!("#[session(critical = \"p{v}_{i}\")] pub f{i}: bool, "))
+            .collect()
+    };
+    let item = |v: u32, n: u32| {
+        format!("#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = {v}, encoding = \"json\")]\npub struct V{v} {{ {} }}\n", fields(v, n))
+    };
+    write(d.path(), "t.rs", format!("{HEAD}{}", item(1, 17)));
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "t.rs",
+        "17 critical properties, more than the limit of 16",
+    );
+    write(d.path(), "t.rs", format!("{HEAD}{}", item(1, 16)));
+    assert_eq!(run(&["check", "."], d.path()).code, 0);
+    // 120 versions of 16 properties each: 7,140 pairs, each analysed for 1,921 properties.
+    let all: String = (1..=120).map(|v| item(v, 16)).collect();
+    write(d.path(), "t.rs", format!("{HEAD}{all}"));
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "t.rs",
+        "and 1920 critical properties, each analysed on every pair",
+    );
+}

@@ -599,8 +599,9 @@ fn review(
         return Err(vec![sources::problem(
             &chain.released.first().or(chain.current.first()).map(|s| s.origin.file.clone()).unwrap_or_default(),
             format!(
-                "checking every pair of versions would take {planned} pair analyses (format `{name}` alone has {} versions), more than the limit of {MAX_PAIRS}",
-                history::version_count(chain)
+                "checking every pair of versions would take {planned} pair analyses (format `{name}` alone has {} versions and {} critical properties, each analysed on every pair), more than the limit of {MAX_PAIRS}",
+                history::version_count(chain),
+                history::property_count(chain)
             ),
             "set `keep` (or --keep) to how many older versions may still be deployed next to each version",
         )]);
@@ -608,8 +609,9 @@ fn review(
     let mut all = findings_early;
     let mut matrices = Vec::new();
     let (mut versions, mut pairs) = (0, 0);
+    let mut budget = crate::fixes::Budget::new();
     for chain in chains.values() {
-        let (f, counts) = history::analyse(chain, keep);
+        let (f, counts) = history::analyse(chain, keep, &mut budget);
         all.extend(f);
         versions += counts.versions;
         pairs += counts.pairs;
@@ -696,6 +698,7 @@ fn diff(
     }
     let mut all = Vec::new();
     let (mut pairs, mut formats, mut versions) = (0, 0, 0);
+    let mut budget = crate::fixes::Budget::new();
     for (name, new_versions) in &new_chains {
         let newest = new_versions
             .values()
@@ -712,7 +715,7 @@ fn diff(
             found.extend(rules::check_pair(o, newest));
         }
         let window: Vec<&Schema> = olds.values().collect();
-        crate::fixes::attach(&window, newest, &mut found);
+        crate::fixes::attach(&window, newest, &mut found, &mut budget);
         all.extend(found);
     }
     if pairs == 0 {
@@ -780,7 +783,7 @@ fn snapshot(
                 .cloned()
                 .collect(),
         };
-        let (f, _) = history::analyse(&chain, Some(0));
+        let (f, _) = history::analyse(&chain, Some(0), &mut crate::fixes::Budget::new());
         findings.extend(
             f.into_iter()
                 .filter(|f| f.rule == &rules::released_schema_changed::RULE),

@@ -52,17 +52,34 @@ pub fn version_count(chain: &Chain) -> usize {
     v.len()
 }
 
-/// How many pairs `analyse` will check for a chain, before it checks any.
+/// How many pair analyses `analyse` will run for a chain, before it runs any: each pair is
+/// analysed for EMS and again for each critical property of the chain.
 pub fn pair_count(chain: &Chain, keep: Option<usize>) -> usize {
     let n = version_count(chain);
-    (0..n)
+    let pairs: usize = (0..n)
         .map(|j| j - keep.map(|k| j.saturating_sub(k)).unwrap_or(0))
-        .sum()
+        .sum();
+    pairs.saturating_mul(1 + property_count(chain))
+}
+
+/// The critical properties any version of the chain carries.
+pub fn property_count(chain: &Chain) -> usize {
+    let all: std::collections::BTreeSet<String> = chain
+        .released
+        .iter()
+        .chain(&chain.current)
+        .flat_map(|s| s.properties())
+        .collect();
+    all.len()
 }
 
 /// Every finding for one format: released versions changed in place, then every (older decoder,
 /// newer encoder) pair within `keep`, where a version in the source replaces its released schema.
-pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
+pub fn analyse(
+    chain: &Chain,
+    keep: Option<usize>,
+    budget: &mut crate::fixes::Budget,
+) -> (Vec<Finding>, Counts) {
     let mut out = Vec::new();
     let mut counts = Counts::default();
     let mut by_version: BTreeMap<u32, &Schema> = BTreeMap::new();
@@ -75,7 +92,7 @@ pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
                 // Released decoders of this version will meet the changed encoder.
                 let mut pair = vec![changed(r, c)];
                 pair.extend(rules::check_pair(r, c));
-                crate::fixes::attach(&[r], c, &mut pair);
+                crate::fixes::attach(&[r], c, &mut pair, budget);
                 out.extend(pair);
                 counts.pairs += 1;
             }
@@ -89,7 +106,7 @@ pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
         counts.pairs += j - first;
     }
     let mut chained = rules::check_chain(&versions, keep);
-    crate::fixes::attach_chain(&versions, keep, &mut chained);
+    crate::fixes::attach_chain(&versions, keep, &mut chained, budget);
     out.extend(chained);
     (out, counts)
 }

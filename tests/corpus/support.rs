@@ -702,7 +702,7 @@ pub fn proposed(old_src: &str, new_src: &str, fixed_src: &str, summary: &str) {
     let (old, new) = (schema_of("old.rs", old_src), schema_of("new.rs", new_src));
     let mut findings = rules::check_version(&new);
     findings.extend(rules::check_pair(&old, &new));
-    sessionlint::fixes::attach(&[&old], &new, &mut findings);
+    sessionlint::fixes::attach(&[&old], &new, &mut findings, &mut sessionlint::fixes::Budget::new());
     let shown: Vec<&sessionlint::fixes::Fix> = findings.iter().flat_map(|f| &f.fixes).collect();
     let fix = shown
         .iter()
@@ -719,7 +719,7 @@ pub fn proposed(old_src: &str, new_src: &str, fixed_src: &str, summary: &str) {
             other => panic!("not an attribute insert: {other:?}"),
         })
         .collect();
-    inserts.sort_by(|a, b| b.0.cmp(&a.0));
+    inserts.sort_by_key(|x| std::cmp::Reverse(x.0));
     let mut text = new_src.to_string();
     for (at, t) in inserts {
         text.insert_str(at, t);

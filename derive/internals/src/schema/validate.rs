@@ -28,6 +28,9 @@ fn is_int(ty: &Ty) -> bool {
     matches!(ty, Ty::Int { .. })
 }
 
+/// The most critical properties one version may mark: each multiplies every analysis of it.
+pub const MAX_PROPERTIES: usize = 16;
+
 impl Schema {
     /// Every problem with this schema; empty when the analysis may run on it.
     pub fn validate(&self) -> Vec<Problem> {
@@ -48,8 +51,23 @@ impl Schema {
             }
         }
         self.check_carriers(&mut out);
+        // Every analysis runs once per property: their number bounds the work a version causes.
+        let properties = self.properties();
+        if properties.len() > MAX_PROPERTIES {
+            out.push(problem(
+                &self.origin,
+                format!(
+                    "`{}` version {} marks {} critical properties, more than the limit of {MAX_PROPERTIES}",
+                    self.name,
+                    self.version,
+                    properties.len()
+                ),
+                "mark only the session facts whose loss widens resumption (`critical = \"NAME\"`); each is analysed on every pair",
+            ));
+            return out;
+        }
         // Each critical property as EMS is checked: one field per session, a real variant.
-        for p in self.properties() {
+        for p in properties {
             let mut theirs = Vec::new();
             self.project(&p).check_carriers(&mut theirs);
             out.extend(theirs.into_iter().map(|mut x| {
