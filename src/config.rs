@@ -538,7 +538,12 @@ impl Config {
             match self.levels.get(f.rule.id()) {
                 Some(Setting::Allow) => continue,
                 Some(Setting::Warning) => f.level = Level::Warning,
-                Some(Setting::Error) => f.level = Level::Error,
+                Some(Setting::Error) => {
+                    if f.level != Level::Error && f.fixes.is_empty() && f.no_fix.is_none() {
+                        f.no_fix = Some("raised to an error by the configuration: sessionlint searches fixes for the errors of the rules' own levels; the rule's help says what to change".into());
+                    }
+                    f.level = Level::Error
+                }
                 None => {}
             }
             out.push(f);

@@ -367,7 +367,10 @@ fn candidates_for(old: &Schema, new: &Schema, olds: &[&Schema], side: Option<Sid
         }
         None => return out,
     }
-    out.push(Remedy::Envelope);
+    // A newer version that already declares its keys would need them replaced, not declared.
+    if new.envelope.id.is_none() {
+        out.push(Remedy::Envelope);
+    }
     out
 }
 

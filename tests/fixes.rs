@@ -235,3 +235,29 @@ fn every_fix_verifies_in(dir: &Path) {
         }
     }
 }
+
+/// A warning the configuration raises to an error gets no search (the search serves the rules'
+/// own errors), and says so: no error is left without a fix or a reason.
+#[test]
+fn an_error_raised_by_the_configuration_says_why_it_has_no_fix() {
+    let tmp = copy_of("tests/rules/older-session-rejected");
+    let dir = tmp.path().join("tests/rules/older-session-rejected");
+    std::fs::write(
+        dir.join("sessionlint.toml"),
+        "[levels]\nolder-session-rejected = \"error\"\n",
+    )
+    .unwrap();
+    let (code, findings) = check(&dir, ".");
+    assert_eq!(code, 1);
+    let raised = findings
+        .iter()
+        .find(|f| f["rule"] == "older-session-rejected")
+        .unwrap();
+    assert_eq!(raised["level"], "error");
+    assert!(
+        raised["no_fix"]
+            .as_str()
+            .is_some_and(|s| s.contains("raised to an error by the configuration")),
+        "{raised}"
+    );
+}
