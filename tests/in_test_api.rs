@@ -110,3 +110,37 @@ fn assert_rollout_safe_reads_the_crates_session_schemas_and_panics_with_the_repo
     std::env::set_var("CARGO_MANIFEST_DIR", d.path());
     sessionlint::assert_rollout_safe::<v2::Ticket>();
 }
+
+mod v2_sealed {
+    use super::*;
+    #[derive(Serialize, Deserialize, SessionState)]
+    #[session(name = "sealed", version = 2, encoding = "json", envelope = "ticket-keys-2")]
+    pub struct Ticket {
+        pub cipher: u16,
+        #[session(ems)]
+        #[serde(default)]
+        pub ems: bool,
+    }
+}
+
+/// The derive records the envelope a version declares, as the command line reads it.
+#[test]
+fn the_derive_records_the_envelope() {
+    let s = v2_sealed::Ticket::schema();
+    assert_eq!(s.envelope.id.as_deref(), Some("ticket-keys-2"));
+    assert_eq!(v2::Ticket::schema().envelope.id, None);
+    let src = std::fs::read_to_string(file!()).unwrap();
+    let ex = sessionlint::extract::extract(
+        &[sessionlint::extract::SourceFile {
+            path: "src/lib.rs".into(),
+            text: src,
+        }],
+        &Default::default(),
+    );
+    let cli = ex
+        .schemas
+        .iter()
+        .find(|x| x.envelope.id.is_some())
+        .expect("the CLI reads the envelope too");
+    assert!(cli.same_as(&s), "{cli:?}");
+}
