@@ -18,7 +18,7 @@ use crate::analysis::{reading, Kind, Reading};
 use crate::encoding::{self, Family};
 use crate::findings::{Finding, Level};
 use crate::rules::{self, Side};
-use crate::schema::{Accepts, Missing, Pos, Role, Schema, Ty, TypeDef, Write};
+use crate::schema::{Accepts, Missing, Pos, Role, Schema, Style, Ty, TypeDef, Write};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -332,9 +332,11 @@ fn family(s: &Schema) -> Family {
     encoding::facts(s.encoding).family
 }
 
+/// The root, when it is a struct with named fields (the only shape whose keys a fix renames or
+/// whose unknown keys it refuses).
 fn root_struct(s: &Schema) -> Option<&crate::schema::StructDef> {
     match s.root_def()? {
-        TypeDef::Struct(st) if !st.transparent => Some(st),
+        TypeDef::Struct(st) if !st.transparent && st.style == Style::Struct => Some(st),
         _ => None,
     }
 }
