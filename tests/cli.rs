@@ -1194,3 +1194,44 @@ fn fixes_quote_repository_text_safely() {
             .unwrap_or_else(|e| panic!("{text}: {e}"));
     }
 }
+
+/// A foreign type has one name however a version spells it: imported under another name
+/// (`use rustls::CipherSuite as Suite`), through an imported module (`use rustls::msgs;`), or
+/// written out. Different names would make the two versions' layouts look different (a
+/// data-dependent false alarm).
+#[test]
+fn a_foreign_type_is_named_by_its_path_however_it_is_imported() {
+    let d = tempfile::tempdir().unwrap();
+    let item = |n: u32, uses: &str, suite: &str, ext: &str| {
+        format!("use serde::{{Deserialize, Serialize}};\nuse sessionlint::SessionState;\n{uses}\n#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = {n}, encoding = \"bincode\")]\npub struct V{n} {{ pub suite: {suite}, pub ext: {ext}, #[session(ems)] pub ems: bool }}\n")
+    };
+    write(
+        d.path(),
+        "v1.rs",
+        &item(
+            1,
+            "use rustls::CipherSuite as Suite;\nuse rustls::msgs;",
+            "Suite",
+            "msgs::Ext",
+        ),
+    );
+    write(
+        d.path(),
+        "v2.rs",
+        &item(2, "", "rustls::CipherSuite", "rustls::msgs::Ext"),
+    );
+    let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("\"findings\": []"), "{}", r.stdout);
+    let r = sessionlint(&["snapshot", "."], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let snap = std::fs::read_to_string(d.path().join("session-schemas/t/v1.toml")).unwrap();
+    assert!(
+        snap.contains("opaque rustls::CipherSuite") && snap.contains("opaque rustls::msgs::Ext"),
+        "{snap}"
+    );
+    // A different type is still a different type.
+    write(d.path(), "v2.rs", &item(2, "", "rustls::ProtocolVersion", "rustls::msgs::Ext"));
+    let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
+    assert!(r.stdout.contains("\"data_dependent\": true"), "{}", r.stdout);
+}

@@ -529,11 +529,19 @@ fn foreign_path(index: &Index<'_>, key: (usize, usize), ident: &str, name: &str)
     let local = |root: &str| matches!(root, "crate" | "self" | "super");
     let segs = field_path(item, ident, name)?;
     match segs.as_slice() {
-        [root, ..] if segs.len() > 1 && !local(root) => Some(segs.join("::")),
+        [root, rest @ ..] if !rest.is_empty() && !local(root) => {
+            // `use rustls::msgs; .. msgs::Foo` is `rustls::msgs::Foo`, as if written out.
+            let text = &index.files[index.parsed[key.0].file].text;
+            let mut path = super::framework::imported_path(text, root)
+                .filter(|p| !local(&p[0]))
+                .unwrap_or_else(|| vec![root.clone()]);
+            path.extend(rest.iter().cloned());
+            Some(path.join("::"))
+        }
         [_] => {
             let text = &index.files[index.parsed[key.0].file].text;
-            let root = super::framework::imported_from(text, name)?;
-            (!local(&root)).then(|| format!("{root}::{name}"))
+            let path = super::framework::imported_path(text, name)?;
+            (!local(&path[0])).then(|| path.join("::"))
         }
         _ => None,
     }
