@@ -45,7 +45,12 @@ impl Fix {
     pub fn single_insert(&self) -> Option<(&Edit, usize, u32, &str)> {
         match self.edits.as_slice() {
             [e @ Edit {
-                what: EditKind::Insert { offset, column, text },
+                what:
+                    EditKind::Insert {
+                        offset,
+                        column,
+                        text,
+                    },
                 ..
             }] => Some((e, *offset, *column, text)),
             _ => None,
@@ -112,7 +117,11 @@ const MAX_CANDIDATES: usize = 8;
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Remedy {
     /// The newer version writes the root key `from` (a key the older decoder requires) as `to`.
-    RenameKey { field: String, from: String, to: String },
+    RenameKey {
+        field: String,
+        from: String,
+        to: String,
+    },
     /// The newer version writes `to` in its version field.
     VersionBump { field: String, to: u64 },
     /// The newer decoder accepts only the version it writes.
@@ -204,7 +213,9 @@ pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: 
     let mut candidates: Vec<Remedy> = Vec::new();
     for &i in &targets {
         let f = &findings[i];
-        let Some(old) = older_of(olds, f) else { continue };
+        let Some(old) = older_of(olds, f) else {
+            continue;
+        };
         for c in candidates_for(old, new, olds, side(f)) {
             if !candidates.contains(&c) {
                 candidates.push(c);
@@ -227,7 +238,9 @@ pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: 
         if !budget.take((olds.len() + 1) * (1 + properties.len())) {
             break;
         }
-        let Some((olds2, new2, edits)) = apply(c, olds, new) else { continue };
+        let Some((olds2, new2, edits)) = apply(c, olds, new) else {
+            continue;
+        };
         let refs: Vec<&Schema> = olds2.iter().collect();
         let after = errors(&refs, &new2);
         let regress = after.difference(&before).next().is_some();
@@ -523,7 +536,14 @@ fn apply(c: &Remedy, olds: &[&Schema], new: &Schema) -> Option<(Vec<Schema>, Sch
             let file = new.origin.file.clone();
             let (i, f) = field_mut(&mut new2, field)?;
             f.session.writes = Some(*to);
-            edits.push(set(&file, f.origin.line, &root, i, "writes", to.to_string()));
+            edits.push(set(
+                &file,
+                f.origin.line,
+                &root,
+                i,
+                "writes",
+                to.to_string(),
+            ));
             let acc = f.session.version_field.as_mut()?;
             if !acc.contains(*to as i128) {
                 acc.ranges.push((Some(*to), Some(*to)));
@@ -709,7 +729,9 @@ fn cost(f: &Finding, olds: &[&Schema], new: &Schema, olds2: &[&Schema], new2: &S
             for kind in [Kind::Ems, Kind::NonEms] {
                 let before = reading(dec, enc, kind);
                 let after = reading(dec2, enc2, kind);
-                let (Some(b), Some(a)) = (before, after) else { continue };
+                let (Some(b), Some(a)) = (before, after) else {
+                    continue;
+                };
                 let lost = falls_back(&b, &a, kind);
                 if lost == Lost::None {
                     continue;
@@ -840,7 +862,11 @@ pub struct V2 { pub suite: u16, #[session(ems)] pub ems: bool }
         attach(&[&s[0]], &s[1], &mut found, &mut Budget::with(1));
         let f = found.iter().find(|f| f.level == Level::Error).unwrap();
         assert!(f.fixes.is_empty());
-        assert!(f.no_fix.as_deref().unwrap().contains("the fix search stopped"));
+        assert!(f
+            .no_fix
+            .as_deref()
+            .unwrap()
+            .contains("the fix search stopped"));
         let mut found = rules::check_pair(&s[0], &s[1]);
         attach(&[&s[0]], &s[1], &mut found, &mut Budget::with(2));
         let f = found.iter().find(|f| f.level == Level::Error).unwrap();

@@ -1129,12 +1129,19 @@ fn envelopes_are_declared_read_and_checked() {
     let f = write(d.path(), "t.rs", &two("", ""));
     assert_eq!(sessionlint(&["check", &f], &root()).code, 1);
     // Declared on one side only: not assumed to differ.
-    write(d.path(), "t.rs", &two("", "#[session(envelope = \"k2\")]\n"));
+    write(
+        d.path(),
+        "t.rs",
+        &two("", "#[session(envelope = \"k2\")]\n"),
+    );
     assert_eq!(sessionlint(&["check", &f], &root()).code, 1);
     write(
         d.path(),
         "t.rs",
-        &two("#[session(envelope = \"k1\")]\n", "#[session(envelope = \"k2\")]\n"),
+        &two(
+            "#[session(envelope = \"k1\")]\n",
+            "#[session(envelope = \"k2\")]\n",
+        ),
     );
     let r = sessionlint(&["check", &f], &root());
     assert_eq!(r.code, 0, "{}", r.stdout);
@@ -1165,7 +1172,11 @@ fn envelopes_are_declared_read_and_checked() {
     write(c.path(), "sessionlint.toml", &cfg("envelope = \"\""));
     let r = sessionlint(&["check", "."], c.path());
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("`envelope` must not be empty"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`envelope` must not be empty"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// A fix's texts quote repository text (a format name, a key): in a fix they are Rust string
@@ -1231,7 +1242,15 @@ fn a_foreign_type_is_named_by_its_path_however_it_is_imported() {
         "{snap}"
     );
     // A different type is still a different type.
-    write(d.path(), "v2.rs", &item(2, "", "rustls::ProtocolVersion", "rustls::msgs::Ext"));
+    write(
+        d.path(),
+        "v2.rs",
+        &item(2, "", "rustls::ProtocolVersion", "rustls::msgs::Ext"),
+    );
     let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
-    assert!(r.stdout.contains("\"data_dependent\": true"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("\"data_dependent\": true"),
+        "{}",
+        r.stdout
+    );
 }

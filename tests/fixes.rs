@@ -25,7 +25,12 @@ fn key(f: &Value) -> Key {
 
 fn check(dir: &Path, rel: &str) -> (i32, Vec<Value>) {
     let run = sessionlint(&["check", rel, "--message-format", "json"], dir);
-    assert!(run.code == 0 || run.code == 1, "{rel}: exit {}: {}", run.code, run.stderr);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "{rel}: exit {}: {}",
+        run.code,
+        run.stderr
+    );
     let doc: Value = serde_json::from_str(&run.stdout).unwrap();
     (run.code, doc["findings"].as_array().unwrap().clone())
 }
@@ -140,7 +145,11 @@ fn every_fix_verifies(rel: &str) -> (usize, usize) {
                 key(f)
             );
             let new: Vec<&Key> = after.difference(&before).collect();
-            assert!(new.is_empty(), "{rel}: the fix `{}` adds {new:?}", x["summary"]);
+            assert!(
+                new.is_empty(),
+                "{rel}: the fix `{}` adds {new:?}",
+                x["summary"]
+            );
             applied += 1;
         }
     }
@@ -155,7 +164,10 @@ fn every_rule_fixture_fix_verifies() {
         let (errors, applied) = every_fix_verifies(&rel);
         total = (total.0 + errors, total.1 + applied);
     }
-    eprintln!("rule fixtures: {} errors, {} fixes applied and re-checked", total.0, total.1);
+    eprintln!(
+        "rule fixtures: {} errors, {} fixes applied and re-checked",
+        total.0, total.1
+    );
     assert!(total.0 > 0 && total.1 > 0, "{total:?}");
 }
 
@@ -216,8 +228,16 @@ pub struct V2 { pub cipher: u16, #[session(ems)] pub ems: bool }
         .iter()
         .map(|x| x["summary"].as_str().unwrap())
         .collect();
-    assert!(kinds.iter().all(|s| !s.contains("writes the key")), "{kinds:?}");
-    assert!(kinds.iter().any(|s| s.contains("new ticket encryption keys")), "{kinds:?}");
+    assert!(
+        kinds.iter().all(|s| !s.contains("writes the key")),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds
+            .iter()
+            .any(|s| s.contains("new ticket encryption keys")),
+        "{kinds:?}"
+    );
     every_fix_verifies_in(tmp.path());
 }
 

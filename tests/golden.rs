@@ -145,13 +145,28 @@ fn sarif_carries_one_attribute_fixes() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     let instance: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(common::sarif_validator().is_valid(&instance));
-    let fixes = instance["runs"][0]["results"][0]["fixes"].as_array().unwrap();
-    assert_eq!(fixes.len(), 1, "the rename; the envelope is two edits: {fixes:?}");
+    let fixes = instance["runs"][0]["results"][0]["fixes"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        fixes.len(),
+        1,
+        "the rename; the envelope is two edits: {fixes:?}"
+    );
     let change = &fixes[0]["artifactChanges"][0];
-    assert_eq!(change["artifactLocation"]["uri"], "examples/quickstart/ticket.rs");
+    assert_eq!(
+        change["artifactLocation"]["uri"],
+        "examples/quickstart/ticket.rs"
+    );
     let rep = &change["replacements"][0];
-    assert_eq!(rep["deletedRegion"]["startLine"], rep["deletedRegion"]["endLine"]);
-    assert_eq!(rep["deletedRegion"]["startColumn"], rep["deletedRegion"]["endColumn"]);
+    assert_eq!(
+        rep["deletedRegion"]["startLine"],
+        rep["deletedRegion"]["endLine"]
+    );
+    assert_eq!(
+        rep["deletedRegion"]["startColumn"],
+        rep["deletedRegion"]["endColumn"]
+    );
     let text = rep["insertedContent"]["text"].as_str().unwrap();
     assert!(text.starts_with("#[serde(rename = "), "{text}");
     // The region's line and column are where the JSON edit's byte offset is.

@@ -480,14 +480,24 @@ fn release_tags_are_the_fleet() {
     // a new name (`cipher`); new ticket keys are not proposed, since v1 is read at its tag, where
     // its keys cannot be declared. Applied as proposed, it holds against every release.
     let fixes = f["fixes"].as_array().unwrap();
-    let summaries: Vec<&str> = fixes.iter().map(|x| x["summary"].as_str().unwrap()).collect();
+    let summaries: Vec<&str> = fixes
+        .iter()
+        .map(|x| x["summary"].as_str().unwrap())
+        .collect();
     assert!(
-        summaries.iter().all(|s| !s.contains("ticket encryption keys")),
+        summaries
+            .iter()
+            .all(|s| !s.contains("ticket encryption keys")),
         "{summaries:?}"
     );
     let rename = fixes
         .iter()
-        .find(|x| x["summary"].as_str().unwrap().contains("writes the key `cipher`"))
+        .find(|x| {
+            x["summary"]
+                .as_str()
+                .unwrap()
+                .contains("writes the key `cipher`")
+        })
         .unwrap_or_else(|| panic!("{summaries:?}"));
     let edits = rename["edits"].as_array().unwrap();
     assert_eq!(edits.len(), 1, "{rename}");

@@ -114,7 +114,12 @@ fn assert_rollout_safe_reads_the_crates_session_schemas_and_panics_with_the_repo
 mod v2_sealed {
     use super::*;
     #[derive(Serialize, Deserialize, SessionState)]
-    #[session(name = "sealed", version = 2, encoding = "json", envelope = "ticket-keys-2")]
+    #[session(
+        name = "sealed",
+        version = 2,
+        encoding = "json",
+        envelope = "ticket-keys-2"
+    )]
     pub struct Ticket {
         pub cipher: u16,
         #[session(ems)]

@@ -114,7 +114,10 @@ li.error{color:#a00}\nli.warning{color:#8a5a00}\nli.fix{color:#222}\n</style></h
                         ));
                     }
                     if let Some(why) = &f.no_fix {
-                        s.push_str(&format!("<li class=\"fix\">no verified fix: {}</li>", esc(why)));
+                        s.push_str(&format!(
+                            "<li class=\"fix\">no verified fix: {}</li>",
+                            esc(why)
+                        ));
                     }
                     s.push_str("</ul>");
                 }

@@ -702,12 +702,22 @@ pub fn proposed(old_src: &str, new_src: &str, fixed_src: &str, summary: &str) {
     let (old, new) = (schema_of("old.rs", old_src), schema_of("new.rs", new_src));
     let mut findings = rules::check_version(&new);
     findings.extend(rules::check_pair(&old, &new));
-    sessionlint::fixes::attach(&[&old], &new, &mut findings, &mut sessionlint::fixes::Budget::new());
+    sessionlint::fixes::attach(
+        &[&old],
+        &new,
+        &mut findings,
+        &mut sessionlint::fixes::Budget::new(),
+    );
     let shown: Vec<&sessionlint::fixes::Fix> = findings.iter().flat_map(|f| &f.fixes).collect();
     let fix = shown
         .iter()
         .find(|x| x.summary.contains(summary))
-        .unwrap_or_else(|| panic!("no fix says {summary:?}: {:?}", shown.iter().map(|x| &x.summary).collect::<Vec<_>>()));
+        .unwrap_or_else(|| {
+            panic!(
+                "no fix says {summary:?}: {:?}",
+                shown.iter().map(|x| &x.summary).collect::<Vec<_>>()
+            )
+        });
     let mut inserts: Vec<(usize, &str)> = fix
         .edits
         .iter()

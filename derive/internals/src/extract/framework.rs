@@ -97,7 +97,10 @@ fn path_of(tree: &syn::UseTree, name: &str, mut prefix: Vec<String>) -> Option<V
             prefix.push(r.ident.to_string());
             Some(prefix)
         }
-        syn::UseTree::Group(g) => g.items.iter().find_map(|t| path_of(t, name, prefix.clone())),
+        syn::UseTree::Group(g) => g
+            .items
+            .iter()
+            .find_map(|t| path_of(t, name, prefix.clone())),
         _ => None,
     }
 }

@@ -64,7 +64,9 @@ pub struct Origin {
 }
 
 /// A place in a file: byte offset, 1-based line, 1-based column in characters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Pos {
     pub offset: usize,
     pub line: u32,
@@ -773,7 +775,9 @@ impl Schema {
                     e.variants.iter_mut().for_each(|v| v.origin.attr_at = None);
                 }
             }
-            d.fields_mut().into_iter().for_each(|f| f.origin.attr_at = None);
+            d.fields_mut()
+                .into_iter()
+                .for_each(|f| f.origin.attr_at = None);
         }
     }
 
