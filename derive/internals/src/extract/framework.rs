@@ -67,44 +67,6 @@ pub fn imported_from(text: &str, name: &str) -> Option<String> {
     None
 }
 
-/// The whole path by which a `use` item of `text` brings `name` into scope, with the item's own
-/// name where the `use` renames it (`use rustls::CipherSuite as Suite` gives `rustls::CipherSuite`
-/// for `Suite`): a foreign type is then named the same whether a field writes its path or imports it.
-pub fn imported_path(text: &str, name: &str) -> Option<Vec<String>> {
-    let spans = scan::code_uses(text).ok()?;
-    for (start, end) in spans {
-        let Some(u) = scan::parse_bounded::<syn::ItemUse>(&text[start..end]) else {
-            continue;
-        };
-        if let Some(path) = path_of(&u.tree, name, Vec::new()) {
-            return Some(path);
-        }
-    }
-    None
-}
-
-fn path_of(tree: &syn::UseTree, name: &str, mut prefix: Vec<String>) -> Option<Vec<String>> {
-    match tree {
-        syn::UseTree::Path(p) => {
-            prefix.push(p.ident.to_string());
-            path_of(&p.tree, name, prefix)
-        }
-        syn::UseTree::Name(n) if n.ident == name && !prefix.is_empty() => {
-            prefix.push(name.to_string());
-            Some(prefix)
-        }
-        syn::UseTree::Rename(r) if r.rename == name && !prefix.is_empty() => {
-            prefix.push(r.ident.to_string());
-            Some(prefix)
-        }
-        syn::UseTree::Group(g) => g
-            .items
-            .iter()
-            .find_map(|t| path_of(t, name, prefix.clone())),
-        _ => None,
-    }
-}
-
 /// The first segment of the path by which `tree` brings `name` into scope.
 fn find(tree: &syn::UseTree, name: &str, root: Option<&str>) -> Option<String> {
     match tree {

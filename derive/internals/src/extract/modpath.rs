@@ -117,7 +117,7 @@ impl Uses {
 
     /// The full path of a `use` item at module scope `inline` that brings `name` into scope
     /// (the original path of a rename), if one does.
-    fn imported(&self, inline: &[String], name: &str) -> Option<Vec<String>> {
+    pub fn imported(&self, inline: &[String], name: &str) -> Option<Vec<String>> {
         self.0
             .iter()
             .filter(|(m, _)| m == inline)

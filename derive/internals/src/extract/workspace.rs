@@ -382,6 +382,17 @@ impl<'s> Index<'s> {
     }
 
     /// The inline `mod` blocks around byte `at` of a file, computed once per place.
+    /// The full path a `use` item in scope of item `key` gives `name` (a rename undone).
+    fn imported(&mut self, key: (usize, usize), name: &str) -> Option<Vec<String>> {
+        let file = self.parsed[key.0].file;
+        let inline = self.inline_at(file, self.parsed[key.0].items[key.1].base);
+        let files = self.files;
+        self.uses
+            .entry(file)
+            .or_insert_with(|| super::modpath::Uses::read(&files[file].text))
+            .imported(&inline, name)
+    }
+
     fn inline_at(&mut self, file: usize, at: usize) -> Vec<String> {
         let text = &self.files[file].text;
         self.inline
@@ -524,27 +535,23 @@ fn problems_from(cx: Ctxt, loc: &Locator<'_>, out: &mut Vec<Problem>) {
 /// The path of another crate by which field `ident` of item `key` names the type `name`: a path
 /// whose first segment is not `crate`, `self` or `super`, or a bare name the file imports from
 /// one. `None` when the type is this crate's (and then must be found).
-fn foreign_path(index: &Index<'_>, key: (usize, usize), ident: &str, name: &str) -> Option<String> {
-    let item = &index.parsed[key.0].items[key.1].input;
+fn foreign_path(
+    index: &mut Index<'_>,
+    key: (usize, usize),
+    ident: &str,
+    name: &str,
+) -> Option<String> {
     let local = |root: &str| matches!(root, "crate" | "self" | "super");
-    let segs = field_path(item, ident, name)?;
-    match segs.as_slice() {
-        [root, rest @ ..] if !rest.is_empty() && !local(root) => {
-            // `use rustls::msgs; .. msgs::Foo` is `rustls::msgs::Foo`, as if written out.
-            let text = &index.files[index.parsed[key.0].file].text;
-            let mut path = super::framework::imported_path(text, root)
-                .filter(|p| !local(&p[0]))
-                .unwrap_or_else(|| vec![root.clone()]);
-            path.extend(rest.iter().cloned());
-            Some(path.join("::"))
-        }
-        [_] => {
-            let text = &index.files[index.parsed[key.0].file].text;
-            let path = super::framework::imported_path(text, name)?;
-            (!local(&path[0])).then(|| path.join("::"))
-        }
-        _ => None,
-    }
+    let segs = field_path(&index.parsed[key.0].items[key.1].input, ident, name)?;
+    // Named by its whole path however it is spelled: an import under another name
+    // (`use rustls::CipherSuite as Suite`) or through a module (`use rustls::msgs; msgs::Ext`)
+    // names what the path written out names.
+    let (first, rest) = segs.split_first()?;
+    let mut path = index
+        .imported(key, first)
+        .unwrap_or_else(|| vec![first.clone()]);
+    path.extend(rest.iter().cloned());
+    (path.len() > 1 && !local(&path[0])).then(|| path.join("::"))
 }
 
 /// The path (segments) by which field `ident` of `item` names the type `name`, if its type
