@@ -41,18 +41,13 @@ pub struct Fix {
 }
 
 impl Fix {
-    /// A SARIF fix: one attribute inserted in one Rust source.
-    pub fn single_insert(&self) -> Option<(&Edit, usize, u32, &str)> {
+    /// The file, line, column and attribute, when the fix is one attribute inserted.
+    pub fn single_insert(&self) -> Option<(&Edit, u32, &str)> {
         match self.edits.as_slice() {
             [e @ Edit {
-                what:
-                    EditKind::Insert {
-                        offset,
-                        column,
-                        text,
-                    },
+                what: EditKind::Insert { column, text, .. },
                 ..
-            }] => Some((e, *offset, *column, text)),
+            }] => Some((e, *column, text)),
             _ => None,
         }
     }
@@ -183,33 +178,32 @@ impl Default for Budget {
 /// Attaches verified fixes (or why none exists) to the error findings of `new` against the
 /// older versions deployed with it (`olds`).
 pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: &mut Budget) {
+    // An error of this window: `new` against one of `olds`, or `new` alone.
+    let ours = |f: &Finding| {
+        f.level == Level::Error
+            && f.format == new.name
+            && f.newer_version == new.version
+            && f.older_version
+                .is_none_or(|v| olds.iter().any(|o| o.version == v))
+    };
     let targets: Vec<usize> = (0..findings.len())
-        .filter(|&i| {
-            let f = &findings[i];
-            f.level == Level::Error
-                && f.format == new.name
-                && f.newer_version == new.version
-                && f.fixes.is_empty()
-                && f.older_version
-                    .is_none_or(|v| olds.iter().any(|o| o.version == v))
-        })
+        .filter(|&i| ours(&findings[i]) && findings[i].fixes.is_empty())
         .collect();
     if targets.is_empty() {
         return;
     }
     // The errors as they stand: the rules already ran on this window (`check_chain`, `diff`).
+    // A history finding is not re-raised by the rules, so it is neither compared nor resolved.
+    let history = |f: &Finding| matches!(f.rule.check(), rules::Check::History);
     let before: BTreeSet<Key> = findings
         .iter()
-        .filter(|f| {
-            f.level == Level::Error
-                && f.format == new.name
-                && f.newer_version == new.version
-                && !matches!(f.rule.check(), rules::Check::History)
-                && f.older_version
-                    .is_none_or(|v| olds.iter().any(|o| o.version == v))
-        })
+        .filter(|f| ours(f) && !history(f))
         .map(|f| (f.rule.id(), f.older_version, f.property.clone()))
         .collect();
+    let mut properties = new.properties();
+    olds.iter().for_each(|o| properties.extend(o.properties()));
+    // One candidate costs a run of every rule on every pair of the window, for EMS and each property.
+    let cost_of_one = (olds.len() + 1) * (1 + properties.len());
     let mut candidates: Vec<Remedy> = Vec::new();
     for &i in &targets {
         let f = &findings[i];
@@ -232,10 +226,7 @@ pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: 
         {
             continue;
         }
-        // One run of every rule on every pair of the window, for EMS and each property.
-        let mut properties = new.properties();
-        olds.iter().for_each(|o| properties.extend(o.properties()));
-        if !budget.take((olds.len() + 1) * (1 + properties.len())) {
+        if !budget.take(cost_of_one) {
             break;
         }
         let Some((olds2, new2, edits)) = apply(c, olds, new) else {
@@ -250,11 +241,7 @@ pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: 
         }
         for &i in &targets {
             let f = &findings[i];
-            if older_of(olds, f).is_none() {
-                continue;
-            }
-            // A history finding is not re-raised by the rules: nothing here can show it gone.
-            if matches!(f.rule.check(), rules::Check::History) {
+            if older_of(olds, f).is_none() || history(f) {
                 continue;
             }
             // One fix of each kind: the first key that verifies stands for the others.
@@ -783,14 +770,16 @@ fn falls_back(before: &Reading, after: &Reading, kind: Kind) -> Lost {
 
 /// Why no fix is shown.
 fn why_none(f: &Finding, tried: &[String]) -> String {
-    match f.rule.id() {
-        "released-schema-changed" => "no change to the newer schema makes it the released one: restore the released schema, or give the change a new version number".to_string(),
-        "ems-not-serialized" | "critical-property-not-serialized" => "the fix is in this version alone (let its encoder write the field: remove `skip_serializing`, or `write = \"never\"` in a schema file); sessionlint proposes only edits it can apply and re-check, and removing an attribute is not one of them: re-run after the change to check it against every older version".to_string(),
-        _ if tried.is_empty() => "sessionlint found no change it can write as an edit and check again here: none of its candidates (a renamed key, a format version, new ticket keys) applies to this format, or the older version is read where its ticket keys cannot be declared (a released revision, a generated snapshot, a configured type); the rule's help lists the changes to make by hand".to_string(),
-        _ => format!(
+    if let Some(why) = &f.rule.spec().no_fix {
+        return why.clone();
+    }
+    if tried.is_empty() {
+        "sessionlint found no change it can write as an edit and check again here: none of its candidates (a renamed key, a format version, new ticket keys) applies to this format, or the older version is read where its ticket keys cannot be declared (a released revision, a generated snapshot, a configured type); the rule's help lists the changes to make by hand".to_string()
+    } else {
+        format!(
             "none of the changes sessionlint tried makes this pair safe without an error elsewhere in the window: {}",
             tried.join("; ")
-        ),
+        )
     }
 }
 

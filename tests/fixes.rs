@@ -117,11 +117,17 @@ fn set(path: &Path, keys: &[Value], value: &Value) {
     std::fs::write(path, toml::to_string(&doc).unwrap()).unwrap();
 }
 
-/// Runs `check` on `rel`; every error shows a fix or why none; every fix, applied to a fresh
-/// copy, removes its finding and adds no error. Returns (errors, fixes applied).
+/// Runs `check` on `rel` (a directory of this repository, copied); see `fixes_verify_in`.
 fn every_fix_verifies(rel: &str) -> (usize, usize) {
     let tmp = copy_of(rel);
-    let (_, findings) = check(tmp.path(), rel);
+    fixes_verify_in(tmp.path(), rel)
+}
+
+/// Runs `check` on `rel` below `base`: every error shows a fix or why none; every fix, applied
+/// to a fresh copy of `base`, removes its finding and adds no error. Returns (errors, fixes
+/// applied).
+fn fixes_verify_in(base: &Path, rel: &str) -> (usize, usize) {
+    let (_, findings) = check(base, rel);
     let before = errors(&findings);
     let mut applied = 0;
     for f in findings.iter().filter(|f| f["level"] == "error") {
@@ -134,7 +140,8 @@ fn every_fix_verifies(rel: &str) -> (usize, usize) {
             assert_eq!(x["verified"], true);
             let edits = x["edits"].as_array().unwrap();
             assert!(!edits.is_empty(), "{rel}: a fix with no edit to apply: {x}");
-            let fixed = copy_of(rel);
+            let fixed = tempfile::tempdir().unwrap();
+            copy_dir(base, fixed.path());
             apply(fixed.path(), edits);
             let (_, after) = check(fixed.path(), rel);
             let after = errors(&after);
@@ -238,23 +245,7 @@ pub struct V2 { pub cipher: u16, #[session(ems)] pub ems: bool }
             .any(|s| s.contains("new ticket encryption keys")),
         "{kinds:?}"
     );
-    every_fix_verifies_in(tmp.path());
-}
-
-/// `every_fix_verifies` for a directory that is not in this repository.
-fn every_fix_verifies_in(dir: &Path) {
-    let (_, findings) = check(dir, ".");
-    let before = errors(&findings);
-    for f in findings.iter().filter(|f| f["level"] == "error") {
-        for x in f["fixes"].as_array().unwrap() {
-            let fixed = tempfile::tempdir().unwrap();
-            copy_dir(dir, fixed.path());
-            apply(fixed.path(), x["edits"].as_array().unwrap());
-            let after = errors(&check(fixed.path(), ".").1);
-            assert!(!after.contains(&key(f)), "{}", x["summary"]);
-            assert!(after.is_subset(&before), "{}", x["summary"]);
-        }
-    }
+    assert!(fixes_verify_in(tmp.path(), ".").1 > 0);
 }
 
 /// A warning the configuration raises to an error gets no search (the search serves the rules'

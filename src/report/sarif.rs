@@ -73,7 +73,7 @@ fn fixes(f: &Finding) -> Vec<Value> {
     f.fixes
         .iter()
         .filter_map(|x| {
-            let (edit, _, column, text) = x.single_insert()?;
+            let (edit, column, text) = x.single_insert()?;
             let at = json!({
                 "startLine": edit.line,
                 "startColumn": column,

@@ -60,6 +60,10 @@ pub struct Spec {
     /// says it for the others).
     #[serde(default)]
     pub decoder: Option<Side>,
+    /// Why no fix is searched for this rule's errors (shown as the finding's `no_fix`), for rules
+    /// whose remedy lies outside the changes `crate::fixes` tries.
+    #[serde(default)]
+    pub no_fix: Option<String>,
 }
 
 /// The decoder of a pair a finding is about: the older one reading the newer version's

@@ -57,8 +57,11 @@ pub struct Origin {
     /// Byte offset and length in the file, for labels.
     pub offset: usize,
     pub len: usize,
-    /// In Rust sources: where an attribute can be inserted in front of the item (after its own
-    /// attributes, before its visibility), so that a proposed fix is an exact edit.
+    /// Where a proposed fix's edit goes, when this place can take one: in a Rust source, in front
+    /// of the item (after its own attributes, before its visibility), where an attribute is
+    /// inserted; for a hand-written schema file, its start (keys are set by path). `None` where
+    /// no edit can go: the derive, a generated snapshot, a file read at a released revision, a
+    /// configured type's `#[session]` keys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attr_at: Option<Pos>,
 }
