@@ -33,9 +33,15 @@ pub struct Config {
     /// default features).
     #[serde(default)]
     pub features: Option<Vec<String>>,
-    /// Other cfg options set in that build: `"unix"`, `"target_os = \"linux\""`.
+    /// Other cfg options of every deployed build: set (`"unix"`, `"target_os = \"linux\""`) or
+    /// unset (`"not(fuzzing)"`). An option named nowhere may be on or off: both are checked.
     #[serde(default)]
     pub cfg: Vec<String>,
+    /// The targets the fleet runs: each is checked as a build of its own, and decides the
+    /// target options (`unix`, `target_os`, ...). A known target's name, or
+    /// `{ name = "...", cfg = ["unix", ...] }`.
+    #[serde(default)]
+    pub targets: Vec<TargetConfig>,
     /// The package's default features, from its Cargo.toml.
     #[serde(skip)]
     pub default_features: Vec<String>,
@@ -100,6 +106,17 @@ impl Setting {
             Setting::Error => "error",
         }
     }
+}
+
+/// A target of the `targets` list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum TargetConfig {
+    Known(String),
+    Custom {
+        name: String,
+        cfg: Vec<String>,
+    },
 }
 
 #[derive(Debug, Deserialize)]
@@ -355,6 +372,14 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
             ));
         }
     }
+    for c in &cfg.cfg {
+        if let Err(e) = cfg_entry(c) {
+            problems.push(problem(&file, text, at(c), e, "see the README's configuration section"));
+        }
+    }
+    if let Err(e) = cfg.targets() {
+        problems.push(problem(&file, text, at("targets"), e, "see the README's configuration section"));
+    }
     if let Err(e) = cfg.plain_types() {
         problems.push(problem(
             &file,
@@ -369,6 +394,32 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
     } else {
         Err(problems)
     }
+}
+
+/// One entry of `cfg`: an option and whether it is set (`"unix"`, `"target_os = \"linux\""`)
+/// or unset (`"not(fuzzing)"`). `Err` says what is wrong with it.
+fn cfg_entry(c: &str) -> Result<(String, bool), String> {
+    let flat = crate::extract::Cfg::flag(c);
+    let (name, on) = match flat.strip_prefix("not(").and_then(|r| r.strip_suffix(')')) {
+        Some(inner) => (inner.to_string(), false),
+        None => (flat, true),
+    };
+    let key = name.split('=').next().unwrap_or(&name);
+    let value_ok = match name.split_once('=') {
+        None => true,
+        Some((_, v)) => v.len() >= 2 && v.starts_with('"') && v.ends_with('"') && !v[1..v.len() - 1].contains('"'),
+    };
+    let key_ok = !key.is_empty()
+        && key.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+        && !key.starts_with(|ch: char| ch.is_ascii_digit());
+    if !key_ok || !value_ok || key == "feature" {
+        return Err(if key == "feature" {
+            format!("`cfg` entry `{c}`: features are set with `features = [...]`")
+        } else {
+            format!("`cfg` entry `{c}` is not an option: write `name`, `name = \"value\"` or `not(name)`")
+        });
+    }
+    Ok((name, on))
 }
 
 /// Where the working tree's policy is weaker than the base revision's: allows it adds, levels it
@@ -407,29 +458,52 @@ pub fn relaxations(base: &Config, now: &Config) -> Vec<String> {
             base.keep.map_or("all".to_string(), |k| k.to_string())
         ));
     }
-    // A different build can turn on the very `cfg_attr` that makes a decoder look strict.
+    // A different build can turn on the very `cfg_attr` that makes a decoder look strict, or
+    // decide away an option under which the newer version lives.
     let (b, n) = (base.build(), now.build());
-    if (&b.features, &b.flags) != (&n.features, &n.flags) {
-        let list = |c: &crate::extract::Cfg| {
+    let targets = |c: &Config| {
+        c.targets()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.name)
+            .collect::<Vec<_>>()
+    };
+    if (&b.features, &b.flags, &b.unset) != (&n.features, &n.flags, &n.unset)
+        || targets(base) != targets(now)
+    {
+        let list = |c: &crate::extract::Cfg, t: Vec<String>| {
             c.features
                 .iter()
                 .map(|f| format!("feature = \"{f}\""))
                 .chain(c.flags.iter().cloned())
+                .chain(c.unset.iter().map(|u| format!("not({u})")))
+                .chain(t.into_iter().map(|t| format!("target {t}")))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
         out.push(format!(
             "it changes the build whose cfg and cfg_attr are read ({}; was {})",
-            list(&n),
-            list(&b)
+            list(&n, targets(now)),
+            list(&b, targets(base))
         ));
     }
     out
 }
 
 impl Config {
-    /// The build whose `cfg` and `cfg_attr` sessionlint evaluates.
+    /// The build whose `cfg` and `cfg_attr` sessionlint evaluates: its features, and the options
+    /// the configuration sets or unsets (the targets are `targets()`).
     pub fn build(&self) -> crate::extract::Cfg {
+        let mut flags = std::collections::BTreeSet::new();
+        let mut unset = std::collections::BTreeSet::new();
+        // Entries are checked when the configuration is read (`validate`).
+        for (name, on) in self.cfg.iter().filter_map(|c| cfg_entry(c).ok()) {
+            if on {
+                flags.insert(name);
+            } else {
+                unset.insert(name);
+            }
+        }
         crate::extract::Cfg {
             features: self
                 .features
@@ -437,12 +511,56 @@ impl Config {
                 .unwrap_or_else(|| self.default_features.clone())
                 .into_iter()
                 .collect(),
-            flags: self
-                .cfg
-                .iter()
-                .map(|c| crate::extract::Cfg::flag(c))
-                .collect(),
+            features_configured: self.features.is_some(),
+            flags,
+            unset,
+            target: None,
+            either: Default::default(),
         }
+    }
+
+    /// The targets named in the configuration, each a build of its own.
+    pub fn targets(&self) -> Result<Vec<crate::extract::Target>, String> {
+        self.targets
+            .iter()
+            .map(|t| match t {
+                TargetConfig::Known(name) => crate::extract::Target::known(name).ok_or_else(|| {
+                    format!(
+                        "unknown target `{name}`; name one of {}, or write {{ name = \"{name}\", cfg = [\"unix\", \"target_os = \\\"linux\\\"\"] }} with its options",
+                        crate::extract::Target::known_names()
+                    )
+                }),
+                TargetConfig::Custom { name, cfg } => {
+                    for c in cfg {
+                        cfg_entry(c).and_then(|(_, on)| {
+                            on.then_some(()).ok_or_else(|| format!("target `{name}`: list the options it sets; `{c}` unsets one"))
+                        })?;
+                    }
+                    Ok(crate::extract::Target::custom(name, cfg))
+                }
+            })
+            .collect()
+    }
+
+    /// How to read the sources of the project this configuration belongs to.
+    pub fn extract_options(
+        &self,
+        encoding: Option<Encoding>,
+    ) -> Result<crate::extract::Options, Vec<Problem>> {
+        let bad = |e: String| {
+            vec![crate::project::problem(
+                self.file.as_deref().unwrap_or(""),
+                e,
+                "fix the configuration",
+            )]
+        };
+        Ok(crate::extract::Options {
+            roots_in: None,
+            cfg: self.build(),
+            targets: self.targets().map_err(bad)?,
+            default_encoding: encoding.or(self.encoding()),
+            plain: self.plain_types().map_err(bad)?,
+        })
     }
 
     pub fn encoding(&self) -> Option<Encoding> {

@@ -130,6 +130,17 @@ impl Finding {
         message: String,
     ) -> Finding {
         let carrier = new.ems_carrier().map(|p| p.carrier().origin.clone());
+        // A shape of a version that only some builds compile: the finding holds for those.
+        let builds: Vec<String> = old
+            .into_iter()
+            .chain([new])
+            .filter_map(|s| s.build.as_ref().map(|b| format!("v{} as built with {b}", s.version)))
+            .collect();
+        let message = if builds.is_empty() {
+            message
+        } else {
+            format!("{message} [cfg: {}]", builds.join("; "))
+        };
         Finding {
             rule,
             level: rule.level(),

@@ -178,13 +178,26 @@ impl Default for Budget {
 /// Attaches verified fixes (or why none exists) to the error findings of `new` against the
 /// older versions deployed with it (`olds`).
 pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: &mut Budget) {
+    attach_to(olds, new, true, findings, budget)
+}
+
+/// `attach`; `alone`: whether the findings about `new` alone are this window's too.
+fn attach_to(
+    olds: &[&Schema],
+    new: &Schema,
+    alone: bool,
+    findings: &mut [Finding],
+    budget: &mut Budget,
+) {
     // An error of this window: `new` against one of `olds`, or `new` alone.
     let ours = |f: &Finding| {
         f.level == Level::Error
             && f.format == new.name
             && f.newer_version == new.version
-            && f.older_version
-                .is_none_or(|v| olds.iter().any(|o| o.version == v))
+            && match f.older_version {
+                Some(v) => olds.iter().any(|o| o.version == v),
+                None => alone,
+            }
     };
     let targets: Vec<usize> = (0..findings.len())
         .filter(|&i| ours(&findings[i]) && findings[i].fixes.is_empty())
@@ -192,7 +205,7 @@ pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: 
     if targets.is_empty() {
         return;
     }
-    // The errors as they stand: the rules already ran on this window (`check_chain`, `diff`).
+    // The errors as they stand: the rules already ran on this window (`rules::check_window`).
     // A history finding is not re-raised by the rules, so it is neither compared nor resolved.
     let history = |f: &Finding| matches!(f.rule.check(), rules::Check::History);
     let before: BTreeSet<Key> = findings
@@ -272,19 +285,28 @@ pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: 
     }
 }
 
-/// Attaches fixes for every version of one format's chain, each against the older versions
-/// deployed with it (`keep`, as `rules::check_chain`).
-pub fn attach_chain(
-    versions: &[&Schema],
-    keep: Option<usize>,
+/// Attaches fixes to the error findings of every window that can take one; the errors of a
+/// window that cannot (a version with several shapes) say why.
+pub fn attach_windows(
+    windows: &[&crate::history::Window<'_>],
     findings: &mut [Finding],
     budget: &mut Budget,
 ) {
-    let mut sorted: Vec<&Schema> = versions.to_vec();
-    sorted.sort_by_key(|s| s.version);
-    for (j, new) in sorted.iter().enumerate() {
-        let first = keep.map(|k| j.saturating_sub(k)).unwrap_or(0);
-        attach(&sorted[first..j], new, findings, budget);
+    for w in windows {
+        if w.fixable {
+            attach_to(&w.olds, w.new, w.alone, findings, budget);
+            continue;
+        }
+        for f in findings.iter_mut() {
+            let ours = f.level == Level::Error
+                && f.format == w.new.name
+                && f.newer_version == w.new.version
+                && f.fixes.is_empty()
+                && f.no_fix.is_none();
+            if ours {
+                f.no_fix = Some("this version has several shapes (cfg options the configuration does not decide give builds different schemas), and fixes are proven for one shape per version: decide the options (`cfg`, `targets`) to see verified fixes".into());
+            }
+        }
     }
 }
 

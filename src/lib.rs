@@ -54,6 +54,9 @@ pub mod project;
 pub mod report;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
+pub mod review;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod snapshot;
 #[cfg(feature = "cli")]
 #[doc(hidden)]

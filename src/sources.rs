@@ -74,6 +74,10 @@ pub struct Loaded {
     pub files_seen: usize,
     /// The Rust sources read, by path: a git baseline reuses the ones it did not change.
     pub texts: Vec<SourceFile>,
+    /// The cfg options the session types consulted, and how each was read.
+    pub cfg: Vec<extract::CfgOption>,
+    /// How many builds were read.
+    pub builds: usize,
 }
 
 fn is_input(p: &Path) -> bool {
@@ -300,6 +304,8 @@ pub fn load(
         extract::resolve_defaults(&mut ex.schemas, &rust);
     }
     loaded.texts = rust;
+    loaded.cfg = std::mem::take(&mut ex.cfg);
+    loaded.builds = ex.builds;
     loaded.schemas.extend(ex.schemas);
     loaded.problems.extend(ex.problems);
     loaded

@@ -2,7 +2,7 @@
 //! snapshots of its format, and fail with the report the CLI prints.
 
 use crate::findings::Level;
-use crate::history::{self, snapshots, Chain};
+use crate::history::snapshots;
 use crate::project::Project;
 use crate::report::{self, Summary};
 use crate::schema::Ty;
@@ -79,15 +79,42 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
     if let Some(r) = released.iter().find(|r| r.version == schema.version) {
         schema.adopt_defaults(r);
     }
-    let chain = Chain {
+    // The same review as `sessionlint check`, with the crate's configuration (levels, allows).
+    let cfg = match crate::config::load(&project, &mut map) {
+        Ok(c) => c,
+        Err(ps) => {
+            return Err(ps
+                .iter()
+                .map(|p| report::human::render_problem(p, &map, false))
+                .collect())
+        }
+    };
+    let gathered = crate::review::Gathered {
+        keep: cfg.keep,
+        cfg,
         current: vec![schema],
         released,
+        early: Vec::new(),
+        notes: Vec::new(),
+        files: 0,
+        builds: 1,
     };
-    let (mut findings, counts) = history::analyse(&chain, None, &mut crate::fixes::Budget::new());
+    let review = match crate::review::judge(gathered, false) {
+        Ok(r) => r,
+        Err(ps) => {
+            return Err(ps
+                .iter()
+                .map(|p| report::human::render_problem(p, &map, false))
+                .collect())
+        }
+    };
+    let mut findings = review.findings;
     findings.retain(|f| f.newer_version == T::VERSION);
-    crate::findings::sort(&mut findings);
     if findings.iter().any(|f| f.level == Level::Error) {
-        let summary = Summary::count(&findings, 1, counts.versions, counts.pairs);
+        let summary = Summary {
+            formats: 1,
+            ..Summary::count(&findings, 1, review.summary.versions, review.summary.pairs)
+        };
         return Err(report::human::render(&findings, &summary, &map, false));
     }
     Ok(())

@@ -382,7 +382,7 @@ fn a_change_that_relaxes_the_gate_says_so() {
         "keep = 1, was 3",
         "changes the build whose cfg and cfg_attr are read (feature = \"strict\"; was )",
     ] {
-        assert!(r.stderr.contains(says), "{says}: {}", r.stderr);
+        assert!(r.stdout.contains(says), "{says}: {}", r.stdout);
     }
 }
 
@@ -1152,4 +1152,172 @@ fn critical_properties_are_bounded() {
         "t.rs",
         "and 1920 critical properties, each analysed on every pair",
     );
+}
+
+// ---- #19, round two: each item below forged a green check on the main of before. ----
+
+/// `check --message-format json` on `dir`: the exit status, the rule ids, and the notes.
+fn json_check(dir: &Path, extra: &[&str]) -> (i32, Vec<String>, Vec<String>, String) {
+    let mut args = vec!["check", ".", "--message-format", "json"];
+    args.extend_from_slice(extra);
+    let r = run(&args, dir);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr));
+    let ids = doc["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| f["rule"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let notes = doc["summary"]["notes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|n| n["message"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    (r.code, ids, notes, r.stdout)
+}
+
+/// A cfg the configuration does not decide is "may be on": the newer type under `#[cfg(unix)]`
+/// (or a target predicate, `any(..)`, `panic = "unwind"`) is a version, checked, and the
+/// finding says which build it holds in; the summary says how each option was read.
+#[test]
+fn an_undecided_cfg_on_the_newer_type_is_checked_not_compiled_out() {
+    for pred in [
+        "unix",
+        "target_os = \"linux\"",
+        "any(unix, windows)",
+        "target_pointer_width = \"64\"",
+        "panic = \"unwind\"",
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "Cargo.toml", "[package]\nname = \"t\"\nversion = \"0.1.0\"\n");
+        write(d.path(), "src/v1.rs", v1(""));
+        write(d.path(), "src/v2.rs", v2().replace("#[derive(", &format!("#[cfg({pred})]\n#[derive(")));
+        let (code, ids, notes, out) = json_check(d.path(), &[]);
+        assert_eq!(code, 1, "{pred}: {out}");
+        assert!(ids.contains(&"ems-accepted-by-older-decoder".to_string()), "{pred}: {ids:?}");
+        assert!(out.contains("[cfg: v2 as built with"), "{pred}: {out}");
+        assert!(
+            notes.iter().any(|n| n.contains("not decided by the configuration")),
+            "{pred}: {notes:?}"
+        );
+        // Human output says it too.
+        let r = run(&["check", "."], d.path());
+        assert_eq!(r.code, 1);
+        assert!(r.stdout.contains("note: `"), "{}", r.stdout);
+    }
+}
+
+/// A target list decides target predicates: a type only Unix builds compile is absent from a
+/// Windows-only fleet (stated in the notes), present in a fleet with both.
+#[test]
+fn targets_in_the_configuration_decide_target_predicates() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "src/v1.rs", v1(""));
+    write(d.path(), "src/v2.rs", v2().replace("#[derive(", "#[cfg(unix)]\n#[derive("));
+    write(d.path(), "sessionlint.toml", "targets = [\"x86_64-pc-windows-msvc\"]\n");
+    let (code, ids, notes, out) = json_check(d.path(), &[]);
+    assert_eq!((code, ids.len()), (0, 0), "{out}");
+    assert!(notes.iter().any(|n| n.contains("`unix` is read for each target")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("`TicketV2` is left out")), "{notes:?}");
+    write(
+        d.path(),
+        "sessionlint.toml",
+        "targets = [\"x86_64-pc-windows-msvc\", \"x86_64-unknown-linux-gnu\"]\n",
+    );
+    let (code, ids, _, out) = json_check(d.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(ids.contains(&"ems-accepted-by-older-decoder".to_string()));
+    assert!(out.contains("target x86_64-unknown-linux-gnu"), "{out}");
+    // Stated off in `cfg`: decided, and said so.
+    write(d.path(), "sessionlint.toml", "cfg = [\"not(unix)\"]\n");
+    let (code, _, notes, out) = json_check(d.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(notes.iter().any(|n| n.contains("`unix` is off, as the configuration states")), "{notes:?}");
+    // A name that is no target is bad input at its line.
+    write(d.path(), "sessionlint.toml", "\n\ntargets = [\"x86_64-unknown-plan9\"]\n");
+    bad_input(&run(&["check", "."], d.path()), "sessionlint.toml:3", "unknown target");
+    write(d.path(), "sessionlint.toml", "cfg = [\"feature = \\\"x\\\"\"]\n");
+    bad_input(&run(&["check", "."], d.path()), "sessionlint.toml", "features are set with");
+}
+
+/// An EMS field under a feature the build leaves off: the verdict is that build's, and the
+/// summary says the field vanished and why.
+#[test]
+fn a_field_left_out_by_a_decided_cfg_is_said() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "Cargo.toml", "[package]\nname = \"t\"\nversion = \"0.1.0\"\n[features]\nems = []\n");
+    write(d.path(), "src/v1.rs", v1(""));
+    write(
+        d.path(),
+        "src/v2.rs",
+        v2().replace("#[session(ems)]", "#[cfg(feature = \"ems\")] #[session(ems)]"),
+    );
+    let (code, _, notes, out) = json_check(d.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        notes.iter().any(|n| n.contains("`feature = \"ems\"` is off")
+            && n.contains("field `TicketV2.ems` is left out")),
+        "{notes:?}"
+    );
+    let r = run(&["check", "."], d.path());
+    assert!(r.stdout.contains("field `TicketV2.ems` is left out"), "{}", r.stdout);
+}
+
+/// A field that only some builds compile gives the version two shapes; builds of one version
+/// serve one fleet, so the shapes are checked against each other too: the build with the EMS
+/// field writes sessions the build without it resumes without EMS.
+#[test]
+fn a_field_that_may_exist_gives_its_version_both_shapes() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "src/v2.rs",
+        v2().replace("#[session(ems)]", "#[cfg(tokio_unstable)] #[session(ems)]"),
+    );
+    let (code, ids, notes, out) = json_check(d.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    // One build writes EMS sessions the other reads without EMS (reported in the direction the
+    // pair of shapes is read in).
+    assert!(
+        ids.iter().any(|i| i == "ems-accepted-by-older-decoder" || i == "ems-dropped-by-newer-decoder"),
+        "{ids:?}"
+    );
+    assert!(out.contains("v2 as built with not(tokio_unstable)"), "{out}");
+    assert!(out.contains("v2 as built with tokio_unstable"), "{out}");
+    assert!(notes.iter().any(|n| n.contains("`tokio_unstable` is not decided")), "{notes:?}");
+    // Decided in the configuration: one build, no finding.
+    write(d.path(), "sessionlint.toml", "cfg = [\"tokio_unstable\"]\n");
+    let (code, ids, _, out) = json_check(d.path(), &[]);
+    assert_eq!((code, ids.len()), (0, 0), "{out}");
+    // A version with two shapes has no one snapshot.
+    std::fs::remove_file(d.path().join("sessionlint.toml")).unwrap();
+    bad_input(&run(&["snapshot", "."], d.path()), "src/v2.rs", "several shapes");
+}
+
+/// More undecided options than one run reads both ways is bad input naming them, not a guess.
+#[test]
+fn too_many_undecided_cfg_options_are_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    let fields: String = (0..5)
+        .map(|i| format!("#[cfg(opt{i})] pub f{i}: u8, "))
+        .collect();
+    write(
+        d.path(),
+        "src/v2.rs",
+        v2().replace("pub cipher: u16,", &format!("pub cipher: u16, {fields}")),
+    );
+    bad_input(&run(&["check", "."], d.path()), "src/v2.rs", "`opt4`");
+    // Decided: fine.
+    write(
+        d.path(),
+        "sessionlint.toml",
+        "cfg = [\"opt0\", \"not(opt1)\", \"opt2\", \"opt3\", \"opt4\"]\n",
+    );
+    assert_eq!(run(&["check", "."], d.path()).code, 0);
 }

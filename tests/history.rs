@@ -229,7 +229,7 @@ fn an_allow_needs_a_reason() {
     write(d.path(), "src/ticket.rs", LENIENT_V1);
     let r = check(d.path(), &[]);
     assert_eq!(r.code, 0);
-    assert!(r.stderr.contains("matched no finding"), "{}", r.stderr);
+    assert!(r.stdout.contains("matched no finding"), "{}", r.stdout);
 }
 
 #[test]

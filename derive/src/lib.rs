@@ -144,6 +144,7 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
                             root: ::std::string::String::from(#name),
                             types,
                             origin: ::core::default::Default::default(),
+                            build: ::core::option::Option::None,
                         }
                     }
                 }

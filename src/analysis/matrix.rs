@@ -52,11 +52,14 @@ pub struct PropertyMatrix {
     pub without: Vec<Vec<Cell>>,
 }
 
-/// `keep`: how many older versions may be deployed next to each version (None: all).
+/// `keep`: how many older versions may be deployed next to each version (None: all). A version
+/// given several times is one with several shapes (builds that compile it differently): its
+/// cells are the worst of its shapes'.
 pub fn matrix(versions: &[&Schema], keep: Option<usize>) -> Matrix {
     let mut sorted: Vec<&Schema> = versions.to_vec();
     sorted.sort_by_key(|s| s.version);
-    let (ems, non_ems) = grids(&sorted, keep);
+    let grouped = group(&sorted);
+    let (ems, non_ems) = grids(&grouped, keep);
     let names: std::collections::BTreeSet<String> =
         sorted.iter().flat_map(|s| s.properties()).collect();
     // Each property's grids are the EMS grids of the versions projected on it, as its rules are.
@@ -65,7 +68,7 @@ pub fn matrix(versions: &[&Schema], keep: Option<usize>) -> Matrix {
         .map(|name| {
             let projected: Vec<Schema> = sorted.iter().map(|s| s.project(&name)).collect();
             let refs: Vec<&Schema> = projected.iter().collect();
-            let (with, without) = grids(&refs, keep);
+            let (with, without) = grids(&group(&refs), keep);
             PropertyMatrix {
                 name,
                 with,
@@ -73,23 +76,34 @@ pub fn matrix(versions: &[&Schema], keep: Option<usize>) -> Matrix {
             }
         })
         .collect();
+    let mut versions: Vec<u32> = sorted.iter().map(|s| s.version).collect();
+    versions.dedup();
     Matrix {
         format: sorted.first().map(|s| s.name.clone()).unwrap_or_default(),
-        versions: sorted.iter().map(|s| s.version).collect(),
+        versions,
         ems,
         non_ems,
         properties,
     }
 }
 
+/// Schemas sorted by version, grouped: one group per version, one schema per shape.
+fn group<'a>(sorted: &[&'a Schema]) -> Vec<Vec<&'a Schema>> {
+    let mut out: Vec<Vec<&Schema>> = Vec::new();
+    for s in sorted {
+        match out.last_mut() {
+            Some(g) if g[0].version == s.version => g.push(s),
+            _ => out.push(vec![s]),
+        }
+    }
+    out
+}
+
 /// The grids of sessions that carry EMS and of those that do not, for versions in order.
 #[allow(clippy::type_complexity)]
-fn grids(sorted: &[&Schema], keep: Option<usize>) -> (Vec<Vec<Cell>>, Vec<Vec<Cell>>) {
-    let cell = |i: usize, j: usize, kind: Kind| -> Cell {
-        if keep.is_some_and(|k| i.abs_diff(j) > k) {
-            return Cell::NotCoDeployed;
-        }
-        let Some(r) = reading(sorted[i], sorted[j], kind) else {
+fn grids(versions: &[Vec<&Schema>], keep: Option<usize>) -> (Vec<Vec<Cell>>, Vec<Vec<Cell>>) {
+    let one = |dec: &Schema, enc: &Schema, kind: Kind| -> Cell {
+        let Some(r) = reading(dec, enc, kind) else {
             return Cell::None;
         };
         if r.misread(kind).is_some() {
@@ -100,7 +114,24 @@ fn grids(sorted: &[&Schema], keep: Option<usize>) -> (Vec<Vec<Cell>>, Vec<Vec<Ce
             Cell::FullHandshake
         }
     };
-    let n = sorted.len();
+    // The worst a shape of the decoder can do with a shape of the encoder's sessions.
+    let rank = |c: Cell| match c {
+        Cell::Unsafe => 3,
+        Cell::FullHandshake => 2,
+        Cell::Resumes => 1,
+        _ => 0,
+    };
+    let cell = |i: usize, j: usize, kind: Kind| -> Cell {
+        if keep.is_some_and(|k| i.abs_diff(j) > k) {
+            return Cell::NotCoDeployed;
+        }
+        versions[i]
+            .iter()
+            .flat_map(|d| versions[j].iter().map(move |e| one(d, e, kind)))
+            .max_by_key(|c| rank(*c))
+            .unwrap_or(Cell::None)
+    };
+    let n = versions.len();
     let grid = |kind: Kind| {
         (0..n)
             .map(|i| (0..n).map(|j| cell(i, j, kind)).collect())

@@ -1,16 +1,13 @@
 //! The `sessionlint` command line. Exit status: 0 no error-level finding, 1 at least one,
 //! 2 bad input or usage.
 
-mod baseline;
 mod explain;
 
-use crate::analysis;
-use crate::config::{self, Config};
-use crate::extract::{self, Problem};
-use crate::findings::{self, Finding};
-use crate::history::{self, snapshots, Chain};
-use crate::project::Project;
+use crate::extract::Problem;
+use crate::findings::Finding;
+use crate::history::{self, baseline, snapshots};
 use crate::report::{self, Summary};
+use crate::review::{self, Request, Review};
 use crate::rules;
 use crate::schema::{Encoding, Schema};
 use crate::sources::{self, SourceMap};
@@ -24,9 +21,7 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_BAD_INPUT: i32 = 2;
 
-/// The most (older decoder, newer encoder) pairs one run analyses: with `keep` unset every pair
-/// of a format's versions is checked, which grows with the square of the versions.
-pub const MAX_PAIRS: usize = 250_000;
+pub use crate::review::MAX_PAIRS;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -127,6 +122,24 @@ pub struct ReviewInputs {
     /// --release-tags, how many releases, newest first.
     #[arg(long, value_parser = parse_keep)]
     pub keep: Option<usize>,
+    /// Exit 1 when the change relaxes the gate against a baseline revision (an allow or a lower
+    /// level added, fewer versions or paths checked, another build read).
+    #[arg(long)]
+    pub deny_relaxations: bool,
+}
+
+impl ReviewInputs {
+    fn request(&self, matrices: bool, snippets: bool) -> Request {
+        Request {
+            path: self.path.clone(),
+            encoding: self.encoding,
+            revs: self.baselines.baseline_rev.clone(),
+            release_tags: self.baselines.release_tags.clone(),
+            keep: self.keep,
+            matrices,
+            snippets,
+        }
+    }
 }
 
 /// The released revisions to check against, read from git objects (no checkout, nothing of the
@@ -257,19 +270,12 @@ where
             inputs,
             message_format,
         } => {
-            let matrices = message_format == MessageFormat::Markdown;
-            let snippets = message_format == MessageFormat::Human;
-            review(&inputs, matrices, snippets, &mut map, err).map(|r| {
-                emit(
-                    r.findings,
-                    &r.summary,
-                    &r.matrices,
-                    &r.gates,
-                    message_format,
-                    &map,
-                    out,
-                )
-            })
+            let req = inputs.request(
+                message_format == MessageFormat::Markdown,
+                message_format == MessageFormat::Human,
+            );
+            review::review(&req, &mut map)
+                .map(|r| emit(&r, message_format, inputs.deny_relaxations, &map, out))
         }
         Cmd::Report {
             path,
@@ -277,54 +283,18 @@ where
             markdown,
             baselines,
             encoding,
-        } => review(
-            &ReviewInputs {
+        } => {
+            let req = Request {
                 path,
                 encoding,
-                baselines,
+                revs: baselines.baseline_rev,
+                release_tags: baselines.release_tags,
                 keep: None,
-            },
-            true,
-            false,
-            &mut map,
-            err,
-        )
-        .and_then(|r| {
-            if html.is_none() && markdown.is_none() {
-                let p = sources::problem(
-                    "sessionlint report",
-                    "nothing to write",
-                    "pass --html OUT and/or --markdown OUT",
-                );
-                return Err(vec![p]);
-            }
-            for (target, text) in [
-                (
-                    html,
-                    report::html::render(&r.findings, &r.matrices, &r.gates),
-                ),
-                (
-                    markdown,
-                    report::markdown::render(&r.findings, &r.matrices, &r.gates, &r.summary),
-                ),
-            ] {
-                if let Some(t) = target {
-                    snapshots::write_atomic(&t, &text).map_err(|e| {
-                        vec![sources::problem(
-                            &t.display().to_string(),
-                            format!("cannot write: {e}"),
-                            "check the path",
-                        )]
-                    })?;
-                    let _ = writeln!(out, "wrote {}", t.display());
-                }
-            }
-            Ok(if findings::has_errors(&r.findings) {
-                EXIT_FINDINGS
-            } else {
-                EXIT_OK
-            })
-        }),
+                matrices: true,
+                snippets: false,
+            };
+            review::review(&req, &mut map).and_then(|r| write_report(&r, html, markdown, out))
+        }
         Cmd::Snapshot {
             path,
             overwrite,
@@ -338,17 +308,16 @@ where
         Cmd::Plan {
             inputs,
             message_format,
-        } => review(&inputs, true, false, &mut map, err)
-            .and_then(|r| plan(&r.gates, message_format, out)),
+        } => review::review(&inputs.request(true, false), &mut map)
+            .and_then(|r| plan(&r, message_format, inputs.deny_relaxations, out)),
         Cmd::Diff {
             old,
             new,
             ty,
             encoding,
             message_format,
-        } => diff(&old, &new, ty.as_deref(), encoding, &mut map, err).map(|(findings, summary)| {
-            emit(findings, &summary, &[], &[], message_format, &map, out)
-        }),
+        } => review::diff(&old, &new, ty.as_deref(), encoding, &mut map)
+            .map(|r| emit(&r, message_format, false, &map, out)),
     };
     match result {
         Ok(code) => code,
@@ -359,6 +328,9 @@ where
                     &problems,
                 ))),
                 MessageFormat::Github => Some(report::github::render_problems(&problems)),
+                MessageFormat::Json => Some(report::text::json(&report::json::render_problems(
+                    &problems,
+                ))),
                 _ => None,
             };
             if let Some(doc) = doc {
@@ -369,373 +341,6 @@ where
     }
 }
 
-struct Review {
-    findings: Vec<Finding>,
-    matrices: Vec<analysis::Matrix>,
-    /// With the matrices: each version's rollout gate.
-    gates: Vec<crate::plan::Gate>,
-    summary: Summary,
-}
-
-struct Inputs {
-    project: Project,
-    cfg: Config,
-    current: Vec<Schema>,
-    /// Released versions from the working tree's snapshots and schema files.
-    released: Vec<Schema>,
-    files_seen: usize,
-    texts: Vec<extract::SourceFile>,
-}
-
-fn options(cfg: &Config, encoding: Option<Encoding>) -> Result<extract::Options, Vec<Problem>> {
-    Ok(extract::Options {
-        roots_in: None,
-        cfg: cfg.build(),
-        default_encoding: encoding.or(cfg.encoding()),
-        plain: cfg.plain_types().map_err(|e| {
-            vec![sources::problem(
-                cfg.file.as_deref().unwrap_or(""),
-                e,
-                "fix the configuration",
-            )]
-        })?,
-    })
-}
-
-/// Two released schemas for one (format, version) in one place: which one is the release?
-fn duplicates(schemas: &[Schema], problems: &mut Vec<Problem>) {
-    let mut seen: BTreeMap<(&str, u32), &Schema> = BTreeMap::new();
-    for s in schemas {
-        if let Some(first) = seen.insert((&s.name, s.version), s) {
-            problems.push(Problem {
-                origin: s.origin.clone(),
-                message: format!(
-                    "format `{}` version {} is claimed by two schema files: {} and {}",
-                    s.name, s.version, first.origin.file, s.origin.file
-                ),
-                help: Some(
-                    "keep one file per released version; delete the copy, or give it its own version number"
-                        .into(),
-                ),
-            });
-        }
-    }
-}
-
-fn canon(p: &Path) -> PathBuf {
-    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
-}
-
-/// Sources under review (and snapshots) for `path`, with its project's configuration.
-fn inputs(
-    path: &Path,
-    encoding: Option<Encoding>,
-    map: &mut SourceMap,
-) -> Result<(Inputs, extract::Options), Vec<Problem>> {
-    let project = Project::find(path).map_err(|p| vec![p])?;
-    let cfg = config::load(&project, map)?;
-    let opts = options(&cfg, encoding)?;
-    let at_root = canon(path) == project.canon;
-    let scan: Vec<PathBuf> = if at_root && !cfg.paths.is_empty() {
-        cfg.paths.iter().map(|p| project.root.join(p)).collect()
-    } else {
-        vec![path.to_path_buf()]
-    };
-    let mut problems = Vec::new();
-    let mut current = Vec::new();
-    let mut released = Vec::new();
-    let mut files_seen = 0;
-    let mut texts = Vec::new();
-    for p in &scan {
-        let l = sources::load(p, &project, &opts, map);
-        problems.extend(l.problems);
-        current.extend(l.schemas);
-        released.extend(l.snapshots);
-        files_seen += l.files_seen;
-        texts.extend(l.texts);
-    }
-    let snap_dir = project.root.join(
-        cfg.snapshots
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
-    );
-    let snap_canon = canon(&snap_dir);
-    // The walk above read the snapshot directory only if it lies under a scanned path and is
-    // named so that the walk knows its files (`session-schemas`); any other name is read here.
-    let walked = scan.iter().any(|s| snap_canon.starts_with(canon(s)))
-        && sources::is_schema_path(&snap_dir.join("v1.toml"));
-    if !walked {
-        let (s, p) = snapshots::read_all(&snap_dir, &project, map);
-        files_seen += s.len();
-        released.extend(s);
-        problems.extend(p);
-    }
-    duplicates(&released, &mut problems);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok((
-        Inputs {
-            project,
-            cfg,
-            current,
-            released,
-            files_seen,
-            texts,
-        },
-        opts,
-    ))
-}
-
-fn review(
-    asked: &ReviewInputs,
-    want_matrices: bool,
-    want_snippets: bool,
-    map: &mut SourceMap,
-    err: &mut dyn Write,
-) -> Result<Review, Vec<Problem>> {
-    let ReviewInputs {
-        path,
-        encoding,
-        baselines,
-        keep,
-    } = asked;
-    let (encoding, keep) = (*encoding, *keep);
-    // The revisions are pinned and listed while the working tree is read.
-    let project = Project::find(path).map_err(|p| vec![p])?;
-    let wants_git = !baselines.baseline_rev.is_empty() || baselines.release_tags.is_some();
-    let (loaded, listed) = std::thread::scope(|s| {
-        let git = wants_git.then(|| {
-            let project = &project;
-            s.spawn(move || baseline::list(project, baselines))
-        });
-        let loaded = inputs(path, encoding, map);
-        (
-            loaded,
-            git.map(|h| h.join().expect("the git reader never panics")),
-        )
-    });
-    let (mut inp, _) = loaded?;
-    let texts = std::mem::take(&mut inp.texts);
-    let mut findings_early = Vec::new();
-    let mut base_files = 0;
-    let mut released: Vec<Schema> = inp.released;
-    let mut keep = keep.or(inp.cfg.keep);
-    if let Some(listed) = listed {
-        let listed = listed?;
-        let bases = baseline::read(
-            &project,
-            &listed.listings,
-            encoding,
-            texts,
-            want_snippets,
-            map,
-        )?;
-        let merged = baseline::merge(&bases, listed.tags, keep);
-        findings_early.extend(merged.changed);
-        // A tag window replaces the version window: every version of the kept releases may meet
-        // every other.
-        if listed.tags > 0 && keep.is_some() {
-            keep = None;
-        }
-        // The revisions are what was released: a working-tree snapshot cannot rewrite them.
-        let mut kept = Vec::new();
-        for s in released {
-            match merged
-                .schemas
-                .iter()
-                .find(|b| b.name == s.name && b.version == s.version)
-            {
-                Some(b) if !b.same_as(&s) => {
-                    let mut f = history::changed(b, &s);
-                    f.message = format!(
-                        "{} v{} as released ({}) differs from the schema file {} in the working tree: a released version's schema was edited",
-                        s.name, s.version, b.origin.file, s.origin.file
-                    );
-                    findings_early.push(f);
-                }
-                Some(_) => {}
-                None if merged.dropped.contains(&(s.name.clone(), s.version)) => {}
-                None => kept.push(s),
-            }
-        }
-        released = merged.schemas;
-        released.extend(kept);
-        let mut said = std::collections::BTreeSet::new();
-        for base in &bases {
-            for note in config::relaxations(&base.cfg, &inp.cfg) {
-                if said.insert(note.clone()) {
-                    let _ = writeln!(
-                        err,
-                        "note: this change relaxes the gate against {}: {}",
-                        base.rev,
-                        report::text::guard(&note)
-                    );
-                }
-            }
-        }
-        base_files = bases.iter().map(|b| b.files).sum();
-    }
-    let files = inp.files_seen + base_files;
-    if inp.current.is_empty() && released.is_empty() {
-        return Ok(Review {
-            findings: findings_early,
-            matrices: Vec::new(),
-            gates: Vec::new(),
-            summary: Summary {
-                formats: 0,
-                files,
-                ..Summary::default()
-            },
-        });
-    }
-    let chains = history::chains(inp.current, released);
-    let planned: usize = chains.values().map(|c| history::pair_count(c, keep)).sum();
-    if planned > MAX_PAIRS {
-        let (name, chain) = chains
-            .iter()
-            .max_by_key(|(_, c)| history::pair_count(c, keep))
-            .expect("pairs come from chains");
-        return Err(vec![sources::problem(
-            &chain.released.first().or(chain.current.first()).map(|s| s.origin.file.clone()).unwrap_or_default(),
-            format!(
-                "checking every pair of versions would take {planned} pair analyses (format `{name}` alone has {} versions and {} critical properties, each analysed on every pair), more than the limit of {MAX_PAIRS}",
-                history::version_count(chain),
-                history::property_count(chain)
-            ),
-            "set `keep` (or --keep) to how many older versions may still be deployed next to each version",
-        )]);
-    }
-    let mut all = findings_early;
-    let mut matrices = Vec::new();
-    let (mut versions, mut pairs) = (0, 0);
-    let mut budget = crate::fixes::Budget::new();
-    for chain in chains.values() {
-        let (f, counts) = history::analyse(chain, keep, &mut budget);
-        all.extend(f);
-        versions += counts.versions;
-        pairs += counts.pairs;
-        if want_matrices {
-            matrices.push(analysis::matrix(&merged(chain), keep));
-        }
-    }
-    let (mut kept, unused) = inp.cfg.apply(all);
-    for u in unused {
-        let _ = writeln!(err, "note: {}", report::text::guard(&u));
-    }
-    findings::sort(&mut kept);
-    kept.dedup();
-    let summary = Summary {
-        files,
-        ..Summary::count(&kept, chains.len(), versions, pairs)
-    };
-    let versions: BTreeMap<String, Vec<u32>> = matrices
-        .iter()
-        .map(|m| (m.format.clone(), m.versions.clone()))
-        .collect();
-    let gates = crate::plan::gates(&versions, keep, &kept);
-    Ok(Review {
-        findings: kept,
-        matrices,
-        gates,
-        summary,
-    })
-}
-
-/// One schema per version: the source's where it has one, else the released one.
-fn merged(chain: &Chain) -> Vec<&Schema> {
-    let mut by: BTreeMap<u32, &Schema> = BTreeMap::new();
-    for s in chain.released.iter().chain(chain.current.iter()) {
-        by.insert(s.version, s);
-    }
-    by.into_values().collect()
-}
-
-fn diff(
-    old: &Path,
-    new: &Path,
-    ty: Option<&str>,
-    encoding: Option<Encoding>,
-    map: &mut SourceMap,
-    _err: &mut dyn Write,
-) -> Result<(Vec<Finding>, Summary), Vec<Problem>> {
-    let side = |p: &Path, map: &mut SourceMap| -> Result<sources::Loaded, Vec<Problem>> {
-        let project = Project::find(p).map_err(|e| vec![e])?;
-        let cfg = config::load(&project, map)?;
-        let opts = options(&cfg, encoding)?;
-        Ok(sources::load(p, &project, &opts, map))
-    };
-    let old_l = side(old, map)?;
-    let new_l = side(new, map)?;
-    let mut problems = old_l.problems;
-    problems.extend(new_l.problems);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let select = |s: &Schema| ty.is_none_or(|t| s.name == t || s.root == t);
-    let group = |schemas: Vec<Schema>| {
-        let mut m: BTreeMap<String, BTreeMap<u32, Schema>> = BTreeMap::new();
-        for s in schemas.into_iter().filter(select) {
-            m.entry(s.name.clone())
-                .or_default()
-                .entry(s.version)
-                .or_insert(s);
-        }
-        m
-    };
-    // Sources first, so that a version in both a source and a snapshot is taken from the source.
-    let new_chains = group(new_l.schemas.into_iter().chain(new_l.snapshots).collect());
-    let old_chains = group(old_l.schemas.into_iter().chain(old_l.snapshots).collect());
-    let what = ty
-        .map(|t| format!("session type `{t}`"))
-        .unwrap_or_else(|| "session type".into());
-    if new_chains.is_empty() {
-        return Err(vec![sources::problem(
-            &new.display().to_string(),
-            format!("no {what} in {}", new.display()),
-            "derive SessionState with #[session(version = N, encoding = \"...\")] on the session struct, or pass --type with an existing format or type name",
-        )]);
-    }
-    let mut all = Vec::new();
-    let (mut pairs, mut formats, mut versions) = (0, 0, 0);
-    let mut budget = crate::fixes::Budget::new();
-    for (name, new_versions) in &new_chains {
-        let newest = new_versions
-            .values()
-            .last()
-            .expect("chains are never empty");
-        let Some(olds) = old_chains.get(name) else {
-            continue;
-        };
-        formats += 1;
-        versions += olds.len() + 1;
-        let mut found = rules::check_version(newest);
-        for o in olds.values() {
-            pairs += 1;
-            found.extend(rules::check_pair(o, newest));
-        }
-        let window: Vec<&Schema> = olds.values().collect();
-        crate::fixes::attach(&window, newest, &mut found, &mut budget);
-        all.extend(found);
-    }
-    if pairs == 0 {
-        return Err(vec![sources::problem(
-            &old.display().to_string(),
-            format!(
-                "no {what} in {} shares a format name with {} (formats there: {})",
-                old.display(),
-                new.display(),
-                new_chains.keys().cloned().collect::<Vec<_>>().join(", ")
-            ),
-            "versions of one format share #[session(name = \"...\")]; check the name, or pass --type",
-        )]);
-    }
-    findings::sort(&mut all);
-    all.dedup();
-    let summary = Summary::count(&all, formats, versions, pairs);
-    Ok((all, summary))
-}
-
 fn snapshot(
     path: &Path,
     overwrite: bool,
@@ -743,8 +348,8 @@ fn snapshot(
     map: &mut SourceMap,
     out: &mut dyn Write,
 ) -> Result<i32, Vec<Problem>> {
-    let (inp, _) = inputs(path, encoding, map)?;
-    let dir = snapshot_dir(&inp);
+    let inp = review::inputs(path, encoding, map)?;
+    let dir = inp.snapshot_dir();
     if inp.current.is_empty() {
         let _ = writeln!(
             out,
@@ -753,6 +358,7 @@ fn snapshot(
         );
         return Ok(EXIT_OK);
     }
+    snapshots::storable(&dir, &inp.current)?;
     let mut refused = Vec::new();
     for s in &inp.current {
         let (p, outcome) = snapshots::store(&dir, &inp.project, s, overwrite)
@@ -762,48 +368,37 @@ fn snapshot(
             snapshots::Outcome::Unchanged => "unchanged",
             snapshots::Outcome::Overwritten => "overwrote",
             snapshots::Outcome::Refused => {
-                refused.push(s.clone());
+                refused.push(s);
                 "kept (schema changed; not overwritten)"
             }
         };
-        let _ = writeln!(out, "{verb}: {} ({} v{})", p.display(), s.name, s.version);
+        let _ = writeln!(
+            out,
+            "{verb}: {} ({} v{})",
+            report::text::guard(&p.display().to_string()),
+            report::text::guard(&s.name),
+            s.version
+        );
     }
     if refused.is_empty() {
         return Ok(EXIT_OK);
     }
     // Report each refusal as the rule, against the released snapshot.
-    let released: Vec<Schema> = inp.released;
-    let mut findings = Vec::new();
-    for s in refused {
-        let chain = Chain {
-            current: vec![s.clone()],
-            released: released
+    let findings: Vec<Finding> = refused
+        .into_iter()
+        .filter_map(|s| {
+            let r = inp
+                .released
                 .iter()
-                .filter(|r| r.name == s.name && r.version == s.version)
-                .cloned()
-                .collect(),
-        };
-        let (f, _) = history::analyse(&chain, Some(0), &mut crate::fixes::Budget::new());
-        findings.extend(
-            f.into_iter()
-                .filter(|f| f.rule == &rules::released_schema_changed::RULE),
-        );
-    }
+                .find(|r| r.name == s.name && r.version == s.version)?;
+            Some(history::changed(r, s))
+        })
+        .collect();
     let summary = Summary::count(&findings, 0, 0, 0);
     let text = report::human::render(&findings, &summary, map, report::Colours::current().out);
     let _ = out.write_all(text.as_bytes());
     let _ = writeln!(out, "help: give the changed schema a new version number, or pass --overwrite if that version was never released");
     Ok(EXIT_FINDINGS)
-}
-
-/// Where the project keeps its snapshots.
-fn snapshot_dir(inp: &Inputs) -> PathBuf {
-    inp.project.root.join(
-        inp.cfg
-            .snapshots
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
-    )
 }
 
 fn cannot_store(dir: &Path, e: String) -> Vec<Problem> {
@@ -824,15 +419,11 @@ fn missing_snapshots(
     map: &mut SourceMap,
     out: &mut dyn Write,
 ) -> Result<i32, Vec<Problem>> {
-    let (inp, _) = inputs(path, encoding, map)?;
-    let dir = snapshot_dir(&inp);
+    let inp = review::inputs(path, encoding, map)?;
+    let dir = inp.snapshot_dir();
     let candidates: Vec<Schema> = match &tags {
         Some(glob) => {
-            let b = Baselines {
-                baseline_rev: Vec::new(),
-                release_tags: Some(glob.clone()),
-            };
-            let listed = baseline::list(&inp.project, &b)?;
+            let listed = baseline::list(&inp.project, &[], Some(glob))?;
             let bases = baseline::read(
                 &inp.project,
                 &listed.listings,
@@ -853,6 +444,7 @@ fn missing_snapshots(
         }
         None => inp.current.clone(),
     };
+    snapshots::storable(&dir, &candidates)?;
     let missing: Vec<&Schema> = candidates
         .iter()
         .filter(|s| !snapshots::path_for(&dir, s).exists())
@@ -865,7 +457,7 @@ fn missing_snapshots(
         let _ = writeln!(
             out,
             "every released version has a snapshot in {}",
-            dir.display()
+            report::text::guard(&dir.display().to_string())
         );
         return Ok(EXIT_OK);
     }
@@ -877,13 +469,14 @@ fn missing_snapshots(
                 report::text::guard(&s.name),
                 s.version,
                 report::text::guard(&s.origin.file),
-                snapshots::path_for(&dir, s).display()
+                report::text::guard(&snapshots::path_for(&dir, s).display().to_string())
             );
         }
         let _ = writeln!(
             out,
-            "help: run `{command}` and commit {}, so that these versions stay checked after their sources are gone",
-            dir.display()
+            "help: run `{}` and commit {}, so that these versions stay checked after their sources are gone",
+            report::text::guard(&command),
+            report::text::guard(&dir.display().to_string())
         );
         return Ok(EXIT_FINDINGS);
     }
@@ -893,8 +486,8 @@ fn missing_snapshots(
         let _ = writeln!(
             out,
             "wrote: {} ({} v{}, from {})",
-            p.display(),
-            s.name,
+            report::text::guard(&p.display().to_string()),
+            report::text::guard(&s.name),
             s.version,
             report::text::guard(&s.origin.file)
         );
@@ -902,37 +495,81 @@ fn missing_snapshots(
     Ok(EXIT_OK)
 }
 
+/// Writes `sessionlint report`'s files.
+fn write_report(
+    r: &Review,
+    html: Option<PathBuf>,
+    markdown: Option<PathBuf>,
+    out: &mut dyn Write,
+) -> Result<i32, Vec<Problem>> {
+    if html.is_none() && markdown.is_none() {
+        let p = sources::problem(
+            "sessionlint report",
+            "nothing to write",
+            "pass --html OUT and/or --markdown OUT",
+        );
+        return Err(vec![p]);
+    }
+    for (target, text) in [
+        (html, report::html::render(&r.findings, &r.matrices, &r.gates, &r.summary)),
+        (
+            markdown,
+            report::markdown::render(&r.findings, &r.matrices, &r.gates, &r.summary),
+        ),
+    ] {
+        if let Some(t) = target {
+            snapshots::write_atomic(&t, &text).map_err(|e| {
+                vec![sources::problem(
+                    &t.display().to_string(),
+                    format!("cannot write: {e}"),
+                    "check the path",
+                )]
+            })?;
+            let _ = writeln!(out, "wrote {}", report::text::guard(&t.display().to_string()));
+        }
+    }
+    Ok(if r.has_errors() { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// Renders a review in the asked format; the exit status: 1 for an error-level finding (or, with
+/// `deny_relaxations`, a relaxation of the gate), else 0.
 fn emit(
-    all: Vec<Finding>,
-    summary: &Summary,
-    matrices: &[analysis::Matrix],
-    gates: &[crate::plan::Gate],
+    r: &Review,
     fmt: MessageFormat,
+    deny_relaxations: bool,
     map: &SourceMap,
     out: &mut dyn Write,
 ) -> i32 {
-    if summary.formats == 0 && all.is_empty() && fmt == MessageFormat::Human {
-        let _ = writeln!(
-            out,
-            "sessionlint: no session formats found ({} file{} read); nothing to check",
-            summary.files,
-            if summary.files == 1 { "" } else { "s" }
-        );
-        return EXIT_OK;
-    }
+    let (all, summary) = (&r.findings, &r.summary);
     let text = match fmt {
+        MessageFormat::Human if summary.formats == 0 && all.is_empty() => {
+            let mut t = report::human::render_notes(&summary.notes);
+            t.push_str(&format!(
+                "sessionlint: no session formats found ({} file{} read); nothing to check\n",
+                summary.files,
+                if summary.files == 1 { "" } else { "s" }
+            ));
+            t
+        }
         MessageFormat::Human => {
-            report::human::render(&all, summary, map, report::Colours::current().out)
+            report::human::render(all, summary, map, report::Colours::current().out)
         }
-        MessageFormat::Json => report::text::json(&report::json::render(&all, summary)),
-        MessageFormat::Sarif => report::text::json(&report::sarif::render(&all)),
-        MessageFormat::Github => report::github::render(&all),
-        MessageFormat::Markdown => {
-            report::text::guard(&report::markdown::render(&all, matrices, gates, summary))
-        }
+        MessageFormat::Json => report::text::json(&report::json::render(all, summary)),
+        MessageFormat::Sarif => report::text::json(&report::sarif::render(all, summary)),
+        MessageFormat::Github => report::github::render(all, summary),
+        MessageFormat::Markdown => report::text::guard(&report::markdown::render(
+            all,
+            &r.matrices,
+            &r.gates,
+            summary,
+        )),
     };
     let _ = out.write_all(text.as_bytes());
-    if findings::has_errors(&all) {
+    exit_status(r, deny_relaxations)
+}
+
+fn exit_status(r: &Review, deny_relaxations: bool) -> i32 {
+    if r.has_errors() || (deny_relaxations && r.relaxes()) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -940,15 +577,17 @@ fn emit(
 }
 
 /// `sessionlint plan`: the gates, in the asked format. Exit 0: a plan is advice, the gate is
-/// `check`.
+/// `check` (with `--deny-relaxations`, a relaxation is 1 here too).
 fn plan(
-    gates: &[crate::plan::Gate],
+    r: &Review,
     fmt: MessageFormat,
+    deny_relaxations: bool,
     out: &mut dyn Write,
 ) -> Result<i32, Vec<Problem>> {
+    let gates = &r.gates;
     let text = match fmt {
         MessageFormat::Human => {
-            let mut t = String::new();
+            let mut t = report::human::render_notes(&r.summary.notes);
             let mut lowest: BTreeMap<&str, u32> = BTreeMap::new();
             for g in gates {
                 let l = lowest.entry(&g.format).or_insert(g.writer);
@@ -967,10 +606,16 @@ fn plan(
         }
         MessageFormat::Json => report::text::json(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&serde_json::json!({ "gates": gates }))
-                .expect("gates serialize")
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "gates": gates, "notes": r.summary.notes })
+            )
+            .expect("gates serialize")
         )),
-        MessageFormat::Markdown => report::text::guard(&report::markdown::render_plan(gates)),
+        MessageFormat::Markdown => report::text::guard(&format!(
+            "{}{}",
+            report::markdown::render_notes(&r.summary.notes),
+            report::markdown::render_plan(gates)
+        )),
         other => {
             return Err(vec![sources::problem(
                 "sessionlint plan",
@@ -980,7 +625,11 @@ fn plan(
         }
     };
     let _ = out.write_all(text.as_bytes());
-    Ok(EXIT_OK)
+    Ok(if deny_relaxations && r.relaxes() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 fn bad_input(problems: &[Problem], map: &SourceMap, err: &mut dyn Write) -> i32 {

@@ -1,6 +1,7 @@
 //! Versions across history: released versions (snapshots, or the tree at a git revision) are the
 //! decoders deployed today; the working tree's versions are what will be deployed next.
 
+pub mod baseline;
 pub mod git;
 pub mod snapshots;
 
@@ -52,13 +53,34 @@ pub fn version_count(chain: &Chain) -> usize {
     v.len()
 }
 
-/// How many pair analyses `analyse` will run for a chain, before it runs any: each pair is
-/// analysed for EMS and again for each critical property of the chain.
+/// The chain's versions, oldest first, each as its shapes: one schema, or one per group of
+/// builds that compile it differently. A version in the source replaces its released schema.
+pub fn versions(chain: &Chain) -> Vec<Vec<&Schema>> {
+    let mut by: BTreeMap<u32, Vec<&Schema>> = BTreeMap::new();
+    for r in &chain.released {
+        by.entry(r.version).or_default().push(r);
+    }
+    let mut replaced = std::collections::BTreeSet::new();
+    for c in &chain.current {
+        if replaced.insert(c.version) {
+            by.insert(c.version, Vec::new());
+        }
+        by.entry(c.version).or_default().push(c);
+    }
+    by.into_values().collect()
+}
+
+/// How many pair analyses `analyse` will run for a chain, before it runs any: each pair of
+/// shapes is analysed for EMS and again for each critical property of the chain.
 pub fn pair_count(chain: &Chain, keep: Option<usize>) -> usize {
-    let n = version_count(chain);
-    let pairs: usize = (0..n)
-        .map(|j| j - keep.map(|k| j.saturating_sub(k)).unwrap_or(0))
-        .sum();
+    let versions = versions(chain);
+    let mut pairs: usize = 0;
+    for j in 0..versions.len() {
+        let first = keep.map(|k| j.saturating_sub(k)).unwrap_or(0);
+        let older: usize = versions[first..j].iter().map(Vec::len).sum();
+        let n = versions[j].len();
+        pairs = pairs.saturating_add(n * older + n * (n - 1) / 2);
+    }
     pairs.saturating_mul(1 + property_count(chain))
 }
 
@@ -73,41 +95,88 @@ pub fn property_count(chain: &Chain) -> usize {
     all.len()
 }
 
-/// Every finding for one format: released versions changed in place, then every (older decoder,
-/// newer encoder) pair within `keep`, where a version in the source replaces its released schema.
-pub fn analyse(
-    chain: &Chain,
-    keep: Option<usize>,
-    budget: &mut crate::fixes::Budget,
-) -> (Vec<Finding>, Counts) {
+/// A version as deployed: its sessions meet the decoders of the older versions that may still
+/// run beside it. The unit the rules check and the fixes are proven on.
+pub struct Window<'a> {
+    pub olds: Vec<&'a Schema>,
+    pub new: &'a Schema,
+    /// Whether the version is also checked alone (a window of a released version changed in
+    /// place is only the pair: the version itself has its own window).
+    pub alone: bool,
+    /// Whether a fix may be searched: a version with one shape among versions with one shape
+    /// (fixes are proven for one schema per version).
+    pub fixable: bool,
+}
+
+/// The windows of one format: every version (each shape of it) with the older versions within
+/// `keep` (each shape of them) and, for a version with several shapes, its other shapes, since
+/// builds of one version may serve one fleet. A version in the source replaces its released
+/// schema; one released and changed in place gets a window against its released schema too.
+pub fn windows(chain: &Chain, keep: Option<usize>) -> Vec<Window<'_>> {
     let mut out = Vec::new();
-    let mut counts = Counts::default();
-    let mut by_version: BTreeMap<u32, &Schema> = BTreeMap::new();
-    for r in &chain.released {
-        by_version.insert(r.version, r);
-    }
     for c in &chain.current {
-        if let Some(r) = by_version.get(&c.version) {
-            if !r.same_as(c) {
-                // Released decoders of this version will meet the changed encoder.
-                let mut pair = vec![changed(r, c)];
-                pair.extend(rules::check_pair(r, c));
-                crate::fixes::attach(&[r], c, &mut pair, budget);
-                out.extend(pair);
-                counts.pairs += 1;
-            }
+        let same_version: Vec<&Schema> = chain
+            .released
+            .iter()
+            .filter(|r| r.version == c.version)
+            .collect();
+        // The released shape of the same builds, else the released version's only shape.
+        let r = same_version
+            .iter()
+            .find(|r| r.build == c.build)
+            .or(same_version.first().filter(|_| same_version.len() == 1));
+        if let Some(r) = r.filter(|r| !r.same_as(c)) {
+            out.push(Window {
+                olds: vec![r],
+                new: c,
+                alone: false,
+                fixable: true,
+            });
         }
-        by_version.insert(c.version, c);
     }
-    let versions: Vec<&Schema> = by_version.into_values().collect();
-    counts.versions = versions.len();
-    for j in 0..versions.len() {
+    let versions = versions(chain);
+    let single = versions.iter().all(|v| v.len() == 1);
+    for (j, shapes) in versions.iter().enumerate() {
         let first = keep.map(|k| j.saturating_sub(k)).unwrap_or(0);
-        counts.pairs += j - first;
+        for (k, new) in shapes.iter().enumerate() {
+            out.push(Window {
+                olds: versions[first..j]
+                    .iter()
+                    .flatten()
+                    .chain(&shapes[..k])
+                    .copied()
+                    .collect(),
+                new,
+                alone: true,
+                fixable: single,
+            });
+        }
     }
-    let mut chained = rules::check_chain(&versions, keep);
-    crate::fixes::attach_chain(&versions, keep, &mut chained, budget);
-    out.extend(chained);
+    out
+}
+
+/// `released-schema-changed` for each window of a released version changed in place.
+pub fn changed_in_place(windows: &[Window<'_>]) -> Vec<Finding> {
+    windows
+        .iter()
+        .filter(|w| !w.alone)
+        .map(|w| changed(w.olds[0], w.new))
+        .collect()
+}
+
+/// Every finding of the rules on one format's windows, without fixes (`crate::fixes` adds them
+/// once the configuration has had its say), and what was analysed.
+pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
+    let windows = windows(chain, keep);
+    let mut out = changed_in_place(&windows);
+    let mut counts = Counts {
+        versions: versions(chain).len(),
+        pairs: 0,
+    };
+    for w in &windows {
+        counts.pairs += w.olds.len();
+        out.extend(rules::check_window(w));
+    }
     (out, counts)
 }
 

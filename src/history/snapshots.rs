@@ -35,6 +35,48 @@ pub fn path_for(dir: &Path, s: &Schema) -> PathBuf {
         .join(format!("v{}.toml", s.version))
 }
 
+/// Whether `schemas` can be written as snapshots, one file each: a version with several shapes
+/// (cfg options nothing decides) has no one schema to record, and two format names that map to
+/// one directory (`sub/dir`, `sub_dir`) would write one file for two versions.
+pub fn storable(dir: &Path, schemas: &[Schema]) -> Result<(), Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut by_path: std::collections::BTreeMap<PathBuf, &Schema> = Default::default();
+    for s in schemas {
+        if let Some(b) = &s.build {
+            problems.push(Problem {
+                origin: s.origin.clone(),
+                message: format!(
+                    "`{}` v{} has several shapes (this one is built with {b}): a snapshot records one schema per version",
+                    s.name, s.version
+                ),
+                help: Some("decide the cfg options the session type depends on in the configuration (`cfg`, `targets`), so that the released build has one schema".into()),
+            });
+            continue;
+        }
+        let p = path_for(dir, s);
+        match by_path.get(&p) {
+            Some(first) if first.name != s.name => problems.push(Problem {
+                origin: s.origin.clone(),
+                message: format!(
+                    "formats `{}` and `{}` would both be recorded as {}",
+                    first.name,
+                    s.name,
+                    p.display()
+                ),
+                help: Some("give the formats names that differ in letters, digits, `-`, `_` or `.` (other characters become `_` in snapshot paths)".into()),
+            }),
+            _ => {
+                by_path.insert(p, s);
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
 /// Every snapshot below `dir` (a missing directory holds none). The directory is part of the
 /// repository: read through `project`, and an unreadable part of it is a problem, not a skip.
 pub fn read_all(

@@ -37,8 +37,26 @@ pub fn render_problems(problems: &[crate::extract::Problem]) -> String {
     out
 }
 
-pub fn render(findings: &[Finding]) -> String {
+pub fn render(findings: &[Finding], summary: &super::Summary) -> String {
     let mut out = String::new();
+    for n in &summary.notes {
+        let cmd = match n.level {
+            super::NoteLevel::Note => "notice",
+            super::NoteLevel::Warning => "warning",
+        };
+        let place = if n.file.is_empty() {
+            String::new()
+        } else if n.line > 0 {
+            format!("file={},line={},", property(&n.file), n.line)
+        } else {
+            format!("file={},", property(&n.file))
+        };
+        out.push_str(&format!(
+            "::{cmd} {place}title={}::{}\n",
+            property("sessionlint"),
+            data(&n.message)
+        ));
+    }
     for f in findings {
         let cmd = match f.level {
             Level::Error => "error",

@@ -66,6 +66,7 @@ pub fn render(
     findings: &[Finding],
     matrices: &[Matrix],
     gate_list: &[crate::plan::Gate],
+    summary: &super::Summary,
 ) -> String {
     let mut s = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>sessionlint report</title>\n<style>\n\
@@ -73,9 +74,21 @@ body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n\
 table{border-collapse:collapse;margin:1em 0}\ncaption{text-align:left;font-weight:bold;padding:.3em 0}\n\
 th,td{border:1px solid #999;padding:.35em .8em;text-align:center}\n\
 td.ok{background:#d8f5d0}\ntd.full{background:#fff1c2}\ntd.unsafe{background:#f7b4b4;font-weight:bold}\ntd.none{background:#eee;color:#777}\n\
-li.error{color:#a00}\nli.warning{color:#8a5a00}\nli.fix{color:#222}\n</style></head><body>\n<h1>sessionlint: who can read what</h1>\n\
+li.error{color:#a00}\nli.warning{color:#8a5a00}\nli.note{color:#225}\nli.fix{color:#222}\n</style></head><body>\n<h1>sessionlint: who can read what</h1>\n\
 <p>Rows: the decoder's version. Columns: the encoder's version. <b>UNSAFE</b>: accepted with the wrong EMS status (RFC 7627 §5.3).</p>\n",
     );
+    if !summary.notes.is_empty() {
+        s.push_str("<h2>Notes</h2>\n<ul>\n");
+        for n in &summary.notes {
+            s.push_str(&format!(
+                "<li class=\"{}\"><b>{}</b>: {}</li>\n",
+                n.level.as_str(),
+                n.level.as_str(),
+                esc(&n.message)
+            ));
+        }
+        s.push_str("</ul>\n");
+    }
     for m in matrices {
         s.push_str(&format!(
             "<h2>Format <code>{}</code></h2>\n",

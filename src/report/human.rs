@@ -303,13 +303,34 @@ fn advice(message: String) -> Diag {
     }
 }
 
-/// Every finding and the summary line, safe to write as is (see `render_diag`).
+/// The run's notes (cfg options read, relaxations of the gate), one line each.
+pub fn render_notes(notes: &[super::Note]) -> String {
+    let mut out = String::new();
+    for n in notes {
+        let at = if n.file.is_empty() {
+            String::new()
+        } else if n.line > 0 {
+            format!(" ({}:{})", n.file, n.line)
+        } else {
+            format!(" ({})", n.file)
+        };
+        out.push_str(&super::text::guard(&format!(
+            "{}: {}{at}\n",
+            n.level.as_str(),
+            n.message
+        )));
+    }
+    out
+}
+
+/// Every finding, the notes and the summary line, safe to write as is (see `render_diag`).
 pub fn render(findings: &[Finding], summary: &Summary, map: &SourceMap, colour: bool) -> String {
     let mut out = String::new();
     for f in findings {
         out.push_str(&render_finding(f, map, colour));
         out.push('\n');
     }
+    out.push_str(&render_notes(&summary.notes));
     out.push_str(&format!(
         "sessionlint: {} error{}, {} warning{} ({} file{} read; {} format{}, {} version{}, {} pair{} checked)\n",
         summary.errors,

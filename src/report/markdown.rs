@@ -109,6 +109,28 @@ pub fn render_plan(all: &[crate::plan::Gate]) -> String {
     s
 }
 
+/// The run's notes (cfg options read, relaxations of the gate) as a list.
+pub fn render_notes(notes: &[super::Note]) -> String {
+    if notes.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("### Notes\n\n");
+    for n in notes {
+        let at = if n.file.is_empty() {
+            String::new()
+        } else {
+            format!(" (<code>{}</code>)", text::markdown(&n.file))
+        };
+        s.push_str(&format!(
+            "- **{}**: {}{at}\n",
+            n.level.as_str(),
+            text::markdown_message(&n.message)
+        ));
+    }
+    s.push('\n');
+    s
+}
+
 pub fn render(
     findings: &[Finding],
     matrices: &[Matrix],
@@ -120,6 +142,7 @@ pub fn render(
         "{} error(s), {} warning(s) across {} format(s), {} version(s), {} pair(s).\n\n",
         summary.errors, summary.warnings, summary.formats, summary.versions, summary.pairs
     ));
+    s.push_str(&render_notes(&summary.notes));
     for m in matrices {
         s.push_str(&format!(
             "### Format <code>{}</code>\n\n",

@@ -5,8 +5,11 @@ pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod notes;
 pub mod sarif;
 pub mod text;
+
+pub use notes::{Note, NoteKind, NoteLevel};
 
 /// Totals shown by every renderer.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -18,6 +21,11 @@ pub struct Summary {
     pub pairs: usize,
     /// Files scanned (byte-prefiltered or parsed).
     pub files: usize,
+    /// Builds read (more than one where cfg options nothing decides, or several targets, give
+    /// the session types several shapes).
+    pub builds: usize,
+    /// What the run assumed (cfg options) and what weakens the gate (relaxations).
+    pub notes: Vec<Note>,
 }
 
 impl Summary {
@@ -38,6 +46,8 @@ impl Summary {
             versions,
             pairs,
             files: 0,
+            builds: 1,
+            notes: Vec::new(),
         }
     }
 }

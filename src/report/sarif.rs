@@ -11,7 +11,7 @@ fn level(l: Level) -> &'static str {
     }
 }
 
-pub fn render(findings: &[Finding]) -> String {
+pub fn render(findings: &[Finding], summary: &super::Summary) -> String {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -59,12 +59,41 @@ pub fn render(findings: &[Finding]) -> String {
         "version": "2.1.0",
         "runs": [ {
             "tool": { "driver": driver(Some(rules)) },
+            "invocations": [ {
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications(&summary.notes),
+            } ],
             "results": results,
         } ],
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("SARIF serializes");
     s.push('\n');
     s
+}
+
+/// The run's notes (cfg options read, relaxations of the gate) as tool execution notifications.
+fn notifications(notes: &[super::Note]) -> Vec<Value> {
+    notes
+        .iter()
+        .map(|n| {
+            let mut v = json!({
+                "level": match n.level {
+                    super::NoteLevel::Note => "note",
+                    super::NoteLevel::Warning => "warning",
+                },
+                "message": { "text": n.message },
+                "descriptor": { "id": format!("sessionlint/{}", match n.kind {
+                    super::NoteKind::Cfg => "cfg",
+                    super::NoteKind::Relaxation => "relaxation",
+                    super::NoteKind::UnusedAllow => "unused-allow",
+                }) },
+            });
+            if !n.file.is_empty() {
+                v["locations"] = json!([ { "physicalLocation": physical(&n.file, n.line) } ]);
+            }
+            v
+        })
+        .collect()
 }
 
 /// The verified fixes that are one attribute inserted in one file: an empty region replaced by

@@ -264,15 +264,26 @@ pub fn check_pair(older: &Schema, newer: &Schema) -> Vec<Finding> {
 /// Every version alone and every co-deployed pair of one format's versions, oldest first.
 /// `keep`: how many older versions may still be deployed next to each version (None: all).
 pub fn check_chain(versions: &[&Schema], keep: Option<usize>) -> Vec<Finding> {
-    let mut sorted: Vec<&Schema> = versions.to_vec();
-    sorted.sort_by_key(|s| s.version);
-    let mut out = Vec::new();
-    for (j, new) in sorted.iter().enumerate() {
-        out.extend(check_version(new));
-        let first = keep.map(|k| j.saturating_sub(k)).unwrap_or(0);
-        for old in &sorted[first..j] {
-            out.extend(check_pair(old, new));
-        }
+    let chain = crate::history::Chain {
+        current: Vec::new(),
+        released: versions.iter().map(|s| (*s).clone()).collect(),
+    };
+    crate::history::windows(&chain, keep)
+        .iter()
+        .flat_map(check_window)
+        .collect()
+}
+
+/// One deployment window: the version alone (if the window asks), and against each older
+/// decoder deployed with it.
+pub fn check_window(w: &crate::history::Window<'_>) -> Vec<Finding> {
+    let mut out = if w.alone {
+        check_version(w.new)
+    } else {
+        Vec::new()
+    };
+    for old in &w.olds {
+        out.extend(check_pair(old, w.new));
     }
     out
 }

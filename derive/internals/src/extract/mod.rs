@@ -15,7 +15,7 @@ mod session_attr;
 mod ty;
 mod workspace;
 
-pub use cfg::Cfg;
+pub use cfg::{Cfg, CfgOption, Decision, Effect, Source, Target};
 pub use codegen::{named_type_paths, type_def as type_def_tokens};
 pub use ctxt::Ctxt;
 pub use defaults::{resolve as resolve_defaults, unresolved as unresolved_defaults};
@@ -25,5 +25,5 @@ pub use session_attr::ContainerAttrs;
 pub use ty::lower as lower_type;
 pub use workspace::{
     check_schema, extract, extract_cached, Cache, Extraction, Options, PlainType, Problem,
-    SourceFile,
+    SourceFile, MAX_BUILDS, MAX_EITHER_OPTIONS,
 };

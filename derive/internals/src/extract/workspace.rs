@@ -15,7 +15,7 @@ pub struct SourceFile {
 
 pub use crate::schema::Problem;
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// Encoding for roots that do not name one (`--encoding`).
     pub default_encoding: Option<Encoding>,
@@ -23,6 +23,9 @@ pub struct Options {
     pub plain: Vec<PlainType>,
     /// The build whose `cfg` and `cfg_attr` are evaluated.
     pub cfg: super::Cfg,
+    /// The targets the configuration names: each is a build of its own (none: target options
+    /// are undecided).
+    pub targets: Vec<super::cfg::Target>,
     /// Only the session items of these files (by `SourceFile::path`) are roots; every file is
     /// still searched for the types they use. For re-reading the files a revision changed.
     pub roots_in: Option<std::collections::HashSet<String>>,
@@ -131,6 +134,11 @@ pub struct Extraction {
     /// Every name the extraction looked for (types, aliases, consts, configured types): a file
     /// that mentions none of them, and no session marker, cannot change its result.
     pub looked_up: Vec<String>,
+    /// The cfg options the session items consulted, and how each was decided.
+    pub cfg: Vec<super::cfg::CfgOption>,
+    /// How many builds were read (1 unless cfg options nothing decides, or several targets,
+    /// give the session items several shapes).
+    pub builds: usize,
 }
 
 struct ParsedItem {
@@ -173,6 +181,8 @@ struct Index<'s> {
     aliases: super::aliases::Aliases<'s>,
     /// The build whose `cfg` and `cfg_attr` are evaluated in every item parsed.
     cfg: super::Cfg,
+    /// The cfg options the items parsed consulted, by option.
+    cfg_seen: BTreeMap<String, super::cfg::CfgOption>,
     /// Each file's `use` items, read when a path is first resolved in it.
     uses: HashMap<usize, super::modpath::Uses>,
     /// (file, offset) -> the inline `mod` blocks around that place.
@@ -236,9 +246,16 @@ impl<'s> Index<'s> {
         match parsed {
             Ok(mut input) => {
                 match self.cfg.apply(&mut input) {
-                    Ok(true) => {}
-                    // Not in this build: not a type of it.
-                    Ok(false) => return,
+                    Ok(applied) => {
+                        let present = applied.present;
+                        if !applied.consulted.is_empty() {
+                            self.note_cfg(file, span.start, applied);
+                        }
+                        // Not in this build: not a type of it.
+                        if !present {
+                            return;
+                        }
+                    }
                     Err(why) => {
                         let loc = Locator::new(&src.path, &src.text);
                         self.problems.push(Problem {
@@ -267,6 +284,34 @@ impl<'s> Index<'s> {
                         message: format!("cannot parse Rust source: {err}"),
                         help: Some("fix the syntax error; sessionlint reads sources with syn and never compiles them".into()),
                     });
+                }
+            }
+        }
+    }
+
+    /// Keeps what an item's cfg attributes consulted and changed, for the report.
+    fn note_cfg(&mut self, file: usize, at: usize, applied: super::cfg::Applied) {
+        let src = &self.files[file];
+        let mut origin = None;
+        for (option, decision) in applied.consulted {
+            self.cfg_seen.entry(option.clone()).or_insert_with(|| {
+                let o = origin
+                    .get_or_insert_with(|| Locator::new(&src.path, &src.text).origin_at(at))
+                    .clone();
+                super::cfg::CfgOption {
+                    option,
+                    decision,
+                    origin: o,
+                    effects: Vec::new(),
+                }
+            });
+        }
+        for e in applied.effects {
+            for option in &e.options {
+                if let Some(o) = self.cfg_seen.get_mut(option) {
+                    if o.effects.len() < super::cfg::MAX_EFFECTS && !o.effects.contains(&e) {
+                        o.effects.push(e.clone());
+                    }
                 }
             }
         }
@@ -629,9 +674,236 @@ pub fn extract(files: &[SourceFile], opts: &Options) -> Extraction {
     extract_cached(files, &[], opts, &mut Cache::default())
 }
 
+/// The most cfg options nothing decides that one run reads both ways (each doubles the builds).
+pub const MAX_EITHER_OPTIONS: usize = 4;
+/// The most builds (targets times the values of undecided options) one run reads.
+pub const MAX_BUILDS: usize = 16;
+
+/// One build read: its target and the values given to the options nothing decides.
+type BuildKey = (Option<String>, BTreeMap<String, bool>);
+
 /// `extract`, with per-blob results kept in `cache` between calls; `ids[i]` is the git blob id
 /// of `files[i]` (the content's own hash: two files with one id have the same bytes).
+///
+/// Every build the configuration leaves possible is read: one per named target, times every
+/// value of the cfg options it does not decide that the session items consult (found by
+/// reading, so a second round follows when a build meets an option the first did not). A
+/// version whose schema differs between builds is returned once per shape, each with the
+/// builds it is compiled in (`Schema::build`); the problems of every build are reported.
 pub fn extract_cached(
+    files: &[SourceFile],
+    ids: &[String],
+    opts: &Options,
+    cache: &mut Cache,
+) -> Extraction {
+    let given = ids.len() == files.len();
+    // Within one run a path names one text: it keys the per-blob cache between builds (a single
+    // build does without the cache's copies).
+    let by_path: Vec<String> = if given {
+        ids.to_vec()
+    } else {
+        files.iter().map(|f| format!("path:{}", f.path)).collect()
+    };
+    let targets: Vec<Option<super::cfg::Target>> = if opts.targets.is_empty() {
+        vec![opts.cfg.target.clone()]
+    } else {
+        opts.targets.iter().cloned().map(Some).collect()
+    };
+    let mut either: std::collections::BTreeSet<String> = Default::default();
+    let mut first_seen: BTreeMap<String, super::cfg::CfgOption> = BTreeMap::new();
+    loop {
+        let values = assignments(&either);
+        let count = targets.len() * values.len();
+        if either.len() > MAX_EITHER_OPTIONS || count > MAX_BUILDS {
+            return too_many_builds(&first_seen, &either, targets.len());
+        }
+        let mut builds: Vec<(BuildKey, Extraction)> = Vec::new();
+        let mut more = false;
+        for t in &targets {
+            for v in &values {
+                let mut o = opts.clone();
+                o.cfg.target = t.clone();
+                o.cfg.either = v.clone();
+                let ids_now = if count == 1 { ids } else { &by_path };
+                let ex = extract_build(files, ids_now, &o, cache);
+                for c in &ex.cfg {
+                    if c.decision.source == super::cfg::Source::Either
+                        && either.insert(c.option.clone())
+                    {
+                        more = true;
+                    }
+                    first_seen
+                        .entry(c.option.clone())
+                        .or_insert_with(|| c.clone());
+                }
+                builds.push(((t.as_ref().map(|t| t.name.clone()), v.clone()), ex));
+            }
+        }
+        // A build met an option the others took as on: read every build again with it.
+        if !more {
+            return merge_builds(builds, targets.len() > 1);
+        }
+    }
+}
+
+/// Every assignment of on/off to `options`, leaving out those no target has: two values of one
+/// target key (`target_os = "linux"` and `"macos"`), or `unix` with `windows`.
+fn assignments(options: &std::collections::BTreeSet<String>) -> Vec<BTreeMap<String, bool>> {
+    let list: Vec<&String> = options.iter().collect();
+    let n = list.len().min(MAX_EITHER_OPTIONS + 1);
+    let mut out = Vec::new();
+    for bits in 0u32..(1 << n) {
+        let a: BTreeMap<String, bool> = list
+            .iter()
+            .take(n)
+            .enumerate()
+            .map(|(i, o)| ((*o).clone(), bits & (1 << i) == 0))
+            .collect();
+        let on: Vec<&String> = a.iter().filter(|(_, v)| **v).map(|(k, _)| k).collect();
+        let key = |o: &str| o.split('=').next().unwrap_or(o).to_string();
+        let mut keys: Vec<String> = on
+            .iter()
+            .filter(|o| o.contains('='))
+            .map(|o| key(o))
+            .collect();
+        let before = keys.len();
+        keys.sort();
+        keys.dedup();
+        let exclusive = on.iter().any(|o| *o == "unix") && on.iter().any(|o| *o == "windows");
+        if keys.len() == before && !exclusive {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Bad input: the session items depend on more cfg options than one run reads both ways.
+fn too_many_builds(
+    seen: &BTreeMap<String, super::cfg::CfgOption>,
+    either: &std::collections::BTreeSet<String>,
+    targets: usize,
+) -> Extraction {
+    let names: Vec<String> = either.iter().map(|o| format!("`{o}`")).collect();
+    let origin = either
+        .iter()
+        .find_map(|o| seen.get(o))
+        .map(|o| o.origin.clone())
+        .unwrap_or_default();
+    Extraction {
+        problems: vec![Problem {
+            origin,
+            message: format!(
+                "the session types depend on {} cfg options the configuration does not decide ({}){}: reading every build they may give is more than the {MAX_BUILDS} builds one run reads",
+                either.len(),
+                names.join(", "),
+                if targets > 1 {
+                    format!(", for each of {targets} targets")
+                } else {
+                    String::new()
+                }
+            ),
+            help: Some("decide them in the configuration: `cfg = [\"name\", \"not(other)\"]` for options set or unset in every deployed build, `targets = [\"x86_64-unknown-linux-gnu\"]` for target options; each option left undecided doubles the builds checked".into()),
+        }],
+        ..Extraction::default()
+    }
+}
+
+/// One extraction from the builds read: a version with one schema in every build is one
+/// schema; one whose schema differs between builds (or that only some builds compile) is one
+/// schema per shape, each naming its builds.
+fn merge_builds(mut builds: Vec<(BuildKey, Extraction)>, by_target: bool) -> Extraction {
+    if builds.len() == 1 {
+        let (_, mut ex) = builds.pop().expect("one build");
+        ex.builds = 1;
+        return ex;
+    }
+    let all: Vec<BuildKey> = builds.iter().map(|(k, _)| k.clone()).collect();
+    let mut out = Extraction {
+        builds: builds.len(),
+        ..Extraction::default()
+    };
+    let mut cfg: BTreeMap<String, super::cfg::CfgOption> = BTreeMap::new();
+    let mut shapes: BTreeMap<(String, u32), Vec<(Schema, Vec<usize>)>> = BTreeMap::new();
+    for (b, (_, ex)) in builds.into_iter().enumerate() {
+        out.problems.extend(ex.problems);
+        out.parsed_files = out.parsed_files.max(ex.parsed_files);
+        out.looked_up.extend(ex.looked_up);
+        for c in ex.cfg {
+            cfg.entry(c.option.clone()).or_insert(c);
+        }
+        for s in ex.schemas {
+            let list = shapes.entry((s.name.clone(), s.version)).or_default();
+            match list.iter_mut().find(|(x, _)| x.same_as(&s)) {
+                Some((_, bs)) => bs.push(b),
+                None => list.push((s, vec![b])),
+            }
+        }
+    }
+    out.problems.sort();
+    out.problems.dedup();
+    out.looked_up.sort();
+    out.looked_up.dedup();
+    out.cfg = cfg.into_values().collect();
+    for (_, list) in shapes {
+        let whole = list.len() == 1 && list[0].1.len() == all.len();
+        for (mut s, bs) in list {
+            if !whole {
+                s.build = Some(describe_builds(&all, &bs, by_target));
+            }
+            out.schemas.push(s);
+        }
+    }
+    out
+}
+
+/// The builds `these` (of `all`), as a condition: what they share (`unix`, `not(unix)`,
+/// `target x86_64-pc-windows-msvc`), else each build's own.
+fn describe_builds(all: &[BuildKey], these: &[usize], by_target: bool) -> String {
+    let one = |k: &BuildKey, only: &dyn Fn(&str) -> bool| -> Vec<String> {
+        let mut parts = Vec::new();
+        if by_target && only("target") {
+            if let Some(t) = &k.0 {
+                parts.push(format!("target {t}"));
+            }
+        }
+        for (o, on) in &k.1 {
+            if only(o) {
+                parts.push(if *on { o.clone() } else { format!("not({o})") });
+            }
+        }
+        parts
+    };
+    let first = &all[these[0]];
+    let shared = |o: &str| {
+        these.iter().all(|&b| {
+            let k = &all[b];
+            if o == "target" {
+                k.0 == first.0
+            } else {
+                k.1.get(o) == first.1.get(o)
+            }
+        })
+    };
+    let common = one(first, &shared);
+    if !common.is_empty() {
+        return common.join(", ");
+    }
+    these
+        .iter()
+        .map(|&b| {
+            let parts = one(&all[b], &|_| true);
+            if parts.is_empty() {
+                "every build".to_string()
+            } else {
+                parts.join(", ")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// One build's extraction (`opts.cfg` is the build).
+fn extract_build(
     files: &[SourceFile],
     ids: &[String],
     opts: &Options,
@@ -652,6 +924,7 @@ pub fn extract_cached(
         by_path: Vec::new(),
         aliases: Default::default(),
         cfg: opts.cfg.clone(),
+        cfg_seen: BTreeMap::new(),
         uses: HashMap::new(),
         inline: HashMap::new(),
         ids,
@@ -872,6 +1145,8 @@ pub fn extract_cached(
         problems,
         parsed_files: index.parsed.len(),
         looked_up: looked_up.into_iter().collect(),
+        cfg: index.cfg_seen.into_values().collect(),
+        builds: 1,
     }
 }
 
@@ -1046,6 +1321,7 @@ fn build_schema(
         root: root_name,
         types,
         origin,
+        build: None,
     };
     let before = index.problems.len();
     check_schema(&schema, &mut index.problems);

@@ -39,6 +39,11 @@ pub struct Schema {
     /// Where this version was read from. Not part of schema identity.
     #[serde(default, skip_serializing)]
     pub origin: Origin,
+    /// The builds this shape of the version is compiled in, when `cfg` options the
+    /// configuration does not decide give the version several shapes (`unix`, `not(unix)`);
+    /// `None` when every build has this one. Not part of schema identity, never written.
+    #[serde(skip)]
+    pub build: Option<String>,
 }
 
 /// A user-facing problem with the input: where, what, and what to do.
@@ -791,6 +796,7 @@ impl Schema {
     fn without_origins(&self) -> Schema {
         let mut s = self.clone();
         s.origin = Origin::default();
+        s.build = None;
         for d in s.types.values_mut() {
             match d {
                 TypeDef::Struct(st) => {

@@ -5,7 +5,6 @@
 //! the one before cannot touch a session type (no session marker, no name the extraction looked
 //! for) takes the schemas read there instead of reading its sources again.
 
-use super::{duplicates, options};
 use crate::config::{self, Config};
 use crate::extract::{self, Problem, SourceFile};
 use crate::history::git;
@@ -25,6 +24,9 @@ pub struct Baseline {
     pub files: usize,
     /// Its schemas are the previous revision's (nothing that changed could touch them).
     pub reused: bool,
+    /// The cfg options its session types consulted, and the builds read.
+    pub cfg_options: Vec<extract::CfgOption>,
+    pub builds: usize,
 }
 
 /// What the previous revision's extraction read, to decide whether the next one can reuse it.
@@ -33,6 +35,8 @@ struct Previous {
     sources: BTreeMap<String, String>,
     schemas: Vec<Schema>,
     looked_up: Vec<String>,
+    cfg_options: Vec<extract::CfgOption>,
+    builds: usize,
 }
 
 /// The most revisions one run reads: a repository's tags are its data, and a hostile one can
@@ -46,8 +50,13 @@ pub struct Listed {
     pub tags: usize,
 }
 
-/// Pins and lists the revisions `b` names, through a fixed number of git processes.
-pub fn list(project: &Project, b: &super::Baselines) -> Result<Listed, Vec<Problem>> {
+/// Pins and lists the revisions (`--baseline-rev`s and the tags matching `release_tags`),
+/// through a fixed number of git processes.
+pub fn list(
+    project: &Project,
+    revs_asked: &[String],
+    release_tags: Option<&str>,
+) -> Result<Listed, Vec<Problem>> {
     let root = project.root.display().to_string();
     let fail = |e: String, help: &str| vec![sources::problem(&root, e, help)];
     let top = project.git_top.clone().ok_or_else(|| {
@@ -60,7 +69,7 @@ pub fn list(project: &Project, b: &super::Baselines) -> Result<Listed, Vec<Probl
         )
     })?;
     let mut revs = Vec::new();
-    if let Some(glob) = &b.release_tags {
+    if let Some(glob) = release_tags {
         let tags = git::tags(&top, glob)
             .map_err(|e| fail(e, "check that git can read the repository's tags"))?;
         if tags.len() > MAX_REVISIONS {
@@ -78,18 +87,18 @@ pub fn list(project: &Project, b: &super::Baselines) -> Result<Listed, Vec<Probl
         revs.extend(tags);
     }
     let tags = revs.len();
-    if !b.baseline_rev.is_empty() {
-        if b.baseline_rev.len() > MAX_REVISIONS {
+    if !revs_asked.is_empty() {
+        if revs_asked.len() > MAX_REVISIONS {
             return Err(fail(
                 format!(
                     "{} --baseline-rev given, more than the limit of {MAX_REVISIONS}",
-                    b.baseline_rev.len()
+                    revs_asked.len()
                 ),
                 "pass the revisions still deployed",
             ));
         }
         revs.extend(
-            git::resolve(&top, &b.baseline_rev)
+            git::resolve(&top, revs_asked)
                 .map_err(|e| fail(e, "pass revisions that exist, e.g. origin/main or HEAD~1"))?,
         );
     }
@@ -277,15 +286,19 @@ pub fn read(
             .map(|p| changes(p, &sources_here, &store));
         let reusable = matches!(change, Some(Change::None));
         let mut problems = Vec::new();
-        let (mut schemas, read) = if reusable {
+        let (mut schemas, read, cfg_options, builds) = if reusable {
             let p = prev.as_ref().expect("checked");
-            (p.schemas.clone(), 0)
+            (p.schemas.clone(), 0, p.cfg_options.clone(), p.builds)
         } else {
-            let mut opts = options(&cfg, encoding)?;
+            let mut opts = cfg.extract_options(encoding)?;
             // Session items changed, and nothing the previous revision's types used: read only
             // the changed files' roots (resolving through every file) and keep the others'.
+            // (Not where the previous read had several builds: its shapes are named after them.)
+            let one_build = prev.as_ref().is_some_and(|p| p.builds == 1);
             let partial = match &change {
-                Some(Change::Roots(paths)) if opts.plain.is_empty() => Some(paths.clone()),
+                Some(Change::Roots(paths)) if opts.plain.is_empty() && one_build => {
+                    Some(paths.clone())
+                }
                 _ => None,
             };
             if let Some(paths) = &partial {
@@ -315,11 +328,15 @@ pub fn read(
                         .iter()
                         .any(|n| n.name == k.name && n.version == k.version)
                 });
-                if clash {
-                    // Two files claim one version: the full read reports it.
+                if clash || ex.builds > 1 {
+                    // Two files claim one version (the full read reports it), or the changed
+                    // files' types have several builds (the full read names every shape).
                     opts.roots_in = None;
                     ex = extract::extract_cached(&files, &ids, &opts, &mut cache);
                 } else {
+                    let mut options = p.cfg_options.clone();
+                    options.append(&mut ex.cfg);
+                    ex.cfg = options;
                     ex.looked_up.extend(p.looked_up.iter().cloned());
                     ex.looked_up.sort();
                     ex.looked_up.dedup();
@@ -335,8 +352,10 @@ pub fn read(
                 sources: sources_here,
                 schemas: ex.schemas.clone(),
                 looked_up: ex.looked_up,
+                cfg_options: ex.cfg.clone(),
+                builds: ex.builds,
             });
-            (ex.schemas, files.len())
+            (ex.schemas, files.len(), ex.cfg, ex.builds)
         };
         let mut released_files = Vec::new();
         let mut texts = Vec::new();
@@ -354,7 +373,7 @@ pub fn read(
                 }
             }
         }
-        duplicates(&released_files, &mut problems);
+        crate::review::duplicates(&released_files, &mut problems);
         // A version in a source and in a schema file at one revision must agree.
         for s in released_files {
             match schemas
@@ -398,6 +417,8 @@ pub fn read(
             files: read + schema.len() + 2,
             cfg,
             reused: reusable && schema.is_empty(),
+            cfg_options,
+            builds,
         });
     }
     if !all_problems.is_empty() {

@@ -1,0 +1,521 @@
+//! The review, in one order for every caller (`check`, `diff`, `report`, `plan`,
+//! `snapshot --check`, `assert_rollout_safe`):
+//!
+//! inputs (working tree, snapshots, schema files, git revisions) → schemas → deployment windows
+//! → rules → configuration (levels, allows) → fixes → plan.
+//!
+//! Callers parse their arguments into a [`Request`] (or hand schemas to [`judge`]) and render the
+//! [`Review`]; none of them assembles a stage of its own.
+
+use crate::analysis;
+use crate::config::{self, Config};
+use crate::extract::{self, Problem};
+use crate::findings::{self, Finding};
+use crate::history::{self, baseline, snapshots, Window};
+use crate::project::Project;
+use crate::report::{notes, Note, Summary};
+use crate::schema::{Encoding, Schema};
+use crate::sources::{self, SourceMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The most (older decoder, newer encoder) pairs one run analyses: with `keep` unset every pair
+/// of a format's versions is checked, which grows with the square of the versions.
+pub const MAX_PAIRS: usize = 250_000;
+
+/// What to review: a tree, the releases to check it against, and how many are deployed.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub path: PathBuf,
+    /// Encoding for session types that name none.
+    pub encoding: Option<Encoding>,
+    /// Released revisions (`--baseline-rev`).
+    pub revs: Vec<String>,
+    /// Tags of releases (`--release-tags GLOB`).
+    pub release_tags: Option<String>,
+    /// How many older versions may still be deployed (overrides the configuration's `keep`).
+    pub keep: Option<usize>,
+    /// Compute the compatibility matrices and the plan's gates.
+    pub matrices: bool,
+    /// Keep the texts of files read at revisions, for snippets.
+    pub snippets: bool,
+}
+
+/// What a review found.
+#[derive(Debug, Default)]
+pub struct Review {
+    pub findings: Vec<Finding>,
+    pub matrices: Vec<analysis::Matrix>,
+    /// With the matrices: each version's rollout gate.
+    pub gates: Vec<crate::plan::Gate>,
+    pub summary: Summary,
+}
+
+impl Review {
+    /// Whether the run fails: an error-level finding.
+    pub fn has_errors(&self) -> bool {
+        findings::has_errors(&self.findings)
+    }
+
+    /// Whether the change relaxes the gate against a baseline.
+    pub fn relaxes(&self) -> bool {
+        self.summary
+            .notes
+            .iter()
+            .any(|n| n.kind == notes::NoteKind::Relaxation)
+    }
+}
+
+/// What the working tree holds for one path: its project, configuration, versions (in sources)
+/// and released versions (snapshots and schema files).
+pub struct Inputs {
+    pub project: Project,
+    pub cfg: Config,
+    pub current: Vec<Schema>,
+    /// Released versions from the working tree's snapshots and schema files.
+    pub released: Vec<Schema>,
+    pub files_seen: usize,
+    /// The Rust sources read: a git baseline reuses the ones it did not change.
+    pub texts: Vec<extract::SourceFile>,
+    /// The cfg options the session types consulted, and the builds read.
+    pub cfg_options: Vec<extract::CfgOption>,
+    pub builds: usize,
+}
+
+impl Inputs {
+    /// Where the project keeps its snapshots.
+    pub fn snapshot_dir(&self) -> PathBuf {
+        self.project.root.join(
+            self.cfg
+                .snapshots
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
+        )
+    }
+}
+
+/// Two released schemas for one (format, version) in one place: which one is the release?
+pub fn duplicates(schemas: &[Schema], problems: &mut Vec<Problem>) {
+    let mut seen: BTreeMap<(&str, u32), &Schema> = BTreeMap::new();
+    for s in schemas {
+        if let Some(first) = seen.insert((&s.name, s.version), s) {
+            problems.push(Problem {
+                origin: s.origin.clone(),
+                message: format!(
+                    "format `{}` version {} is claimed by two schema files: {} and {}",
+                    s.name, s.version, first.origin.file, s.origin.file
+                ),
+                help: Some(
+                    "keep one file per released version; delete the copy, or give it its own version number"
+                        .into(),
+                ),
+            });
+        }
+    }
+}
+
+fn canon(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Sources under review (and snapshots) for `path`, with its project's configuration.
+pub fn inputs(
+    path: &Path,
+    encoding: Option<Encoding>,
+    map: &mut SourceMap,
+) -> Result<Inputs, Vec<Problem>> {
+    let project = Project::find(path).map_err(|p| vec![p])?;
+    let cfg = config::load(&project, map)?;
+    let opts = cfg.extract_options(encoding)?;
+    let at_root = canon(path) == project.canon;
+    let scan: Vec<PathBuf> = if at_root && !cfg.paths.is_empty() {
+        cfg.paths.iter().map(|p| project.root.join(p)).collect()
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut problems = Vec::new();
+    let mut current = Vec::new();
+    let mut released = Vec::new();
+    let mut files_seen = 0;
+    let mut texts = Vec::new();
+    let mut cfg_options = Vec::new();
+    let mut builds = 1;
+    for p in &scan {
+        let l = sources::load(p, &project, &opts, map);
+        problems.extend(l.problems);
+        current.extend(l.schemas);
+        released.extend(l.snapshots);
+        files_seen += l.files_seen;
+        texts.extend(l.texts);
+        cfg_options.extend(l.cfg);
+        builds = builds.max(l.builds);
+    }
+    let snap_dir = project.root.join(
+        cfg.snapshots
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
+    );
+    let snap_canon = canon(&snap_dir);
+    // The walk above read the snapshot directory only if it lies under a scanned path and is
+    // named so that the walk knows its files (`session-schemas`); any other name is read here.
+    let walked = scan.iter().any(|s| snap_canon.starts_with(canon(s)))
+        && sources::is_schema_path(&snap_dir.join("v1.toml"));
+    if !walked {
+        let (s, p) = snapshots::read_all(&snap_dir, &project, map);
+        files_seen += s.len();
+        released.extend(s);
+        problems.extend(p);
+    }
+    duplicates(&released, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Inputs {
+        project,
+        cfg,
+        current,
+        released,
+        files_seen,
+        texts,
+        cfg_options,
+        builds,
+    })
+}
+
+/// The schemas a review judges, from whatever source, with the configuration that judges them.
+pub struct Gathered {
+    pub cfg: Config,
+    pub current: Vec<Schema>,
+    pub released: Vec<Schema>,
+    /// Findings raised while reading (a released version changed between revisions).
+    pub early: Vec<Finding>,
+    pub notes: Vec<Note>,
+    pub files: usize,
+    pub builds: usize,
+    pub keep: Option<usize>,
+}
+
+/// Reads what `req` names: the working tree, and the revisions (pinned and listed while the
+/// working tree is read).
+pub fn gather(req: &Request, map: &mut SourceMap) -> Result<Gathered, Vec<Problem>> {
+    let project = Project::find(&req.path).map_err(|p| vec![p])?;
+    let wants_git = !req.revs.is_empty() || req.release_tags.is_some();
+    let (loaded, listed) = std::thread::scope(|s| {
+        let git = wants_git.then(|| {
+            let project = &project;
+            s.spawn(move || baseline::list(project, &req.revs, req.release_tags.as_deref()))
+        });
+        let loaded = inputs(&req.path, req.encoding, map);
+        (
+            loaded,
+            git.map(|h| h.join().expect("the git reader never panics")),
+        )
+    });
+    let mut inp = loaded?;
+    let texts = std::mem::take(&mut inp.texts);
+    let mut early = Vec::new();
+    let mut base_files = 0;
+    let mut released: Vec<Schema> = std::mem::take(&mut inp.released);
+    let mut keep = req.keep.or(inp.cfg.keep);
+    let mut cfg_options = std::mem::take(&mut inp.cfg_options);
+    let mut notes = Vec::new();
+    let mut builds = inp.builds;
+    if let Some(listed) = listed {
+        let listed = listed?;
+        let bases = baseline::read(
+            &project,
+            &listed.listings,
+            req.encoding,
+            texts,
+            req.snippets,
+            map,
+        )?;
+        let merged = baseline::merge(&bases, listed.tags, keep);
+        early.extend(merged.changed);
+        // A tag window replaces the version window: every version of the kept releases may meet
+        // every other.
+        if listed.tags > 0 && keep.is_some() {
+            keep = None;
+        }
+        // The revisions are what was released: a working-tree snapshot cannot rewrite them.
+        let mut kept = Vec::new();
+        for s in released {
+            match merged
+                .schemas
+                .iter()
+                .find(|b| b.name == s.name && b.version == s.version)
+            {
+                Some(b) if !b.same_as(&s) => {
+                    let mut f = history::changed(b, &s);
+                    f.message = format!(
+                        "{} v{} as released ({}) differs from the schema file {} in the working tree: a released version's schema was edited",
+                        s.name, s.version, b.origin.file, s.origin.file
+                    );
+                    early.push(f);
+                }
+                Some(_) => {}
+                None if merged.dropped.contains(&(s.name.clone(), s.version)) => {}
+                None => kept.push(s),
+            }
+        }
+        released = merged.schemas;
+        released.extend(kept);
+        let mut said = BTreeSet::new();
+        let shown = inp.cfg.file.clone().unwrap_or_default();
+        for base in &bases {
+            for what in config::relaxations(&base.cfg, &inp.cfg) {
+                if said.insert(what.clone()) {
+                    notes.push(notes::relaxation(&base.rev, &what, &shown));
+                }
+            }
+            cfg_options.extend(base.cfg_options.iter().cloned());
+            builds = builds.max(base.builds);
+        }
+        base_files = bases.iter().map(|b| b.files).sum();
+    }
+    let targets: Vec<String> = inp
+        .cfg
+        .targets()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    let mut seen = BTreeSet::new();
+    let cfg_notes: Vec<Note> = cfg_options
+        .iter()
+        .filter(|o| seen.insert(o.option.clone()))
+        .map(|o| notes::cfg(o, &targets))
+        .collect();
+    notes.splice(0..0, cfg_notes);
+    Ok(Gathered {
+        cfg: inp.cfg,
+        current: inp.current,
+        released,
+        early,
+        notes,
+        files: inp.files_seen + base_files,
+        builds,
+        keep,
+    })
+}
+
+/// Reviews `req`: gathers its inputs and judges them.
+pub fn review(req: &Request, map: &mut SourceMap) -> Result<Review, Vec<Problem>> {
+    let g = gather(req, map)?;
+    judge(g, req.matrices)
+}
+
+/// Judges gathered schemas: every format's windows through the rules, the configuration's
+/// levels and allows, then fixes for the errors that remain, then matrices and gates.
+pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
+    let keep = g.keep;
+    let chains = history::chains(g.current, g.released);
+    let planned: usize = chains
+        .values()
+        .map(|c| history::pair_count(c, keep))
+        .fold(0, usize::saturating_add);
+    if planned > MAX_PAIRS {
+        let (name, chain) = chains
+            .iter()
+            .max_by_key(|(_, c)| history::pair_count(c, keep))
+            .expect("pairs come from chains");
+        return Err(vec![sources::problem(
+            &chain.released.first().or(chain.current.first()).map(|s| s.origin.file.clone()).unwrap_or_default(),
+            format!(
+                "checking every pair of versions would take {planned} pair analyses (format `{name}` alone has {} versions and {} critical properties, each analysed on every pair), more than the limit of {MAX_PAIRS}",
+                history::version_count(chain),
+                history::property_count(chain)
+            ),
+            "set `keep` (or --keep) to how many older versions may still be deployed next to each version",
+        )]);
+    }
+    let windows: Vec<(&String, Vec<Window<'_>>)> = chains
+        .iter()
+        .map(|(name, c)| (name, history::windows(c, keep)))
+        .collect();
+    let counts: Vec<history::Counts> = chains
+        .values()
+        .zip(&windows)
+        .map(|(c, (_, ws))| history::Counts {
+            versions: history::versions(c).len(),
+            pairs: ws.iter().map(|w| w.olds.len()).sum(),
+        })
+        .collect();
+    let flat: Vec<&Window<'_>> = windows.iter().flat_map(|(_, ws)| ws).collect();
+    let mut found = g.early;
+    found.extend(
+        flat.iter()
+            .filter(|w| !w.alone)
+            .map(|w| history::changed(w.olds[0], w.new)),
+    );
+    for w in &flat {
+        found.extend(crate::rules::check_window(w));
+    }
+    let review = settle(
+        &g.cfg,
+        found,
+        &flat,
+        Summary {
+            files: g.files,
+            builds: g.builds,
+            notes: g.notes,
+            formats: chains.len(),
+            versions: counts.iter().map(|c| c.versions).sum(),
+            pairs: counts.iter().map(|c| c.pairs).sum(),
+            ..Summary::default()
+        },
+    );
+    let mut review = review;
+    if matrices {
+        review.matrices = chains
+            .values()
+            .map(|c| analysis::matrix(&history::versions(c).into_iter().flatten().collect::<Vec<_>>(), keep))
+            .collect();
+        let versions: BTreeMap<String, Vec<u32>> = review
+            .matrices
+            .iter()
+            .map(|m| (m.format.clone(), m.versions.clone()))
+            .collect();
+        review.gates = crate::plan::gates(&versions, keep, &review.findings);
+    }
+    Ok(review)
+}
+
+/// The stages after the rules, shared by every caller: the configuration's levels and allows,
+/// fixes for the errors left, one order.
+fn settle(cfg: &Config, found: Vec<Finding>, windows: &[&Window<'_>], summary: Summary) -> Review {
+    let (mut kept, unused) = cfg.apply(found);
+    let mut budget = crate::fixes::Budget::new();
+    crate::fixes::attach_windows(windows, &mut kept, &mut budget);
+    findings::sort(&mut kept);
+    kept.dedup();
+    let mut summary = Summary {
+        files: summary.files,
+        builds: summary.builds,
+        notes: summary.notes,
+        ..Summary::count(&kept, summary.formats, summary.versions, summary.pairs)
+    };
+    let shown = cfg.file.clone().unwrap_or_default();
+    for u in unused {
+        summary.notes.push(notes::unused_allow(&u, &shown));
+    }
+    Review {
+        findings: kept,
+        summary,
+        ..Review::default()
+    }
+}
+
+/// `diff OLD NEW`: the newest version of each format in NEW against every decoder in OLD,
+/// judged with NEW's configuration (the change's, as `check` judges the working tree).
+pub fn diff(
+    old: &Path,
+    new: &Path,
+    ty: Option<&str>,
+    encoding: Option<Encoding>,
+    map: &mut SourceMap,
+) -> Result<Review, Vec<Problem>> {
+    let side = |p: &Path, map: &mut SourceMap| -> Result<(sources::Loaded, Config), Vec<Problem>> {
+        let project = Project::find(p).map_err(|e| vec![e])?;
+        let cfg = config::load(&project, map)?;
+        let opts = cfg.extract_options(encoding)?;
+        Ok((sources::load(p, &project, &opts, map), cfg))
+    };
+    let (old_l, _) = side(old, map)?;
+    let (new_l, cfg) = side(new, map)?;
+    let mut problems = old_l.problems;
+    problems.extend(new_l.problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let select = |s: &Schema| ty.is_none_or(|t| s.name == t || s.root == t);
+    // Each format's versions, each as its shapes: a version in a source is the source's, not a
+    // snapshot's.
+    let group = |sources: Vec<Schema>, snapshots: Vec<Schema>| {
+        let mut m: BTreeMap<String, BTreeMap<u32, Vec<Schema>>> = BTreeMap::new();
+        for s in sources.into_iter().filter(select) {
+            m.entry(s.name.clone()).or_default().entry(s.version).or_default().push(s);
+        }
+        for s in snapshots.into_iter().filter(select) {
+            let shapes = m.entry(s.name.clone()).or_default().entry(s.version).or_default();
+            if shapes.is_empty() {
+                shapes.push(s);
+            }
+        }
+        m
+    };
+    let new_chains = group(new_l.schemas, new_l.snapshots);
+    let old_chains = group(old_l.schemas, old_l.snapshots);
+    let what = ty
+        .map(|t| format!("session type `{t}`"))
+        .unwrap_or_else(|| "session type".into());
+    if new_chains.is_empty() {
+        return Err(vec![sources::problem(
+            &new.display().to_string(),
+            format!("no {what} in {}", new.display()),
+            "derive SessionState with #[session(version = N, encoding = \"...\")] on the session struct, or pass --type with an existing format or type name",
+        )]);
+    }
+    let mut windows: Vec<Window<'_>> = Vec::new();
+    let (mut formats, mut versions) = (0, 0);
+    for (name, new_versions) in &new_chains {
+        let newest = new_versions.values().last().expect("chains are never empty");
+        let Some(olds) = old_chains.get(name) else {
+            continue;
+        };
+        formats += 1;
+        versions += olds.len() + 1;
+        let olds: Vec<&Schema> = olds.values().flatten().collect();
+        let single = newest.len() == 1 && olds.len() == old_chains[name].len();
+        for (k, n) in newest.iter().enumerate() {
+            let mut o = olds.clone();
+            o.extend(newest[..k].iter());
+            windows.push(Window {
+                olds: o,
+                new: n,
+                alone: true,
+                fixable: single,
+            });
+        }
+    }
+    let pairs: usize = windows.iter().map(|w| w.olds.len()).sum();
+    if pairs == 0 {
+        return Err(vec![sources::problem(
+            &old.display().to_string(),
+            format!(
+                "no {what} in {} shares a format name with {} (formats there: {})",
+                old.display(),
+                new.display(),
+                new_chains.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            "versions of one format share #[session(name = \"...\")]; check the name, or pass --type",
+        )]);
+    }
+    let flat: Vec<&Window<'_>> = windows.iter().collect();
+    let mut found = Vec::new();
+    for w in &flat {
+        found.extend(crate::rules::check_window(w));
+    }
+    let mut seen = BTreeSet::new();
+    let notes: Vec<Note> = old_l
+        .cfg
+        .iter()
+        .chain(&new_l.cfg)
+        .filter(|o| seen.insert(o.option.clone()))
+        .map(|o| notes::cfg(o, &[]))
+        .collect();
+    Ok(settle(
+        &cfg,
+        found,
+        &flat,
+        Summary {
+            files: old_l.files_seen + new_l.files_seen,
+            builds: old_l.builds.max(new_l.builds),
+            notes,
+            formats,
+            versions,
+            pairs,
+            ..Summary::default()
+        },
+    ))
+}
