@@ -45,6 +45,9 @@ pub struct Config {
     /// The package's default features, from its Cargo.toml.
     #[serde(skip)]
     pub default_features: Vec<String>,
+    /// Files whose `include!` of code written at build time is described by schema files.
+    #[serde(default)]
+    pub generated: Vec<Generated>,
     /// Zero-annotation mode: plain serde types named here instead of with attributes.
     #[serde(default, rename = "type")]
     pub types: Vec<PlainTypeConfig>,
@@ -106,6 +109,15 @@ impl Setting {
             Setting::Error => "error",
         }
     }
+}
+
+/// `[[generated]]`: a file that includes code written at build time (`include!(concat!(env!(
+/// "OUT_DIR"), ...))`), and the schema files that describe the session types in it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Generated {
+    pub file: PathBuf,
+    pub schemas: Vec<PathBuf>,
 }
 
 /// A target of the `targets` list.
@@ -357,7 +369,11 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
             "write how many older versions may still be deployed next to each version (1 or more), or leave `keep` out to check them all",
         ));
     }
-    for p in cfg.paths.iter().chain(cfg.snapshots.iter()) {
+    let generated = cfg
+        .generated
+        .iter()
+        .flat_map(|g| std::iter::once(&g.file).chain(&g.schemas));
+    for p in cfg.paths.iter().chain(cfg.snapshots.iter()).chain(generated) {
         let escapes = p.is_absolute()
             || p.components()
                 .any(|c| matches!(c, std::path::Component::ParentDir));
@@ -370,6 +386,18 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
                 format!("`{shown}` leaves the project root"),
                 "paths in the configuration are relative to the project root and stay inside it",
             ));
+        }
+    }
+    for g in &cfg.generated {
+        let shown = g.file.to_string_lossy();
+        if g.schemas.is_empty() {
+            problems.push(problem(&file, text, at(&shown), format!("[[generated]] `{shown}` names no schema file"), "list the schema files that describe the session types its generated code defines: `schemas = [\"...\"]`"));
+        }
+        for s in &g.schemas {
+            if !crate::sources::is_schema_path(s) {
+                let sh = s.to_string_lossy();
+                problems.push(problem(&file, text, at(&sh), format!("[[generated]] names `{sh}`, which is not read as a schema file"), "name `*.schema.toml` files, or snapshots under the snapshot directory"));
+            }
         }
     }
     for c in &cfg.cfg {
@@ -491,6 +519,14 @@ pub fn relaxations(base: &Config, now: &Config) -> Vec<String> {
 }
 
 impl Config {
+    /// The files of `[[generated]]`, as shown below the project root.
+    pub fn generated_files(&self, project: &Project) -> Vec<String> {
+        self.generated
+            .iter()
+            .map(|g| project.root.join(&g.file).to_string_lossy().into_owned())
+            .collect()
+    }
+
     /// The build whose `cfg` and `cfg_attr` sessionlint evaluates: its features, and the options
     /// the configuration sets or unsets (the targets are `targets()`).
     pub fn build(&self) -> crate::extract::Cfg {

@@ -141,7 +141,7 @@ pub fn inputs(
     let mut cfg_options = Vec::new();
     let mut builds = 1;
     for p in &scan {
-        let l = sources::load(p, &project, &opts, map);
+        let l = sources::load(p, &project, &opts, &cfg.generated_files(&project), map);
         problems.extend(l.problems);
         current.extend(l.schemas);
         released.extend(l.snapshots);
@@ -167,6 +167,23 @@ pub fn inputs(
         problems.extend(p);
     }
     duplicates(&released, &mut problems);
+    // What stands for generated code must be there, or that code goes unchecked.
+    for g in &cfg.generated {
+        for s in &g.schemas {
+            let p = project.root.join(s);
+            if p.symlink_metadata().is_err() {
+                problems.push(sources::problem(
+                    cfg.file.as_deref().unwrap_or(""),
+                    format!(
+                        "[[generated]] `{}` names `{}`, which does not exist",
+                        g.file.display(),
+                        s.display()
+                    ),
+                    "write the schema file that describes the generated session types",
+                ));
+            }
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -419,7 +436,8 @@ pub fn diff(
         let project = Project::find(p).map_err(|e| vec![e])?;
         let cfg = config::load(&project, map)?;
         let opts = cfg.extract_options(encoding)?;
-        Ok((sources::load(p, &project, &opts, map), cfg))
+        let generated = cfg.generated_files(&project);
+        Ok((sources::load(p, &project, &opts, &generated, map), cfg))
     };
     let (old_l, _) = side(old, map)?;
     let (new_l, cfg) = side(new, map)?;

@@ -115,7 +115,8 @@ type Read = (PathBuf, Result<Option<Vec<u8>>, Refusal>);
 /// `union`; a `type` alias or a `const`, which may change what a field is), a session marker, or a
 /// configured type's name. Others are not kept in memory.
 fn may_matter(b: &[u8], markers: &scan::Markers, plain: &[String]) -> bool {
-    ["struct", "enum", "union", "type", "const"]
+    // (`include` and `path`: the file may take in code from another, `scan::external_code`.)
+    ["struct", "enum", "union", "type", "const", "include", "path"]
         .iter()
         .any(|k| scan::contains_word(b, k.as_bytes()))
         || scan::may_hold_session(b, markers)
@@ -170,6 +171,7 @@ pub fn load(
     path: &Path,
     project: &Project,
     opts: &extract::Options,
+    generated: &[String],
     map: &mut SourceMap,
 ) -> Loaded {
     let mut loaded = Loaded::default();
@@ -272,6 +274,22 @@ pub fn load(
             )),
         }
     }
+    // Code taken in by `include!` and `#[path] mod`, wherever it lives inside the root.
+    let mut read_one = |target: &str| -> Result<Option<String>, Problem> {
+        let p = Path::new(target);
+        if p.symlink_metadata().is_err() {
+            return Ok(None);
+        }
+        let bytes = project::read(p, &project.canon, &markers)
+            .map_err(|r| r.into_problem(target, "included file"))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| problem(target, "included file is not UTF-8, so it cannot be Rust", "save it as UTF-8"))?;
+        map.on_disk.insert(target.to_string());
+        Ok(Some(text))
+    };
+    loaded
+        .problems
+        .extend(follow_external(&mut rust, &mut read_one, generated));
     let mut ex = extract::extract(&rust, opts);
     // A `default = "path"` function usually lives in a file with no type in it, which the read
     // above let go: read the files that mention it again, so that its value is known.
@@ -313,4 +331,135 @@ pub fn load(
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && scan::find_bytes(hay, needle).is_some()
+}
+
+/// The most files one run takes in through `include!` and `#[path] mod`, and how deep a chain of
+/// them may go: a repository is data, and can include itself.
+pub const MAX_FOLLOWED: usize = 1000;
+pub const MAX_FOLLOW_DEPTH: usize = 8;
+
+/// `rel` joined to the directory `dir` (`/`-separated, as shown), with `.` and `..` resolved
+/// without the file system; `None` when it is absolute or climbs above the start of `dir`'s
+/// path (the project root, for the shown paths this is called with).
+pub fn join_lexical(dir: &str, rel: &str) -> Option<String> {
+    let rel = rel.replace('\\', "/");
+    if rel.starts_with('/') || rel.contains(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let lead = if dir.starts_with("./") || dir == "." { "./" } else { "" };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(format!("{lead}{}", parts.join("/")))
+}
+
+/// Where `include!` and `#[path] mod` in the file `shown` look for `rel`: beside the file (a
+/// `#[path]` inside inline `mod` blocks is below their directories; in a file that is not a
+/// `mod.rs`, `lib.rs` or `main.rs`, below the file's own module directory).
+fn external_path(shown: &str, rel: &str, modules: &[String]) -> Option<String> {
+    // A file read at a revision is shown `REV:path` (a revision's name holds no `:`).
+    if let Some((rev, path)) = shown.split_once(':') {
+        return external_path(path, rel, modules).map(|p| format!("{rev}:{p}"));
+    }
+    let (dir, file) = shown.rsplit_once('/').unwrap_or(("", shown));
+    let mut base = dir.to_string();
+    if !modules.is_empty() {
+        if !matches!(file, "mod.rs" | "lib.rs" | "main.rs") {
+            base = format!("{base}/{}", file.trim_end_matches(".rs"));
+        }
+        for m in modules {
+            base = format!("{base}/{m}");
+        }
+    }
+    join_lexical(&base, rel)
+}
+
+/// Follows every `include!` and `#[path = "..."] mod` in `files` (and in what they bring in) to
+/// the files they name, and adds those: code outside `.rs` files, or outside the scanned paths,
+/// is still code of the crate and may hold a session type. `read` gives a file's text by its
+/// shown path (`None`: no such file), refusing anything outside the root. An `include!` of code
+/// written at build time is a problem unless `generated` (files whose generated code schema files
+/// stand for) names the file that includes it.
+pub fn follow_external(
+    files: &mut Vec<SourceFile>,
+    read: &mut dyn FnMut(&str) -> Result<Option<String>, Problem>,
+    generated: &[String],
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut seen: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let mut todo: Vec<(usize, usize)> = (0..files.len()).map(|i| (i, 0)).collect();
+    let mut followed = 0;
+    while let Some((i, depth)) = todo.pop() {
+        let externals = match scan::external_code(&files[i].text) {
+            Ok(e) => e,
+            // A file that does not lex is reported by the extraction if it matters.
+            Err(_) => continue,
+        };
+        for e in externals {
+            let (at, rel, modules) = match &e {
+                scan::External::Include { at, path, .. } => (*at, path.clone(), &[][..]),
+                scan::External::PathMod { at, path, modules } => {
+                    (*at, Some(path.clone()), &modules[..])
+                }
+            };
+            let place = |message: String, help: &str| {
+                let mut p = problem(&files[i].path, message, help);
+                p.origin.line = files[i].text[..at].matches('\n').count() as u32 + 1;
+                p.origin.offset = at;
+                p
+            };
+            let Some(rel) = rel else {
+                let mine = generated
+                    .iter()
+                    .any(|g| project::tidy(Path::new(g)) == project::tidy(Path::new(&files[i].path)) || files[i].path.ends_with(&format!(":{g}")));
+                if !mine {
+                    problems.push(place(
+                        "this `include!` takes code written at build time (its path is not one string literal, e.g. `concat!(env!(\"OUT_DIR\"), ...)`): sessionlint never builds the crate, so a session type there would go unchecked".into(),
+                        "describe the session types it generates in schema files, and name the file in the configuration: `[[generated]] file = \"<this file>\" schemas = [\"<schema files>\"]`",
+                    ));
+                }
+                continue;
+            };
+            let Some(target) = external_path(&files[i].path, &rel, modules) else {
+                problems.push(place(
+                    format!("`{rel}` leads outside the project root; it was not read"),
+                    "keep included code inside the repository",
+                ));
+                continue;
+            };
+            if !seen.insert(target.clone()) {
+                continue;
+            }
+            if depth + 1 > MAX_FOLLOW_DEPTH || followed >= MAX_FOLLOWED {
+                problems.push(place(
+                    format!("`{rel}` was not read: `include!` and `#[path]` are followed at most {MAX_FOLLOW_DEPTH} deep and {MAX_FOLLOWED} files per run"),
+                    "include the session code directly",
+                ));
+                continue;
+            }
+            followed += 1;
+            match read(&target) {
+                Ok(Some(text)) => {
+                    files.push(SourceFile { path: target, text });
+                    todo.push((files.len() - 1, depth + 1));
+                }
+                Ok(None) => problems.push(place(
+                    format!("`{rel}` ({target}) does not exist"),
+                    "fix the path: a missing file would leave its code unchecked",
+                )),
+                Err(p) => problems.push(place(
+                    format!("`{rel}` ({target}): {}", p.message),
+                    p.help.as_deref().unwrap_or("fix the path"),
+                )),
+            }
+        }
+    }
+    problems
 }

@@ -1321,3 +1321,91 @@ fn too_many_undecided_cfg_options_are_bad_input() {
     );
     assert_eq!(run(&["check", "."], d.path()).code, 0);
 }
+
+/// Session code outside `.rs` files is code of the crate: `include!` and `#[path]` are followed
+/// (inside the root), and code written at build time is bad input unless the configuration says
+/// which schema files stand for it.
+#[test]
+fn session_code_outside_rs_files_is_read_or_refused() {
+    // include!("v2.txt")
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "src/v1.rs", v1(""));
+    write(d.path(), "src/lib.rs", "mod v1;\ninclude!(\"v2.txt\");\n");
+    write(d.path(), "src/v2.txt", v2());
+    let (code, ids, _, out) = json_check(d.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(ids.contains(&"ems-accepted-by-older-decoder".to_string()), "{ids:?}");
+    assert!(out.contains("src/v2.txt"), "{out}");
+    // #[path = "v2.txt"] mod v2;
+    write(d.path(), "src/lib.rs", "mod v1;\n#[path = \"v2.txt\"]\npub mod v2;\n");
+    let (code, ids, _, out) = json_check(d.path(), &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(ids.contains(&"ems-accepted-by-older-decoder".to_string()), "{ids:?}");
+    // In a comment or a string it is not code.
+    write(d.path(), "src/lib.rs", "mod v1;\n// include!(\"v2.txt\");\nconst S: &str = \"#[path = \\\"v2.txt\\\"] mod v2;\";\n");
+    assert_eq!(run(&["check", "."], d.path()).code, 0);
+    // Code written by build.rs cannot be read.
+    write(
+        d.path(),
+        "src/lib.rs",
+        "mod v1;\n\ninclude!(concat!(env!(\"OUT_DIR\"), \"/gen.rs\"));\n",
+    );
+    bad_input(&run(&["check", "."], d.path()), "src/lib.rs:3", "written at build time");
+    // ... unless schema files stand for it, which must exist.
+    write(
+        d.path(),
+        "sessionlint.toml",
+        "[[generated]]\nfile = \"src/lib.rs\"\nschemas = [\"gen/ticket-v3.schema.toml\"]\n",
+    );
+    bad_input(&run(&["check", "."], d.path()), "sessionlint.toml", "does not exist");
+    write(
+        d.path(),
+        "gen/ticket-v3.schema.toml",
+        "name = \"ticket\"\nversion = 3\nencoding = \"json\"\nroot = \"T\"\n[types.T]\nkind = \"struct\"\n[[types.T.fields]]\nident = \"cipher\"\nty = \"u16\"\n",
+    );
+    let r = run(&["check", "."], d.path());
+    assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    std::fs::remove_file(d.path().join("sessionlint.toml")).unwrap();
+    // Outside the root, missing, or including itself forever.
+    for (body, says) in [
+        ("include!(\"../../../../../../etc/passwd\");\n", "outside the project root"),
+        ("include!(\"/etc/passwd\");\n", "outside the project root"),
+        ("include!(\"nope.rs\");\n", "does not exist"),
+    ] {
+        write(d.path(), "src/lib.rs", format!("mod v1;\n{body}"));
+        let r = run(&["check", "."], d.path());
+        bad_input(&r, "src/lib.rs:2", says);
+        assert!(!r.stderr.contains("root:x:0"), "{}", r.stderr);
+    }
+    write(d.path(), "src/lib.rs", "mod v1;\ninclude!(\"a.txt\");\n");
+    write(d.path(), "src/a.txt", "include!(\"lib.rs\");\ninclude!(\"a.txt\");\n");
+    assert_eq!(run(&["check", "."], d.path()).code, 0);
+    #[cfg(unix)]
+    {
+        // A symlinked include out of the root is refused and never printed.
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), "secret.txt", "root:x:0:0 secret\n");
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), d.path().join("src/s.txt")).unwrap();
+        write(d.path(), "src/lib.rs", "mod v1;\ninclude!(\"s.txt\");\n");
+        let r = run(&["check", "."], d.path());
+        bad_input(&r, "src/lib.rs:2", "leads outside the");
+        assert!(!r.stderr.contains("secret"), "{}", r.stderr);
+    }
+}
+
+/// At a released revision too: a version that lives in an included file is read from the
+/// revision's objects.
+#[test]
+fn included_code_is_read_at_the_baseline_revision() {
+    let d = repo();
+    write(d.path(), "src/lib.rs", "include!(\"v1.txt\");\n");
+    write(d.path(), "src/v1.txt", v1(""));
+    commit(d.path());
+    std::fs::remove_file(d.path().join("src/v1.txt")).unwrap();
+    write(d.path(), "src/lib.rs", "mod v2;\n");
+    write(d.path(), "src/v2.rs", v2());
+    let r = run(&["check", ".", "--baseline-rev", "HEAD"], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("ems-accepted-by-older-decoder"), "{}", r.stdout);
+    assert!(r.stdout.contains("HEAD:src/v1.txt"), "{}", r.stdout);
+}

@@ -37,6 +37,8 @@ struct Previous {
     looked_up: Vec<String>,
     cfg_options: Vec<extract::CfgOption>,
     builds: usize,
+    /// Its sources take code in from other files (`include!`, `#[path] mod`).
+    externals: bool,
 }
 
 /// The most revisions one run reads: a repository's tags are its data, and a hostile one can
@@ -284,7 +286,10 @@ pub fn read(
             .as_ref()
             .filter(|_| same_config)
             .map(|p| changes(p, &sources_here, &store));
-        let reusable = matches!(change, Some(Change::None));
+        // (Never when the previous revision took code in from other files: `changes` looks at
+        // the sources only.)
+        let reusable =
+            matches!(change, Some(Change::None)) && prev.as_ref().is_some_and(|p| !p.externals);
         let mut problems = Vec::new();
         let (mut schemas, read, cfg_options, builds) = if reusable {
             let p = prev.as_ref().expect("checked");
@@ -294,7 +299,7 @@ pub fn read(
             // Session items changed, and nothing the previous revision's types used: read only
             // the changed files' roots (resolving through every file) and keep the others'.
             // (Not where the previous read had several builds: its shapes are named after them.)
-            let one_build = prev.as_ref().is_some_and(|p| p.builds == 1);
+            let one_build = prev.as_ref().is_some_and(|p| p.builds == 1 && !p.externals);
             let partial = match &change {
                 Some(Change::Roots(paths)) if opts.plain.is_empty() && one_build => {
                     Some(paths.clone())
@@ -304,7 +309,7 @@ pub fn read(
             if let Some(paths) = &partial {
                 opts.roots_in = Some(paths.iter().map(|p| l.shown(p)).collect());
             }
-            let (files, ids): (Vec<SourceFile>, Vec<String>) = rs
+            let (mut files, mut ids): (Vec<SourceFile>, Vec<String>) = rs
                 .iter()
                 .filter_map(|e| {
                     let file = SourceFile {
@@ -314,6 +319,38 @@ pub fn read(
                     Some((file, e.id.clone()))
                 })
                 .unzip();
+            // Code the revision's sources take in with `include!` and `#[path] mod`.
+            let generated: Vec<String> = cfg
+                .generated
+                .iter()
+                .map(|g| g.file.to_string_lossy().replace('\\', "/"))
+                .collect();
+            let before = files.len();
+            let mut taken = Vec::new();
+            let mut read_at_rev = |target: &str| -> Result<Option<String>, Problem> {
+                let path = path_of(target);
+                let Some(e) = l.entries.iter().find(|e| e.path == path) else {
+                    return Ok(None);
+                };
+                if e.symlink {
+                    return Err(sources::problem(
+                        target,
+                        "is a symlink at the baseline revision; it was not followed",
+                        "replace the symlink with the file itself",
+                    ));
+                }
+                store.fetch(&top, &[(l, e)]).map_err(|m| {
+                    sources::problem(target, m, "check that git can read the revision's objects")
+                })?;
+                taken.push(e.id.clone());
+                Ok(store.text(e).map(str::to_string))
+            };
+            problems.extend(sources::follow_external(&mut files, &mut read_at_rev, &generated));
+            ids.extend(taken);
+            let externals = files.len() > before
+                || files.iter().any(|f| {
+                    scan_externals(&f.text)
+                });
             let mut ex = extract::extract_cached(&files, &ids, &opts, &mut cache);
             if let (Some(paths), Some(p)) = (&partial, &prev) {
                 // The previous schemas of unchanged files, then the changed files' own.
@@ -354,6 +391,7 @@ pub fn read(
                 looked_up: ex.looked_up,
                 cfg_options: ex.cfg.clone(),
                 builds: ex.builds,
+                externals,
             });
             (ex.schemas, files.len(), ex.cfg, ex.builds)
         };
@@ -640,4 +678,10 @@ impl Blobs {
         }
         Ok(())
     }
+}
+
+/// Whether a source takes code in from another file (`include!`, `#[path] mod`); one that cannot
+/// be lexed might.
+fn scan_externals(text: &str) -> bool {
+    extract::scan::external_code(text).map_or(true, |e| !e.is_empty())
 }

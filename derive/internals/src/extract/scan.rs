@@ -864,6 +864,112 @@ pub fn macro_rules_bodies(text: &str) -> Result<Vec<(usize, usize)>, ScanError> 
     Ok(out)
 }
 
+/// Rust code a file takes from another file: `include!(...)` and `#[path = "..."] mod name;`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum External {
+    /// `include!` at byte `at`: the path it names, or `None` when its argument is not one string
+    /// literal (`concat!(env!("OUT_DIR"), "/gen.rs")`: code written at build time).
+    Include { at: usize, path: Option<String> },
+    /// `#[path = "..."] mod name;` at byte `at` (its attribute), inside the inline `mod` blocks
+    /// `modules`.
+    PathMod {
+        at: usize,
+        path: String,
+        modules: Vec<String>,
+    },
+}
+
+/// Every `include!` and `#[path] mod` in code (not in comments or strings).
+pub fn external_code(text: &str) -> Result<Vec<External>, ScanError> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    if !contains_word(b, b"include") && !contains_word(b, b"path") {
+        return Ok(out);
+    }
+    let mut toks = Vec::new();
+    let mut lx = Lexer::new(text, shebang_end(text));
+    while let Some(t) = lx.next()? {
+        toks.push(t);
+    }
+    let is = |i: usize, k: Kind| toks.get(i).is_some_and(|t| t.kind == k);
+    let word_is = |i: usize, w: &str| is(i, Kind::Ident) && word(text, toks[i]) == w;
+    let string = |t: Tok| -> Option<String> {
+        parse_bounded::<syn::LitStr>(&text[t.start..t.end]).map(|l| l.value())
+    };
+    for i in 0..toks.len() {
+        if word_is(i, "include") && is(i + 1, Kind::Punct(b'!')) {
+            // The argument: one string literal between the delimiters, else generated code.
+            let open = i + 2;
+            let close = match toks.get(open).map(|t| t.kind) {
+                Some(Kind::Punct(b'(')) => b')',
+                Some(Kind::Punct(b'[')) => b']',
+                Some(Kind::Punct(b'{')) => b'}',
+                _ => continue,
+            };
+            let lit = (is(open + 1, Kind::Literal) && is(open + 2, Kind::Punct(close)))
+                .then(|| string(toks[open + 1]))
+                .flatten();
+            out.push(External::Include {
+                at: toks[i].start,
+                path: lit,
+            });
+        }
+        if is(i, Kind::Punct(b'#'))
+            && is(i + 1, Kind::Punct(b'['))
+            && word_is(i + 2, "path")
+            && is(i + 3, Kind::Punct(b'='))
+            && is(i + 4, Kind::Literal)
+            && is(i + 5, Kind::Punct(b']'))
+        {
+            let Some(path) = string(toks[i + 4]) else {
+                continue;
+            };
+            // Past other attributes and a visibility to `mod NAME ;`.
+            let mut j = i + 6;
+            loop {
+                if is(j, Kind::Punct(b'#')) && is(j + 1, Kind::Punct(b'[')) {
+                    let mut depth = 0usize;
+                    j += 1;
+                    while let Some(t) = toks.get(j) {
+                        match t.kind {
+                            Kind::Punct(b'[') => depth += 1,
+                            Kind::Punct(b']') => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                        j += 1;
+                    }
+                    j += 1;
+                } else if is(j, Kind::DocComment) {
+                    j += 1;
+                } else if word_is(j, "pub") {
+                    j += 1;
+                    if is(j, Kind::Punct(b'(')) {
+                        while toks.get(j).is_some_and(|t| t.kind != Kind::Punct(b')')) {
+                            j += 1;
+                        }
+                        j += 1;
+                    }
+                } else {
+                    break;
+                }
+            }
+            if word_is(j, "mod") && is(j + 1, Kind::Ident) && is(j + 2, Kind::Punct(b';')) {
+                out.push(External::PathMod {
+                    at: toks[i].start,
+                    path,
+                    modules: modules_at(text, toks[i].start)?,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The inline `mod` blocks enclosing byte `at` of the file, outermost first.
 pub fn modules_at(text: &str, at: usize) -> Result<Vec<String>, ScanError> {
     if !contains_word(text.as_bytes(), b"mod") {
