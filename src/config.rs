@@ -478,6 +478,36 @@ pub fn relaxations(base: &Config, now: &Config) -> Vec<String> {
             out.push(format!("it lowers `{rule}` to \"{}\"", level.as_str()));
         }
     }
+    // A narrower scope: a path the base scanned that none of the change's covers.
+    let covers = |scope: &[PathBuf], p: &Path| {
+        scope.is_empty() || scope.iter().any(|s| p.starts_with(s))
+    };
+    let narrowed: Vec<String> = if base.paths.is_empty() {
+        (!now.paths.is_empty())
+            .then(|| "the whole project".to_string())
+            .into_iter()
+            .collect()
+    } else {
+        base.paths
+            .iter()
+            .filter(|p| !covers(&now.paths, p))
+            .map(|p| format!("`{}`", p.display()))
+            .collect()
+    };
+    if !narrowed.is_empty() {
+        out.push(format!(
+            "it scans fewer paths (no longer {})",
+            narrowed.join(", ")
+        ));
+    }
+    for g in &now.generated {
+        if !base.generated.iter().any(|b| b.file == g.file) {
+            out.push(format!(
+                "it exempts the generated code included by `{}` ([[generated]])",
+                g.file.display()
+            ));
+        }
+    }
     let span = |k: Option<usize>| k.unwrap_or(usize::MAX);
     if span(now.keep) < span(base.keep) {
         out.push(format!(

@@ -80,6 +80,9 @@ pub struct Inputs {
     /// The cfg options the session types consulted, and the builds read.
     pub cfg_options: Vec<extract::CfgOption>,
     pub builds: usize,
+    /// What was scanned, relative to the root, when the review is of the whole project (its
+    /// configuration's `paths`, or the root): `None` when the command line named a part of it.
+    pub scope: Option<Vec<PathBuf>>,
 }
 
 impl Inputs {
@@ -116,6 +119,31 @@ pub fn duplicates(schemas: &[Schema], problems: &mut Vec<Problem>) {
 
 fn canon(p: &Path) -> PathBuf {
     p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The paths a configuration has scanned, relative to the root (`.` for the whole root).
+fn scope_of(cfg: &Config) -> Vec<PathBuf> {
+    if cfg.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        cfg.paths.iter().map(|p| crate::project::tidy(p)).collect()
+    }
+}
+
+/// Whether `file` (relative to the root) lies in `scope`.
+fn in_scope(scope: &[PathBuf], file: &Path) -> bool {
+    let file = crate::project::tidy(file);
+    scope
+        .iter()
+        .any(|s| s.as_os_str() == "." || file.starts_with(s))
+}
+
+/// A shown path relative to the project root (`./src/a.rs` under root `.` is `src/a.rs`).
+fn below_root(project: &Project, shown: &str) -> PathBuf {
+    let p = crate::project::tidy(Path::new(shown));
+    p.strip_prefix(crate::project::tidy(&project.root))
+        .map(Path::to_path_buf)
+        .unwrap_or(p)
 }
 
 /// Sources under review (and snapshots) for `path`, with its project's configuration.
@@ -187,6 +215,7 @@ pub fn inputs(
     if !problems.is_empty() {
         return Err(problems);
     }
+    let scope = at_root.then(|| scope_of(&cfg));
     Ok(Inputs {
         project,
         cfg,
@@ -196,6 +225,7 @@ pub fn inputs(
         texts,
         cfg_options,
         builds,
+        scope,
     })
 }
 
@@ -275,8 +305,61 @@ pub fn gather(req: &Request, map: &mut SourceMap) -> Result<Gathered, Vec<Proble
                 None => kept.push(s),
             }
         }
+        moved_formats(&inp.current, &merged.schemas, &mut early);
         released = merged.schemas;
         released.extend(kept);
+        // The baselines' scope binds the change: what their `paths` cover is read too, and a
+        // session type found only there is checked and reported.
+        if let Some(scope) = &inp.scope {
+            let wider: Vec<(&str, PathBuf)> = bases
+                .iter()
+                .flat_map(|b| scope_of(&b.cfg).into_iter().map(move |p| (b.rev.as_str(), p)))
+                .filter(|(_, p)| !in_scope(scope, p) || p.as_os_str() == ".")
+                .collect();
+            if !wider.is_empty() && scope.iter().all(|s| s.as_os_str() != ".") {
+                let opts = inp.cfg.extract_options(req.encoding)?;
+                let generated = inp.cfg.generated_files(&project);
+                let mut seen = BTreeSet::new();
+                let mut problems = Vec::new();
+                for (rev, p) in wider {
+                    if !seen.insert(p.clone()) {
+                        continue;
+                    }
+                    let target = if p.as_os_str() == "." {
+                        project.root.clone()
+                    } else {
+                        project.root.join(&p)
+                    };
+                    let l = sources::load(&target, &project, &opts, &generated, map);
+                    problems.extend(l.problems);
+                    inp.files_seen += l.files_seen;
+                    let snap_dir = crate::project::tidy(
+                        &inp.cfg
+                            .snapshots
+                            .clone()
+                            .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
+                    );
+                    let outside = |s: &Schema| {
+                        let file = below_root(&project, &s.origin.file);
+                        !in_scope(scope, &file) && !file.starts_with(&snap_dir)
+                    };
+                    for s in l.schemas.into_iter().filter(|s| outside(s)) {
+                        early.push(history::out_of_scope(&s, rev));
+                        inp.current.push(s);
+                    }
+                    // Hand-written schema files there too.
+                    for s in l.snapshots.into_iter().filter(|s| outside(s)) {
+                        if !released.iter().any(|r| r.name == s.name && r.version == s.version) {
+                            early.push(history::out_of_scope(&s, rev));
+                            released.push(s);
+                        }
+                    }
+                }
+                if !problems.is_empty() {
+                    return Err(problems);
+                }
+            }
+        }
         let mut said = BTreeSet::new();
         let shown = inp.cfg.file.clone().unwrap_or_default();
         for base in &bases {
@@ -314,6 +397,28 @@ pub fn gather(req: &Request, map: &mut SourceMap) -> Result<Gathered, Vec<Proble
         builds,
         keep,
     })
+}
+
+/// `released-schema-changed` for a released type that the change moves to another format name
+/// (`[[type]] format = "other"`, or its `#[session(name)]` edited): one type, one format.
+fn moved_formats(current: &[Schema], released: &[Schema], out: &mut Vec<Finding>) {
+    let path = |s: &Schema| {
+        let f = &s.origin.file;
+        crate::project::tidy(Path::new(f.split_once(':').map_or(f.as_str(), |(_, p)| p)))
+    };
+    for c in current {
+        let was = released
+            .iter()
+            .find(|r| r.root == c.root && path(r) == path(c) && r.name != c.name);
+        if let Some(r) = was {
+            let mut f = history::changed(r, c);
+            f.message = format!(
+                "`{}` was released as format `{}` v{} ({}) and is now format `{}` v{}: its sessions are in the fleet under the old name, and the new one is compared with nothing released",
+                c.root, r.name, r.version, r.origin.file, c.name, c.version
+            );
+            out.push(f);
+        }
+    }
 }
 
 /// Reviews `req`: gathers its inputs and judges them.

@@ -1409,3 +1409,95 @@ fn included_code_is_read_at_the_baseline_revision() {
     assert!(r.stdout.contains("ems-accepted-by-older-decoder"), "{}", r.stdout);
     assert!(r.stdout.contains("HEAD:src/v1.txt"), "{}", r.stdout);
 }
+
+/// The baseline's scope binds the change: narrowing `paths` cannot hide the new version, moving
+/// a released type to another format is `released-schema-changed`, and every relaxation is a
+/// warning in the chosen output format (`--deny-relaxations` makes it fail).
+#[test]
+fn the_baselines_scope_binds_the_change() {
+    // Narrowed paths: v2 is outside the change's scope, inside HEAD's.
+    let d = repo();
+    write(d.path(), "src/v1.rs", v1(""));
+    commit(d.path());
+    write(d.path(), "src/v2.rs", v2());
+    write(d.path(), "sessionlint.toml", "paths = [\"src/v1.rs\"]\n");
+    let (code, ids, notes, out) = json_check(d.path(), &["--baseline-rev", "HEAD"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(ids.contains(&"out-of-scope-session-item".to_string()), "{ids:?}");
+    assert!(ids.contains(&"ems-accepted-by-older-decoder".to_string()), "{ids:?}");
+    assert!(notes.iter().any(|n| n.contains("scans fewer paths")), "{notes:?}");
+    // Without a baseline the configuration's scope is the user's to choose.
+    let (code, ids, _, _) = json_check(d.path(), &[]);
+    assert_eq!((code, ids.len()), (0, 0));
+
+    // A released type moved to another format name.
+    let d = repo();
+    write(
+        d.path(),
+        "sessionlint.toml",
+        "[[type]]\nname = \"Plain\"\nformat = \"ticket\"\nversion = 1\nencoding = \"json\"\n",
+    );
+    write(
+        d.path(),
+        "src/plain.rs",
+        "#[derive(serde::Serialize, serde::Deserialize)]\npub struct Plain { pub cipher: u16 }\n",
+    );
+    commit(d.path());
+    write(
+        d.path(),
+        "sessionlint.toml",
+        "[[type]]\nname = \"Plain\"\nformat = \"other\"\nversion = 1\nencoding = \"json\"\n",
+    );
+    let (code, ids, _, out) = json_check(d.path(), &["--baseline-rev", "HEAD"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(ids.contains(&"released-schema-changed".to_string()), "{ids:?}");
+    assert!(out.contains("was released as format `ticket` v1"), "{out}");
+}
+
+#[test]
+fn every_relaxation_is_a_warning_in_the_chosen_format_and_can_fail_the_run() {
+    let d = repo();
+    write(d.path(), "src/t1.rs", v1("#[serde(deny_unknown_fields)]\n"));
+    commit(d.path());
+    write(d.path(), "src/t2.rs", v2());
+    write(
+        d.path(),
+        "sessionlint.toml",
+        "[levels]\nnon-ems-session-rejected-by-older-decoder = \"allow\"\n",
+    );
+    let says = "lowers `non-ems-session-rejected-by-older-decoder` to \"allow\"";
+    let args = |fmt: &'static str| vec!["check", ".", "--baseline-rev", "HEAD", "--message-format", fmt];
+    let r = run(&args("human"), d.path());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains(&format!("warning: this change relaxes the gate against HEAD: it {says}")), "{}", r.stdout);
+    let r = run(&args("github"), d.path());
+    assert!(
+        r.stdout.lines().any(|l| l.starts_with("::warning ") && l.contains(says)),
+        "{}",
+        r.stdout
+    );
+    let r = run(&args("json"), d.path());
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let notes = doc["summary"]["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n["kind"] == "relaxation" && n["level"] == "warning"),
+        "{notes:?}"
+    );
+    let r = run(&args("sarif"), d.path());
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let n = &doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(n["level"], "warning", "{n}");
+    assert!(n["message"]["text"].as_str().unwrap().contains(says));
+    assert!(common::sarif_validator().is_valid(&doc));
+    let r = run(&args("markdown"), d.path());
+    assert!(r.stdout.contains("**warning**: this change relaxes the gate"), "{}", r.stdout);
+    // The gate can refuse relaxations outright; plan too.
+    let r = run(&["check", ".", "--baseline-rev", "HEAD", "--deny-relaxations"], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let r = run(&["plan", ".", "--baseline-rev", "HEAD", "--deny-relaxations"], d.path());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    // Nothing relaxed: exit 0 with the flag.
+    std::fs::remove_file(d.path().join("sessionlint.toml")).unwrap();
+    let r = run(&["check", ".", "--baseline-rev", "HEAD", "--deny-relaxations"], d.path());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}

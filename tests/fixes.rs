@@ -167,7 +167,13 @@ fn fixes_verify_in(base: &Path, rel: &str) -> (usize, usize) {
 fn every_rule_fixture_fix_verifies() {
     let mut total = (0, 0);
     for e in std::fs::read_dir(root().join("tests/rules")).unwrap() {
-        let rel = format!("tests/rules/{}", e.unwrap().file_name().to_string_lossy());
+        let e = e.unwrap();
+        // A fixture about a change against a released revision (`baseline/`) reports scope, whose
+        // remedy is the configuration's: its rule has no fix to verify.
+        if e.path().join("baseline").is_dir() {
+            continue;
+        }
+        let rel = format!("tests/rules/{}", e.file_name().to_string_lossy());
         let (errors, applied) = every_fix_verifies(&rel);
         total = (total.0 + errors, total.1 + applied);
     }

@@ -5,7 +5,7 @@
 //! rules_registry`, then review the diff.
 
 mod common;
-use common::{root, sessionlint};
+use common::{check_fixture, root};
 use sessionlint::rules::{self, Check, RULES};
 use std::collections::BTreeSet;
 
@@ -99,7 +99,7 @@ fn every_rule_has_a_fixture_that_raises_it() {
     );
     for r in RULES {
         let rel = format!("tests/rules/{}", r.id());
-        let json = sessionlint(&["check", &rel, "--message-format", "json"], &root());
+        let json = check_fixture(&rel, &["--message-format", "json"]);
         assert!(json.code == 0 || json.code == 1, "{rel}: {}", json.stderr);
         let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
         let raised: BTreeSet<&str> = doc["findings"]
@@ -117,7 +117,7 @@ fn every_rule_has_a_fixture_that_raises_it() {
             .iter()
             .any(|id| rules::get(id).unwrap().level() == sessionlint::findings::Level::Error);
         assert_eq!(json.code, i32::from(errors), "{rel}: exit code");
-        let human = sessionlint(&["check", &rel], &root());
+        let human = check_fixture(&rel, &[]);
         assert_eq!(human.code, json.code, "{rel}");
         golden(&dir.join(r.id()).join("expected.txt"), &human.stdout);
     }

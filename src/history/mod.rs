@@ -180,6 +180,21 @@ pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
     (out, counts)
 }
 
+/// `out-of-scope-session-item`: a session type the change's `paths` leave out and the scope of
+/// baseline revision `rev` covers.
+pub fn out_of_scope(s: &Schema, rev: &str) -> Finding {
+    Finding::new(
+        &rules::out_of_scope_session_item::RULE,
+        None,
+        s,
+        format!(
+            "`{}` ({} v{}) is a session type outside the `paths` this change configures, and inside those configured at {rev}: it was checked anyway",
+            s.root, s.name, s.version
+        ),
+    )
+    .at(&s.origin, None)
+}
+
 /// `released-schema-changed`: `current` claims a released version with another schema.
 pub fn changed(released: &Schema, current: &Schema) -> Finding {
     let mut f = Finding::new(

@@ -210,6 +210,7 @@ registry!(
     critical_property_dropped_by_newer_decoder,
     older_session_read_with_critical_property,
     critical_property_not_serialized,
+    out_of_scope_session_item,
 );
 
 pub fn get(id: &str) -> Option<&'static Rule> {

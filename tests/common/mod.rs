@@ -86,3 +86,53 @@ pub fn git(dir: &Path, args: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Copies a directory tree (files only).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs `sessionlint check` on a rule fixture, `tests/rules/<id>`. A fixture with a `baseline/`
+/// directory is about a change against a released revision: `baseline/` is committed in a new
+/// repository, the rest of the fixture is laid over it, and the check runs there against
+/// `--baseline-rev HEAD` (paths shown relative to that repository).
+pub fn check_fixture(rel: &str, extra: &[&str]) -> Run {
+    let dir = root().join(rel);
+    let base = dir.join("baseline");
+    if !base.is_dir() {
+        let mut args = vec!["check", rel];
+        args.extend_from_slice(extra);
+        return sessionlint(&args, &root());
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    git(tmp.path(), &["init", "-q"]);
+    copy_tree(&base, tmp.path());
+    git(tmp.path(), &["add", "-A"]);
+    git(tmp.path(), &["commit", "-q", "-m", "release"]);
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name();
+        if name == "baseline" || name == "expected.txt" {
+            continue;
+        }
+        let target = tmp.path().join(&name);
+        if e.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+    let mut args = vec!["check", ".", "--baseline-rev", "HEAD"];
+    args.extend_from_slice(extra);
+    sessionlint(&args, tmp.path())
+}
