@@ -465,6 +465,7 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
         .collect();
     let flat: Vec<&Window<'_>> = windows.iter().flat_map(|(_, ws)| ws).collect();
     let mut found = g.early;
+    found.extend(chains.values().filter_map(history::nothing_to_compare));
     found.extend(
         flat.iter()
             .filter(|w| !w.alone)

@@ -99,9 +99,10 @@ fn baseline_rev_unsafe_change_fails() {
         sarif["runs"][0]["results"][0]["ruleId"],
         "ems-accepted-by-older-decoder"
     );
-    // Without the baseline nothing older is known.
+    // Without the baseline nothing older is known: v1 edited into v2 in place is said, not passed.
     let r = check(d.path(), &[]);
-    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("no-older-version-to-compare"), "{}", r.stdout);
 }
 
 #[test]

@@ -180,6 +180,31 @@ pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
     (out, counts)
 }
 
+/// `no-older-version-to-compare`: a format whose only known version is above 1 and that nothing
+/// released (snapshot, schema file, revision) accompanies: a version edited in place, which a
+/// check would compare with nothing.
+pub fn nothing_to_compare(chain: &Chain) -> Option<Finding> {
+    if !chain.released.is_empty() {
+        return None;
+    }
+    let first = chain.current.first()?;
+    if first.version <= 1 || chain.current.iter().any(|s| s.version != first.version) {
+        return None;
+    }
+    Some(
+        Finding::new(
+            &rules::no_older_version_to_compare::RULE,
+            None,
+            first,
+            format!(
+                "{} v{} is the only version of its format sessionlint knows: nothing older (no snapshot, no schema file, no --baseline-rev or --release-tags) to compare it with, so the versions still deployed go unchecked",
+                first.name, first.version
+            ),
+        )
+        .at(&first.origin, None),
+    )
+}
+
 /// `out-of-scope-session-item`: a session type the change's `paths` leave out and the scope of
 /// baseline revision `rev` covers.
 pub fn out_of_scope(s: &Schema, rev: &str) -> Finding {

@@ -211,6 +211,7 @@ registry!(
     older_session_read_with_critical_property,
     critical_property_not_serialized,
     out_of_scope_session_item,
+    no_older_version_to_compare,
 );
 
 pub fn get(id: &str) -> Option<&'static Rule> {
