@@ -125,10 +125,7 @@ pub struct Generated {
 #[serde(untagged)]
 pub enum TargetConfig {
     Known(String),
-    Custom {
-        name: String,
-        cfg: Vec<String>,
-    },
+    Custom { name: String, cfg: Vec<String> },
 }
 
 #[derive(Debug, Deserialize)]
@@ -373,7 +370,12 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
         .generated
         .iter()
         .flat_map(|g| std::iter::once(&g.file).chain(&g.schemas));
-    for p in cfg.paths.iter().chain(cfg.snapshots.iter()).chain(generated) {
+    for p in cfg
+        .paths
+        .iter()
+        .chain(cfg.snapshots.iter())
+        .chain(generated)
+    {
         let escapes = p.is_absolute()
             || p.components()
                 .any(|c| matches!(c, std::path::Component::ParentDir));
@@ -396,17 +398,35 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
         for s in &g.schemas {
             if !crate::sources::is_schema_path(s) {
                 let sh = s.to_string_lossy();
-                problems.push(problem(&file, text, at(&sh), format!("[[generated]] names `{sh}`, which is not read as a schema file"), "name `*.schema.toml` files, or snapshots under the snapshot directory"));
+                problems.push(problem(
+                    &file,
+                    text,
+                    at(&sh),
+                    format!("[[generated]] names `{sh}`, which is not read as a schema file"),
+                    "name `*.schema.toml` files, or snapshots under the snapshot directory",
+                ));
             }
         }
     }
     for c in &cfg.cfg {
         if let Err(e) = cfg_entry(c) {
-            problems.push(problem(&file, text, at(c), e, "see the README's configuration section"));
+            problems.push(problem(
+                &file,
+                text,
+                at(c),
+                e,
+                "see the README's configuration section",
+            ));
         }
     }
     if let Err(e) = cfg.targets() {
-        problems.push(problem(&file, text, at("targets"), e, "see the README's configuration section"));
+        problems.push(problem(
+            &file,
+            text,
+            at("targets"),
+            e,
+            "see the README's configuration section",
+        ));
     }
     if let Err(e) = cfg.plain_types() {
         problems.push(problem(
@@ -435,10 +455,17 @@ fn cfg_entry(c: &str) -> Result<(String, bool), String> {
     let key = name.split('=').next().unwrap_or(&name);
     let value_ok = match name.split_once('=') {
         None => true,
-        Some((_, v)) => v.len() >= 2 && v.starts_with('"') && v.ends_with('"') && !v[1..v.len() - 1].contains('"'),
+        Some((_, v)) => {
+            v.len() >= 2
+                && v.starts_with('"')
+                && v.ends_with('"')
+                && !v[1..v.len() - 1].contains('"')
+        }
     };
     let key_ok = !key.is_empty()
-        && key.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+        && key
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
         && !key.starts_with(|ch: char| ch.is_ascii_digit());
     if !key_ok || !value_ok || key == "feature" {
         return Err(if key == "feature" {
@@ -479,9 +506,8 @@ pub fn relaxations(base: &Config, now: &Config) -> Vec<String> {
         }
     }
     // A narrower scope: a path the base scanned that none of the change's covers.
-    let covers = |scope: &[PathBuf], p: &Path| {
-        scope.is_empty() || scope.iter().any(|s| p.starts_with(s))
-    };
+    let covers =
+        |scope: &[PathBuf], p: &Path| scope.is_empty() || scope.iter().any(|s| p.starts_with(s));
     let narrowed: Vec<String> = if base.paths.is_empty() {
         (!now.paths.is_empty())
             .then(|| "the whole project".to_string())

@@ -134,7 +134,11 @@ impl Finding {
         let builds: Vec<String> = old
             .into_iter()
             .chain([new])
-            .filter_map(|s| s.build.as_ref().map(|b| format!("v{} as built with {b}", s.version)))
+            .filter_map(|s| {
+                s.build
+                    .as_ref()
+                    .map(|b| format!("v{} as built with {b}", s.version))
+            })
             .collect();
         let message = if builds.is_empty() {
             message

@@ -313,7 +313,11 @@ pub fn gather(req: &Request, map: &mut SourceMap) -> Result<Gathered, Vec<Proble
         if let Some(scope) = &inp.scope {
             let wider: Vec<(&str, PathBuf)> = bases
                 .iter()
-                .flat_map(|b| scope_of(&b.cfg).into_iter().map(move |p| (b.rev.as_str(), p)))
+                .flat_map(|b| {
+                    scope_of(&b.cfg)
+                        .into_iter()
+                        .map(move |p| (b.rev.as_str(), p))
+                })
                 .filter(|(_, p)| !in_scope(scope, p) || p.as_os_str() == ".")
                 .collect();
             if !wider.is_empty() && scope.iter().all(|s| s.as_os_str() != ".") {
@@ -349,7 +353,10 @@ pub fn gather(req: &Request, map: &mut SourceMap) -> Result<Gathered, Vec<Proble
                     }
                     // Hand-written schema files there too.
                     for s in l.snapshots.into_iter().filter(|s| outside(s)) {
-                        if !released.iter().any(|r| r.name == s.name && r.version == s.version) {
+                        if !released
+                            .iter()
+                            .any(|r| r.name == s.name && r.version == s.version)
+                        {
                             early.push(history::out_of_scope(&s, rev));
                             released.push(s);
                         }
@@ -492,7 +499,15 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
     if matrices {
         review.matrices = chains
             .values()
-            .map(|c| analysis::matrix(&history::versions(c).into_iter().flatten().collect::<Vec<_>>(), keep))
+            .map(|c| {
+                analysis::matrix(
+                    &history::versions(c)
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>(),
+                    keep,
+                )
+            })
             .collect();
         let versions: BTreeMap<String, Vec<u32>> = review
             .matrices
@@ -558,10 +573,18 @@ pub fn diff(
     let group = |sources: Vec<Schema>, snapshots: Vec<Schema>| {
         let mut m: BTreeMap<String, BTreeMap<u32, Vec<Schema>>> = BTreeMap::new();
         for s in sources.into_iter().filter(select) {
-            m.entry(s.name.clone()).or_default().entry(s.version).or_default().push(s);
+            m.entry(s.name.clone())
+                .or_default()
+                .entry(s.version)
+                .or_default()
+                .push(s);
         }
         for s in snapshots.into_iter().filter(select) {
-            let shapes = m.entry(s.name.clone()).or_default().entry(s.version).or_default();
+            let shapes = m
+                .entry(s.name.clone())
+                .or_default()
+                .entry(s.version)
+                .or_default();
             if shapes.is_empty() {
                 shapes.push(s);
             }
@@ -583,7 +606,10 @@ pub fn diff(
     let mut windows: Vec<Window<'_>> = Vec::new();
     let (mut formats, mut versions) = (0, 0);
     for (name, new_versions) in &new_chains {
-        let newest = new_versions.values().last().expect("chains are never empty");
+        let newest = new_versions
+            .values()
+            .last()
+            .expect("chains are never empty");
         let Some(olds) = old_chains.get(name) else {
             continue;
         };

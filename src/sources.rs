@@ -116,9 +116,11 @@ type Read = (PathBuf, Result<Option<Vec<u8>>, Refusal>);
 /// configured type's name. Others are not kept in memory.
 fn may_matter(b: &[u8], markers: &scan::Markers, plain: &[String]) -> bool {
     // (`include` and `path`: the file may take in code from another, `scan::external_code`.)
-    ["struct", "enum", "union", "type", "const", "include", "path"]
-        .iter()
-        .any(|k| scan::contains_word(b, k.as_bytes()))
+    [
+        "struct", "enum", "union", "type", "const", "include", "path",
+    ]
+    .iter()
+    .any(|k| scan::contains_word(b, k.as_bytes()))
         || scan::may_hold_session(b, markers)
         || plain.iter().any(|n| contains(b, n.as_bytes()))
 }
@@ -282,8 +284,13 @@ pub fn load(
         }
         let bytes = project::read(p, &project.canon, &markers)
             .map_err(|r| r.into_problem(target, "included file"))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| problem(target, "included file is not UTF-8, so it cannot be Rust", "save it as UTF-8"))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            problem(
+                target,
+                "included file is not UTF-8, so it cannot be Rust",
+                "save it as UTF-8",
+            )
+        })?;
         map.on_disk.insert(target.to_string());
         Ok(Some(text))
     };
@@ -346,8 +353,15 @@ pub fn join_lexical(dir: &str, rel: &str) -> Option<String> {
     if rel.starts_with('/') || rel.contains(':') {
         return None;
     }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
-    let lead = if dir.starts_with("./") || dir == "." { "./" } else { "" };
+    let mut parts: Vec<&str> = dir
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let lead = if dir.starts_with("./") || dir == "." {
+        "./"
+    } else {
+        ""
+    };
     for seg in rel.split('/') {
         match seg {
             "" | "." => {}
@@ -416,9 +430,10 @@ pub fn follow_external(
                 p
             };
             let Some(rel) = rel else {
-                let mine = generated
-                    .iter()
-                    .any(|g| project::tidy(Path::new(g)) == project::tidy(Path::new(&files[i].path)) || files[i].path.ends_with(&format!(":{g}")));
+                let mine = generated.iter().any(|g| {
+                    project::tidy(Path::new(g)) == project::tidy(Path::new(&files[i].path))
+                        || files[i].path.ends_with(&format!(":{g}"))
+                });
                 if !mine {
                     problems.push(place(
                         "this `include!` takes code written at build time (its path is not one string literal, e.g. `concat!(env!(\"OUT_DIR\"), ...)`): sessionlint never builds the crate, so a session type there would go unchecked".into(),

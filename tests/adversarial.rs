@@ -1161,8 +1161,8 @@ fn json_check(dir: &Path, extra: &[&str]) -> (i32, Vec<String>, Vec<String>, Str
     let mut args = vec!["check", ".", "--message-format", "json"];
     args.extend_from_slice(extra);
     let r = run(&args, dir);
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr));
     let ids = doc["findings"]
         .as_array()
         .map(|a| {
@@ -1195,15 +1195,28 @@ fn an_undecided_cfg_on_the_newer_type_is_checked_not_compiled_out() {
         "panic = \"unwind\"",
     ] {
         let d = tempfile::tempdir().unwrap();
-        write(d.path(), "Cargo.toml", "[package]\nname = \"t\"\nversion = \"0.1.0\"\n");
+        write(
+            d.path(),
+            "Cargo.toml",
+            "[package]\nname = \"t\"\nversion = \"0.1.0\"\n",
+        );
         write(d.path(), "src/v1.rs", v1(""));
-        write(d.path(), "src/v2.rs", v2().replace("#[derive(", &format!("#[cfg({pred})]\n#[derive(")));
+        write(
+            d.path(),
+            "src/v2.rs",
+            v2().replace("#[derive(", &format!("#[cfg({pred})]\n#[derive(")),
+        );
         let (code, ids, notes, out) = json_check(d.path(), &[]);
         assert_eq!(code, 1, "{pred}: {out}");
-        assert!(ids.contains(&"ems-accepted-by-older-decoder".to_string()), "{pred}: {ids:?}");
+        assert!(
+            ids.contains(&"ems-accepted-by-older-decoder".to_string()),
+            "{pred}: {ids:?}"
+        );
         assert!(out.contains("[cfg: v2 as built with"), "{pred}: {out}");
         assert!(
-            notes.iter().any(|n| n.contains("not decided by the configuration")),
+            notes
+                .iter()
+                .any(|n| n.contains("not decided by the configuration")),
             "{pred}: {notes:?}"
         );
         // Human output says it too.
@@ -1219,12 +1232,28 @@ fn an_undecided_cfg_on_the_newer_type_is_checked_not_compiled_out() {
 fn targets_in_the_configuration_decide_target_predicates() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "src/v1.rs", v1(""));
-    write(d.path(), "src/v2.rs", v2().replace("#[derive(", "#[cfg(unix)]\n#[derive("));
-    write(d.path(), "sessionlint.toml", "targets = [\"x86_64-pc-windows-msvc\"]\n");
+    write(
+        d.path(),
+        "src/v2.rs",
+        v2().replace("#[derive(", "#[cfg(unix)]\n#[derive("),
+    );
+    write(
+        d.path(),
+        "sessionlint.toml",
+        "targets = [\"x86_64-pc-windows-msvc\"]\n",
+    );
     let (code, ids, notes, out) = json_check(d.path(), &[]);
     assert_eq!((code, ids.len()), (0, 0), "{out}");
-    assert!(notes.iter().any(|n| n.contains("`unix` is read for each target")), "{notes:?}");
-    assert!(notes.iter().any(|n| n.contains("`TicketV2` is left out")), "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("`unix` is read for each target")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("`TicketV2` is left out")),
+        "{notes:?}"
+    );
     write(
         d.path(),
         "sessionlint.toml",
@@ -1238,12 +1267,33 @@ fn targets_in_the_configuration_decide_target_predicates() {
     write(d.path(), "sessionlint.toml", "cfg = [\"not(unix)\"]\n");
     let (code, _, notes, out) = json_check(d.path(), &[]);
     assert_eq!(code, 0, "{out}");
-    assert!(notes.iter().any(|n| n.contains("`unix` is off, as the configuration states")), "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("`unix` is off, as the configuration states")),
+        "{notes:?}"
+    );
     // A name that is no target is bad input at its line.
-    write(d.path(), "sessionlint.toml", "\n\ntargets = [\"x86_64-unknown-plan9\"]\n");
-    bad_input(&run(&["check", "."], d.path()), "sessionlint.toml:3", "unknown target");
-    write(d.path(), "sessionlint.toml", "cfg = [\"feature = \\\"x\\\"\"]\n");
-    bad_input(&run(&["check", "."], d.path()), "sessionlint.toml", "features are set with");
+    write(
+        d.path(),
+        "sessionlint.toml",
+        "\n\ntargets = [\"x86_64-unknown-plan9\"]\n",
+    );
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "sessionlint.toml:3",
+        "unknown target",
+    );
+    write(
+        d.path(),
+        "sessionlint.toml",
+        "cfg = [\"feature = \\\"x\\\"\"]\n",
+    );
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "sessionlint.toml",
+        "features are set with",
+    );
 }
 
 /// An EMS field under a feature the build leaves off: the verdict is that build's, and the
@@ -1251,22 +1301,35 @@ fn targets_in_the_configuration_decide_target_predicates() {
 #[test]
 fn a_field_left_out_by_a_decided_cfg_is_said() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "Cargo.toml", "[package]\nname = \"t\"\nversion = \"0.1.0\"\n[features]\nems = []\n");
+    write(
+        d.path(),
+        "Cargo.toml",
+        "[package]\nname = \"t\"\nversion = \"0.1.0\"\n[features]\nems = []\n",
+    );
     write(d.path(), "src/v1.rs", v1(""));
     write(
         d.path(),
         "src/v2.rs",
-        v2().replace("#[session(ems)]", "#[cfg(feature = \"ems\")] #[session(ems)]"),
+        v2().replace(
+            "#[session(ems)]",
+            "#[cfg(feature = \"ems\")] #[session(ems)]",
+        ),
     );
     let (code, _, notes, out) = json_check(d.path(), &[]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        notes.iter().any(|n| n.contains("`feature = \"ems\"` is off")
-            && n.contains("field `TicketV2.ems` is left out")),
+        notes
+            .iter()
+            .any(|n| n.contains("`feature = \"ems\"` is off")
+                && n.contains("field `TicketV2.ems` is left out")),
         "{notes:?}"
     );
     let r = run(&["check", "."], d.path());
-    assert!(r.stdout.contains("field `TicketV2.ems` is left out"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("field `TicketV2.ems` is left out"),
+        "{}",
+        r.stdout
+    );
 }
 
 /// A field that only some builds compile gives the version two shapes; builds of one version
@@ -1286,12 +1349,21 @@ fn a_field_that_may_exist_gives_its_version_both_shapes() {
     // One build writes EMS sessions the other reads without EMS (reported in the direction the
     // pair of shapes is read in).
     assert!(
-        ids.iter().any(|i| i == "ems-accepted-by-older-decoder" || i == "ems-dropped-by-newer-decoder"),
+        ids.iter()
+            .any(|i| i == "ems-accepted-by-older-decoder" || i == "ems-dropped-by-newer-decoder"),
         "{ids:?}"
     );
-    assert!(out.contains("v2 as built with not(tokio_unstable)"), "{out}");
+    assert!(
+        out.contains("v2 as built with not(tokio_unstable)"),
+        "{out}"
+    );
     assert!(out.contains("v2 as built with tokio_unstable"), "{out}");
-    assert!(notes.iter().any(|n| n.contains("`tokio_unstable` is not decided")), "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("`tokio_unstable` is not decided")),
+        "{notes:?}"
+    );
     // Decided in the configuration: one build, no finding.
     write(d.path(), "sessionlint.toml", "cfg = [\"tokio_unstable\"]\n");
     let (code, _, _, out) = json_check(d.path(), &[]);
@@ -1300,7 +1372,11 @@ fn a_field_that_may_exist_gives_its_version_both_shapes() {
     // A version with two shapes has no one snapshot.
     std::fs::remove_file(d.path().join("sessionlint.toml")).unwrap();
     std::fs::remove_file(d.path().join("src/v1.rs")).unwrap();
-    bad_input(&run(&["snapshot", "."], d.path()), "src/v2.rs", "several shapes");
+    bad_input(
+        &run(&["snapshot", "."], d.path()),
+        "src/v2.rs",
+        "several shapes",
+    );
 }
 
 /// More undecided options than one run reads both ways is bad input naming them, not a guess.
@@ -1338,13 +1414,23 @@ fn session_code_outside_rs_files_is_read_or_refused() {
     write(d.path(), "src/v2.txt", v2());
     let (code, ids, _, out) = json_check(d.path(), &[]);
     assert_eq!(code, 1, "{out}");
-    assert!(ids.contains(&"ems-accepted-by-older-decoder".to_string()), "{ids:?}");
+    assert!(
+        ids.contains(&"ems-accepted-by-older-decoder".to_string()),
+        "{ids:?}"
+    );
     assert!(out.contains("src/v2.txt"), "{out}");
     // #[path = "v2.txt"] mod v2;
-    write(d.path(), "src/lib.rs", "mod v1;\n#[path = \"v2.txt\"]\npub mod v2;\n");
+    write(
+        d.path(),
+        "src/lib.rs",
+        "mod v1;\n#[path = \"v2.txt\"]\npub mod v2;\n",
+    );
     let (code, ids, _, out) = json_check(d.path(), &[]);
     assert_eq!(code, 1, "{out}");
-    assert!(ids.contains(&"ems-accepted-by-older-decoder".to_string()), "{ids:?}");
+    assert!(
+        ids.contains(&"ems-accepted-by-older-decoder".to_string()),
+        "{ids:?}"
+    );
     // In a comment or a string it is not code.
     write(d.path(), "src/lib.rs", "mod v1;\n// include!(\"v2.txt\");\nconst S: &str = \"#[path = \\\"v2.txt\\\"] mod v2;\";\n");
     assert_eq!(run(&["check", "."], d.path()).code, 0);
@@ -1354,14 +1440,22 @@ fn session_code_outside_rs_files_is_read_or_refused() {
         "src/lib.rs",
         "mod v1;\n\ninclude!(concat!(env!(\"OUT_DIR\"), \"/gen.rs\"));\n",
     );
-    bad_input(&run(&["check", "."], d.path()), "src/lib.rs:3", "written at build time");
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "src/lib.rs:3",
+        "written at build time",
+    );
     // ... unless schema files stand for it, which must exist.
     write(
         d.path(),
         "sessionlint.toml",
         "[[generated]]\nfile = \"src/lib.rs\"\nschemas = [\"gen/ticket-v3.schema.toml\"]\n",
     );
-    bad_input(&run(&["check", "."], d.path()), "sessionlint.toml", "does not exist");
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "sessionlint.toml",
+        "does not exist",
+    );
     write(
         d.path(),
         "gen/ticket-v3.schema.toml",
@@ -1372,7 +1466,10 @@ fn session_code_outside_rs_files_is_read_or_refused() {
     std::fs::remove_file(d.path().join("sessionlint.toml")).unwrap();
     // Outside the root, missing, or including itself forever.
     for (body, says) in [
-        ("include!(\"../../../../../../etc/passwd\");\n", "outside the project root"),
+        (
+            "include!(\"../../../../../../etc/passwd\");\n",
+            "outside the project root",
+        ),
         ("include!(\"/etc/passwd\");\n", "outside the project root"),
         ("include!(\"nope.rs\");\n", "does not exist"),
     ] {
@@ -1382,14 +1479,22 @@ fn session_code_outside_rs_files_is_read_or_refused() {
         assert!(!r.stderr.contains("root:x:0"), "{}", r.stderr);
     }
     write(d.path(), "src/lib.rs", "mod v1;\ninclude!(\"a.txt\");\n");
-    write(d.path(), "src/a.txt", "include!(\"lib.rs\");\ninclude!(\"a.txt\");\n");
+    write(
+        d.path(),
+        "src/a.txt",
+        "include!(\"lib.rs\");\ninclude!(\"a.txt\");\n",
+    );
     assert_eq!(run(&["check", "."], d.path()).code, 0);
     #[cfg(unix)]
     {
         // A symlinked include out of the root is refused and never printed.
         let outside = tempfile::tempdir().unwrap();
         write(outside.path(), "secret.txt", "root:x:0:0 secret\n");
-        std::os::unix::fs::symlink(outside.path().join("secret.txt"), d.path().join("src/s.txt")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.txt"),
+            d.path().join("src/s.txt"),
+        )
+        .unwrap();
         write(d.path(), "src/lib.rs", "mod v1;\ninclude!(\"s.txt\");\n");
         let r = run(&["check", "."], d.path());
         bad_input(&r, "src/lib.rs:2", "leads outside the");
@@ -1410,7 +1515,11 @@ fn included_code_is_read_at_the_baseline_revision() {
     write(d.path(), "src/v2.rs", v2());
     let r = run(&["check", ".", "--baseline-rev", "HEAD"], d.path());
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("ems-accepted-by-older-decoder"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("ems-accepted-by-older-decoder"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("HEAD:src/v1.txt"), "{}", r.stdout);
 }
 
@@ -1427,9 +1536,18 @@ fn the_baselines_scope_binds_the_change() {
     write(d.path(), "sessionlint.toml", "paths = [\"src/v1.rs\"]\n");
     let (code, ids, notes, out) = json_check(d.path(), &["--baseline-rev", "HEAD"]);
     assert_eq!(code, 1, "{out}");
-    assert!(ids.contains(&"out-of-scope-session-item".to_string()), "{ids:?}");
-    assert!(ids.contains(&"ems-accepted-by-older-decoder".to_string()), "{ids:?}");
-    assert!(notes.iter().any(|n| n.contains("scans fewer paths")), "{notes:?}");
+    assert!(
+        ids.contains(&"out-of-scope-session-item".to_string()),
+        "{ids:?}"
+    );
+    assert!(
+        ids.contains(&"ems-accepted-by-older-decoder".to_string()),
+        "{ids:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("scans fewer paths")),
+        "{notes:?}"
+    );
     // Without a baseline the configuration's scope is the user's to choose.
     let (code, ids, _, _) = json_check(d.path(), &[]);
     assert_eq!((code, ids.len()), (0, 0));
@@ -1454,7 +1572,10 @@ fn the_baselines_scope_binds_the_change() {
     );
     let (code, ids, _, out) = json_check(d.path(), &["--baseline-rev", "HEAD"]);
     assert_eq!(code, 1, "{out}");
-    assert!(ids.contains(&"released-schema-changed".to_string()), "{ids:?}");
+    assert!(
+        ids.contains(&"released-schema-changed".to_string()),
+        "{ids:?}"
+    );
     assert!(out.contains("was released as format `ticket` v1"), "{out}");
 }
 
@@ -1470,13 +1591,30 @@ fn every_relaxation_is_a_warning_in_the_chosen_format_and_can_fail_the_run() {
         "[levels]\nnon-ems-session-rejected-by-older-decoder = \"allow\"\n",
     );
     let says = "lowers `non-ems-session-rejected-by-older-decoder` to \"allow\"";
-    let args = |fmt: &'static str| vec!["check", ".", "--baseline-rev", "HEAD", "--message-format", fmt];
+    let args = |fmt: &'static str| {
+        vec![
+            "check",
+            ".",
+            "--baseline-rev",
+            "HEAD",
+            "--message-format",
+            fmt,
+        ]
+    };
     let r = run(&args("human"), d.path());
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains(&format!("warning: this change relaxes the gate against HEAD: it {says}")), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!(
+            "warning: this change relaxes the gate against HEAD: it {says}"
+        )),
+        "{}",
+        r.stdout
+    );
     let r = run(&args("github"), d.path());
     assert!(
-        r.stdout.lines().any(|l| l.starts_with("::warning ") && l.contains(says)),
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("::warning ") && l.contains(says)),
         "{}",
         r.stdout
     );
@@ -1484,7 +1622,9 @@ fn every_relaxation_is_a_warning_in_the_chosen_format_and_can_fail_the_run() {
     let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let notes = doc["summary"]["notes"].as_array().unwrap();
     assert!(
-        notes.iter().any(|n| n["kind"] == "relaxation" && n["level"] == "warning"),
+        notes
+            .iter()
+            .any(|n| n["kind"] == "relaxation" && n["level"] == "warning"),
         "{notes:?}"
     );
     let r = run(&args("sarif"), d.path());
@@ -1494,15 +1634,29 @@ fn every_relaxation_is_a_warning_in_the_chosen_format_and_can_fail_the_run() {
     assert!(n["message"]["text"].as_str().unwrap().contains(says));
     assert!(common::sarif_validator().is_valid(&doc));
     let r = run(&args("markdown"), d.path());
-    assert!(r.stdout.contains("**warning**: this change relaxes the gate"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("**warning**: this change relaxes the gate"),
+        "{}",
+        r.stdout
+    );
     // The gate can refuse relaxations outright; plan too.
-    let r = run(&["check", ".", "--baseline-rev", "HEAD", "--deny-relaxations"], d.path());
+    let r = run(
+        &["check", ".", "--baseline-rev", "HEAD", "--deny-relaxations"],
+        d.path(),
+    );
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    let r = run(&["plan", ".", "--baseline-rev", "HEAD", "--deny-relaxations"], d.path());
+    let r = run(
+        &["plan", ".", "--baseline-rev", "HEAD", "--deny-relaxations"],
+        d.path(),
+    );
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     // Nothing relaxed: exit 0 with the flag.
     std::fs::remove_file(d.path().join("sessionlint.toml")).unwrap();
-    let r = run(&["check", ".", "--baseline-rev", "HEAD", "--deny-relaxations"], d.path());
+    let r = run(
+        &["check", ".", "--baseline-rev", "HEAD", "--deny-relaxations"],
+        d.path(),
+    );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
 
@@ -1514,15 +1668,211 @@ fn a_format_with_versions_but_nothing_to_compare_fails() {
     write(d.path(), "src/v2.rs", v2());
     let r = run(&["check", "."], d.path());
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("no-older-version-to-compare"), "{}", r.stdout);
-    assert!(r.stdout.contains("sessionlint snapshot") && r.stdout.contains("--release-tags"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("no-older-version-to-compare"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("sessionlint snapshot") && r.stdout.contains("--release-tags"),
+        "{}",
+        r.stdout
+    );
     // A new format's first version, or a version with its predecessor recorded, is fine.
     write(d.path(), "src/v2.rs", v1(""));
     assert_eq!(run(&["check", "."], d.path()).code, 0);
     write(d.path(), "src/v1.rs", v1(""));
-    write(d.path(), "src/v2.rs", v2().replace("pub ems: bool", "pub other: bool").replace("#[session(ems)] ", ""));
+    write(
+        d.path(),
+        "src/v2.rs",
+        v2().replace("pub ems: bool", "pub other: bool")
+            .replace("#[session(ems)] ", ""),
+    );
     assert_eq!(run(&["snapshot", "."], d.path()).code, 0);
     std::fs::remove_file(d.path().join("src/v1.rs")).unwrap();
     let r = run(&["check", "."], d.path());
-    assert!(!r.stdout.contains("no-older-version-to-compare"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("no-older-version-to-compare"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// git never blocks the gate: its stderr is drained (thousands of missing alternates once filled
+/// the pipe and hung `diff-tree --stdin` forever), every git call is bounded in time, and a git
+/// failure is bad input naming the revision.
+#[test]
+fn git_never_blocks_and_its_failures_name_the_revision() {
+    let d = repo();
+    write(d.path(), "src/v1.rs", v1(""));
+    commit(d.path());
+    write(d.path(), "src/v2.rs", v2());
+    commit(d.path());
+    git(d.path(), &["tag", "v1", "HEAD~1"]);
+    // 3,000 alternates that do not exist: git warns about each, on every command.
+    let alternates: String = (0..3000)
+        .map(|i| format!("/nonexistent/objects-{i:04}-{}\n", "x".repeat(40)))
+        .collect();
+    write(d.path(), ".git/objects/info/alternates", alternates);
+    let r = run(
+        &[
+            "check",
+            ".",
+            "--baseline-rev",
+            "HEAD~1",
+            "--baseline-rev",
+            "HEAD",
+        ],
+        d.path(),
+    );
+    assert!(r.code == 1 || r.code == 2, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let r = run(&["check", ".", "--release-tags", "v*"], d.path());
+    assert!(r.code == 1 || r.code == 2, "{}{}", r.stdout, r.stderr);
+    std::fs::remove_file(d.path().join(".git/objects/info/alternates")).unwrap();
+
+    // An annotated tag that points at a tree names no release: said, with the tag's name.
+    let tree = Command::new("git")
+        .args(["rev-parse", "HEAD^{tree}"])
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    let tree = String::from_utf8(tree.stdout).unwrap();
+    git(d.path(), &["tag", "-a", "-m", "t", "v9-tree", tree.trim()]);
+    bad_input(
+        &run(&["check", ".", "--release-tags", "v*"], d.path()),
+        "v9-tree",
+        "points at a tree",
+    );
+    git(d.path(), &["tag", "-d", "v9-tree"]);
+
+    // A git that never answers is stopped at the time limit, and the run says so.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let bin = tempfile::tempdir().unwrap();
+        let fake = bin.path().join("git");
+        std::fs::write(&fake, "#!/bin/sh\nexec sleep 600\n").unwrap();
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = format!(
+            "{}:{}",
+            bin.path().display(),
+            std::env::var("PATH").unwrap()
+        );
+        let out = Command::new(env!("CARGO_BIN_EXE_sessionlint"))
+            .args(["check", ".", "--baseline-rev", "HEAD"])
+            .current_dir(d.path())
+            .env("PATH", path)
+            .env("SESSIONLINT_GIT_TIMEOUT", "2")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("did not finish within 2 s"), "{stderr}");
+    }
+}
+
+/// Output guards: `##[` (a GitHub runner command anywhere in a line) is neutralised wherever `::`
+/// is; a snippet line of 200 KB is clipped, not a panic inside miette; two format names that map
+/// to one snapshot directory are refused, not written over each other.
+#[test]
+fn output_guards_hold_for_hash_commands_long_lines_and_snapshot_collisions() {
+    let d = tempfile::tempdir().unwrap();
+    let name = "x ##[stop-commands]tok";
+    let ty = |v: u32, extra: &str| {
+        format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"{name}\", version = {v}, encoding = \"json\")]\npub struct T{v} {{ pub cipher: u16, {extra} }}\n")
+    };
+    write(d.path(), "src/v1.rs", ty(1, ""));
+    write(
+        d.path(),
+        "src/v2.rs",
+        ty(2, "#[session(ems)] #[serde(default)] pub ems: bool"),
+    );
+    write(
+        d.path(),
+        "sessionlint.toml",
+        format!("[[allow]]\nrule = \"older-session-rejected\"\nformat = \"{name} (unused)\"\nreason = \"##[add-mask]x\"\n"),
+    );
+    let mut outputs = Vec::new();
+    for fmt in ["human", "json", "sarif", "github", "markdown"] {
+        let r = run(&["check", ".", "--message-format", fmt], d.path());
+        assert_eq!(r.code, 1, "{fmt}: {}{}", r.stdout, r.stderr);
+        outputs.push((format!("check {fmt}"), r.stdout, r.stderr));
+    }
+    for fmt in ["human", "json", "markdown"] {
+        let r = run(&["plan", ".", "--message-format", fmt], d.path());
+        outputs.push((format!("plan {fmt}"), r.stdout, r.stderr));
+    }
+    let r = run(&["snapshot", ".", "--check"], d.path());
+    outputs.push(("snapshot --check".into(), r.stdout, r.stderr));
+    // Bad input on stderr quotes repository text too.
+    write(d.path(), "src/v3.rs", format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"{name}\", version = 3)]\npub struct T3 {{ pub ##[x]: u16 }}\n"));
+    let r = run(&["check", "."], d.path());
+    assert_eq!(r.code, 2);
+    outputs.push(("bad input".into(), r.stdout, r.stderr));
+    for (what, out, err) in &outputs {
+        for line in out.lines().chain(err.lines()) {
+            assert!(
+                !line.contains("##["),
+                "{what}: a runner would act on: {line}"
+            );
+            assert!(
+                !line.trim_start().starts_with("::")
+                    || line.starts_with("::error ")
+                    || line.starts_with("::warning ")
+                    || line.starts_with("::notice "),
+                "{what}: {line}"
+            );
+        }
+    }
+    assert!(
+        outputs
+            .iter()
+            .any(|(_, o, _)| o.contains("#\\u{23}[stop-commands]")),
+        "the name is still shown"
+    );
+
+    // A 200 KB critical property name: the finding is rendered, clipped, no panic.
+    let d = tempfile::tempdir().unwrap();
+    let long = "q".repeat(200_000);
+    write(d.path(), "src/v1.rs", v1(""));
+    write(
+        d.path(),
+        "src/v2.rs",
+        v2().replace(
+            "#[session(ems)] #[serde(default)] pub ems: bool",
+            &format!("#[session(critical = \"{long}\")] #[serde(default)] pub quic: bool"),
+        ),
+    );
+    let r = run(&["check", "."], d.path());
+    assert!(
+        r.code == 0 || r.code == 1,
+        "{}",
+        &r.stderr[..r.stderr.len().min(2000)]
+    );
+    assert!(!r.stderr.contains("internal error") && !r.stderr.contains("panicked"));
+    assert!(r.stdout.contains('…'), "the long line is clipped");
+
+    // `sub/dir` and `sub_dir` map to one snapshot directory.
+    let d = tempfile::tempdir().unwrap();
+    for (i, n) in ["sub/dir", "sub_dir"].iter().enumerate() {
+        write(
+            d.path(),
+            &format!("src/t{i}.rs"),
+            format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"{n}\", version = 1, encoding = \"json\")]\npub struct T{i} {{ pub cipher: u16 }}\n"),
+        );
+    }
+    bad_input(
+        &run(&["snapshot", "."], d.path()),
+        "src/t",
+        "would both be recorded as",
+    );
+    bad_input(
+        &run(&["snapshot", ".", "--check"], d.path()),
+        "src/t",
+        "would both be recorded as",
+    );
+    assert!(!d.path().join("session-schemas").exists());
 }

@@ -102,7 +102,11 @@ fn baseline_rev_unsafe_change_fails() {
     // Without the baseline nothing older is known: v1 edited into v2 in place is said, not passed.
     let r = check(d.path(), &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert!(r.stdout.contains("no-older-version-to-compare"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("no-older-version-to-compare"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]

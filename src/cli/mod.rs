@@ -511,7 +511,10 @@ fn write_report(
         return Err(vec![p]);
     }
     for (target, text) in [
-        (html, report::html::render(&r.findings, &r.matrices, &r.gates, &r.summary)),
+        (
+            html,
+            report::html::render(&r.findings, &r.matrices, &r.gates, &r.summary),
+        ),
         (
             markdown,
             report::markdown::render(&r.findings, &r.matrices, &r.gates, &r.summary),
@@ -525,10 +528,18 @@ fn write_report(
                     "check the path",
                 )]
             })?;
-            let _ = writeln!(out, "wrote {}", report::text::guard(&t.display().to_string()));
+            let _ = writeln!(
+                out,
+                "wrote {}",
+                report::text::guard(&t.display().to_string())
+            );
         }
     }
-    Ok(if r.has_errors() { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if r.has_errors() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 /// Renders a review in the asked format; the exit status: 1 for an error-level finding (or, with

@@ -345,12 +345,13 @@ pub fn read(
                 taken.push(e.id.clone());
                 Ok(store.text(e).map(str::to_string))
             };
-            problems.extend(sources::follow_external(&mut files, &mut read_at_rev, &generated));
+            problems.extend(sources::follow_external(
+                &mut files,
+                &mut read_at_rev,
+                &generated,
+            ));
             ids.extend(taken);
-            let externals = files.len() > before
-                || files.iter().any(|f| {
-                    scan_externals(&f.text)
-                });
+            let externals = files.len() > before || files.iter().any(|f| scan_externals(&f.text));
             let mut ex = extract::extract_cached(&files, &ids, &opts, &mut cache);
             if let (Some(paths), Some(p)) = (&partial, &prev) {
                 // The previous schemas of unchanged files, then the changed files' own.

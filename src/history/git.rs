@@ -11,7 +11,81 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The longest one git command may run: `SESSIONLINT_GIT_TIMEOUT` seconds (the CI workflow's
+/// to set), else five minutes. A repository is data: its object store can make git wait forever
+/// (alternates on a dead network mount, a lazy fetch); the gate must end, and say why.
+pub fn timeout() -> Duration {
+    std::env::var("SESSIONLINT_GIT_TIMEOUT")
+        .ok()
+        .and_then(|t| t.parse::<u64>().ok())
+        .map_or(Duration::from_secs(300), Duration::from_secs)
+}
+
+/// Kills a git process that outlives `timeout()`.
+struct Watchdog {
+    stop: mpsc::Sender<()>,
+    fired: std::thread::JoinHandle<bool>,
+}
+
+impl Watchdog {
+    fn start(child: &Child) -> Watchdog {
+        let pid = child.id() as libc::pid_t;
+        let (stop, rx) = mpsc::channel::<()>();
+        let limit = timeout();
+        let fired = std::thread::spawn(move || match rx.recv_timeout(limit) {
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                // SAFETY: kill(2) on the pid of a child not yet waited for (the caller waits
+                // only after `done`), so the pid cannot have been reused.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                true
+            }
+            _ => false,
+        });
+        Watchdog { stop, fired }
+    }
+
+    /// Stops the watchdog; whether it killed the process.
+    fn done(self) -> bool {
+        let _ = self.stop.send(());
+        self.fired.join().unwrap_or(false)
+    }
+}
+
+/// Reads a pipe to its end on a thread, keeping the first 64 KiB: git's stderr must be drained
+/// or a chatty repository (thousands of missing alternates) fills the pipe and blocks git.
+fn drain(mut r: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut buf = [0u8; 8192];
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let room = (64usize << 10).saturating_sub(kept.len());
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                }
+            }
+        }
+        kept
+    })
+}
+
+/// What git said on stderr, as one short line for a message.
+fn said(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let mut lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let more = lines.len().saturating_sub(3);
+    lines.truncate(3);
+    let mut s = lines.join("; ");
+    if more > 0 {
+        s.push_str(&format!(" (and {more} more lines)"));
+    }
+    s
+}
 
 /// A git command for `dir` that can run no program the repository configures.
 pub fn command(dir: &Path) -> Command {
@@ -36,12 +110,29 @@ pub fn command(dir: &Path) -> Command {
     c
 }
 
+/// Runs a git command to its end, within `timeout()`, both pipes drained; its stdout.
 pub fn run(mut c: Command) -> Result<Vec<u8>, String> {
-    let out = c.output().map_err(|e| format!("cannot run git: {e}"))?;
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().map_err(|e| format!("cannot run git: {e}"))?;
+    let out = drain(child.stdout.take().expect("piped"));
+    let err = drain(child.stderr.take().expect("piped"));
+    let dog = Watchdog::start(&child);
+    let (out, err) = (
+        out.join().unwrap_or_default(),
+        err.join().unwrap_or_default(),
+    );
+    let fired = dog.done();
+    let status = child.wait().map_err(|e| format!("git: {e}"))?;
+    if fired {
+        return Err(format!(
+            "git did not finish within {} s and was stopped",
+            timeout().as_secs()
+        ));
     }
-    Ok(out.stdout)
+    if !status.success() {
+        return Err(said(&err));
+    }
+    Ok(out)
 }
 
 /// One file of the revision below the project root.
@@ -169,18 +260,31 @@ pub fn tags(dir: &Path, glob: &str) -> Result<Vec<Rev>, String> {
         "for-each-ref",
         "--sort=v:refname",
         "--sort=creatordate",
-        "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)",
+        "--format=%(refname:strip=2)%00%(objectname)%00%(objecttype)%00%(*objectname)%00%(*objecttype)",
     ])
     .arg(format!("refs/tags/{glob}"));
     let out = run(c)?;
     let mut tags = Vec::new();
     for line in String::from_utf8_lossy(&out).lines() {
         let mut parts = line.split('\0');
-        let (name, object, peeled) = (parts.next(), parts.next(), parts.next());
-        let sha = match peeled {
-            Some(p) if !p.is_empty() => p,
-            _ => object.unwrap_or_default(),
+        let (name, object, kind, peeled, peeled_kind) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        );
+        let (sha, kind) = match peeled {
+            Some(p) if !p.is_empty() => (p, peeled_kind),
+            _ => (object.unwrap_or_default(), kind),
         };
+        if kind != Some("commit") {
+            return Err(format!(
+                "tag `{}` points at a {}, not a commit: it names no release to read",
+                name.unwrap_or_default(),
+                kind.unwrap_or("nothing")
+            ));
+        }
         if let (Some(name), true) = (name, is_sha(sha)) {
             tags.push(Rev {
                 name: name.to_string(),
@@ -218,6 +322,8 @@ pub fn list_all(dir: &Path, prefix: &str, revs: &[Rev]) -> Result<Vec<Listing>, 
     .stderr(Stdio::piped());
     let mut child = c.spawn().map_err(|e| format!("cannot run git: {e}"))?;
     let mut stdin = child.stdin.take().expect("piped");
+    let err = drain(child.stderr.take().expect("piped"));
+    let dog = Watchdog::start(&child);
     // `<commit> <parent>`: each revision against the one before it.
     let lines: Vec<String> = revs
         .windows(2)
@@ -231,16 +337,38 @@ pub fn list_all(dir: &Path, prefix: &str, revs: &[Rev]) -> Result<Vec<Listing>, 
         }
     });
     let mut raw = Vec::new();
-    child
-        .stdout
-        .take()
-        .expect("piped")
-        .read_to_end(&mut raw)
-        .map_err(|e| format!("reading git diff-tree: {e}"))?;
+    let read = child.stdout.take().expect("piped").read_to_end(&mut raw);
     let _ = writer.join();
+    let fired = dog.done();
     let status = child.wait().map_err(|e| format!("git diff-tree: {e}"))?;
+    let err = err.join().unwrap_or_default();
+    let names = || {
+        let n: Vec<&str> = revs.iter().map(|r| r.name.as_str()).collect();
+        if n.len() > 6 {
+            format!(
+                "{} … {} ({} revisions)",
+                n[..3].join(", "),
+                n[n.len() - 1],
+                n.len()
+            )
+        } else {
+            n.join(", ")
+        }
+    };
+    if fired {
+        return Err(format!(
+            "git diff-tree did not finish within {} s listing {}, and was stopped",
+            timeout().as_secs(),
+            names()
+        ));
+    }
+    read.map_err(|e| format!("reading git diff-tree for {}: {e}", names()))?;
     if !status.success() {
-        return Err("git diff-tree failed".into());
+        return Err(format!(
+            "git diff-tree failed for {}: {}",
+            names(),
+            said(&err)
+        ));
     }
     let mut fields = raw
         .split(|b| *b == 0)
@@ -278,9 +406,11 @@ pub fn list_all(dir: &Path, prefix: &str, revs: &[Rev]) -> Result<Vec<Listing>, 
     // answer this reading does not understand.
     if changes.len() != revs.len() - 1 {
         return Err(format!(
-            "git diff-tree answered {} diffs for {} revisions",
+            "git diff-tree answered {} diffs for the {} revisions {}: {}",
             changes.len(),
-            revs.len() - 1
+            revs.len() - 1,
+            names(),
+            said(&err)
         ));
     }
     for (rev, change) in revs[1..].iter().zip(changes) {
@@ -322,6 +452,8 @@ pub fn read_ids(
         .stderr(Stdio::piped());
     let mut child = c.spawn().map_err(|e| format!("cannot run git: {e}"))?;
     let mut stdin = child.stdin.take().expect("piped");
+    let err = drain(child.stderr.take().expect("piped"));
+    let dog = Watchdog::start(&child);
     let list: Vec<String> = ids.iter().map(|(id, _)| id.clone()).collect();
     let writer = std::thread::spawn(move || {
         for id in list {
@@ -331,6 +463,37 @@ pub fn read_ids(
         }
     });
     let mut out = BufReader::new(child.stdout.take().expect("piped"));
+    let read = read_batch(&mut out, ids, &mut found);
+    // Whatever happened, the process ends: killed if it still runs, then waited for.
+    let _ = child.kill();
+    let _ = writer.join();
+    let fired = dog.done();
+    let _ = child.wait();
+    let err = err.join().unwrap_or_default();
+    if fired {
+        return Err(format!(
+            "git cat-file did not finish within {} s reading {}, and was stopped",
+            timeout().as_secs(),
+            ids.first().map_or("", |(_, s)| s.as_str())
+        ));
+    }
+    read.map_err(|e| {
+        let said = said(&err);
+        if said.is_empty() {
+            e
+        } else {
+            format!("{e}; git said: {said}")
+        }
+    })?;
+    Ok(found)
+}
+
+/// Reads `cat-file --batch` answers for `ids`, in order.
+fn read_batch(
+    out: &mut impl BufRead,
+    ids: &[(String, String)],
+    found: &mut std::collections::HashMap<String, Vec<u8>>,
+) -> Result<(), String> {
     let mut header = String::new();
     for (id, shown) in ids {
         header.clear();
@@ -359,9 +522,7 @@ pub fn read_ids(
         buf.pop();
         found.insert(id.clone(), buf);
     }
-    let _ = writer.join();
-    let _ = child.wait();
-    Ok(found)
+    Ok(())
 }
 
 /// The id git gives these bytes as a blob (SHA-1 object format), computed in-process.

@@ -3,7 +3,7 @@
 use crate::findings::{Finding, Level};
 
 fn data(s: &str) -> String {
-    super::text::clean(s)
+    super::text::neutralise_hash_commands(&super::text::clean(s))
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

@@ -150,17 +150,62 @@ fn located(map: &SourceMap, labels: &[&Label]) -> (Option<Snippet>, Vec<LabeledS
         }
     }
     let first_line = memchr::memchr_iter(b'\n', &b[..start]).count();
+    let (window, at) = clip_lines(&text[start..end]);
     let snippet = Snippet {
         name: file.clone(),
-        text: text[start..end].to_string(),
+        text: window,
         start,
         first_line,
     };
     let spans = fits
         .iter()
-        .map(|l| LabeledSpan::new(Some(l.text.clone()), l.origin.offset, l.origin.len))
+        .map(|l| {
+            let (o, n) = at(l.origin.offset - start, l.origin.len);
+            LabeledSpan::new(Some(l.text.clone()), start + o, n)
+        })
         .collect();
     (Some(snippet), spans)
+}
+
+/// The longest line a snippet shows, in bytes: miette pads and underlines with format widths,
+/// which panic past 65,535 columns (a 200 KB identifier on one line did), and nobody reads that
+/// far anyway.
+const MAX_SHOWN_LINE: usize = 1000;
+
+/// `window` with every line longer than `MAX_SHOWN_LINE` cut (at a character boundary) and
+/// marked `…`, and how a span of the window (local offset, length) maps into the result.
+#[allow(clippy::type_complexity)]
+fn clip_lines(window: &str) -> (String, Box<dyn Fn(usize, usize) -> (usize, usize)>) {
+    if window.lines().all(|l| l.len() <= MAX_SHOWN_LINE) {
+        return (window.to_string(), Box::new(|o, n| (o, n)));
+    }
+    // Per line: where it starts in the window, where in the result, and how much of it is kept.
+    let mut map: Vec<(usize, usize, usize)> = Vec::new();
+    let mut out = String::with_capacity(window.len().min(1 << 16));
+    let mut at = 0;
+    for line in window.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        let mut keep = body.len().min(MAX_SHOWN_LINE);
+        while !body.is_char_boundary(keep) {
+            keep -= 1;
+        }
+        map.push((at, out.len(), keep));
+        out.push_str(&body[..keep]);
+        if keep < body.len() {
+            out.push('…');
+        }
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+        at += line.len();
+    }
+    let f = move |o: usize, n: usize| {
+        let i = map.partition_point(|(s, _, _)| *s <= o).saturating_sub(1);
+        let (s, t, keep) = map[i];
+        let within = (o - s).min(keep);
+        (t + within, n.min(keep - within))
+    };
+    (out, Box::new(f))
 }
 
 fn handler(colour: bool) -> GraphicalReportHandler {

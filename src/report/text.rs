@@ -54,10 +54,13 @@ pub fn guard(s: &str) -> String {
 }
 
 /// No line that a GitHub runner would take as a workflow command: for output whose active
-/// characters are the renderer's own (colour), built only from inert text.
+/// characters are the renderer's own (colour), built only from inert text. The runner acts on a
+/// line that starts with `::` (after white space) and on `##[` anywhere in a line (the older
+/// `##[command]` form); the first colon and the second `#` are written `\u{..}` instead.
 pub fn guard_commands(s: &str) -> String {
+    let s = neutralise_hash_commands(s);
     if !s.contains("::") {
-        return s.to_string();
+        return s;
     }
     let mut out = String::with_capacity(s.len() + 8);
     for line in s.split_inclusive('\n') {
@@ -73,12 +76,22 @@ pub fn guard_commands(s: &str) -> String {
     out
 }
 
+/// `##[` written `#\u{23}[`, so that no runner reads an `##[command]` anywhere in a line.
+pub fn neutralise_hash_commands(s: &str) -> String {
+    if s.contains("##[") {
+        s.replace("##[", "#\\u{23}[")
+    } else {
+        s.to_string()
+    }
+}
+
 /// A JSON document (serde_json's output) with every active character written as a `\\u` escape:
 /// serde_json escapes C0 controls inside strings but leaves DEL, C1 controls and bidirectional
 /// overrides raw, which a terminal showing a CI log may act on. Escaped, the document means the
 /// same.
 pub fn json(s: &str) -> String {
-    escape_active(s, |c| format!("\\u{:04x}", c as u32))
+    // `##[` can only stand inside a string of the document: `#\u0023[` means the same.
+    escape_active(s, |c| format!("\\u{:04x}", c as u32)).replace("##[", "#\\u0023[")
 }
 
 /// Text for a Markdown document, never at the start of a line: the characters that can open

@@ -59,19 +59,123 @@ const NEVER_DEPLOYED: &[&str] = &["test", "doc", "doctest", "miri"];
 /// above.
 const KNOWN_TARGETS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
     // name, family, os, arch, pointer width, env, vendor (all little-endian)
-    ("x86_64-unknown-linux-gnu", "unix", "linux", "x86_64", "64", "gnu", "unknown"),
-    ("x86_64-unknown-linux-musl", "unix", "linux", "x86_64", "64", "musl", "unknown"),
-    ("aarch64-unknown-linux-gnu", "unix", "linux", "aarch64", "64", "gnu", "unknown"),
-    ("aarch64-unknown-linux-musl", "unix", "linux", "aarch64", "64", "musl", "unknown"),
-    ("i686-unknown-linux-gnu", "unix", "linux", "x86", "32", "gnu", "unknown"),
-    ("armv7-unknown-linux-gnueabihf", "unix", "linux", "arm", "32", "gnu", "unknown"),
-    ("x86_64-apple-darwin", "unix", "macos", "x86_64", "64", "", "apple"),
-    ("aarch64-apple-darwin", "unix", "macos", "aarch64", "64", "", "apple"),
-    ("x86_64-unknown-freebsd", "unix", "freebsd", "x86_64", "64", "", "unknown"),
-    ("x86_64-pc-windows-msvc", "windows", "windows", "x86_64", "64", "msvc", "pc"),
-    ("x86_64-pc-windows-gnu", "windows", "windows", "x86_64", "64", "gnu", "pc"),
-    ("aarch64-pc-windows-msvc", "windows", "windows", "aarch64", "64", "msvc", "pc"),
-    ("wasm32-unknown-unknown", "wasm", "unknown", "wasm32", "32", "", "unknown"),
+    (
+        "x86_64-unknown-linux-gnu",
+        "unix",
+        "linux",
+        "x86_64",
+        "64",
+        "gnu",
+        "unknown",
+    ),
+    (
+        "x86_64-unknown-linux-musl",
+        "unix",
+        "linux",
+        "x86_64",
+        "64",
+        "musl",
+        "unknown",
+    ),
+    (
+        "aarch64-unknown-linux-gnu",
+        "unix",
+        "linux",
+        "aarch64",
+        "64",
+        "gnu",
+        "unknown",
+    ),
+    (
+        "aarch64-unknown-linux-musl",
+        "unix",
+        "linux",
+        "aarch64",
+        "64",
+        "musl",
+        "unknown",
+    ),
+    (
+        "i686-unknown-linux-gnu",
+        "unix",
+        "linux",
+        "x86",
+        "32",
+        "gnu",
+        "unknown",
+    ),
+    (
+        "armv7-unknown-linux-gnueabihf",
+        "unix",
+        "linux",
+        "arm",
+        "32",
+        "gnu",
+        "unknown",
+    ),
+    (
+        "x86_64-apple-darwin",
+        "unix",
+        "macos",
+        "x86_64",
+        "64",
+        "",
+        "apple",
+    ),
+    (
+        "aarch64-apple-darwin",
+        "unix",
+        "macos",
+        "aarch64",
+        "64",
+        "",
+        "apple",
+    ),
+    (
+        "x86_64-unknown-freebsd",
+        "unix",
+        "freebsd",
+        "x86_64",
+        "64",
+        "",
+        "unknown",
+    ),
+    (
+        "x86_64-pc-windows-msvc",
+        "windows",
+        "windows",
+        "x86_64",
+        "64",
+        "msvc",
+        "pc",
+    ),
+    (
+        "x86_64-pc-windows-gnu",
+        "windows",
+        "windows",
+        "x86_64",
+        "64",
+        "gnu",
+        "pc",
+    ),
+    (
+        "aarch64-pc-windows-msvc",
+        "windows",
+        "windows",
+        "aarch64",
+        "64",
+        "msvc",
+        "pc",
+    ),
+    (
+        "wasm32-unknown-unknown",
+        "wasm",
+        "unknown",
+        "wasm32",
+        "32",
+        "",
+        "unknown",
+    ),
 ];
 
 impl Target {
@@ -277,7 +381,10 @@ impl Cfg {
             return d(false, Source::NeverDeployed);
         }
         // Undecided: the builds read are one per value; the first read takes it on.
-        d(self.either.get(atom).copied().unwrap_or(true), Source::Either)
+        d(
+            self.either.get(atom).copied().unwrap_or(true),
+            Source::Either,
+        )
     }
 
     /// Whether a cfg predicate holds; `None` when it is not one.
@@ -385,7 +492,12 @@ impl Cfg {
         };
         let mut effects = Vec::new();
         let item = input.ident.to_string();
-        self.attrs(&mut ev, &mut input.attrs, &format!("`{item}`"), &mut effects)?;
+        self.attrs(
+            &mut ev,
+            &mut input.attrs,
+            &format!("`{item}`"),
+            &mut effects,
+        )?;
         let present = self.present(&mut ev, &input.attrs, &format!("`{item}`"), &mut effects)?;
         if present {
             match &mut input.data {
