@@ -137,21 +137,21 @@ fn kind(c: &Remedy) -> &'static str {
     }
 }
 
-/// The pair analyses the fix search may run in one review: proving fixes must not cost more
-/// than the check it advises on is allowed to (`cli::MAX_PAIRS`).
+/// The work the fix search may do in one review, in values walked (as `review::MAX_WORK`
+/// counts the rules'): proving fixes must not cost more than the check it advises on.
 pub struct Budget {
-    left: usize,
+    left: u64,
     spent_out: bool,
 }
 
 impl Budget {
-    pub const PER_RUN: usize = 250_000;
+    pub const PER_RUN: u64 = 2_000_000;
 
     pub fn new() -> Budget {
         Budget::with(Budget::PER_RUN)
     }
 
-    pub fn with(left: usize) -> Budget {
+    pub fn with(left: u64) -> Budget {
         Budget {
             left,
             spent_out: false,
@@ -159,7 +159,7 @@ impl Budget {
     }
 
     /// Takes `n` analyses, if that many are left.
-    fn take(&mut self, n: usize) -> bool {
+    fn take(&mut self, n: u64) -> bool {
         if n > self.left {
             self.spent_out = true;
             return false;
@@ -178,7 +178,7 @@ impl Default for Budget {
 /// Attaches verified fixes (or why none exists) to the error findings of `new` against the
 /// older versions deployed with it (`olds`).
 pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: &mut Budget) {
-    attach_to(olds, new, true, findings, budget)
+    attach_to(olds, new, true, findings, budget, &|s| s.expansion())
 }
 
 /// `attach`; `alone`: whether the findings about `new` alone are this window's too.
@@ -188,6 +188,7 @@ fn attach_to(
     alone: bool,
     findings: &mut [Finding],
     budget: &mut Budget,
+    size: &dyn Fn(&Schema) -> u64,
 ) {
     // An error of this window: `new` against one of `olds`, or `new` alone.
     let ours = |f: &Finding| {
@@ -215,8 +216,9 @@ fn attach_to(
         .collect();
     let mut properties = new.properties();
     olds.iter().for_each(|o| properties.extend(o.properties()));
-    // One candidate costs a run of every rule on every pair of the window, for EMS and each property.
-    let cost_of_one = (olds.len() + 1) * (1 + properties.len());
+    // One candidate costs a run of every rule on every pair of the window, for EMS and each
+    // property: the window's work (`history::window_work`).
+    let cost_of_one = crate::history::window_work(olds, new, true, size);
     let mut candidates: Vec<Remedy> = Vec::new();
     for &i in &targets {
         let f = &findings[i];
@@ -277,7 +279,7 @@ fn attach_to(
     for &i in &targets {
         if findings[i].fixes.is_empty() {
             findings[i].no_fix = Some(if budget.spent_out {
-                format!("the fix search stopped: this review already ran the {} pair analyses one run may spend proving fixes; check fewer versions at once (`keep`) to see fixes here", Budget::PER_RUN)
+                format!("the fix search stopped: this review already walked the {} values one run may spend proving fixes; check fewer versions at once (`keep`) to see fixes here", Budget::PER_RUN)
             } else {
                 why_none(&findings[i], &tried)
             });
@@ -291,10 +293,11 @@ pub fn attach_windows(
     windows: &[&crate::history::Window<'_>],
     findings: &mut [Finding],
     budget: &mut Budget,
+    size: &dyn Fn(&Schema) -> u64,
 ) {
     for w in windows {
         if w.fixable {
-            attach_to(&w.olds, w.new, w.alone, findings, budget);
+            attach_to(&w.olds, w.new, w.alone, findings, budget, size);
             continue;
         }
         for f in findings.iter_mut() {
@@ -869,8 +872,10 @@ pub struct V1 { pub suite: u16 }
 pub struct V2 { pub suite: u16, #[session(ems)] pub ems: bool }
 "#,
         );
+        // One candidate costs the window's work.
+        let one = crate::history::window_work(&[&s[0]], &s[1], true, &|x| x.expansion());
         let mut found = rules::check_pair(&s[0], &s[1]);
-        attach(&[&s[0]], &s[1], &mut found, &mut Budget::with(1));
+        attach(&[&s[0]], &s[1], &mut found, &mut Budget::with(one - 1));
         let f = found.iter().find(|f| f.level == Level::Error).unwrap();
         assert!(f.fixes.is_empty());
         assert!(f
@@ -879,7 +884,7 @@ pub struct V2 { pub suite: u16, #[session(ems)] pub ems: bool }
             .unwrap()
             .contains("the fix search stopped"));
         let mut found = rules::check_pair(&s[0], &s[1]);
-        attach(&[&s[0]], &s[1], &mut found, &mut Budget::with(2));
+        attach(&[&s[0]], &s[1], &mut found, &mut Budget::with(one));
         let f = found.iter().find(|f| f.level == Level::Error).unwrap();
         assert_eq!(f.fixes.len(), 1, "one candidate's worth: the rename");
     }

@@ -19,9 +19,11 @@ use crate::sources::{self, SourceMap};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// The most (older decoder, newer encoder) pairs one run analyses: with `keep` unset every pair
-/// of a format's versions is checked, which grows with the square of the versions.
-pub const MAX_PAIRS: usize = 250_000;
+/// The most work one review's rules (and matrices) may do, in values walked (see
+/// `history::window_work`): about two seconds on a 2-core machine. With `keep` unset every pair of
+/// a format's versions is checked, which grows with the square of the versions; a version's
+/// values grow with its types. The bound is on the product, whatever makes it large.
+pub const MAX_WORK: u64 = 2_000_000;
 
 /// What to review: a tree, the releases to check it against, and how many are deployed.
 #[derive(Clone, Debug, Default)]
@@ -227,6 +229,22 @@ pub fn inputs(
         builds,
         scope,
     })
+}
+
+/// Each schema's value count (`Schema::expansion`), computed once per schema of a review.
+#[derive(Default)]
+pub struct Sizes(std::cell::RefCell<std::collections::HashMap<usize, u64>>);
+
+impl Sizes {
+    pub fn of(&self, s: &Schema) -> u64 {
+        let key = s as *const Schema as usize;
+        if let Some(v) = self.0.borrow().get(&key) {
+            return *v;
+        }
+        let v = s.expansion();
+        self.0.borrow_mut().insert(key, v);
+        v
+    }
 }
 
 /// The schemas a review judges, from whatever source, with the configuration that judges them.
@@ -439,23 +457,48 @@ pub fn review(req: &Request, map: &mut SourceMap) -> Result<Review, Vec<Problem>
 pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
     let keep = g.keep;
     let chains = history::chains(g.current, g.released);
-    let planned: usize = chains
-        .values()
-        .map(|c| history::pair_count(c, keep))
-        .fold(0, usize::saturating_add);
-    if planned > MAX_PAIRS {
-        let (name, chain) = chains
+    let sizes = Sizes::default();
+    let size = |s: &Schema| sizes.of(s);
+    // What the rules will cost, before any runs: by format, to name the largest.
+    let mut by_format: Vec<(&String, u64)> = chains
+        .iter()
+        .map(|(name, c)| {
+            let work = history::windows(c, keep)
+                .iter()
+                .fold(0u64, |w, x| w.saturating_add(history::window_work(&x.olds, x.new, x.alone, &size)));
+            let matrix = if matrices {
+                let all: Vec<&Schema> = history::versions(c).into_iter().flatten().collect();
+                // Every cell reads each kind of session: two readings per (decoder, encoder).
+                all.iter().fold(0u64, |w, d| {
+                    w.saturating_add(2u64.saturating_mul(history::window_work(&all, d, false, &size)))
+                })
+            } else {
+                0
+            };
+            (name, work.saturating_add(matrix))
+        })
+        .collect();
+    let planned = by_format.iter().fold(0u64, |w, (_, x)| w.saturating_add(*x));
+    if planned > MAX_WORK {
+        by_format.sort_by_key(|(_, w)| std::cmp::Reverse(*w));
+        let (name, work) = by_format[0];
+        let chain = &chains[name];
+        let largest = chain
+            .released
             .iter()
-            .max_by_key(|(_, c)| history::pair_count(c, keep))
-            .expect("pairs come from chains");
+            .chain(&chain.current)
+            .map(|s| size(s))
+            .max()
+            .unwrap_or(0);
         return Err(vec![sources::problem(
             &chain.released.first().or(chain.current.first()).map(|s| s.origin.file.clone()).unwrap_or_default(),
             format!(
-                "checking every pair of versions would take {planned} pair analyses (format `{name}` alone has {} versions and {} critical properties, each analysed on every pair), more than the limit of {MAX_PAIRS}",
+                "checking every pair of versions would walk {planned} values (format `{name}` alone {work}: {} versions of up to {largest} values and {} critical properties, each analysed on every pair{}), more than the limit of {MAX_WORK}",
                 history::version_count(chain),
-                history::property_count(chain)
+                history::property_count(chain),
+                if matrices { ", and again for the matrices" } else { "" }
             ),
-            "set `keep` (or --keep) to how many older versions may still be deployed next to each version",
+            "set `keep` (or --keep) to how many older versions may still be deployed next to each version, or model large repeated parts as opaque types",
         )]);
     }
     let windows: Vec<(&String, Vec<Window<'_>>)> = chains
@@ -524,7 +567,8 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
 fn settle(cfg: &Config, found: Vec<Finding>, windows: &[&Window<'_>], summary: Summary) -> Review {
     let (mut kept, unused) = cfg.apply(found);
     let mut budget = crate::fixes::Budget::new();
-    crate::fixes::attach_windows(windows, &mut kept, &mut budget);
+    let sizes = Sizes::default();
+    crate::fixes::attach_windows(windows, &mut kept, &mut budget, &|s| sizes.of(s));
     findings::sort(&mut kept);
     kept.dedup();
     let mut summary = Summary {

@@ -837,7 +837,7 @@ fn wide_schema_files_and_long_histories_are_bounded() {
     bad_input(
         &run(&["check", "."], d.path()),
         "v1.schema.toml",
-        "more than the limit of 250000",
+        "limit of 2000000",
     );
     let r = run(&["check", ".", "--keep", "3"], d.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -1875,4 +1875,70 @@ fn output_guards_hold_for_hash_commands_long_lines_and_snapshot_collisions() {
         "would both be recorded as",
     );
     assert!(!d.path().join("session-schemas").exists());
+}
+
+/// Tuple aliases that expand to `64 * n1 * n2` `u8`s from a few hundred bytes of source.
+fn alias_bomb(n1: usize, n2: usize) -> String {
+    let row = |t: &str, n: usize| vec![t; n].join(", ");
+    format!(
+        "type L0 = ({});\ntype L1 = ({});\ntype L2 = ({});\n",
+        row("u8", 64),
+        row("L0", n1),
+        row("L1", n2)
+    )
+}
+
+fn bombed(versions: u32, props: usize, enc: &str, aliases: &str) -> String {
+    let mut s = format!("{HEAD}{aliases}");
+    for v in 1..=versions {
+        let props: String = (0..props)
+            .map(|k| format!("#[session(critical = \"p{k}\")] pub c{k}: bool, "))
+            .collect();
+        let ems = if v > 1 { "#[session(ems)] pub e: bool, " } else { "" };
+        s.push_str(&format!("#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = {v}, encoding = \"{enc}\")]\npub struct T{v} {{ {props}pub big: L2, {ems}}}\n"));
+    }
+    s
+}
+
+/// Work is bounded by the size of what it walks, not by counts: a 4 KB alias bomb, many
+/// versions with many properties, and many tags of distinct sources each end with exit 2 naming
+/// the bound they reached (`cargo bench --bench hostile` measures time and memory).
+#[test]
+fn work_is_bounded_by_what_it_walks() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "src/t.rs", bombed(8, 4, "bincode", &alias_bomb(63, 63)));
+    bad_input(&run(&["check", "."], d.path()), "src/t.rs", "expand to more than 65536 types");
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "src/t.rs", bombed(300, 8, "json", &alias_bomb(8, 1)));
+    bad_input(&run(&["check", "."], d.path()), "src/t.rs", "limit of 2000000");
+    // `keep` brings a long history within the bound.
+    write(d.path(), "src/t.rs", bombed(30, 0, "json", &alias_bomb(63, 1)));
+    bad_input(&run(&["check", "."], d.path()), "src/t.rs", "set `keep`");
+    let r = run(&["check", ".", "--keep", "1"], d.path());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+
+    // Tags of one release share its schemas; tags of distinct sources re-expand theirs, within
+    // one bound for the run.
+    for (distinct, ok) in [(false, true), (true, false)] {
+        let d = repo();
+        let mut text = bombed(2, 0, "json", &alias_bomb(63, 15)).replace("#[session(ems)] pub e: bool, ", "");
+        write(d.path(), "src/lib.rs", &text);
+        commit(d.path());
+        for i in 0..30 {
+            if distinct {
+                text.push_str(&format!("// {i}\n"));
+                write(d.path(), "src/lib.rs", &text);
+            } else {
+                write(d.path(), "notes.txt", i.to_string());
+            }
+            commit(d.path());
+            git(d.path(), &["tag", &format!("v{i}")]);
+        }
+        let r = run(&["check", ".", "--release-tags", "v*"], d.path());
+        if ok {
+            assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        } else {
+            bad_input(&r, "src/lib.rs", "types in all");
+        }
+    }
 }

@@ -211,6 +211,20 @@ impl Flat<'_> {
 
     fn fields(&self, fields: &[Field], want: Want, owner: &str, depth: usize) -> Option<Vec<Slot>> {
         let mut out = Vec::new();
+        self.fields_into(fields, want, owner, depth, &mut out)?;
+        Some(out)
+    }
+
+    /// `fields`, appended to `out` (one vector for a whole layout: nested types are not copied
+    /// level by level).
+    fn fields_into(
+        &self,
+        fields: &[Field],
+        want: Want,
+        owner: &str,
+        depth: usize,
+        out: &mut Vec<Slot>,
+    ) -> Option<()> {
         if want == Want::Ems
             && !fields
                 .iter()
@@ -226,48 +240,50 @@ impl Flat<'_> {
                 _ => {}
             }
             let w = if self.holds(f) { want } else { Want::Any };
-            let mut slots = if f.custom_codec || f.flatten {
+            let start = out.len();
+            if f.custom_codec || f.flatten {
                 let meta = Meta {
                     holds: self.holds(f),
                     label: label.clone(),
                     ..Meta::default()
                 };
-                vec![Slot {
+                out.push(Slot {
                     atom: Atom::Opaque(format!("{label} (custom serde code)")),
                     meta,
-                }]
+                });
             } else {
-                self.ty(&f.ty, w, Some(f), &label, depth + 1)?
-            };
+                self.ty_into(&f.ty, w, Some(f), &label, depth + 1, out)?;
+            }
             if self.side != Side::Decoder && f.session.version_field.is_some() {
-                if let Some(s) = slots.first_mut() {
+                if let Some(s) = out.get_mut(start) {
                     s.meta.val =
                         Some(f.session.writes.unwrap_or(self.schema.version as u64) as i128);
                 }
             }
             if self.side == Side::Decoder && f.wire.if_remaining {
-                slots = vec![Slot {
+                let slots: Vec<Slot> = out.drain(start..).collect();
+                out.push(Slot {
                     atom: Atom::Tail(slots, f.wire.lenient),
                     meta: Meta {
                         label: label.clone(),
                         ..Meta::default()
                     },
-                }];
+                });
             }
             let conditional =
                 matches!(f.write, Write::Unless(_)) && !(want == Want::Ems && self.holds(f));
             if matches!(self.side, Side::Encoder(_)) && conditional {
-                slots = vec![Slot {
+                let slots: Vec<Slot> = out.drain(start..).collect();
+                out.push(Slot {
                     atom: Atom::Cond(slots),
                     meta: Meta {
                         label: label.clone(),
                         ..Meta::default()
                     },
-                }];
+                });
             }
-            out.extend(slots);
         }
-        Some(out)
+        Some(())
     }
 
     fn ty(
@@ -278,11 +294,27 @@ impl Flat<'_> {
         label: &str,
         depth: usize,
     ) -> Option<Vec<Slot>> {
+        let mut out = Vec::new();
+        self.ty_into(ty, want, field, label, depth, &mut out)?;
+        Some(out)
+    }
+
+    /// `ty`, appended to `out`.
+    fn ty_into(
+        &self,
+        ty: &Ty,
+        want: Want,
+        field: Option<&Field>,
+        label: &str,
+        depth: usize,
+        out: &mut Vec<Slot>,
+    ) -> Option<()> {
         if depth > MAX_DEPTH {
-            return Some(vec![Slot {
+            out.push(Slot {
                 atom: Atom::Opaque("recursion limit".into()),
                 meta: Meta::default(),
-            }]);
+            });
+            return Some(());
         }
         let marker = field.and_then(|f| f.session.ems.clone());
         let want = self.narrowed(ty, want, marker.is_some())?;
@@ -296,7 +328,10 @@ impl Flat<'_> {
                 _ => None,
             };
         }
-        let one = |atom: Atom, meta: Meta| Some(vec![Slot { atom, meta }]);
+        let mut one = |atom: Atom, meta: Meta| {
+            out.push(Slot { atom, meta });
+            Some(())
+        };
         match ty {
             Ty::Bool => one(Atom::Bool, meta),
             Ty::Int { signed, bits } => one(
@@ -309,19 +344,23 @@ impl Flat<'_> {
             Ty::Float { bits } => one(Atom::Float { bits: *bits }, meta),
             Ty::Char => one(Atom::Char, meta),
             Ty::Str => one(Atom::Str, meta),
-            Ty::Unit => Some(Vec::new()),
-            Ty::Option { of } => Some(vec![self.option_slot(of, want, field, label, depth, meta)]),
+            Ty::Unit => Some(()),
+            Ty::Option { of } => {
+                let slot = self.option_slot(of, want, field, label, depth, meta);
+                one(slot.atom, slot.meta)
+            }
             Ty::Seq { of } => {
                 meta.forced = enc && want == Want::Ems;
                 let widths = field.and_then(|f| f.wire.prefix.clone());
                 let max = field.and_then(|f| f.wire.max_len);
-                one(self.seq(of, want, widths, max, label, depth), meta)
+                let atom = self.seq(of, want, widths, max, label, depth);
+                one(atom, meta)
             }
             Ty::Array { of, len } => {
                 // The first element carries what the array must hold; the rest may be anything.
                 let first = std::iter::once((&**of, want));
                 let rest = std::iter::repeat_n((&**of, Want::Any), (*len).clamp(1, 4096) - 1);
-                self.items(first.chain(rest).take(*len), label, depth)
+                self.items_into(first.chain(rest).take(*len), label, depth, out)
             }
             Ty::Tuple { items } => {
                 // The carrier sits in the first item that can hold it.
@@ -336,7 +375,7 @@ impl Flat<'_> {
                         },
                     )
                 });
-                self.items(wants, label, depth)
+                self.items_into(wants, label, depth, out)
             }
             Ty::Map { key, value } => {
                 let k = self.ty(key, Want::Any, None, label, depth + 1)?;
@@ -344,7 +383,7 @@ impl Flat<'_> {
                 one(Atom::Map(k, v), meta)
             }
             Ty::Opaque { name } => one(Atom::Opaque(name.clone()), meta),
-            Ty::Named { name } => self.named(name, want, marker.as_ref(), meta, depth),
+            Ty::Named { name } => self.named_into(name, want, marker.as_ref(), meta, depth, out),
         }
     }
 
@@ -384,38 +423,43 @@ impl Flat<'_> {
         Atom::Seq(inner, width, max)
     }
 
-    /// A type defined in the schema: a struct's fields in order, or an enum.
-    fn named(
+    /// A type defined in the schema: a struct's fields in order, or an enum; appended to `out`.
+    fn named_into(
         &self,
         name: &str,
         want: Want,
         marker: Option<&EmsMarker>,
         meta: Meta,
         depth: usize,
-    ) -> Option<Vec<Slot>> {
+        out: &mut Vec<Slot>,
+    ) -> Option<()> {
         match self.schema.type_def(name) {
-            None => Some(vec![Slot {
+            None => out.push(Slot {
                 atom: Atom::Opaque(name.to_string()),
                 meta,
-            }]),
-            Some(TypeDef::Struct(s)) if s.style == Style::Unit => Some(Vec::new()),
-            Some(TypeDef::Struct(s)) => self.fields(&s.fields, want, &s.name, depth + 1),
-            Some(TypeDef::Enum(e)) => self.enum_slots(e, want, marker, meta, depth),
+            }),
+            Some(TypeDef::Struct(s)) if s.style == Style::Unit => {}
+            Some(TypeDef::Struct(s)) => {
+                return self.fields_into(&s.fields, want, &s.name, depth + 1, out)
+            }
+            Some(TypeDef::Enum(e)) => out.extend(self.enum_slots(e, want, marker, meta, depth)?),
         }
+        Some(())
     }
 
-    /// The slots of consecutive items, each of the kind asked; `None` if one cannot be written.
-    fn items<'t>(
+    /// The slots of consecutive items, each of the kind asked, appended to `out`; `None` if one
+    /// cannot be written.
+    fn items_into<'t>(
         &self,
         items: impl Iterator<Item = (&'t Ty, Want)>,
         label: &str,
         depth: usize,
-    ) -> Option<Vec<Slot>> {
-        let mut out = Vec::new();
+        out: &mut Vec<Slot>,
+    ) -> Option<()> {
         for (t, w) in items {
-            out.extend(self.ty(t, w, None, label, depth + 1)?);
+            self.ty_into(t, w, None, label, depth + 1, out)?;
         }
-        Some(out)
+        Some(())
     }
 
     /// The kind of session a value must belong to: only a value that holds the carrier can be

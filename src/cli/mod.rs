@@ -21,7 +21,7 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_BAD_INPUT: i32 = 2;
 
-pub use crate::review::MAX_PAIRS;
+pub use crate::review::MAX_WORK;
 
 #[derive(Parser, Debug)]
 #[command(

@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 /// One revision's released versions.
 pub struct Baseline {
     pub rev: String,
-    pub schemas: Vec<Schema>,
+    /// Shared with the revision before when nothing changed them: a thousand tags of one
+    /// release hold its schemas once.
+    pub schemas: std::sync::Arc<Vec<Schema>>,
     /// The revision's configuration: the gate's policy as that revision has it.
     pub cfg: Config,
     /// Files of the revision read (configuration, sources, schema files).
@@ -33,7 +35,7 @@ pub struct Baseline {
 struct Previous {
     config: (Option<String>, Option<String>),
     sources: BTreeMap<String, String>,
-    schemas: Vec<Schema>,
+    schemas: std::sync::Arc<Vec<Schema>>,
     looked_up: Vec<String>,
     cfg_options: Vec<extract::CfgOption>,
     builds: usize,
@@ -142,7 +144,7 @@ pub fn merge(bases: &[Baseline], tags: usize, keep: Option<usize>) -> Merged {
     let mut changed = Vec::new();
     // A reused revision holds exactly the schemas of the one before it.
     for b in bases.iter().filter(|b| !b.reused) {
-        for s in &b.schemas {
+        for s in b.schemas.iter() {
             let key = (s.name.clone(), s.version);
             match by.get(&key) {
                 Some(first) if !first.same_as(s) => {
@@ -293,7 +295,7 @@ pub fn read(
         let mut problems = Vec::new();
         let (mut schemas, read, cfg_options, builds) = if reusable {
             let p = prev.as_ref().expect("checked");
-            (p.schemas.clone(), 0, p.cfg_options.clone(), p.builds)
+            (std::sync::Arc::clone(&p.schemas), 0, p.cfg_options.clone(), p.builds)
         } else {
             let mut opts = cfg.extract_options(encoding)?;
             // Session items changed, and nothing the previous revision's types used: read only
@@ -385,16 +387,18 @@ pub fn read(
             }
             problems.extend(ex.problems);
             keep_texts(&files, &problems, want_snippets, &ex.schemas, map);
+            ex.schemas.iter_mut().for_each(Schema::read_only);
+            let shared = std::sync::Arc::new(std::mem::take(&mut ex.schemas));
             prev = Some(Previous {
                 config,
                 sources: sources_here,
-                schemas: ex.schemas.clone(),
+                schemas: std::sync::Arc::clone(&shared),
                 looked_up: ex.looked_up,
                 cfg_options: ex.cfg.clone(),
                 builds: ex.builds,
                 externals,
             });
-            (ex.schemas, files.len(), ex.cfg, ex.builds)
+            (shared, files.len(), ex.cfg, ex.builds)
         };
         let mut released_files = Vec::new();
         let mut texts = Vec::new();
@@ -441,14 +445,15 @@ pub fn read(
                             }
                         }
                     }
-                    schemas.push(s)
+                    let mut s = s;
+                    s.read_only();
+                    std::sync::Arc::make_mut(&mut schemas).push(s)
                 }
             }
         }
         for f in texts {
             map.texts.insert(f.path, f.text);
         }
-        schemas.iter_mut().for_each(Schema::read_only);
         all_problems.extend(problems);
         out.push(Baseline {
             rev: l.rev.clone(),
@@ -590,6 +595,9 @@ struct Blobs {
     working: HashMap<PathBuf, String>,
     root: PathBuf,
     canon: PathBuf,
+    /// Bytes held from git: bounded like the working tree's sources (`project::MAX_TOTAL`), or
+    /// a thousand tags of distinct large files would hold them all.
+    held: u64,
 }
 
 impl Blobs {
@@ -602,6 +610,7 @@ impl Blobs {
                 .collect(),
             root: project.root.clone(),
             canon: project.canon.clone(),
+            held: 0,
         }
     }
 
@@ -675,6 +684,14 @@ impl Blobs {
                     shown.get(id.as_str()).unwrap_or(&"a file")
                 )
             })?;
+            self.held += text.len() as u64;
+            if self.held > crate::project::MAX_TOTAL {
+                return Err(format!(
+                    "the revisions read hold more than {} MiB of sources that may define session types (at {})",
+                    crate::project::MAX_TOTAL >> 20,
+                    shown.get(id.as_str()).unwrap_or(&"a file")
+                ));
+            }
             self.by_id.insert(id, text);
         }
         Ok(())

@@ -70,18 +70,32 @@ pub fn versions(chain: &Chain) -> Vec<Vec<&Schema>> {
     by.into_values().collect()
 }
 
-/// How many pair analyses `analyse` will run for a chain, before it runs any: each pair of
-/// shapes is analysed for EMS and again for each critical property of the chain.
-pub fn pair_count(chain: &Chain, keep: Option<usize>) -> usize {
-    let versions = versions(chain);
-    let mut pairs: usize = 0;
-    for j in 0..versions.len() {
-        let first = keep.map(|k| j.saturating_sub(k)).unwrap_or(0);
-        let older: usize = versions[first..j].iter().map(Vec::len).sum();
-        let n = versions[j].len();
-        pairs = pairs.saturating_add(n * older + n * (n - 1) / 2);
+/// What analysing one pair of shapes costs beyond walking their values (the rules, the
+/// readings of each kind of session), in the same units: a value walked.
+pub const PAIR_COST: u64 = 64;
+
+/// The work of analysing `new` against each of `olds` (and alone, when `alone`), in values
+/// walked: both versions' values per pair, once for EMS and once per critical property either
+/// carries. `size` is a version's value count (`Schema::expansion`).
+pub fn window_work(olds: &[&Schema], new: &Schema, alone: bool, size: &dyn Fn(&Schema) -> u64) -> u64 {
+    let props = |a: &Schema, b: Option<&Schema>| {
+        let mut p: std::collections::BTreeSet<String> = a.properties().into_iter().collect();
+        if let Some(b) = b {
+            p.extend(b.properties());
+        }
+        1 + p.len() as u64
+    };
+    let mut w = if alone {
+        (size(new) + PAIR_COST).saturating_mul(props(new, None))
+    } else {
+        0
+    };
+    for o in olds {
+        w = w.saturating_add(
+            (size(o) + size(new) + PAIR_COST).saturating_mul(props(o, Some(new))),
+        );
     }
-    pairs.saturating_mul(1 + property_count(chain))
+    w
 }
 
 /// The critical properties any version of the chain carries.

@@ -14,6 +14,11 @@ const MAX_DEPTH: usize = 16;
 /// and a hostile file must not make the expansion unbounded. Past it, the remaining uses stay
 /// unexpanded and are reported as undefined types.
 const MAX_EXPANSIONS: usize = 4096;
+/// How many types the aliases of one item may expand to (an alias of a 64-element tuple used
+/// 4,000 times is 256,000 types from 4 KB of source), and of every item one extraction reads:
+/// what aliases add is bounded by these, not by the size of the file.
+pub const MAX_ITEM_TYPES: usize = 1 << 16;
+pub const MAX_RUN_TYPES: usize = 1 << 19;
 
 #[derive(Default)]
 pub struct Aliases<'s> {
@@ -23,6 +28,8 @@ pub struct Aliases<'s> {
     consts: std::cell::RefCell<HashMap<String, Option<i64>>>,
     /// Every name looked up as an alias or a const: what the result depends on.
     asked: std::cell::RefCell<std::collections::BTreeSet<String>>,
+    /// Types the expansions of this run have added so far (see `MAX_RUN_TYPES`).
+    pub spent: std::cell::Cell<usize>,
 }
 
 impl<'s> Aliases<'s> {
@@ -57,6 +64,7 @@ impl<'s> Aliases<'s> {
             files,
             consts: Default::default(),
             asked: Default::default(),
+            spent: Default::default(),
         }
     }
 
@@ -76,12 +84,15 @@ impl<'s> Aliases<'s> {
         self.asked.borrow().iter().cloned().collect()
     }
 
-    /// Expands every alias, and every const array length, in the item's field types.
-    pub fn expand(&self, input: &mut syn::DeriveInput) {
+    /// Expands every alias, and every const array length, in the item's field types. `Err`
+    /// says which bound the expansion passed (the item is then not read).
+    pub fn expand(&self, input: &mut syn::DeriveInput) -> Result<(), String> {
         let mut e = Expand {
             aliases: self,
             depth: 0,
             budget: MAX_EXPANSIONS,
+            types: 0,
+            over: None,
         };
         match &mut input.data {
             syn::Data::Struct(d) => d
@@ -95,6 +106,7 @@ impl<'s> Aliases<'s> {
                 .for_each(|f| e.visit_type_mut(&mut f.ty)),
             syn::Data::Union(_) => {}
         }
+        e.over.map_or(Ok(()), Err)
     }
 
     /// The type `ty` names, if it is a use of exactly one known alias (generic arguments
@@ -147,6 +159,24 @@ struct Expand<'a> {
     aliases: &'a Aliases<'a>,
     depth: usize,
     budget: usize,
+    /// Types this item's expansions added.
+    types: usize,
+    /// The bound passed, in words.
+    over: Option<String>,
+}
+
+/// How many types `ty` is made of.
+fn types_in(ty: &syn::Type) -> usize {
+    struct Count(usize);
+    impl<'ast> syn::visit::Visit<'ast> for Count {
+        fn visit_type(&mut self, t: &'ast syn::Type) {
+            self.0 += 1;
+            syn::visit::visit_type(self, t);
+        }
+    }
+    let mut c = Count(0);
+    syn::visit::Visit::visit_type(&mut c, ty);
+    c.0
 }
 
 impl VisitMut for Expand<'_> {
@@ -167,9 +197,24 @@ impl VisitMut for Expand<'_> {
     }
 
     fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        if self.over.is_some() {
+            return;
+        }
         if self.depth < MAX_DEPTH && self.budget > 0 {
             if let Some(t) = self.aliases.resolve(ty) {
                 self.budget -= 1;
+                let n = types_in(&t);
+                self.types += n;
+                let spent = self.aliases.spent.get() + n;
+                self.aliases.spent.set(spent);
+                if self.types > MAX_ITEM_TYPES {
+                    self.over = Some(format!("its type aliases expand to more than {MAX_ITEM_TYPES} types"));
+                    return;
+                }
+                if spent > MAX_RUN_TYPES {
+                    self.over = Some(format!("the type aliases of the session types read in this run expand to more than {MAX_RUN_TYPES} types in all"));
+                    return;
+                }
                 *ty = t;
                 self.depth += 1;
                 self.visit_type_mut(ty);

@@ -154,6 +154,9 @@ struct Parsed {
     lines: Vec<usize>,
 }
 
+/// The most parsed items (and file scans) the per-blob cache keeps between extractions.
+const MAX_CACHED_ITEMS: usize = 20_000;
+
 /// How deeply one item may nest before it is refused unparsed (syn recurses per level).
 pub const MAX_NESTING: usize = 256;
 
@@ -266,7 +269,15 @@ impl<'s> Index<'s> {
                         return;
                     }
                 }
-                self.aliases.expand(&mut input);
+                if let Err(why) = self.aliases.expand(&mut input) {
+                    let loc = Locator::new(&src.path, &src.text);
+                    self.problems.push(Problem {
+                        origin: loc.origin_at(span.start),
+                        message: format!("`{}` is not read: {why}, beyond what sessionlint analyses", input.ident),
+                        help: Some("a session format is a flat record of a few fields: name the repeated part as its own type, or model it as opaque (a `with = \"...\"` codec)".into()),
+                    });
+                    return;
+                }
                 let slot = self.slot(file);
                 let name = input.ident.to_string();
                 self.parsed[slot].items.push(ParsedItem {
@@ -660,6 +671,9 @@ pub struct Cache {
     lines: HashMap<String, Vec<usize>>,
     /// Items as syn parsed them, before cfg and aliases: (blob id, start, end).
     items: HashMap<(String, usize, usize), Result<syn::DeriveInput, syn::Error>>,
+    /// Types alias expansion has added over every extraction made with this cache (builds and
+    /// revisions of one run): bounded by `aliases::MAX_RUN_TYPES`.
+    alias_types: usize,
 }
 
 /// What a search for a type name found.
@@ -946,6 +960,7 @@ fn extract_build(
         }
     });
     index.cache.aliases = alias_cache;
+    index.aliases.spent.set(index.cache.alias_types);
     index.by_path = order.clone();
     let named_state: Vec<bool> = files
         .iter()
@@ -1131,6 +1146,15 @@ fn extract_build(
         unique.push(s);
     }
     super::defaults::resolve(&mut unique, files);
+    index.cache.alias_types = index.aliases.spent.get();
+    // Per-blob results are a cache: past a bound they are dropped and read again if needed, so
+    // that a thousand revisions of distinct sources do not hold every item parsed.
+    if index.cache.items.len() > MAX_CACHED_ITEMS {
+        index.cache.items.clear();
+    }
+    if index.cache.scans.len() > MAX_CACHED_ITEMS {
+        index.cache.scans.clear();
+    }
     *cache = std::mem::take(&mut index.cache);
     let mut problems = index.problems;
     problems.sort();

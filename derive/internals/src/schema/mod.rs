@@ -736,10 +736,21 @@ impl Schema {
 
     /// True when `ty` (a type name) can hold the EMS carrier.
     pub fn holds_carrier(&self, ty: &Ty) -> bool {
+        // Most types of a large layout are leaves, which name no type.
+        if matches!(
+            ty,
+            Ty::Bool
+                | Ty::Int { .. }
+                | Ty::Float { .. }
+                | Ty::Char
+                | Ty::Str
+                | Ty::Unit
+                | Ty::Opaque { .. }
+        ) {
+            return false;
+        }
         let mut seen = Vec::new();
-        ty.named_types()
-            .into_iter()
-            .any(|n| self.find_carrier(n, &mut seen).is_some())
+        ty.any_named(&mut |n| self.find_carrier(n, &mut seen).is_some())
     }
 
     /// The same schema, wherever each was read from.

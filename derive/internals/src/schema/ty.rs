@@ -61,6 +61,17 @@ impl Ty {
         out
     }
 
+    /// Whether a type this one names satisfies `f` (without collecting the names).
+    pub fn any_named(&self, f: &mut dyn FnMut(&str) -> bool) -> bool {
+        match self {
+            Ty::Named { name } => f(name),
+            Ty::Option { of } | Ty::Seq { of } | Ty::Array { of, .. } => of.any_named(f),
+            Ty::Tuple { items } => items.iter().any(|t| t.any_named(f)),
+            Ty::Map { key, value } => key.any_named(f) || value.any_named(f),
+            _ => false,
+        }
+    }
+
     fn collect_named<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
             Ty::Named { name } => out.push(name),
