@@ -8,6 +8,8 @@ pub struct Item {
     pub encoding: u8,
     pub trailing: u8,
     pub fields: Vec<FieldSpec>,
+    /// Not read any more; kept so that the corpora's inputs decode as before.
+    #[allow(dead_code)]
     pub as_enum: bool,
 }
 
