@@ -29,6 +29,9 @@ pub mod fixes;
 #[doc(hidden)]
 pub mod rules;
 mod state;
+/// Conformance vectors: the bytes each version writes, and what each decoder is predicted to do
+/// with them (`sessionlint vectors`, `docs/vectors.md`).
+pub mod vectors;
 
 #[doc(hidden)]
 pub use state::__private;

@@ -5,658 +5,18 @@
 
 use sessionlint::findings::Finding;
 use sessionlint::rules::{check_pair as analyse_pair, check_version as analyse_version};
-use sessionlint::schema::{
-    EmsMarker, Encoding, Field, Missing, Schema, Trailing, Ty, TypeDef, UnknownTags, Write,
-};
-use std::collections::BTreeMap;
+use sessionlint::schema::Schema;
 
-#[derive(Clone, Debug, PartialEq)]
-enum V {
-    Int(u64),
-    Bytes(Vec<u8>),
-    List(Vec<Vec<u8>>),
-    /// An `Option` behind a presence byte.
-    Opt(Option<Box<V>>),
-    /// A value of a named struct, or of a named enum's variant (by index).
-    Struct(Values),
-    Variant(usize, Values),
-    Absent,
+/// The model codec lives in the library (`sessionlint::vectors::wire`), where the conformance
+/// vectors are built on it and the real TLS libraries judge it (`conformance/`).
+use sessionlint::vectors::wire::{decode as decode_r, encode as encode_r, is_ems, samples, Refusal};
+
+fn encode(s: &Schema, v: &sessionlint::vectors::wire::Values) -> Vec<u8> {
+    encode_r(s, v).unwrap_or_else(|e| panic!("{}: {e}", s.name))
 }
 
-/// A session's values by field; a root that dispatches on a value also holds the variant's
-/// index under `VARIANT`.
-type Values = BTreeMap<String, V>;
-const VARIANT: &str = "$variant";
-
-/// The fields of a struct root (DER and TLS layouts).
-fn fields(s: &Schema) -> &[Field] {
-    match s.root_def() {
-        Some(TypeDef::Struct(st)) => &st.fields,
-        _ => panic!("this layout has a struct root"),
-    }
-}
-
-/// The fields a session's values are laid out by: the struct root's, or those of the variant a
-/// dispatching root holds.
-fn fields_of<'s>(s: &'s Schema, v: &Values) -> &'s [Field] {
-    match s.root_def() {
-        Some(TypeDef::Enum(e)) => match v.get(VARIANT) {
-            Some(V::Int(i)) => &e.variants[*i as usize].fields,
-            _ => panic!("a dispatching root's values name their variant"),
-        },
-        _ => fields(s),
-    }
-}
-
-/// The length-prefix widths of a field, outermost first (2 when undeclared), as many as `n`.
-fn widths(f: &Field, n: usize) -> Vec<usize> {
-    let mut w: Vec<usize> = f
-        .wire
-        .prefix
-        .as_ref()
-        .map(|p| p.0.iter().map(|x| *x as usize).collect())
-        .unwrap_or_else(|| vec![2]);
-    while w.len() < n {
-        w.push(*w.last().unwrap());
-    }
-    w
-}
-
-// ---------------------------------------------------------------- TLS presentation language
-
-fn put_len(out: &mut Vec<u8>, n: usize, width: u8) {
-    let b = (n as u64).to_be_bytes();
-    out.extend_from_slice(&b[8 - width as usize..]);
-}
-
-fn tls_encode(s: &Schema, v: &Values) -> Vec<u8> {
-    let mut out = Vec::new();
-    if let Some(TypeDef::Enum(e)) = s.root_def() {
-        let Some(V::Int(i)) = v.get(VARIANT) else {
-            panic!("no variant")
-        };
-        let tag = e.variants[*i as usize]
-            .tag_value
-            .expect("a written variant has its value");
-        put_len(
-            &mut out,
-            tag as usize,
-            e.tag_width.expect("a dispatching root"),
-        );
-    }
-    for f in fields_of(s, v) {
-        let val = &v[&f.ident];
-        if *val == V::Absent {
-            assert!(
-                !matches!(f.write, Write::Always),
-                "{} is always written",
-                f.ident
-            );
-            continue;
-        }
-        tls_value(&mut out, s, f, &f.ty, val);
-    }
-    out
-}
-
-fn tls_value(out: &mut Vec<u8>, s: &Schema, f: &Field, ty: &Ty, val: &V) {
-    let w = widths(f, 2);
-    match (ty, val) {
-        (Ty::Option { .. }, V::Opt(None)) => out.push(0),
-        (Ty::Option { of }, V::Opt(Some(x))) => {
-            out.push(1);
-            tls_value(out, s, f, of, x);
-        }
-        (Ty::Named { name }, V::Struct(vals)) => {
-            let Some(TypeDef::Struct(st)) = s.type_def(name) else {
-                panic!("{name} is no struct")
-            };
-            for g in &st.fields {
-                tls_value(out, s, g, &g.ty, &vals[&g.ident]);
-            }
-        }
-        (Ty::Named { name }, V::Variant(i, vals)) => {
-            let Some(TypeDef::Enum(e)) = s.type_def(name) else {
-                panic!("{name} is no enum")
-            };
-            let var = &e.variants[*i];
-            put_len(
-                out,
-                var.tag_value.expect("a written variant") as usize,
-                e.tag_width.expect("a dispatching enum"),
-            );
-            for g in &var.fields {
-                tls_value(out, s, g, &g.ty, &vals[&g.ident]);
-            }
-        }
-        (Ty::Bool, V::Int(x)) => out.push(*x as u8),
-        (Ty::Int { bits, .. }, V::Int(x)) => {
-            out.extend_from_slice(&x.to_be_bytes()[8 - *bits as usize / 8..])
-        }
-        (Ty::Array { len, .. }, V::Bytes(b)) => {
-            assert_eq!(b.len(), *len);
-            out.extend_from_slice(b)
-        }
-        (Ty::Seq { .. }, V::Bytes(b)) => {
-            put_len(out, b.len(), w[0] as u8);
-            out.extend_from_slice(b);
-        }
-        (Ty::Seq { .. }, V::List(items)) => {
-            let mut inner = Vec::new();
-            for i in items {
-                put_len(&mut inner, i.len(), w[1] as u8);
-                inner.extend_from_slice(i);
-            }
-            put_len(out, inner.len(), w[0] as u8);
-            out.extend_from_slice(&inner);
-        }
-        (t, v) => panic!("no TLS encoding of {v:?} as {t}"),
-    }
-}
-
-struct Reader<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Result<&[u8], String> {
-        if self.b.len() - self.i < n {
-            return Err("end of input".into());
-        }
-        self.i += n;
-        Ok(&self.b[self.i - n..self.i])
-    }
-    fn int(&mut self, width: usize) -> Result<u64, String> {
-        Ok(self
-            .take(width)?
-            .iter()
-            .fold(0u64, |a, x| (a << 8) | *x as u64))
-    }
-}
-
-/// Why a declared decoder refused: by a check meant to refuse, or by accident.
-#[derive(Debug)]
-#[allow(dead_code)] // the reasons are shown through `Debug` when a verdict disagrees
-enum Refusal {
-    Strict(String),
-    Accident(String),
-}
-
-type Read = Result<Values, Refusal>;
-
-fn tls_field(r: &mut Reader<'_>, s: &Schema, f: &Field) -> Result<V, String> {
-    tls_read(r, s, f, &f.ty)
-}
-
-fn tls_read(r: &mut Reader<'_>, s: &Schema, f: &Field, ty: &Ty) -> Result<V, String> {
-    let w = widths(f, 2);
-    let limit = |n: usize| match f.wire.max_len {
-        Some(m) if n as u64 > m => Err(format!("length {n} over the limit {m}")),
-        _ => Ok(()),
-    };
-    // rustls: `u8::read(r)? == 1`; a strict codec refuses any byte but 0 and 1.
-    let byte = |r: &mut Reader<'_>, what: &str| -> Result<bool, String> {
-        match r.int(1)? {
-            0 => Ok(false),
-            1 => Ok(true),
-            _ if f.wire.one_is_true => Ok(false),
-            x => Err(format!("{what} byte {x}")),
-        }
-    };
-    Ok(match ty {
-        Ty::Option { of } => match byte(r, "presence")? {
-            true => V::Opt(Some(Box::new(tls_read(r, s, f, of)?))),
-            false => V::Opt(None),
-        },
-        Ty::Named { name } => match s.type_def(name) {
-            Some(TypeDef::Struct(st)) => {
-                let mut vals = Values::new();
-                for g in &st.fields {
-                    vals.insert(g.ident.clone(), tls_field(r, s, g)?);
-                }
-                V::Struct(vals)
-            }
-            Some(TypeDef::Enum(e)) => {
-                let tag = r.int(e.tag_width.expect("a dispatching enum") as usize)?;
-                let i = e
-                    .variants
-                    .iter()
-                    .position(|v| v.tag_value == Some(tag))
-                    .or_else(|| e.variants.iter().position(|v| v.other))
-                    .ok_or_else(|| format!("unknown {name} value {tag}"))?;
-                let mut vals = Values::new();
-                for g in &e.variants[i].fields {
-                    vals.insert(g.ident.clone(), tls_field(r, s, g)?);
-                }
-                V::Variant(i, vals)
-            }
-            None => panic!("{name} is not in the schema"),
-        },
-        Ty::Bool => V::Int(byte(r, "bool")? as u64),
-        Ty::Int { bits, .. } => V::Int(r.int(*bits as usize / 8)?),
-        Ty::Array { len, .. } => V::Bytes(r.take(*len)?.to_vec()),
-        Ty::Seq { of } if **of == Ty::int(false, 8) => {
-            let n = r.int(w[0])? as usize;
-            limit(n)?;
-            V::Bytes(r.take(n)?.to_vec())
-        }
-        Ty::Seq { .. } => {
-            let n = r.int(w[0])? as usize;
-            let body = r.take(n)?.to_vec();
-            let mut inner = Reader { b: &body, i: 0 };
-            let mut items = Vec::new();
-            while inner.i < body.len() {
-                let m = inner.int(w[1])? as usize;
-                items.push(inner.take(m)?.to_vec());
-            }
-            limit(items.len())?;
-            V::List(items)
-        }
-        t => panic!("no TLS decoding of {t}"),
-    })
-}
-
-fn own_fixed_len(s: &Schema) -> Option<usize> {
-    if !matches!(s.root_def(), Some(TypeDef::Struct(_))) {
-        return None;
-    }
-    fields(s)
-        .iter()
-        .map(|f| match &f.ty {
-            Ty::Bool => Some(1),
-            Ty::Int { bits, .. } => Some(*bits as usize / 8),
-            Ty::Array { len, .. } => Some(*len),
-            _ => None,
-        })
-        .sum()
-}
-
-/// The envelope check runs beside the codec: a refusal by the codec's own checks counts first.
-fn tls_decode(s: &Schema, bytes: &[u8]) -> Read {
-    let parsed = tls_parse(s, bytes);
-    if let Err(Refusal::Strict(_)) = parsed {
-        return parsed;
-    }
-    if s.envelope.exact_length {
-        if let Some(n) = own_fixed_len(s) {
-            if bytes.len() != n {
-                return Err(Refusal::Accident(format!(
-                    "envelope length {} != {n}",
-                    bytes.len()
-                )));
-            }
-        }
-    }
-    parsed
-}
-
-fn tls_parse(s: &Schema, bytes: &[u8]) -> Read {
-    let mut r = Reader { b: bytes, i: 0 };
-    let mut out = Values::new();
-    if let Some(TypeDef::Enum(e)) = s.root_def() {
-        // rustls: `match ProtocolVersion::read(r)? { TLSv1_2 => .., TLSv1_3 => .., _ => Err }`.
-        let width = e.tag_width.expect("a dispatching root") as usize;
-        let tag = r.int(width).map_err(Refusal::Accident)?;
-        let i = e
-            .variants
-            .iter()
-            .position(|v| v.tag_value == Some(tag))
-            .or_else(|| e.variants.iter().position(|v| v.other))
-            .ok_or_else(|| Refusal::Strict(format!("unknown dispatch value {tag:#x}")))?;
-        out.insert(VARIANT.to_string(), V::Int(i as u64));
-    }
-    for f in fields_of(s, &out.clone()) {
-        if f.wire.if_remaining && r.i == bytes.len() {
-            out.insert(f.ident.clone(), V::Absent);
-            continue;
-        }
-        let at = r.i;
-        match tls_field(&mut r, s, f) {
-            Ok(v) => {
-                out.insert(f.ident.clone(), v);
-            }
-            Err(_) if f.wire.lenient => {
-                // rustls: the failed optional read counts as absence; what it consumed is dropped.
-                r.i = bytes.len().max(at);
-                out.insert(f.ident.clone(), V::Absent);
-            }
-            Err(e) => return Err(Refusal::Accident(format!("`{}`: {e}", f.ident))),
-        }
-    }
-    if r.i != bytes.len() && s.trailing.unwrap_or(Trailing::Ignore) == Trailing::Reject {
-        return Err(Refusal::Strict(format!(
-            "{} trailing bytes",
-            bytes.len() - r.i
-        )));
-    }
-    checks(s, out)
-}
-
-// ---------------------------------------------------------------- DER
-
-fn der_len(out: &mut Vec<u8>, n: usize) {
-    if n < 0x80 {
-        out.push(n as u8);
-    } else {
-        let b = (n as u64).to_be_bytes();
-        let skip = b.iter().take_while(|x| **x == 0).count();
-        out.push(0x80 | (8 - skip) as u8);
-        out.extend_from_slice(&b[skip..]);
-    }
-}
-
-fn der_tlv(tag: u8, body: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    der_len(&mut out, body.len());
-    out.extend_from_slice(body);
-    out
-}
-
-fn der_value(f: &Field, v: &V) -> Vec<u8> {
-    match (&f.ty, v) {
-        (Ty::Bool, V::Int(x)) => der_tlv(0x01, &[if *x == 1 { 0xff } else { 0 }]),
-        (Ty::Int { .. }, V::Int(x)) => {
-            let b = x.to_be_bytes();
-            let mut skip = b.iter().take_while(|x| **x == 0).count().min(7);
-            if b[skip] & 0x80 != 0 {
-                skip -= 1;
-            }
-            let body: Vec<u8> = if skip == 8 {
-                vec![0]
-            } else {
-                b[skip..].to_vec()
-            };
-            der_tlv(0x02, &body)
-        }
-        (Ty::Seq { .. }, V::Bytes(b)) => der_tlv(0x04, b),
-        (t, v) => panic!("no DER encoding of {v:?} as {t}"),
-    }
-}
-
-fn der_encode(s: &Schema, v: &Values) -> Vec<u8> {
-    let mut body = Vec::new();
-    for f in fields(s) {
-        let val = &v[&f.ident];
-        if *val == V::Absent {
-            continue;
-        }
-        let inner = der_value(f, val);
-        match f.wire.tag {
-            Some(t) => body.extend(der_tlv(0xa0 | t as u8, &inner)),
-            None => body.extend(inner),
-        }
-    }
-    der_tlv(0x30, &body)
-}
-
-fn der_read(r: &mut Reader<'_>) -> Result<(u8, Vec<u8>), String> {
-    let tag = r.int(1)? as u8;
-    let first = r.int(1)? as usize;
-    let len = if first < 0x80 {
-        first
-    } else {
-        r.int(first & 0x7f)? as usize
-    };
-    Ok((tag, r.take(len)?.to_vec()))
-}
-
-fn der_parse_value(f: &Field, tlv: (u8, Vec<u8>)) -> Result<V, String> {
-    let (tag, body) = tlv;
-    match (&f.ty, tag) {
-        (Ty::Bool, 0x01) => Ok(V::Int((body == [0xff]) as u64)),
-        (Ty::Int { .. }, 0x02) => Ok(V::Int(body.iter().fold(0u64, |a, x| (a << 8) | *x as u64))),
-        (Ty::Seq { .. }, 0x04) => Ok(V::Bytes(body)),
-        (t, tag) => Err(format!("tag {tag:#x} for {t}")),
-    }
-}
-
-fn der_decode(s: &Schema, bytes: &[u8]) -> Read {
-    let mut outer = Reader { b: bytes, i: 0 };
-    let (tag, body) = der_read(&mut outer).map_err(Refusal::Accident)?;
-    if tag != 0x30 {
-        return Err(Refusal::Accident("not a SEQUENCE".into()));
-    }
-    let mut r = Reader { b: &body, i: 0 };
-    let mut out = Values::new();
-    let policy = s.unknown_tags.unwrap_or(UnknownTags::Ignore);
-    let known: Vec<u8> = fields(s)
-        .iter()
-        .filter_map(|f| f.wire.tag.map(|t| 0xa0 | t as u8))
-        .collect();
-    // A parser that skips unknown elements passes over every context tag its schema lacks.
-    let skip_unknown = |r: &mut Reader<'_>| -> Result<(), Refusal> {
-        while policy == UnknownTags::Ignore && r.i < r.b.len() {
-            let save = r.i;
-            let (t, _) = der_read(r).map_err(Refusal::Accident)?;
-            if t & 0xa0 != 0xa0 || known.contains(&t) {
-                r.i = save;
-                break;
-            }
-        }
-        Ok(())
-    };
-    for f in fields(s) {
-        skip_unknown(&mut r)?;
-        let save = r.i;
-        let next = if r.i < body.len() {
-            Some(der_read(&mut r).map_err(Refusal::Accident)?)
-        } else {
-            None
-        };
-        let want = f.wire.tag.map(|t| 0xa0 | t as u8);
-        let got = match (next, want) {
-            (Some((t, inner)), Some(w)) if t == w => {
-                let mut ir = Reader { b: &inner, i: 0 };
-                Some(
-                    der_parse_value(f, der_read(&mut ir).map_err(Refusal::Accident)?)
-                        .map_err(Refusal::Accident)?,
-                )
-            }
-            (Some(tlv), None) => Some(der_parse_value(f, tlv).map_err(Refusal::Accident)?),
-            _ => {
-                r.i = save;
-                None
-            }
-        };
-        match got {
-            Some(v) => {
-                out.insert(f.ident.clone(), v);
-            }
-            None if f.missing != Missing::Error => {
-                out.insert(f.ident.clone(), V::Absent);
-            }
-            None => return Err(Refusal::Accident(format!("missing `{}`", f.ident))),
-        }
-    }
-    skip_unknown(&mut r)?;
-    match policy {
-        UnknownTags::Reject if r.i != body.len() => {
-            return Err(Refusal::Strict("unparsed elements".into()))
-        }
-        // A known element left over came out of order: the skipping parser fails on it.
-        UnknownTags::Ignore if r.i != body.len() => {
-            return Err(Refusal::Strict("an element out of order".into()))
-        }
-        // The stopping parser never looks at what it left.
-        _ => {}
-    }
-    checks(s, out)
-}
-
-// ---------------------------------------------------------------- shared
-
-fn checks(s: &Schema, v: Values) -> Read {
-    for f in fields_of(s, &v) {
-        if let (Some(acc), Some(V::Int(x))) = (&f.session.version_field, v.get(&f.ident)) {
-            if !acc.contains(*x as i128) {
-                return Err(Refusal::Strict(format!("version {x} outside {acc}")));
-            }
-        }
-        if let (Some(k), Some(V::Int(x))) = (f.session.known_bits, v.get(&f.ident)) {
-            if x & !k != 0 {
-                return Err(Refusal::Strict(format!("bits {x:#x} outside {k:#x}")));
-            }
-        }
-    }
-    Ok(v)
-}
-
-fn is_ems(s: &Schema, v: &Values) -> bool {
-    fields_of(s, v).iter().any(|f| {
-        if f.session.ignored {
-            return false;
-        }
-        match (&f.session.ems, v.get(&f.ident)) {
-            (Some(EmsMarker::Flag), Some(V::Int(x))) => *x == 1,
-            (Some(EmsMarker::Flag), Some(V::Opt(Some(x)))) => {
-                !matches!(&f.ty, Ty::Option { of } if **of == Ty::Bool) || **x == V::Int(1)
-            }
-            (Some(EmsMarker::Mask { mask }), Some(V::Int(x))) => x & mask != 0,
-            _ => false,
-        }
-    })
-}
-
-fn encode(s: &Schema, v: &Values) -> Vec<u8> {
-    match s.encoding {
-        Encoding::TlsPositional => tls_encode(s, v),
-        Encoding::Der => der_encode(s, v),
-        e => panic!("{e} is not a wire encoding"),
-    }
-}
-
-fn decode(dec: &Schema, enc: &Schema, bytes: &[u8]) -> Read {
-    if let (Some(a), Some(b)) = (&dec.envelope.id, &enc.envelope.id) {
-        if a != b {
-            return Err(Refusal::Accident(format!("envelope {b} is not {a}")));
-        }
-    }
-    match dec.encoding {
-        Encoding::TlsPositional => tls_decode(dec, bytes),
-        Encoding::Der => der_decode(dec, bytes),
-        e => panic!("{e} is not a wire encoding"),
-    }
-}
-
-/// Sessions a version writes: every optional field present and absent, lists empty and not, each
-/// with EMS on and off (where the version has a carrier). `big` puts a 64 KiB element in lists.
-fn samples(s: &Schema, big: bool) -> Vec<(Values, bool)> {
-    match s.root_def() {
-        Some(TypeDef::Enum(e)) => {
-            let mut out = Vec::new();
-            for (i, var) in e.variants.iter().enumerate() {
-                if var.tag_value.is_none() || !var.write {
-                    continue;
-                }
-                let carries = var.fields.iter().any(|f| f.session.ems.is_some());
-                for (mut v, ems) in field_samples(s, &var.fields, carries, big) {
-                    v.insert(VARIANT.to_string(), V::Int(i as u64));
-                    out.push((v, ems));
-                }
-            }
-            out
-        }
-        _ => field_samples(s, fields(s), s.ems_carrier().is_some(), big),
-    }
-}
-
-fn field_samples(s: &Schema, fs: &[Field], carries: bool, big: bool) -> Vec<(Values, bool)> {
-    let mut out = Vec::new();
-    for ems in [false, true] {
-        if ems && !carries {
-            continue;
-        }
-        for variant in 0..4u32 {
-            let mut v = Values::new();
-            for f in fs {
-                let present = !matches!(f.write, Write::Unless(_))
-                    || variant & 1 == 1
-                    || f.session.ems.is_some();
-                let (ty, opt) = match &f.ty {
-                    Ty::Option { of } => (&**of, true),
-                    t => (t, false),
-                };
-                let mut val = match (&f.session.ems, ty) {
-                    (Some(EmsMarker::Flag), _) => V::Int(ems as u64),
-                    (Some(EmsMarker::Mask { mask }), _) => {
-                        // Other declared flag bits set in half the samples.
-                        let other = f.session.known_bits.unwrap_or(0) & !mask;
-                        let on = if variant & 2 == 2 { other } else { 0 };
-                        V::Int(if ems { *mask } else { 0 } | on)
-                    }
-                    _ if f.session.version_field.is_some() => {
-                        V::Int(f.session.writes.unwrap_or(s.version as u64))
-                    }
-                    (_, Ty::Bool) => V::Int((variant >> 1) as u64 & 1),
-                    (_, Ty::Int { .. }) => V::Int(
-                        f.session
-                            .known_bits
-                            .map(|k| k & 1)
-                            .unwrap_or(variant as u64 >> 1),
-                    ),
-                    (_, Ty::Array { len, .. }) => V::Bytes(vec![7; *len]),
-                    (_, Ty::Seq { of }) if **of == Ty::int(false, 8) => V::Bytes(vec![1, 2, 3]),
-                    (_, Ty::Seq { .. }) => match (variant >> 1, big) {
-                        (0, _) => V::List(Vec::new()),
-                        (_, false) => V::List(vec![vec![9, 9]]),
-                        (_, true) => V::List(vec![vec![9; 65536]]),
-                    },
-                    (_, Ty::Named { name }) => named_sample(s, name, variant),
-                    (_, t) => panic!("no sample of {t}"),
-                };
-                if opt {
-                    // Some in half the samples; a flag carrier on a non-bool Option is Some for EMS.
-                    let some = match (&f.session.ems, ty) {
-                        (Some(EmsMarker::Flag), t) if *t != Ty::Bool => ems,
-                        _ => variant & 2 == 2,
-                    };
-                    if matches!((&f.session.ems, ty), (Some(EmsMarker::Flag), t) if *t != Ty::Bool)
-                    {
-                        val = V::Bytes(vec![1, 2, 3]);
-                        if !matches!(ty, Ty::Seq { .. }) {
-                            val = V::Int(1);
-                        }
-                    }
-                    val = V::Opt(some.then(|| Box::new(val)));
-                }
-                // A "when non-zero" carrier is absent when zero (DER ZUINT64); a field the
-                // encoder never writes is absent.
-                let absent = !present
-                    || f.write == Write::Never
-                    || (matches!(f.write, Write::Unless(_))
-                        && f.session.ems.is_some()
-                        && val == V::Int(0));
-                v.insert(f.ident.clone(), if absent { V::Absent } else { val });
-            }
-            // The session's EMS status is what its writer put in the carrier, whatever its own
-            // decoder does with it.
-            out.push((v, ems));
-        }
-    }
-    out
-}
-
-/// A value of a named type with no EMS meaning: each variant of an enum in turn.
-fn named_sample(s: &Schema, name: &str, variant: u32) -> V {
-    let pick = |fs: &[Field]| {
-        let (v, _) = field_samples(s, fs, false, false)
-            .into_iter()
-            .nth(variant as usize % 4)
-            .expect("four samples");
-        v
-    };
-    match s.type_def(name) {
-        Some(TypeDef::Struct(st)) => V::Struct(pick(&st.fields)),
-        Some(TypeDef::Enum(e)) => {
-            let tagged: Vec<usize> = (0..e.variants.len())
-                .filter(|i| e.variants[*i].tag_value.is_some())
-                .collect();
-            let i = tagged[variant as usize % tagged.len()];
-            V::Variant(i, pick(&e.variants[i].fields))
-        }
-        None => panic!("{name} is not in the schema"),
-    }
+fn decode(dec: &Schema, enc: &Schema, bytes: &[u8]) -> sessionlint::vectors::wire::Read {
+    decode_r(dec, enc, bytes)
 }
 
 fn has(f: &[Finding], rule: &str) -> bool {
@@ -820,13 +180,19 @@ fn s2n_tls() {
         "the incident"
     );
     assert!(
-        has(&pair(&v[0], &v[1], false), "rejection-by-accident"),
-        "1.0.16: envelope length only"
+        has(&pair(&v[0], &v[2], false), "rejection-by-accident"),
+        "1.0.16 refuses 1.1.0's EMS tickets by their envelope length only"
     );
     assert!(
         has(&pair(&v[2], &v[3], false), "ems-dropped-by-newer-decoder"),
         "the 1.2.0 revert resumes 1.1.0's EMS tickets without EMS"
     );
+    // 1.0.17's byte says "the client offered EMS", not "this session is EMS": it writes no EMS
+    // session, and 1.1.0, which honours the byte, reads its sessions with the byte set as EMS.
+    let f = pair(&v[1], &v[2], false);
+    assert!(has(&f, "older-session-read-as-ems"), "{f:?}");
+    let f = pair(&v[1], &v[3], false);
+    assert!(!has(&f, "ems-dropped-by-newer-decoder"), "{f:?}");
 }
 
 #[test]
@@ -1237,4 +603,96 @@ fn synthetic_layouts() {
     assert!(f
         .iter()
         .any(|x| x.rule == "older-session-read-as-ems" && x.data_dependent));
+}
+
+/// The schema keys for what decoders check after parsing and what encoders write, each held
+/// against the codec: `check` (with `values` read byte by byte where layouts differ), `min_len`,
+/// `max_len` per level, DER `implicit` tags, `DEFAULT TRUE` with `write = "when false"`, and
+/// `written = "any"`.
+#[test]
+fn checks_after_parsing_and_what_encoders_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: String| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let tls = |v: u32, fields: &str| {
+        format!("name = \"t\"\nversion = {v}\nencoding = \"tls-positional\"\nroot = \"S\"\ntrailing = \"reject\"\n\n[types.S]\nkind = \"struct\"\n{fields}")
+    };
+    let f = |ident: &str, ty: &str, extra: &str| {
+        format!("\n[[types.S.fields]]\nident = \"{ident}\"\nty = \"{ty}\"\n{extra}")
+    };
+
+    // The older decoder reads a cipher suite where the newer one writes a timestamp: the top
+    // bytes of a timestamp below 2^40 are zero, and zero is no suite: every session refused.
+    let old = write(
+        "check-v1.toml",
+        tls(1, &(f("a", "u8", "") + &f("suite", "u16", "session = { check = \"0xc02f, 0x1301\" }\n") + &f("rest", "u64", ""))),
+    );
+    let new = write(
+        "check-v2.toml",
+        tls(2, &(f("a", "u8", "") + &f("t", "u64", "session = { values = \"..=0xffffffffff\" }\n") + &f("ems", "bool", "session = { ems = { kind = \"flag\" } }\n") + &f("pad", "u8", ""))),
+    );
+    let found = pair(&old, &new, false);
+    assert!(!found.iter().any(|x| x.rule.is_rollout_hazard()), "{found:?}");
+    assert!(has(&found, "non-ems-session-rejected-by-older-decoder"), "{found:?}");
+    // Without the bound the timestamp may hold anything: not proven refused.
+    let loose = write(
+        "check-v2-loose.toml",
+        tls(2, &(f("a", "u8", "") + &f("t", "u64", "") + &f("ems", "bool", "session = { ems = { kind = \"flag\" } }\n") + &f("pad", "u8", ""))),
+    );
+    let found = pair(&old, &loose, false);
+    assert!(found.iter().any(|x| x.data_dependent), "{found:?}");
+
+    // A list that must not be empty: the older decoder refuses the newer version's empty lists.
+    let old = write("min-v1.toml", tls(1, &f("certs", "Vec<Vec<u8>>", "wire = { prefix = [3, 3], min_len = 1 }\n")));
+    let new = write(
+        "min-v2.toml",
+        tls(2, &(f("certs", "Vec<Vec<u8>>", "wire = { prefix = [3, 3] }\n") + &f("ems", "bool", "session = { ems = { kind = \"flag\" } }\n"))),
+    );
+    pair(&old, &new, false);
+    // Per-level limits: the inner level's limit refuses a 64 KiB certificate.
+    let old = write("max-v1.toml", tls(1, &f("certs", "Vec<Vec<u8>>", "wire = { prefix = [3, 3], max_len = [16, 1024] }\n")));
+    let new = write(
+        "max-v2.toml",
+        tls(2, &(f("certs", "Vec<Vec<u8>>", "wire = { prefix = [3, 3] }\n") + &f("ems", "bool", "session = { ems = { kind = \"flag\" } }\n"))),
+    );
+    pair(&old, &new, true);
+
+    // DER: [1] IMPLICIT is another element than [1] EXPLICIT to a strict parser.
+    let der = |v: u32, extra: &str| {
+        format!("name = \"d\"\nversion = {v}\nencoding = \"der\"\nroot = \"S\"\nunknown_tags = \"reject\"\n\n[types.S]\nkind = \"struct\"\n\n[[types.S.fields]]\nident = \"version\"\nty = \"u64\"\nsession = {{ version_field = \"*\" }}\n{extra}")
+    };
+    let ems = |implicit: bool| {
+        format!("\n[[types.S.fields]]\nident = \"ems\"\nty = \"bool\"\nwire = {{ tag = 1{} }}\nwrite = {{ unless = \"when true\" }}\nmissing = \"default\"\nsession = {{ ems = {{ kind = \"flag\" }} }}\n", if implicit { ", implicit = true" } else { "" })
+    };
+    let a = write("implicit-v1.toml", der(1, &ems(false)));
+    let b = write("implicit-v2.toml", der(2, &ems(true)));
+    let found = pair(&a, &b, false);
+    assert!(!found.iter().any(|x| x.rule.is_rollout_hazard()), "{found:?}");
+    let a2 = write("implicit-v1b.toml", der(1, &ems(true)));
+    pair(&a2, &b, false);
+    // DEFAULT TRUE, written only when false: absent reads as true.
+    let flag = |v: u32| {
+        der(v, "\n[[types.S.fields]]\nident = \"is_server\"\nty = \"bool\"\nwire = { tag = 22 }\nwrite = { unless = \"when false\" }\nmissing = { default-value = { value = { bool = true } } }\n")
+    };
+    let a = write("default-v1.toml", flag(1));
+    let b = write("default-v2.toml", flag(2));
+    pair(&a, &b, false);
+    let s = load(&a);
+    for (v, _) in samples(&s, false) {
+        let bytes = encode(&s, &v);
+        let read = decode(&s, &s, &bytes).unwrap();
+        assert_eq!(
+            read.get("is_server"),
+            Some(&sessionlint::vectors::wire::V::Int(
+                match v.get("is_server") {
+                    Some(sessionlint::vectors::wire::V::Int(0)) => 0,
+                    _ => 1,
+                }
+            )),
+            "{v:?}"
+        );
+    }
 }

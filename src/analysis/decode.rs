@@ -42,7 +42,7 @@ fn filled(value: &Literal, ty: &Ty, leaf: Leaf<'_>) -> Filled {
             Filled::Ems(matches!(leaf.marker, Some(EmsMarker::Variant { variant }) if variant == v))
         }
         // A value that sessionlint cannot place matters only where a check reads it.
-        _ if leaf.marker.is_none() && leaf.accepts.is_none() && leaf.known_bits.is_none() => {
+        _ if leaf.is_plain() => {
             Filled::Ems(false)
         }
         _ => Filled::Unknown,
@@ -320,7 +320,7 @@ impl<'a> Dec<'a> {
     /// (no carrier on it or in its type), only its acceptance is unknown; otherwise its reading
     /// is too.
     fn unseen(&self, ty: &Ty, v: &AVal, leaf: Leaf<'_>, why: String) -> Out {
-        if leaf.marker.is_none() && leaf.accepts.is_none() && !self.schema.holds_carrier(ty) {
+        if leaf.is_plain() && !self.schema.holds_carrier(ty) {
             Out::accept_if(v.concretize(), why)
         } else {
             Out::data_dependent(v.concretize(), why)

@@ -19,7 +19,9 @@ const MAX_CHOICES: usize = 12;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Id {
-    Tag(u32),
+    /// A context tag, and whether it is IMPLICIT (it replaces the element's own tag; the bytes
+    /// differ from the EXPLICIT form of the same number).
+    Tag(u32, bool),
     /// The n-th untagged element (version, cipher, ... at the head of the SEQUENCE).
     Untagged(usize),
 }
@@ -27,7 +29,8 @@ enum Id {
 impl std::fmt::Display for Id {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Id::Tag(t) => write!(f, "[{t}]"),
+            Id::Tag(t, false) => write!(f, "[{t}]"),
+            Id::Tag(t, true) => write!(f, "[{t}] IMPLICIT"),
             Id::Untagged(i) => write!(f, "untagged element #{}", i + 1),
         }
     }
@@ -49,7 +52,7 @@ fn elements(s: &Schema) -> Option<Vec<Elem<'_>>> {
             .iter()
             .map(|f| {
                 let id = match f.wire.tag {
-                    Some(t) => Id::Tag(t),
+                    Some(t) => Id::Tag(t, f.wire.implicit),
                     None => {
                         untagged += 1;
                         Id::Untagged(untagged - 1)
@@ -182,6 +185,7 @@ fn walk_elements(seq: &[Written<'_>], o: &[Elem<'_>], unknown: UnknownTags) -> R
         if k < o.len() && o[k].id == e.id {
             for skipped in &o[j..k] {
                 notes.push(format!("`{}` is absent (OPTIONAL)", skipped.label));
+                ems |= absent_reads_ems(skipped, &mut notes);
             }
             ems |= read_element(w, &o[k], &mut notes)?;
             j = k + 1;
@@ -205,6 +209,9 @@ fn walk_elements(seq: &[Written<'_>], o: &[Elem<'_>], unknown: UnknownTags) -> R
             "the newer session lacks the element `{}` the older decoder requires",
             req.label
         )));
+    }
+    for absent in &o[j..] {
+        ems |= absent_reads_ems(absent, &mut notes);
     }
     let out = if ems {
         Out::accept_ems(Wire::Seq(Vec::new()))
@@ -247,6 +254,23 @@ fn read_element(w: &Written<'_>, old: &Elem<'_>, notes: &mut Vec<String>) -> Res
         ));
     }
     Ok(read.ems)
+}
+
+/// An older EMS carrier left absent reads as EMS when its default is true (`DEFAULT TRUE`).
+fn absent_reads_ems(e: &Elem<'_>, notes: &mut Vec<String>) -> bool {
+    let f = e.field;
+    let default_true = matches!(
+        &f.missing,
+        Missing::DefaultValue { value: crate::schema::Literal::Bool(true), .. }
+    );
+    let reads = default_true && f.session.ems.is_some() && !f.session.ignored;
+    if reads {
+        notes.push(format!(
+            "`{}` is absent and reads as its DEFAULT TRUE: EMS",
+            e.label
+        ));
+    }
+    reads
 }
 
 /// Where a parser that stops at the first element it does not expect leaves the newer elements:

@@ -31,8 +31,9 @@ use generate::Gen;
 /// What an older decoder does with the sessions a newer encoder writes.
 /// `None`: the newer version cannot write a session of that kind at all.
 pub fn decode_sessions(decoder: &Schema, encoder: &Schema, want: Want) -> Option<Out> {
-    let out = decode_bytes(decoder, encoder, want)?;
-    Some(envelope(decoder, encoder, want, out))
+    let encoder = encoder.as_writer();
+    let out = decode_bytes(decoder, &encoder, want)?;
+    Some(envelope(decoder, &encoder, want, out))
 }
 
 /// Checks that live outside the format but were declared with it.
@@ -122,9 +123,30 @@ fn root_is_compound(s: &Schema) -> bool {
 
 /// Whether `s` can write a session of the kind `want` at all.
 fn writes(s: &Schema, want: Want) -> bool {
-    Gen::new(s, encoding::facts(s.encoding))
+    let s = s.as_writer();
+    Gen::new(&s, encoding::facts(s.encoding))
         .root(want)
         .is_some()
+}
+
+/// One session `encoder` writes for sessions of kind `want`, in serde's data model, as the
+/// generator picks it (the value witnesses and samples show); `None` when it writes none.
+pub fn sample_session(encoder: &Schema, want: Want) -> Option<Wire> {
+    let encoder = encoder.as_writer();
+    Gen::new(&encoder, encoding::facts(encoder.encoding))
+        .root(want)
+        .map(|a| a.concretize())
+}
+
+/// What `decoder` does with the one value `w` that `encoder` wrote, for self-describing
+/// encodings (map and array families) of the same encoding; `None` for others.
+pub fn decode_value(decoder: &Schema, encoder: &Schema, w: &Wire) -> Option<Out> {
+    let fam = encoding::facts(decoder.encoding).family;
+    if decoder.encoding != encoder.encoding || !matches!(fam, Family::Map | Family::Array) {
+        return None;
+    }
+    let out = Dec::new(decoder).root(&value::AVal::from_wire(w));
+    Some(envelope(decoder, encoder, Want::Any, out))
 }
 
 /// Renders a witness in the encoding that wrote it, when that encoding is text.

@@ -19,6 +19,8 @@ pub struct Checks<'a> {
     pub marker: Option<&'a EmsMarker>,
     pub accepts: Option<&'a Accepts>,
     pub known_bits: Option<u64>,
+    /// After parsing: the session resumes only when the value lies in this set.
+    pub check: Option<&'a Accepts>,
 }
 
 /// Where a value was read, for the words of a rejection or a note: a labelled slot (layouts and
@@ -42,7 +44,16 @@ impl<'a> Checks<'a> {
             marker: f.session.ems.as_ref().filter(|_| !f.session.ignored),
             accepts: f.session.version_field.as_ref(),
             known_bits: f.session.known_bits,
+            check: f.session.check.as_ref(),
         }
+    }
+
+    /// No check and no EMS meaning: any value reads the same.
+    pub fn is_plain(&self) -> bool {
+        self.marker.is_none()
+            && self.accepts.is_none()
+            && self.known_bits.is_none()
+            && self.check.is_none()
     }
 
     /// The values worth trying when the encoder may write any: zero, every boundary of the
@@ -50,6 +61,9 @@ impl<'a> Checks<'a> {
     pub fn candidates(&self) -> Vec<i128> {
         let mut c = vec![0i128];
         if let Some(a) = self.accepts {
+            c.extend(a.candidates());
+        }
+        if let Some(a) = self.check {
             c.extend(a.candidates());
         }
         if let Some(EmsMarker::Mask { mask }) = self.marker {
@@ -77,6 +91,14 @@ impl<'a> Checks<'a> {
                     Place::Value => {
                         format!("flag bits {unknown:#x} are outside known_bits = {k:#x}")
                     }
+                }));
+            }
+        }
+        if let Some(a) = self.check {
+            if !a.contains(v) {
+                return Err(Out::reject_strict(match at {
+                    Place::Slot(l) => format!("`{l}` reads {v:#x}, and the decoder resumes a session only when it is one of {a}: a full handshake"),
+                    Place::Value => format!("{v:#x} is not one of {a}, which the decoder requires before it resumes: a full handshake"),
                 }));
             }
         }

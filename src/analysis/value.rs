@@ -59,6 +59,38 @@ pub struct Entry {
 }
 
 impl AVal {
+    /// The one value `w`, as a set (every element and entry present).
+    pub fn from_wire(w: &Wire) -> AVal {
+        match w {
+            Wire::Null => AVal::Null,
+            Wire::Bool(b) => AVal::Bool(*b),
+            Wire::Int(i) => AVal::Int(*i),
+            Wire::Float => AVal::Float,
+            Wire::Str(s) => AVal::Str(s.clone()),
+            Wire::Seq(items) => AVal::Seq(
+                items
+                    .iter()
+                    .map(|x| Elem {
+                        val: AVal::from_wire(x),
+                        optional: false,
+                    })
+                    .collect(),
+            ),
+            Wire::Map(entries) => AVal::Map(
+                entries
+                    .iter()
+                    .map(|(k, x)| Entry {
+                        key: k.clone(),
+                        val: AVal::from_wire(x),
+                        optional: false,
+                        field: k.clone(),
+                    })
+                    .collect(),
+            ),
+            Wire::Opaque(n) => AVal::Opaque(n.clone()),
+        }
+    }
+
     pub fn one_of(mut alts: Vec<AVal>) -> Option<AVal> {
         match alts.len() {
             0 => None,

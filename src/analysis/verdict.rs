@@ -189,7 +189,11 @@ pub struct VersionVerdict<'a> {
 
 impl<'a> VersionVerdict<'a> {
     pub fn of(schema: &'a Schema) -> VersionVerdict<'a> {
-        let carrier = schema.ems_carrier().map(|p| p.dotted());
+        // A carrier the version writes whatever the session is not its EMS record.
+        let carrier = schema
+            .ems_carrier()
+            .filter(|p| p.carrier().session.written.is_none())
+            .map(|p| p.dotted());
         let writes_ems = carrier.is_some() && super::writes(schema, Want::Ems);
         VersionVerdict {
             schema,

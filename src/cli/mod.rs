@@ -103,6 +103,24 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
+    /// Conformance vectors (JSON, docs/vectors.md): the bytes each version writes for each kind
+    /// of session, and what each decoder deployed with it is predicted to do with them.
+    Vectors {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Only this format (its `name`).
+        #[arg(long, value_name = "NAME")]
+        format: Option<String>,
+        /// Only the sessions this version writes (every decoder's prediction is kept).
+        #[arg(long, value_name = "N")]
+        version: Option<u32>,
+        /// Encoding for session types that do not name one.
+        #[arg(long, value_parser = parse_encoding)]
+        encoding: Option<Encoding>,
+        /// How many older versions may still be deployed (overrides `keep` in the config).
+        #[arg(long, value_parser = parse_keep)]
+        keep: Option<usize>,
+    },
     /// Lists the rules.
     Rules,
     /// Explains one rule: why it matters (RFC 7627 §5.3/§5.4) and how to fix it.
@@ -310,6 +328,13 @@ where
             message_format,
         } => review::review(&inputs.request(true, false), &mut map)
             .and_then(|r| plan(&r, message_format, inputs.deny_relaxations, out)),
+        Cmd::Vectors {
+            path,
+            format,
+            version,
+            encoding,
+            keep,
+        } => vectors(&path, format.as_deref(), version, encoding, keep, &mut map, out),
         Cmd::Diff {
             old,
             new,
@@ -492,6 +517,67 @@ fn missing_snapshots(
             report::text::guard(&s.origin.file)
         );
     }
+    Ok(EXIT_OK)
+}
+
+/// `sessionlint vectors`: the vectors of every format under `path` (or the one named), as one
+/// JSON document.
+fn vectors(
+    path: &Path,
+    format: Option<&str>,
+    version: Option<u32>,
+    encoding: Option<Encoding>,
+    keep: Option<usize>,
+    map: &mut SourceMap,
+    out: &mut dyn Write,
+) -> Result<i32, Vec<Problem>> {
+    let inp = review::inputs(path, encoding, map)?;
+    let keep = keep.or(inp.cfg.keep);
+    let chains = history::chains(inp.current, inp.released);
+    let shown = path.display().to_string();
+    let mut docs = Vec::new();
+    for (name, chain) in &chains {
+        if format.is_some_and(|f| f != name) {
+            continue;
+        }
+        let versions = history::versions(chain);
+        if let Some(v) = versions.iter().find(|v| v.len() > 1) {
+            return Err(vec![sources::problem(
+                &v[0].origin.file,
+                format!("`{name}` v{} has several shapes (cfg options the configuration does not decide): vectors describe one schema per version", v[0].version),
+                "decide the cfg options in the configuration (`cfg`, `targets`)",
+            )]);
+        }
+        let flat: Vec<&Schema> = versions.into_iter().flatten().collect();
+        let mut doc = crate::vectors::build(&flat, keep).map_err(|e| {
+            vec![sources::problem(&shown, e, "write vectors for one format at a time (`--format`)")]
+        })?;
+        if let Some(v) = version {
+            if !doc.versions.contains(&v) {
+                return Err(vec![sources::problem(
+                    &shown,
+                    format!("format `{name}` has no version {v} (versions: {:?})", doc.versions),
+                    "name a version the format has",
+                )]);
+            }
+            doc.vectors.retain(|x| x.encoder == v);
+        }
+        docs.push(doc);
+    }
+    if docs.is_empty() {
+        let known: Vec<&str> = chains.keys().map(String::as_str).collect();
+        return Err(vec![sources::problem(
+            &shown,
+            match format {
+                Some(f) => format!("no session format `{f}` under {shown} (formats: {})", known.join(", ")),
+                None => format!("no session format under {shown}"),
+            },
+            "name a format the sources, snapshots or schema files define",
+        )]);
+    }
+    let doc = crate::vectors::VectorSet::new(docs);
+    let text = serde_json::to_string_pretty(&doc).expect("vectors serialize");
+    let _ = out.write_all(report::text::json(&format!("{text}\n")).as_bytes());
     Ok(EXIT_OK)
 }
 

@@ -119,7 +119,14 @@ fn session(sf: &SessionField) -> TokenStream {
     let vf = opt(&sf.version_field, accepts);
     let ignored = sf.ignored;
     let writes = opt(&sf.writes, |w| quote!(#w));
-    quote!(#p { ems: #ems, critical: #critical, known_bits: #kb, version_field: #vf, writes: #writes, ignored: #ignored })
+    let check = opt(&sf.check, accepts);
+    let values = opt(&sf.values, accepts);
+    // Keys only schema files set (`written`) keep their defaults.
+    quote!(#p {
+        ems: #ems, critical: #critical, known_bits: #kb, version_field: #vf, writes: #writes,
+        ignored: #ignored, check: #check, values: #values,
+        ..::core::default::Default::default()
+    })
 }
 
 fn field(f: &Field) -> TokenStream {

@@ -342,7 +342,13 @@ pub enum Missing {
     DefaultFn(String),
     /// `#[serde(default = "path")]` whose function (found in the scanned sources) returns a
     /// literal or a const: its value, read without running anything.
-    DefaultValue { path: String, value: Literal },
+    /// (In schema files `path` may be left out: DER `DEFAULT TRUE` is
+    /// `{ default-value = { value = { bool = true } } }`.)
+    DefaultValue {
+        #[serde(default)]
+        path: String,
+        value: Literal,
+    },
 }
 
 impl std::fmt::Display for Literal {
@@ -420,9 +426,18 @@ pub struct WireField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<Prefix>,
     /// Decoder: the most bytes (of an opaque) or elements (of a list) it accepts; the encoder
-    /// never writes more. A longer value is refused (rustls' `SessionID`: 32).
+    /// never writes more. A longer value is refused (rustls' `SessionID`: 32). One number for the
+    /// outermost level, or one per level of `prefix` (`[65535, 16384]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_len: Option<u64>,
+    pub max_len: Option<Limits>,
+    /// Decoder: the fewest bytes (of an opaque) or elements (of a list) it accepts (a list that
+    /// must not be empty: 1); the encoder never writes fewer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_len: Option<u64>,
+    /// DER: the context tag replaces the element's own tag (`[n] IMPLICIT`) instead of wrapping
+    /// it (`[n] EXPLICIT`, the default).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub implicit: bool,
     /// Decoder: a `bool`, or an `Option`'s presence byte, counts as true / present only when the
     /// byte is 1; any other value is false / absent (rustls: `matches!(u8::read(r)?, 1)`). Without
     /// it, a byte other than 0 or 1 is refused.
@@ -441,9 +456,52 @@ impl WireField {
         *self == WireField::default()
     }
 
+    /// The most bytes or elements the decoder accepts at the outermost level.
+    pub fn outer_max_len(&self) -> Option<u64> {
+        self.max_len.as_ref().and_then(|m| m.0.first().copied())
+    }
+
     /// The length-prefix width of the outermost level, if declared.
     pub fn outer_prefix(&self) -> Option<u8> {
         self.prefix.as_ref().and_then(|p| p.0.first().copied())
+    }
+}
+
+/// Length limits, outermost first. Written as one number (the outermost level) or a list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits(pub Vec<u64>);
+
+impl Limits {
+    /// The limits of the levels inside the outermost one (none when one number was given).
+    pub fn inner(&self) -> Option<Limits> {
+        (self.0.len() > 1).then(|| Limits(self.0[1..].to_vec()))
+    }
+}
+
+impl Serialize for Limits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => s.serialize_u64(*one),
+            all => all.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Limits {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Limits, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            One(u64),
+            Levels(Vec<u64>),
+        }
+        match Form::deserialize(d)? {
+            Form::One(w) => Ok(Limits(vec![w])),
+            Form::Levels(v) if !v.is_empty() => Ok(Limits(v)),
+            Form::Levels(_) => Err(serde::de::Error::custom(
+                "`max_len` needs at least one limit",
+            )),
+        }
     }
 }
 
@@ -512,6 +570,28 @@ pub struct SessionField {
     /// parsed and ignored outside tests).
     #[serde(default, skip_serializing_if = "is_false")]
     pub ignored: bool,
+    /// Decoder, after parsing: the session resumes only when this integer lies in the set (rustls
+    /// resumes a session only with the cipher suite it negotiated, so a value that is no cipher
+    /// suite never resumes); any other value is a full handshake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<Accepts>,
+    /// Encoder: the integers this version writes here, when not every value of the type (a
+    /// timestamp in seconds stays below 2^40 for 30,000 years).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Accepts>,
+    /// Encoder: what this version writes in its EMS carrier, when that is not the session's EMS
+    /// status. `"any"`: either value, whatever the session (s2n-tls 1.0.17 set the byte when the
+    /// client offered EMS, and negotiated none): the version writes no EMS sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written: Option<Written>,
+}
+
+/// What an encoder writes in its EMS carrier, when not the session's EMS status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Written {
+    /// Either value, whatever the session.
+    Any,
 }
 
 impl SessionField {
@@ -522,6 +602,9 @@ impl SessionField {
             && self.version_field.is_none()
             && self.writes.is_none()
             && !self.ignored
+            && self.check.is_none()
+            && self.values.is_none()
+            && self.written.is_none()
     }
 }
 
@@ -798,6 +881,27 @@ impl Schema {
                 .into_iter()
                 .for_each(|f| f.origin.attr_at = None);
         }
+    }
+
+    /// This version as its encoder writes sessions: an EMS carrier it writes whatever the
+    /// session (`written = "any"`) is, to the sessions it writes, a plain field (the version
+    /// writes no EMS session, and either value in the others).
+    pub fn as_writer(&self) -> std::borrow::Cow<'_, Schema> {
+        let any = |f: &Field| f.session.written == Some(Written::Any);
+        if !self.types.values().any(|d| d.fields().into_iter().any(any)) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut s = self.clone();
+        for d in s.types.values_mut() {
+            for f in d.fields_mut() {
+                if any(f) {
+                    f.session.ems = None;
+                    f.session.ignored = false;
+                    f.session.written = None;
+                }
+            }
+        }
+        std::borrow::Cow::Owned(s)
     }
 
     pub fn same_as(&self, other: &Schema) -> bool {

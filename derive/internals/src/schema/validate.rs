@@ -261,9 +261,11 @@ impl Schema {
         let at = &f.origin;
         let der = self.encoding == Encoding::Der;
         let w = &f.wire;
-        let keys: [(&str, bool, bool); 6] = [
+        let keys: [(&str, bool, bool); 8] = [
             // key, set, allowed in this encoding
             ("tag", w.tag.is_some(), der),
+            ("implicit", w.implicit, der),
+            ("min_len", w.min_len.is_some(), true),
             ("prefix", w.prefix.is_some(), !der),
             ("if_remaining", w.if_remaining, !der),
             ("lenient", w.lenient, !der),
@@ -312,11 +314,35 @@ impl Schema {
                 ));
             }
         }
-        if w.max_len.is_some() && seq_levels(inner) == 0 && *inner != Ty::Str {
+        for (key, set) in [("max_len", w.max_len.is_some()), ("min_len", w.min_len.is_some())] {
+            if set && seq_levels(inner) == 0 && *inner != Ty::Str {
+                out.push(problem(
+                    at,
+                    format!("`{key}` on {name}, whose type `{}` has no length", f.ty),
+                    "a length limit belongs to an opaque (`Vec<u8>`), a string or a list",
+                ));
+            }
+        }
+        if let Some(m) = &w.max_len {
+            let levels = seq_levels(inner);
+            if levels > 0 && m.0.len() > levels {
+                out.push(problem(
+                    at,
+                    format!("`max_len` gives {} limits for {name}, whose type `{}` has {levels} level(s)", m.0.len(), f.ty),
+                    "give one limit per level, outermost first",
+                ));
+            }
+            if let (Some(lo), Some(hi)) = (w.min_len, m.0.first()) {
+                if lo > *hi {
+                    out.push(problem(at, format!("`min_len = {lo}` on {name} is above its `max_len = {hi}`"), "no value would be accepted"));
+                }
+            }
+        }
+        if w.implicit && w.tag.is_none() {
             out.push(problem(
                 at,
-                format!("`max_len` on {name}, whose type `{}` has no length", f.ty),
-                "a length limit belongs to an opaque (`Vec<u8>`), a string or a list",
+                format!("`implicit` on {name}, which has no `tag`"),
+                "`implicit` says how a context tag is written; give the tag (`tag = 3`)",
             ));
         }
         if w.one_is_true && !matches!(f.ty, Ty::Bool | Ty::Option { .. }) {
@@ -372,6 +398,22 @@ impl Schema {
         if s.writes.is_some() && s.version_field.is_none() {
             out.push(problem(at, format!("`writes` on {name}, which is not the version field"), "`writes` says what the encoder puts in its version field; add `version_field` or remove it"));
         }
+        for (key, set) in [("check", s.check.is_some()), ("values", s.values.is_some())] {
+            if set && !is_int(&f.ty) {
+                out.push(problem(
+                    at,
+                    format!("`{key}` on {name}, whose type `{}` is not an integer", f.ty),
+                    "`check` (what a decoder requires after parsing) and `values` (what an encoder writes) describe integers",
+                ));
+            }
+        }
+        if s.written.is_some() && s.ems.is_none() {
+            out.push(problem(
+                at,
+                format!("`written` on {name}, which is not an EMS carrier"),
+                "`written = \"any\"` says that a version writes its EMS carrier whatever the session's EMS status",
+            ));
+        }
         if s.ignored && s.ems.is_none() {
             out.push(problem(
                 at,
@@ -421,7 +463,7 @@ impl Schema {
             path_ok
         } else {
             match cond.strip_prefix("when ") {
-                Some("present" | "true" | "non-zero") => true,
+                Some("present" | "true" | "false" | "non-zero") => true,
                 Some(other) => def.fields().iter().any(|g| g.ident == other),
                 None => false,
             }
@@ -430,7 +472,7 @@ impl Schema {
             let help = if self.encoding.is_serde() {
                 "in a serde schema `unless` is the skip_serializing_if path, e.g. `Option::is_none`"
             } else {
-                "write `when present`, `when true`, `when non-zero`, or `when <field>` naming a field of the same struct"
+                "write `when present`, `when true`, `when false`, `when non-zero`, or `when <field>` naming a field of the same struct"
             };
             out.push(problem(
                 &f.origin,

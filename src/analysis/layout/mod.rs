@@ -7,6 +7,8 @@
 // only add an allocation on the path that ends the walk.
 #![allow(clippy::result_large_err)]
 
+mod bytes;
+
 use super::generate::{root_variant, Want};
 use super::outcome::Out;
 use super::semantics::{carrier_value, Checks, Place};
@@ -75,9 +77,15 @@ struct Meta {
     marker: Option<EmsMarker>,
     accepts: Option<Accepts>,
     known_bits: Option<u64>,
+    /// Decoder side: the set the value must lie in for the session to resume.
+    check: Option<Accepts>,
+    /// Encoder side: the values this version writes here (`None`: any of the type).
+    values: Option<Accepts>,
     /// Decoder side: a bool or presence byte is true only when it is 1 (else any byte but 0 and
     /// 1 is refused).
     one_is_true: bool,
+    /// Decoder side: the fewest elements of a list it accepts.
+    min_len: u64,
 }
 
 impl Meta {
@@ -87,6 +95,7 @@ impl Meta {
             marker: self.marker.as_ref(),
             accepts: self.accepts.as_ref(),
             known_bits: self.known_bits,
+            check: self.check.as_ref(),
         }
     }
 }
@@ -352,7 +361,13 @@ impl Flat<'_> {
             Ty::Seq { of } => {
                 meta.forced = enc && want == Want::Ems;
                 let widths = field.and_then(|f| f.wire.prefix.clone());
-                let max = field.and_then(|f| f.wire.max_len);
+                let max = field.and_then(|f| f.wire.max_len.clone());
+                let min = field.and_then(|f| f.wire.min_len).unwrap_or(0);
+                // An encoder never writes fewer elements than its decoder accepts.
+                meta.forced |= enc && min > 0;
+                if !enc {
+                    meta.min_len = min;
+                }
                 let atom = self.seq(of, want, widths, max, label, depth);
                 one(atom, meta)
             }
@@ -393,7 +408,7 @@ impl Flat<'_> {
         of: &Ty,
         want: Want,
         widths: Option<crate::schema::Prefix>,
-        max: Option<u64>,
+        max: Option<crate::schema::Limits>,
         label: &str,
         depth: usize,
     ) -> Atom {
@@ -407,7 +422,7 @@ impl Flat<'_> {
                     inner,
                     want,
                     widths.map(|w| w.inner()),
-                    None,
+                    max.as_ref().and_then(|m| m.inner()),
                     label,
                     depth + 1,
                 ),
@@ -420,7 +435,7 @@ impl Flat<'_> {
                 .ty(of, want, None, label, depth + 1)
                 .unwrap_or_default(),
         };
-        Atom::Seq(inner, width, max)
+        Atom::Seq(inner, width, max.map(|m| m.0[0]))
     }
 
     /// A type defined in the schema: a struct's fields in order, or an enum; appended to `out`.
@@ -484,10 +499,12 @@ impl Flat<'_> {
         };
         if matches!(self.side, Side::Encoder(_)) {
             meta.writes_bits = field.and_then(|f| f.session.known_bits);
+            meta.values = field.and_then(|f| f.session.values.clone());
             if let Some(EmsMarker::Mask { mask }) = &marker {
                 meta.writes_mask = *mask;
             }
         } else {
+            meta.check = field.and_then(|f| f.session.check.clone());
             // A carrier the decoder reads but does not act on reads nothing as EMS.
             meta.marker = marker.filter(|_| !field.is_some_and(|f| f.session.ignored));
             meta.accepts = field.and_then(|f| f.session.version_field.clone());
@@ -807,7 +824,12 @@ impl Walk {
     /// `None` when the pair needs `scalar` (several candidates, a check that may reject, or a
     /// carrier inside an opaque layout).
     fn single(&self, a: &Slot, b: &Slot) -> Option<(bool, Option<String>)> {
-        if a.meta.holds || b.meta.holds || b.meta.accepts.is_some() || b.meta.known_bits.is_some() {
+        if a.meta.holds
+            || b.meta.holds
+            || b.meta.accepts.is_some()
+            || b.meta.known_bits.is_some()
+            || b.meta.check.is_some()
+        {
             return None;
         }
         let v = match a.meta.val {
@@ -846,7 +868,14 @@ impl Walk {
             (Atom::Seq(ni, p, _), Atom::Seq(oi, q, _)) if p == q => {
                 let mut outs = Vec::new();
                 if !a.meta.forced {
-                    outs.push(self.go(n, o, ems, &mut notes.clone()));
+                    if b.meta.min_len > 0 {
+                        outs.push(Out::reject_strict(format!(
+                            "the newer `{}` may be empty, and the older decoder refuses fewer than {} elements in `{}`",
+                            a.meta.label, b.meta.min_len, b.meta.label
+                        )));
+                    } else {
+                        outs.push(self.go(n, o, ems, &mut notes.clone()));
+                    }
                 }
                 outs.push(self.go(&cat(ni, n), &cat(oi, o), ems, &mut notes.clone()));
                 Out::union_all(outs)
@@ -1250,6 +1279,13 @@ impl Walk {
                 a.meta.label
             ));
         }
+        // Byte by byte, as far as the newer bytes are known: a check the older decoder applies
+        // to what it reads there may refuse every such session.
+        if self.packing == Packing::Tls {
+            if let Some(out) = bytes::refused(&cat(std::slice::from_ref(a), n), &cat(std::slice::from_ref(b), o)) {
+                return out;
+            }
+        }
         Out::data_dependent(
             Wire::Seq(Vec::new()),
             format!(
@@ -1287,11 +1323,18 @@ impl Walk {
                 if matches!(a.atom, Atom::Bool) {
                     c.push(1);
                 }
+                // The bounds of what the encoder writes, which may be all it can write.
+                if let Some(vals) = &a.meta.values {
+                    c.extend(vals.candidates());
+                }
                 c
             }
         };
         let mut outs = Vec::new();
-        let writable = |v: &i128| a.meta.writes_bits.is_none_or(|k| (*v as u64) & !k == 0);
+        let writable = |v: &i128| {
+            a.meta.writes_bits.is_none_or(|k| (*v as u64) & !k == 0)
+                && a.meta.values.as_ref().is_none_or(|vals| vals.contains(*v))
+        };
         for v in cands.into_iter().filter(writable) {
             let read = match checks.read(v, Place::Slot(&b.meta.label)) {
                 Err(rejected) => {
