@@ -45,7 +45,11 @@ fn bombed(versions: u32, props: usize, enc: &str, aliases: &str) -> String {
         let props: String = (0..props)
             .map(|k| format!("#[session(critical = \"p{k}\")] pub c{k}: bool, "))
             .collect();
-        let ems = if v > 1 { "#[session(ems)] pub e: bool, " } else { "" };
+        let ems = if v > 1 {
+            "#[session(ems)] pub e: bool, "
+        } else {
+            ""
+        };
         s.push_str(&format!("#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = {v}, encoding = \"{enc}\")]\npub struct T{v} {{ {props}pub big: L2, {ems}}}\n"));
     }
     s
@@ -56,7 +60,14 @@ fn bombed(versions: u32, props: usize, enc: &str, aliases: &str) -> String {
 fn tagged(d: &Path, source: &str, tags: usize, distinct: bool) {
     let git = |args: &[&str]| {
         let ok = Command::new("git")
-            .args(["-c", "user.name=b", "-c", "user.email=b@example.invalid", "-c", "commit.gpgsign=false"])
+            .args([
+                "-c",
+                "user.name=b",
+                "-c",
+                "user.email=b@example.invalid",
+                "-c",
+                "commit.gpgsign=false",
+            ])
             .args(args)
             .current_dir(d)
             .output()
@@ -146,14 +157,26 @@ fn main() {
         (
             "1.5 KB of sources x 1,000 tags (one release's schemas)",
             Box::new(|d: &Path| {
-                tagged(d, &bombed(2, 0, "json", &alias_bomb(63, 15)).replace("#[session(ems)] pub e: bool, ", ""), 1000, false)
+                tagged(
+                    d,
+                    &bombed(2, 0, "json", &alias_bomb(63, 15))
+                        .replace("#[session(ems)] pub e: bool, ", ""),
+                    1000,
+                    false,
+                )
             }),
             vec!["--release-tags", "v*"],
         ),
         (
             "1.5 KB of sources x 1,000 tags (distinct sources at each)",
             Box::new(|d: &Path| {
-                tagged(d, &bombed(2, 0, "json", &alias_bomb(63, 15)).replace("#[session(ems)] pub e: bool, ", ""), 1000, true)
+                tagged(
+                    d,
+                    &bombed(2, 0, "json", &alias_bomb(63, 15))
+                        .replace("#[session(ems)] pub e: bool, ", ""),
+                    1000,
+                    true,
+                )
             }),
             vec!["--release-tags", "v*"],
         ),
@@ -285,7 +308,9 @@ fn main() {
             .map(|_| {
                 // A run past a minute is killed (exit -1 or 124): far off the target anyway.
                 let mut c = Command::new("timeout");
-                c.args(["60", bin, "check", "."]).args(&extra).current_dir(p);
+                c.args(["60", bin, "check", "."])
+                    .args(&extra)
+                    .current_dir(p);
                 let r = measure_status(&mut c);
                 code = r.2;
                 (r.0, r.1)

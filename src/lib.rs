@@ -44,6 +44,8 @@ pub mod cli;
 #[doc(hidden)]
 pub mod config;
 #[cfg(feature = "cli")]
+pub mod conformance;
+#[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod history;
 #[cfg(feature = "cli")]

@@ -463,14 +463,16 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
     let mut by_format: Vec<(&String, u64)> = chains
         .iter()
         .map(|(name, c)| {
-            let work = history::windows(c, keep)
-                .iter()
-                .fold(0u64, |w, x| w.saturating_add(history::window_work(&x.olds, x.new, x.alone, &size)));
+            let work = history::windows(c, keep).iter().fold(0u64, |w, x| {
+                w.saturating_add(history::window_work(&x.olds, x.new, x.alone, &size))
+            });
             let matrix = if matrices {
                 let all: Vec<&Schema> = history::versions(c).into_iter().flatten().collect();
                 // Every cell reads each kind of session: two readings per (decoder, encoder).
                 all.iter().fold(0u64, |w, d| {
-                    w.saturating_add(2u64.saturating_mul(history::window_work(&all, d, false, &size)))
+                    w.saturating_add(
+                        2u64.saturating_mul(history::window_work(&all, d, false, &size)),
+                    )
                 })
             } else {
                 0
@@ -478,7 +480,9 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
             (name, work.saturating_add(matrix))
         })
         .collect();
-    let planned = by_format.iter().fold(0u64, |w, (_, x)| w.saturating_add(*x));
+    let planned = by_format
+        .iter()
+        .fold(0u64, |w, (_, x)| w.saturating_add(*x));
     if planned > MAX_WORK {
         by_format.sort_by_key(|(_, w)| std::cmp::Reverse(*w));
         let (name, work) = by_format[0];

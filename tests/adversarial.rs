@@ -1894,7 +1894,11 @@ fn bombed(versions: u32, props: usize, enc: &str, aliases: &str) -> String {
         let props: String = (0..props)
             .map(|k| format!("#[session(critical = \"p{k}\")] pub c{k}: bool, "))
             .collect();
-        let ems = if v > 1 { "#[session(ems)] pub e: bool, " } else { "" };
+        let ems = if v > 1 {
+            "#[session(ems)] pub e: bool, "
+        } else {
+            ""
+        };
         s.push_str(&format!("#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = {v}, encoding = \"{enc}\")]\npub struct T{v} {{ {props}pub big: L2, {ems}}}\n"));
     }
     s
@@ -1906,13 +1910,33 @@ fn bombed(versions: u32, props: usize, enc: &str, aliases: &str) -> String {
 #[test]
 fn work_is_bounded_by_what_it_walks() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "src/t.rs", bombed(8, 4, "bincode", &alias_bomb(63, 63)));
-    bad_input(&run(&["check", "."], d.path()), "src/t.rs", "expand to more than 65536 types");
+    write(
+        d.path(),
+        "src/t.rs",
+        bombed(8, 4, "bincode", &alias_bomb(63, 63)),
+    );
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "src/t.rs",
+        "expand to more than 65536 types",
+    );
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "src/t.rs", bombed(300, 8, "json", &alias_bomb(8, 1)));
-    bad_input(&run(&["check", "."], d.path()), "src/t.rs", "limit of 2000000");
+    write(
+        d.path(),
+        "src/t.rs",
+        bombed(300, 8, "json", &alias_bomb(8, 1)),
+    );
+    bad_input(
+        &run(&["check", "."], d.path()),
+        "src/t.rs",
+        "limit of 2000000",
+    );
     // `keep` brings a long history within the bound.
-    write(d.path(), "src/t.rs", bombed(30, 0, "json", &alias_bomb(63, 1)));
+    write(
+        d.path(),
+        "src/t.rs",
+        bombed(30, 0, "json", &alias_bomb(63, 1)),
+    );
     bad_input(&run(&["check", "."], d.path()), "src/t.rs", "set `keep`");
     let r = run(&["check", ".", "--keep", "1"], d.path());
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -1921,7 +1945,8 @@ fn work_is_bounded_by_what_it_walks() {
     // one bound for the run.
     for (distinct, ok) in [(false, true), (true, false)] {
         let d = repo();
-        let mut text = bombed(2, 0, "json", &alias_bomb(63, 15)).replace("#[session(ems)] pub e: bool, ", "");
+        let mut text =
+            bombed(2, 0, "json", &alias_bomb(63, 15)).replace("#[session(ems)] pub e: bool, ", "");
         write(d.path(), "src/lib.rs", &text);
         commit(d.path());
         for i in 0..30 {

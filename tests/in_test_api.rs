@@ -149,3 +149,40 @@ fn the_derive_records_the_envelope() {
         .expect("the CLI reads the envelope too");
     assert!(cli.same_as(&s), "{cli:?}");
 }
+
+/// The conformance harness on a derive type: its own sessions and the released v1's, decoded by
+/// serde_json as the compiled v2, agree with the model; a decoder that lies about EMS is caught
+/// with a table naming the vectors.
+#[test]
+fn the_compiled_type_conforms_to_its_model() {
+    use sessionlint::conformance::{type_conformance, Observed};
+    let d = snapshot_dir(v1::Ticket::schema());
+    let real = |_: &sessionlint::vectors::Vector, bytes: &[u8]| match serde_json::from_slice::<
+        v2::Ticket,
+    >(bytes)
+    {
+        Ok(t) => Observed::resumed(t.ems),
+        Err(_) => Observed::Refused,
+    };
+    let r = type_conformance::<v2::Ticket>(d.path(), real).unwrap();
+    assert!(
+        r.checked >= 3 && r.disagreements.is_empty(),
+        "{}",
+        r.table()
+    );
+    // A decoder that drops EMS disagrees on every EMS vector.
+    let lying = |_: &sessionlint::vectors::Vector, bytes: &[u8]| match serde_json::from_slice::<
+        v2::Ticket,
+    >(bytes)
+    {
+        Ok(_) => Observed::resumed(false),
+        Err(_) => Observed::Refused,
+    };
+    let r = type_conformance::<v2::Ticket>(d.path(), lying).unwrap();
+    assert!(!r.disagreements.is_empty());
+    assert!(
+        r.table().contains("v2-ems-0") && r.table().contains("resume-with"),
+        "{}",
+        r.table()
+    );
+}

@@ -9,7 +9,9 @@ use sessionlint::schema::Schema;
 
 /// The model codec lives in the library (`sessionlint::vectors::wire`), where the conformance
 /// vectors are built on it and the real TLS libraries judge it (`conformance/`).
-use sessionlint::vectors::wire::{decode as decode_r, encode as encode_r, is_ems, samples, Refusal};
+use sessionlint::vectors::wire::{
+    decode as decode_r, encode as encode_r, is_ems, samples, Refusal,
+};
 
 fn encode(s: &Schema, v: &sessionlint::vectors::wire::Values) -> Vec<u8> {
     encode_r(s, v).unwrap_or_else(|e| panic!("{}: {e}", s.name))
@@ -628,35 +630,86 @@ fn checks_after_parsing_and_what_encoders_write() {
     // bytes of a timestamp below 2^40 are zero, and zero is no suite: every session refused.
     let old = write(
         "check-v1.toml",
-        tls(1, &(f("a", "u8", "") + &f("suite", "u16", "session = { check = \"0xc02f, 0x1301\" }\n") + &f("rest", "u64", ""))),
+        tls(
+            1,
+            &(f("a", "u8", "")
+                + &f("suite", "u16", "session = { check = \"0xc02f, 0x1301\" }\n")
+                + &f("rest", "u64", "")),
+        ),
     );
     let new = write(
         "check-v2.toml",
-        tls(2, &(f("a", "u8", "") + &f("t", "u64", "session = { values = \"..=0xffffffffff\" }\n") + &f("ems", "bool", "session = { ems = { kind = \"flag\" } }\n") + &f("pad", "u8", ""))),
+        tls(
+            2,
+            &(f("a", "u8", "")
+                + &f("t", "u64", "session = { values = \"..=0xffffffffff\" }\n")
+                + &f("ems", "bool", "session = { ems = { kind = \"flag\" } }\n")
+                + &f("pad", "u8", "")),
+        ),
     );
     let found = pair(&old, &new, false);
-    assert!(!found.iter().any(|x| x.rule.is_rollout_hazard()), "{found:?}");
-    assert!(has(&found, "non-ems-session-rejected-by-older-decoder"), "{found:?}");
+    assert!(
+        !found.iter().any(|x| x.rule.is_rollout_hazard()),
+        "{found:?}"
+    );
+    assert!(
+        has(&found, "non-ems-session-rejected-by-older-decoder"),
+        "{found:?}"
+    );
     // Without the bound the timestamp may hold anything: not proven refused.
     let loose = write(
         "check-v2-loose.toml",
-        tls(2, &(f("a", "u8", "") + &f("t", "u64", "") + &f("ems", "bool", "session = { ems = { kind = \"flag\" } }\n") + &f("pad", "u8", ""))),
+        tls(
+            2,
+            &(f("a", "u8", "")
+                + &f("t", "u64", "")
+                + &f("ems", "bool", "session = { ems = { kind = \"flag\" } }\n")
+                + &f("pad", "u8", "")),
+        ),
     );
     let found = pair(&old, &loose, false);
     assert!(found.iter().any(|x| x.data_dependent), "{found:?}");
 
     // A list that must not be empty: the older decoder refuses the newer version's empty lists.
-    let old = write("min-v1.toml", tls(1, &f("certs", "Vec<Vec<u8>>", "wire = { prefix = [3, 3], min_len = 1 }\n")));
+    let old = write(
+        "min-v1.toml",
+        tls(
+            1,
+            &f(
+                "certs",
+                "Vec<Vec<u8>>",
+                "wire = { prefix = [3, 3], min_len = 1 }\n",
+            ),
+        ),
+    );
     let new = write(
         "min-v2.toml",
-        tls(2, &(f("certs", "Vec<Vec<u8>>", "wire = { prefix = [3, 3] }\n") + &f("ems", "bool", "session = { ems = { kind = \"flag\" } }\n"))),
+        tls(
+            2,
+            &(f("certs", "Vec<Vec<u8>>", "wire = { prefix = [3, 3] }\n")
+                + &f("ems", "bool", "session = { ems = { kind = \"flag\" } }\n")),
+        ),
     );
     pair(&old, &new, false);
     // Per-level limits: the inner level's limit refuses a 64 KiB certificate.
-    let old = write("max-v1.toml", tls(1, &f("certs", "Vec<Vec<u8>>", "wire = { prefix = [3, 3], max_len = [16, 1024] }\n")));
+    let old = write(
+        "max-v1.toml",
+        tls(
+            1,
+            &f(
+                "certs",
+                "Vec<Vec<u8>>",
+                "wire = { prefix = [3, 3], max_len = [16, 1024] }\n",
+            ),
+        ),
+    );
     let new = write(
         "max-v2.toml",
-        tls(2, &(f("certs", "Vec<Vec<u8>>", "wire = { prefix = [3, 3] }\n") + &f("ems", "bool", "session = { ems = { kind = \"flag\" } }\n"))),
+        tls(
+            2,
+            &(f("certs", "Vec<Vec<u8>>", "wire = { prefix = [3, 3] }\n")
+                + &f("ems", "bool", "session = { ems = { kind = \"flag\" } }\n")),
+        ),
     );
     pair(&old, &new, true);
 
@@ -670,7 +723,10 @@ fn checks_after_parsing_and_what_encoders_write() {
     let a = write("implicit-v1.toml", der(1, &ems(false)));
     let b = write("implicit-v2.toml", der(2, &ems(true)));
     let found = pair(&a, &b, false);
-    assert!(!found.iter().any(|x| x.rule.is_rollout_hazard()), "{found:?}");
+    assert!(
+        !found.iter().any(|x| x.rule.is_rollout_hazard()),
+        "{found:?}"
+    );
     let a2 = write("implicit-v1b.toml", der(1, &ems(true)));
     pair(&a2, &b, false);
     // DEFAULT TRUE, written only when false: absent reads as true.

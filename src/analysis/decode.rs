@@ -42,9 +42,7 @@ fn filled(value: &Literal, ty: &Ty, leaf: Leaf<'_>) -> Filled {
             Filled::Ems(matches!(leaf.marker, Some(EmsMarker::Variant { variant }) if variant == v))
         }
         // A value that sessionlint cannot place matters only where a check reads it.
-        _ if leaf.is_plain() => {
-            Filled::Ems(false)
-        }
+        _ if leaf.is_plain() => Filled::Ems(false),
         _ => Filled::Unknown,
     }
 }

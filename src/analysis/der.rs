@@ -261,7 +261,10 @@ fn absent_reads_ems(e: &Elem<'_>, notes: &mut Vec<String>) -> bool {
     let f = e.field;
     let default_true = matches!(
         &f.missing,
-        Missing::DefaultValue { value: crate::schema::Literal::Bool(true), .. }
+        Missing::DefaultValue {
+            value: crate::schema::Literal::Bool(true),
+            ..
+        }
     );
     let reads = default_true && f.session.ems.is_some() && !f.session.ignored;
     if reads {

@@ -334,7 +334,15 @@ where
             version,
             encoding,
             keep,
-        } => vectors(&path, format.as_deref(), version, encoding, keep, &mut map, out),
+        } => vectors(
+            &path,
+            format.as_deref(),
+            version,
+            encoding,
+            keep,
+            &mut map,
+            out,
+        ),
         Cmd::Diff {
             old,
             new,
@@ -550,13 +558,20 @@ fn vectors(
         }
         let flat: Vec<&Schema> = versions.into_iter().flatten().collect();
         let mut doc = crate::vectors::build(&flat, keep).map_err(|e| {
-            vec![sources::problem(&shown, e, "write vectors for one format at a time (`--format`)")]
+            vec![sources::problem(
+                &shown,
+                e,
+                "write vectors for one format at a time (`--format`)",
+            )]
         })?;
         if let Some(v) = version {
             if !doc.versions.contains(&v) {
                 return Err(vec![sources::problem(
                     &shown,
-                    format!("format `{name}` has no version {v} (versions: {:?})", doc.versions),
+                    format!(
+                        "format `{name}` has no version {v} (versions: {:?})",
+                        doc.versions
+                    ),
                     "name a version the format has",
                 )]);
             }
@@ -569,7 +584,10 @@ fn vectors(
         return Err(vec![sources::problem(
             &shown,
             match format {
-                Some(f) => format!("no session format `{f}` under {shown} (formats: {})", known.join(", ")),
+                Some(f) => format!(
+                    "no session format `{f}` under {shown} (formats: {})",
+                    known.join(", ")
+                ),
                 None => format!("no session format under {shown}"),
             },
             "name a format the sources, snapshots or schema files define",

@@ -295,7 +295,12 @@ pub fn read(
         let mut problems = Vec::new();
         let (mut schemas, read, cfg_options, builds) = if reusable {
             let p = prev.as_ref().expect("checked");
-            (std::sync::Arc::clone(&p.schemas), 0, p.cfg_options.clone(), p.builds)
+            (
+                std::sync::Arc::clone(&p.schemas),
+                0,
+                p.cfg_options.clone(),
+                p.builds,
+            )
         } else {
             let mut opts = cfg.extract_options(encoding)?;
             // Session items changed, and nothing the previous revision's types used: read only

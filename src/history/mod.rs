@@ -77,7 +77,12 @@ pub const PAIR_COST: u64 = 64;
 /// The work of analysing `new` against each of `olds` (and alone, when `alone`), in values
 /// walked: both versions' values per pair, once for EMS and once per critical property either
 /// carries. `size` is a version's value count (`Schema::expansion`).
-pub fn window_work(olds: &[&Schema], new: &Schema, alone: bool, size: &dyn Fn(&Schema) -> u64) -> u64 {
+pub fn window_work(
+    olds: &[&Schema],
+    new: &Schema,
+    alone: bool,
+    size: &dyn Fn(&Schema) -> u64,
+) -> u64 {
     let props = |a: &Schema, b: Option<&Schema>| {
         let mut p: std::collections::BTreeSet<String> = a.properties().into_iter().collect();
         if let Some(b) = b {
@@ -91,9 +96,7 @@ pub fn window_work(olds: &[&Schema], new: &Schema, alone: bool, size: &dyn Fn(&S
         0
     };
     for o in olds {
-        w = w.saturating_add(
-            (size(o) + size(new) + PAIR_COST).saturating_mul(props(o, Some(new))),
-        );
+        w = w.saturating_add((size(o) + size(new) + PAIR_COST).saturating_mul(props(o, Some(new))));
     }
     w
 }

@@ -46,14 +46,29 @@ impl VectorSet {
 pub struct Vectors {
     /// The format's name.
     pub format: String,
-    /// Its encoding (one per document).
-    pub encoding: Encoding,
     /// Who keeps the sessions: servers (tickets, caches) or clients (client caches).
     pub role: crate::schema::Role,
     /// The versions described, oldest first.
     pub versions: Vec<u32>,
     /// Every vector, by encoder version, property, kind.
     pub vectors: Vec<Vector>,
+    /// Sessions no vector could be written for (a part written by code sessionlint does not
+    /// model), and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
+}
+
+/// A kind of session of one version with no vector.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// The version whose encoder writes it.
+    pub encoder: u32,
+    /// `ems` or a critical property's name, and whether the sessions have it.
+    pub property: String,
+    /// Whether the sessions have the property.
+    pub with: bool,
+    /// Why no bytes could be written.
+    pub why: String,
 }
 
 /// One session, as one version writes it, and what each decoder is predicted to do with it.
@@ -63,6 +78,8 @@ pub struct Vector {
     pub id: String,
     /// The version whose encoder wrote it.
     pub encoder: u32,
+    /// The encoding it is written in.
+    pub encoding: Encoding,
     /// `ems` or a critical property's name.
     pub property: String,
     /// Whether the writer made a session with the property (an EMS session, for `ems`).
@@ -127,13 +144,8 @@ pub fn build(versions: &[&Schema], keep: Option<usize>) -> Result<Vectors, Strin
     let mut sorted: Vec<&Schema> = versions.to_vec();
     sorted.sort_by_key(|s| s.version);
     let first = *sorted.first().ok_or("no version to write vectors for")?;
-    if let Some(other) = sorted.iter().find(|s| s.encoding != first.encoding) {
-        return Err(format!(
-            "format `{}` has versions in {} and {}: vectors are written per encoding",
-            first.name, first.encoding, other.encoding
-        ));
-    }
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for (j, enc) in sorted.iter().enumerate() {
         let decoders: Vec<&Schema> = sorted
             .iter()
@@ -155,7 +167,18 @@ pub fn build(versions: &[&Schema], keep: Option<usize>) -> Result<Vectors, Strin
             let decs: Vec<Schema> = decoders.iter().map(|d| projected(d)).collect();
             for with in [true, false] {
                 let want = if with { Want::Ems } else { Want::NonEms };
-                let sessions = sessions(&enc_p, want)?;
+                let sessions = match sessions(&enc_p, want) {
+                    Ok(s) => s,
+                    Err(why) => {
+                        skipped.push(Skipped {
+                            encoder: enc.version,
+                            property: p.clone(),
+                            with,
+                            why,
+                        });
+                        continue;
+                    }
+                };
                 let tag = match (p.as_str(), with) {
                     ("ems", true) => "ems".to_string(),
                     ("ems", false) => "non-ems".to_string(),
@@ -163,10 +186,7 @@ pub fn build(versions: &[&Schema], keep: Option<usize>) -> Result<Vectors, Strin
                     (p, false) => format!("{p}-unset"),
                 };
                 for (n, s) in sessions.into_iter().enumerate() {
-                    let predictions = decs
-                        .iter()
-                        .map(|d| predict(d, &enc_p, &s, with))
-                        .collect();
+                    let predictions = decs.iter().map(|d| predict(d, &enc_p, &s, with)).collect();
                     let (hex, text) = match &s.encoded {
                         serial::Encoded::Text(t) => (None, Some(t.clone())),
                         serial::Encoded::Bytes(b) => (Some(hex(b)), None),
@@ -174,6 +194,7 @@ pub fn build(versions: &[&Schema], keep: Option<usize>) -> Result<Vectors, Strin
                     out.push(Vector {
                         id: format!("v{}-{tag}-{n}", enc.version),
                         encoder: enc.version,
+                        encoding: enc.encoding,
                         property: p.clone(),
                         with,
                         hex,
@@ -186,10 +207,10 @@ pub fn build(versions: &[&Schema], keep: Option<usize>) -> Result<Vectors, Strin
     }
     Ok(Vectors {
         format: first.name.clone(),
-        encoding: first.encoding,
         role: first.role,
         versions: sorted.iter().map(|s| s.version).collect(),
         vectors: out,
+        skipped,
     })
 }
 
@@ -213,8 +234,8 @@ fn sessions(s: &Schema, want: Want) -> Result<Vec<Session>, String> {
             if ems != with {
                 continue;
             }
-            let bytes = wire::encode(s, &v)
-                .map_err(|e| format!("{} v{}: {e}", s.name, s.version))?;
+            let bytes =
+                wire::encode(s, &v).map_err(|e| format!("{} v{}: {e}", s.name, s.version))?;
             if out
                 .iter()
                 .any(|x| x.encoded == serial::Encoded::Bytes(bytes.clone()))
@@ -304,7 +325,12 @@ fn from_out(decoder: u32, o: &analysis::Out) -> Prediction {
         .reject
         .clone()
         .filter(|_| possible == [Outcome::Refuse])
-        .or_else(|| o.ems.as_ref().or(o.plain.as_ref()).map(|x| x.notes.join("; ")))
+        .or_else(|| {
+            o.ems
+                .as_ref()
+                .or(o.plain.as_ref())
+                .map(|x| x.notes.join("; "))
+        })
         .unwrap_or_default();
     possible.sort();
     decided(decoder, possible, why)
@@ -365,7 +391,10 @@ pub fn bytes_of(v: &Vector) -> Result<Vec<u8>, String> {
     if let Some(t) = &v.text {
         return Ok(t.as_bytes().to_vec());
     }
-    let h = v.hex.as_deref().ok_or_else(|| format!("{}: no bytes", v.id))?;
+    let h = v
+        .hex
+        .as_deref()
+        .ok_or_else(|| format!("{}: no bytes", v.id))?;
     if h.len() % 2 != 0 {
         return Err(format!("{}: odd hex", v.id));
     }

@@ -16,9 +16,14 @@ pub enum Encoded {
 
 /// The encoding of `w`, a session of `s`.
 pub fn encode(s: &Schema, w: &Wire) -> Result<Encoded, String> {
+    if let Some(n) = opaque(w) {
+        return Err(format!(
+            "`{n}` is written by code sessionlint does not model"
+        ));
+    }
     match s.encoding {
         Encoding::Json => Ok(Encoded::Text(w.to_json())),
-        Encoding::Yaml => Ok(Encoded::Text(w.to_yaml())),
+        Encoding::Yaml => Ok(Encoded::Text(Yaml { schema: s }.root(w))),
         Encoding::Toml => Ok(Encoded::Text(w.to_toml())),
         Encoding::Cbor => {
             let mut out = Vec::new();
@@ -47,6 +52,114 @@ pub fn encode(s: &Schema, w: &Wire) -> Result<Encoded, String> {
             Ok(Encoded::Bytes(out))
         }
         e => Err(format!("{e} is not a serde encoding")),
+    }
+}
+
+/// The first part of `w` that is not modelled.
+fn opaque(w: &Wire) -> Option<&str> {
+    match w {
+        Wire::Opaque(n) => Some(n),
+        Wire::Seq(items) => items.iter().find_map(opaque),
+        Wire::Map(es) => es.iter().find_map(|(_, x)| opaque(x)),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------- YAML (serde_yaml 0.9)
+
+/// serde_yaml 0.9 writes an externally tagged enum as a YAML tag (`!V2 {..}`), not as a map:
+/// which maps are enums is read from the schema.
+struct Yaml<'a> {
+    schema: &'a Schema,
+}
+
+impl Yaml<'_> {
+    fn root(&self, w: &Wire) -> String {
+        let root = Ty::Named {
+            name: self.schema.root.clone(),
+        };
+        match (self.schema.root_def(), w) {
+            // A struct root: one `key: value` line per field.
+            (Some(TypeDef::Struct(st)), Wire::Map(es)) if !es.is_empty() => es
+                .iter()
+                .map(|(k, x)| {
+                    let ty = st.fields.iter().find(|f| f.ser_name == *k).map(|f| &f.ty);
+                    format!("{k}: {}\n", self.flow(ty, x, 0))
+                })
+                .collect(),
+            _ => format!("{}\n", self.flow(Some(&root), w, 0)),
+        }
+    }
+
+    /// `w` in flow style, tagged where its type is an externally tagged enum.
+    fn flow(&self, ty: Option<&Ty>, w: &Wire, depth: usize) -> String {
+        let def = match ty {
+            Some(Ty::Named { name }) => self.schema.type_def(name),
+            _ => None,
+        };
+        let inner = |t: Option<&Ty>| -> Option<Ty> {
+            match t {
+                Some(Ty::Option { of }) | Some(Ty::Seq { of }) | Some(Ty::Array { of, .. }) => {
+                    Some((**of).clone())
+                }
+                _ => None,
+            }
+        };
+        if depth > 64 {
+            return w.to_json();
+        }
+        match (def, w) {
+            (Some(TypeDef::Enum(e)), Wire::Map(es))
+                if e.repr == crate::schema::EnumRepr::External && es.len() == 1 =>
+            {
+                let (name, content) = &es[0];
+                let var = e.variants.iter().find(|v| v.ser_name == *name);
+                let ty = var.and_then(|v| match v.style {
+                    Style::Newtype => v.fields.first().map(|f| f.ty.clone()),
+                    _ => None,
+                });
+                let body = match (var, content) {
+                    (Some(v), Wire::Map(fs)) if v.style == Style::Struct => {
+                        self.map(&v.fields, fs, depth)
+                    }
+                    _ => self.flow(ty.as_ref(), content, depth + 1),
+                };
+                format!("!{name} {body}")
+            }
+            (Some(TypeDef::Struct(st)), Wire::Map(fs)) => self.map(&st.fields, fs, depth),
+            (_, Wire::Seq(items)) => {
+                let t = inner(ty);
+                let parts: Vec<String> = match (ty, t) {
+                    (Some(Ty::Tuple { items: ts }), _) => items
+                        .iter()
+                        .zip(ts)
+                        .map(|(x, t)| self.flow(Some(t), x, depth + 1))
+                        .collect(),
+                    (_, t) => items
+                        .iter()
+                        .map(|x| self.flow(t.as_ref(), x, depth + 1))
+                        .collect(),
+                };
+                format!("[{}]", parts.join(", "))
+            }
+            (_, x) => match (ty, x) {
+                (Some(Ty::Option { of }), x) if *x != Wire::Null => {
+                    self.flow(Some(of), x, depth + 1)
+                }
+                _ => x.to_json(),
+            },
+        }
+    }
+
+    fn map(&self, fields: &[crate::schema::Field], es: &[(String, Wire)], depth: usize) -> String {
+        let parts: Vec<String> = es
+            .iter()
+            .map(|(k, x)| {
+                let ty = fields.iter().find(|f| f.ser_name == *k).map(|f| &f.ty);
+                format!("{k:?}: {}", self.flow(ty, x, depth + 1))
+            })
+            .collect();
+        format!("{{{}}}", parts.join(", "))
     }
 }
 
@@ -277,7 +390,13 @@ impl Packed<'_> {
                 }
             }
             (Ty::Named { name }, x) => self.named(name, x, out, d)?,
-            (t, x) => return Err(format!("no {} layout of {} as {t}", self.which(), x.to_json())),
+            (t, x) => {
+                return Err(format!(
+                    "no {} layout of {} as {t}",
+                    self.which(),
+                    x.to_json()
+                ))
+            }
         }
         Ok(())
     }
@@ -293,8 +412,11 @@ impl Packed<'_> {
     fn named(&self, name: &str, w: &Wire, out: &mut Vec<u8>, d: usize) -> Result<(), String> {
         match self.schema.type_def(name) {
             Some(TypeDef::Struct(st)) => {
-                let written: Vec<&crate::schema::Field> =
-                    st.fields.iter().filter(|f| f.write != Write::Never).collect();
+                let written: Vec<&crate::schema::Field> = st
+                    .fields
+                    .iter()
+                    .filter(|f| f.write != Write::Never)
+                    .collect();
                 match (st.style, w) {
                     (Style::Unit, _) => {}
                     (_, Wire::Seq(items)) => {

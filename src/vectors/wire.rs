@@ -87,7 +87,10 @@ fn widths(f: &Field, n: usize) -> Vec<usize> {
 
 /// The length limit of level `level` (0: outermost).
 fn max_len(f: &Field, level: usize) -> Option<u64> {
-    f.wire.max_len.as_ref().and_then(|m| m.0.get(level).copied())
+    f.wire
+        .max_len
+        .as_ref()
+        .and_then(|m| m.0.get(level).copied())
 }
 
 // ---------------------------------------------------------------- TLS presentation language
@@ -313,9 +316,9 @@ fn tls_parse(s: &Schema, bytes: &[u8]) -> Read {
     let mut out = Values::new();
     if let Some(TypeDef::Enum(e)) = s.root_def() {
         // rustls: `match ProtocolVersion::read(r)? { TLSv1_2 => .., TLSv1_3 => .., _ => Err }`.
-        let width = e
-            .tag_width
-            .ok_or_else(|| Refusal::Accident("no dispatch width".into()))? as usize;
+        let width =
+            e.tag_width
+                .ok_or_else(|| Refusal::Accident("no dispatch width".into()))? as usize;
         let tag = r.int(width).map_err(Refusal::Accident)?;
         let i = e
             .variants
@@ -512,9 +515,7 @@ fn der_decode(s: &Schema, bytes: &[u8]) -> Read {
                 out.insert(f.ident.clone(), v);
             }
             None => match &f.missing {
-                Missing::Error => {
-                    return Err(Refusal::Accident(format!("missing `{}`", f.ident)))
-                }
+                Missing::Error => return Err(Refusal::Accident(format!("missing `{}`", f.ident))),
                 // DEFAULT TRUE: an absent BOOLEAN is true.
                 Missing::DefaultValue {
                     value: Literal::Bool(b),
@@ -714,7 +715,11 @@ fn field_samples(s: &Schema, fs: &[Field], carries: bool, big: bool) -> Vec<(Val
                         // Other declared flag bits set in half the samples.
                         let other = f.session.known_bits.unwrap_or(0) & !mask;
                         let on = if variant & 2 == 2 { other } else { 0 };
-                        let bit = if any { variant as u64 >> 1 & 1 == 1 } else { ems };
+                        let bit = if any {
+                            variant as u64 >> 1 & 1 == 1
+                        } else {
+                            ems
+                        };
                         V::Int(if bit { *mask } else { 0 } | on)
                     }
                     _ if f.session.version_field.is_some() => {
@@ -729,28 +734,28 @@ fn field_samples(s: &Schema, fs: &[Field], carries: bool, big: bool) -> Vec<(Val
                             .unwrap_or(variant as u64 >> 1),
                     )),
                     (_, Ty::Array { len, .. }) => V::Bytes(vec![7; *len]),
+                    // ASCII letters, so that a real decoder that parses them (a DNS name) can.
                     (_, Ty::Seq { of }) if **of == Ty::int(false, 8) => {
                         let n = f.wire.min_len.unwrap_or(3).max(3) as usize;
-                        V::Bytes((1..=n as u8).collect())
+                        V::Bytes((0..n).map(|i| b'a' + (i % 26) as u8).collect())
                     }
                     (_, Ty::Seq { .. }) => match (variant >> 1, big) {
                         (0, _) if f.wire.min_len.unwrap_or(0) == 0 => V::List(Vec::new()),
-                        (_, true) => V::List(vec![vec![9; 65536]]),
-                        _ => V::List(vec![vec![9, 9]]),
+                        (_, true) => V::List(vec![vec![b'z'; 65536]]),
+                        _ => V::List(vec![b"zz".to_vec()]),
                     },
                     (_, Ty::Named { name }) => named_sample(s, name, variant),
                     (_, _) => V::Absent,
                 };
                 if opt {
                     // Some in half the samples; a flag carrier on a non-bool Option is Some for EMS.
-                    let non_bool_carrier =
-                        matches!((&f.session.ems, ty), (Some(EmsMarker::Flag), t) if *t != Ty::Bool);
+                    let non_bool_carrier = matches!((&f.session.ems, ty), (Some(EmsMarker::Flag), t) if *t != Ty::Bool);
                     let some = match (non_bool_carrier, any) {
                         (true, false) => ems,
                         _ => variant & 2 == 2,
                     };
                     if non_bool_carrier {
-                        val = V::Bytes(vec![1, 2, 3]);
+                        val = V::Bytes(b"abc".to_vec());
                         if !matches!(ty, Ty::Seq { .. }) {
                             val = V::Int(1);
                         }

@@ -525,7 +525,58 @@ where
             show()
         );
     }
+    vectors_agree::<O, N>(case.name, &old, &new);
     findings
+}
+
+/// The conformance vectors of the pair, judged by the real crate: each vector's bytes decoded
+/// as each decoder's type, its checks applied, must give the outcome the vectors predict (one
+/// of those allowed where they say `depends`). This holds the vectors' encoders (`serial`) and
+/// their predictions against the crates, on every pair of the corpus.
+pub fn vectors_agree<O, N>(name: &str, old: &Schema, new: &Schema)
+where
+    O: Serialize + DeserializeOwned,
+    N: Serialize + DeserializeOwned,
+{
+    use sessionlint::vectors::{self, Outcome};
+    let doc = vectors::build(&[old, new], None).unwrap_or_else(|e| panic!("{name}: vectors: {e}"));
+    let mut checked = 0;
+    for v in doc.vectors.iter().filter(|v| v.property == "ems") {
+        let bytes = vectors::bytes_of(v).unwrap();
+        for p in &v.predictions {
+            let r = if p.decoder == old.version {
+                read::<O>(old, &bytes)
+            } else {
+                read::<N>(new, &bytes)
+            };
+            let seen = match r {
+                Read::Rejected(_) => Outcome::Refuse,
+                Read::Accepted { ems: true } => Outcome::ResumeWith,
+                Read::Accepted { ems: false } => Outcome::ResumeWithout,
+            };
+            let agrees = match p.outcome {
+                Outcome::Depends => p.possible.contains(&seen),
+                o => o == seen,
+            };
+            assert!(
+                agrees,
+                "{name}: vector {} ({:?}{:?}) in the v{} decoder: predicted {} ({}), the real crate gives {} ({r:?})",
+                v.id,
+                v.text,
+                v.hex,
+                p.decoder,
+                p.outcome.as_str(),
+                p.why,
+                seen.as_str()
+            );
+            checked += 1;
+        }
+    }
+    // A version whose sessions hold a part written by custom code has no vector, and says why.
+    assert!(
+        checked > 0 || !doc.skipped.is_empty(),
+        "{name}: no vector was checked, and none was skipped"
+    );
 }
 
 /// One old/new pair of the corpus, judged for a critical property instead of EMS.
@@ -566,6 +617,8 @@ where
     );
     let p = case.property;
     let (old, new) = (old_full.project(p), new_full.project(p));
+    // The property's vectors: the projected schemas write them as EMS vectors.
+    vectors_agree::<O, N>(case.name, &old, &new);
     let findings: Vec<Finding> = rules::check_pair(&old_full, &new_full)
         .into_iter()
         .filter(|f| f.property.as_deref() == Some(p))

@@ -133,7 +133,9 @@ fn streams(n: &[Slot]) -> Option<Vec<Stream>> {
 /// A one-byte slot: its exact value when the encoder has one.
 fn byte_of(slot: &Slot) -> Cell {
     match slot.meta.val {
-        Some(v) if (0..=255).contains(&v) && slot.meta.writes_bits.is_none() => Cell::Known(v as u8),
+        Some(v) if (0..=255).contains(&v) && slot.meta.writes_bits.is_none() => {
+            Cell::Known(v as u8)
+        }
         _ => Cell::Any,
     }
 }
@@ -153,7 +155,12 @@ fn int_cells(slot: &Slot, width: usize) -> Vec<Cell> {
         .meta
         .values
         .as_ref()
-        .and_then(|a| a.ranges.iter().map(|(_, hi)| *hi).collect::<Option<Vec<u64>>>())
+        .and_then(|a| {
+            a.ranges
+                .iter()
+                .map(|(_, hi)| *hi)
+                .collect::<Option<Vec<u64>>>()
+        })
         .and_then(|his| his.into_iter().max());
     let Some(top) = top else {
         return vec![Cell::Any; width];
@@ -203,7 +210,9 @@ fn refusal(o: &[Slot], s: &Stream) -> Option<(String, bool)> {
         let width = match &b.atom {
             Atom::Bool | Atom::Int { bits: 8, .. } | Atom::Opt(_) => 1,
             Atom::Int { bits, .. } => *bits as usize / 8,
-            Atom::Enum { tags: Some((w, _)), .. } => *w as usize,
+            Atom::Enum {
+                tags: Some((w, _)), ..
+            } => *w as usize,
             Atom::Seq(_, w, _) if *w > 0 => *w as usize,
             _ => return None,
         };
@@ -221,7 +230,9 @@ fn refusal(o: &[Slot], s: &Stream) -> Option<(String, bool)> {
                 }
                 Some(0) => {}
                 Some(_) if b.meta.one_is_true => {}
-                Some(x) => return Some((format!("byte {x} is no presence byte for `{label}`"), false)),
+                Some(x) => {
+                    return Some((format!("byte {x} is no presence byte for `{label}`"), false))
+                }
                 None => return None,
             },
             Atom::Bool => match value {
@@ -260,7 +271,9 @@ fn refusal(o: &[Slot], s: &Stream) -> Option<(String, bool)> {
                     }
                     None => {
                         return Some((
-                            format!("`{label}` reads dispatch value {x:#x}, which it does not know"),
+                            format!(
+                                "`{label}` reads dispatch value {x:#x}, which it does not know"
+                            ),
                             true,
                         ))
                     }
@@ -275,10 +288,19 @@ fn refusal(o: &[Slot], s: &Stream) -> Option<(String, bool)> {
                     continue;
                 }
                 if b.meta.min_len > n as u64 {
-                    return Some((format!("`{label}` reads length {n}, under its minimum"), true));
+                    return Some((
+                        format!("`{label}` reads length {n}, under its minimum"),
+                        true,
+                    ));
                 }
                 // Opaque bytes are skipped whatever they hold; anything else is not followed.
-                if !matches!(inner.as_slice(), [Slot { atom: Atom::Int { bits: 8, .. }, .. }]) {
+                if !matches!(
+                    inner.as_slice(),
+                    [Slot {
+                        atom: Atom::Int { bits: 8, .. },
+                        ..
+                    }]
+                ) {
                     return None;
                 }
                 if take(&mut at, n).is_err() {

@@ -1282,7 +1282,10 @@ impl Walk {
         // Byte by byte, as far as the newer bytes are known: a check the older decoder applies
         // to what it reads there may refuse every such session.
         if self.packing == Packing::Tls {
-            if let Some(out) = bytes::refused(&cat(std::slice::from_ref(a), n), &cat(std::slice::from_ref(b), o)) {
+            if let Some(out) = bytes::refused(
+                &cat(std::slice::from_ref(a), n),
+                &cat(std::slice::from_ref(b), o),
+            ) {
                 return out;
             }
         }

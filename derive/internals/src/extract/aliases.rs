@@ -208,7 +208,9 @@ impl VisitMut for Expand<'_> {
                 let spent = self.aliases.spent.get() + n;
                 self.aliases.spent.set(spent);
                 if self.types > MAX_ITEM_TYPES {
-                    self.over = Some(format!("its type aliases expand to more than {MAX_ITEM_TYPES} types"));
+                    self.over = Some(format!(
+                        "its type aliases expand to more than {MAX_ITEM_TYPES} types"
+                    ));
                     return;
                 }
                 if spent > MAX_RUN_TYPES {

@@ -314,7 +314,10 @@ impl Schema {
                 ));
             }
         }
-        for (key, set) in [("max_len", w.max_len.is_some()), ("min_len", w.min_len.is_some())] {
+        for (key, set) in [
+            ("max_len", w.max_len.is_some()),
+            ("min_len", w.min_len.is_some()),
+        ] {
             if set && seq_levels(inner) == 0 && *inner != Ty::Str {
                 out.push(problem(
                     at,
@@ -334,7 +337,11 @@ impl Schema {
             }
             if let (Some(lo), Some(hi)) = (w.min_len, m.0.first()) {
                 if lo > *hi {
-                    out.push(problem(at, format!("`min_len = {lo}` on {name} is above its `max_len = {hi}`"), "no value would be accepted"));
+                    out.push(problem(
+                        at,
+                        format!("`min_len = {lo}` on {name} is above its `max_len = {hi}`"),
+                        "no value would be accepted",
+                    ));
                 }
             }
         }

@@ -1,0 +1,133 @@
+//! `sessionlint vectors`: every shipped format gets vectors, the document is deterministic and of
+//! the documented shape (docs/vectors.md), and the model codec's predictions agree with the
+//! analysis on every shipped pair (a decoder predicted to refuse every session of a kind is one
+//! whose reading refuses them).
+
+mod common;
+use common::{root, sessionlint};
+
+fn shipped() -> Vec<String> {
+    let mut dirs = Vec::new();
+    for parent in ["examples", "examples/real-world"] {
+        for e in std::fs::read_dir(root().join(parent)).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() && e.file_name() != "real-world" {
+                dirs.push(format!("{parent}/{}", e.file_name().to_string_lossy()));
+            }
+        }
+    }
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn every_shipped_format_has_deterministic_vectors() {
+    let mut total = 0;
+    for dir in shipped() {
+        let a = sessionlint(&["vectors", &dir], &root());
+        assert_eq!(a.code, 0, "{dir}: {}", a.stderr);
+        let b = sessionlint(&["vectors", &dir], &root());
+        assert_eq!(a.stdout, b.stdout, "{dir}: vectors differ between two runs");
+        let doc: sessionlint::vectors::VectorSet =
+            serde_json::from_str(&a.stdout).unwrap_or_else(|e| panic!("{dir}: {e}"));
+        assert_eq!(
+            doc.sessionlint_vectors,
+            sessionlint::vectors::FORMAT_VERSION
+        );
+        for f in &doc.formats {
+            assert!(!f.vectors.is_empty(), "{dir}: {} has no vector", f.format);
+            for v in &f.vectors {
+                assert!(f.versions.contains(&v.encoder));
+                assert!(v.hex.is_some() != v.text.is_some(), "{dir}: {}", v.id);
+                // Every version predicts for itself: its own sessions read back as written.
+                let own = v
+                    .predictions
+                    .iter()
+                    .find(|p| p.decoder == v.encoder)
+                    .unwrap();
+                let want = if v.with {
+                    sessionlint::vectors::Outcome::ResumeWith
+                } else {
+                    sessionlint::vectors::Outcome::ResumeWithout
+                };
+                // A decoder that parses its EMS byte and ignores it (`ignored`: s2n-tls 1.2.0
+                // reads it only in tests) reads its own EMS sessions without EMS.
+                let ignores = v.with && ignores_own_carrier(&dir, &f.format, v.encoder);
+                let want = if ignores {
+                    sessionlint::vectors::Outcome::ResumeWithout
+                } else {
+                    want
+                };
+                assert_eq!(
+                    own.outcome, want,
+                    "{dir}: {} in its own decoder: {own:?}",
+                    v.id
+                );
+                total += 1;
+            }
+        }
+    }
+    eprintln!("{total} vectors over the shipped examples");
+}
+
+/// Whether version `v` of `format` under `dir` reads its EMS carrier and ignores it.
+fn ignores_own_carrier(dir: &str, format: &str, v: u32) -> bool {
+    let mut map = sessionlint::sources::SourceMap::default();
+    let inp = sessionlint::review::inputs(&root().join(dir), None, &mut map).unwrap();
+    inp.current
+        .iter()
+        .chain(&inp.released)
+        .find(|s| s.name == format && s.version == v)
+        .and_then(|s| s.ems_carrier())
+        .is_some_and(|p| p.carrier().session.ignored)
+}
+
+#[test]
+fn format_and_version_narrow_the_document_and_bad_names_are_bad_input() {
+    let d = "examples/real-world/rustls";
+    let r = sessionlint(
+        &[
+            "vectors",
+            d,
+            "--format",
+            "rustls-server-value",
+            "--version",
+            "2",
+        ],
+        &root(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: sessionlint::vectors::VectorSet = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc.formats.len(), 1);
+    assert!(doc.formats[0].vectors.iter().all(|v| v.encoder == 2));
+    // The 0.23.43 decoder refuses every session main writes (its cipher-suite check).
+    for v in &doc.formats[0].vectors {
+        let p = v.predictions.iter().find(|p| p.decoder == 1).unwrap();
+        assert_eq!(
+            p.outcome,
+            sessionlint::vectors::Outcome::Refuse,
+            "{}: {p:?}",
+            v.id
+        );
+    }
+    let r = sessionlint(&["vectors", d, "--format", "nope"], &root());
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("no session format `nope`"),
+        "{}",
+        r.stderr
+    );
+    let r = sessionlint(
+        &[
+            "vectors",
+            d,
+            "--format",
+            "rustls-server-value",
+            "--version",
+            "9",
+        ],
+        &root(),
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no version 9"), "{}", r.stderr);
+}
