@@ -186,3 +186,22 @@ fn the_compiled_type_conforms_to_its_model() {
         r.table()
     );
 }
+
+/// `der_elements`, the helper conformance tests read DER back with: elements in order, and
+/// nothing past a malformed one (a length past the end, a length of lengths past usize).
+#[test]
+fn der_elements_walks_a_sequence_and_stops_at_bad_input() {
+    use sessionlint::conformance::der_elements;
+    let seq = [0x30, 0x08, 0x02, 0x01, 0x01, 0xad, 0x03, 0x02, 0x01, 0x01];
+    assert_eq!(
+        der_elements(&seq),
+        vec![(0x02, &[1u8][..]), (0xad, &[0x02, 0x01, 0x01][..])]
+    );
+    assert!(der_elements(&[0x02, 0x01, 0x01]).is_empty(), "not a SEQUENCE");
+    assert!(der_elements(&[0x30, 0x05, 0x02]).is_empty(), "length past the end");
+    let truncated = [0x30, 0x05, 0x02, 0x01, 0x01, 0x04, 0x09];
+    assert_eq!(der_elements(&truncated), vec![(0x02, &[1u8][..])]);
+    let huge = [0x30, 0x0b, 0x04, 0x89, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    assert!(der_elements(&huge).is_empty(), "a length of 9 bytes");
+    assert!(der_elements(&[]).is_empty());
+}

@@ -65,9 +65,34 @@ fn every_shipped_format_has_deterministic_vectors() {
                 );
                 total += 1;
             }
+            // A format some version of which writes EMS sessions has EMS vectors, wherever its
+            // carrier sits (s2n-tls's client session: inside the state a variant holds).
+            if writes_ems(&dir, &f.format) {
+                assert!(
+                    f.vectors.iter().any(|v| v.property == "ems" && v.with),
+                    "{dir}: {} writes EMS sessions, and no vector is one",
+                    f.format
+                );
+            }
         }
     }
     eprintln!("{total} vectors over the shipped examples");
+}
+
+/// Whether some version of `format` under `dir` writes an EMS carrier from the session's status.
+fn writes_ems(dir: &str, format: &str) -> bool {
+    let mut map = sessionlint::sources::SourceMap::default();
+    let inp = sessionlint::review::inputs(&root().join(dir), None, &mut map).unwrap();
+    inp.current
+        .iter()
+        .chain(&inp.released)
+        .filter(|s| s.name == format)
+        .filter_map(|s| {
+            s.as_writer()
+                .ems_carrier()
+                .map(|p| p.carrier().write.clone())
+        })
+        .any(|w| w != sessionlint::schema::Write::Never)
 }
 
 /// Whether version `v` of `format` under `dir` reads its EMS carrier and ignores it.

@@ -233,13 +233,28 @@ fn read_element(w: &Written<'_>, old: &Elem<'_>, notes: &mut Vec<String>) -> Res
             ),
         ));
     }
-    // Values the newer encoder may write: exact where it matters, else any (0, or the first
-    // version the older check admits, tried).
+    // Values the newer encoder may write: exact where it matters, else one of what it declares
+    // it writes (its `values`, else what its own decoder's `check` admits: a version writes no
+    // session it would not resume itself), one the older checks admit where there is one.
     let checks = Checks::of(of);
-    let v = w
-        .value
-        .or_else(|| checks.accepts.and_then(|a| a.candidates().first().copied()))
-        .unwrap_or(0);
+    let v = w.value.unwrap_or_else(|| {
+        let mine = e
+            .field
+            .session
+            .values
+            .as_ref()
+            .or(e.field.session.check.as_ref());
+        let mut cands: Vec<i128> = mine.map(|a| a.candidates()).unwrap_or_default();
+        cands.extend(checks.candidates());
+        let allowed = |c: &i128| mine.is_none_or(|a| a.contains(*c));
+        cands
+            .iter()
+            .copied()
+            .filter(allowed)
+            .find(|c| checks.read(*c, Place::Slot(&old.label)).is_ok())
+            .or_else(|| cands.iter().copied().find(allowed))
+            .unwrap_or(0)
+    });
     let read = checks.read(v, Place::Slot(&old.label))?;
     notes.extend(read.note);
     if of.session.ignored && e.field.session.ems.is_some() {

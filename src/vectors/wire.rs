@@ -201,6 +201,9 @@ impl Reader<'_> {
     }
 }
 
+/// How a read error says it came from a declared length limit: a check meant to refuse.
+const LIMIT: &str = "limit: ";
+
 fn tls_field(r: &mut Reader<'_>, s: &Schema, f: &Field) -> Result<V, String> {
     tls_read(r, s, f, &f.ty)
 }
@@ -208,9 +211,9 @@ fn tls_field(r: &mut Reader<'_>, s: &Schema, f: &Field) -> Result<V, String> {
 fn tls_read(r: &mut Reader<'_>, s: &Schema, f: &Field, ty: &Ty) -> Result<V, String> {
     let w = widths(f, 2);
     let limit = |n: usize, level: usize| match (max_len(f, level), f.wire.min_len) {
-        (Some(m), _) if n as u64 > m => Err(format!("length {n} over the limit {m}")),
+        (Some(m), _) if n as u64 > m => Err(format!("{LIMIT}length {n} over the limit {m}")),
         (_, Some(m)) if level == 0 && (n as u64) < m => {
-            Err(format!("length {n} under the minimum {m}"))
+            Err(format!("{LIMIT}length {n} under the minimum {m}"))
         }
         _ => Ok(()),
     };
@@ -342,6 +345,13 @@ fn tls_parse(s: &Schema, bytes: &[u8]) -> Read {
                 // rustls: the failed optional read counts as absence; what it consumed is dropped.
                 r.i = bytes.len().max(at);
                 out.insert(f.ident.clone(), V::Absent);
+            }
+            Err(e) if e.starts_with(LIMIT) => {
+                return Err(Refusal::Strict(format!(
+                    "`{}`: {}",
+                    f.ident,
+                    &e[LIMIT.len()..]
+                )))
             }
             Err(e) => return Err(Refusal::Accident(format!("`{}`: {e}", f.ident))),
         }
@@ -547,9 +557,37 @@ fn der_decode(s: &Schema, bytes: &[u8]) -> Read {
 // ---------------------------------------------------------------- shared
 
 fn checks(s: &Schema, v: Values) -> Read {
-    for f in fields_of(s, &v) {
+    check_fields(s, fields_of(s, &v), &v, 0)?;
+    Ok(v)
+}
+
+/// The checks of these fields, and of the fields of the named types they hold.
+fn check_fields(s: &Schema, fs: &[Field], v: &Values, depth: usize) -> Result<(), Refusal> {
+    for f in fs {
         let x = match v.get(&f.ident) {
             Some(V::Int(x)) => *x,
+            // A fixed run of bytes a check reads as a big-endian integer (a cipher suite).
+            Some(V::Bytes(b)) if crate::schema::fixed_bytes(f).is_some() => {
+                b.iter().fold(0u64, |a, x| (a << 8) | *x as u64)
+            }
+            Some(inner) if depth < MAX_NESTING => {
+                let inner = match inner {
+                    V::Opt(Some(x)) => &**x,
+                    x => x,
+                };
+                match (named_of(&f.ty).and_then(|n| s.type_def(n)), inner) {
+                    (Some(TypeDef::Struct(st)), V::Struct(vals)) => {
+                        check_fields(s, &st.fields, vals, depth + 1)?
+                    }
+                    (Some(TypeDef::Enum(e)), V::Variant(i, vals)) => {
+                        if let Some(var) = e.variants.get(*i) {
+                            check_fields(s, &var.fields, vals, depth + 1)?
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
             _ => continue,
         };
         if let Some(acc) = &f.session.version_field {
@@ -571,13 +609,23 @@ fn checks(s: &Schema, v: Values) -> Read {
             }
         }
     }
-    Ok(v)
+    Ok(())
 }
 
 /// Whether the decoder of `s` reads these values as a session with the property whose carrier
 /// `carrier` picks (EMS: `|f| f.session.ems.as_ref()`).
 fn reads_flag(s: &Schema, v: &Values, marker: &dyn Fn(&Field) -> Option<EmsMarker>) -> bool {
-    fields_of(s, v).iter().any(|f| {
+    fields_read_flag(s, fields_of(s, v), v, marker, 0)
+}
+
+fn fields_read_flag(
+    s: &Schema,
+    fs: &[Field],
+    v: &Values,
+    marker: &dyn Fn(&Field) -> Option<EmsMarker>,
+    depth: usize,
+) -> bool {
+    fs.iter().any(|f| {
         if f.session.ignored {
             return false;
         }
@@ -595,9 +643,39 @@ fn reads_flag(s: &Schema, v: &Values, marker: &dyn Fn(&Field) -> Option<EmsMarke
                     ..
                 }
             ),
+            // A carrier inside a named type the field holds.
+            (None, Some(inner)) if depth < MAX_NESTING => {
+                nested_reads_flag(s, &f.ty, inner, marker, depth + 1)
+            }
             _ => false,
         }
     })
+}
+
+fn nested_reads_flag(
+    s: &Schema,
+    ty: &Ty,
+    v: &V,
+    marker: &dyn Fn(&Field) -> Option<EmsMarker>,
+    depth: usize,
+) -> bool {
+    let Some(name) = named_of(ty) else {
+        return false;
+    };
+    let v = match v {
+        V::Opt(Some(x)) => &**x,
+        x => x,
+    };
+    match (s.type_def(name), v) {
+        (Some(TypeDef::Struct(st)), V::Struct(vals)) => {
+            fields_read_flag(s, &st.fields, vals, marker, depth)
+        }
+        (Some(TypeDef::Enum(e)), V::Variant(i, vals)) => e
+            .variants
+            .get(*i)
+            .is_some_and(|var| fields_read_flag(s, &var.fields, vals, marker, depth)),
+        _ => false,
+    }
 }
 
 /// Whether the decoder of `s` reads these values as an EMS session.
@@ -650,7 +728,7 @@ pub fn samples(s: &Schema, big: bool) -> Vec<(Values, bool)> {
                 if var.tag_value.is_none() || !var.write {
                     continue;
                 }
-                let carries = var.fields.iter().any(writes_ems);
+                let carries = carries_ems(s, &var.fields, 0);
                 for (mut v, ems) in field_samples(s, &var.fields, carries, big) {
                     v.insert(VARIANT.to_string(), V::Int(i as u64));
                     out.push((v, ems));
@@ -658,13 +736,43 @@ pub fn samples(s: &Schema, big: bool) -> Vec<(Values, bool)> {
             }
             out
         }
-        _ => field_samples(s, fields(s), fields(s).iter().any(writes_ems), big),
+        _ => field_samples(s, fields(s), carries_ems(s, fields(s), 0), big),
     }
 }
 
 /// A carrier whose value the encoder sets from the session's EMS status.
 fn writes_ems(f: &Field) -> bool {
     f.session.ems.is_some() && f.session.written.is_none()
+}
+
+/// Named types nested deeper than this are not searched for carriers (validated schemas are
+/// far shallower; a cycle stops here).
+const MAX_NESTING: usize = 16;
+
+/// Whether these fields hold such a carrier, directly or in a named type they hold (s2n's client
+/// session: a variant, then the state struct with the EMS byte).
+fn carries_ems(s: &Schema, fs: &[Field], depth: usize) -> bool {
+    depth < MAX_NESTING
+        && fs.iter().any(|f| {
+            writes_ems(f)
+                || named_of(&f.ty).is_some_and(|n| match s.type_def(n) {
+                    Some(TypeDef::Struct(st)) => carries_ems(s, &st.fields, depth + 1),
+                    Some(TypeDef::Enum(e)) => e
+                        .variants
+                        .iter()
+                        .any(|v| carries_ems(s, &v.fields, depth + 1)),
+                    None => false,
+                })
+        })
+}
+
+/// The named type a field holds, through an `Option`.
+fn named_of(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Named { name } => Some(name),
+        Ty::Option { of } => named_of(of),
+        _ => None,
+    }
 }
 
 /// A plain value for an integer field: the first value its decoder's check admits, else one
@@ -733,10 +841,21 @@ fn field_samples(s: &Schema, fs: &[Field], carries: bool, big: bool) -> Vec<(Val
                             .map(|k| k & 1)
                             .unwrap_or(variant as u64 >> 1),
                     )),
+                    // A fixed run a check reads: the first value it admits, big-endian.
+                    (_, Ty::Seq { .. } | Ty::Array { .. })
+                        if crate::schema::fixed_bytes(f).is_some()
+                            && (f.session.check.is_some() || f.session.values.is_some()) =>
+                    {
+                        let n = crate::schema::fixed_bytes(f).unwrap_or(2);
+                        let x = plain_int(f, 0);
+                        V::Bytes(x.to_be_bytes()[8 - n..].to_vec())
+                    }
                     (_, Ty::Array { len, .. }) => V::Bytes(vec![7; *len]),
                     // ASCII letters, so that a real decoder that parses them (a DNS name) can.
                     (_, Ty::Seq { of }) if **of == Ty::int(false, 8) => {
-                        let n = f.wire.min_len.unwrap_or(3).max(3) as usize;
+                        let lo = f.wire.min_len.unwrap_or(0);
+                        let hi = f.wire.outer_max_len().unwrap_or(u64::MAX);
+                        let n = 3u64.clamp(lo, hi.max(lo)) as usize;
                         V::Bytes((0..n).map(|i| b'a' + (i % 26) as u8).collect())
                     }
                     (_, Ty::Seq { .. }) => match (variant >> 1, big) {
@@ -744,7 +863,7 @@ fn field_samples(s: &Schema, fs: &[Field], carries: bool, big: bool) -> Vec<(Val
                         (_, true) => V::List(vec![vec![b'z'; 65536]]),
                         _ => V::List(vec![b"zz".to_vec()]),
                     },
-                    (_, Ty::Named { name }) => named_sample(s, name, variant),
+                    (_, Ty::Named { name }) => named_sample(s, name, variant, ems),
                     (_, _) => V::Absent,
                 };
                 if opt {
@@ -764,9 +883,12 @@ fn field_samples(s: &Schema, fs: &[Field], carries: bool, big: bool) -> Vec<(Val
                 }
                 let absent = !present
                     || f.write == Write::Never
-                    // A "when non-zero" carrier is absent when zero (DER ZUINT64).
+                    // A "when non-zero" carrier is absent when zero (DER ZUINT64), and any
+                    // "when true" / "when non-zero" field is when false or zero: the encoder
+                    // never writes the DEFAULT.
                     || (matches!(&f.write, Write::Unless(c) if c != "when false")
-                        && f.session.ems.is_some()
+                        && (f.session.ems.is_some()
+                            || matches!(&f.write, Write::Unless(c) if c == "when true" || c == "when non-zero"))
                         && val == V::Int(0))
                     // "when false" (DER DEFAULT TRUE): written only when false.
                     || (matches!(&f.write, Write::Unless(c) if c == "when false")
@@ -781,11 +903,14 @@ fn field_samples(s: &Schema, fs: &[Field], carries: bool, big: bool) -> Vec<(Val
     out
 }
 
-/// A value of a named type with no EMS meaning: each variant of an enum in turn.
-fn named_sample(s: &Schema, name: &str, variant: u32) -> V {
+/// A value of a named type: each variant of an enum in turn, made an EMS value (`ems`) where
+/// the type holds a carrier.
+fn named_sample(s: &Schema, name: &str, variant: u32, ems: bool) -> V {
     let pick = |fs: &[Field]| {
-        field_samples(s, fs, false, false)
+        let carries = carries_ems(s, fs, 0);
+        field_samples(s, fs, carries, false)
             .into_iter()
+            .filter(|(_, e)| !carries || *e == ems)
             .nth(variant as usize % 4)
             .map(|(v, _)| v)
             .unwrap_or_default()

@@ -499,7 +499,9 @@ impl Flat<'_> {
         };
         if matches!(self.side, Side::Encoder(_)) {
             meta.writes_bits = field.and_then(|f| f.session.known_bits);
-            meta.values = field.and_then(|f| f.session.values.clone());
+            // What it writes: its `values`, else what its own decoder's `check` admits (a
+            // version writes no session it would not resume itself).
+            meta.values = field.and_then(|f| f.session.values.clone().or(f.session.check.clone()));
             if let Some(EmsMarker::Mask { mask }) = &marker {
                 meta.writes_mask = *mask;
             }

@@ -8,6 +8,7 @@ mod validate;
 
 pub use accepts::{Accepts, AcceptsError};
 pub use ty::Ty;
+pub use validate::fixed_bytes;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

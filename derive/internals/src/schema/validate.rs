@@ -406,11 +406,11 @@ impl Schema {
             out.push(problem(at, format!("`writes` on {name}, which is not the version field"), "`writes` says what the encoder puts in its version field; add `version_field` or remove it"));
         }
         for (key, set) in [("check", s.check.is_some()), ("values", s.values.is_some())] {
-            if set && !is_int(&f.ty) {
+            if set && !is_int(&f.ty) && fixed_bytes(f).is_none() {
                 out.push(problem(
                     at,
-                    format!("`{key}` on {name}, whose type `{}` is not an integer", f.ty),
-                    "`check` (what a decoder requires after parsing) and `values` (what an encoder writes) describe integers",
+                    format!("`{key}` on {name}, whose type `{}` is neither an integer nor a fixed run of at most 8 bytes", f.ty),
+                    "`check` (what a decoder requires after parsing) and `values` (what an encoder writes) describe integers, or opaques of one length (`min_len` = `max_len` at most 8), read big-endian",
                 ));
             }
         }
@@ -680,4 +680,18 @@ fn wire_layout(schema: &Schema) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// The length of an opaque a `check` or `values` can read as a big-endian integer: `[u8; N]`, or
+/// `Vec<u8>` with `min_len` = `max_len`, of at most 8 bytes.
+pub fn fixed_bytes(f: &Field) -> Option<usize> {
+    let n = match &f.ty {
+        Ty::Array { of, len } if **of == Ty::int(false, 8) => *len,
+        Ty::Seq { of } if **of == Ty::int(false, 8) => {
+            let max = f.wire.outer_max_len()?;
+            (f.wire.min_len == Some(max)).then_some(max as usize)?
+        }
+        _ => return None,
+    };
+    (1..=8).contains(&n).then_some(n)
 }

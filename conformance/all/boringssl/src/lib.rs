@@ -1,0 +1,1 @@
+//! BoringSSL, held against its vectors (see tests/).

@@ -1,0 +1,1 @@
+//! s2n-tls, held against its vectors (see tests/).

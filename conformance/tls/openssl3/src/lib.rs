@@ -1,0 +1,1 @@
+//! The system OpenSSL 3, held against its vectors (see tests/).
