@@ -491,7 +491,7 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
             .released
             .iter()
             .chain(&chain.current)
-            .map(|s| size(s))
+            .map(size)
             .max()
             .unwrap_or(0);
         return Err(vec![sources::problem(

@@ -197,8 +197,14 @@ fn der_elements_walks_a_sequence_and_stops_at_bad_input() {
         der_elements(&seq),
         vec![(0x02, &[1u8][..]), (0xad, &[0x02, 0x01, 0x01][..])]
     );
-    assert!(der_elements(&[0x02, 0x01, 0x01]).is_empty(), "not a SEQUENCE");
-    assert!(der_elements(&[0x30, 0x05, 0x02]).is_empty(), "length past the end");
+    assert!(
+        der_elements(&[0x02, 0x01, 0x01]).is_empty(),
+        "not a SEQUENCE"
+    );
+    assert!(
+        der_elements(&[0x30, 0x05, 0x02]).is_empty(),
+        "length past the end"
+    );
     let truncated = [0x30, 0x05, 0x02, 0x01, 0x01, 0x04, 0x09];
     assert_eq!(der_elements(&truncated), vec![(0x02, &[1u8][..])]);
     let huge = [0x30, 0x0b, 0x04, 0x89, 1, 2, 3, 4, 5, 6, 7, 8, 9];

@@ -138,6 +138,7 @@ macro_rules! fixed_case {
 mod fixes;
 mod map_formats;
 mod positional;
+mod type_changes;
 
 /// `property_case!(name, "quic", old { items } new { items }, OldType => NewType, with: [..], older: [..])`
 macro_rules! property_case {

@@ -705,6 +705,40 @@ fn atom_size(a: &Atom, p: Packing) -> (u64, u64) {
     }
 }
 
+/// A list of bytes (`Vec<u8>`).
+fn is_bytes(inner: &[Slot]) -> bool {
+    matches!(
+        inner,
+        [Slot {
+            atom: Atom::Int {
+                signed: false,
+                bits: 8
+            },
+            ..
+        }]
+    )
+}
+
+/// Whether some value `acc` admits, read as a `y`-bit integer, holds the `x`-bit value `v` in
+/// its first `x` bits on the wire (its low bits when little-endian, its high bits when not).
+/// Ranges too wide to enumerate are assumed to.
+fn admits_part(acc: &Accepts, v: i128, x: u8, y: u8, le: bool) -> bool {
+    if acc.is_any() {
+        return true;
+    }
+    let matches = |c: i128| {
+        if le {
+            c & ((1i128 << x) - 1) == v
+        } else {
+            c >> (y - x) == v
+        }
+    };
+    acc.ranges.iter().any(|(lo, hi)| {
+        let (lo, hi) = (lo.unwrap_or(0) as i128, hi.map_or(i128::MAX, |h| h as i128));
+        hi - lo >= 1 << 16 || (lo..=hi).any(matches)
+    })
+}
+
 /// Dispatch values of the newer and the older enum, per variant.
 type Tags<'a> = (&'a [Option<u64>], &'a [Option<u64>]);
 
@@ -943,7 +977,166 @@ impl Walk {
             {
                 self.scalar(a, b, n, o, ems, notes)
             }
+            // bincode and postcard write a string and a byte vector alike: a length, then the
+            // bytes. Read as a string, the bytes must be UTF-8.
+            (Atom::Seq(ni, 0, _), Atom::Str) if self.packing != Packing::Tls && is_bytes(ni) => {
+                let mut nn = notes.clone();
+                nn.push(format!(
+                    "the bytes of the newer `{}` are read as the string `{}` (the same length and bytes on the wire), when they are UTF-8",
+                    a.meta.label, b.meta.label
+                ));
+                self.go(n, o, ems, &mut nn).union(Out::reject(format!(
+                    "the bytes of the newer `{}` are refused as the string `{}` when they are not UTF-8",
+                    a.meta.label, b.meta.label
+                )))
+            }
+            (Atom::Str, Atom::Seq(oi, 0, max)) if self.packing != Packing::Tls && is_bytes(oi) => {
+                let mut nn = notes.clone();
+                nn.push(format!(
+                    "the newer string `{}` is read as the bytes `{}` (the same length and bytes on the wire)",
+                    a.meta.label, b.meta.label
+                ));
+                let read = self.go(n, o, ems, &mut nn);
+                match max {
+                    Some(m) => read.union(Out::reject(format!(
+                        "the older decoder refuses more than {m} bytes in `{}`",
+                        b.meta.label
+                    ))),
+                    None => read,
+                }
+            }
+            (
+                Atom::Int {
+                    signed: s1,
+                    bits: x,
+                },
+                Atom::Int {
+                    signed: s2,
+                    bits: y,
+                },
+            ) if s1 == s2 && x != y => self.resized(a, b, (*s1, *x, *y), (n, o), ems, notes),
             _ => self.diverge(a, b, n, o),
+        }
+    }
+
+    /// An integer of another width in the older decoder. postcard writes integers wider than
+    /// a byte as the same varint whatever their width; bincode (little-endian) and TLS codecs
+    /// (big-endian) at their width, so the older decoder reads part of the newer integer, or
+    /// part of what follows it.
+    fn resized(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        (signed, x, y): (bool, u8, u8),
+        (n, o): (&[Slot], &[Slot]),
+        ems: bool,
+        notes: &[String],
+    ) -> Out {
+        let fits = |v: i128, bits: u8| {
+            if signed {
+                let half = 1i128 << (bits - 1);
+                (-half..half).contains(&v)
+            } else {
+                (0..(1i128 << bits)).contains(&v)
+            }
+        };
+        match self.packing {
+            Packing::Varint if x > 8 && y > 8 => {
+                let mut nn = notes.to_vec();
+                nn.push(format!(
+                    "postcard writes `{}` ({}) and reads `{}` ({}) as the same varint",
+                    a.meta.label,
+                    describe(&a.atom),
+                    b.meta.label,
+                    describe(&b.atom)
+                ));
+                let too_big = Out::reject(format!(
+                    "a value of the newer `{}` too large for the older `{}` is refused (varint overflow)",
+                    a.meta.label, b.meta.label
+                ));
+                match a.meta.val {
+                    Some(v) if !fits(v, y) => too_big,
+                    Some(_) => self.scalar(a, b, n, o, ems, &nn),
+                    None if y > x => self.scalar(a, b, n, o, ems, &nn),
+                    None => self.scalar(a, b, n, o, ems, &nn).union(too_big),
+                }
+            }
+            // A raw byte against a varint: the same byte for values below 0x80.
+            Packing::Varint if !signed => match a.meta.val {
+                Some(v) if v < 0x80 => self.scalar(a, b, n, o, ems, notes),
+                Some(_) => self.diverge(a, b, n, o),
+                None => self
+                    .scalar(a, b, n, o, ems, notes)
+                    .union(self.diverge(a, b, n, o)),
+            },
+            Packing::Varint => self.diverge(a, b, n, o),
+            Packing::Fixint | Packing::Tls if x > y => {
+                // The older decoder reads the first y bits of the newer integer; the rest is
+                // read as what follows in the older layout.
+                let le = self.packing == Packing::Fixint;
+                let rest = x - y;
+                let low = |v: i128, bits: u8| v & ((1i128 << bits) - 1);
+                let (first, second) = match a.meta.val.map(|v| low(v, x)) {
+                    Some(v) if le => (Some(low(v, y)), Some(v >> y)),
+                    Some(v) => (Some(v >> rest), Some(low(v, rest))),
+                    None => (None, None),
+                };
+                let part = |bits: u8, val: Option<i128>, which: &str, meta: Meta| Slot {
+                    atom: Atom::Int { signed, bits },
+                    meta: Meta {
+                        label: format!("{} ({which})", a.meta.label),
+                        val,
+                        values: None,
+                        ..meta
+                    },
+                };
+                let (head, tail) = if le {
+                    ("low bytes", "high bytes")
+                } else {
+                    ("high bytes", "low bytes")
+                };
+                let split = [
+                    part(y, first, head, a.meta.clone()),
+                    part(rest, second, tail, Meta::default()),
+                ];
+                let mut nn = notes.to_vec();
+                nn.push(format!(
+                    "the older `{}` ({}) reads the {head} of the newer `{}` ({}); the {tail} are read as what follows",
+                    b.meta.label,
+                    describe(&b.atom),
+                    a.meta.label,
+                    describe(&a.atom)
+                ));
+                self.go(
+                    &cat(&split, n),
+                    &cat(std::slice::from_ref(b), o),
+                    ems,
+                    &mut nn,
+                )
+            }
+            Packing::Fixint | Packing::Tls => {
+                // The older decoder reads the newer integer and the bytes after it as one: a
+                // check refuses it when no value it admits has the newer value in that place.
+                let le = self.packing == Packing::Fixint;
+                let checks = [b.meta.accepts.as_ref(), b.meta.check.as_ref()];
+                let refused = a.meta.val.is_some_and(|v| {
+                    checks
+                        .iter()
+                        .flatten()
+                        .any(|acc| !admits_part(acc, v, x, y, le))
+                });
+                if refused {
+                    return Out::reject_strict(format!(
+                        "the older `{}` ({}) reads the newer `{}` ({}) with the bytes after it, and no value its check admits holds {} there",
+                        b.meta.label,
+                        describe(&b.atom),
+                        a.meta.label,
+                        describe(&a.atom),
+                        a.meta.val.unwrap_or_default()
+                    ));
+                }
+                self.diverge(a, b, n, o)
+            }
         }
     }
 

@@ -825,6 +825,9 @@ fn too_many_builds(
 /// One extraction from the builds read: a version with one schema in every build is one
 /// schema; one whose schema differs between builds (or that only some builds compile) is one
 /// schema per shape, each naming its builds.
+/// One shape of a session type, and the builds (indices) that give it.
+type Shape = (Schema, Vec<usize>);
+
 fn merge_builds(mut builds: Vec<(BuildKey, Extraction)>, by_target: bool) -> Extraction {
     if builds.len() == 1 {
         let (_, mut ex) = builds.pop().expect("one build");
@@ -837,7 +840,8 @@ fn merge_builds(mut builds: Vec<(BuildKey, Extraction)>, by_target: bool) -> Ext
         ..Extraction::default()
     };
     let mut cfg: BTreeMap<String, super::cfg::CfgOption> = BTreeMap::new();
-    let mut shapes: BTreeMap<(String, u32), Vec<(Schema, Vec<usize>)>> = BTreeMap::new();
+    // Per (format, version): each distinct shape, with the builds that give it.
+    let mut shapes: BTreeMap<(String, u32), Vec<Shape>> = BTreeMap::new();
     for (b, (_, ex)) in builds.into_iter().enumerate() {
         out.problems.extend(ex.problems);
         out.parsed_files = out.parsed_files.max(ex.parsed_files);
