@@ -304,11 +304,35 @@ impl<'a> Dec<'a> {
 
     fn field_value(&self, f: &Field, v: &AVal, d: usize) -> Out {
         if f.custom_codec {
+            // The same code on the same type: it reads back what it wrote.
+            if let (AVal::Opaque(id), Some(mine)) = (v, f.codec_id()) {
+                if *id == mine && Leaf::of(f).is_plain() && !self.schema.holds_carrier(&f.ty) {
+                    return Out::accept(v.concretize()).note(format!(
+                        "`{}` is written and read by the same {mine}",
+                        f.ident
+                    ));
+                }
+            }
+            // A modelled adapter: a value not of its form is refused, one of its form is read
+            // by code that may still refuse it (a string that is not base64).
+            if f.codec_wire {
+                let typed = self.value(&f.ty, v, Leaf::of(f), d);
+                if !typed.accepts() {
+                    return typed;
+                }
+            }
             return self.unseen(
                 &f.ty,
                 v,
                 Leaf::of(f),
-                format!("field `{}` is read by custom serde code", f.ident),
+                format!(
+                    "field `{}` is read by custom serde code{}",
+                    f.ident,
+                    f.codec
+                        .as_ref()
+                        .map(|c| format!(" (`{c}`)"))
+                        .unwrap_or_default()
+                ),
             );
         }
         self.value(&f.ty, v, Leaf::of(f), d)

@@ -51,9 +51,13 @@ impl<'a> Gen<'a> {
                 f.session.writes.unwrap_or(self.schema.version as u64) as i128,
             ));
         }
-        if f.custom_codec {
+        // A modelled adapter writes its form (`ty`); other custom code writes what only the
+        // same code reads.
+        if f.custom_codec && !f.codec_wire {
             return if f.session.ems.is_some() || want != Want::Ems {
-                Some(AVal::Opaque(format!("{} (custom serde code)", f.ident)))
+                Some(AVal::Opaque(f.codec_id().unwrap_or_else(|| {
+                    format!("{} (custom serde code)", f.ident)
+                })))
             } else {
                 None
             };

@@ -185,6 +185,10 @@ pub struct VersionVerdict<'a> {
     pub carrier: Option<String>,
     /// Whether the encoder can write an EMS session at all.
     pub writes_ems: bool,
+    /// EMS sessions the version's own decoder reads back without EMS (a carrier whose EMS
+    /// value serializes as what reads back as its non-EMS one: `Some(())` as `null` in JSON):
+    /// whether every one of them or some, and why.
+    pub loses_ems: Option<(bool, String)>,
 }
 
 impl<'a> VersionVerdict<'a> {
@@ -195,10 +199,25 @@ impl<'a> VersionVerdict<'a> {
             .filter(|p| p.carrier().session.written.is_none())
             .map(|p| p.dotted());
         let writes_ems = carrier.is_some() && super::writes(schema, Want::Ems);
+        // A carrier its own decoder ignores is `field-read-but-ignored`'s, not a lost value.
+        let ignored = schema
+            .ems_carrier()
+            .is_some_and(|p| p.carrier().session.ignored);
+        let loses_ems = (writes_ems && !ignored)
+            .then(|| super::decode_sessions(schema, schema, Want::Ems))
+            .flatten()
+            .and_then(|own| {
+                let lost = own.plain?;
+                let why = lost.notes.last().cloned().unwrap_or_else(|| {
+                    "its own decoder reads the EMS value as written back as a non-EMS one".into()
+                });
+                Some((own.ems.is_none() && own.dd.is_none(), why))
+            });
         VersionVerdict {
             schema,
             carrier,
             writes_ems,
+            loses_ems,
         }
     }
 }

@@ -11,7 +11,30 @@ pub static RULE: Rule = Rule::new(
 
 fn check(v: &VersionVerdict) -> Option<Finding> {
     let s = v.schema;
-    let path = v.carrier.as_ref().filter(|_| !v.writes_ems)?;
+    let path = v.carrier.as_ref()?;
+    if v.writes_ems {
+        // Written, but what is written does not read back as EMS.
+        let (all, why) = v.loses_ems.as_ref()?;
+        return Some(
+            Finding::new(
+                &RULE,
+                None,
+                s,
+                format!(
+                    "{} v{}: {} EMS session{} written with `{path}` read{} back as non-EMS in the version's own decoder",
+                    s.name,
+                    s.version,
+                    if *all { "every" } else { "some" },
+                    if *all { "" } else { "s" },
+                    if *all { "s" } else { "" },
+                ),
+            )
+            .because(why.clone())
+            .because(format!(
+                "the EMS value of `{path}` serializes as what its non-EMS value reads from (serde writes `Some(())` and `Some(None)` as null, which reads back as None): carry EMS in a bool, or in an Option whose Some holds a value"
+            )),
+        );
+    }
     Some(
         Finding::new(
             &RULE,

@@ -318,7 +318,12 @@ fn from_out(decoder: u32, o: &analysis::Out) -> Prediction {
     if o.plain.is_some() {
         possible.push(Outcome::ResumeWithout);
     }
-    if o.reject.is_some() || possible.is_empty() {
+    // Accepted only if code sessionlint does not run accepts the value: it may refuse it.
+    let conditional = [&o.ems, &o.plain]
+        .into_iter()
+        .flatten()
+        .any(|p| !p.conditions.is_empty());
+    if o.reject.is_some() || possible.is_empty() || conditional {
         possible.push(Outcome::Refuse);
     }
     let why = o

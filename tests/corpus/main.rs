@@ -135,6 +135,8 @@ macro_rules! fixed_case {
     };
 }
 
+mod codecs;
+mod defaults;
 mod fixes;
 mod map_formats;
 mod positional;
@@ -183,3 +185,26 @@ macro_rules! property_case {
 }
 
 mod properties;
+
+/// `version_case!(name, { items }, Type, ems: [..], is_ems: |t| ..)`: one version, its EMS samples read back by
+/// itself (`support::run_round_trip`).
+macro_rules! version_case {
+    ($name:ident, { $($item:item)* }, $t:ident, ems: [$($ems:expr),* $(,)?], is_ems: $is:expr $(,)?) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use crate::prelude::*;
+            $($item)*
+            #[test]
+            fn round_trip() {
+                crate::support::run_round_trip::<$t>(
+                    stringify!($name),
+                    stringify!($($item)*),
+                    vec![$($ems),*],
+                    $is,
+                );
+            }
+        }
+    };
+}
+
+mod round_trip;

@@ -327,8 +327,13 @@ fn as_derive_reads(s: &Schema) -> Schema {
     for def in s.types.values_mut() {
         let fields: Vec<&mut Field> = def.fields_mut();
         for f in fields {
+            // A container's `Default` the derive reads when the schema is built (bool and
+            // integer fields) is kept: the values must agree.
+            let container = matches!(f.ty, Ty::Bool | Ty::Int { .. });
             if let sessionlint::schema::Missing::DefaultValue { path, .. } = &f.missing {
-                f.missing = sessionlint::schema::Missing::DefaultFn(path.clone());
+                if !(container && path.starts_with('<')) {
+                    f.missing = sessionlint::schema::Missing::DefaultFn(path.clone());
+                }
             }
         }
     }
@@ -802,4 +807,41 @@ pub fn proposed(old_src: &str, new_src: &str, fixed_src: &str, summary: &str) {
         .map(|f| f.rule.id().to_string())
         .collect();
     assert!(left.is_empty(), "errors left after the fix: {left:?}");
+}
+
+/// One version alone: its EMS samples, written by the real crate and read back by the same
+/// type, keep EMS or lose it; `ems-not-serialized` must be reported exactly when one loses it.
+pub fn run_round_trip<T>(name: &str, src: &str, ems: Vec<T>, is_ems: fn(&T) -> bool)
+where
+    T: Serialize + DeserializeOwned + SessionState,
+{
+    let s = schema_of("version.rs", src);
+    assert_eq!(
+        snapshot::to_toml(&T::schema()),
+        snapshot::to_toml(&as_derive_reads(&s)),
+        "{name}: derive vs CLI schema"
+    );
+    let findings = rules::check_version(&s);
+    let mut log = Vec::new();
+    let mut lost = 0;
+    for v in &ems {
+        let bytes = encode(s.encoding, v).expect("the type encodes");
+        // EMS is read off the typed value: a JSON view of it would itself lose `Some(())`.
+        let r = decode::<T>(s.encoding, s.trailing, &bytes).map(|t| is_ems(&t));
+        log.push(format!("{:?} -> {r:?}", String::from_utf8_lossy(&bytes)));
+        lost += usize::from(r != Ok(true));
+    }
+    let reported = findings.iter().find(|f| f.rule == "ems-not-serialized");
+    assert_eq!(
+        reported.is_some(),
+        lost > 0,
+        "{name}: ems-not-serialized disagrees with the real crate: {reported:?}\n  {}",
+        log.join("\n  ")
+    );
+    if let Some(f) = reported {
+        // "every" only when every sample lost it.
+        if f.message.contains(" every ") {
+            assert_eq!(lost, ems.len(), "{name}: {}", f.message);
+        }
+    }
 }

@@ -250,14 +250,20 @@ impl Flat<'_> {
             }
             let w = if self.holds(f) { want } else { Want::Any };
             let start = out.len();
-            if f.custom_codec || f.flatten {
+            // Custom code is a layout of its own; the same code on the same type is the same
+            // layout in both versions. A modelled adapter writes its form (`ty`).
+            if (f.custom_codec && !f.codec_wire) || f.flatten {
                 let meta = Meta {
                     holds: self.holds(f),
                     label: label.clone(),
                     ..Meta::default()
                 };
+                let name = match f.codec_id() {
+                    Some(id) if !f.flatten => id,
+                    _ => format!("{label} (custom serde code)"),
+                };
                 out.push(Slot {
-                    atom: Atom::Opaque(format!("{label} (custom serde code)")),
+                    atom: Atom::Opaque(name),
                     meta,
                 });
             } else {
@@ -719,6 +725,38 @@ fn is_bytes(inner: &[Slot]) -> bool {
     )
 }
 
+/// The values `acc` holds, shifted right by `by` bits (their high part): exact, the shift is
+/// monotonic.
+fn shifted(acc: &Accepts, by: u8) -> Option<Accepts> {
+    if acc.is_any() {
+        return None;
+    }
+    let ranges = acc
+        .ranges
+        .iter()
+        .map(|(lo, hi)| (lo.map(|v| v >> by), hi.map(|v| v >> by)))
+        .collect();
+    Some(Accepts { ranges })
+}
+
+/// The values `acc` holds, in their low `bits` bits: exact where a range does not wrap, any
+/// value otherwise.
+fn masked(acc: &Accepts, bits: u8) -> Option<Accepts> {
+    if acc.is_any() || bits >= 64 {
+        return None;
+    }
+    let mask = (1u64 << bits) - 1;
+    let mut ranges = Vec::new();
+    for (lo, hi) in &acc.ranges {
+        let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(u64::MAX));
+        if hi - lo >= mask || (lo & mask) > (hi & mask) {
+            return None;
+        }
+        ranges.push((Some(lo & mask), Some(hi & mask)));
+    }
+    Some(Accepts { ranges })
+}
+
 /// Whether some value `acc` admits, read as a `y`-bit integer, holds the `x`-bit value `v` in
 /// its first `x` bits on the wire (its low bits when little-endian, its high bits when not).
 /// Ranges too wide to enumerate are assumed to.
@@ -1081,12 +1119,18 @@ impl Walk {
                     Some(v) => (Some(v >> rest), Some(low(v, rest))),
                     None => (None, None),
                 };
-                let part = |bits: u8, val: Option<i128>, which: &str, meta: Meta| Slot {
+                // What the encoder declares it writes, for each part.
+                let (first_values, second_values) = match &a.meta.values {
+                    Some(acc) if le => (masked(acc, y), shifted(acc, y)),
+                    Some(acc) => (shifted(acc, rest), masked(acc, rest)),
+                    None => (None, None),
+                };
+                let part = |bits: u8, val: Option<i128>, values, which: &str, meta: Meta| Slot {
                     atom: Atom::Int { signed, bits },
                     meta: Meta {
                         label: format!("{} ({which})", a.meta.label),
                         val,
-                        values: None,
+                        values,
                         ..meta
                     },
                 };
@@ -1096,8 +1140,8 @@ impl Walk {
                     ("high bytes", "low bytes")
                 };
                 let split = [
-                    part(y, first, head, a.meta.clone()),
-                    part(rest, second, tail, Meta::default()),
+                    part(y, first, first_values, head, a.meta.clone()),
+                    part(rest, second, second_values, tail, Meta::default()),
                 ];
                 let mut nn = notes.to_vec();
                 nn.push(format!(

@@ -148,21 +148,64 @@ fn field(f: &Field) -> TokenStream {
     let missing = match &f.missing {
         Missing::Error => quote!(#mi::Error),
         Missing::Default => quote!(#mi::Default),
+        // A container's `Default` (derived or not: a derive cannot tell) is in scope where
+        // the schema is built: a bool or integer field's default is read from it then.
+        Missing::DefaultFn(x) | Missing::DefaultValue { path: x, .. }
+            if x.starts_with('<') && matches!(f.ty, Ty::Bool | Ty::Int { .. }) =>
+        {
+            let member = member(&f.ident);
+            let lit = path("Literal");
+            let value = match f.ty {
+                Ty::Bool => {
+                    quote!(#lit::Bool(<Self as ::core::default::Default>::default().#member))
+                }
+                _ => {
+                    quote!(#lit::Int(<Self as ::core::default::Default>::default().#member as i64))
+                }
+            };
+            let x = s(x);
+            quote!(#mi::DefaultValue { path: #x, value: #value })
+        }
         // The derive sees one item, never the function: its default stays unknown.
         Missing::DefaultFn(x) | Missing::DefaultValue { path: x, .. } => {
             let x = s(x);
             quote!(#mi::DefaultFn(#x))
         }
     };
-    let (read, flatten, custom) = (f.read, f.flatten, f.custom_codec);
+    let (read, flatten, custom, codec_wire) = (f.read, f.flatten, f.custom_codec, f.codec_wire);
+    let codec = match &f.codec {
+        Some(c) => {
+            let c = s(c);
+            quote!(::core::option::Option::Some(#c))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let sess = session(&f.session);
     let origin = path("Origin");
     quote!(#p {
         ident: #ident, ser_name: #ser, de_names: #de, ty: #t, write: #write, read: #read,
-        missing: #missing, flatten: #flatten, custom_codec: #custom, session: #sess,
+        missing: #missing, flatten: #flatten, custom_codec: #custom, codec: #codec,
+        codec_wire: #codec_wire, session: #sess,
         wire: ::core::default::Default::default(),
         origin: <#origin as ::core::default::Default>::default(),
     })
+}
+
+/// A field by its schema name: `0` for a tuple field, an identifier (raw when a keyword).
+fn member(ident: &str) -> TokenStream {
+    match ident.parse::<usize>() {
+        Ok(i) => {
+            let i = syn::Index::from(i);
+            quote!(#i)
+        }
+        Err(_) => match syn::parse_str::<syn::Ident>(ident) {
+            Ok(i) => quote!(#i),
+            Err(_) => {
+                let i = syn::Ident::new_raw(ident, proc_macro2::Span::call_site());
+                quote!(#i)
+            }
+        },
+    }
 }
 
 fn variant(v: &Variant) -> TokenStream {

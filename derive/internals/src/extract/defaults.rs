@@ -18,7 +18,11 @@ pub fn resolve(schemas: &mut [Schema], files: &[SourceFile]) {
             let fields = def.fields_mut();
             for f in fields {
                 if let Missing::DefaultFn(path) = &f.missing {
-                    if let Some(value) = evaluate(files, path) {
+                    let value = match container_of(path) {
+                        Some(name) => impl_default_field(files, name, &f.ident),
+                        None => evaluate(files, path),
+                    };
+                    if let Some(value) = value {
                         f.missing = Missing::DefaultValue {
                             path: path.clone(),
                             value,
@@ -37,13 +41,64 @@ pub fn unresolved(schemas: &[Schema]) -> Vec<String> {
         .flat_map(|s| s.types.values())
         .flat_map(|d| d.fields())
         .filter_map(|f| match &f.missing {
-            Missing::DefaultFn(path) => path.rsplit("::").next().map(|n| n.trim().to_string()),
+            Missing::DefaultFn(path) => container_of(path)
+                .or_else(|| path.rsplit("::").next())
+                .map(|n| n.trim().to_string()),
             _ => None,
         })
         .collect();
     out.sort();
     out.dedup();
     out
+}
+
+/// `Name` of the path a container's `#[serde(default)]` gets without a derived `Default`
+/// (`<Name as Default>::default`).
+fn container_of(path: &str) -> Option<&str> {
+    path.strip_prefix('<')?
+        .strip_suffix(" as Default>::default")
+}
+
+/// The value a hand-written `impl Default for Name` gives field `field`: its `default()` must be
+/// one struct literal (`Self { .. }` or `Name { .. }`) naming the field with a literal or a
+/// const. `None` otherwise (several impls, a computed value, the field left to `..rest`).
+fn impl_default_field(files: &[SourceFile], name: &str, field: &str) -> Option<Literal> {
+    let mut found: Option<syn::ItemImpl> = None;
+    for f in files {
+        for (start, end) in scan::code_items(&f.text, "impl", "Default").ok()? {
+            let Some(i) = scan::parse_bounded::<syn::ItemImpl>(&f.text[start..end]) else {
+                continue;
+            };
+            let for_name = matches!(&*i.self_ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident(name));
+            if for_name && i.trait_.is_some() {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(i);
+            }
+        }
+    }
+    let body = found?.items.into_iter().find_map(|it| match it {
+        syn::ImplItem::Fn(f) if f.sig.ident == "default" => Some(f.block),
+        _ => None,
+    })?;
+    let expr = match body.stmts.as_slice() {
+        [syn::Stmt::Expr(e, None)] => e.clone(),
+        [syn::Stmt::Expr(syn::Expr::Return(r), _)] => (*r.expr.clone()?).clone(),
+        _ => return None,
+    };
+    let syn::Expr::Struct(lit) = expr else {
+        return None;
+    };
+    let own = lit.path.is_ident("Self") || lit.path.is_ident(name);
+    if !own {
+        return None;
+    }
+    let value = lit.fields.iter().find_map(|fv| match &fv.member {
+        syn::Member::Named(i) if i == field => Some(&fv.expr),
+        _ => None,
+    })?;
+    literal(files, value, 0)
 }
 
 /// The one item `keyword NAME` in the files, parsed; `None` when there is none or several.

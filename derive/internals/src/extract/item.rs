@@ -7,8 +7,8 @@ use super::locate::Locator;
 use super::session_attr::{self, ContainerAttrs, EmsKey};
 use super::ty::lower;
 use crate::schema::{
-    Critical, EmsMarker, EnumDef, EnumRepr, Field, Missing, SessionField, StructDef, Style, Ty,
-    TypeDef, Variant, Write,
+    Critical, EmsMarker, EnumDef, EnumRepr, Field, Literal, Missing, SessionField, StructDef,
+    Style, Ty, TypeDef, Variant, Write,
 };
 use quote::ToTokens;
 use serde_derive_internals::{ast, attr, Derive};
@@ -82,7 +82,10 @@ pub fn read_item_as(
     origin.attr_at = loc.pos(item_start(input));
     let container_missing = match cont.attrs.default() {
         attr::Default::None => None,
-        attr::Default::Default => Some(Missing::Default),
+        // `#[serde(default)]` on the container takes each missing field from the container's
+        // `Default`: the fields' own defaults when it is derived; else a hand-written impl,
+        // whose values are read where they can be (defaults.rs) and unknown otherwise.
+        attr::Default::Default => Some(Missing::DefaultFn(container_default(&name))),
         attr::Default::Path(p) => Some(Missing::DefaultFn(
             p.to_token_stream().to_string().replace(' ', ""),
         )),
@@ -99,6 +102,7 @@ pub fn read_item_as(
                         f,
                         &generics,
                         container_missing.as_ref(),
+                        derives(&input.attrs, "Default"),
                         loc,
                         &mut ems_fields,
                     )
@@ -133,7 +137,7 @@ pub fn read_item_as(
                     let fields = v
                         .fields
                         .iter()
-                        .map(|f| field(cx, f, &generics, None, loc, &mut carriers))
+                        .map(|f| field(cx, f, &generics, None, false, loc, &mut carriers))
                         .collect();
                     for span in carriers.iter().skip(1) {
                         cx.error_at(*span, format!("variant `{}` of `{name}` has more than one #[session(ems)] field; mark exactly one field of each variant as its EMS carrier", v.ident));
@@ -251,6 +255,7 @@ fn field(
     f: &ast::Field,
     generics: &[String],
     container_missing: Option<&Missing>,
+    derived_default: bool,
     loc: &Locator<'_>,
     ems_fields: &mut Vec<proc_macro2::Span>,
 ) -> Field {
@@ -263,6 +268,7 @@ fn field(
         .unwrap_or_else(|| f.original.ty.span());
     let sa = session_attr::field(cx, &f.original.attrs);
     let ty = lower(f.ty, generics);
+    let lowered = ty.clone();
     let ident = match &f.member {
         syn::Member::Named(i) => i.to_string().trim_start_matches("r#").to_string(),
         syn::Member::Unnamed(i) => i.index.to_string(),
@@ -275,17 +281,34 @@ fn field(
         Write::Always
     };
     let missing = match a.default() {
-        attr::Default::None => container_missing.cloned().unwrap_or(Missing::Error),
+        // A derived `Default` (the source reading sees the derive; a derive never does): a
+        // bool or integer field defaults to false or 0.
+        attr::Default::None => match container_missing {
+            Some(Missing::DefaultFn(path)) if derived_default => match &lowered {
+                Ty::Bool => Missing::DefaultValue {
+                    path: path.clone(),
+                    value: Literal::Bool(false),
+                },
+                Ty::Int { .. } => Missing::DefaultValue {
+                    path: path.clone(),
+                    value: Literal::Int(0),
+                },
+                _ => Missing::DefaultFn(path.clone()),
+            },
+            other => other.cloned().unwrap_or(Missing::Error),
+        },
         attr::Default::Default => Missing::Default,
         attr::Default::Path(p) => {
             Missing::DefaultFn(p.to_token_stream().to_string().replace(' ', ""))
         }
     };
-    let is_serde_private = |p: Option<&syn::ExprPath>| {
-        p.is_some_and(|p| !p.path.segments.iter().any(|s| s.ident == "__private"))
+    let coded = super::codec::field(cx, f, ty);
+    let ty = coded.ty;
+    let missing = if coded.default_option && missing == Missing::Error {
+        Missing::Default
+    } else {
+        missing
     };
-    let custom_codec =
-        is_serde_private(a.serialize_with()) || is_serde_private(a.deserialize_with());
 
     let mut session = SessionField::default();
     let ty_span = f.ty.span();
@@ -415,7 +438,9 @@ fn field(
         read: !a.skip_deserializing(),
         missing,
         flatten: a.flatten(),
-        custom_codec,
+        custom_codec: coded.custom,
+        codec: coded.codec,
+        codec_wire: coded.wire,
         session,
         wire: Default::default(),
         origin: crate::schema::Origin {
@@ -426,6 +451,12 @@ fn field(
             ..loc.origin(name_span)
         },
     }
+}
+
+/// The path a container's `#[serde(default)]` fills missing fields from: the container's
+/// `Default`, derived or hand-written (read in defaults.rs).
+pub fn container_default(name: &str) -> String {
+    format!("<{name} as Default>::default")
 }
 
 /// Where an item's attributes end: its visibility, else its `struct` or `enum` keyword.

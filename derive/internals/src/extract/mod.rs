@@ -3,6 +3,7 @@
 
 mod aliases;
 mod cfg;
+mod codec;
 mod codegen;
 mod ctxt;
 mod defaults;

@@ -405,6 +405,14 @@ pub struct Field {
     /// `serialize_with` / `deserialize_with` / `with`: the wire form is custom code.
     #[serde(default, skip_serializing_if = "is_false")]
     pub custom_codec: bool,
+    /// The custom code's identity (a `with` module, `serialize_with | deserialize_with`
+    /// functions, `serde_with::As<X>`): the same code on the same type writes and reads one form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codec: Option<String>,
+    /// `ty` is the form the custom code writes (a serde_with adapter sessionlint models:
+    /// `Base64` writes a string); its reading may still refuse values of that form.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub codec_wire: bool,
     #[serde(default, skip_serializing_if = "SessionField::is_empty")]
     pub session: SessionField,
     /// How a hand-written codec lays the field out (schema files only).
@@ -450,6 +458,15 @@ pub struct WireField {
     /// Decoder: a parse failure counts as absence instead of an error.
     #[serde(default, skip_serializing_if = "is_false")]
     pub lenient: bool,
+}
+
+impl Field {
+    /// What a decoder with the same custom code on the same type recognises as its own form:
+    /// the code's identity and the type (`None` without custom code, or when it is unknown).
+    pub fn codec_id(&self) -> Option<String> {
+        let c = self.codec.as_ref().filter(|_| self.custom_codec)?;
+        Some(format!("custom serde code `{c}` for {}", self.ty))
+    }
 }
 
 impl WireField {
