@@ -661,6 +661,14 @@ impl<'a> Dec<'a> {
                     Some(var) => r
                         .classify(var, self.content(e, var, &en.val, d))
                         .map_wire(wrap(&en.key)),
+                    None if r.other().is_some()
+                        && crate::encoding::facts(self.schema.encoding).other_takes_data =>
+                    {
+                        r.unknown(&en.key, v.concretize()).note(format!(
+                            "{} lets #[serde(other)] take a variant that carries data, and drops the data",
+                            self.schema.encoding
+                        ))
+                    }
                     None if r.other().is_some() => Out::reject(format!(
                         "unknown variant `{}` carries data, which #[serde(other)] cannot take",
                         en.key
@@ -698,7 +706,24 @@ impl<'a> Dec<'a> {
         };
         let head = Wire::Map(vec![(tag.clone(), Wire::Str(name.clone()))]);
         let Some(var) = r.find(name) else {
-            return r.unknown(name, v.concretize());
+            // Adjacently tagged, a catch-all is a unit variant: content other than unit is
+            // refused ("invalid type: map, expected unit variant").
+            let content_key = e.content.clone().unwrap_or_default();
+            let content = entries.iter().find(|en| en.key == content_key);
+            return match content {
+                Some(c) if e.repr == EnumRepr::Adjacent && r.other().is_some() => {
+                    let refused = Out::reject(format!(
+                        "unknown variant `{name}` carries content `{content_key}`, which the unit variant #[serde(other)] refuses"
+                    ));
+                    let unit = matches!(c.val, AVal::Null);
+                    match (unit, c.optional) {
+                        (true, _) => r.unknown(name, v.concretize()),
+                        (false, true) => refused.union(r.unknown(name, v.concretize())),
+                        (false, false) => refused,
+                    }
+                }
+                _ => r.unknown(name, v.concretize()),
+            };
         };
         let rest: Vec<Entry> = entries.iter().filter(|en| en.key != tag).cloned().collect();
         let body = if e.repr == EnumRepr::Internal {

@@ -29,6 +29,10 @@ pub struct Facts {
     pub trailing: Trailing,
     /// Text formats reject bytes that are not UTF-8, i.e. any binary map/array header.
     pub text: bool,
+    /// Whether a `#[serde(other)]` unit variant takes an unknown variant that carries data
+    /// (dropping the data): ciborium's enum access lets it; serde_json, serde_yaml, toml and
+    /// rmp-serde refuse the data ("invalid type: map, expected unit variant").
+    pub other_takes_data: bool,
 }
 
 pub fn facts(encoding: Encoding) -> Facts {
@@ -55,6 +59,7 @@ pub fn facts(encoding: Encoding) -> Facts {
         writes_none,
         trailing,
         text,
+        other_takes_data: encoding == Cbor,
     }
 }
 

@@ -137,6 +137,7 @@ macro_rules! fixed_case {
 
 mod codecs;
 mod defaults;
+mod enums;
 mod fixes;
 mod map_formats;
 mod positional;
