@@ -779,13 +779,28 @@ enum Lost {
     All,
 }
 
-/// Sessions resumed correctly before and refused after (a session misread before is a hazard
-/// the change removes, not a cost).
+/// Sessions resumed correctly before and refused after. A kind of session is a cost wherever
+/// any of it resumed correctly: a misread of some sessions (certain, or depending on the data)
+/// is a hazard the change removes, and the others, read correctly, now fall back too.
 fn falls_back(before: &Reading, after: &Reading, kind: Kind) -> Lost {
-    if !before.accepts() || before.misread(kind).is_some() {
-        Lost::None
-    } else if !after.accepts() {
-        Lost::All
+    let correct = match kind {
+        Kind::Ems => before.with_ems.is_some(),
+        Kind::NonEms => before.without_ems.is_some(),
+    };
+    // Read depending on the data: some sessions may have been read correctly, unless the
+    // decoder cannot read EMS at all (an EMS session it accepts is a misread).
+    let maybe = before.depends.is_some() && (kind == Kind::NonEms || before.decoder_carries);
+    if !correct && !maybe {
+        return Lost::None;
+    }
+    // Only some were resumed correctly before: the rest were refused or misread.
+    let partly = !correct || before.rejection.is_some() || before.misread(kind).is_some();
+    if !after.accepts() {
+        if partly {
+            Lost::Some
+        } else {
+            Lost::All
+        }
     } else if after.rejection.is_some() && before.rejection.is_none() {
         Lost::Some
     } else {

@@ -131,6 +131,33 @@ macro_rules! fixed_case {
                     $summary,
                 );
             }
+            /// The newer version before the fix, for the cost.
+            #[allow(dead_code, non_camel_case_types)]
+            pub mod before {
+                #[allow(unused_imports)]
+                use crate::prelude::*;
+                $($new)*
+            }
+            #[test]
+            fn cost() {
+                use self::fixed::{new as after, old};
+                crate::support::cost_agrees(crate::support::CostCase {
+                    name: stringify!($name),
+                    summary: $summary,
+                    old_src: stringify!($($old)*),
+                    new_src: stringify!($($new)*),
+                    fixed_src: stringify!($($fixed)*),
+                    before: (
+                        { #[allow(unused_imports)] use before::*; let v: Vec<before::$n> = vec![$($ems),*]; v },
+                        { #[allow(unused_imports)] use before::*; let v: Vec<before::$n> = vec![$($non),*]; v },
+                    ),
+                    after: (
+                        { #[allow(unused_imports)] use after::*; let v: Vec<after::$n> = vec![$($ems),*]; v },
+                        { #[allow(unused_imports)] use after::*; let v: Vec<after::$n> = vec![$($non),*]; v },
+                    ),
+                    older: { #[allow(unused_imports)] use old::*; let v: Vec<old::$o> = vec![$($older),*]; v },
+                });
+            }
         }
     };
 }

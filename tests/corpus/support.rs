@@ -113,6 +113,20 @@ impl Read {
     }
 }
 
+/// What `decoder` does with bytes `encoder` wrote: refused when both declare the keys (or
+/// cache) they seal sessions under and those differ (a new ticket key: the older server cannot
+/// open the ticket), else `read`.
+pub fn read_sealed<T: DeserializeOwned + Serialize>(
+    decoder: &Schema,
+    encoder: &Schema,
+    bytes: &[u8],
+) -> Read {
+    match (&decoder.envelope.id, &encoder.envelope.id) {
+        (Some(d), Some(e)) if d != e => Read::Rejected(format!("sealed under `{e}`, opens `{d}`")),
+        _ => read::<T>(decoder, bytes),
+    }
+}
+
 /// Decodes `bytes` as the `decoder` schema's type `T` would, then applies the contract's checks
 /// to the decoded value and reads its EMS status.
 pub fn read<T: DeserializeOwned + Serialize>(decoder: &Schema, bytes: &[u8]) -> Read {
@@ -391,7 +405,7 @@ where
             "{}: an EMS sample must be EMS for its own decoder: {own:?}",
             case.name
         );
-        let r = read::<O>(&old, &bytes);
+        let r = read_sealed::<O>(&old, &new, &bytes);
         log.push(format!(
             "ems sample {:?} -> old {r:?}",
             String::from_utf8_lossy(&bytes)
@@ -422,7 +436,7 @@ where
             "{}: a non-EMS sample must be non-EMS: {own:?}",
             case.name
         );
-        let r = read::<O>(&old, &bytes);
+        let r = read_sealed::<O>(&old, &new, &bytes);
         log.push(format!("non-ems sample -> old {r:?}"));
         all_non_ems_rejected &= !r.accepted();
         real_newer_read_as_ems |= matches!(r, Read::Accepted { ems: true });
@@ -452,7 +466,7 @@ where
                 case.name
             );
         };
-        let r = read::<N>(&new, &bytes);
+        let r = read_sealed::<N>(&new, &old, &bytes);
         log.push(format!(
             "older {} sample -> new {r:?}",
             if was_ems { "EMS" } else { "non-EMS" }
@@ -549,10 +563,11 @@ where
     for v in doc.vectors.iter().filter(|v| v.property == "ems") {
         let bytes = vectors::bytes_of(v).unwrap();
         for p in &v.predictions {
+            let enc = if v.encoder == old.version { old } else { new };
             let r = if p.decoder == old.version {
-                read::<O>(old, &bytes)
+                read_sealed::<O>(old, enc, &bytes)
             } else {
-                read::<N>(new, &bytes)
+                read_sealed::<N>(new, enc, &bytes)
             };
             let seen = match r {
                 Read::Rejected(_) => Outcome::Refuse,
@@ -756,26 +771,127 @@ where
 
 /// The fix sessionlint proposes for (old, new) whose summary holds `summary`: its edits, applied
 /// to `new_src`, give a schema equal to `fixed_src`'s, and (old, fixed) has no error.
-pub fn proposed(old_src: &str, new_src: &str, fixed_src: &str, summary: &str) {
-    let (old, new) = (schema_of("old.rs", old_src), schema_of("new.rs", new_src));
-    let mut findings = rules::check_version(&new);
-    findings.extend(rules::check_pair(&old, &new));
+/// The fix shown for (old, new) whose summary holds `summary`.
+fn shown_fix(old: &Schema, new: &Schema, summary: &str) -> sessionlint::fixes::Fix {
+    let mut findings = rules::check_version(new);
+    findings.extend(rules::check_pair(old, new));
     sessionlint::fixes::attach(
-        &[&old],
-        &new,
+        &[old],
+        new,
         &mut findings,
         &mut sessionlint::fixes::Budget::new(),
     );
     let shown: Vec<&sessionlint::fixes::Fix> = findings.iter().flat_map(|f| &f.fixes).collect();
-    let fix = shown
+    shown
         .iter()
         .find(|x| x.summary.contains(summary))
+        .map(|x| (*x).clone())
         .unwrap_or_else(|| {
             panic!(
                 "no fix says {summary:?}: {:?}",
                 shown.iter().map(|x| &x.summary).collect::<Vec<_>>()
             )
-        });
+        })
+}
+
+/// The samples of a fixed case, before the fix (`new`) and after it (`fixed`), built from the
+/// same expressions.
+pub struct CostCase<O, B, F> {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub old_src: &'static str,
+    pub new_src: &'static str,
+    pub fixed_src: &'static str,
+    pub before: (Vec<B>, Vec<B>),
+    pub after: (Vec<F>, Vec<F>),
+    pub older: Vec<O>,
+}
+
+/// A fix's cost against what the real crates do: every kind of session that some sample shows
+/// resumed correctly before the fix and refused after it is named in the cost, and every kind
+/// the cost names is shown falling back by some sample, where the case has samples of it.
+pub fn cost_agrees<O, B, F>(c: CostCase<O, B, F>)
+where
+    O: Serialize + DeserializeOwned,
+    B: Serialize + DeserializeOwned,
+    F: Serialize + DeserializeOwned,
+{
+    let old = schema_of("old.rs", c.old_src);
+    let new = schema_of("new.rs", c.new_src);
+    let fixed = schema_of("new.rs", c.fixed_src);
+    let fix = shown_fix(&old, &new, c.summary);
+    // (kind, writer, reader) -> (samples resumed correctly before, of those refused after)
+    let mut cells: std::collections::BTreeMap<(String, u32, u32), (usize, usize)> =
+        Default::default();
+    let label = |s: &Schema, ems: bool| match (s.ems_carrier().is_some(), ems) {
+        (false, _) => "sessions",
+        (true, true) => "EMS sessions",
+        (true, false) => "non-EMS sessions",
+    };
+    // Forward: the newer version's sessions on the older decoder.
+    for (want, bs, fs) in [
+        (true, &c.before.0, &c.after.0),
+        (false, &c.before.1, &c.after.1),
+    ] {
+        for (b, f) in bs.iter().zip(fs) {
+            let bb = encode(new.encoding, b).unwrap();
+            let fb = encode(fixed.encoding, f).unwrap();
+            let before = read_sealed::<O>(&old, &new, &bb);
+            let after = read_sealed::<O>(&old, &fixed, &fb);
+            let cell = cells
+                .entry((label(&new, want).to_string(), new.version, old.version))
+                .or_default();
+            if matches!(before, Read::Accepted { ems } if ems == want) {
+                cell.0 += 1;
+                cell.1 += usize::from(!after.accepted());
+            }
+        }
+    }
+    // Backward: the older version's sessions on the newer decoder.
+    for o in &c.older {
+        let bytes = encode(old.encoding, o).unwrap();
+        let Read::Accepted { ems: own } = read::<O>(&old, &bytes) else {
+            continue;
+        };
+        let before = read_sealed::<B>(&new, &old, &bytes);
+        let after = read_sealed::<F>(&fixed, &old, &bytes);
+        let cell = cells
+            .entry((label(&old, own).to_string(), old.version, new.version))
+            .or_default();
+        if matches!(before, Read::Accepted { ems } if ems == own) {
+            cell.0 += 1;
+            cell.1 += usize::from(!after.accepted());
+        }
+    }
+    let named = |kind: &str, w: u32, r: u32| {
+        fix.cost.split("; ").any(|item| {
+            let item = item.trim_start_matches("full handshakes for ");
+            let item = item.trim_start_matches("some ");
+            item.starts_with(kind) && item.contains(&format!("written by v{w} on v{r} "))
+        })
+    };
+    for ((kind, w, r), (correct, fell)) in &cells {
+        if *fell > 0 {
+            assert!(
+                named(kind, *w, *r),
+                "{}: {fell} of the {kind} written by v{w} and resumed by v{r} before the fix fall back after it, and the cost does not say so: {:?}",
+                c.name,
+                fix.cost
+            );
+        } else if *correct > 0 {
+            assert!(
+                !named(kind, *w, *r),
+                "{}: the cost names {kind} written by v{w} on v{r}, and none of the {correct} samples resumed before falls back: {:?}",
+                c.name,
+                fix.cost
+            );
+        }
+    }
+}
+
+pub fn proposed(old_src: &str, new_src: &str, fixed_src: &str, summary: &str) {
+    let (old, new) = (schema_of("old.rs", old_src), schema_of("new.rs", new_src));
+    let fix = shown_fix(&old, &new, summary);
     let mut inserts: Vec<(usize, &str)> = fix
         .edits
         .iter()
@@ -843,5 +959,92 @@ where
         if f.message.contains(" every ") {
             assert_eq!(lost, ems.len(), "{name}: {}", f.message);
         }
+    }
+}
+
+/// The envelope fix (new ticket keys) of (old, new), applied: each version sealed under the keys
+/// its edits name; then its cost against the real crates, as `cost_agrees` does.
+pub fn envelope_cost_agrees<O, N>(
+    name: &'static str,
+    old_src: &'static str,
+    new_src: &'static str,
+    ems: Vec<N>,
+    non_ems: Vec<N>,
+    older: Vec<O>,
+) where
+    O: Serialize + DeserializeOwned,
+    N: Serialize + DeserializeOwned,
+{
+    let old = schema_of("old.rs", old_src);
+    let new = schema_of("new.rs", new_src);
+    let summary = "seal v2's sessions under new";
+    let fix = shown_fix(&old, &new, summary);
+    let id_in = |file: &str| {
+        fix.edits.iter().find_map(|e| match &e.what {
+            sessionlint::fixes::EditKind::Insert { text, .. } if e.file == file => {
+                text.split('"').nth(1).map(str::to_string)
+            }
+            _ => None,
+        })
+    };
+    let (mut sealed_old, mut sealed_new) = (old.clone(), new.clone());
+    sealed_old.envelope.id = id_in("old.rs");
+    sealed_new.envelope.id = id_in("new.rs");
+    assert!(
+        sealed_new.envelope.id.is_some() && sealed_new.envelope.id != sealed_old.envelope.id,
+        "{name}: the envelope fix names new keys for v2: {:?}",
+        fix.edits
+    );
+    // What falls back: sessions resumed correctly before, refused after.
+    let mut fell: Vec<String> = Vec::new();
+    let label = |s: &Schema, ems: bool| match (s.ems_carrier().is_some(), ems) {
+        (false, _) => "sessions",
+        (true, true) => "EMS sessions",
+        (true, false) => "non-EMS sessions",
+    };
+    for (want, vs) in [(true, &ems), (false, &non_ems)] {
+        for v in vs {
+            let bytes = encode(new.encoding, v).unwrap();
+            let before = read::<O>(&old, &bytes);
+            let after = read_sealed::<O>(&sealed_old, &sealed_new, &bytes);
+            if matches!(before, Read::Accepted { ems } if ems == want) && !after.accepted() {
+                fell.push(format!(
+                    "{} written by v{} on v{} ",
+                    label(&new, want),
+                    new.version,
+                    old.version
+                ));
+            }
+        }
+    }
+    for v in &older {
+        let bytes = encode(old.encoding, v).unwrap();
+        let Read::Accepted { ems: own } = read::<O>(&old, &bytes) else {
+            continue;
+        };
+        let before = read::<N>(&new, &bytes);
+        let after = read_sealed::<N>(&sealed_new, &sealed_old, &bytes);
+        if matches!(before, Read::Accepted { ems } if ems == own) && !after.accepted() {
+            fell.push(format!(
+                "{} written by v{} on v{} ",
+                label(&old, own),
+                old.version,
+                new.version
+            ));
+        }
+    }
+    assert!(
+        !fell.is_empty(),
+        "{name}: the case shows no fallback to check"
+    );
+    for what in &fell {
+        assert!(
+            fix.cost.split("; ").any(|i| i
+                .trim_start_matches("full handshakes for ")
+                .trim_start_matches("some ")
+                .starts_with(what.as_str())),
+            "{name}: {what}fall back after the envelope fix, and its cost does not say so: {:?}",
+            fix.cost
+        );
     }
 }
