@@ -224,6 +224,12 @@ impl Finding {
         self
     }
 
+    /// Whether the older version wrote the sessions this finding is about (a backward rule:
+    /// older sessions in the newer decoder).
+    pub fn older_is_writer(&self) -> bool {
+        self.related_role == "the older encoder"
+    }
+
     pub fn because(mut self, reason: impl Into<String>) -> Finding {
         self.reasons.push(reason.into());
         self

@@ -236,6 +236,15 @@ fn the_summary_says_what_was_read_even_when_nothing_is_gated() {
         "{}",
         r.stdout
     );
+    // `diff` counts the files of both sides.
+    let r = run(&["diff", "t1.rs", "t2.rs"], d.path());
+    assert!(
+        r.stdout
+            .contains("(2 files read; 1 format, 2 versions, 1 pair checked)"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
 }
 
 // ---- 2. Every session item, whatever it is called ----

@@ -1254,3 +1254,46 @@ fn a_foreign_type_is_named_by_its_path_however_it_is_imported() {
         r.stdout
     );
 }
+
+/// Reasons that name the right thing (#21.7): serde's derive left off by a `cfg_attr` is said to
+/// be that, not code written by hand; a `[[type]]` that names an alias says it is one.
+#[test]
+fn bad_input_names_its_real_cause() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("a.rs"),
+        "#[cfg_attr(feature = \"serde\", derive(Serialize, Deserialize))]\n#[derive(SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct T { pub cipher: u16, #[session(ems)] pub ems: bool }\n",
+    )
+    .unwrap();
+    let r = sessionlint(&["check", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("cfg_attr(feature = \"serde\"")
+            && r.stderr.contains("is off")
+            && !r.stderr.contains("by hand"),
+        "{}",
+        r.stderr
+    );
+
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("lib.rs"),
+        "#[derive(Serialize, Deserialize)]\npub struct Generic<T> { pub cipher: u16, pub ext: T, pub ems: bool }\npub type Ticket = Generic<()>;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("sessionlint.toml"),
+        "[[type]]\nname = \"Ticket\"\nformat = \"ticket\"\nversion = 1\nencoding = \"json\"\nems = \"ems\"\n",
+    )
+    .unwrap();
+    let r = sessionlint(&["check", "."], d.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("is a type alias")
+            && r.stderr.contains("Generic<()>")
+            && r.stderr.contains("lib.rs:3")
+            && !r.stderr.contains("matches no struct"),
+        "{}",
+        r.stderr
+    );
+}

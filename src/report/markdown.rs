@@ -179,7 +179,12 @@ pub fn render(
         }
         s.push_str("#### Findings\n\n");
         for f in mine {
+            // Forward rules: the older version decodes what the newer one wrote; backward
+            // rules (older sessions in the newer decoder): the other way round.
             let pair = match f.older_version {
+                Some(o) if f.older_is_writer() => {
+                    format!("v{} decoder, v{o} encoder", f.newer_version)
+                }
                 Some(o) => format!("v{o} decoder, v{} encoder", f.newer_version),
                 None => format!("v{}", f.newer_version),
             };

@@ -1023,6 +1023,26 @@ fn extract_build(
                 )
             })
             .collect();
+        // A `type` alias of that name: say what it stands for, not that nothing matches.
+        if hits == 0 {
+            let alias = index.files.iter().find_map(|f| {
+                let (start, end) = *scan::code_items(&f.text, "type", p.ident()).ok()?.first()?;
+                let t: syn::ItemType = scan::parse_bounded(&f.text[start..end])?;
+                let line = f.text[..start].matches('\n').count() + 1;
+                let target = quote::ToTokens::to_token_stream(&t.ty)
+                    .to_string()
+                    .replace(' ', "");
+                Some((target, f.path.clone(), line))
+            });
+            if let Some((target, file, line)) = alias {
+                index.problems.push(Problem {
+                    origin: p.origin.clone().unwrap_or_default(),
+                    message: format!("[[type]] `{}` is a type alias (`type {} = {target}` at {file}:{line}), and sessionlint reads structs and enums: it does not instantiate a generic type or follow an alias to one", p.type_name, p.ident()),
+                    help: Some("name the struct or enum itself in [[type]] (a generic one cannot be read with its parameters filled: give the session version a concrete type, or describe its format in a schema file)".into()),
+                });
+                continue;
+            }
+        }
         index.problems.push(Problem {
             origin: p.origin.clone().unwrap_or_default(),
             message: if hits == 0 {
@@ -1094,10 +1114,41 @@ fn extract_build(
             if let Some(why) = why {
                 let origin = loc.origin(item.ident.span());
                 drop(loc);
+                // serde's derive under a `cfg_attr` this build leaves off: say so, not "by hand".
+                let what = format!("`{}`", item.ident);
+                let off = index
+                    .cfg_seen
+                    .values()
+                    .flat_map(|o| o.effects.iter().map(move |e| (o, e)))
+                    .find(|(_, e)| {
+                        e.what == what
+                            && !e.on
+                            && e.attrs.as_deref().is_some_and(|a| {
+                                a.contains("derive")
+                                    && (a.contains("Serialize") || a.contains("Deserialize"))
+                            })
+                    });
+                let (message, help) = match off {
+                    Some((o, e)) => (
+                        format!(
+                            "{what} derives serde's traits only under `#[cfg_attr({}, ...)]`, and `{}` is off in the build sessionlint reads{}: in that build it has no serde code",
+                            e.pred,
+                            o.option,
+                            match o.decision.source {
+                                super::cfg::Source::DefaultFeatures => " (the package's default features do not enable it)",
+                                super::cfg::Source::Configured => " (as the configuration states)",
+                                super::cfg::Source::NeverDeployed => " (no deployed build sets it)",
+                                _ => "",
+                            }
+                        ),
+                        format!("check the build that serializes sessions: turn `{}` on in sessionlint.toml (`features` or `cfg`)", o.option),
+                    ),
+                    None => (why, "derive serde's Serialize and Deserialize on session types, or describe a hand-written format in a schema file (`*.schema.toml`, see docs/schema-language.md)".to_string()),
+                };
                 index.problems.push(Problem {
                     origin,
-                    message: why,
-                    help: Some("derive serde's Serialize and Deserialize on session types, or describe a hand-written format in a schema file (`*.schema.toml`, see docs/schema-language.md)".into()),
+                    message,
+                    help: Some(help),
                 });
                 continue;
             }
