@@ -178,13 +178,16 @@ impl Default for Budget {
 /// Attaches verified fixes (or why none exists) to the error findings of `new` against the
 /// older versions deployed with it (`olds`).
 pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: &mut Budget) {
-    attach_to(olds, new, true, findings, budget, &|s| s.expansion())
+    attach_to(olds, new, &[], true, findings, budget, &|s| s.expansion())
 }
 
-/// `attach`; `alone`: whether the findings about `new` alone are this window's too.
+/// `attach`; `alone`: whether the findings about `new` alone are this window's too; `newer`:
+/// the later versions co-deployed with `new`, which read its sessions and write sessions it
+/// reads (a fix to `new` costs there too).
 fn attach_to(
     olds: &[&Schema],
     new: &Schema,
+    newer: &[&Schema],
     alone: bool,
     findings: &mut [Finding],
     budget: &mut Budget,
@@ -265,7 +268,7 @@ fn attach_to(
             }
             let (summary, change) = words(c, new);
             let change = format!("{change}{}", declared(c));
-            let cost = cost(f, olds, new, &refs, &new2);
+            let cost = cost(f, olds, new, &refs, &new2, newer);
             findings[i].fixes.push(Fix {
                 summary,
                 change,
@@ -297,7 +300,18 @@ pub fn attach_windows(
 ) {
     for w in windows {
         if w.fixable {
-            attach_to(&w.olds, w.new, w.alone, findings, budget, size);
+            // The later versions whose windows hold this one: they meet it in a fleet.
+            let mut newer: Vec<&Schema> = Vec::new();
+            for later in windows.iter().filter(|x| {
+                x.new.name == w.new.name
+                    && x.new.version > w.new.version
+                    && x.olds.iter().any(|o| o.version == w.new.version)
+            }) {
+                if !newer.iter().any(|n| n.version == later.new.version) {
+                    newer.push(later.new);
+                }
+            }
+            attach_to(&w.olds, w.new, &newer, w.alone, findings, budget, size);
             continue;
         }
         for f in findings.iter_mut() {
@@ -572,8 +586,15 @@ fn apply(c: &Remedy, olds: &[&Schema], new: &Schema) -> Option<(Vec<Schema>, Sch
         }
         Remedy::Envelope => {
             let all: Vec<&Schema> = olds.iter().copied().chain([new]).collect();
+            // The older versions that name no keys share the ones the fleet has today: one id
+            // for all of them (the oldest's), so that the change parts only `new` from them.
+            let shared = olds2
+                .iter()
+                .filter(|o| o.envelope.id.is_none())
+                .min_by_key(|o| o.version)
+                .map(|o| envelope_id(o, &all));
             for o in olds2.iter_mut().filter(|o| o.envelope.id.is_none()) {
-                let id = envelope_id(o, &all);
+                let id = shared.clone().expect("an older version without keys");
                 // An older version whose keys cannot be named where it is read (a released
                 // revision, a generated snapshot, a configured type): after the newer version's
                 // edit alone, sessionlint would still see one envelope, so the fix would not
@@ -727,7 +748,14 @@ fn declared(c: &Remedy) -> &'static str {
 
 /// Which sessions that are resumed today fall back to a full handshake after the change, on
 /// every pair of the window.
-fn cost(f: &Finding, olds: &[&Schema], new: &Schema, olds2: &[&Schema], new2: &Schema) -> String {
+fn cost(
+    f: &Finding,
+    olds: &[&Schema],
+    new: &Schema,
+    olds2: &[&Schema],
+    new2: &Schema,
+    newer: &[&Schema],
+) -> String {
     let project = |s: &Schema| match &f.property {
         Some(p) => s.project(p),
         None => s.clone(),
@@ -735,9 +763,16 @@ fn cost(f: &Finding, olds: &[&Schema], new: &Schema, olds2: &[&Schema], new2: &S
     let prop = f.property.as_deref().unwrap_or("EMS");
     let (n, n2) = (project(new), project(new2));
     let mut items = Vec::new();
-    for (old, old2) in olds.iter().zip(olds2) {
-        let (o, o2) = (project(old), project(old2));
-        for (dec, enc, dec2, enc2) in [(&o, &n, &o2, &n2), (&n, &o, &n2, &o2)] {
+    // Every co-deployed version against `new`, before and after the change: the older ones
+    // (which the change may edit too) and the later ones (which it leaves as they are).
+    let others: Vec<(Schema, Schema)> = olds
+        .iter()
+        .zip(olds2)
+        .map(|(o, o2)| (project(o), project(o2)))
+        .chain(newer.iter().map(|l| (project(l), project(l))))
+        .collect();
+    for (o, o2) in &others {
+        for (dec, enc, dec2, enc2) in [(o, &n, o2, &n2), (&n, o, &n2, o2)] {
             for kind in [Kind::Ems, Kind::NonEms] {
                 let before = reading(dec, enc, kind);
                 let after = reading(dec2, enc2, kind);

@@ -157,10 +157,79 @@ fn fixes_verify_in(base: &Path, rel: &str) -> (usize, usize) {
                 "{rel}: the fix `{}` adds {new:?}",
                 x["summary"]
             );
+            cost_names_every_fallback(base, fixed.path(), rel, x);
             applied += 1;
         }
     }
     (before.len(), applied)
+}
+
+/// Each vector's predicted outcome per decoder version, by (format, vector id).
+fn outcomes(
+    dir: &Path,
+    rel: &str,
+) -> std::collections::BTreeMap<(String, String), (bool, u64, Vec<(u64, String)>)> {
+    let run = sessionlint(&["vectors", rel], dir);
+    assert_eq!(run.code, 0, "{rel}: vectors: {}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for f in doc["formats"].as_array().unwrap() {
+        for v in f["vectors"].as_array().unwrap() {
+            let preds = v["predictions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    (
+                        p["decoder"].as_u64().unwrap(),
+                        p["outcome"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            out.insert(
+                (
+                    f["format"].as_str().unwrap().to_string(),
+                    v["id"].as_str().unwrap().to_string(),
+                ),
+                (
+                    v["with"].as_bool().unwrap(),
+                    v["encoder"].as_u64().unwrap(),
+                    preds,
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// A fix's cost names every (writer, reader) pair where some session the writer wrote resumed
+/// correctly before the fix and is refused after it, as the conformance vectors of the two
+/// trees predict (those predictions are held against the real crates and libraries by
+/// tests/corpus and conformance/).
+fn cost_names_every_fallback(base: &Path, fixed: &Path, rel: &str, fix: &Value) {
+    let before = outcomes(base, rel);
+    let after = outcomes(fixed, rel);
+    let cost = fix["cost"].as_str().unwrap();
+    for (key, (with, enc, preds)) in &before {
+        let Some((_, _, later)) = after.get(key) else {
+            continue;
+        };
+        for (dec, outcome) in preds {
+            let correct = if *with {
+                "resume-with"
+            } else {
+                "resume-without"
+            };
+            let refused = later.iter().any(|(d, o)| d == dec && o == "refuse");
+            if outcome == correct && refused {
+                assert!(
+                    cost.contains(&format!("written by v{enc} on v{dec} ")),
+                    "{rel}: after `{}`, vector {key:?} (resumed correctly by v{dec} before) is refused, and the cost does not name v{enc} on v{dec}: {cost}",
+                    fix["summary"]
+                );
+            }
+        }
+    }
 }
 
 #[test]
