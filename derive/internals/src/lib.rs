@@ -1,6 +1,7 @@
 //! Schema model and source extraction shared by `sessionlint` (the CLI and analysis) and
 //! `sessionlint-derive`, so that the attribute semantics have exactly one implementation.
 //! A proc-macro crate cannot depend on the crate that re-exports it, hence this third crate.
+#![warn(missing_docs)]
 
 pub mod schema;
 

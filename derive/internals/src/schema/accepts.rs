@@ -10,6 +10,7 @@ pub struct Accepts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A version set that cannot be read.
 pub struct AcceptsError(pub String);
 
 impl fmt::Display for AcceptsError {
@@ -19,20 +20,24 @@ impl fmt::Display for AcceptsError {
 }
 
 impl Accepts {
+    /// Every value.
     pub fn any() -> Accepts {
         Accepts { ranges: Vec::new() }
     }
 
+    /// One value.
     pub fn exact(v: u64) -> Accepts {
         Accepts {
             ranges: vec![(Some(v), Some(v))],
         }
     }
 
+    /// Whether every value is accepted.
     pub fn is_any(&self) -> bool {
         self.ranges.is_empty()
     }
 
+    /// Whether `v` is accepted.
     pub fn contains(&self, v: i128) -> bool {
         self.ranges.is_empty()
             || self.ranges.iter().any(|(lo, hi)| {
@@ -49,6 +54,7 @@ impl Accepts {
             .collect()
     }
 
+    /// Reads `"1"`, `"1, 3..=5"`, `"..=0xff"` or `"*"`.
     pub fn parse(s: &str) -> Result<Accepts, AcceptsError> {
         let s = s.trim();
         if s == "*" {

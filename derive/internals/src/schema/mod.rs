@@ -20,12 +20,15 @@ use std::fmt;
 pub struct Schema {
     /// Format name shared by all versions of the chain.
     pub name: String,
+    /// The version number, unique within the format (`#[session(version = N)]`).
     pub version: u32,
+    /// How sessions of this version are serialized.
     pub encoding: Encoding,
     /// Overrides the positional decoder's default trailing-bytes policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trailing: Option<Trailing>,
     #[serde(default, skip_serializing_if = "Role::is_server")]
+    /// Who keeps the sessions: a server (tickets, session cache) or a client (its cache).
     pub role: Role,
     /// DER: what the decoder does with a tag it does not know, or one out of order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,18 +53,24 @@ pub struct Schema {
 /// A user-facing problem with the input: where, what, and what to do.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Problem {
+    /// Where the problem is.
     pub origin: Origin,
+    /// What is wrong, in a sentence.
     pub message: String,
+    /// What to do about it.
     pub help: Option<String>,
 }
 
 /// Where a schema (or one of its parts) came from, for diagnostics.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Origin {
+    /// The file, as the user named it (relative to where sessionlint runs).
     pub file: String,
+    /// The 1-based line.
     pub line: u32,
     /// Byte offset and length in the file, for labels.
     pub offset: usize,
+    /// Length in bytes of the labelled text.
     pub len: usize,
     /// Where a proposed fix's edit goes, when this place can take one: in a Rust source, in front
     /// of the item (after its own attributes, before its visibility), where an attribute is
@@ -77,16 +86,23 @@ pub struct Origin {
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 pub struct Pos {
+    /// Byte offset from the start of the file.
     pub offset: usize,
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column, in characters.
     pub column: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+/// The serialization of a session: a serde format crate, or a hand-written codec described in a schema file.
 pub enum Encoding {
+    /// serde_json.
     Json,
+    /// toml.
     Toml,
+    /// serde_yaml.
     Yaml,
     /// ciborium.
     Cbor,
@@ -106,6 +122,7 @@ pub enum Encoding {
 }
 
 impl Encoding {
+    /// Every encoding, in the order the documentation lists them.
     pub const ALL: [Encoding; 10] = [
         Encoding::Json,
         Encoding::Toml,
@@ -124,6 +141,7 @@ impl Encoding {
         !matches!(self, Encoding::Der | Encoding::TlsPositional)
     }
 
+    /// The name used in `#[session(encoding = "...")]` and schema files.
     pub fn as_str(self) -> &'static str {
         match self {
             Encoding::Json => "json",
@@ -139,6 +157,7 @@ impl Encoding {
         }
     }
 
+    /// The encoding a name stands for (`None` for an unknown name).
     pub fn parse(s: &str) -> Option<Encoding> {
         Encoding::ALL.into_iter().find(|e| e.as_str() == s)
     }
@@ -162,12 +181,16 @@ impl fmt::Display for Encoding {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+/// What a decoder does with bytes after a complete value.
 pub enum Trailing {
+    /// Refuses them (`trailing = "reject"`).
     Reject,
+    /// Ignores them (`trailing = "ignore"`).
     Ignore,
 }
 
 impl Trailing {
+    /// The policy a name stands for (`reject`, `ignore`).
     pub fn parse(s: &str) -> Option<Trailing> {
         match s {
             "reject" => Some(Trailing::Reject),
@@ -205,6 +228,7 @@ pub struct Envelope {
 }
 
 impl Envelope {
+    /// Whether the envelope declares nothing.
     pub fn is_empty(&self) -> bool {
         !self.exact_length && self.id.is_none()
     }
@@ -215,11 +239,14 @@ impl Envelope {
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     #[default]
+    /// Sessions kept by servers: tickets and the server session cache.
     Server,
+    /// Sessions kept by clients: the client session cache.
     Client,
 }
 
 impl Role {
+    /// Whether this is the server role (the default).
     pub fn is_server(&self) -> bool {
         *self == Role::Server
     }
@@ -227,8 +254,11 @@ impl Role {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+/// A type of the schema: a struct or an enum, as serde lays it out.
 pub enum TypeDef {
+    /// A struct.
     Struct(StructDef),
+    /// An enum.
     Enum(EnumDef),
 }
 
@@ -253,6 +283,7 @@ impl TypeDef {
         }
     }
 
+    /// The type's Rust name.
     pub fn name(&self) -> &str {
         match self {
             TypeDef::Struct(s) => &s.name,
@@ -269,6 +300,7 @@ impl TypeDef {
         }
     }
 
+    /// Where the type was read from.
     pub fn origin(&self) -> &Origin {
         match self {
             TypeDef::Struct(s) => &s.origin,
@@ -295,25 +327,31 @@ pub enum Style {
     Tuple,
     /// One unnamed field.
     Newtype,
+    /// A unit struct or variant.
     Unit,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A struct, with serde's container attributes that decide its wire form.
 pub struct StructDef {
-    /// Default in schema files: the key under [types].
+    /// Default in schema files: the key under `[types]`.
     #[serde(default)]
     pub name: String,
     #[serde(default = "struct_style")]
+    /// Named fields, a tuple, a newtype or a unit.
     pub style: Style,
     #[serde(default, skip_serializing_if = "is_false")]
+    /// `#[serde(deny_unknown_fields)]`: unknown keys are refused.
     pub deny_unknown_fields: bool,
     /// `#[serde(transparent)]`: encoded as its single non-skipped field.
     #[serde(default, skip_serializing_if = "is_false")]
     pub transparent: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The fields, in declaration order (the order positional encodings write them).
     pub fields: Vec<Field>,
     #[serde(default, skip_serializing)]
+    /// Where the struct was read from.
     pub origin: Origin,
 }
 
@@ -322,6 +360,7 @@ pub struct StructDef {
 #[serde(rename_all = "kebab-case")]
 pub enum Write {
     #[default]
+    /// Always written.
     Always,
     /// `skip_serializing` / `skip`.
     Never,
@@ -347,7 +386,9 @@ pub enum Missing {
     /// `{ default-value = { value = { bool = true } } }`.)
     DefaultValue {
         #[serde(default)]
+        /// The function's path (empty for a schema file's `DEFAULT TRUE`).
         path: String,
+        /// The value it returns.
         value: Literal,
     },
 }
@@ -369,7 +410,9 @@ impl std::fmt::Display for Literal {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Literal {
+    /// `true` or `false`.
     Bool(bool),
+    /// An integer.
     Int(i64),
     /// `None`.
     None,
@@ -383,6 +426,7 @@ pub enum Literal {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A field of a struct or variant: its type and serde attributes, and what it means to the session.
 pub struct Field {
     /// Rust name, or the index of a tuple field.
     pub ident: String,
@@ -392,15 +436,19 @@ pub struct Field {
     /// Keys the decoder recognises: its name after renames, and aliases (default: `ser_name`).
     #[serde(default)]
     pub de_names: Vec<String>,
+    /// The type, reduced to what decides its wire form.
     pub ty: Ty,
     #[serde(default)]
+    /// When the encoder writes the field.
     pub write: Write,
     /// False for `skip_deserializing`: the decoder never reads this key.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub read: bool,
     #[serde(default)]
+    /// What the decoder does when the field is absent.
     pub missing: Missing,
     #[serde(default, skip_serializing_if = "is_false")]
+    /// `#[serde(flatten)]`: the field's keys are the container's.
     pub flatten: bool,
     /// `serialize_with` / `deserialize_with` / `with`: the wire form is custom code.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -414,11 +462,13 @@ pub struct Field {
     #[serde(default, skip_serializing_if = "is_false")]
     pub codec_wire: bool,
     #[serde(default, skip_serializing_if = "SessionField::is_empty")]
+    /// What the field means to the session (EMS carrier, version field, checks).
     pub session: SessionField,
     /// How a hand-written codec lays the field out (schema files only).
     #[serde(default, skip_serializing_if = "WireField::is_empty")]
     pub wire: WireField,
     #[serde(default, skip_serializing)]
+    /// Where the field was read from.
     pub origin: Origin,
 }
 
@@ -470,6 +520,7 @@ impl Field {
 }
 
 impl WireField {
+    /// Whether nothing about the wire layout is declared.
     pub fn is_empty(&self) -> bool {
         *self == WireField::default()
     }
@@ -570,6 +621,7 @@ impl<'de> Deserialize<'de> for Prefix {
 #[serde(deny_unknown_fields)]
 pub struct SessionField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The EMS carrier: how the field records EMS.
     pub ems: Option<EmsMarker>,
     /// A critical property this field carries, in the same forms as `ems`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -613,6 +665,7 @@ pub enum Written {
 }
 
 impl SessionField {
+    /// Whether the field means nothing to the session.
     pub fn is_empty(&self) -> bool {
         self.ems.is_none()
             && self.critical.is_none()
@@ -630,8 +683,10 @@ impl SessionField {
 /// `early_alpn`, `ticket_max_early_data`): `name`, carried as `marker` says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Critical {
+    /// The property's name (`quic`).
     pub name: String,
     #[serde(flatten)]
+    /// How the field records it.
     pub marker: EmsMarker,
 }
 
@@ -642,25 +697,39 @@ pub enum EmsMarker {
     /// `bool` (true), `Option<bool>` (`Some(true)`), other `Option<_>` (`Some`).
     Flag,
     /// An enum-typed field: this variant means EMS.
-    Variant { variant: String },
+    Variant {
+        /// The variant's Rust name.
+        variant: String,
+    },
     /// An integer flags field: any of these bits means EMS.
-    Mask { mask: u64 },
+    Mask {
+        /// The bits.
+        mask: u64,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+/// serde's representation of an enum.
 pub enum EnumRepr {
+    /// `{"Variant": content}` (serde's default).
     External,
+    /// `#[serde(tag = "t")]`: the tag inside the content.
     Internal,
+    /// `#[serde(tag = "t", content = "c")]`: tag and content side by side.
     Adjacent,
+    /// `#[serde(untagged)]`: the first variant that parses.
     Untagged,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// An enum, with serde's container attributes that decide its wire form.
 pub struct EnumDef {
     #[serde(default)]
+    /// The Rust name.
     pub name: String,
+    /// How serde represents it.
     pub repr: EnumRepr,
     /// For `Internal` and `Adjacent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -669,19 +738,24 @@ pub struct EnumDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
+    /// `#[serde(deny_unknown_fields)]` (for internally tagged variants' content).
     pub deny_unknown_fields: bool,
     /// `tls-positional`: the enum is a value of this many bytes that selects the variant (each
     /// variant's `tag_value`), as a root that dispatches on its protocol version does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_width: Option<u8>,
+    /// The variants, in declaration order (their index is the tag in packed encodings).
     pub variants: Vec<Variant>,
     #[serde(default, skip_serializing)]
+    /// Where the enum was read from.
     pub origin: Origin,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A variant of an enum.
 pub struct Variant {
+    /// The Rust name.
     pub ident: String,
     /// Default in schema files: `ident`.
     #[serde(default)]
@@ -690,8 +764,10 @@ pub struct Variant {
     #[serde(default)]
     pub de_names: Vec<String>,
     #[serde(default = "struct_style")]
+    /// Named fields, a tuple, a newtype or a unit.
     pub style: Style,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The variant's fields.
     pub fields: Vec<Field>,
     /// `#[serde(other)]`: unknown variant names decode as this one.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -700,8 +776,10 @@ pub struct Variant {
     #[serde(default, skip_serializing_if = "is_false")]
     pub untagged: bool,
     #[serde(default = "yes", skip_serializing_if = "is_true")]
+    /// False for `skip_deserializing`: the decoder never takes this variant.
     pub read: bool,
     #[serde(default = "yes", skip_serializing_if = "is_true")]
+    /// False for `skip_serializing`: the encoder never writes this variant.
     pub write: bool,
     /// `#[session(current)]`: the variant a root enum's encoder writes.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -714,6 +792,7 @@ pub struct Variant {
     #[serde(default, skip_serializing_if = "is_false")]
     pub is_default: bool,
     #[serde(default, skip_serializing)]
+    /// Where the variant was read from.
     pub origin: Origin,
 }
 
@@ -734,10 +813,12 @@ fn yes() -> bool {
 }
 
 impl Schema {
+    /// The definition of the root type.
     pub fn root_def(&self) -> Option<&TypeDef> {
         self.types.get(&self.root)
     }
 
+    /// The definition of the type named `name`.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.get(name)
     }
@@ -922,6 +1003,7 @@ impl Schema {
         std::borrow::Cow::Owned(s)
     }
 
+    /// Whether two schemas describe the same format (origins and builds aside).
     pub fn same_as(&self, other: &Schema) -> bool {
         self.without_origins() == other.without_origins()
     }
@@ -952,6 +1034,7 @@ impl Schema {
         s
     }
 
+    /// The version field, when the root has one.
     pub fn version_field(&self) -> Option<&Field> {
         match self.root_def()? {
             TypeDef::Struct(s) => s.fields.iter().find(|f| f.session.version_field.is_some()),
@@ -963,14 +1046,17 @@ impl Schema {
 /// Fields from the root down to the field marked `#[session(ems)]`.
 #[derive(Debug)]
 pub struct CarrierPath<'a> {
+    /// The fields from the root to the carrier, outermost first.
     pub fields: Vec<&'a Field>,
 }
 
 impl CarrierPath<'_> {
+    /// The carrier itself.
     pub fn carrier(&self) -> &Field {
         self.fields.last().expect("a carrier path is never empty")
     }
 
+    /// The path as `Root.field.field`.
     pub fn dotted(&self) -> String {
         self.fields
             .iter()

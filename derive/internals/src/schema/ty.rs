@@ -8,48 +8,70 @@ use std::fmt;
 /// `[u8; 48]`, `(u8, u16)`, `Map<String, bool>`, `Params` (a type of the schema), `opaque Value`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
+    /// `bool`.
     Bool,
+    /// An integer.
     Int {
+        /// Whether it is signed.
         signed: bool,
+        /// Its width in bits.
         bits: u8,
     },
+    /// `f32` or `f64`.
     Float {
+        /// Its width in bits.
         bits: u8,
     },
+    /// `char`.
     Char,
+    /// `String`, `str`.
     Str,
+    /// `()`.
     Unit,
+    /// `Option<T>`.
     Option {
+        /// The type inside.
         of: Box<Ty>,
     },
     /// `Vec<T>`, sets, slices: a length-prefixed sequence.
     Seq {
+        /// The element type.
         of: Box<Ty>,
     },
     /// `[T; N]`: a tuple of N elements, no length on the wire in positional encodings.
     Array {
+        /// The element type.
         of: Box<Ty>,
+        /// The number of elements.
         len: usize,
     },
+    /// A tuple.
     Tuple {
+        /// The element types, in order.
         items: Vec<Ty>,
     },
+    /// A map (`HashMap`, `BTreeMap`).
     Map {
+        /// The key type.
         key: Box<Ty>,
+        /// The value type.
         value: Box<Ty>,
     },
     /// A struct or enum defined in the scanned sources.
     Named {
+        /// The type's name in the schema.
         name: String,
     },
     /// A type whose serde form sessionlint does not model (`serde_json::Value`, generics, foreign
     /// types). Equal names are assumed to have equal wire forms.
     Opaque {
+        /// The type as written.
         name: String,
     },
 }
 
 impl Ty {
+    /// An integer type.
     pub fn int(signed: bool, bits: u8) -> Ty {
         Ty::Int { signed, bits }
     }
