@@ -175,10 +175,17 @@ pub struct Baselines {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MessageFormat {
+    /// For people, in a terminal.
     Human,
+    /// sessionlint's own JSON document.
     Json,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// GitHub Actions workflow commands (annotations).
     Github,
+    /// GitLab's code quality report (JSON).
+    Gitlab,
+    /// A review report in Markdown.
     Markdown,
 }
 
@@ -361,6 +368,9 @@ where
                     &problems,
                 ))),
                 MessageFormat::Github => Some(report::github::render_problems(&problems)),
+                MessageFormat::Gitlab => Some(report::text::json(
+                    &report::gitlab::render_problems(&problems),
+                )),
                 MessageFormat::Json => Some(report::text::json(&report::json::render_problems(
                     &problems,
                 ))),
@@ -672,6 +682,7 @@ fn emit(
         MessageFormat::Json => report::text::json(&report::json::render(all, summary)),
         MessageFormat::Sarif => report::text::json(&report::sarif::render(all, summary)),
         MessageFormat::Github => report::github::render(all, summary),
+        MessageFormat::Gitlab => report::text::json(&report::gitlab::render(all, summary)),
         MessageFormat::Markdown => report::text::guard(&report::markdown::render(
             all,
             &r.matrices,

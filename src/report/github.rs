@@ -13,8 +13,14 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// A file as GitHub places annotations on the diff: relative to the repository root.
+fn file(f: &str, root: Option<&std::path::Path>) -> String {
+    property(&super::repo_path::relative(f, root))
+}
+
 /// Bad input as annotations: the run failed, and the log should say where.
 pub fn render_problems(problems: &[crate::extract::Problem]) -> String {
+    let root = super::repo_path::root();
     let mut out = String::new();
     for p in problems {
         let line = if p.origin.line > 0 {
@@ -29,7 +35,7 @@ pub fn render_problems(problems: &[crate::extract::Problem]) -> String {
         }
         out.push_str(&format!(
             "::error file={}{line},title={}::{}\n",
-            property(&p.origin.file),
+            file(&p.origin.file, root.as_deref()),
             property("sessionlint: bad input (nothing was checked)"),
             data(&msg)
         ));
@@ -38,6 +44,7 @@ pub fn render_problems(problems: &[crate::extract::Problem]) -> String {
 }
 
 pub fn render(findings: &[Finding], summary: &super::Summary) -> String {
+    let root = super::repo_path::root();
     let mut out = String::new();
     for n in &summary.notes {
         let cmd = match n.level {
@@ -47,9 +54,9 @@ pub fn render(findings: &[Finding], summary: &super::Summary) -> String {
         let place = if n.file.is_empty() {
             String::new()
         } else if n.line > 0 {
-            format!("file={},line={},", property(&n.file), n.line)
+            format!("file={},line={},", file(&n.file, root.as_deref()), n.line)
         } else {
-            format!("file={},", property(&n.file))
+            format!("file={},", file(&n.file, root.as_deref()))
         };
         out.push_str(&format!(
             "::{cmd} {place}title={}::{}\n",
@@ -80,7 +87,7 @@ pub fn render(findings: &[Finding], summary: &super::Summary) -> String {
         };
         out.push_str(&format!(
             "::{cmd} file={}{line},title={}::{}\n",
-            property(f.file()),
+            file(f.file(), root.as_deref()),
             property(&format!(
                 "sessionlint {} ({} v{})",
                 f.rule.id(),

@@ -1,11 +1,13 @@
 //! Renderers over one list of findings. None of them recomputes a verdict.
 
 pub mod github;
+pub mod gitlab;
 pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod notes;
+pub mod repo_path;
 pub mod sarif;
 pub mod text;
 

@@ -147,8 +147,9 @@ fn driver(rules: Option<Vec<Value>>) -> Value {
 
 /// A relative path as a URI reference: `/` separators, every byte outside the unreserved set
 /// percent-encoded (a repository path may hold anything, `#`, `?` and control bytes included).
+/// A file relative to the repository root (as code scanning resolves it), percent-encoded.
 fn uri(path: &str) -> String {
-    let p = path.strip_prefix("./").unwrap_or(path).replace('\\', "/");
+    let p = super::repo_path::relative(path, super::repo_path::root().as_deref());
     let mut out = String::with_capacity(p.len());
     for b in p.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
