@@ -97,7 +97,7 @@ pub enum Setting {
 impl Setting {
     fn of(level: Level) -> Setting {
         match level {
-            Level::Warning => Setting::Warning,
+            Level::Warning | Level::Notice => Setting::Warning,
             Level::Error => Setting::Error,
         }
     }

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// Not a problem, said for the record: a cost the newer version chose by design.
+    Notice,
     Warning,
     Error,
 }
@@ -17,6 +19,7 @@ pub enum Level {
 impl Level {
     pub fn as_str(self) -> &'static str {
         match self {
+            Level::Notice => "notice",
             Level::Warning => "warning",
             Level::Error => "error",
         }
@@ -63,6 +66,9 @@ pub struct Finding {
     pub fixes: Vec<Fix>,
     /// For an error with no proven fix: why none is shown.
     pub no_fix: Option<String>,
+    /// What to do, when this finding's case differs from the rule's usual one (a notice of a
+    /// cost chosen by design has nothing to change).
+    pub advice: Option<String>,
 }
 
 /// The JSON form: the primary place is `file` and `line`.
@@ -171,6 +177,7 @@ impl Finding {
             property: None,
             fixes: Vec::new(),
             no_fix: None,
+            advice: None,
         }
     }
 
@@ -238,6 +245,9 @@ impl Finding {
     /// The rule's advice for this finding: in wire terms when the newer version is a
     /// hand-written codec described by a schema file.
     pub fn help(&self) -> &str {
+        if let Some(a) = &self.advice {
+            return a;
+        }
         let spec = self.rule.spec();
         match &spec.wire_help {
             Some(w) if !self.newer_encoding.is_serde() => w,

@@ -638,7 +638,14 @@ fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// An attribute (`text`, ending in a space) inserted at `at`: on a line of its own, indented as
+/// the line it goes in front of, when nothing else precedes that place on its line; else in
+/// front of it on the same line.
 fn insert(file: &str, at: Pos, text: String) -> Edit {
+    let text = match at.indent {
+        Some(n) => format!("{}\n{}", text.trim_end(), " ".repeat(n as usize)),
+        None => text,
+    };
     Edit {
         file: file.to_string(),
         line: at.line,

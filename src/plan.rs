@@ -152,7 +152,8 @@ fn gate(format: &str, writer: u32, decoders: &[u32], findings: &[&Finding]) -> G
         .iter()
         .filter(|&&d| min_decoder.is_some_and(|m| d >= m))
         .filter_map(|&d| {
-            let w = about(d, Level::Warning);
+            let mut w = about(d, Level::Warning);
+            w.extend(about(d, Level::Notice));
             (!w.is_empty()).then(|| verdict(d, &w))
         })
         .collect();

@@ -184,6 +184,10 @@ fn install_env(root_dir: &Path) -> Vec<(String, String)> {
     ]
 }
 
+/// One install at a time: the recipes' installs share `target/ci-install`, and two builds of
+/// sessionlint there would race for its output.
+static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// PATH without any directory that holds a `sessionlint`: an install step must build it.
 fn path_without_sessionlint() -> String {
     std::env::var("PATH")
@@ -260,7 +264,10 @@ fn run_steps(
         for (k, v) in env.iter().chain(&s.env) {
             c.env(k, expand(v));
         }
-        let o = c.output().unwrap();
+        let o = {
+            let _one = install.then(|| INSTALLING.lock().unwrap_or_else(|e| e.into_inner()));
+            c.output().unwrap()
+        };
         let code = o.status.code().unwrap_or(-1);
         failed |= code != 0;
         out.push((
@@ -278,9 +285,10 @@ fn run_steps(
 
 /// The installed binary runs.
 fn installed_runs(bin: &Path) {
-    let o = Command::new(bin).arg("--version").output().unwrap_or_else(|e| {
-        panic!("{}: {e}", bin.display())
-    });
+    let o = Command::new(bin)
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
     assert!(
         o.status.success() && String::from_utf8_lossy(&o.stdout).starts_with("sessionlint "),
         "{}",
@@ -343,13 +351,21 @@ fn the_readme_names_an_installable_revision() {
     let rev = &env.iter().find(|(k, _)| k == "SESSIONLINT_REV").unwrap().1;
     let full_hash = rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit());
     let tag = Command::new("git")
-        .args(["rev-parse", "--verify", "--quiet", &format!("refs/tags/{rev}")])
+        .args([
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("refs/tags/{rev}"),
+        ])
         .current_dir(root())
         .output()
         .unwrap()
         .status
         .success();
-    assert!(full_hash || tag, "SESSIONLINT_REV `{rev}` is neither a tag nor a full commit hash");
+    assert!(
+        full_hash || tag,
+        "SESSIONLINT_REV `{rev}` is neither a tag nor a full commit hash"
+    );
     if full_hash {
         let known = Command::new("git")
             .args(["cat-file", "-e", &format!("{rev}^{{commit}}")])
@@ -357,7 +373,10 @@ fn the_readme_names_an_installable_revision() {
             .status()
             .unwrap()
             .success();
-        assert!(known, "SESSIONLINT_REV {rev} is not a commit of this repository");
+        assert!(
+            known,
+            "SESSIONLINT_REV {rev} is not a commit of this repository"
+        );
     }
     let gl = readme_yaml("### In CI (GitLab)");
     assert_eq!(
@@ -384,8 +403,9 @@ fn the_readme_workflow_runs_as_written() {
         .collect();
     let list = steps(&job["steps"]);
     assert!(
-        list.iter()
-            .any(|s| s.run.contains("cargo install --locked --git \"$SESSIONLINT_GIT\" --rev \"$SESSIONLINT_REV\"")),
+        list.iter().any(|s| s.run.contains(
+            "cargo install --locked --git \"$SESSIONLINT_GIT\" --rev \"$SESSIONLINT_REV\""
+        )),
         "installs from source at the named revision"
     );
     let installs = tempfile::tempdir().unwrap();
@@ -401,23 +421,43 @@ fn the_readme_workflow_runs_as_written() {
         &version(3, true, &format!("pub cipher: u16, {EMS}")),
     );
     let r = run_steps(&list, p, PULL_REQUEST, &env, &[], &same, installs.path());
-    assert_eq!(status(&r, "Install sessionlint from source"), Some(0), "{r:?}");
+    assert_eq!(
+        status(&r, "Install sessionlint from source"),
+        Some(0),
+        "{r:?}"
+    );
     installed_runs(&installs.path().join("bin/sessionlint"));
     assert_eq!(status(&r, "Gate against every release"), Some(1), "{r:?}");
-    let log = &r.iter().find(|(n, _, _)| n == "Gate against every release").unwrap().2;
+    let log = &r
+        .iter()
+        .find(|(n, _, _)| n == "Gate against every release")
+        .unwrap()
+        .2;
     assert!(log.contains("::error file=src/ticket.rs,line="), "{log}");
     assert!(
         sarif_rules(p, "sessionlint.sarif").contains(&"ems-accepted-by-older-decoder".to_string())
     );
     let upload = "Upload to code scanning (not from forks, whose token cannot)";
-    assert_eq!(status(&r, upload), Some(0), "uploaded after the gate failed");
+    assert_eq!(
+        status(&r, upload),
+        Some(0),
+        "uploaded after the gate failed"
+    );
     assert_eq!(
         status(&r, "Every released version has a snapshot"),
         None,
         "not on a pull request"
     );
     // The same pull request from a fork: no upload, and the gate still decides.
-    let r = run_steps(&list, p, FORK_PULL_REQUEST, &env, &[], &same, installs.path());
+    let r = run_steps(
+        &list,
+        p,
+        FORK_PULL_REQUEST,
+        &env,
+        &[],
+        &same,
+        installs.path(),
+    );
     assert_eq!(status(&r, "Gate against every release"), Some(1), "{r:?}");
     assert_eq!(status(&r, upload), None, "no upload from a fork");
 
@@ -531,7 +571,11 @@ fn the_readme_gitlab_job_runs_as_written() {
                     }
                 }
             }
-            let o = c.output().unwrap();
+            let o = {
+                let install = line.contains("cargo install");
+                let _one = install.then(|| INSTALLING.lock().unwrap_or_else(|e| e.into_inner()));
+                c.output().unwrap()
+            };
             let code = o.status.code().unwrap_or(-1);
             out.push((
                 line.clone(),
@@ -566,10 +610,12 @@ fn the_readme_gitlab_job_runs_as_written() {
         serde_json::from_str(&std::fs::read_to_string(p.join(report)).unwrap()).unwrap();
     let issues = doc.as_array().unwrap();
     assert!(
-        issues.iter().any(|i| i["check_name"] == "ems-accepted-by-older-decoder"
-            && i["location"]["path"] == "src/ticket.rs"
-            && i["severity"] == "critical"
-            && i["fingerprint"].as_str().is_some_and(|f| f.len() == 32)),
+        issues
+            .iter()
+            .any(|i| i["check_name"] == "ems-accepted-by-older-decoder"
+                && i["location"]["path"] == "src/ticket.rs"
+                && i["severity"] == "critical"
+                && i["fingerprint"].as_str().is_some_and(|f| f.len() == 32)),
         "{doc}"
     );
     branch(
@@ -631,11 +677,27 @@ fn the_composite_action_runs_as_written() {
         "unsafe",
         &version(3, true, &format!("pub cipher: u16, {EMS}")),
     );
-    let r = run_steps(&list, p, PULL_REQUEST, &env, &inputs, &expand, installs.path());
-    assert_eq!(status(&r, "Install sessionlint from this action's source"), Some(0), "{r:?}");
+    let r = run_steps(
+        &list,
+        p,
+        PULL_REQUEST,
+        &env,
+        &inputs,
+        &expand,
+        installs.path(),
+    );
+    assert_eq!(
+        status(&r, "Install sessionlint from this action's source"),
+        Some(0),
+        "{r:?}"
+    );
     installed_runs(&installs.path().join("bin/sessionlint"));
     let key = std::fs::read_to_string(installs.path().join("bin/.sessionlint-key")).unwrap();
-    assert_eq!(key.trim().len(), 32, "the binary is keyed on the action's source: {key}");
+    assert_eq!(
+        key.trim().len(),
+        32,
+        "the binary is keyed on the action's source: {key}"
+    );
     assert_eq!(status(&r, "Check"), Some(1), "{r:?}");
     assert!(std::fs::read_to_string(&out_file)
         .unwrap()
@@ -643,12 +705,24 @@ fn the_composite_action_runs_as_written() {
     assert!(
         sarif_rules(p, "sessionlint.sarif").contains(&"ems-accepted-by-older-decoder".to_string())
     );
-    assert_eq!(status(&r, "Upload to code scanning"), Some(0), "asked, so uploaded");
+    assert_eq!(
+        status(&r, "Upload to code scanning"),
+        Some(0),
+        "asked, so uploaded"
+    );
     // GitHub annotations in the log, the default format.
     let log = &r.iter().find(|(n, _, _)| n == "Check").unwrap().2;
     assert!(log.contains("::error file=src/ticket.rs"), "{log}");
     // From a fork: the check decides, nothing is uploaded.
-    let r = run_steps(&list, p, FORK_PULL_REQUEST, &env, &inputs, &expand, installs.path());
+    let r = run_steps(
+        &list,
+        p,
+        FORK_PULL_REQUEST,
+        &env,
+        &inputs,
+        &expand,
+        installs.path(),
+    );
     assert_eq!(status(&r, "Check"), Some(1), "{r:?}");
     assert_eq!(status(&r, "Upload to code scanning"), None);
     branch(
@@ -661,7 +735,15 @@ fn the_composite_action_runs_as_written() {
         ),
     );
     std::fs::remove_file(&out_file).unwrap();
-    let r = run_steps(&list, p, PULL_REQUEST, &env, &inputs, &expand, installs.path());
+    let r = run_steps(
+        &list,
+        p,
+        PULL_REQUEST,
+        &env,
+        &inputs,
+        &expand,
+        installs.path(),
+    );
     assert_eq!(status(&r, "Check"), Some(0), "{r:?}");
     assert!(std::fs::read_to_string(&out_file)
         .unwrap()

@@ -5,7 +5,7 @@
 //! rules_registry`, then review the diff.
 
 mod common;
-use common::{check_fixture, root};
+use common::{check_fixture, root, sessionlint};
 use sessionlint::rules::{self, Check, RULES};
 use std::collections::BTreeSet;
 
@@ -121,4 +121,35 @@ fn every_rule_has_a_fixture_that_raises_it() {
         assert_eq!(human.code, json.code, "{rel}");
         golden(&dir.join(r.id()).join("expected.txt"), &human.stdout);
     }
+}
+
+/// Every warning's advice clears it: `tests/advice/<id>` is the rule's fixture with its help
+/// applied (the EMS key written only when true, a default for the older sessions' missing key,
+/// a format id the older decoder checks exactly), and checking it raises no such warning.
+#[test]
+fn every_warnings_advice_clears_it() {
+    let mut checked = 0;
+    for r in RULES
+        .iter()
+        .filter(|r| r.level() == sessionlint::findings::Level::Warning)
+    {
+        let rel = format!("tests/advice/{}", r.id());
+        assert!(
+            root().join(&rel).is_dir(),
+            "warning `{}` has no fixture with its advice applied ({rel})",
+            r.id()
+        );
+        let run = sessionlint(&["check", &rel, "--message-format", "json"], &root());
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{rel}: {e}: {}{}", run.stdout, run.stderr));
+        let left: Vec<&serde_json::Value> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == r.id() && f["level"] == "warning")
+            .collect();
+        assert!(left.is_empty(), "{rel}: the advice leaves {left:?}");
+        checked += 1;
+    }
+    assert!(checked >= 3, "{checked}");
 }

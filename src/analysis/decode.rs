@@ -16,6 +16,10 @@ const MAX_OPTIONAL_ELEMS: usize = 8;
 
 pub struct Dec<'a> {
     pub schema: &'a Schema,
+    /// Keys the encoder renamed on purpose: it writes another name and keeps these as aliases
+    /// (`#[serde(rename = "k_v2", alias = "k")]`). A decoder that requires one of them refuses
+    /// the encoder's sessions by the encoder's design.
+    pub renamed: std::collections::BTreeSet<String>,
 }
 
 /// What a default value is to a decoder's checks.
@@ -104,8 +108,21 @@ fn kind(v: &AVal) -> &'static str {
 }
 
 impl<'a> Dec<'a> {
-    pub fn new(schema: &'a Schema) -> Self {
-        Dec { schema }
+    /// This decoder reading what `encoder` writes: its deliberately renamed keys known.
+    pub fn reading(schema: &'a Schema, encoder: &Schema) -> Self {
+        let renamed = encoder
+            .types
+            .values()
+            .flat_map(|d| d.fields())
+            .flat_map(|f| {
+                f.de_names
+                    .iter()
+                    .filter(|n| **n != f.ser_name && f.write != crate::schema::Write::Never)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        Dec { schema, renamed }
     }
 
     pub fn root(&self, v: &AVal) -> Out {
@@ -479,6 +496,13 @@ impl<'a> Dec<'a> {
                 Out::accept(Wire::Map(Vec::new())).note(format!(
                     "`{owner}.{}` is missing, and serde fills a missing Option with None",
                     f.ident
+                ))
+            }
+            // The newer version writes this key under another name on purpose.
+            Missing::Error if f.de_names.iter().any(|n| self.renamed.contains(n)) => {
+                Out::reject_designed(format!(
+                    "missing field `{}` of `{owner}`: the newer version writes it under another name on purpose",
+                    f.de_names.first().unwrap_or(&f.ident)
                 ))
             }
             Missing::Error => Out::reject(format!(

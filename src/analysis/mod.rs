@@ -44,7 +44,7 @@ fn envelope(decoder: &Schema, encoder: &Schema, want: Want, out: Out) -> Out {
     }
     if let (Some(d), Some(e)) = (&decoder.envelope.id, &encoder.envelope.id) {
         if d != e {
-            return Out::reject(format!(
+            return Out::reject_designed(format!(
                 "the older decoder expects envelope `{d}` and the newer version writes `{e}`"
             ));
         }
@@ -107,7 +107,7 @@ fn decode_bytes(decoder: &Schema, encoder: &Schema, want: Want) -> Option<Out> {
             aval.concretize(),
             "layouts of different encodings".to_string(),
         )),
-        Crossing::Readable => Some(Dec::new(decoder).root(&aval)),
+        Crossing::Readable => Some(Dec::reading(decoder, encoder).root(&aval)),
     }
 }
 
@@ -145,7 +145,7 @@ pub fn decode_value(decoder: &Schema, encoder: &Schema, w: &Wire) -> Option<Out>
     if decoder.encoding != encoder.encoding || !matches!(fam, Family::Map | Family::Array) {
         return None;
     }
-    let out = Dec::new(decoder).root(&value::AVal::from_wire(w));
+    let out = Dec::reading(decoder, encoder).root(&value::AVal::from_wire(w));
     Some(envelope(decoder, encoder, Want::Any, out))
 }
 

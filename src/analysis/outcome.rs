@@ -40,6 +40,10 @@ pub struct Out {
     /// refused, trailing bytes refused, an array length or a variant checked), not from an
     /// incidental change of layout.
     pub strict: bool,
+    /// The rejection is the newer version's own design: it writes a version the older check
+    /// refuses, renamed a key the older decoder requires (keeping it as an alias), or seals its
+    /// sessions under other keys. The remedies sessionlint proposes do exactly this.
+    pub designed: bool,
 }
 
 impl Out {
@@ -70,6 +74,16 @@ impl Out {
         Out {
             reject: Some(why.into()),
             strict: true,
+            ..Out::default()
+        }
+    }
+
+    /// A rejection the newer version designed (see `designed`).
+    pub fn reject_designed(why: impl Into<String>) -> Out {
+        Out {
+            reject: Some(why.into()),
+            strict: true,
+            designed: true,
             ..Out::default()
         }
     }
@@ -105,9 +119,9 @@ impl Out {
     }
 
     pub fn union(self, other: Out) -> Out {
-        let (reject, strict) = match (self.reject, other.reject) {
-            (Some(r), _) => (Some(r), self.strict),
-            (None, r) => (r, other.strict),
+        let (reject, strict, designed) = match (self.reject, other.reject) {
+            (Some(r), _) => (Some(r), self.strict, self.designed),
+            (None, r) => (r, other.strict, other.designed),
         };
         Out {
             plain: self.plain.or(other.plain),
@@ -115,6 +129,7 @@ impl Out {
             dd: self.dd.or(other.dd),
             reject,
             strict,
+            designed,
         }
     }
 
@@ -189,12 +204,14 @@ impl Out {
             return Out {
                 reject: Some(bad.reject.clone().unwrap_or_else(|| "rejected".into())),
                 strict: bad.strict,
+                designed: bad.designed,
                 ..Out::default()
             };
         }
         let first_rejecting = outs.iter().find(|o| o.reject.is_some());
         let reject = first_rejecting.and_then(|o| o.reject.clone());
         let strict = first_rejecting.is_some_and(|o| o.strict);
+        let designed = first_rejecting.is_some_and(|o| o.designed);
         let join = |picks: Vec<&Pick>| Pick {
             wire: combine(picks.iter().map(|p| p.wire.clone()).collect()),
             notes: picks.iter().flat_map(|p| p.notes.iter().cloned()).collect(),
@@ -243,6 +260,7 @@ impl Out {
             dd,
             reject,
             strict,
+            designed,
         }
     }
 }

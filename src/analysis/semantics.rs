@@ -77,7 +77,7 @@ impl<'a> Checks<'a> {
     pub fn read(&self, v: i128, at: Place<'_>) -> Result<Accepted, Out> {
         if let Some(a) = self.accepts {
             if !a.contains(v) {
-                return Err(Out::reject_strict(match at {
+                return Err(Out::reject_designed(match at {
                     Place::Slot(l) => format!("`{l}` reads version {v}, outside accepts = \"{a}\""),
                     Place::Value => format!("version {v} is outside accepts = \"{a}\""),
                 }));

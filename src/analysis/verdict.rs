@@ -29,6 +29,8 @@ pub struct Depends {
 pub struct Rejection {
     pub why: String,
     pub deliberate: bool,
+    /// The newer version's own design (`Out::designed`): what a remedy does on purpose.
+    pub designed: bool,
 }
 
 /// What one decoder does with one kind of session one encoder writes. Each part is existential:
@@ -56,6 +58,7 @@ impl Reading {
         let rejection = (o.reject.is_some() || !accepts).then(|| Rejection {
             why: o.reject.clone().unwrap_or_default(),
             deliberate: o.strict,
+            designed: o.designed,
         });
         Reading {
             with_ems: o.ems,

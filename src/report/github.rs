@@ -68,6 +68,7 @@ pub fn render(findings: &[Finding], summary: &super::Summary) -> String {
         let cmd = match f.level {
             Level::Error => "error",
             Level::Warning => "warning",
+            Level::Notice => "notice",
         };
         let mut msg = f.message.clone();
         for r in &f.reasons {

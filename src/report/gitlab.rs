@@ -19,7 +19,11 @@ fn fingerprint(parts: &[&str]) -> String {
         }
         h
     };
-    format!("{:016x}{:016x}", fnv(0xcbf29ce484222325), fnv(0x84222325cbf29ce4))
+    format!(
+        "{:016x}{:016x}",
+        fnv(0xcbf29ce484222325),
+        fnv(0x84222325cbf29ce4)
+    )
 }
 
 fn issue(
@@ -49,6 +53,7 @@ pub fn render(findings: &[Finding], summary: &super::Summary) -> String {
         let severity = match f.level {
             Level::Error => "critical",
             Level::Warning => "minor",
+            Level::Notice => "info",
         };
         let older = f.older_version.map(|v| v.to_string()).unwrap_or_default();
         out.push(issue(
@@ -57,7 +62,13 @@ pub fn render(findings: &[Finding], summary: &super::Summary) -> String {
             severity,
             &file,
             f.line(),
-            &[f.rule.id(), &file, &f.format, &older, &f.newer_version.to_string()],
+            &[
+                f.rule.id(),
+                &file,
+                &f.format,
+                &older,
+                &f.newer_version.to_string(),
+            ],
         ));
     }
     for n in &summary.notes {

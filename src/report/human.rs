@@ -326,6 +326,7 @@ pub fn render_finding(f: &Finding, map: &SourceMap, colour: bool) -> String {
         severity: match f.level {
             Level::Error => Severity::Error,
             Level::Warning => Severity::Warning,
+            Level::Notice => Severity::Advice,
         },
         help: Some(help),
         src,
@@ -376,8 +377,13 @@ pub fn render(findings: &[Finding], summary: &Summary, map: &SourceMap, colour: 
         out.push('\n');
     }
     out.push_str(&render_notes(&summary.notes));
+    let notices = match summary.notices {
+        0 => String::new(),
+        1 => ", 1 notice".to_string(),
+        n => format!(", {n} notices"),
+    };
     out.push_str(&format!(
-        "sessionlint: {} error{}, {} warning{} ({} file{} read; {} format{}, {} version{}, {} pair{} checked)\n",
+        "sessionlint: {} error{}, {} warning{}{notices} ({} file{} read; {} format{}, {} version{}, {} pair{} checked)\n",
         summary.errors,
         if summary.errors == 1 { "" } else { "s" },
         summary.warnings,

@@ -18,6 +18,8 @@ pub use notes::{Note, NoteKind, NoteLevel};
 pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
+    /// Findings said for the record (`Level::Notice`).
+    pub notices: usize,
     pub formats: usize,
     pub versions: usize,
     pub pairs: usize,
@@ -44,6 +46,7 @@ impl Summary {
                 .iter()
                 .filter(|f| f.level == Level::Warning)
                 .count(),
+            notices: findings.iter().filter(|f| f.level == Level::Notice).count(),
             formats,
             versions,
             pairs,

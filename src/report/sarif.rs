@@ -8,6 +8,7 @@ fn level(l: Level) -> &'static str {
     match l {
         Level::Error => "error",
         Level::Warning => "warning",
+        Level::Notice => "note",
     }
 }
 

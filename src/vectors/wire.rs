@@ -707,7 +707,8 @@ pub fn encode(s: &Schema, v: &Values) -> Result<Vec<u8>, String> {
 pub fn decode(dec: &Schema, enc: &Schema, bytes: &[u8]) -> Read {
     if let (Some(a), Some(b)) = (&dec.envelope.id, &enc.envelope.id) {
         if a != b {
-            return Err(Refusal::Accident(format!("envelope {b} is not {a}")));
+            // Other ticket keys (or another envelope) are a break by design, not an accident.
+            return Err(Refusal::Strict(format!("envelope {b} is not {a}")));
         }
     }
     match dec.encoding {

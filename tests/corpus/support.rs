@@ -505,10 +505,27 @@ where
         show()
     );
     if stated_non_ems {
+        // Every non-EMS session refused, as the real crate shows; not reported when the newer
+        // version designed the refusal (a version the older check refuses, a required key
+        // renamed on purpose): that is the cost its author chose.
+        let designed =
+            sessionlint::analysis::reading(&old, &new, sessionlint::analysis::Kind::NonEms)
+                .and_then(|r| r.rejection)
+                .is_some_and(|r| r.designed);
         assert_eq!(
             has(&findings, "non-ems-session-rejected-by-older-decoder"),
             all_non_ems_rejected,
             "non-ems-session-rejected-by-older-decoder disagrees{}",
+            show()
+        );
+        let warned = findings.iter().any(|f| {
+            f.rule == "non-ems-session-rejected-by-older-decoder"
+                && f.level == sessionlint::findings::Level::Warning
+        });
+        assert_eq!(
+            warned,
+            all_non_ems_rejected && !designed,
+            "non-ems-session-rejected-by-older-decoder's level disagrees (a designed refusal is a notice){}",
             show()
         );
     }

@@ -74,10 +74,24 @@ impl<'a> Locator<'a> {
             return None;
         }
         let (line, col) = self.absolute(span.start().line, span.start().column);
-        (line > 0).then(|| Pos {
-            offset: self.offset(line, col),
-            line: line as u32,
-            column: col as u32 + 1,
+        (line > 0).then(|| {
+            let offset = self.offset(line, col);
+            let start = self
+                .line_starts
+                .get(line - 1)
+                .copied()
+                .unwrap_or(0)
+                .min(offset);
+            let before = self.text.get(start..offset).unwrap_or("x");
+            Pos {
+                offset,
+                line: line as u32,
+                column: col as u32 + 1,
+                indent: before
+                    .bytes()
+                    .all(|b| b == b' ' || b == b'\t')
+                    .then_some(before.len() as u32),
+            }
         })
     }
 

@@ -92,6 +92,10 @@ pub struct Pos {
     pub line: u32,
     /// 1-based column, in characters.
     pub column: u32,
+    /// When only spaces or tabs precede this place on its line: how many (an attribute inserted
+    /// here goes on a line of its own, indented alike).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indent: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
