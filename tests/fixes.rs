@@ -164,11 +164,12 @@ fn fixes_verify_in(base: &Path, rel: &str) -> (usize, usize) {
     (before.len(), applied)
 }
 
-/// Each vector's predicted outcome per decoder version, by (format, vector id).
-fn outcomes(
-    dir: &Path,
-    rel: &str,
-) -> std::collections::BTreeMap<(String, String), (bool, u64, Vec<(u64, String)>)> {
+/// One vector's kind (with the property or not), its encoder, and each decoder's predicted
+/// outcome.
+type Predicted = (bool, u64, Vec<(u64, String)>);
+
+/// Each vector's predictions, by (format, vector id).
+fn outcomes(dir: &Path, rel: &str) -> std::collections::BTreeMap<(String, String), Predicted> {
     let run = sessionlint(&["vectors", rel], dir);
     assert_eq!(run.code, 0, "{rel}: vectors: {}", run.stderr);
     let doc: Value = serde_json::from_str(&run.stdout).unwrap();
