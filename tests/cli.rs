@@ -1297,3 +1297,23 @@ fn bad_input_names_its_real_cause() {
         r.stderr
     );
 }
+
+/// Every option and argument of every command says what it is (`--help`).
+#[test]
+fn every_option_has_help() {
+    use clap::CommandFactory;
+    let cli = sessionlint::cli::Cli::command();
+    let mut missing = Vec::new();
+    for sub in cli.get_subcommands() {
+        for a in sub.get_arguments() {
+            let id = a.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            if a.get_help().is_none() && a.get_long_help().is_none() {
+                missing.push(format!("{} {id}", sub.get_name()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "options without help: {missing:?}");
+}

@@ -9,7 +9,9 @@ use std::process::Command;
 /// The ```sh blocks of the README's Quickstart section.
 fn blocks() -> Vec<String> {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let at = readme.find("\n## Quickstart").expect("a Quickstart section");
+    let at = readme
+        .find("\n## Quickstart")
+        .expect("a Quickstart section");
     let section = &readme[at + 1..];
     let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
     section
@@ -41,7 +43,11 @@ fn the_quickstart_runs_as_written() {
         .current_dir(dir.path())
         .env(
             "PATH",
-            format!("{}:{}", bins.path().display(), std::env::var("PATH").unwrap()),
+            format!(
+                "{}:{}",
+                bins.path().display(),
+                std::env::var("PATH").unwrap()
+            ),
         )
         .env("NO_COLOR", "1")
         .output()
@@ -71,9 +77,13 @@ fn the_quickstart_runs_as_written() {
         five.contains("sessionlint: 0 errors, 0 warnings, 1 notice"),
         "{five}"
     );
-    let fixed =
-        std::fs::read_to_string(dir.path().join("ticket-store/src/ticket.rs")).unwrap();
-    assert!(fixed.contains("    #[serde(rename = \"version_v2\", alias = \"version\")]\n    pub version: u16,"), "{fixed}");
+    let fixed = std::fs::read_to_string(dir.path().join("ticket-store/src/ticket.rs")).unwrap();
+    assert!(
+        fixed.contains(
+            "    #[serde(rename = \"version_v2\", alias = \"version\")]\n    pub version: u16,"
+        ),
+        "{fixed}"
+    );
     assert!(dir
         .path()
         .join("ticket-store/session-schemas/ticket/v1.toml")

@@ -51,6 +51,7 @@ pub enum Cmd {
         /// Encoding for session types that do not name one.
         #[arg(long, value_parser = parse_encoding)]
         encoding: Option<Encoding>,
+        /// How to write the result (see the values).
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
@@ -58,16 +59,19 @@ pub enum Cmd {
     Check {
         #[command(flatten)]
         inputs: ReviewInputs,
+        /// How to write the result (see the values).
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
     /// Writes each session format version to `session-schemas/<name>/v<N>.toml`.
     Snapshot {
+        /// The project, or a part of it: a directory, a .rs file or a schema file.
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Rewrite snapshots whose schema changed (a released version should get a new number instead).
         #[arg(long)]
         overwrite: bool,
+        /// Encoding for session types that do not name one.
         #[arg(long, value_parser = parse_encoding)]
         encoding: Option<Encoding>,
         /// Record the versions the tags matching GLOB released (read from git objects) that have
@@ -81,6 +85,7 @@ pub enum Cmd {
     },
     /// Writes a review report: the compatibility matrices and the findings.
     Report {
+        /// The project, or a part of it: a directory, a .rs file or a schema file.
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Self-contained HTML page.
@@ -91,6 +96,7 @@ pub enum Cmd {
         markdown: Option<PathBuf>,
         #[command(flatten)]
         baselines: Baselines,
+        /// Encoding for session types that do not name one.
         #[arg(long, value_parser = parse_encoding)]
         encoding: Option<Encoding>,
     },
@@ -106,6 +112,7 @@ pub enum Cmd {
     /// Conformance vectors (JSON, docs/vectors.md): the bytes each version writes for each kind
     /// of session, and what each decoder deployed with it is predicted to do with them.
     Vectors {
+        /// The project, or a part of it: a directory, a .rs file or a schema file.
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Only this format (its `name`).
@@ -124,14 +131,19 @@ pub enum Cmd {
     /// Lists the rules.
     Rules,
     /// Explains one rule: why it matters (RFC 7627 §5.3/§5.4) and how to fix it.
-    Explain { rule: String },
+    Explain {
+        /// The rule's id (`sessionlint rules` lists them).
+        rule: String,
+    },
 }
 
 /// What `check` and `plan` read: the tree, its releases, and how many are deployed.
 #[derive(clap::Args, Debug)]
 pub struct ReviewInputs {
+    /// The project, or a part of it: a directory, a .rs file or a schema file.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Encoding for session types that do not name one.
     #[arg(long, value_parser = parse_encoding)]
     pub encoding: Option<Encoding>,
     #[command(flatten)]

@@ -1,0 +1,85 @@
+//! One pipeline behind every command: on the same inputs and the same configuration, `check`,
+//! `diff` and `plan` judge the same findings (the allows and levels of the configuration applied
+//! to all of them alike).
+
+mod common;
+use common::sessionlint;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+const V1: &str = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"ticket\", version = 1, encoding = \"json\")]\n#[serde(deny_unknown_fields)]\npub struct TicketV1 { pub cipher: u16, pub secret: Vec<u8> }\n";
+const V2: &str = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"ticket\", version = 2, encoding = \"json\")]\npub struct TicketV2 { pub cipher: u16, pub secret: Vec<u8>, #[session(ems)] pub ems: bool, pub hint: u8 }\n";
+const CONFIG: &str = "[levels]\nnon-ems-session-rejected-by-older-decoder = \"error\"\n\n[[allow]]\nrule = \"older-session-rejected\"\nformat = \"ticket\"\nreason = \"v1 entries expire before v2 ships\"\n";
+
+/// (rule, level) of a JSON document's findings.
+fn found(stdout: &str) -> BTreeSet<(String, String)> {
+    let doc: serde_json::Value =
+        serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn every_command_judges_the_same_findings() {
+    let d = tempfile::tempdir().unwrap();
+    // `check` sees both versions in one tree.
+    let both = d.path().join("both");
+    write(&both, "v1.rs", V1);
+    write(&both, "v2.rs", V2);
+    write(&both, "sessionlint.toml", CONFIG);
+    // `diff` takes the deployed tree and the change, the change with the configuration.
+    let old = d.path().join("old");
+    let new = d.path().join("new");
+    write(&old, "v1.rs", V1);
+    write(&new, "v2.rs", V2);
+    write(&new, "sessionlint.toml", CONFIG);
+
+    let check = sessionlint(&["check", ".", "--message-format", "json"], &both);
+    let diff = sessionlint(&["diff", "../old", ".", "--message-format", "json"], &new);
+    assert_eq!(check.code, diff.code, "{}\n{}", check.stdout, diff.stdout);
+    let (c, f) = (found(&check.stdout), found(&diff.stdout));
+    assert_eq!(c, f, "check and diff disagree");
+    // The configuration applied: raised to an error, allowed away.
+    assert!(
+        c.contains(&(
+            "non-ems-session-rejected-by-older-decoder".to_string(),
+            "error".to_string()
+        )),
+        "{c:?}"
+    );
+    assert!(
+        !c.iter().any(|(r, _)| r == "older-session-rejected"),
+        "{c:?}"
+    );
+    // The plan's blockers are the errors of the same findings.
+    let plan = sessionlint(&["plan", ".", "--message-format", "json"], &both);
+    let doc: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    let blocked: BTreeSet<String> = doc["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["blocked_by"].as_array().unwrap().iter())
+        .flat_map(|b| b["rules"].as_array().unwrap().iter())
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
+    let errors: BTreeSet<String> = c
+        .iter()
+        .filter(|(_, l)| l == "error")
+        .map(|(r, _)| r.clone())
+        .collect();
+    assert_eq!(blocked, errors, "plan and check disagree");
+}
