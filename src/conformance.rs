@@ -238,16 +238,24 @@ pub fn vectors_at(path: impl AsRef<Path>, format: &str) -> Result<Vectors, Strin
 /// Every session `T` writes must read back as written, and every older session as the model says,
 /// so the model of each version is proven while it is current.
 ///
-/// ```ignore
-/// #[test]
-/// fn ticket_v3_reads_as_modelled() {
-///     sessionlint::conformance::assert_type_conforms::<TicketV3>(|_, bytes| {
-///         match serde_json::from_slice::<TicketV3>(bytes) {
-///             Ok(t) => Observed::resumed(t.extended_master_secret),
-///             Err(_) => Observed::Refused,
-///         }
-///     });
+/// ```no_run
+/// # use serde::{Deserialize, Serialize};
+/// # use sessionlint::SessionState;
+/// use sessionlint::conformance::{assert_type_conforms, Observed};
+///
+/// #[derive(Serialize, Deserialize, SessionState)]
+/// #[session(name = "ticket", version = 3, encoding = "json")]
+/// pub struct TicketV3 {
+///     pub cipher_suite: u16,
+///     #[session(ems)]
+///     pub extended_master_secret: bool,
 /// }
+///
+/// // In a test: `#[test] fn ticket_v3_reads_as_modelled() { ... }`
+/// assert_type_conforms::<TicketV3>(|_, bytes| match serde_json::from_slice::<TicketV3>(bytes) {
+///     Ok(t) => Observed::resumed(t.extended_master_secret),
+///     Err(_) => Observed::Refused,
+/// });
 /// ```
 #[track_caller]
 pub fn assert_type_conforms<T: SessionState>(

@@ -5,7 +5,7 @@
 //! hazard is gone and no error appears that was not there before. Its cost is read from the
 //! same verdicts: which sessions that resume today would fall back to a full handshake.
 //!
-//! The search space, in the seed thread's order of preference:
+//! The search space, in the order TLS maintainers prefer (fewest full handshakes first):
 //! - a key the older decoder requires, written under a new name by the newer version (serde
 //!   formats with named fields; the newer decoder keeps the old name as an alias);
 //! - a format version the older decoder checks exactly (schema files: `writes`);

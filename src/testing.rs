@@ -11,14 +11,23 @@ use crate::SessionState;
 use std::path::{Path, PathBuf};
 
 /// Panics with the sessionlint report when rolling out `T` next to the released versions in
-/// `$CARGO_MANIFEST_DIR/session-schemas/` is unsafe.
+/// `$CARGO_MANIFEST_DIR/session-schemas/` is unsafe (the panic points at the caller's test).
 ///
-/// ```ignore
-/// #[test]
-/// fn ticket_v3_is_rollout_safe() {
-///     sessionlint::assert_rollout_safe::<TicketV3>();
+/// ```no_run
+/// # use serde::{Deserialize, Serialize};
+/// # use sessionlint::SessionState;
+/// #[derive(Serialize, Deserialize, SessionState)]
+/// #[session(name = "ticket", version = 3, encoding = "json")]
+/// pub struct TicketV3 {
+///     pub cipher_suite: u16,
+///     #[session(ems)]
+///     pub extended_master_secret: bool,
 /// }
+///
+/// // In a test: `#[test] fn ticket_v3_is_rollout_safe() { ... }`
+/// sessionlint::assert_rollout_safe::<TicketV3>();
 /// ```
+#[track_caller]
 pub fn assert_rollout_safe<T: SessionState>() {
     let root = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)

@@ -16,8 +16,9 @@ use sessionlint_internals::schema::{Encoding, Role, Trailing};
 use syn::{parse_macro_input, DeriveInput};
 
 /// Implements `sessionlint::SessionState` for a session version (`#[session(version = N, ...)]`)
-/// and `sessionlint::SessionPart` for every annotated type; see the `#[session]` contract in
-/// sessionlint's README.
+/// and `sessionlint::SessionPart` for every annotated type. The `#[session]` keys are documented
+/// in [the guide](https://github.com/OWNER/sessionlint/blob/main/README.md#annotating-a-session-type)
+/// (the README's "Annotating a session type").
 #[proc_macro_derive(SessionState, attributes(session))]
 pub fn derive_session_state(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

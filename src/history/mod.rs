@@ -2,13 +2,13 @@
 //! decoders deployed today; the working tree's versions are what will be deployed next.
 
 pub mod baseline;
+pub mod changes;
 pub mod git;
 pub mod snapshots;
 
 use crate::findings::Finding;
 use crate::rules;
 use crate::schema::Schema;
-use crate::snapshot::to_toml;
 use std::collections::BTreeMap;
 
 /// One format's versions: from the source under review, and as released.
@@ -249,26 +249,6 @@ pub fn changed(released: &Schema, current: &Schema) -> Finding {
         ),
     )
     .at(&current.origin, None);
-    f.reasons = schema_diff(released, current);
+    f.reasons = changes::describe(released, current);
     f
-}
-
-/// The lines that differ between two schemas' TOML forms, for the reason chain.
-fn schema_diff(a: &Schema, b: &Schema) -> Vec<String> {
-    let (ta, tb) = (to_toml(a), to_toml(b));
-    let la: Vec<&str> = ta.lines().collect();
-    let lb: Vec<&str> = tb.lines().collect();
-    let mut out = Vec::new();
-    for l in &la {
-        if !lb.contains(l) {
-            out.push(format!("released: {l}"));
-        }
-    }
-    for l in &lb {
-        if !la.contains(l) {
-            out.push(format!("source:   {l}"));
-        }
-    }
-    out.truncate(12);
-    out
 }

@@ -5,6 +5,21 @@ use crate::findings::Finding;
 
 use super::text::html as esc;
 
+/// Text with `code` spans, as HTML: escaped, and each backticked span in `<code>`.
+fn prose(s: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in esc(s).split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 fn table(m: &Matrix, cells: &[Vec<Cell>], caption: &str) -> String {
     let mut s = format!(
         "<table><caption>{}</caption><tr><th>decoder \\ encoder</th>",
@@ -38,7 +53,7 @@ fn gates(format: &str, gates: &[crate::plan::Gate]) -> String {
         return String::new();
     }
     let lowest = mine.iter().map(|g| g.writer).min();
-    let mut s = String::from("<table>\n<caption>Rollout gates</caption>\n<tr><th>writer</th><th>enable when no decoder older than</th><th>blocked by</th><th>cost</th></tr>\n");
+    let mut s = String::from("<table>\n<caption>Rollout gates</caption>\n<tr><th>writer</th><th>enable when no decoder older than</th><th>blocked by</th><th>cost</th><th>reader first</th></tr>\n");
     for g in mine {
         let gate = match g.min_decoder {
             None => "never".to_string(),
@@ -46,13 +61,34 @@ fn gates(format: &str, gates: &[crate::plan::Gate]) -> String {
             Some(m) => format!("v{m}"),
         };
         let list = |vs: &[crate::plan::Verdict]| {
+            if vs.is_empty() {
+                return "none".to_string();
+            }
             vs.iter()
-                .map(|v| format!("v{}: {}", v.decoder, esc(&v.rules.join(", "))))
+                .map(|v| {
+                    let rules: Vec<String> = v
+                        .rules
+                        .iter()
+                        .map(|r| format!("<code>{}</code>", esc(r)))
+                        .collect();
+                    format!("v{}: {}", v.decoder, rules.join(", "))
+                })
                 .collect::<Vec<_>>()
                 .join("<br>")
         };
+        let version = |m: Option<u32>| m.map(|m| format!("v{m}")).unwrap_or_else(|| "never".into());
+        let rf = match &g.reader_first {
+            Some(r) => format!(
+                "1. v{} code writing v{} (gate {})<br>2. its writer on (gate {})",
+                g.writer,
+                r.writes,
+                version(r.reader_min_decoder),
+                version(r.writer_min_decoder)
+            ),
+            None => "no".into(),
+        };
         s.push_str(&format!(
-            "<tr><td>v{}</td><td>{gate}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>v{}</td><td>{gate}</td><td>{}</td><td>{}</td><td>{rf}</td></tr>\n",
             g.writer,
             list(&g.blocked_by),
             list(&g.costs)
@@ -112,18 +148,39 @@ li.error{color:#a00}\nli.warning{color:#8a5a00}\nli.note{color:#225}\nli.fix{col
                     f.level.as_str(),
                     f.level.as_str(),
                     esc(f.rule.id()),
-                    esc(&f.message),
+                    prose(&f.message),
                     esc(f.file()),
                     f.line()
                 ));
+                s.push_str("<ul>");
+                for r in &f.reasons {
+                    s.push_str(&format!("<li>{}</li>", prose(r)));
+                }
+                if let Some(sample) = &f.sample {
+                    let which = match &f.property {
+                        Some(p) => format!("session with {}", esc(p)),
+                        None => "EMS session".to_string(),
+                    };
+                    s.push_str(&format!(
+                        "<li>sample {which} ({}): <pre>{}</pre></li>",
+                        esc(&f.newer_encoding.to_string()),
+                        esc(sample.trim_end())
+                    ));
+                }
+                s.push_str(&format!(
+                    "<li>help: {} (<code>sessionlint explain {}</code>)</li>",
+                    prose(f.help()),
+                    esc(f.rule.id())
+                ));
+                s.push_str("</ul>");
                 if !f.fixes.is_empty() || f.no_fix.is_some() {
                     s.push_str("<ul>");
                     for x in &f.fixes {
                         s.push_str(&format!(
                             "<li class=\"fix\">verified fix: {}<br>change: {}<br>cost: {}</li>",
-                            esc(&x.summary),
-                            esc(&x.change),
-                            esc(&x.cost)
+                            prose(&x.summary),
+                            prose(&x.change),
+                            prose(&x.cost)
                         ));
                     }
                     if let Some(why) = &f.no_fix {

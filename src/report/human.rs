@@ -208,6 +208,19 @@ fn clip_lines(window: &str) -> (String, Box<dyn Fn(usize, usize) -> (usize, usiz
     (out, Box::new(f))
 }
 
+/// The width human output wraps to: the terminal's, when it goes to one; else a fixed 110
+/// columns (CI logs, files, pipes), so that output does not depend on where it is read.
+fn width() -> usize {
+    use std::io::IsTerminal;
+    let stdout = std::io::stdout();
+    if stdout.is_terminal() {
+        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(&stdout) {
+            return (w as usize).clamp(60, 200);
+        }
+    }
+    110
+}
+
 fn handler(colour: bool) -> GraphicalReportHandler {
     let theme = if colour {
         GraphicalTheme::unicode()
@@ -215,7 +228,7 @@ fn handler(colour: bool) -> GraphicalReportHandler {
         GraphicalTheme::unicode_nocolor()
     };
     GraphicalReportHandler::new_themed(theme)
-        .with_width(110)
+        .with_width(width())
         .with_links(false)
         // Break lines at spaces only: never inside a rule id or a path at a hyphen, and no
         // Unicode line-break tables to consult (they were most of the rendering time).
@@ -264,13 +277,26 @@ fn render_diag(d: &Diag, colour: bool) -> String {
     }
 }
 
+/// One finding in about fifteen lines: the rule and what happens, why (the general RFC 7627
+/// reason is `explain`'s), a sample, the newer version's line, then in the help: the older
+/// version's place, each verified fix with its cost and edits, and where to read more.
 pub fn render_finding(f: &Finding, map: &SourceMap, colour: bool) -> String {
-    let mut message = f.message.clone();
-    if !f.reasons.is_empty() {
-        message.push_str("\nwhy:");
-        for r in &f.reasons {
-            message.push_str("\n  - ");
-            message.push_str(r);
+    let mut message = format!("{}: {}", f.rule.id(), f.message);
+    let reasons: Vec<&str> = f
+        .reasons
+        .iter()
+        .map(String::as_str)
+        .filter(|r| !r.starts_with("RFC 7627 §5.3:"))
+        .collect();
+    match reasons.as_slice() {
+        [] => {}
+        [one] => message.push_str(&format!("\nwhy: {one}")),
+        many => {
+            message.push_str("\nwhy:");
+            for r in many {
+                message.push_str("\n  - ");
+                message.push_str(r);
+            }
         }
     }
     if let Some(s) = &f.sample {
@@ -281,72 +307,56 @@ pub fn render_finding(f: &Finding, map: &SourceMap, colour: bool) -> String {
         ));
     }
     let (mut src, mut labels) = located(map, &[&f.primary]);
-    let mut related = Vec::new();
+    // With a verified fix, the fix is the advice; the rule's general help is `explain`'s.
+    let mut help = if f.fixes.is_empty() {
+        vec![f.help().to_string()]
+    } else {
+        Vec::new()
+    };
     if let Some(r) = &f.related {
-        if r.origin.file == f.primary.origin.file && src.is_some() {
-            // Same file: one snippet with both labels reads best.
+        let near = r.origin.file == f.primary.origin.file
+            && r.origin.line.abs_diff(f.primary.origin.line) <= 4;
+        if near && src.is_some() {
+            // Close by in the same file: one snippet with both labels reads best.
             (src, labels) = located(map, &[&f.primary, r]);
         } else if !r.origin.file.is_empty() {
-            let (rsrc, rlabels) = located(map, &[r]);
-            related.push(Diag {
-                message: format!(
-                    "{}: {} ({}:{})",
-                    f.related_role, r.text, r.origin.file, r.origin.line
-                ),
-                code: None,
-                severity: Severity::Advice,
-                help: None,
-                src: rsrc,
-                labels: rlabels,
-                related: Vec::new(),
-            });
+            help.push(format!(
+                "{}: {} at {}:{}",
+                f.related_role, r.text, r.origin.file, r.origin.line
+            ));
         }
     }
     for x in &f.fixes {
-        let mut m = format!(
-            "verified fix: {}\n  change: {}\n  cost: {}",
-            x.summary, x.change, x.cost
-        );
-        for e in &x.edits {
-            m.push_str(&format!("\n  edit: {e}"));
-        }
-        related.push(advice(m));
+        let edits: Vec<String> = x.edits.iter().map(|e| e.to_string()).collect();
+        help.push(format!(
+            "verified fix: {}; cost: {}{}",
+            x.summary,
+            x.cost,
+            if edits.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", edits.join("; "))
+            }
+        ));
     }
     if let Some(why) = &f.no_fix {
-        related.push(advice(format!("no verified fix: {why}")));
+        help.push(format!("no verified fix: {why}"));
     }
-    let help = format!(
-        "{}; `sessionlint explain {}` has more",
-        f.help(),
-        f.rule.id()
-    );
+    help.push(format!("`sessionlint explain {}` has more", f.rule.id()));
     let d = Diag {
         message,
-        code: Some(f.rule.id().to_string()),
+        code: None,
         severity: match f.level {
             Level::Error => Severity::Error,
             Level::Warning => Severity::Warning,
             Level::Notice => Severity::Advice,
         },
-        help: Some(help),
+        help: Some(help.join("\n")),
         src,
         labels,
-        related,
+        related: Vec::new(),
     };
     render_diag(&d, colour)
-}
-
-/// A note under a finding, without a snippet.
-fn advice(message: String) -> Diag {
-    Diag {
-        message,
-        code: None,
-        severity: Severity::Advice,
-        help: None,
-        src: None,
-        labels: Vec::new(),
-        related: Vec::new(),
-    }
 }
 
 /// The run's notes (cfg options read, relaxations of the gate), one line each.

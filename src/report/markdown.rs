@@ -139,8 +139,12 @@ pub fn render(
 ) -> String {
     let mut s = String::from("## sessionlint: session format rollout review\n\n");
     s.push_str(&format!(
-        "{} error(s), {} warning(s) across {} format(s), {} version(s), {} pair(s).\n\n",
-        summary.errors, summary.warnings, summary.formats, summary.versions, summary.pairs
+        "{}, {} across {}, {}, {}.\n\n",
+        text::count(summary.errors, "error"),
+        text::count(summary.warnings, "warning"),
+        text::count(summary.formats, "format"),
+        text::count(summary.versions, "version"),
+        text::count(summary.pairs, "pair"),
     ));
     s.push_str(&render_notes(&summary.notes));
     for m in matrices {

@@ -138,6 +138,15 @@ pub fn html(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// `n` things, in words: "1 error", "2 errors".
+pub fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +174,12 @@ mod tests {
         assert_eq!(doc, "{\"a\":\"\\u009bx\\u202e\"}");
         let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
         assert_eq!(v["a"], "\u{9b}x\u{202e}");
+    }
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(count(1, "error"), "1 error");
+        assert_eq!(count(0, "error"), "0 errors");
+        assert_eq!(count(2, "pair"), "2 pairs");
     }
 }
