@@ -178,12 +178,14 @@ impl Default for Budget {
 /// Attaches verified fixes (or why none exists) to the error findings of `new` against the
 /// older versions deployed with it (`olds`).
 pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: &mut Budget) {
-    attach_to(olds, new, &[], true, findings, budget, &|s| s.expansion())
+    let cost_of_one = crate::history::window_work(olds, new, true, &|s| s.expansion());
+    attach_to(olds, new, &[], true, findings, budget, cost_of_one)
 }
 
 /// `attach`; `alone`: whether the findings about `new` alone are this window's too; `newer`:
 /// the later versions co-deployed with `new`, which read its sessions and write sessions it
-/// reads (a fix to `new` costs there too).
+/// reads (a fix to `new` costs there too). One candidate costs `cost_of_one`: a run of every
+/// rule on every pair of the window, for EMS and each property (`history::window_work`).
 fn attach_to(
     olds: &[&Schema],
     new: &Schema,
@@ -191,7 +193,7 @@ fn attach_to(
     alone: bool,
     findings: &mut [Finding],
     budget: &mut Budget,
-    size: &dyn Fn(&Schema) -> u64,
+    cost_of_one: u64,
 ) {
     // An error of this window: `new` against one of `olds`, or `new` alone.
     let ours = |f: &Finding| {
@@ -219,9 +221,6 @@ fn attach_to(
         .collect();
     let mut properties = new.properties();
     olds.iter().for_each(|o| properties.extend(o.properties()));
-    // One candidate costs a run of every rule on every pair of the window, for EMS and each
-    // property: the window's work (`history::window_work`).
-    let cost_of_one = crate::history::window_work(olds, new, true, size);
     let mut candidates: Vec<Remedy> = Vec::new();
     for &i in &targets {
         let f = &findings[i];
@@ -294,10 +293,11 @@ fn attach_to(
 /// window that cannot (a version with several shapes) say why.
 pub fn attach_windows(
     windows: &[&crate::history::Window<'_>],
-    findings: &mut [Finding],
+    findings: &mut Vec<Finding>,
     budget: &mut Budget,
     size: &dyn Fn(&Schema) -> u64,
 ) {
+    let mut jobs: Vec<Job<'_>> = Vec::new();
     for w in windows {
         if w.fixable {
             // The later versions whose windows hold this one: they meet it in a fleet.
@@ -311,7 +311,13 @@ pub fn attach_windows(
                     newer.push(later.new);
                 }
             }
-            attach_to(&w.olds, w.new, &newer, w.alone, findings, budget, size);
+            let cost_of_one = crate::history::window_work(&w.olds, w.new, true, size);
+            jobs.push(Job {
+                window: w,
+                newer,
+                cost_of_one,
+                findings: Vec::new(),
+            });
             continue;
         }
         for f in findings.iter_mut() {
@@ -325,6 +331,72 @@ pub fn attach_windows(
             }
         }
     }
+    // Windows share the budget in their order, so a search that may run out of it runs them
+    // one after another. One that cannot (every window's every candidate fits) runs them on
+    // every core, each over its own findings (those about its newer version): the same result.
+    let most = jobs.iter().fold(0u64, |w, j| {
+        w.saturating_add(j.cost_of_one.saturating_mul(MAX_CANDIDATES as u64))
+    });
+    let mut versions: Vec<(&str, u32)> = jobs
+        .iter()
+        .map(|j| (j.window.new.name.as_str(), j.window.new.version))
+        .collect();
+    versions.sort_unstable();
+    let distinct = versions.windows(2).all(|p| p[0] != p[1]);
+    if most > budget.left || !distinct || jobs.len() < 2 {
+        for j in &jobs {
+            let w = j.window;
+            attach_to(
+                &w.olds,
+                w.new,
+                &j.newer,
+                w.alone,
+                findings,
+                budget,
+                j.cost_of_one,
+            );
+        }
+        return;
+    }
+    let at: std::collections::HashMap<(&str, u32), usize> = jobs
+        .iter()
+        .enumerate()
+        .map(|(k, j)| ((j.window.new.name.as_str(), j.window.new.version), k))
+        .collect();
+    let mut rest = Vec::new();
+    for f in findings.drain(..) {
+        match at.get(&(f.format.as_str(), f.newer_version)).copied() {
+            Some(k) => jobs[k].findings.push(f),
+            None => rest.push(f),
+        }
+    }
+    let done = sessionlint_internals::extract::par::map_into(jobs, |mut j| {
+        let w = j.window;
+        let mut own = Budget::with(u64::MAX);
+        attach_to(
+            &w.olds,
+            w.new,
+            &j.newer,
+            w.alone,
+            &mut j.findings,
+            &mut own,
+            j.cost_of_one,
+        );
+        (u64::MAX - own.left, j.findings)
+    });
+    for (spent, mut fs) in done {
+        budget.left -= spent.min(budget.left);
+        rest.append(&mut fs);
+    }
+    *findings = rest;
+}
+
+/// One window's fix search, with what it needs.
+struct Job<'a> {
+    window: &'a crate::history::Window<'a>,
+    newer: Vec<&'a Schema>,
+    cost_of_one: u64,
+    findings: Vec<Finding>,
 }
 
 fn older_of<'a>(olds: &[&'a Schema], f: &Finding) -> Option<&'a Schema> {

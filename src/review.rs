@@ -525,9 +525,12 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
             .filter(|w| !w.alone)
             .map(|w| history::changed(w.olds[0], w.new)),
     );
-    for w in &flat {
-        found.extend(crate::rules::check_window(w));
-    }
+    // Windows are judged independently: on every core.
+    found.extend(
+        sessionlint_internals::extract::par::map(&flat, |w| crate::rules::check_window(w))
+            .into_iter()
+            .flatten(),
+    );
     let review = settle(
         &g.cfg,
         found,
@@ -691,9 +694,12 @@ pub fn diff(
     }
     let flat: Vec<&Window<'_>> = windows.iter().collect();
     let mut found = Vec::new();
-    for w in &flat {
-        found.extend(crate::rules::check_window(w));
-    }
+    // Windows are judged independently: on every core.
+    found.extend(
+        sessionlint_internals::extract::par::map(&flat, |w| crate::rules::check_window(w))
+            .into_iter()
+            .flatten(),
+    );
     let mut seen = BTreeSet::new();
     let notes: Vec<Note> = old_l
         .cfg

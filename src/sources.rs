@@ -96,20 +96,12 @@ pub fn is_schema_path(p: &Path) -> bool {
             .is_some_and(|n| n.to_string_lossy().ends_with(".schema.toml"))
 }
 
-fn threads() -> usize {
-    std::env::var("SESSIONLINT_THREADS")
-        .ok()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-        })
-        .clamp(1, 8)
-}
-
-/// A file's bytes; `None` when it was read and cannot matter (see `may_matter`).
-type Read = (PathBuf, Result<Option<Vec<u8>>, Refusal>);
+/// A file's text (or, when it is not UTF-8, its bytes); `None` when it was read and cannot
+/// matter (see `may_matter`).
+type Read = (
+    PathBuf,
+    Result<Option<Result<String, std::string::FromUtf8Error>>, Refusal>,
+);
 
 /// Whether a Rust source can define anything sessionlint reads: an item (`struct`, `enum`,
 /// `union`; a `type` alias or a `const`, which may change what a field is), a session marker, or a
@@ -125,7 +117,7 @@ fn may_matter(b: &[u8], markers: &scan::Markers, plain: &[String]) -> bool {
         || plain.iter().any(|n| contains(b, n.as_bytes()))
 }
 
-/// Reads files on every core: reading is most of what a check of a large tree costs. What is
+/// Reads files on every core (`par::map`): reading is most of what a check of a large tree costs. What is
 /// kept is bounded by `MAX_TOTAL`: past it, further reads are refused rather than held.
 fn read_all(
     paths: &[PathBuf],
@@ -145,26 +137,12 @@ fn read_all(
                 return None;
             }
             kept.fetch_add(b.len() as u64, Relaxed);
-            Some(b)
+            // Validated here, on the reading thread.
+            Some(String::from_utf8(b))
         });
         (p.clone(), read)
     };
-    let threads = threads();
-    if threads == 1 || paths.len() < 16 {
-        return paths.iter().map(one).collect();
-    }
-    let chunk = paths.len().div_ceil(threads);
-    let one = &one;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a reader thread never panics"))
-            .collect()
-    })
+    sessionlint_internals::extract::par::map(paths, one)
 }
 
 /// Loads every session format version found at `path` (a `.rs` file, a schema `.toml`, or a
@@ -200,10 +178,11 @@ pub fn load(
     let mut rust = Vec::new();
     let plain: Vec<String> = opts.plain.iter().map(|t| t.type_name.clone()).collect();
     let mut over_budget = false;
-    for (p, read) in read_all(&paths, &project.canon, &markers, &plain) {
+    let all = read_all(&paths, &project.canon, &markers, &plain);
+    for (p, read) in all {
         let shown = project::display(&p);
-        let bytes = match read {
-            Ok(Some(b)) => b,
+        let text = match read {
+            Ok(Some(t)) => t,
             Ok(None) => continue,
             Err(Refusal::OverBudget) => {
                 if !over_budget {
@@ -230,7 +209,7 @@ pub fn load(
             }
         };
         match p.extension().and_then(|e| e.to_str()) {
-            Some("toml") => match String::from_utf8(bytes) {
+            Some("toml") => match text {
                 Ok(text) => {
                     match crate::snapshot::parse(&shown, &text) {
                         Ok(s) => loaded.snapshots.push(s),
@@ -244,7 +223,7 @@ pub fn load(
                     "save it as UTF-8",
                 )),
             },
-            Some("rs") => match String::from_utf8(bytes) {
+            Some("rs") => match text {
                 Ok(text) => {
                     map.on_disk.insert(shown.clone());
                     rust.push(SourceFile { path: shown, text })
@@ -410,8 +389,15 @@ pub fn follow_external(
     let mut seen: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
     let mut todo: Vec<(usize, usize)> = (0..files.len()).map(|i| (i, 0)).collect();
     let mut followed = 0;
+    // The given files' scans on every core; those of the files they take in, one by one.
+    let mut first: Vec<Option<_>> =
+        sessionlint_internals::extract::par::map(files, |f| Some(scan::external_code(&f.text)));
     while let Some((i, depth)) = todo.pop() {
-        let externals = match scan::external_code(&files[i].text) {
+        let scanned = match first.get_mut(i).and_then(Option::take) {
+            Some(s) => s,
+            None => scan::external_code(&files[i].text),
+        };
+        let externals = match scanned {
             Ok(e) => e,
             // A file that does not lex is reported by the extraction if it matters.
             Err(_) => continue,

@@ -1,4 +1,8 @@
 //! `cargo sessionlint ...`: cargo runs `cargo-sessionlint sessionlint ...`; drop the echo.
+// As in `sessionlint`.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|a| a == "sessionlint") {

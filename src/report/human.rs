@@ -382,8 +382,10 @@ pub fn render_notes(notes: &[super::Note]) -> String {
 /// Every finding, the notes and the summary line, safe to write as is (see `render_diag`).
 pub fn render(findings: &[Finding], summary: &Summary, map: &SourceMap, colour: bool) -> String {
     let mut out = String::new();
-    for f in findings {
-        out.push_str(&render_finding(f, map, colour));
+    // Each finding is laid out on its own (miette's layout is most of a large report's cost).
+    for f in sessionlint_internals::extract::par::map(findings, |f| render_finding(f, map, colour))
+    {
+        out.push_str(&f);
         out.push('\n');
     }
     out.push_str(&render_notes(&summary.notes));

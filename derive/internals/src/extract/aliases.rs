@@ -33,11 +33,12 @@ pub struct Aliases<'s> {
 }
 
 impl<'s> Aliases<'s> {
-    /// The aliases one file defines, by name.
-    pub fn of_file(text: &str) -> Vec<(String, syn::ItemType)> {
-        // A file that cannot be lexed is reported by its own scan.
-        scan::type_aliases(text)
-            .unwrap_or_default()
+    /// The aliases at the spans `scan::type_aliases` found in `text`.
+    pub fn of_spans(
+        text: &str,
+        spans: Vec<(String, usize, usize)>,
+    ) -> Vec<(String, syn::ItemType)> {
+        spans
             .into_iter()
             .filter_map(|(name, start, end)| {
                 Some((

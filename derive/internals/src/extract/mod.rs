@@ -11,6 +11,7 @@ mod framework;
 mod item;
 mod locate;
 mod modpath;
+pub mod par;
 pub mod scan;
 mod session_attr;
 mod ty;

@@ -45,25 +45,39 @@ impl Markers {
     /// anchored on `#[session(...)]` whatever the derive is called); missing one loses nothing.
     /// Returns whether `SessionState` occurs in `text` at all (then the file is a candidate).
     pub fn learn_aliases(&mut self, text: &str) -> bool {
-        let b = text.as_bytes();
-        let mut any = false;
-        for i in memchr::memmem::find_iter(b, b"SessionState") {
-            any = true;
-            let mut j = skip_ws(b, i + "SessionState".len());
-            if !b[j..].starts_with(b"as") || ws_at(b, j + 2) == 0 {
-                continue;
-            }
-            j = skip_ws(b, j + 2);
-            let k = ident_end(b, j);
-            if k > j {
-                let alias = &text[j..k];
-                if alias != "_" && !self.derives.iter().any(|d| d == alias) {
-                    self.derives.push(alias.to_string());
-                }
-            }
-        }
+        let (any, aliases) = state_aliases(text);
+        self.learn(aliases);
         any
     }
+
+    /// Adds the aliases `state_aliases` found.
+    pub fn learn(&mut self, aliases: Vec<String>) {
+        for alias in aliases {
+            if !self.derives.contains(&alias) {
+                self.derives.push(alias);
+            }
+        }
+    }
+}
+
+/// Whether `SessionState` occurs in `text`, and every `SessionState as Alias` there.
+pub fn state_aliases(text: &str) -> (bool, Vec<String>) {
+    let b = text.as_bytes();
+    let mut any = false;
+    let mut out = Vec::new();
+    for i in memchr::memmem::find_iter(b, b"SessionState") {
+        any = true;
+        let mut j = skip_ws(b, i + "SessionState".len());
+        if !b[j..].starts_with(b"as") || ws_at(b, j + 2) == 0 {
+            continue;
+        }
+        j = skip_ws(b, j + 2);
+        let k = ident_end(b, j);
+        if k > j && &text[j..k] != "_" {
+            out.push(text[j..k].to_string());
+        }
+    }
+    (any, out)
 }
 
 /// Whether a file's bytes may hold a session item (see the module comment). Works on bytes so

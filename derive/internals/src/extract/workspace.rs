@@ -178,6 +178,8 @@ struct Index<'s> {
     markers: scan::Markers,
     /// Each file is lexed at most once; `None` when it could not be (reported once).
     scans: HashMap<usize, Option<scan::FileScan>>,
+    /// Line starts of working-tree files, computed with their scans (`slot` takes them).
+    lines: HashMap<usize, Vec<usize>>,
     /// File indexes in path order: the order in which a type is looked for.
     by_path: Vec<usize>,
     /// Type aliases of the scanned sources, expanded in every item parsed.
@@ -208,7 +210,10 @@ impl<'s> Index<'s> {
                 .entry(id.clone())
                 .or_insert_with(|| super::locate::line_starts(text))
                 .clone(),
-            None => super::locate::line_starts(text),
+            None => self
+                .lines
+                .remove(&file)
+                .unwrap_or_else(|| super::locate::line_starts(text)),
         };
         self.parsed.push(Parsed {
             file,
@@ -920,7 +925,8 @@ fn describe_builds(all: &[BuildKey], these: &[usize], by_target: bool) -> String
         .join(" | ")
 }
 
-/// One build's extraction (`opts.cfg` is the build).
+/// One build's extraction (`opts.cfg` is the build): find the session items, read them, build
+/// a schema for each root.
 fn extract_build(
     files: &[SourceFile],
     ids: &[String],
@@ -928,278 +934,21 @@ fn extract_build(
     cache: &mut Cache,
 ) -> Extraction {
     let ids = if ids.len() == files.len() { ids } else { &[] };
-    let mut index = Index {
-        files,
-        parsed: Vec::new(),
-        parsed_of: HashMap::new(),
-        by_name: HashMap::new(),
-        seen: HashMap::new(),
-        searched: Default::default(),
-        searched_in: Default::default(),
-        problems: Vec::new(),
-        markers: scan::Markers::default(),
-        scans: HashMap::new(),
-        by_path: Vec::new(),
-        aliases: Default::default(),
-        cfg: opts.cfg.clone(),
-        cfg_seen: BTreeMap::new(),
-        uses: HashMap::new(),
-        inline: HashMap::new(),
-        ids,
-        cache: std::mem::take(cache),
-    };
+    let mut index = Index::new(files, ids, opts, std::mem::take(cache));
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
-    let mut per_file = files
-        .iter()
-        .zip(ids.iter().map(Some).chain(std::iter::repeat(None)));
-    let mut alias_cache = std::mem::take(&mut index.cache.aliases);
-    index.aliases = super::aliases::Aliases::gather_with(files, |f| {
-        match per_file.next().and_then(|(_, id)| id) {
-            Some(id) => alias_cache
-                .entry(id.clone())
-                .or_insert_with(|| super::aliases::Aliases::of_file(&f.text))
-                .clone(),
-            None => super::aliases::Aliases::of_file(&f.text),
-        }
-    });
-    index.cache.aliases = alias_cache;
-    index.aliases.spent.set(index.cache.alias_types);
+    let named_state = index.read_aliases();
     index.by_path = order.clone();
-    let named_state: Vec<bool> = files
-        .iter()
-        .map(|f| index.markers.learn_aliases(&f.text))
-        .collect();
-    // Scans made with other markers are not this extraction's.
-    if index.cache.derives != index.markers.derives {
-        index.cache.scans.clear();
-        index.cache.derives = index.markers.derives.clone();
-    }
-    for &f in &order {
-        let text = &files[f].text;
-        if opts
-            .roots_in
-            .as_ref()
-            .is_some_and(|only| !only.contains(&files[f].path))
-        {
-            continue;
-        }
-        if named_state[f]
-            || scan::may_hold_session(text.as_bytes(), &index.markers)
-            || opts.plain.iter().any(|p| text.contains(p.ident()))
-        {
-            index.scan(f, &opts.plain);
-        }
-    }
-    // A configured type is one item: none is a typo or a stale entry, several are ambiguous.
-    for p in &opts.plain {
-        let all: Vec<(usize, usize)> = index.by_name.get(p.ident()).cloned().unwrap_or_default();
-        let matching: Vec<(usize, usize)> = all
-            .iter()
-            .copied()
-            .filter(|(slot, i)| p.module().is_none_or(|m| index.module_of(*slot, *i) == m))
-            .collect();
-        let hits = matching.len();
-        if hits == 1 {
-            continue;
-        }
-        let places: Vec<String> = all
-            .iter()
-            .map(|(slot, i)| {
-                let o = index
-                    .locator(*slot, *i)
-                    .origin_at(index.parsed[*slot].items[*i].base);
-                format!(
-                    "{} at {}:{}",
-                    index
-                        .module_of(*slot, *i)
-                        .iter()
-                        .chain([&p.ident().to_string()])
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("::"),
-                    o.file,
-                    o.line
-                )
-            })
-            .collect();
-        // A `type` alias of that name: say what it stands for, not that nothing matches.
-        if hits == 0 {
-            let alias = index.files.iter().find_map(|f| {
-                let (start, end) = *scan::code_items(&f.text, "type", p.ident()).ok()?.first()?;
-                let t: syn::ItemType = scan::parse_bounded(&f.text[start..end])?;
-                let line = f.text[..start].matches('\n').count() + 1;
-                let target = quote::ToTokens::to_token_stream(&t.ty)
-                    .to_string()
-                    .replace(' ', "");
-                Some((target, f.path.clone(), line))
-            });
-            if let Some((target, file, line)) = alias {
-                index.problems.push(Problem {
-                    origin: p.origin.clone().unwrap_or_default(),
-                    message: format!("[[type]] `{}` is a type alias (`type {} = {target}` at {file}:{line}), and sessionlint reads structs and enums: it does not instantiate a generic type or follow an alias to one", p.type_name, p.ident()),
-                    help: Some("name the struct or enum itself in [[type]] (a generic one cannot be read with its parameters filled: give the session version a concrete type, or describe its format in a schema file)".into()),
-                });
-                continue;
-            }
-        }
-        index.problems.push(Problem {
-            origin: p.origin.clone().unwrap_or_default(),
-            message: if hits == 0 {
-                if places.is_empty() {
-                    format!("[[type]] `{}` matches no struct or enum in the scanned sources", p.type_name)
-                } else {
-                    format!("[[type]] `{}` matches no struct or enum in the scanned sources; there are {}", p.type_name, places.join(", "))
-                }
-            } else {
-                format!("[[type]] `{}` matches {hits} items ({}); it must name exactly one", p.type_name, places.join(", "))
-            },
-            help: Some(if hits == 0 {
-                "check the name and the scanned `paths` (a type generated by `macro_rules!` or another macro cannot be read: describe its format in a schema file); a configured type that is not read would leave its format unchecked".into()
-            } else {
-                "write the type's module path from the crate root (`name = \"v1::Ticket\"`), so that the name picks one item".into()
-            }),
-        });
-    }
-
-    // Every item that derives SessionState is read (and so validated), root or part.
-    let mut infos: HashMap<(usize, usize), ItemInfo> = HashMap::new();
-    let mut roots = Vec::new();
-    for slot in 0..index.parsed.len() {
-        let file = &files[index.parsed[slot].file].path;
-        if opts
-            .roots_in
-            .as_ref()
-            .is_some_and(|only| !only.contains(file))
-        {
-            // Read as a part where a root uses it, not as a root.
-            continue;
-        }
-        for i in 0..index.parsed.get(slot).map_or(0, |p| p.items.len()) {
-            let configured = opts
-                .plain
-                .iter()
-                .any(|p| index.parsed[slot].items[i].input.ident == p.ident());
-            let module = if configured {
-                index.module_of(slot, i)
-            } else {
-                Vec::new()
-            };
-            let loc = index.locator(slot, i);
-            let item = &index.parsed[slot].items[i].input;
-            let plain = opts
-                .plain
-                .iter()
-                .find(|p| item.ident == p.ident() && p.module().is_none_or(|m| module == m));
-            let annotated = super::item::derives(&item.attrs, "SessionState")
-                || item.attrs.iter().any(|a| a.path().is_ident("session"));
-            if !annotated && plain.is_none() {
-                continue;
-            }
-            let text = &index.files[index.parsed[slot].file].text;
-            let base = index.parsed[slot].items[i].base;
-            // A configured type found inside a `macro_rules!` template is the macro's, not the
-            // file's. (Checked for configured types only: finding template bodies lexes the whole
-            // file, which the scan avoids; an annotated template with `$` fragments fails to parse.)
-            let in_macro = plain.is_some()
-                && scan::macro_rules_bodies(text)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|(a, b)| (*a..*b).contains(&base));
-            let why = if in_macro {
-                Some(format!("`{}` is written inside a `macro_rules!` definition: it is a template the macro expands, and sessionlint never expands macros", item.ident))
-            } else {
-                super::framework::not_serde(item, text)
-            };
-            if let Some(why) = why {
-                let origin = loc.origin(item.ident.span());
-                drop(loc);
-                // serde's derive under a `cfg_attr` this build leaves off: say so, not "by hand".
-                let what = format!("`{}`", item.ident);
-                let off = index
-                    .cfg_seen
-                    .values()
-                    .flat_map(|o| o.effects.iter().map(move |e| (o, e)))
-                    .find(|(_, e)| {
-                        e.what == what
-                            && !e.on
-                            && e.attrs.as_deref().is_some_and(|a| {
-                                a.contains("derive")
-                                    && (a.contains("Serialize") || a.contains("Deserialize"))
-                            })
-                    });
-                let (message, help) = match off {
-                    Some((o, e)) => (
-                        format!(
-                            "{what} derives serde's traits only under `#[cfg_attr({}, ...)]`, and `{}` is off in the build sessionlint reads{}: in that build it has no serde code",
-                            e.pred,
-                            o.option,
-                            match o.decision.source {
-                                super::cfg::Source::DefaultFeatures => " (the package's default features do not enable it)",
-                                super::cfg::Source::Configured => " (as the configuration states)",
-                                super::cfg::Source::NeverDeployed => " (no deployed build sets it)",
-                                _ => "",
-                            }
-                        ),
-                        format!("check the build that serializes sessions: turn `{}` on in sessionlint.toml (`features` or `cfg`)", o.option),
-                    ),
-                    None => (why, "derive serde's Serialize and Deserialize on session types, or describe a hand-written format in a schema file (`*.schema.toml`, see docs/schema-language.md)".to_string()),
-                };
-                index.problems.push(Problem {
-                    origin,
-                    message,
-                    help: Some(help),
-                });
-                continue;
-            }
-            let cx = Ctxt::new();
-            let mut info = read_item(&cx, item, &loc);
-            if let (Some(p), Some(info)) = (plain, info.as_mut()) {
-                if let Err(e) = p.apply(info) {
-                    cx.error_spanned_by(&item.ident, e);
-                }
-            }
-            // A root with its own errors is not built: its follow-on errors would be noise.
-            let clean = !cx.has_errors();
-            let mut found = Vec::new();
-            problems_from(cx, &loc, &mut found);
-            drop(loc);
-            index.problems.extend(found);
-            if let Some(info) = info {
-                if info.is_root() && clean {
-                    roots.push((slot, i));
-                }
-                infos.insert((slot, i), info);
-            }
-        }
-    }
-
+    index.scan_candidates(&order, &named_state, opts);
+    index.check_configured(opts);
+    let (roots, mut infos) = index.read_items(opts);
     let mut schemas = Vec::new();
     for (slot, i) in roots {
         if let Some(s) = build_schema(&mut index, &mut infos, (slot, i), opts) {
             schemas.push(s);
         }
     }
-
-    // Two roots claiming one (name, version) make the chain ambiguous.
-    let mut seen: BTreeMap<(String, u32), Origin> = BTreeMap::new();
-    schemas.sort_by(|a, b| (&a.name, a.version, &a.origin).cmp(&(&b.name, b.version, &b.origin)));
-    let mut unique = Vec::new();
-    for s in schemas {
-        if let Some(first) = seen.get(&(s.name.clone(), s.version)) {
-            index.problems.push(Problem {
-                origin: s.origin.clone(),
-                message: format!(
-                    "`{}` claims format `{}` version {}, already claimed by {}:{}",
-                    s.root, s.name, s.version, first.file, first.line
-                ),
-                help: Some("give each version its own number, or its own `name` if it is a different format".into()),
-            });
-            continue;
-        }
-        seen.insert((s.name.clone(), s.version), s.origin.clone());
-        unique.push(s);
-    }
+    let mut unique = index.one_per_version(schemas);
     super::defaults::resolve(&mut unique, files);
     index.cache.alias_types = index.aliases.spent.get();
     // Per-blob results are a cache: past a bound they are dropped and read again if needed, so
@@ -1226,6 +975,366 @@ fn extract_build(
         looked_up: looked_up.into_iter().collect(),
         cfg: index.cfg_seen.into_values().collect(),
         builds: 1,
+    }
+}
+
+/// A file's `type` alias spans (`None` when the cache has its aliases), whether `SessionState`
+/// occurs in it, and the aliases of `SessionState` it declares.
+type AliasFacts = (Option<Vec<(String, usize, usize)>>, (bool, Vec<String>));
+
+/// A candidate file: its scan (`None` when the cache has it) and its line starts (empty when
+/// the cache keeps them).
+type Prescan = (
+    usize,
+    Option<Result<scan::FileScan, scan::ScanError>>,
+    Vec<usize>,
+);
+
+impl<'s> Index<'s> {
+    fn new(files: &'s [SourceFile], ids: &'s [String], opts: &Options, cache: Cache) -> Self {
+        Index {
+            files,
+            parsed: Vec::new(),
+            parsed_of: HashMap::new(),
+            by_name: HashMap::new(),
+            seen: HashMap::new(),
+            searched: Default::default(),
+            searched_in: Default::default(),
+            problems: Vec::new(),
+            markers: scan::Markers::default(),
+            scans: HashMap::new(),
+            lines: HashMap::new(),
+            by_path: Vec::new(),
+            aliases: Default::default(),
+            cfg: opts.cfg.clone(),
+            cfg_seen: BTreeMap::new(),
+            uses: HashMap::new(),
+            inline: HashMap::new(),
+            ids,
+            cache,
+        }
+    }
+
+    /// Every file's `type` aliases and `SessionState` aliases. The byte-level reading runs on
+    /// every core; the aliases are parsed here, with syn. Returns, per file, whether
+    /// `SessionState` occurs in it.
+    fn read_aliases(&mut self) -> Vec<bool> {
+        let (files, ids) = (self.files, self.ids);
+        let cached: Vec<bool> = (0..files.len())
+            .map(|f| {
+                ids.get(f)
+                    .is_some_and(|id| self.cache.aliases.contains_key(id))
+            })
+            .collect();
+        let all: Vec<usize> = (0..files.len()).collect();
+        let facts: Vec<AliasFacts> = super::par::map(&all, |&f| {
+            let text = &files[f].text;
+            let spans = (!cached[f]).then(|| scan::type_aliases(text).unwrap_or_default());
+            (spans, scan::state_aliases(text))
+        });
+        let mut alias_cache = std::mem::take(&mut self.cache.aliases);
+        let mut named_state = Vec::with_capacity(files.len());
+        let mut of_file = Vec::with_capacity(files.len());
+        for (f, (spans, (named, found))) in facts.into_iter().enumerate() {
+            let text = &files[f].text;
+            let read = || super::aliases::Aliases::of_spans(text, spans.unwrap_or_default());
+            of_file.push(match ids.get(f) {
+                Some(id) => alias_cache.entry(id.clone()).or_insert_with(read).clone(),
+                None => read(),
+            });
+            named_state.push(named);
+            self.markers.learn(found);
+        }
+        let mut of_file = of_file.into_iter();
+        self.aliases =
+            super::aliases::Aliases::gather_with(files, |_| of_file.next().unwrap_or_default());
+        self.cache.aliases = alias_cache;
+        self.aliases.spent.set(self.cache.alias_types);
+        // Scans made with other markers are not this extraction's.
+        if self.cache.derives != self.markers.derives {
+            self.cache.scans.clear();
+            self.cache.derives = self.markers.derives.clone();
+        }
+        named_state
+    }
+
+    /// Scans every file that may hold a session item (or a configured type) and parses its
+    /// items. The scans read every byte of a candidate and run on every core; parsing is
+    /// syn's, whose values are not `Send`, and runs here.
+    fn scan_candidates(&mut self, order: &[usize], named_state: &[bool], opts: &Options) {
+        let (files, ids, markers) = (self.files, self.ids, &self.markers);
+        let candidate = |f: usize| {
+            let text = &files[f].text;
+            let rooted = opts
+                .roots_in
+                .as_ref()
+                .is_none_or(|only| only.contains(&files[f].path));
+            rooted
+                && (named_state[f]
+                    || scan::may_hold_session(text.as_bytes(), markers)
+                    || opts.plain.iter().any(|p| text.contains(p.ident())))
+        };
+        let cached: Vec<bool> = (0..files.len())
+            .map(|f| {
+                ids.get(f)
+                    .is_some_and(|id| self.cache.scans.contains_key(id))
+            })
+            .collect();
+        let prescanned: Vec<Prescan> = super::par::map(order, |&f| {
+            let text = &files[f].text;
+            candidate(f).then(|| {
+                let scanned = (!cached[f]).then(|| scan::scan(text, markers));
+                let lines = match ids.get(f) {
+                    Some(_) => Vec::new(),
+                    None => super::locate::line_starts(text),
+                };
+                (f, scanned, lines)
+            })
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        for (f, scanned, lines) in prescanned {
+            if !lines.is_empty() {
+                self.lines.insert(f, lines);
+            }
+            if let Some(scanned) = scanned {
+                if let Some(id) = ids.get(f) {
+                    self.cache.scans.insert(id.clone(), scanned.clone());
+                }
+                match scanned {
+                    Ok(found) => {
+                        self.scans.insert(f, Some(found));
+                    }
+                    Err(e) => {
+                        self.scans.insert(f, None);
+                        self.scan_failed(f, e);
+                    }
+                }
+            }
+            self.scan(f, &opts.plain);
+        }
+    }
+
+    /// A configured type is one item: none is a typo or a stale entry, several are ambiguous.
+    fn check_configured(&mut self, opts: &Options) {
+        for p in &opts.plain {
+            let all: Vec<(usize, usize)> = self.by_name.get(p.ident()).cloned().unwrap_or_default();
+            let hits = all
+                .iter()
+                .filter(|(slot, i)| p.module().is_none_or(|m| self.module_of(*slot, *i) == m))
+                .count();
+            if hits == 1 {
+                continue;
+            }
+            let places: Vec<String> = all
+                .iter()
+                .map(|&(slot, i)| {
+                    let o = self
+                        .locator(slot, i)
+                        .origin_at(self.parsed[slot].items[i].base);
+                    let mut path = self.module_of(slot, i);
+                    path.push(p.ident().to_string());
+                    format!("{} at {}:{}", path.join("::"), o.file, o.line)
+                })
+                .collect();
+            // A `type` alias of that name: say what it stands for, not that nothing matches.
+            if hits == 0 {
+                if let Some(problem) = alias_named(self.files, p) {
+                    self.problems.push(problem);
+                    continue;
+                }
+            }
+            self.problems.push(Problem {
+                origin: p.origin.clone().unwrap_or_default(),
+                message: match (hits, places.is_empty()) {
+                    (0, true) => format!("[[type]] `{}` matches no struct or enum in the scanned sources", p.type_name),
+                    (0, false) => format!("[[type]] `{}` matches no struct or enum in the scanned sources; there are {}", p.type_name, places.join(", ")),
+                    _ => format!("[[type]] `{}` matches {hits} items ({}); it must name exactly one", p.type_name, places.join(", ")),
+                },
+                help: Some(if hits == 0 {
+                    "check the name and the scanned `paths` (a type generated by `macro_rules!` or another macro cannot be read: describe its format in a schema file); a configured type that is not read would leave its format unchecked".into()
+                } else {
+                    "write the type's module path from the crate root (`name = \"v1::Ticket\"`), so that the name picks one item".into()
+                }),
+            });
+        }
+    }
+
+    /// Reads every item that derives SessionState (and so validates it), root or part, and
+    /// every configured type. Returns the roots to build and what was read of each item.
+    #[allow(clippy::type_complexity)]
+    fn read_items(
+        &mut self,
+        opts: &Options,
+    ) -> (Vec<(usize, usize)>, HashMap<(usize, usize), ItemInfo>) {
+        let mut infos: HashMap<(usize, usize), ItemInfo> = HashMap::new();
+        let mut roots = Vec::new();
+        for slot in 0..self.parsed.len() {
+            let file = &self.files[self.parsed[slot].file].path;
+            if opts
+                .roots_in
+                .as_ref()
+                .is_some_and(|only| !only.contains(file))
+            {
+                // Read as a part where a root uses it, not as a root.
+                continue;
+            }
+            for i in 0..self.parsed[slot].items.len() {
+                let Some((info, clean)) = self.read_one(slot, i, opts) else {
+                    continue;
+                };
+                if info.is_root() && clean {
+                    roots.push((slot, i));
+                }
+                infos.insert((slot, i), info);
+            }
+        }
+        (roots, infos)
+    }
+
+    /// One item of `read_items`: what was read and whether it read without errors; `None` when
+    /// it is not a session item, or cannot be read (reported).
+    fn read_one(&mut self, slot: usize, i: usize, opts: &Options) -> Option<(ItemInfo, bool)> {
+        let configured = opts
+            .plain
+            .iter()
+            .any(|p| self.parsed[slot].items[i].input.ident == p.ident());
+        let module = if configured {
+            self.module_of(slot, i)
+        } else {
+            Vec::new()
+        };
+        let loc = self.locator(slot, i);
+        let item = &self.parsed[slot].items[i].input;
+        let plain = opts
+            .plain
+            .iter()
+            .find(|p| item.ident == p.ident() && p.module().is_none_or(|m| module == m));
+        let annotated = super::item::derives(&item.attrs, "SessionState")
+            || item.attrs.iter().any(|a| a.path().is_ident("session"));
+        if !annotated && plain.is_none() {
+            return None;
+        }
+        let text = &self.files[self.parsed[slot].file].text;
+        let base = self.parsed[slot].items[i].base;
+        // A configured type found inside a `macro_rules!` template is the macro's, not the
+        // file's. (Checked for configured types only: finding template bodies lexes the whole
+        // file, which the scan avoids; an annotated template with `$` fragments fails to parse.)
+        let in_macro = plain.is_some()
+            && scan::macro_rules_bodies(text)
+                .unwrap_or_default()
+                .iter()
+                .any(|(a, b)| (*a..*b).contains(&base));
+        let why = if in_macro {
+            Some(format!("`{}` is written inside a `macro_rules!` definition: it is a template the macro expands, and sessionlint never expands macros", item.ident))
+        } else {
+            super::framework::not_serde(item, text)
+        };
+        if let Some(why) = why {
+            let problem =
+                not_serde_problem(&self.cfg_seen, item, loc.origin(item.ident.span()), why);
+            self.problems.push(problem);
+            return None;
+        }
+        let cx = Ctxt::new();
+        let mut info = read_item(&cx, item, &loc);
+        if let (Some(p), Some(info)) = (plain, info.as_mut()) {
+            if let Err(e) = p.apply(info) {
+                cx.error_spanned_by(&item.ident, e);
+            }
+        }
+        // A root with its own errors is not built: its follow-on errors would be noise.
+        let clean = !cx.has_errors();
+        let mut found = Vec::new();
+        problems_from(cx, &loc, &mut found);
+        self.problems.extend(found);
+        info.map(|info| (info, clean))
+    }
+
+    /// The schemas, one per (name, version): two roots claiming one make the chain ambiguous.
+    fn one_per_version(&mut self, mut schemas: Vec<Schema>) -> Vec<Schema> {
+        let mut seen: BTreeMap<(String, u32), Origin> = BTreeMap::new();
+        schemas
+            .sort_by(|a, b| (&a.name, a.version, &a.origin).cmp(&(&b.name, b.version, &b.origin)));
+        let mut unique = Vec::new();
+        for s in schemas {
+            if let Some(first) = seen.get(&(s.name.clone(), s.version)) {
+                self.problems.push(Problem {
+                    origin: s.origin.clone(),
+                    message: format!(
+                        "`{}` claims format `{}` version {}, already claimed by {}:{}",
+                        s.root, s.name, s.version, first.file, first.line
+                    ),
+                    help: Some("give each version its own number, or its own `name` if it is a different format".into()),
+                });
+                continue;
+            }
+            seen.insert((s.name.clone(), s.version), s.origin.clone());
+            unique.push(s);
+        }
+        unique
+    }
+}
+
+/// A configured type that names a `type` alias: what it stands for, as a problem.
+fn alias_named(files: &[SourceFile], p: &PlainType) -> Option<Problem> {
+    let (target, file, line) = files.iter().find_map(|f| {
+        let (start, end) = *scan::code_items(&f.text, "type", p.ident()).ok()?.first()?;
+        let t: syn::ItemType = scan::parse_bounded(&f.text[start..end])?;
+        let line = f.text[..start].matches('\n').count() + 1;
+        let target = quote::ToTokens::to_token_stream(&t.ty)
+            .to_string()
+            .replace(' ', "");
+        Some((target, f.path.clone(), line))
+    })?;
+    Some(Problem {
+        origin: p.origin.clone().unwrap_or_default(),
+        message: format!("[[type]] `{}` is a type alias (`type {} = {target}` at {file}:{line}), and sessionlint reads structs and enums: it does not instantiate a generic type or follow an alias to one", p.type_name, p.ident()),
+        help: Some("name the struct or enum itself in [[type]] (a generic one cannot be read with its parameters filled: give the session version a concrete type, or describe its format in a schema file)".into()),
+    })
+}
+
+/// A session item without serde's derives (`why`), as a problem; when serde's derive sits under
+/// a `cfg_attr` this build leaves off, it says so, not "by hand".
+fn not_serde_problem(
+    cfg_seen: &BTreeMap<String, super::cfg::CfgOption>,
+    item: &syn::DeriveInput,
+    origin: Origin,
+    why: String,
+) -> Problem {
+    let what = format!("`{}`", item.ident);
+    let off = cfg_seen
+        .values()
+        .flat_map(|o| o.effects.iter().map(move |e| (o, e)))
+        .find(|(_, e)| {
+            e.what == what
+                && !e.on
+                && e.attrs.as_deref().is_some_and(|a| {
+                    a.contains("derive") && (a.contains("Serialize") || a.contains("Deserialize"))
+                })
+        });
+    let (message, help) = match off {
+        Some((o, e)) => (
+            format!(
+                "{what} derives serde's traits only under `#[cfg_attr({}, ...)]`, and `{}` is off in the build sessionlint reads{}: in that build it has no serde code",
+                e.pred,
+                o.option,
+                match o.decision.source {
+                    super::cfg::Source::DefaultFeatures => " (the package's default features do not enable it)",
+                    super::cfg::Source::Configured => " (as the configuration states)",
+                    super::cfg::Source::NeverDeployed => " (no deployed build sets it)",
+                    _ => "",
+                }
+            ),
+            format!("check the build that serializes sessions: turn `{}` on in sessionlint.toml (`features` or `cfg`)", o.option),
+        ),
+        None => (why, "derive serde's Serialize and Deserialize on session types, or describe a hand-written format in a schema file (`*.schema.toml`, see docs/schema-language.md)".to_string()),
+    };
+    Problem {
+        origin,
+        message,
+        help: Some(help),
     }
 }
 
