@@ -15,8 +15,12 @@
 
 pub use sessionlint_internals::schema;
 
+// The analysis is the command line's and the tests': an annotating crate builds the trait and
+// the schema model only.
+#[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod analysis;
+#[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod encoding;
 #[cfg(feature = "cli")]
@@ -31,6 +35,7 @@ pub mod rules;
 mod state;
 /// Conformance vectors: the bytes each version writes, and what each decoder is predicted to do
 /// with them (`sessionlint vectors`, `docs/vectors.md`).
+#[cfg(feature = "cli")]
 pub mod vectors;
 
 #[doc(hidden)]

@@ -83,3 +83,39 @@ fn every_command_judges_the_same_findings() {
         .collect();
     assert_eq!(blocked, errors, "plan and check disagree");
 }
+
+#[path = "../examples/gen_workload.rs"]
+#[allow(dead_code)]
+mod gen_workload;
+
+/// Work spread over threads (reading, scans, rules, the fix search, human layout) gives the
+/// same report, byte for byte, as one thread: order and results never depend on timing.
+#[test]
+fn threads_change_nothing_but_time() {
+    let d = tempfile::tempdir().unwrap();
+    let spec = gen_workload::Spec {
+        lines: 40_000,
+        formats: 12,
+        versions: 5,
+        seed: 7,
+    };
+    gen_workload::generate(d.path(), &spec).unwrap();
+    let p = d.path().to_str().unwrap();
+    let with = |threads: &str, format: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sessionlint"))
+            .args(["check", p, "--message-format", format])
+            .env("NO_COLOR", "1")
+            .env("SESSIONLINT_THREADS", threads)
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    for format in ["json", "human"] {
+        let one = with("1", format);
+        assert_eq!(one.0, Some(1), "the workload has unsafe versions");
+        assert!(one.1.contains("verified"), "{}", one.1);
+        for threads in ["2", "4"] {
+            assert_eq!(with(threads, format), one, "{threads} threads, {format}");
+        }
+    }
+}

@@ -5,7 +5,8 @@
 
 pub mod schema;
 
-/// Reading Rust sources into schemas: used by the derive and the command line, not API.
-#[cfg(feature = "extract")]
+/// Reading Rust sources into schemas: used by the derive (one item, feature `item`) and the
+/// command line (a workspace, feature `extract`), not API.
+#[cfg(feature = "item")]
 #[doc(hidden)]
 pub mod extract;

@@ -4,19 +4,24 @@
 
 mod accepts;
 mod ty;
+// Validation and expansion estimates are the analysis's: not built for annotating crates.
+#[cfg(feature = "analysis")]
 mod validate;
 
 pub use accepts::{Accepts, AcceptsError};
 pub use ty::Ty;
+#[cfg(feature = "analysis")]
 pub use validate::fixed_bytes;
 
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// One version of one session format.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Schema {
     /// Format name shared by all versions of the chain.
     pub name: String,
@@ -25,28 +30,40 @@ pub struct Schema {
     /// How sessions of this version are serialized.
     pub encoding: Encoding,
     /// Overrides the positional decoder's default trailing-bytes policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub trailing: Option<Trailing>,
-    #[serde(default, skip_serializing_if = "Role::is_server")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Role::is_server")
+    )]
     /// Who keeps the sessions: a server (tickets, session cache) or a client (its cache).
     pub role: Role,
     /// DER: what the decoder does with a tag it does not know, or one out of order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub unknown_tags: Option<UnknownTags>,
     /// A check outside the format that the decoder also applies (declared, it is not in the bytes).
-    #[serde(default, skip_serializing_if = "Envelope::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Envelope::is_empty")
+    )]
     pub envelope: Envelope,
     /// Key of the root type in `types`.
     pub root: String,
     /// The root and every type reachable from it, by name.
     pub types: BTreeMap<String, TypeDef>,
     /// Where this version was read from. Not part of schema identity.
-    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing))]
     pub origin: Origin,
     /// The builds this shape of the version is compiled in, when `cfg` options the
     /// configuration does not decide give the version several shapes (`unix`, `not(unix)`);
     /// `None` when every build has this one. Not part of schema identity, never written.
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub build: Option<String>,
 }
 
@@ -62,7 +79,8 @@ pub struct Problem {
 }
 
 /// Where a schema (or one of its parts) came from, for diagnostics.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Origin {
     /// The file, as the user named it (relative to where sessionlint runs).
     pub file: String,
@@ -77,14 +95,16 @@ pub struct Origin {
     /// inserted; for a hand-written schema file, its start (keys are set by path). `None` where
     /// no edit can go: the derive, a generated snapshot, a file read at a released revision, a
     /// configured type's `#[session]` keys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub attr_at: Option<Pos>,
 }
 
 /// A place in a file: byte offset, 1-based line, 1-based column in characters.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Pos {
     /// Byte offset from the start of the file.
     pub offset: usize,
@@ -94,12 +114,16 @@ pub struct Pos {
     pub column: u32,
     /// When only spaces or tabs precede this place on its line: how many (an attribute inserted
     /// here goes on a line of its own, indented alike).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub indent: Option<u32>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 /// The serialization of a session: a serde format crate, or a hand-written codec described in a schema file.
 pub enum Encoding {
     /// serde_json.
@@ -183,8 +207,9 @@ impl fmt::Display for Encoding {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 /// What a decoder does with bytes after a complete value.
 pub enum Trailing {
     /// Refuses them (`trailing = "reject"`).
@@ -205,8 +230,9 @@ impl Trailing {
 }
 
 /// What a DER decoder does with an element it does not expect where it stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum UnknownTags {
     /// The parse fails (bytes left unconsumed are an error: BoringSSL since f297e021f, OpenSSL).
     Reject,
@@ -219,15 +245,19 @@ pub enum UnknownTags {
 }
 
 /// What wraps the encoded session (a ticket's encryption envelope, a cache entry's framing).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Envelope {
     /// The decoder requires the exact length its own version writes (s2n-tls ticket size).
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub exact_length: bool,
     /// An identifier of the envelope's layout: a decoder rejects a different one (Go 1.20's key
     /// name vs 1.21's trial MAC).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<String>,
 }
 
@@ -239,8 +269,9 @@ impl Envelope {
 }
 
 /// Who persists the session: a server (tickets, session cache) or a client (session cache).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Role {
     #[default]
     /// Sessions kept by servers: tickets and the server session cache.
@@ -256,8 +287,9 @@ impl Role {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "kebab-case"))]
 /// A type of the schema: a struct or an enum, as serde lays it out.
 pub enum TypeDef {
     /// A struct.
@@ -322,8 +354,9 @@ impl TypeDef {
 }
 
 /// Shape of a struct or of an enum variant's content, as serde sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Style {
     /// Named fields.
     Struct,
@@ -335,33 +368,38 @@ pub enum Style {
     Unit,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 /// A struct, with serde's container attributes that decide its wire form.
 pub struct StructDef {
     /// Default in schema files: the key under `[types]`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub name: String,
-    #[serde(default = "struct_style")]
+    #[cfg_attr(feature = "serde", serde(default = "struct_style"))]
     /// Named fields, a tuple, a newtype or a unit.
     pub style: Style,
-    #[serde(default, skip_serializing_if = "is_false")]
-    /// `#[serde(deny_unknown_fields)]`: unknown keys are refused.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
+    /// `#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]`: unknown keys are refused.
     pub deny_unknown_fields: bool,
-    /// `#[serde(transparent)]`: encoded as its single non-skipped field.
-    #[serde(default, skip_serializing_if = "is_false")]
+    /// `#[cfg_attr(feature = "serde", serde(transparent))]`: encoded as its single non-skipped field.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub transparent: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     /// The fields, in declaration order (the order positional encodings write them).
     pub fields: Vec<Field>,
-    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing))]
     /// Where the struct was read from.
     pub origin: Origin,
 }
 
 /// When the encoder writes a field.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Write {
     #[default]
     /// Always written.
@@ -374,22 +412,23 @@ pub enum Write {
 }
 
 /// What the decoder does when the key (or position) is missing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Missing {
     /// "missing field" error (an `Option` is still filled with `None` by serde_derive).
     #[default]
     Error,
-    /// `#[serde(default)]` on the field or the container: `Default::default()`.
+    /// `#[cfg_attr(feature = "serde", serde(default))]` on the field or the container: `Default::default()`.
     Default,
-    /// `#[serde(default = "path")]`: a function sessionlint never runs and could not read.
+    /// `#[cfg_attr(feature = "serde", serde(default = "path"))]`: a function sessionlint never runs and could not read.
     DefaultFn(String),
-    /// `#[serde(default = "path")]` whose function (found in the scanned sources) returns a
+    /// `#[cfg_attr(feature = "serde", serde(default = "path"))]` whose function (found in the scanned sources) returns a
     /// literal or a const: its value, read without running anything.
     /// (In schema files `path` may be left out: DER `DEFAULT TRUE` is
     /// `{ default-value = { value = { bool = true } } }`.)
     DefaultValue {
-        #[serde(default)]
+        #[cfg_attr(feature = "serde", serde(default))]
         /// The function's path (empty for a schema file's `DEFAULT TRUE`).
         path: String,
         /// The value it returns.
@@ -411,8 +450,9 @@ impl std::fmt::Display for Literal {
 }
 
 /// A value written in the source, as far as sessionlint reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Literal {
     /// `true` or `false`.
     Bool(bool),
@@ -428,89 +468,115 @@ pub enum Literal {
     Any,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 /// A field of a struct or variant: its type and serde attributes, and what it means to the session.
 pub struct Field {
     /// Rust name, or the index of a tuple field.
     pub ident: String,
     /// Key the encoder writes (default in schema files: `ident`).
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub ser_name: String,
     /// Keys the decoder recognises: its name after renames, and aliases (default: `ser_name`).
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub de_names: Vec<String>,
     /// The type, reduced to what decides its wire form.
     pub ty: Ty,
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     /// When the encoder writes the field.
     pub write: Write,
     /// False for `skip_deserializing`: the decoder never reads this key.
-    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default = "yes", skip_serializing_if = "is_true")
+    )]
     pub read: bool,
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     /// What the decoder does when the field is absent.
     pub missing: Missing,
-    #[serde(default, skip_serializing_if = "is_false")]
-    /// `#[serde(flatten)]`: the field's keys are the container's.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
+    /// `#[cfg_attr(feature = "serde", serde(flatten))]`: the field's keys are the container's.
     pub flatten: bool,
     /// `serialize_with` / `deserialize_with` / `with`: the wire form is custom code.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub custom_codec: bool,
     /// The custom code's identity (a `with` module, `serialize_with | deserialize_with`
     /// functions, `serde_with::As<X>`): the same code on the same type writes and reads one form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub codec: Option<String>,
     /// `ty` is the form the custom code writes (a serde_with adapter sessionlint models:
     /// `Base64` writes a string); its reading may still refuse values of that form.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub codec_wire: bool,
-    #[serde(default, skip_serializing_if = "SessionField::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "SessionField::is_empty")
+    )]
     /// What the field means to the session (EMS carrier, version field, checks).
     pub session: SessionField,
     /// How a hand-written codec lays the field out (schema files only).
-    #[serde(default, skip_serializing_if = "WireField::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "WireField::is_empty")
+    )]
     pub wire: WireField,
-    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing))]
     /// Where the field was read from.
     pub origin: Origin,
 }
 
 /// Layout and decode policy of a field in a hand-written codec.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct WireField {
     /// DER context tag (`[17]`); none for the untagged leading elements.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub tag: Option<u32>,
     /// Width in bytes of the length prefix of an opaque or a list (TLS `<0..2^16-1>` is 2); a
     /// list gives one width per level (`[3, 3]`: a u24 list of u24-prefixed certificates), and
     /// one width applies to every level.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub prefix: Option<Prefix>,
     /// Decoder: the most bytes (of an opaque) or elements (of a list) it accepts; the encoder
     /// never writes more. A longer value is refused (rustls' `SessionID`: 32). One number for the
     /// outermost level, or one per level of `prefix` (`[65535, 16384]`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_len: Option<Limits>,
     /// Decoder: the fewest bytes (of an opaque) or elements (of a list) it accepts (a list that
     /// must not be empty: 1); the encoder never writes fewer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub min_len: Option<u64>,
     /// DER: the context tag replaces the element's own tag (`[n] IMPLICIT`) instead of wrapping
     /// it (`[n] EXPLICIT`, the default).
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub implicit: bool,
     /// Decoder: a `bool`, or an `Option`'s presence byte, counts as true / present only when the
     /// byte is 1; any other value is false / absent (rustls: `matches!(u8::read(r)?, 1)`). Without
     /// it, a byte other than 0 or 1 is refused.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub one_is_true: bool,
     /// Decoder: read only if bytes remain (`if r.any_left()`), else absent.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub if_remaining: bool,
     /// Decoder: a parse failure counts as absence instead of an error.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub lenient: bool,
 }
 
@@ -551,6 +617,7 @@ impl Limits {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for Limits {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.0.as_slice() {
@@ -560,10 +627,11 @@ impl Serialize for Limits {
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for Limits {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Limits, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
+        #[cfg_attr(feature = "serde", derive(Deserialize))]
+        #[cfg_attr(feature = "serde", serde(untagged))]
         enum Form {
             One(u64),
             Levels(Vec<u64>),
@@ -593,6 +661,7 @@ impl Prefix {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for Prefix {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.0.as_slice() {
@@ -602,10 +671,11 @@ impl Serialize for Prefix {
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for Prefix {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Prefix, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
+        #[cfg_attr(feature = "serde", derive(Deserialize))]
+        #[cfg_attr(feature = "serde", serde(untagged))]
         enum Form {
             One(u8),
             Levels(Vec<u8>),
@@ -621,48 +691,74 @@ impl<'de> Deserialize<'de> for Prefix {
 }
 
 /// The `#[session(...)]` keys of a field.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SessionField {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     /// The EMS carrier: how the field records EMS.
     pub ems: Option<EmsMarker>,
     /// A critical property this field carries, in the same forms as `ems`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub critical: Option<Critical>,
     /// The decoder rejects any flag bit outside this set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub known_bits: Option<u64>,
     /// This field holds the container version; the decoder accepts the given range.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub version_field: Option<Accepts>,
     /// What this version's encoder writes in its version field, when that is not its container
     /// `version` (NSS writes 0x0101; s2n-tls 1.0.16 to 1.1.0 all write format 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub writes: Option<u64>,
     /// The decoder reads the field but does not act on it (s2n-tls 1.0.17: the EMS byte was
     /// parsed and ignored outside tests).
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub ignored: bool,
     /// Decoder, after parsing: the session resumes only when this integer lies in the set (rustls
     /// resumes a session only with the cipher suite it negotiated, so a value that is no cipher
     /// suite never resumes); any other value is a full handshake.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub check: Option<Accepts>,
     /// Encoder: the integers this version writes here, when not every value of the type (a
     /// timestamp in seconds stays below 2^40 for 30,000 years).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub values: Option<Accepts>,
     /// Encoder: what this version writes in its EMS carrier, when that is not the session's EMS
     /// status. `"any"`: either value, whatever the session (s2n-tls 1.0.17 set the byte when the
     /// client offered EMS, and negotiated none): the version writes no EMS sessions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub written: Option<Written>,
 }
 
 /// What an encoder writes in its EMS carrier, when not the session's EMS status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Written {
     /// Either value, whatever the session.
     Any,
@@ -685,18 +781,20 @@ impl SessionField {
 
 /// A session fact, besides EMS, whose loss widens resumption (BoringSSL's `is_quic`,
 /// `early_alpn`, `ticket_max_early_data`): `name`, carried as `marker` says.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Critical {
     /// The property's name (`quic`).
     pub name: String,
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde", serde(flatten))]
     /// How the field records it.
     pub marker: EmsMarker,
 }
 
 /// How a field carries the EMS status of the session.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "kebab-case"))]
 pub enum EmsMarker {
     /// `bool` (true), `Option<bool>` (`Some(true)`), other `Option<_>` (`Some`).
     Flag,
@@ -712,106 +810,134 @@ pub enum EmsMarker {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 /// serde's representation of an enum.
 pub enum EnumRepr {
     /// `{"Variant": content}` (serde's default).
     External,
-    /// `#[serde(tag = "t")]`: the tag inside the content.
+    /// `#[cfg_attr(feature = "serde", serde(tag = "t"))]`: the tag inside the content.
     Internal,
-    /// `#[serde(tag = "t", content = "c")]`: tag and content side by side.
+    /// `#[cfg_attr(feature = "serde", serde(tag = "t", content = "c"))]`: tag and content side by side.
     Adjacent,
-    /// `#[serde(untagged)]`: the first variant that parses.
+    /// `#[cfg_attr(feature = "serde", serde(untagged))]`: the first variant that parses.
     Untagged,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 /// An enum, with serde's container attributes that decide its wire form.
 pub struct EnumDef {
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     /// The Rust name.
     pub name: String,
     /// How serde represents it.
     pub repr: EnumRepr,
     /// For `Internal` and `Adjacent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub tag: Option<String>,
     /// For `Adjacent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub content: Option<String>,
-    #[serde(default, skip_serializing_if = "is_false")]
-    /// `#[serde(deny_unknown_fields)]` (for internally tagged variants' content).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
+    /// `#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]` (for internally tagged variants' content).
     pub deny_unknown_fields: bool,
     /// `tls-positional`: the enum is a value of this many bytes that selects the variant (each
     /// variant's `tag_value`), as a root that dispatches on its protocol version does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub tag_width: Option<u8>,
     /// The variants, in declaration order (their index is the tag in packed encodings).
     pub variants: Vec<Variant>,
-    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing))]
     /// Where the enum was read from.
     pub origin: Origin,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 /// A variant of an enum.
 pub struct Variant {
     /// The Rust name.
     pub ident: String,
     /// Default in schema files: `ident`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub ser_name: String,
     /// Default in schema files: `ser_name`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde", serde(default))]
     pub de_names: Vec<String>,
-    #[serde(default = "struct_style")]
+    #[cfg_attr(feature = "serde", serde(default = "struct_style"))]
     /// Named fields, a tuple, a newtype or a unit.
     pub style: Style,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     /// The variant's fields.
     pub fields: Vec<Field>,
-    /// `#[serde(other)]`: unknown variant names decode as this one.
-    #[serde(default, skip_serializing_if = "is_false")]
+    /// `#[cfg_attr(feature = "serde", serde(other))]`: unknown variant names decode as this one.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub other: bool,
-    /// `#[serde(untagged)]` on the variant.
-    #[serde(default, skip_serializing_if = "is_false")]
+    /// `#[cfg_attr(feature = "serde", serde(untagged))]` on the variant.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub untagged: bool,
-    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default = "yes", skip_serializing_if = "is_true")
+    )]
     /// False for `skip_deserializing`: the decoder never takes this variant.
     pub read: bool,
-    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default = "yes", skip_serializing_if = "is_true")
+    )]
     /// False for `skip_serializing`: the encoder never writes this variant.
     pub write: bool,
     /// `#[session(current)]`: the variant a root enum's encoder writes.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub current: bool,
     /// `tls-positional` with `tag_width`: the value that selects this variant (an `other` variant
     /// takes every value no variant names).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub tag_value: Option<u64>,
     /// `#[default]` for `#[derive(Default)]`.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
     pub is_default: bool,
-    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing))]
     /// Where the variant was read from.
     pub origin: Origin,
 }
 
+#[cfg(feature = "serde")]
 fn struct_style() -> Style {
     Style::Struct
 }
 
+#[cfg(feature = "serde")]
 fn is_false(b: &bool) -> bool {
     !*b
 }
 
+#[cfg(feature = "serde")]
 fn is_true(b: &bool) -> bool {
     *b
 }
 
+#[cfg(feature = "serde")]
 fn yes() -> bool {
     true
 }
