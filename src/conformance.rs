@@ -238,7 +238,7 @@ pub fn vectors_at(path: impl AsRef<Path>, format: &str) -> Result<Vectors, Strin
 /// Every session `T` writes must read back as written, and every older session as the model says,
 /// so the model of each version is proven while it is current.
 ///
-/// ```no_run
+/// ```
 /// # use serde::{Deserialize, Serialize};
 /// # use sessionlint::SessionState;
 /// use sessionlint::conformance::{assert_type_conforms, Observed};

@@ -39,6 +39,23 @@ pub fn assert_rollout_safe<T: SessionState>() {
 
 /// `Err(report)` when a finding of error level involves `T` as the newer version, or when there is
 /// nothing to compare `T` with (a check against no released version would pass vacuously).
+///
+/// ```
+/// # use serde::{Deserialize, Serialize};
+/// # use sessionlint::SessionState;
+/// #[derive(Serialize, Deserialize, SessionState)]
+/// #[session(name = "ticket", version = 3, encoding = "json")]
+/// pub struct TicketV3 {
+///     pub cipher_suite: u16,
+///     #[session(ems)]
+///     pub extended_master_secret: bool,
+/// }
+///
+/// // No version recorded yet: the check refuses rather than passing vacuously.
+/// let project = tempfile::tempdir().unwrap();
+/// let report = sessionlint::rollout_report::<TicketV3>(&project.path().join("session-schemas"));
+/// assert!(report.unwrap_err().contains("no released version of `ticket`"));
+/// ```
 pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String> {
     let mut map = SourceMap::default();
     let project = match Project::find(snapshot_dir.parent().unwrap_or(Path::new("."))) {

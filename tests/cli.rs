@@ -37,8 +37,46 @@ fn check_on_the_quickstart_finds_the_hazard() {
         "a sample EMS ticket is shown"
     );
     assert!(
-        r.stdout.contains("verified fix") && r.stdout.contains("new ticket encryption keys"),
-        "the help names the fixes"
+        r.stdout
+            .contains("verified fix: v2 writes the key `version` as `version_v2`")
+            && r.stdout.contains("+1 verified fix in Markdown"),
+        "the help shows the first fix and counts the other: {}",
+        r.stdout
+    );
+    let md = sessionlint(
+        &[
+            "check",
+            "examples/quickstart",
+            "--message-format",
+            "markdown",
+        ],
+        &root(),
+    );
+    assert!(
+        md.stdout.contains("serde(rename") && md.stdout.contains("new ticket encryption keys"),
+        "the Markdown report has both fixes: {}",
+        md.stdout
+    );
+}
+
+/// A finding fits on a screen: about fifteen lines, whatever the finding carries.
+#[test]
+fn a_human_finding_is_about_fifteen_lines() {
+    let r = sessionlint(&["check", "examples/quickstart"], &root());
+    let finding: Vec<&str> = r
+        .stdout
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    assert!(
+        (10..=17).contains(&finding.len()),
+        "{} lines:\n{}",
+        finding.len(),
+        r.stdout
+    );
+    assert!(
+        !finding.iter().any(|l| l.trim() == "ems-accepted-by-older-decoder"),
+        "no bare rule-id line"
     );
 }
 

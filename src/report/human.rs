@@ -140,7 +140,9 @@ fn located(map: &SourceMap, labels: &[&Label]) -> (Option<Snippet>, Vec<LabeledS
         start += 1;
     }
     let mut end = hi.min(b.len());
-    for _ in 0..=MARGIN_LINES {
+    // The line before says what the labelled one is (its attribute, its item); the line after
+    // rarely does.
+    for _ in 0..1 {
         match memchr::memchr(b'\n', &b[end..]) {
             Some(i) => end += i + 1,
             None => {
@@ -288,16 +290,8 @@ pub fn render_finding(f: &Finding, map: &SourceMap, colour: bool) -> String {
         .map(String::as_str)
         .filter(|r| !r.starts_with("RFC 7627 §5.3:"))
         .collect();
-    match reasons.as_slice() {
-        [] => {}
-        [one] => message.push_str(&format!("\nwhy: {one}")),
-        many => {
-            message.push_str("\nwhy:");
-            for r in many {
-                message.push_str("\n  - ");
-                message.push_str(r);
-            }
-        }
+    if !reasons.is_empty() {
+        message.push_str(&format!("\nwhy: {}", reasons.join("; ")));
     }
     if let Some(s) = &f.sample {
         message.push_str(&format!(
@@ -326,7 +320,9 @@ pub fn render_finding(f: &Finding, map: &SourceMap, colour: bool) -> String {
             ));
         }
     }
-    for x in &f.fixes {
+    // The first verified fix in full (the search tries the cheapest kinds first); the others
+    // are a count here, and in full in Markdown, JSON and SARIF.
+    for x in f.fixes.iter().take(1) {
         let edits: Vec<String> = x.edits.iter().map(|e| e.to_string()).collect();
         help.push(format!(
             "verified fix: {}; cost: {}{}",
@@ -342,7 +338,15 @@ pub fn render_finding(f: &Finding, map: &SourceMap, colour: bool) -> String {
     if let Some(why) = &f.no_fix {
         help.push(format!("no verified fix: {why}"));
     }
-    help.push(format!("`sessionlint explain {}` has more", f.rule.id()));
+    help.push(match f.fixes.len() {
+        0 | 1 => format!("`sessionlint explain {}` has more", f.rule.id()),
+        n => format!(
+            "`sessionlint explain {}` has more; +{} verified fix{} in Markdown",
+            f.rule.id(),
+            n - 1,
+            if n == 2 { "" } else { "es" },
+        ),
+    });
     let d = Diag {
         message,
         code: None,
