@@ -197,23 +197,7 @@ pub fn inputs(
         problems.extend(p);
     }
     duplicates(&released, &mut problems);
-    // What stands for generated code must be there, or that code goes unchecked.
-    for g in &cfg.generated {
-        for s in &g.schemas {
-            let p = project.root.join(s);
-            if p.symlink_metadata().is_err() {
-                problems.push(sources::problem(
-                    cfg.file.as_deref().unwrap_or(""),
-                    format!(
-                        "[[generated]] `{}` names `{}`, which does not exist",
-                        g.file.display(),
-                        s.display()
-                    ),
-                    "write the schema file that describes the generated session types",
-                ));
-            }
-        }
-    }
+    problems.extend(missing_generated(&cfg, &project));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -229,6 +213,27 @@ pub fn inputs(
         builds,
         scope,
     })
+}
+
+/// What stands for generated code must be there, or that code goes unchecked.
+fn missing_generated(cfg: &Config, project: &Project) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for g in &cfg.generated {
+        for s in &g.schemas {
+            if project.root.join(s).symlink_metadata().is_err() {
+                problems.push(sources::problem(
+                    cfg.file.as_deref().unwrap_or(""),
+                    format!(
+                        "[[generated]] `{}` names `{}`, which does not exist",
+                        g.file.display(),
+                        s.display()
+                    ),
+                    "write the schema file that describes the generated session types",
+                ));
+            }
+        }
+    }
+    problems
 }
 
 /// Each schema's value count (`Schema::expansion`), computed once per schema of a review.
@@ -295,123 +300,39 @@ pub fn gather(req: &Request, map: &mut SourceMap) -> Result<Gathered, Vec<Proble
             req.snippets,
             map,
         )?;
-        let merged = baseline::merge(&bases, listed.tags, keep);
-        early.extend(merged.changed);
+        let mut merged = baseline::merge(&bases, listed.tags, keep);
+        early.extend(std::mem::take(&mut merged.changed));
         // A tag window replaces the version window: every version of the kept releases may meet
         // every other.
         if listed.tags > 0 && keep.is_some() {
             keep = None;
         }
         // The revisions are what was released: a working-tree snapshot cannot rewrite them.
-        let mut kept = Vec::new();
-        for s in released {
-            match merged
-                .schemas
-                .iter()
-                .find(|b| b.name == s.name && b.version == s.version)
-            {
-                Some(b) if !b.same_as(&s) => {
-                    let mut f = history::changed(b, &s);
-                    f.message = format!(
-                        "{} v{} as released ({}) differs from the schema file {} in the working tree: a released version's schema was edited",
-                        s.name, s.version, b.origin.file, s.origin.file
-                    );
-                    early.push(f);
-                }
-                Some(_) => {}
-                None if merged.dropped.contains(&(s.name.clone(), s.version)) => {}
-                None => kept.push(s),
-            }
-        }
+        let kept = as_released(released, &merged, &mut early);
         moved_formats(&inp.current, &merged.schemas, &mut early);
         released = merged.schemas;
         released.extend(kept);
         // The baselines' scope binds the change: what their `paths` cover is read too, and a
         // session type found only there is checked and reported.
-        if let Some(scope) = &inp.scope {
-            let wider: Vec<(&str, PathBuf)> = bases
-                .iter()
-                .flat_map(|b| {
-                    scope_of(&b.cfg)
-                        .into_iter()
-                        .map(move |p| (b.rev.as_str(), p))
-                })
-                .filter(|(_, p)| !in_scope(scope, p) || p.as_os_str() == ".")
-                .collect();
-            if !wider.is_empty() && scope.iter().all(|s| s.as_os_str() != ".") {
-                let opts = inp.cfg.extract_options(req.encoding)?;
-                let generated = inp.cfg.generated_files(&project);
-                let mut seen = BTreeSet::new();
-                let mut problems = Vec::new();
-                for (rev, p) in wider {
-                    if !seen.insert(p.clone()) {
-                        continue;
-                    }
-                    let target = if p.as_os_str() == "." {
-                        project.root.clone()
-                    } else {
-                        project.root.join(&p)
-                    };
-                    let l = sources::load(&target, &project, &opts, &generated, map);
-                    problems.extend(l.problems);
-                    inp.files_seen += l.files_seen;
-                    let snap_dir = crate::project::tidy(
-                        &inp.cfg
-                            .snapshots
-                            .clone()
-                            .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
-                    );
-                    let outside = |s: &Schema| {
-                        let file = below_root(&project, &s.origin.file);
-                        !in_scope(scope, &file) && !file.starts_with(&snap_dir)
-                    };
-                    for s in l.schemas.into_iter().filter(|s| outside(s)) {
-                        early.push(history::out_of_scope(&s, rev));
-                        inp.current.push(s);
-                    }
-                    // Hand-written schema files there too.
-                    for s in l.snapshots.into_iter().filter(|s| outside(s)) {
-                        if !released
-                            .iter()
-                            .any(|r| r.name == s.name && r.version == s.version)
-                        {
-                            early.push(history::out_of_scope(&s, rev));
-                            released.push(s);
-                        }
-                    }
-                }
-                if !problems.is_empty() {
-                    return Err(problems);
-                }
-            }
+        if let Some(scope) = inp.scope.clone() {
+            widen_scope(
+                &mut inp,
+                &scope,
+                &bases,
+                req,
+                map,
+                &mut released,
+                &mut early,
+            )?;
         }
-        let mut said = BTreeSet::new();
-        let shown = inp.cfg.file.clone().unwrap_or_default();
+        notes.extend(relaxation_notes(&bases, &inp.cfg));
         for base in &bases {
-            for what in config::relaxations(&base.cfg, &inp.cfg) {
-                if said.insert(what.clone()) {
-                    notes.push(notes::relaxation(&base.rev, &what, &shown));
-                }
-            }
             cfg_options.extend(base.cfg_options.iter().cloned());
             builds = builds.max(base.builds);
         }
         base_files = bases.iter().map(|b| b.files).sum();
     }
-    let targets: Vec<String> = inp
-        .cfg
-        .targets()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
-    let mut seen = BTreeSet::new();
-    let cfg_notes: Vec<Note> = cfg_options
-        .iter()
-        .filter(|o| seen.insert(o.option.clone()))
-        .map(|o| notes::cfg(o, &targets))
-        .collect();
-    notes.splice(0..0, cfg_notes);
+    notes.splice(0..0, cfg_notes(&inp.cfg, &cfg_options));
     Ok(Gathered {
         cfg: inp.cfg,
         current: inp.current,
@@ -422,6 +343,136 @@ pub fn gather(req: &Request, map: &mut SourceMap) -> Result<Gathered, Vec<Proble
         builds,
         keep,
     })
+}
+
+/// Every relaxation of the gate against each baseline's configuration, once each.
+fn relaxation_notes(bases: &[baseline::Baseline], cfg: &Config) -> Vec<Note> {
+    let mut said = BTreeSet::new();
+    let shown = cfg.file.clone().unwrap_or_default();
+    let mut out = Vec::new();
+    for base in bases {
+        for what in config::relaxations(&base.cfg, cfg) {
+            if said.insert(what.clone()) {
+                out.push(notes::relaxation(&base.rev, &what, &shown));
+            }
+        }
+    }
+    out
+}
+
+/// What the cfg options the session types consulted were taken to be, once per option.
+fn cfg_notes(cfg: &Config, options: &[extract::CfgOption]) -> Vec<Note> {
+    let targets: Vec<String> = cfg
+        .targets()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    let mut seen = BTreeSet::new();
+    options
+        .iter()
+        .filter(|o| seen.insert(o.option.clone()))
+        .map(|o| notes::cfg(o, &targets))
+        .collect()
+}
+
+/// The working tree's released versions that the revisions do not hold (those they hold are
+/// theirs: a working-tree schema file that differs from one is a finding).
+fn as_released(
+    released: Vec<Schema>,
+    merged: &baseline::Merged,
+    early: &mut Vec<Finding>,
+) -> Vec<Schema> {
+    let mut kept = Vec::new();
+    for s in released {
+        match merged
+            .schemas
+            .iter()
+            .find(|b| b.name == s.name && b.version == s.version)
+        {
+            Some(b) if !b.same_as(&s) => {
+                let mut f = history::changed(b, &s);
+                f.message = format!(
+                    "{} v{} as released ({}) differs from the schema file {} in the working tree: a released version's schema was edited",
+                    s.name, s.version, b.origin.file, s.origin.file
+                );
+                early.push(f);
+            }
+            Some(_) => {}
+            None if merged.dropped.contains(&(s.name.clone(), s.version)) => {}
+            None => kept.push(s),
+        }
+    }
+    kept
+}
+
+/// Reads what the baselines' `paths` cover beyond the change's own scope: a session item found
+/// only there is checked, and reported as out of scope.
+fn widen_scope(
+    inp: &mut Inputs,
+    scope: &[PathBuf],
+    bases: &[baseline::Baseline],
+    req: &Request,
+    map: &mut SourceMap,
+    released: &mut Vec<Schema>,
+    early: &mut Vec<Finding>,
+) -> Result<(), Vec<Problem>> {
+    let wider: Vec<(&str, PathBuf)> = bases
+        .iter()
+        .flat_map(|b| {
+            scope_of(&b.cfg)
+                .into_iter()
+                .map(move |p| (b.rev.as_str(), p))
+        })
+        .filter(|(_, p)| !in_scope(scope, p) || p.as_os_str() == ".")
+        .collect();
+    if !wider.is_empty() && scope.iter().all(|s| s.as_os_str() != ".") {
+        let opts = inp.cfg.extract_options(req.encoding)?;
+        let generated = inp.cfg.generated_files(&inp.project);
+        let mut seen = BTreeSet::new();
+        let mut problems = Vec::new();
+        for (rev, p) in wider {
+            if !seen.insert(p.clone()) {
+                continue;
+            }
+            let target = if p.as_os_str() == "." {
+                inp.project.root.clone()
+            } else {
+                inp.project.root.join(&p)
+            };
+            let l = sources::load(&target, &inp.project, &opts, &generated, map);
+            problems.extend(l.problems);
+            inp.files_seen += l.files_seen;
+            let snap_dir = crate::project::tidy(
+                &inp.cfg
+                    .snapshots
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
+            );
+            let outside = |s: &Schema| {
+                let file = below_root(&inp.project, &s.origin.file);
+                !in_scope(scope, &file) && !file.starts_with(&snap_dir)
+            };
+            for s in l.schemas.into_iter().filter(|s| outside(s)) {
+                early.push(history::out_of_scope(&s, rev));
+                inp.current.push(s);
+            }
+            // Hand-written schema files there too.
+            for s in l.snapshots.into_iter().filter(|s| outside(s)) {
+                if !released
+                    .iter()
+                    .any(|r| r.name == s.name && r.version == s.version)
+                {
+                    early.push(history::out_of_scope(&s, rev));
+                    released.push(s);
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+    }
+    Ok(())
 }
 
 /// `released-schema-changed` for a released type that the change moves to another format name
@@ -457,54 +508,7 @@ pub fn review(req: &Request, map: &mut SourceMap) -> Result<Review, Vec<Problem>
 pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
     let keep = g.keep;
     let chains = history::chains(g.current, g.released);
-    let sizes = Sizes::default();
-    let size = |s: &Schema| sizes.of(s);
-    // What the rules will cost, before any runs: by format, to name the largest.
-    let mut by_format: Vec<(&String, u64)> = chains
-        .iter()
-        .map(|(name, c)| {
-            let work = history::windows(c, keep).iter().fold(0u64, |w, x| {
-                w.saturating_add(history::window_work(&x.olds, x.new, x.alone, &size))
-            });
-            let matrix = if matrices {
-                let all: Vec<&Schema> = history::versions(c).into_iter().flatten().collect();
-                // Every cell reads each kind of session: two readings per (decoder, encoder).
-                all.iter().fold(0u64, |w, d| {
-                    w.saturating_add(
-                        2u64.saturating_mul(history::window_work(&all, d, false, &size)),
-                    )
-                })
-            } else {
-                0
-            };
-            (name, work.saturating_add(matrix))
-        })
-        .collect();
-    let planned = by_format
-        .iter()
-        .fold(0u64, |w, (_, x)| w.saturating_add(*x));
-    if planned > MAX_WORK {
-        by_format.sort_by_key(|(_, w)| std::cmp::Reverse(*w));
-        let (name, work) = by_format[0];
-        let chain = &chains[name];
-        let largest = chain
-            .released
-            .iter()
-            .chain(&chain.current)
-            .map(size)
-            .max()
-            .unwrap_or(0);
-        return Err(vec![sources::problem(
-            &chain.released.first().or(chain.current.first()).map(|s| s.origin.file.clone()).unwrap_or_default(),
-            format!(
-                "checking every pair of versions would walk {planned} values (format `{name}` alone {work}: {} versions of up to {largest} values and {} critical properties, each analysed on every pair{}), more than the limit of {MAX_WORK}",
-                history::version_count(chain),
-                history::property_count(chain),
-                if matrices { ", and again for the matrices" } else { "" }
-            ),
-            "set `keep` (or --keep) to how many older versions may still be deployed next to each version, or model large repeated parts as opaque types",
-        )]);
-    }
+    within_budget(&chains, keep, matrices)?;
     let windows: Vec<(&String, Vec<Window<'_>>)> = chains
         .iter()
         .map(|(name, c)| (name, history::windows(c, keep)))
@@ -569,6 +573,64 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
     Ok(review)
 }
 
+/// Refuses a review whose rules would walk more than `MAX_WORK` values, before any runs, naming
+/// the format that costs most.
+fn within_budget(
+    chains: &BTreeMap<String, history::Chain>,
+    keep: Option<usize>,
+    matrices: bool,
+) -> Result<(), Vec<Problem>> {
+    let sizes = Sizes::default();
+    let size = |s: &Schema| sizes.of(s);
+    // What the rules will cost, before any runs: by format, to name the largest.
+    let mut by_format: Vec<(&String, u64)> = chains
+        .iter()
+        .map(|(name, c)| {
+            let work = history::windows(c, keep).iter().fold(0u64, |w, x| {
+                w.saturating_add(history::window_work(&x.olds, x.new, x.alone, &size))
+            });
+            let matrix = if matrices {
+                let all: Vec<&Schema> = history::versions(c).into_iter().flatten().collect();
+                // Every cell reads each kind of session: two readings per (decoder, encoder).
+                all.iter().fold(0u64, |w, d| {
+                    w.saturating_add(
+                        2u64.saturating_mul(history::window_work(&all, d, false, &size)),
+                    )
+                })
+            } else {
+                0
+            };
+            (name, work.saturating_add(matrix))
+        })
+        .collect();
+    let planned = by_format
+        .iter()
+        .fold(0u64, |w, (_, x)| w.saturating_add(*x));
+    if planned > MAX_WORK {
+        by_format.sort_by_key(|(_, w)| std::cmp::Reverse(*w));
+        let (name, work) = by_format[0];
+        let chain = &chains[name];
+        let largest = chain
+            .released
+            .iter()
+            .chain(&chain.current)
+            .map(size)
+            .max()
+            .unwrap_or(0);
+        return Err(vec![sources::problem(
+            &chain.released.first().or(chain.current.first()).map(|s| s.origin.file.clone()).unwrap_or_default(),
+            format!(
+                "checking every pair of versions would walk {planned} values (format `{name}` alone {work}: {} versions of up to {largest} values and {} critical properties, each analysed on every pair{}), more than the limit of {MAX_WORK}",
+                history::version_count(chain),
+                history::property_count(chain),
+                if matrices { ", and again for the matrices" } else { "" }
+            ),
+            "set `keep` (or --keep) to how many older versions may still be deployed next to each version, or model large repeated parts as opaque types",
+        )]);
+    }
+    Ok(())
+}
+
 /// The stages after the rules, shared by every caller: the configuration's levels and allows,
 /// fixes for the errors left, one order.
 fn settle(cfg: &Config, found: Vec<Finding>, windows: &[&Window<'_>], summary: Summary) -> Review {
@@ -595,6 +657,70 @@ fn settle(cfg: &Config, found: Vec<Finding>, windows: &[&Window<'_>], summary: S
     }
 }
 
+/// Each format's versions, each as its shapes: a version in a source is the source's, not a
+/// snapshot's.
+type Shapes = BTreeMap<String, BTreeMap<u32, Vec<Schema>>>;
+
+fn shapes_by_version(
+    sources: Vec<Schema>,
+    snapshots: Vec<Schema>,
+    select: &dyn Fn(&Schema) -> bool,
+) -> Shapes {
+    let mut m: Shapes = BTreeMap::new();
+    for s in sources.into_iter().filter(|s| select(s)) {
+        m.entry(s.name.clone())
+            .or_default()
+            .entry(s.version)
+            .or_default()
+            .push(s);
+    }
+    for s in snapshots.into_iter().filter(|s| select(s)) {
+        let shapes = m
+            .entry(s.name.clone())
+            .or_default()
+            .entry(s.version)
+            .or_default();
+        if shapes.is_empty() {
+            shapes.push(s);
+        }
+    }
+    m
+}
+
+/// `diff`'s windows: the newest version of each format (each of its shapes) against every
+/// version of that format on the old side; with the formats and versions they cover.
+fn newest_against<'a>(
+    new_chains: &'a Shapes,
+    old_chains: &'a Shapes,
+) -> (Vec<Window<'a>>, usize, usize) {
+    let mut windows: Vec<Window<'_>> = Vec::new();
+    let (mut formats, mut versions) = (0, 0);
+    for (name, new_versions) in new_chains {
+        let newest = new_versions
+            .values()
+            .last()
+            .expect("chains are never empty");
+        let Some(olds) = old_chains.get(name) else {
+            continue;
+        };
+        formats += 1;
+        versions += olds.len() + 1;
+        let olds: Vec<&Schema> = olds.values().flatten().collect();
+        let single = newest.len() == 1 && olds.len() == old_chains[name].len();
+        for (k, n) in newest.iter().enumerate() {
+            let mut o = olds.clone();
+            o.extend(newest[..k].iter());
+            windows.push(Window {
+                olds: o,
+                new: n,
+                alone: true,
+                fixable: single,
+            });
+        }
+    }
+    (windows, formats, versions)
+}
+
 /// `diff OLD NEW`: the newest version of each format in NEW against every decoder in OLD,
 /// judged with NEW's configuration (the change's, as `check` judges the working tree).
 pub fn diff(
@@ -619,31 +745,8 @@ pub fn diff(
         return Err(problems);
     }
     let select = |s: &Schema| ty.is_none_or(|t| s.name == t || s.root == t);
-    // Each format's versions, each as its shapes: a version in a source is the source's, not a
-    // snapshot's.
-    let group = |sources: Vec<Schema>, snapshots: Vec<Schema>| {
-        let mut m: BTreeMap<String, BTreeMap<u32, Vec<Schema>>> = BTreeMap::new();
-        for s in sources.into_iter().filter(select) {
-            m.entry(s.name.clone())
-                .or_default()
-                .entry(s.version)
-                .or_default()
-                .push(s);
-        }
-        for s in snapshots.into_iter().filter(select) {
-            let shapes = m
-                .entry(s.name.clone())
-                .or_default()
-                .entry(s.version)
-                .or_default();
-            if shapes.is_empty() {
-                shapes.push(s);
-            }
-        }
-        m
-    };
-    let new_chains = group(new_l.schemas, new_l.snapshots);
-    let old_chains = group(old_l.schemas, old_l.snapshots);
+    let new_chains = shapes_by_version(new_l.schemas, new_l.snapshots, &select);
+    let old_chains = shapes_by_version(old_l.schemas, old_l.snapshots, &select);
     let what = ty
         .map(|t| format!("session type `{t}`"))
         .unwrap_or_else(|| "session type".into());
@@ -654,31 +757,7 @@ pub fn diff(
             "derive SessionState with #[session(version = N, encoding = \"...\")] on the session struct, or pass --type with an existing format or type name",
         )]);
     }
-    let mut windows: Vec<Window<'_>> = Vec::new();
-    let (mut formats, mut versions) = (0, 0);
-    for (name, new_versions) in &new_chains {
-        let newest = new_versions
-            .values()
-            .last()
-            .expect("chains are never empty");
-        let Some(olds) = old_chains.get(name) else {
-            continue;
-        };
-        formats += 1;
-        versions += olds.len() + 1;
-        let olds: Vec<&Schema> = olds.values().flatten().collect();
-        let single = newest.len() == 1 && olds.len() == old_chains[name].len();
-        for (k, n) in newest.iter().enumerate() {
-            let mut o = olds.clone();
-            o.extend(newest[..k].iter());
-            windows.push(Window {
-                olds: o,
-                new: n,
-                alone: true,
-                fixable: single,
-            });
-        }
-    }
+    let (windows, formats, versions) = newest_against(&new_chains, &old_chains);
     let pairs: usize = windows.iter().map(|w| w.olds.len()).sum();
     if pairs == 0 {
         return Err(vec![sources::problem(

@@ -75,7 +75,9 @@ fn a_human_finding_is_about_fifteen_lines() {
         r.stdout
     );
     assert!(
-        !finding.iter().any(|l| l.trim() == "ems-accepted-by-older-decoder"),
+        !finding
+            .iter()
+            .any(|l| l.trim() == "ems-accepted-by-older-decoder"),
         "no bare rule-id line"
     );
 }
