@@ -175,10 +175,42 @@ pub fn load(
     }
     loaded.files_seen = paths.len();
     let markers = scan::Markers::default();
-    let mut rust = Vec::new();
     let plain: Vec<String> = opts.plain.iter().map(|t| t.type_name.clone()).collect();
-    let mut over_budget = false;
     let all = read_all(&paths, &project.canon, &markers, &plain);
+    let mut rust = take_in(all, opts, &mut loaded, map);
+    // Code taken in by `include!` and `#[path] mod`, wherever it lives inside the root.
+    let mut read_one = |target: &str| read_included(target, project, map);
+    loaded
+        .problems
+        .extend(follow_external(&mut rust, &mut read_one, generated));
+    let mut ex = extract::extract(&rust, opts);
+    // A `default = "path"` function usually lives in a file with no type in it, which the read
+    // above let go: read the files that mention it again, so that its value is known.
+    let unread = extract::unresolved_defaults(&ex.schemas);
+    if !unread.is_empty() {
+        let extra = mentioning(&unread, &paths, &rust, project, map);
+        rust.extend(extra);
+        extract::resolve_defaults(&mut ex.schemas, &rust);
+    }
+    loaded.texts = rust;
+    loaded.cfg = std::mem::take(&mut ex.cfg);
+    loaded.builds = ex.builds;
+    loaded.schemas.extend(ex.schemas);
+    loaded.problems.extend(ex.problems);
+    loaded
+}
+
+/// The files read, taken in: schema files parsed, Rust sources returned (those that can matter),
+/// what cannot be read reported.
+fn take_in(
+    all: Vec<Read>,
+    opts: &extract::Options,
+    loaded: &mut Loaded,
+    map: &mut SourceMap,
+) -> Vec<SourceFile> {
+    let markers = scan::Markers::default();
+    let mut rust = Vec::new();
+    let mut over_budget = false;
     for (p, read) in all {
         let shown = project::display(&p);
         let text = match read {
@@ -236,15 +268,7 @@ pub fn load(
                             .iter()
                             .any(|t| contains(e.as_bytes(), t.type_name.as_bytes())) =>
                 {
-                    let at = e.utf8_error().valid_up_to();
-                    let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-                    let mut pr = problem(
-                        &shown,
-                        format!("source file is not UTF-8 (first invalid byte at offset {at}), so it cannot be Rust, and it may hold a session type"),
-                        "save it as UTF-8",
-                    );
-                    pr.origin.line = line as u32;
-                    loaded.problems.push(pr)
+                    loaded.problems.push(not_utf8(&shown, &e))
                 }
                 Err(_) => {}
             },
@@ -255,64 +279,77 @@ pub fn load(
             )),
         }
     }
-    // Code taken in by `include!` and `#[path] mod`, wherever it lives inside the root.
-    let mut read_one = |target: &str| -> Result<Option<String>, Problem> {
-        let p = Path::new(target);
-        if p.symlink_metadata().is_err() {
-            return Ok(None);
-        }
-        let bytes = project::read(p, &project.canon, &markers)
-            .map_err(|r| r.into_problem(target, "included file"))?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            problem(
-                target,
-                "included file is not UTF-8, so it cannot be Rust",
-                "save it as UTF-8",
-            )
-        })?;
-        map.on_disk.insert(target.to_string());
-        Ok(Some(text))
-    };
-    loaded
-        .problems
-        .extend(follow_external(&mut rust, &mut read_one, generated));
-    let mut ex = extract::extract(&rust, opts);
-    // A `default = "path"` function usually lives in a file with no type in it, which the read
-    // above let go: read the files that mention it again, so that its value is known.
-    let unread = extract::unresolved_defaults(&ex.schemas);
-    if !unread.is_empty() {
-        let kept: HashSet<&str> = rust.iter().map(|f| f.path.as_str()).collect();
-        let mut extra = Vec::new();
-        let mut held: u64 = rust.iter().map(|f| f.text.len() as u64).sum();
-        for p in &paths {
-            let shown = project::display(p);
-            if p.extension().is_none_or(|e| e != "rs") || kept.contains(shown.as_str()) {
-                continue;
-            }
-            let Ok(b) = project::read(p, &project.canon, &markers) else {
-                continue;
-            };
-            if unread.iter().any(|n| scan::contains_word(&b, n.as_bytes())) {
-                held += b.len() as u64;
-                if held > project::MAX_TOTAL {
-                    // Not read: the defaults stay unknown, and so data-dependent.
-                    break;
-                }
-                if let Ok(text) = String::from_utf8(b) {
-                    map.on_disk.insert(shown.clone());
-                    extra.push(SourceFile { path: shown, text });
-                }
-            }
-        }
-        rust.extend(extra);
-        extract::resolve_defaults(&mut ex.schemas, &rust);
+    rust
+}
+
+/// A source that may hold a session type and is not UTF-8, at its first invalid byte.
+fn not_utf8(shown: &str, e: &std::string::FromUtf8Error) -> Problem {
+    let at = e.utf8_error().valid_up_to();
+    let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+    let mut pr = problem(
+        shown,
+        format!("source file is not UTF-8 (first invalid byte at offset {at}), so it cannot be Rust, and it may hold a session type"),
+        "save it as UTF-8",
+    );
+    pr.origin.line = line as u32;
+    pr
+}
+
+/// A file an `include!` or `#[path] mod` takes in: `None` when it does not exist.
+fn read_included(
+    target: &str,
+    project: &Project,
+    map: &mut SourceMap,
+) -> Result<Option<String>, Problem> {
+    let p = Path::new(target);
+    if p.symlink_metadata().is_err() {
+        return Ok(None);
     }
-    loaded.texts = rust;
-    loaded.cfg = std::mem::take(&mut ex.cfg);
-    loaded.builds = ex.builds;
-    loaded.schemas.extend(ex.schemas);
-    loaded.problems.extend(ex.problems);
-    loaded
+    let bytes = project::read(p, &project.canon, &scan::Markers::default())
+        .map_err(|r| r.into_problem(target, "included file"))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        problem(
+            target,
+            "included file is not UTF-8, so it cannot be Rust",
+            "save it as UTF-8",
+        )
+    })?;
+    map.on_disk.insert(target.to_string());
+    Ok(Some(text))
+}
+
+/// The Rust files of `paths` not in `rust` that mention one of `names`, within the memory bound
+/// (past it they are not read: what they define stays unknown, and so data-dependent).
+fn mentioning(
+    names: &[String],
+    paths: &[PathBuf],
+    rust: &[SourceFile],
+    project: &Project,
+    map: &mut SourceMap,
+) -> Vec<SourceFile> {
+    let kept: HashSet<&str> = rust.iter().map(|f| f.path.as_str()).collect();
+    let mut extra = Vec::new();
+    let mut held: u64 = rust.iter().map(|f| f.text.len() as u64).sum();
+    for p in paths {
+        let shown = project::display(p);
+        if p.extension().is_none_or(|e| e != "rs") || kept.contains(shown.as_str()) {
+            continue;
+        }
+        let Ok(b) = project::read(p, &project.canon, &scan::Markers::default()) else {
+            continue;
+        };
+        if names.iter().any(|n| scan::contains_word(&b, n.as_bytes())) {
+            held += b.len() as u64;
+            if held > project::MAX_TOTAL {
+                break;
+            }
+            if let Ok(text) = String::from_utf8(b) {
+                map.on_disk.insert(shown.clone());
+                extra.push(SourceFile { path: shown, text });
+            }
+        }
+    }
+    extra
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -374,6 +411,15 @@ fn external_path(shown: &str, rel: &str, modules: &[String]) -> Option<String> {
     join_lexical(&base, rel)
 }
 
+/// Whether the configuration's `[[generated]]` names `path` (a shown path, or a revision's
+/// `rev:path`).
+fn is_generated(generated: &[String], path: &str) -> bool {
+    generated.iter().any(|g| {
+        project::tidy(Path::new(g)) == project::tidy(Path::new(path))
+            || path.ends_with(&format!(":{g}"))
+    })
+}
+
 /// Follows every `include!` and `#[path = "..."] mod` in `files` (and in what they bring in) to
 /// the files they name, and adds those: code outside `.rs` files, or outside the scanned paths,
 /// is still code of the crate and may hold a session type. `read` gives a file's text by its
@@ -416,11 +462,7 @@ pub fn follow_external(
                 p
             };
             let Some(rel) = rel else {
-                let mine = generated.iter().any(|g| {
-                    project::tidy(Path::new(g)) == project::tidy(Path::new(&files[i].path))
-                        || files[i].path.ends_with(&format!(":{g}"))
-                });
-                if !mine {
+                if !is_generated(generated, &files[i].path) {
                     problems.push(place(
                         "this `include!` takes code written at build time (its path is not one string literal, e.g. `concat!(env!(\"OUT_DIR\"), ...)`): sessionlint never builds the crate, so a session type there would go unchecked".into(),
                         "describe the session types it generates in schema files, and name the file in the configuration: `[[generated]] file = \"<this file>\" schemas = [\"<schema files>\"]`",
