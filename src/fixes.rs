@@ -219,28 +219,11 @@ fn attach_to(
         .filter(|f| ours(f) && !history(f))
         .map(|f| (f.rule.id(), f.older_version, f.property.clone()))
         .collect();
-    let mut properties = new.properties();
-    olds.iter().for_each(|o| properties.extend(o.properties()));
-    let mut candidates: Vec<Remedy> = Vec::new();
-    for &i in &targets {
-        let f = &findings[i];
-        let Some(old) = older_of(olds, f) else {
-            continue;
-        };
-        for c in candidates_for(old, new, olds, side(f)) {
-            if !candidates.contains(&c) {
-                candidates.push(c);
-            }
-        }
-    }
-    candidates.truncate(MAX_CANDIDATES);
+    let candidates = candidates_of(olds, new, findings, &targets);
     let mut tried: Vec<String> = Vec::new();
     for c in &candidates {
         // One fix of each kind per finding: a candidate whose kind every finding has is not run.
-        if targets
-            .iter()
-            .all(|&i| findings[i].fixes.iter().any(|x| x.kind == kind(c)))
-        {
+        if targets.iter().all(|&i| has_kind(&findings[i], c)) {
             continue;
         }
         if !budget.take(cost_of_one) {
@@ -251,9 +234,8 @@ fn attach_to(
         };
         let refs: Vec<&Schema> = olds2.iter().collect();
         let after = errors(&refs, &new2);
-        let regress = after.difference(&before).next().is_some();
         tried.push(words(c, new).0);
-        if regress {
+        if after.difference(&before).next().is_some() {
             continue;
         }
         for &i in &targets {
@@ -262,7 +244,7 @@ fn attach_to(
                 continue;
             }
             // One fix of each kind: the first key that verifies stands for the others.
-            if !resolved(f, &after) || findings[i].fixes.iter().any(|x| x.kind == kind(c)) {
+            if !resolved(f, &after) || has_kind(f, c) {
                 continue;
             }
             let (summary, change) = words(c, new);
@@ -280,13 +262,46 @@ fn attach_to(
     }
     for &i in &targets {
         if findings[i].fixes.is_empty() {
-            findings[i].no_fix = Some(if budget.spent_out {
-                format!("the fix search stopped: this review already walked the {} values one run may spend proving fixes; check fewer versions at once (`keep`) to see fixes here", Budget::PER_RUN)
-            } else {
-                why_none(&findings[i], &tried)
-            });
+            findings[i].no_fix = Some(no_fix(&findings[i], budget, &tried));
         }
     }
+}
+
+/// Whether `f` already has a fix of `c`'s kind.
+fn has_kind(f: &Finding, c: &Remedy) -> bool {
+    f.fixes.iter().any(|x| x.kind == kind(c))
+}
+
+/// Why a finding has no verified fix: the budget ran out, or what was tried did not verify.
+fn no_fix(f: &Finding, budget: &Budget, tried: &[String]) -> String {
+    if budget.spent_out {
+        format!("the fix search stopped: this review already walked the {} values one run may spend proving fixes; check fewer versions at once (`keep`) to see fixes here", Budget::PER_RUN)
+    } else {
+        why_none(f, tried)
+    }
+}
+
+/// The distinct candidate fixes for the findings at `targets`, at most `MAX_CANDIDATES`.
+fn candidates_of(
+    olds: &[&Schema],
+    new: &Schema,
+    findings: &[Finding],
+    targets: &[usize],
+) -> Vec<Remedy> {
+    let mut candidates: Vec<Remedy> = Vec::new();
+    for &i in targets {
+        let f = &findings[i];
+        let Some(old) = older_of(olds, f) else {
+            continue;
+        };
+        for c in candidates_for(old, new, olds, side(f)) {
+            if !candidates.contains(&c) {
+                candidates.push(c);
+            }
+        }
+    }
+    candidates.truncate(MAX_CANDIDATES);
+    candidates
 }
 
 /// Attaches fixes to the error findings of every window that can take one; the errors of a
@@ -297,40 +312,7 @@ pub fn attach_windows(
     budget: &mut Budget,
     size: &dyn Fn(&Schema) -> u64,
 ) {
-    let mut jobs: Vec<Job<'_>> = Vec::new();
-    for w in windows {
-        if w.fixable {
-            // The later versions whose windows hold this one: they meet it in a fleet.
-            let mut newer: Vec<&Schema> = Vec::new();
-            for later in windows.iter().filter(|x| {
-                x.new.name == w.new.name
-                    && x.new.version > w.new.version
-                    && x.olds.iter().any(|o| o.version == w.new.version)
-            }) {
-                if !newer.iter().any(|n| n.version == later.new.version) {
-                    newer.push(later.new);
-                }
-            }
-            let cost_of_one = crate::history::window_work(&w.olds, w.new, true, size);
-            jobs.push(Job {
-                window: w,
-                newer,
-                cost_of_one,
-                findings: Vec::new(),
-            });
-            continue;
-        }
-        for f in findings.iter_mut() {
-            let ours = f.level == Level::Error
-                && f.format == w.new.name
-                && f.newer_version == w.new.version
-                && f.fixes.is_empty()
-                && f.no_fix.is_none();
-            if ours {
-                f.no_fix = Some("this version has several shapes (cfg options the configuration does not decide give builds different schemas), and fixes are proven for one shape per version: decide the options (`cfg`, `targets`) to see verified fixes".into());
-            }
-        }
-    }
+    let mut jobs = jobs_of(windows, findings, size);
     // Windows share the budget in their order, so a search that may run out of it runs them
     // one after another. One that cannot (every window's every candidate fits) runs them on
     // every core, each over its own findings (those about its newer version): the same result.
@@ -389,6 +371,50 @@ pub fn attach_windows(
         rest.append(&mut fs);
     }
     *findings = rest;
+}
+
+/// A fix-search job for every window that can take a fix; the errors of a window that cannot
+/// (a version with several shapes) are told why.
+fn jobs_of<'a>(
+    windows: &[&'a crate::history::Window<'a>],
+    findings: &mut [Finding],
+    size: &dyn Fn(&Schema) -> u64,
+) -> Vec<Job<'a>> {
+    let mut jobs: Vec<Job<'a>> = Vec::new();
+    for w in windows {
+        if w.fixable {
+            // The later versions whose windows hold this one: they meet it in a fleet.
+            let mut newer: Vec<&Schema> = Vec::new();
+            for later in windows.iter().filter(|x| {
+                x.new.name == w.new.name
+                    && x.new.version > w.new.version
+                    && x.olds.iter().any(|o| o.version == w.new.version)
+            }) {
+                if !newer.iter().any(|n| n.version == later.new.version) {
+                    newer.push(later.new);
+                }
+            }
+            let cost_of_one = crate::history::window_work(&w.olds, w.new, true, size);
+            jobs.push(Job {
+                window: w,
+                newer,
+                cost_of_one,
+                findings: Vec::new(),
+            });
+            continue;
+        }
+        for f in findings.iter_mut() {
+            let ours = f.level == Level::Error
+                && f.format == w.new.name
+                && f.newer_version == w.new.version
+                && f.fixes.is_empty()
+                && f.no_fix.is_none();
+            if ours {
+                f.no_fix = Some("this version has several shapes (cfg options the configuration does not decide give builds different schemas), and fixes are proven for one shape per version: decide the options (`cfg`, `targets`) to see verified fixes".into());
+            }
+        }
+    }
+    jobs
 }
 
 /// One window's fix search, with what it needs.
@@ -602,6 +628,47 @@ fn envelope_id(s: &Schema, taken: &[&Schema]) -> String {
     id
 }
 
+/// The envelope fix applied: new keys for `new`, and the keys the older versions have named on
+/// each (one id for every older version that names none). `None` when a version's keys cannot
+/// be named where it is read.
+fn envelope(
+    olds: &[&Schema],
+    new: &Schema,
+    olds2: &mut [Schema],
+    new2: &mut Schema,
+    edits: &mut Vec<Edit>,
+) -> Option<()> {
+    let all: Vec<&Schema> = olds.iter().copied().chain([new]).collect();
+    // The older versions that name no keys share the ones the fleet has today: one id
+    // for all of them (the oldest's), so that the change parts only `new` from them.
+    let shared = olds2
+        .iter()
+        .filter(|o| o.envelope.id.is_none())
+        .min_by_key(|o| o.version)
+        .map(|o| envelope_id(o, &all));
+    for o in olds2.iter_mut().filter(|o| o.envelope.id.is_none()) {
+        let id = shared.clone().expect("an older version without keys");
+        // An older version whose keys cannot be named where it is read (a released
+        // revision, a generated snapshot, a configured type): after the newer version's
+        // edit alone, sessionlint would still see one envelope, so the fix would not
+        // verify on the next run. Not proposed.
+        let theirs = declare_envelope(o, &id);
+        if theirs.is_empty() {
+            return None;
+        }
+        edits.extend(theirs);
+        o.envelope.id = Some(id);
+    }
+    let id = envelope_id(new, &all);
+    let mine = declare_envelope(new, &id);
+    if mine.is_empty() {
+        return None;
+    }
+    edits.extend(mine);
+    new2.envelope.id = Some(id);
+    Some(())
+}
+
 /// The candidate applied: the window's older versions (only the envelope names theirs), the
 /// newer version, and the edits. `None` when no edit can express it.
 fn apply(c: &Remedy, olds: &[&Schema], new: &Schema) -> Option<(Vec<Schema>, Schema, Vec<Edit>)> {
@@ -656,36 +723,7 @@ fn apply(c: &Remedy, olds: &[&Schema], new: &Schema) -> Option<(Vec<Schema>, Sch
             let text = quoted(&only.to_string());
             edits.push(set(&file, f.origin.line, &root, i, "version_field", text));
         }
-        Remedy::Envelope => {
-            let all: Vec<&Schema> = olds.iter().copied().chain([new]).collect();
-            // The older versions that name no keys share the ones the fleet has today: one id
-            // for all of them (the oldest's), so that the change parts only `new` from them.
-            let shared = olds2
-                .iter()
-                .filter(|o| o.envelope.id.is_none())
-                .min_by_key(|o| o.version)
-                .map(|o| envelope_id(o, &all));
-            for o in olds2.iter_mut().filter(|o| o.envelope.id.is_none()) {
-                let id = shared.clone().expect("an older version without keys");
-                // An older version whose keys cannot be named where it is read (a released
-                // revision, a generated snapshot, a configured type): after the newer version's
-                // edit alone, sessionlint would still see one envelope, so the fix would not
-                // verify on the next run. Not proposed.
-                let theirs = declare_envelope(o, &id);
-                if theirs.is_empty() {
-                    return None;
-                }
-                edits.extend(theirs);
-                o.envelope.id = Some(id);
-            }
-            let id = envelope_id(new, &all);
-            let mine = declare_envelope(new, &id);
-            if mine.is_empty() {
-                return None;
-            }
-            edits.extend(mine);
-            new2.envelope.id = Some(id);
-        }
+        Remedy::Envelope => envelope(olds, new, &mut olds2, &mut new2, &mut edits)?,
     }
     Some((olds2, new2, edits))
 }
