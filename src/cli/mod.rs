@@ -275,34 +275,23 @@ where
         | Cmd::Plan { message_format, .. } => *message_format,
         _ => MessageFormat::Human,
     };
-    let result = match cli.cmd {
-        Cmd::Rules => {
-            for r in rules::RULES {
-                let _ = writeln!(
-                    out,
-                    "{:<45} {:<8} {}",
-                    r.id(),
-                    r.level().as_str(),
-                    r.spec().summary.trim()
-                );
-            }
-            Ok(EXIT_OK)
-        }
-        Cmd::Explain { rule } => match rules::get(&rule) {
-            Some(r) => {
-                let _ = out.write_all(explain::explain(r).as_bytes());
-                Ok(EXIT_OK)
-            }
-            None => {
-                let ids: Vec<&str> = rules::RULES.iter().map(|r| r.id()).collect();
-                let _ = writeln!(
-                    err,
-                    "error: unknown rule `{rule}`\n  help: `sessionlint rules` lists them: {}",
-                    ids.join(", ")
-                );
-                Ok(EXIT_BAD_INPUT)
-            }
-        },
+    let result = dispatch(cli.cmd, &mut map, out, err);
+    match result {
+        Ok(code) => code,
+        Err(problems) => failed(&problems, format, &map, out, err),
+    }
+}
+
+/// Runs one command: its exit status, or the bad input that stopped it.
+fn dispatch(
+    cmd: Cmd,
+    map: &mut SourceMap,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Vec<Problem>> {
+    match cmd {
+        Cmd::Rules => Ok(list_rules(out)),
+        Cmd::Explain { rule } => Ok(explain_rule(&rule, out, err)),
         Cmd::Check {
             inputs,
             message_format,
@@ -311,8 +300,8 @@ where
                 message_format == MessageFormat::Markdown,
                 message_format == MessageFormat::Human,
             );
-            review::review(&req, &mut map)
-                .map(|r| emit(&r, message_format, inputs.deny_relaxations, &map, out))
+            review::review(&req, map)
+                .map(|r| emit(&r, message_format, inputs.deny_relaxations, map, out))
         }
         Cmd::Report {
             path,
@@ -330,7 +319,7 @@ where
                 matrices: true,
                 snippets: false,
             };
-            review::review(&req, &mut map).and_then(|r| write_report(&r, html, markdown, out))
+            review::review(&req, map).and_then(|r| write_report(&r, html, markdown, out))
         }
         Cmd::Snapshot {
             path,
@@ -339,13 +328,13 @@ where
             release_tags,
             check,
         } => match (release_tags, check) {
-            (None, false) => snapshot(&path, overwrite, encoding, &mut map, out),
-            (tags, _) => missing_snapshots(&path, tags, check, encoding, &mut map, out),
+            (None, false) => snapshot(&path, overwrite, encoding, map, out),
+            (tags, _) => missing_snapshots(&path, tags, check, encoding, map, out),
         },
         Cmd::Plan {
             inputs,
             message_format,
-        } => review::review(&inputs.request(true, false), &mut map)
+        } => review::review(&inputs.request(true, false), map)
             .and_then(|r| plan(&r, message_format, inputs.deny_relaxations, out)),
         Cmd::Vectors {
             path,
@@ -353,45 +342,73 @@ where
             version,
             encoding,
             keep,
-        } => vectors(
-            &path,
-            format.as_deref(),
-            version,
-            encoding,
-            keep,
-            &mut map,
-            out,
-        ),
+        } => vectors(&path, format.as_deref(), version, encoding, keep, map, out),
         Cmd::Diff {
             old,
             new,
             ty,
             encoding,
             message_format,
-        } => review::diff(&old, &new, ty.as_deref(), encoding, &mut map)
-            .map(|r| emit(&r, message_format, false, &map, out)),
+        } => review::diff(&old, &new, ty.as_deref(), encoding, map)
+            .map(|r| emit(&r, message_format, false, map, out)),
+    }
+}
+
+/// Bad input: on stderr for people, and for machine formats a document their consumer can read
+/// on stdout as well.
+fn failed(
+    problems: &[Problem],
+    format: MessageFormat,
+    map: &SourceMap,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let doc = match format {
+        MessageFormat::Sarif => Some(report::text::json(&report::sarif::render_problems(
+            problems,
+        ))),
+        MessageFormat::Github => Some(report::github::render_problems(problems)),
+        MessageFormat::Gitlab => Some(report::text::json(&report::gitlab::render_problems(
+            problems,
+        ))),
+        MessageFormat::Json => Some(report::text::json(&report::json::render_problems(problems))),
+        _ => None,
     };
-    match result {
-        Ok(code) => code,
-        Err(problems) => {
-            // Machine formats still get a document their consumer can read.
-            let doc = match format {
-                MessageFormat::Sarif => Some(report::text::json(&report::sarif::render_problems(
-                    &problems,
-                ))),
-                MessageFormat::Github => Some(report::github::render_problems(&problems)),
-                MessageFormat::Gitlab => Some(report::text::json(
-                    &report::gitlab::render_problems(&problems),
-                )),
-                MessageFormat::Json => Some(report::text::json(&report::json::render_problems(
-                    &problems,
-                ))),
-                _ => None,
-            };
-            if let Some(doc) = doc {
-                let _ = out.write_all(doc.as_bytes());
-            }
-            bad_input(&problems, &map, err)
+    if let Some(doc) = doc {
+        let _ = out.write_all(doc.as_bytes());
+    }
+    bad_input(problems, map, err)
+}
+
+/// `sessionlint rules`.
+fn list_rules(out: &mut dyn Write) -> i32 {
+    for r in rules::RULES {
+        let _ = writeln!(
+            out,
+            "{:<45} {:<8} {}",
+            r.id(),
+            r.level().as_str(),
+            r.spec().summary.trim()
+        );
+    }
+    EXIT_OK
+}
+
+/// `sessionlint explain RULE`.
+fn explain_rule(rule: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    match rules::get(rule) {
+        Some(r) => {
+            let _ = out.write_all(explain::explain(r).as_bytes());
+            EXIT_OK
+        }
+        None => {
+            let ids: Vec<&str> = rules::RULES.iter().map(|r| r.id()).collect();
+            let _ = writeln!(
+                err,
+                "error: unknown rule `{rule}`\n  help: `sessionlint rules` lists them: {}",
+                ids.join(", ")
+            );
+            EXIT_BAD_INPUT
         }
     }
 }
@@ -464,6 +481,27 @@ fn cannot_store(dir: &Path, e: String) -> Vec<Problem> {
     )]
 }
 
+/// Every version the tags matching `glob` released, each with the one schema it was released
+/// with (one that changed between tags is bad input).
+fn released_at_tags(
+    project: &crate::project::Project,
+    glob: &str,
+    encoding: Option<Encoding>,
+    map: &mut SourceMap,
+) -> Result<Vec<Schema>, Vec<Problem>> {
+    let listed = baseline::list(project, &[], Some(glob))?;
+    let bases = baseline::read(project, &listed.listings, encoding, Vec::new(), false, map)?;
+    let merged = baseline::merge(&bases, listed.tags, None);
+    if let Some(f) = merged.changed.first() {
+        return Err(vec![sources::problem(
+            &f.primary.origin.file,
+            f.message.clone(),
+            "a released version has one schema: give the changed one a new version number",
+        )]);
+    }
+    Ok(merged.schemas)
+}
+
 /// `snapshot --release-tags GLOB` and `snapshot --check`: the released versions (at the tags, or
 /// in the working tree) that have no snapshot file yet, recorded or listed.
 fn missing_snapshots(
@@ -477,26 +515,7 @@ fn missing_snapshots(
     let inp = review::inputs(path, encoding, map)?;
     let dir = inp.snapshot_dir();
     let candidates: Vec<Schema> = match &tags {
-        Some(glob) => {
-            let listed = baseline::list(&inp.project, &[], Some(glob))?;
-            let bases = baseline::read(
-                &inp.project,
-                &listed.listings,
-                encoding,
-                Vec::new(),
-                false,
-                map,
-            )?;
-            let merged = baseline::merge(&bases, listed.tags, None);
-            if let Some(f) = merged.changed.first() {
-                return Err(vec![sources::problem(
-                    &f.primary.origin.file,
-                    f.message.clone(),
-                    "a released version has one schema: give the changed one a new version number",
-                )]);
-            }
-            merged.schemas
-        }
+        Some(glob) => released_at_tags(&inp.project, glob, encoding, map)?,
         None => inp.current.clone(),
     };
     snapshots::storable(&dir, &candidates)?;
