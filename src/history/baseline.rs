@@ -203,212 +203,336 @@ pub fn read(
             "run sessionlint inside the repository, or leave out --baseline-rev and --release-tags",
         )]
     })?;
-    let at_rev = |e: String| {
+    let mut r = Revisions {
+        at_rev: project.root.display().to_string(),
+        top,
+        store: Blobs::new(project, working),
+        // Per-blob work (lexing, aliases, line starts) is shared by the revisions' extractions.
+        cache: extract::Cache::default(),
+        encoding,
+        want_snippets,
+        prev: None,
+    };
+    // Each revision's configuration first: it decides what else belongs to its baseline.
+    let (wanted, mut all_problems) = r.configurations(listings, map)?;
+    r.fetch_wanted(listings, &wanted)?;
+    let mut out = Vec::new();
+    for (l, (cfg, rs, schema)) in listings.iter().zip(wanted) {
+        let mut problems = Vec::new();
+        let (reused, mut schemas, read, cfg_options, builds) =
+            r.extract_at(l, &cfg, &rs, map, &mut problems)?;
+        r.schema_files_at(l, &schema, &mut schemas, map, &mut problems);
+        all_problems.extend(problems);
+        out.push(Baseline {
+            rev: l.rev.clone(),
+            schemas,
+            files: read + schema.len() + 2,
+            cfg,
+            reused: reused && schema.is_empty(),
+            cfg_options,
+            builds,
+        });
+    }
+    if !all_problems.is_empty() {
+        all_problems.sort();
+        all_problems.dedup();
+        return Err(all_problems);
+    }
+    Ok(out)
+}
+
+/// A revision's configuration, and the Rust sources and schema files it covers.
+type Wanted<'l> = (Config, Vec<&'l git::Entry>, Vec<&'l git::Entry>);
+
+/// One revision's extraction: whether it reused the previous one's, its schemas, the files it
+/// read, the cfg options consulted and the builds read.
+type Extracted = (
+    bool,
+    std::sync::Arc<Vec<Schema>>,
+    usize,
+    Vec<extract::CfgOption>,
+    usize,
+);
+
+/// The revisions being read, oldest first, and what their reading shares.
+struct Revisions {
+    /// Where git problems are reported (the project root, as shown).
+    at_rev: String,
+    top: PathBuf,
+    store: Blobs,
+    cache: extract::Cache,
+    encoding: Option<Encoding>,
+    want_snippets: bool,
+    prev: Option<Previous>,
+}
+
+fn is_config(e: &git::Entry) -> bool {
+    !e.symlink && (e.path == "sessionlint.toml" || e.path == "Cargo.toml")
+}
+
+impl Revisions {
+    fn git_problem(&self, e: String) -> Vec<Problem> {
         vec![sources::problem(
-            &project.root.display().to_string(),
+            &self.at_rev,
             e,
             "check that the revision exists and git can read it",
         )]
-    };
-    let mut store = Blobs::new(project, working);
+    }
 
-    // Each revision's configuration first: it decides what else belongs to its baseline.
-    let is_config =
-        |e: &git::Entry| !e.symlink && (e.path == "sessionlint.toml" || e.path == "Cargo.toml");
-    let config_entries: Vec<(&git::Listing, &git::Entry)> = listings
-        .iter()
-        .flat_map(|l| {
+    /// Each revision's configuration, and the files it covers; symlinks among them are
+    /// problems, reported with whatever else the revisions hold wrong.
+    fn configurations<'l>(
+        &mut self,
+        listings: &'l [git::Listing],
+        map: &mut SourceMap,
+    ) -> Result<(Vec<Wanted<'l>>, Vec<Problem>), Vec<Problem>> {
+        let config_entries: Vec<(&git::Listing, &git::Entry)> = listings
+            .iter()
+            .flat_map(|l| {
+                l.entries
+                    .iter()
+                    .filter(|e| is_config(e))
+                    .map(move |e| (l, e))
+            })
+            .collect();
+        self.store
+            .fetch(&self.top, &config_entries)
+            .map_err(|e| self.git_problem(e))?;
+        let mut wanted = Vec::new();
+        let mut problems = Vec::new();
+        for l in listings {
+            let text_of = |name: &str| {
+                l.entries
+                    .iter()
+                    .find(|e| e.path == name && is_config(e))
+                    .and_then(|e| self.store.text(e))
+                    .map(|t| (l.shown(name), t.to_string()))
+            };
+            let cfg = config::from_texts(text_of("sessionlint.toml"), text_of("Cargo.toml"), map)?;
+            let (rs, schema, symlinks) = wanted_files(l, &cfg);
+            problems.extend(symlinks);
+            wanted.push((cfg, rs, schema));
+        }
+        Ok((wanted, problems))
+    }
+
+    /// Fetches every file the revisions cover. Every file a revision lists is read, or the run
+    /// says which was not: never a silent skip.
+    fn fetch_wanted(
+        &mut self,
+        listings: &[git::Listing],
+        wanted: &[Wanted<'_>],
+    ) -> Result<(), Vec<Problem>> {
+        let all: Vec<(&git::Listing, &git::Entry)> = listings
+            .iter()
+            .zip(wanted)
+            .flat_map(|(l, (_, rs, schema))| rs.iter().chain(schema).map(move |e| (l, *e)))
+            .collect();
+        self.store
+            .fetch(&self.top, &all)
+            .map_err(|e| self.git_problem(e))?;
+        let unread: Vec<Problem> = all
+            .iter()
+            .filter(|(_, e)| self.store.text(e).is_none())
+            .map(|(l, e)| {
+                sources::problem(
+                    &l.shown(&e.path),
+                    "is listed at the revision but its contents could not be read",
+                    "check that git can read the revision's objects",
+                )
+            })
+            .collect();
+        if unread.is_empty() {
+            Ok(())
+        } else {
+            Err(unread)
+        }
+    }
+
+    /// The revision's schemas from its Rust sources: the previous revision's when nothing that
+    /// could change them changed, else read (only the changed files' roots when only session
+    /// items changed).
+    fn extract_at(
+        &mut self,
+        l: &git::Listing,
+        cfg: &Config,
+        rs: &[&git::Entry],
+        map: &mut SourceMap,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Extracted, Vec<Problem>> {
+        let text_at = |name: &str| {
             l.entries
                 .iter()
-                .filter(|e| is_config(e))
-                .map(move |e| (l, e))
-        })
-        .collect();
-    store.fetch(&top, &config_entries).map_err(at_rev)?;
-    let mut wanted: Vec<(Config, Vec<&git::Entry>, Vec<&git::Entry>)> = Vec::new();
-    let mut problems = Vec::new();
-    for l in listings {
-        let text_of = |name: &str| {
-            l.entries
-                .iter()
-                .find(|e| e.path == name && is_config(e))
-                .and_then(|e| store.text(e))
-                .map(|t| (l.shown(name), t.to_string()))
+                .find(|e| e.path == name)
+                .and_then(|e| self.store.text(e))
+                .map(str::to_string)
         };
-        let cfg = config::from_texts(text_of("sessionlint.toml"), text_of("Cargo.toml"), map)?;
-        let (rs, schema, symlinks) = wanted_files(l, &cfg);
-        problems.extend(symlinks);
-        wanted.push((cfg, rs, schema));
-    }
-    // Symlinks are reported with whatever else the revisions hold wrong, below.
-    let mut all_problems = problems;
-    let all: Vec<(&git::Listing, &git::Entry)> = listings
-        .iter()
-        .zip(&wanted)
-        .flat_map(|(l, (_, rs, schema))| rs.iter().chain(schema).map(move |e| (l, *e)))
-        .collect();
-    store.fetch(&top, &all).map_err(at_rev)?;
-    // Every file a revision lists is read, or the run says which was not: never a silent skip.
-    let unread: Vec<Problem> = all
-        .iter()
-        .filter(|(_, e)| store.text(e).is_none())
-        .map(|(l, e)| {
-            sources::problem(
-                &l.shown(&e.path),
-                "is listed at the revision but its contents could not be read",
-                "check that git can read the revision's objects",
-            )
-        })
-        .collect();
-    if !unread.is_empty() {
-        return Err(unread);
-    }
-
-    let mut out = Vec::new();
-    let mut prev: Option<Previous> = None;
-    // Per-blob work (lexing, aliases, line starts) is shared by the revisions' extractions.
-    let mut cache = extract::Cache::default();
-    for (l, (cfg, rs, schema)) in listings.iter().zip(wanted) {
-        let config = (
-            l.entries
-                .iter()
-                .find(|e| e.path == "sessionlint.toml")
-                .and_then(|e| store.text(e))
-                .map(str::to_string),
-            l.entries
-                .iter()
-                .find(|e| e.path == "Cargo.toml")
-                .and_then(|e| store.text(e))
-                .map(str::to_string),
-        );
+        let config = (text_at("sessionlint.toml"), text_at("Cargo.toml"));
         let sources_here: BTreeMap<String, String> =
             rs.iter().map(|e| (e.path.clone(), e.id.clone())).collect();
-        let same_config = prev.as_ref().is_some_and(|p| p.config == config);
+        let prev = self.prev.as_ref();
+        let same_config = prev.is_some_and(|p| p.config == config);
         let change = prev
-            .as_ref()
             .filter(|_| same_config)
-            .map(|p| changes(p, &sources_here, &store));
+            .map(|p| changes(p, &sources_here, &self.store));
         // (Never when the previous revision took code in from other files: `changes` looks at
         // the sources only.)
-        let reusable =
-            matches!(change, Some(Change::None)) && prev.as_ref().is_some_and(|p| !p.externals);
-        let mut problems = Vec::new();
-        let (mut schemas, read, cfg_options, builds) = if reusable {
-            let p = prev.as_ref().expect("checked");
-            (
+        let reusable = matches!(change, Some(Change::None)) && prev.is_some_and(|p| !p.externals);
+        if let Some(p) = prev.filter(|_| reusable) {
+            let reused = (
+                true,
                 std::sync::Arc::clone(&p.schemas),
                 0,
                 p.cfg_options.clone(),
                 p.builds,
-            )
-        } else {
-            let mut opts = cfg.extract_options(encoding)?;
-            // Session items changed, and nothing the previous revision's types used: read only
-            // the changed files' roots (resolving through every file) and keep the others'.
-            // (Not where the previous read had several builds: its shapes are named after them.)
-            let one_build = prev.as_ref().is_some_and(|p| p.builds == 1 && !p.externals);
-            let partial = match &change {
-                Some(Change::Roots(paths)) if opts.plain.is_empty() && one_build => {
-                    Some(paths.clone())
-                }
-                _ => None,
-            };
-            if let Some(paths) = &partial {
-                opts.roots_in = Some(paths.iter().map(|p| l.shown(p)).collect());
-            }
-            let (mut files, mut ids): (Vec<SourceFile>, Vec<String>) = rs
-                .iter()
-                .filter_map(|e| {
-                    let file = SourceFile {
-                        path: l.shown(&e.path),
-                        text: store.text(e)?.to_string(),
-                    };
-                    Some((file, e.id.clone()))
-                })
-                .unzip();
-            // Code the revision's sources take in with `include!` and `#[path] mod`.
-            let generated: Vec<String> = cfg
-                .generated
-                .iter()
-                .map(|g| g.file.to_string_lossy().replace('\\', "/"))
-                .collect();
-            let before = files.len();
-            let mut taken = Vec::new();
-            let mut read_at_rev = |target: &str| -> Result<Option<String>, Problem> {
-                let path = path_of(target);
-                let Some(e) = l.entries.iter().find(|e| e.path == path) else {
-                    return Ok(None);
-                };
-                if e.symlink {
-                    return Err(sources::problem(
-                        target,
-                        "is a symlink at the baseline revision; it was not followed",
-                        "replace the symlink with the file itself",
-                    ));
-                }
-                store.fetch(&top, &[(l, e)]).map_err(|m| {
-                    sources::problem(target, m, "check that git can read the revision's objects")
-                })?;
-                taken.push(e.id.clone());
-                Ok(store.text(e).map(str::to_string))
-            };
-            problems.extend(sources::follow_external(
-                &mut files,
-                &mut read_at_rev,
-                &generated,
-            ));
-            ids.extend(taken);
-            let externals = files.len() > before || files.iter().any(|f| scan_externals(&f.text));
-            let mut ex = extract::extract_cached(&files, &ids, &opts, &mut cache);
-            if let (Some(paths), Some(p)) = (&partial, &prev) {
-                // The previous schemas of unchanged files, then the changed files' own.
-                let kept: Vec<Schema> = p
-                    .schemas
-                    .iter()
-                    .filter(|s| !paths.contains(path_of(&s.origin.file)))
-                    .cloned()
-                    .collect();
-                let clash = kept.iter().any(|k| {
-                    ex.schemas
-                        .iter()
-                        .any(|n| n.name == k.name && n.version == k.version)
-                });
-                if clash || ex.builds > 1 {
-                    // Two files claim one version (the full read reports it), or the changed
-                    // files' types have several builds (the full read names every shape).
-                    opts.roots_in = None;
-                    ex = extract::extract_cached(&files, &ids, &opts, &mut cache);
-                } else {
-                    let mut options = p.cfg_options.clone();
-                    options.append(&mut ex.cfg);
-                    ex.cfg = options;
-                    ex.looked_up.extend(p.looked_up.iter().cloned());
-                    ex.looked_up.sort();
-                    ex.looked_up.dedup();
-                    let mut all = kept;
-                    all.append(&mut ex.schemas);
-                    ex.schemas = all;
-                }
-            }
-            problems.extend(ex.problems);
-            keep_texts(&files, &problems, want_snippets, &ex.schemas, map);
-            ex.schemas.iter_mut().for_each(Schema::read_only);
-            let shared = std::sync::Arc::new(std::mem::take(&mut ex.schemas));
-            prev = Some(Previous {
-                config,
-                sources: sources_here,
-                schemas: std::sync::Arc::clone(&shared),
-                looked_up: ex.looked_up,
-                cfg_options: ex.cfg.clone(),
-                builds: ex.builds,
-                externals,
-            });
-            (shared, files.len(), ex.cfg, ex.builds)
+            );
+            return Ok(reused);
+        }
+        let mut opts = cfg.extract_options(self.encoding)?;
+        // Session items changed, and nothing the previous revision's types used: read only the
+        // changed files' roots (resolving through every file) and keep the others'. (Not where
+        // the previous read had several builds: its shapes are named after them.)
+        let one_build = prev.is_some_and(|p| p.builds == 1 && !p.externals);
+        let partial = match &change {
+            Some(Change::Roots(paths)) if opts.plain.is_empty() && one_build => Some(paths.clone()),
+            _ => None,
         };
+        if let Some(paths) = &partial {
+            opts.roots_in = Some(paths.iter().map(|p| l.shown(p)).collect());
+        }
+        let (files, ids, externals) = self.sources_at(l, cfg, rs, problems);
+        let mut ex = extract::extract_cached(&files, &ids, &opts, &mut self.cache);
+        if let Some(paths) = &partial {
+            ex = self.with_unchanged(ex, paths, &files, &ids, &mut opts);
+        }
+        problems.append(&mut ex.problems);
+        keep_texts(&files, problems, self.want_snippets, &ex.schemas, map);
+        ex.schemas.iter_mut().for_each(Schema::read_only);
+        let shared = std::sync::Arc::new(std::mem::take(&mut ex.schemas));
+        self.prev = Some(Previous {
+            config,
+            sources: sources_here,
+            schemas: std::sync::Arc::clone(&shared),
+            looked_up: ex.looked_up,
+            cfg_options: ex.cfg.clone(),
+            builds: ex.builds,
+            externals,
+        });
+        Ok((false, shared, files.len(), ex.cfg, ex.builds))
+    }
+
+    /// A read of the changed files' roots, completed with the previous revision's schemas of
+    /// the unchanged files; or a full read when that cannot be done.
+    fn with_unchanged(
+        &mut self,
+        mut ex: extract::Extraction,
+        paths: &std::collections::BTreeSet<String>,
+        files: &[SourceFile],
+        ids: &[String],
+        opts: &mut extract::Options,
+    ) -> extract::Extraction {
+        let Some(p) = &self.prev else { return ex };
+        // The previous schemas of unchanged files, then the changed files' own.
+        let kept: Vec<Schema> = p
+            .schemas
+            .iter()
+            .filter(|s| !paths.contains(path_of(&s.origin.file)))
+            .cloned()
+            .collect();
+        let clash = kept.iter().any(|k| {
+            ex.schemas
+                .iter()
+                .any(|n| n.name == k.name && n.version == k.version)
+        });
+        if clash || ex.builds > 1 {
+            // Two files claim one version (the full read reports it), or the changed files'
+            // types have several builds (the full read names every shape).
+            opts.roots_in = None;
+            return extract::extract_cached(files, ids, opts, &mut self.cache);
+        }
+        let mut options = p.cfg_options.clone();
+        options.append(&mut ex.cfg);
+        ex.cfg = options;
+        ex.looked_up.extend(p.looked_up.iter().cloned());
+        ex.looked_up.sort();
+        ex.looked_up.dedup();
+        let mut all = kept;
+        all.append(&mut ex.schemas);
+        ex.schemas = all;
+        ex
+    }
+
+    /// The revision's Rust sources with their blob ids, the code they take in with `include!`
+    /// and `#[path] mod` included; and whether they take any in.
+    fn sources_at(
+        &mut self,
+        l: &git::Listing,
+        cfg: &Config,
+        rs: &[&git::Entry],
+        problems: &mut Vec<Problem>,
+    ) -> (Vec<SourceFile>, Vec<String>, bool) {
+        let (mut files, mut ids): (Vec<SourceFile>, Vec<String>) = rs
+            .iter()
+            .filter_map(|e| {
+                let file = SourceFile {
+                    path: l.shown(&e.path),
+                    text: self.store.text(e)?.to_string(),
+                };
+                Some((file, e.id.clone()))
+            })
+            .unzip();
+        let generated: Vec<String> = cfg
+            .generated
+            .iter()
+            .map(|g| g.file.to_string_lossy().replace('\\', "/"))
+            .collect();
+        let before = files.len();
+        let mut taken = Vec::new();
+        let (store, top) = (&mut self.store, &self.top);
+        let mut read_at_rev = |target: &str| -> Result<Option<String>, Problem> {
+            let path = path_of(target);
+            let Some(e) = l.entries.iter().find(|e| e.path == path) else {
+                return Ok(None);
+            };
+            if e.symlink {
+                return Err(sources::problem(
+                    target,
+                    "is a symlink at the baseline revision; it was not followed",
+                    "replace the symlink with the file itself",
+                ));
+            }
+            store.fetch(top, &[(l, e)]).map_err(|m| {
+                sources::problem(target, m, "check that git can read the revision's objects")
+            })?;
+            taken.push(e.id.clone());
+            Ok(store.text(e).map(str::to_string))
+        };
+        problems.extend(sources::follow_external(
+            &mut files,
+            &mut read_at_rev,
+            &generated,
+        ));
+        ids.extend(taken);
+        let externals = files.len() > before || files.iter().any(|f| scan_externals(&f.text));
+        (files, ids, externals)
+    }
+
+    /// The revision's schema files, added to its schemas: a version in a source and in a schema
+    /// file at one revision must agree.
+    fn schema_files_at(
+        &self,
+        l: &git::Listing,
+        schema: &[&git::Entry],
+        schemas: &mut std::sync::Arc<Vec<Schema>>,
+        map: &mut SourceMap,
+        problems: &mut Vec<Problem>,
+    ) {
         let mut released_files = Vec::new();
         let mut texts = Vec::new();
-        for e in &schema {
-            let Some(text) = store.text(e) else { continue };
+        for e in schema {
+            let Some(text) = self.store.text(e) else {
+                continue;
+            };
             let path = l.shown(&e.path);
             match crate::snapshot::parse(&path, text) {
                 Ok(s) => released_files.push(s),
@@ -421,8 +545,7 @@ pub fn read(
                 }
             }
         }
-        crate::review::duplicates(&released_files, &mut problems);
-        // A version in a source and in a schema file at one revision must agree.
+        crate::review::duplicates(&released_files, problems);
         for s in released_files {
             match schemas
                 .iter()
@@ -440,42 +563,25 @@ pub fn read(
                 }),
                 Some(_) => {}
                 None => {
-                    if want_snippets {
-                        if let Some(e) = schema.iter().find(|e| l.shown(&e.path) == s.origin.file) {
-                            if let Some(t) = store.text(e) {
-                                texts.push(SourceFile {
-                                    path: s.origin.file.clone(),
-                                    text: t.to_string(),
-                                });
-                            }
+                    if self.want_snippets {
+                        let e = schema.iter().find(|e| l.shown(&e.path) == s.origin.file);
+                        if let Some(t) = e.and_then(|e| self.store.text(e)) {
+                            texts.push(SourceFile {
+                                path: s.origin.file.clone(),
+                                text: t.to_string(),
+                            });
                         }
                     }
                     let mut s = s;
                     s.read_only();
-                    std::sync::Arc::make_mut(&mut schemas).push(s)
+                    std::sync::Arc::make_mut(schemas).push(s)
                 }
             }
         }
         for f in texts {
             map.texts.insert(f.path, f.text);
         }
-        all_problems.extend(problems);
-        out.push(Baseline {
-            rev: l.rev.clone(),
-            schemas,
-            files: read + schema.len() + 2,
-            cfg,
-            reused: reusable && schema.is_empty(),
-            cfg_options,
-            builds,
-        });
     }
-    if !all_problems.is_empty() {
-        all_problems.sort();
-        all_problems.dedup();
-        return Err(all_problems);
-    }
-    Ok(out)
 }
 
 /// The revision's sources and schema files under its configured paths, and a problem for each
