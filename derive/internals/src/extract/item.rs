@@ -280,28 +280,7 @@ fn field(
     } else {
         Write::Always
     };
-    let missing = match a.default() {
-        // A derived `Default` (the source reading sees the derive; a derive never does): a
-        // bool or integer field defaults to false or 0.
-        attr::Default::None => match container_missing {
-            Some(Missing::DefaultFn(path)) if derived_default => match &lowered {
-                Ty::Bool => Missing::DefaultValue {
-                    path: path.clone(),
-                    value: Literal::Bool(false),
-                },
-                Ty::Int { .. } => Missing::DefaultValue {
-                    path: path.clone(),
-                    value: Literal::Int(0),
-                },
-                _ => Missing::DefaultFn(path.clone()),
-            },
-            other => other.cloned().unwrap_or(Missing::Error),
-        },
-        attr::Default::Default => Missing::Default,
-        attr::Default::Path(p) => {
-            Missing::DefaultFn(p.to_token_stream().to_string().replace(' ', ""))
-        }
-    };
+    let missing = missing_of(a, container_missing, derived_default, &lowered);
     let coded = super::codec::field(cx, f, ty);
     let ty = coded.ty;
     let missing = if coded.default_option && missing == Missing::Error {
@@ -310,125 +289,7 @@ fn field(
         missing
     };
 
-    let mut session = SessionField::default();
-    let ty_span = f.ty.span();
-    if let Some((key, span)) = &sa.ems {
-        ems_fields.push(*span);
-        if sa.ems_mask.is_some() {
-            cx.error_at(*span, "write either `ems` or `ems_mask`, not both: `ems_mask = 0x4` alone marks a flag bit");
-        }
-        session.ems = match key {
-            EmsKey::Flag => match &ty {
-                Ty::Bool | Ty::Option { .. } => Some(EmsMarker::Flag),
-                Ty::Int { .. } => {
-                    cx.error_at(*span, "`ems` on an integer flags field needs the bit: write `ems_mask = 0x4` instead of `ems`");
-                    None
-                }
-                Ty::Named { .. } => {
-                    cx.error_at(
-                        *span,
-                        "`ems` on an enum field needs the variant: write `ems = \"Variant\"`",
-                    );
-                    None
-                }
-                other => {
-                    cx.error_at(ty_span, format!("`ems` is not supported on `{other}`: use bool, Option<bool>, Option<_>, an enum with `ems = \"Variant\"`, or an integer with `ems_mask`"));
-                    None
-                }
-            },
-            EmsKey::Variant(v) => match &ty {
-                Ty::Named { .. } => Some(EmsMarker::Variant { variant: v.clone() }),
-                other => {
-                    cx.error_at(*span, format!("`ems = \"{v}\"` needs an enum-typed field, not `{other}`; on a bool or Option write plain `ems`"));
-                    None
-                }
-            },
-        };
-    }
-    if let Some((mask, span)) = sa.ems_mask {
-        ems_fields.push(span);
-        if matches!(ty, Ty::Int { .. }) {
-            session.ems = Some(EmsMarker::Mask { mask });
-        } else {
-            cx.error_at(
-                span,
-                format!("`ems_mask` needs an integer flags field, not `{ty}`"),
-            );
-        }
-    }
-    match &sa.critical {
-        Some((name, span)) => {
-            session.critical = critical(cx, *span, &ty, &sa).map(|marker| Critical {
-                name: name.clone(),
-                marker,
-            });
-            if session.ems.is_some() {
-                cx.error_at(
-                    *span,
-                    "one field carries one property: EMS or a critical property, not both",
-                );
-            }
-        }
-        None => {
-            let stray = sa
-                .critical_variant
-                .as_ref()
-                .map(|(_, s)| *s)
-                .or(sa.critical_mask.map(|(_, s)| s));
-            if let Some(span) = stray {
-                cx.error_at(
-                    span,
-                    "`critical_variant` and `critical_mask` qualify `critical = \"name\"`: add it",
-                );
-            }
-        }
-    }
-    if let Some((bits, span)) = sa.known_bits {
-        if matches!(ty, Ty::Int { .. }) {
-            session.known_bits = Some(bits);
-        } else {
-            cx.error_at(
-                span,
-                format!("`known_bits` needs an integer flags field, not `{ty}`"),
-            );
-        }
-        if let Some((mask, mspan)) = sa.ems_mask {
-            if mask & !bits != 0 {
-                cx.error_at(mspan, format!("ems_mask {mask:#x} has bits outside known_bits {bits:#x}: this version's decoder would reject its own EMS sessions; add the bits to known_bits"));
-            }
-        }
-    }
-    match (sa.version_field, sa.accepts) {
-        (Some(_), acc) => {
-            if !matches!(ty, Ty::Int { .. }) {
-                cx.error_at(
-                    ty_span,
-                    format!("`version_field` needs an integer field, not `{ty}`"),
-                );
-            }
-            session.version_field =
-                Some(acc.map(|a| a.0).unwrap_or_else(crate::schema::Accepts::any));
-        }
-        (None, Some((_, span))) => {
-            cx.error_at(
-                span,
-                "`accepts` belongs to the version field: add `version_field` to this field",
-            );
-        }
-        (None, None) => {}
-    }
-    if session.ems.is_some() && session.version_field.is_some() {
-        let span = sa
-            .version_field
-            .unwrap_or_else(proc_macro2::Span::call_site);
-        cx.error_at(span, "a field cannot be both the version field and the EMS carrier: the encoder writes its version there, so no EMS value could be told apart; carry EMS in a field of its own");
-    }
-    if let Some(span) = sa.ignored {
-        if session.ems.is_none() {
-            cx.error_at(span, "`ignored` marks an EMS carrier this version reads but does not act on: put it next to `ems`");
-        }
-        session.ignored = true;
-    }
+    let session = session_field(cx, &sa, &ty, f.ty.span(), ems_fields);
     Field {
         ident,
         ser_name: a.name().serialize_name().value.clone(),
@@ -450,6 +311,215 @@ fn field(
             }),
             ..loc.origin(name_span)
         },
+    }
+}
+
+/// What reading a session without the field does (serde's `default`; a derived container
+/// `Default` gives a bool or integer field false or 0).
+fn missing_of(
+    a: &attr::Field,
+    container_missing: Option<&Missing>,
+    derived_default: bool,
+    lowered: &Ty,
+) -> Missing {
+    match a.default() {
+        // A derived `Default` (the source reading sees the derive; a derive never does): a
+        // bool or integer field defaults to false or 0.
+        attr::Default::None => match container_missing {
+            Some(Missing::DefaultFn(path)) if derived_default => match lowered {
+                Ty::Bool => Missing::DefaultValue {
+                    path: path.clone(),
+                    value: Literal::Bool(false),
+                },
+                Ty::Int { .. } => Missing::DefaultValue {
+                    path: path.clone(),
+                    value: Literal::Int(0),
+                },
+                _ => Missing::DefaultFn(path.clone()),
+            },
+            other => other.cloned().unwrap_or(Missing::Error),
+        },
+        attr::Default::Default => Missing::Default,
+        attr::Default::Path(p) => {
+            Missing::DefaultFn(p.to_token_stream().to_string().replace(' ', ""))
+        }
+    }
+}
+
+/// The field's `#[session(...)]` keys, checked against its type and each other.
+fn session_field(
+    cx: &Ctxt,
+    sa: &session_attr::FieldAttrs,
+    ty: &Ty,
+    ty_span: proc_macro2::Span,
+    ems_fields: &mut Vec<proc_macro2::Span>,
+) -> SessionField {
+    let mut session = SessionField {
+        ems: ems_of(cx, sa, ty, ty_span, ems_fields),
+        ..SessionField::default()
+    };
+    session.critical = critical_of(cx, sa, ty, session.ems.is_some());
+    session.known_bits = known_bits_of(cx, sa, ty);
+    session.version_field = version_field_of(cx, sa, ty, ty_span);
+    if session.ems.is_some() && session.version_field.is_some() {
+        let span = sa
+            .version_field
+            .unwrap_or_else(proc_macro2::Span::call_site);
+        cx.error_at(span, "a field cannot be both the version field and the EMS carrier: the encoder writes its version there, so no EMS value could be told apart; carry EMS in a field of its own");
+    }
+    if let Some(span) = sa.ignored {
+        if session.ems.is_none() {
+            cx.error_at(span, "`ignored` marks an EMS carrier this version reads but does not act on: put it next to `ems`");
+        }
+        session.ignored = true;
+    }
+    session
+}
+
+/// The EMS marker of the field's `ems` or `ems_mask`, checked against its type.
+fn ems_of(
+    cx: &Ctxt,
+    sa: &session_attr::FieldAttrs,
+    ty: &Ty,
+    ty_span: proc_macro2::Span,
+    ems_fields: &mut Vec<proc_macro2::Span>,
+) -> Option<EmsMarker> {
+    let mut ems = None;
+    if let Some((key, span)) = &sa.ems {
+        ems_fields.push(*span);
+        if sa.ems_mask.is_some() {
+            cx.error_at(*span, "write either `ems` or `ems_mask`, not both: `ems_mask = 0x4` alone marks a flag bit");
+        }
+        ems = match key {
+            EmsKey::Flag => match ty {
+                Ty::Bool | Ty::Option { .. } => Some(EmsMarker::Flag),
+                Ty::Int { .. } => {
+                    cx.error_at(*span, "`ems` on an integer flags field needs the bit: write `ems_mask = 0x4` instead of `ems`");
+                    None
+                }
+                Ty::Named { .. } => {
+                    cx.error_at(
+                        *span,
+                        "`ems` on an enum field needs the variant: write `ems = \"Variant\"`",
+                    );
+                    None
+                }
+                other => {
+                    cx.error_at(ty_span, format!("`ems` is not supported on `{other}`: use bool, Option<bool>, Option<_>, an enum with `ems = \"Variant\"`, or an integer with `ems_mask`"));
+                    None
+                }
+            },
+            EmsKey::Variant(v) => match ty {
+                Ty::Named { .. } => Some(EmsMarker::Variant { variant: v.clone() }),
+                other => {
+                    cx.error_at(*span, format!("`ems = \"{v}\"` needs an enum-typed field, not `{other}`; on a bool or Option write plain `ems`"));
+                    None
+                }
+            },
+        };
+    }
+    if let Some((mask, span)) = sa.ems_mask {
+        ems_fields.push(span);
+        if matches!(ty, Ty::Int { .. }) {
+            ems = Some(EmsMarker::Mask { mask });
+        } else {
+            cx.error_at(
+                span,
+                format!("`ems_mask` needs an integer flags field, not `{ty}`"),
+            );
+        }
+    }
+    ems
+}
+
+/// The critical property the field carries (`critical = "name"`), checked.
+fn critical_of(
+    cx: &Ctxt,
+    sa: &session_attr::FieldAttrs,
+    ty: &Ty,
+    carries_ems: bool,
+) -> Option<Critical> {
+    match &sa.critical {
+        Some((name, span)) => {
+            let c = critical(cx, *span, ty, sa).map(|marker| Critical {
+                name: name.clone(),
+                marker,
+            });
+            if carries_ems {
+                cx.error_at(
+                    *span,
+                    "one field carries one property: EMS or a critical property, not both",
+                );
+            }
+            c
+        }
+        None => {
+            let stray = sa
+                .critical_variant
+                .as_ref()
+                .map(|(_, s)| *s)
+                .or(sa.critical_mask.map(|(_, s)| s));
+            if let Some(span) = stray {
+                cx.error_at(
+                    span,
+                    "`critical_variant` and `critical_mask` qualify `critical = \"name\"`: add it",
+                );
+            }
+            None
+        }
+    }
+}
+
+/// The field's `known_bits`, checked against its type and its `ems_mask`.
+fn known_bits_of(cx: &Ctxt, sa: &session_attr::FieldAttrs, ty: &Ty) -> Option<u64> {
+    let mut known = None;
+    if let Some((bits, span)) = sa.known_bits {
+        if matches!(ty, Ty::Int { .. }) {
+            known = Some(bits);
+        } else {
+            cx.error_at(
+                span,
+                format!("`known_bits` needs an integer flags field, not `{ty}`"),
+            );
+        }
+        if let Some((mask, mspan)) = sa.ems_mask {
+            if mask & !bits != 0 {
+                cx.error_at(mspan, format!("ems_mask {mask:#x} has bits outside known_bits {bits:#x}: this version's decoder would reject its own EMS sessions; add the bits to known_bits"));
+            }
+        }
+    }
+    known
+}
+
+/// What the field's `version_field` (with `accepts`) says the decoder accepts, checked.
+fn version_field_of(
+    cx: &Ctxt,
+    sa: &session_attr::FieldAttrs,
+    ty: &Ty,
+    ty_span: proc_macro2::Span,
+) -> Option<crate::schema::Accepts> {
+    match (sa.version_field, &sa.accepts) {
+        (Some(_), acc) => {
+            if !matches!(ty, Ty::Int { .. }) {
+                cx.error_at(
+                    ty_span,
+                    format!("`version_field` needs an integer field, not `{ty}`"),
+                );
+            }
+            Some(
+                acc.as_ref()
+                    .map(|a| a.0.clone())
+                    .unwrap_or_else(crate::schema::Accepts::any),
+            )
+        }
+        (None, Some((_, span))) => {
+            cx.error_at(
+                *span,
+                "`accepts` belongs to the version field: add `version_field` to this field",
+            );
+            None
+        }
+        (None, None) => None,
     }
 }
 
