@@ -80,16 +80,7 @@ pub fn read_item_as(
     let name = input.ident.to_string();
     let mut origin = loc.origin(input.ident.span());
     origin.attr_at = loc.pos(item_start(input));
-    let container_missing = match cont.attrs.default() {
-        attr::Default::None => None,
-        // `#[serde(default)]` on the container takes each missing field from the container's
-        // `Default`: the fields' own defaults when it is derived; else a hand-written impl,
-        // whose values are read where they can be (defaults.rs) and unknown otherwise.
-        attr::Default::Default => Some(Missing::DefaultFn(container_default(&name))),
-        attr::Default::Path(p) => Some(Missing::DefaultFn(
-            p.to_token_stream().to_string().replace(' ', ""),
-        )),
-    };
+    let container_missing = container_missing_of(cont.attrs.default(), &name);
 
     let mut ems_fields = Vec::new();
     let def = match &cont.data {
@@ -119,67 +110,112 @@ pub fn read_item_as(
             check_struct(cx, input, &s, &session);
             TypeDef::Struct(s)
         }
-        ast::Data::Enum(variants) => {
-            let (repr, tag, content) = match cont.attrs.tag() {
-                attr::TagType::External => (EnumRepr::External, None, None),
-                attr::TagType::Internal { tag } => (EnumRepr::Internal, Some(tag.clone()), None),
-                attr::TagType::Adjacent { tag, content } => {
-                    (EnumRepr::Adjacent, Some(tag.clone()), Some(content.clone()))
-                }
-                attr::TagType::None => (EnumRepr::Untagged, None, None),
-            };
-            let variants = variants
-                .iter()
-                .map(|v| {
-                    let va = session_attr::variant(cx, &v.original.attrs);
-                    // Variants that are versions may each carry EMS: one carrier per variant.
-                    let mut carriers = Vec::new();
-                    let fields = v
-                        .fields
-                        .iter()
-                        .map(|f| field(cx, f, &generics, None, false, loc, &mut carriers))
-                        .collect();
-                    for span in carriers.iter().skip(1) {
-                        cx.error_at(*span, format!("variant `{}` of `{name}` has more than one #[session(ems)] field; mark exactly one field of each variant as its EMS carrier", v.ident));
-                    }
-                    Variant {
-                        ident: v.ident.to_string(),
-                        ser_name: v.attrs.name().serialize_name().value.clone(),
-                        de_names: v.attrs.aliases().iter().map(|n| n.value.clone()).collect(),
-                        style: lower_style(v.style),
-                        fields,
-                        other: v.attrs.other(),
-                        untagged: v.attrs.untagged(),
-                        read: !v.attrs.skip_deserializing(),
-                        write: !v.attrs.skip_serializing(),
-                        current: va.current,
-                        tag_value: None,
-                        is_default: v
-                            .original
-                            .attrs
-                            .iter()
-                            .any(|a| a.path().is_ident("default")),
-                        origin: loc.origin(v.ident.span()),
-                    }
-                })
-                .collect::<Vec<_>>();
-            if variants.iter().filter(|v| v.current).count() > 1 {
-                cx.error_spanned_by(&input.ident, "only one variant may be #[session(current)]");
-            }
-            TypeDef::Enum(EnumDef {
-                tag_width: None,
-                name: name.clone(),
-                repr,
-                tag,
-                content,
-                deny_unknown_fields: cont.attrs.deny_unknown_fields(),
-                variants,
-                origin,
-            })
-        }
+        ast::Data::Enum(variants) => TypeDef::Enum(enum_def(
+            cx,
+            input,
+            &cont.attrs,
+            variants,
+            &generics,
+            loc,
+            origin,
+        )),
     };
-    // Two fields under one key: the decoder fills only one of them, the encoder writes both.
-    let groups: Vec<&[Field]> = match &def {
+    one_key_each(cx, input, &def, &name);
+    one_ems_carrier(cx, &ems_fields, &name);
+    Some(ItemInfo {
+        def,
+        session,
+        derives_session_state: derives(&input.attrs, "SessionState"),
+    })
+}
+
+/// An enum's definition: its representation and variants.
+fn enum_def(
+    cx: &Ctxt,
+    input: &syn::DeriveInput,
+    attrs: &attr::Container,
+    variants: &[ast::Variant],
+    generics: &[String],
+    loc: &Locator<'_>,
+    origin: crate::schema::Origin,
+) -> EnumDef {
+    let name = input.ident.to_string();
+    let (repr, tag, content) = repr_of(attrs.tag());
+    let variants = variants
+        .iter()
+        .map(|v| variant_of(cx, v, generics, &name, loc))
+        .collect::<Vec<_>>();
+    if variants.iter().filter(|v| v.current).count() > 1 {
+        cx.error_spanned_by(&input.ident, "only one variant may be #[session(current)]");
+    }
+    EnumDef {
+        tag_width: None,
+        name,
+        repr,
+        tag,
+        content,
+        deny_unknown_fields: attrs.deny_unknown_fields(),
+        variants,
+        origin,
+    }
+}
+
+/// One variant of an enum, its fields read (one EMS carrier per variant).
+fn variant_of(
+    cx: &Ctxt,
+    v: &ast::Variant,
+    generics: &[String],
+    name: &str,
+    loc: &Locator<'_>,
+) -> Variant {
+    let va = session_attr::variant(cx, &v.original.attrs);
+    // Variants that are versions may each carry EMS: one carrier per variant.
+    let mut carriers = Vec::new();
+    let fields = v
+        .fields
+        .iter()
+        .map(|f| field(cx, f, generics, None, false, loc, &mut carriers))
+        .collect();
+    for span in carriers.iter().skip(1) {
+        cx.error_at(*span, format!("variant `{}` of `{name}` has more than one #[session(ems)] field; mark exactly one field of each variant as its EMS carrier", v.ident));
+    }
+    Variant {
+        ident: v.ident.to_string(),
+        ser_name: v.attrs.name().serialize_name().value.clone(),
+        de_names: v.attrs.aliases().iter().map(|n| n.value.clone()).collect(),
+        style: lower_style(v.style),
+        fields,
+        other: v.attrs.other(),
+        untagged: v.attrs.untagged(),
+        read: !v.attrs.skip_deserializing(),
+        write: !v.attrs.skip_serializing(),
+        current: va.current,
+        tag_value: None,
+        is_default: v
+            .original
+            .attrs
+            .iter()
+            .any(|a| a.path().is_ident("default")),
+        origin: loc.origin(v.ident.span()),
+    }
+}
+
+/// serde's enum representation: external, internal (`tag`), adjacent (`tag`, `content`) or
+/// untagged.
+fn repr_of(tag: &attr::TagType) -> (EnumRepr, Option<String>, Option<String>) {
+    match tag {
+        attr::TagType::External => (EnumRepr::External, None, None),
+        attr::TagType::Internal { tag } => (EnumRepr::Internal, Some(tag.clone()), None),
+        attr::TagType::Adjacent { tag, content } => {
+            (EnumRepr::Adjacent, Some(tag.clone()), Some(content.clone()))
+        }
+        attr::TagType::None => (EnumRepr::Untagged, None, None),
+    }
+}
+
+/// Two fields under one key: the decoder fills only one of them, the encoder writes both.
+fn one_key_each(cx: &Ctxt, input: &syn::DeriveInput, def: &TypeDef, name: &str) {
+    let groups: Vec<&[Field]> = match def {
         TypeDef::Struct(s) => vec![&s.fields[..]],
         TypeDef::Enum(e) => e.variants.iter().map(|v| &v.fields[..]).collect(),
     };
@@ -197,6 +233,10 @@ pub fn read_item_as(
             }
         }
     }
+}
+
+/// One EMS carrier per type.
+fn one_ems_carrier(cx: &Ctxt, ems_fields: &[proc_macro2::Span], name: &str) {
     if ems_fields.len() > 1 {
         for span in &ems_fields[1..] {
             cx.error_at(
@@ -207,11 +247,20 @@ pub fn read_item_as(
             );
         }
     }
-    Some(ItemInfo {
-        def,
-        session,
-        derives_session_state: derives(&input.attrs, "SessionState"),
-    })
+}
+
+/// What a missing field reads as under the container's `#[serde(default)]`, if any.
+fn container_missing_of(default: &attr::Default, name: &str) -> Option<Missing> {
+    match default {
+        attr::Default::None => None,
+        // `#[serde(default)]` on the container takes each missing field from the container's
+        // `Default`: the fields' own defaults when it is derived; else a hand-written impl,
+        // whose values are read where they can be (defaults.rs) and unknown otherwise.
+        attr::Default::Default => Some(Missing::DefaultFn(container_default(name))),
+        attr::Default::Path(p) => Some(Missing::DefaultFn(
+            p.to_token_stream().to_string().replace(' ', ""),
+        )),
+    }
 }
 
 /// How a `critical = "name"` field carries its property, in the forms of `ems`: a bool or an
