@@ -1365,134 +1365,28 @@ fn build_schema(
         return None;
     };
 
+    let mut walk = TypesWalk {
+        keys: HashMap::from([(root, root_name.clone())]),
+        taken: HashMap::from([(root_name.clone(), root)]),
+        queue: vec![root],
+        failed: false,
+    };
     let mut types: BTreeMap<String, TypeDef> = BTreeMap::new();
-    // Each item's key under [types]: its name, or its module path when another item of the
-    // same name is already in the schema (`v1::Params` beside `Params`).
-    let mut keys: HashMap<(usize, usize), String> = HashMap::from([(root, root_name.clone())]);
-    let mut taken: HashMap<String, (usize, usize)> = HashMap::from([(root_name.clone(), root)]);
     let mut done: std::collections::HashSet<(usize, usize)> = Default::default();
-    let mut queue = vec![root];
-    let mut failed = false;
-    while let Some(key) = queue.pop() {
+    while let Some(key) = walk.queue.pop() {
         if !done.insert(key) {
             continue;
         }
-        if let std::collections::hash_map::Entry::Vacant(slot) = infos.entry(key) {
-            let loc = index.locator(key.0, key.1);
-            let cx = Ctxt::new();
-            let info = read_item(&cx, &index.parsed[key.0].items[key.1].input, &loc);
-            let mut found = Vec::new();
-            problems_from(cx, &loc, &mut found);
-            drop(loc);
-            index.problems.extend(found);
-            match info {
-                Some(info) => {
-                    slot.insert(info);
-                }
-                None => {
-                    failed = true;
-                    continue;
-                }
-            }
+        if !read_part(index, infos, key) {
+            walk.failed = true;
+            continue;
         }
         let mut def = infos[&key].def.clone();
-        def.set_name(keys[&key].clone());
-        let mut foreign: Vec<(String, String, String)> = Vec::new();
-        let mut renamed: Vec<(String, String, String)> = Vec::new();
-        for f in def.fields() {
-            // Each name once: an expanded alias may repeat one many times.
-            let mut names = f.ty.named_types();
-            names.sort_unstable();
-            names.dedup();
-            for name in names {
-                match index.resolve(name, key, &f.ident) {
-                    Found::One(hit) => {
-                        let k = match keys.get(&hit) {
-                            Some(k) => k.clone(),
-                            None => {
-                                let own = index.parsed[hit.0].items[hit.1].input.ident.to_string();
-                                let k = if taken.contains_key(&own) {
-                                    let mut m = index.module_of(hit.0, hit.1);
-                                    m.push(own);
-                                    m.join("::")
-                                } else {
-                                    own
-                                };
-                                if taken.insert(k.clone(), hit).is_some() {
-                                    // Same module path twice (two crates' `src/v1.rs`).
-                                    failed = true;
-                                    index.problems.push(Problem {
-                                        origin: f.origin.clone(),
-                                        message: format!("type `{name}` (field `{}` of `{}`) and another type the same schema uses are both `{k}`", f.ident, def.name()),
-                                        help: Some("give the types distinct names; sessionlint tells same-named types apart by module path within one crate".into()),
-                                    });
-                                }
-                                keys.insert(hit, k.clone());
-                                k
-                            }
-                        };
-                        if k != name {
-                            renamed.push((f.ident.clone(), name.to_string(), k));
-                        }
-                        queue.push(hit)
-                    }
-                    Found::Several(hits) => {
-                        failed = true;
-                        let places: Vec<String> = hits
-                            .iter()
-                            .map(|(slot, i)| {
-                                let o = index
-                                    .locator(*slot, *i)
-                                    .origin_at(index.parsed[*slot].items[*i].base);
-                                format!("{}:{}", o.file, o.line)
-                            })
-                            .collect();
-                        index.problems.push(Problem {
-                            origin: f.origin.clone(),
-                            message: format!(
-                                "type `{name}` (field `{}` of `{}`) is defined in {} places ({}), and the way the field names it does not pick one",
-                                f.ident,
-                                def.name(),
-                                hits.len(),
-                                places.join(", ")
-                            ),
-                            help: Some("name the type by its module path in the field (`crate::v1::Ticket`, `super::v1::Ticket`) or import it with `use`; sessionlint follows `mod` blocks and files, `use` items and renames, and `self`/`super`/`crate`, but not glob imports, re-exports or `#[path]`".into()),
-                        });
-                    }
-                    Found::None => match foreign_path(index, key, &f.ident, name) {
-                        // Another crate's type: opaque, matched by its path on both sides.
-                        Some(path) => foreign.push((f.ident.clone(), name.to_string(), path)),
-                        None => {
-                            failed = true;
-                            index.problems.push(Problem {
-                                origin: f.origin.clone(),
-                                message: format!(
-                                    "type `{name}` (field `{}` of `{}`) is defined nowhere in the scanned sources",
-                                    f.ident,
-                                    def.name()
-                                ),
-                                help: Some(
-                                    "scan the directory that defines it, or wrap the field with a type sessionlint knows; it never compiles the code to find it".into(),
-                                ),
-                            });
-                        }
-                    },
-                }
-            }
-        }
-        for (ident, name, path) in foreign {
-            def.set_field_type(&ident, |t| {
-                t.replace_named(&name, &crate::schema::Ty::Opaque { name: path.clone() })
-            });
-        }
-        for (ident, name, key) in renamed {
-            def.set_field_type(&ident, |t| {
-                t.replace_named(&name, &crate::schema::Ty::Named { name: key.clone() })
-            });
-        }
+        def.set_name(walk.keys[&key].clone());
+        walk.resolve_fields(index, &mut def, key);
         types.insert(def.name().to_string(), def);
     }
-    if failed {
+    if walk.failed {
         return None;
     }
     let schema = Schema {
@@ -1514,6 +1408,175 @@ fn build_schema(
     let before = index.problems.len();
     check_schema(&schema, &mut index.problems);
     (index.problems.len() == before).then_some(schema)
+}
+
+/// The items a schema takes in, from its root: their keys under [types], the items still to
+/// read, and whether any could not be resolved.
+struct TypesWalk {
+    /// Each item's key under [types]: its name, or its module path when another item of the
+    /// same name is already in the schema (`v1::Params` beside `Params`).
+    keys: HashMap<(usize, usize), String>,
+    taken: HashMap<String, (usize, usize)>,
+    queue: Vec<(usize, usize)>,
+    failed: bool,
+}
+
+impl TypesWalk {
+    /// Resolves the types `def`'s fields name: items of the scanned sources are queued and
+    /// named by their keys, another crate's types become opaque, anything else is a problem.
+    fn resolve_fields(&mut self, index: &mut Index<'_>, def: &mut TypeDef, key: (usize, usize)) {
+        let mut foreign: Vec<(String, String, String)> = Vec::new();
+        let mut renamed: Vec<(String, String, String)> = Vec::new();
+        for f in def.fields() {
+            // Each name once: an expanded alias may repeat one many times.
+            let mut names = f.ty.named_types();
+            names.sort_unstable();
+            names.dedup();
+            for name in names {
+                match index.resolve(name, key, &f.ident) {
+                    Found::One(hit) => {
+                        let (k, unique) = key_of(
+                            index,
+                            &mut self.keys,
+                            &mut self.taken,
+                            hit,
+                            f,
+                            name,
+                            def.name(),
+                        );
+                        self.failed |= !unique;
+                        if k != name {
+                            renamed.push((f.ident.clone(), name.to_string(), k));
+                        }
+                        self.queue.push(hit)
+                    }
+                    Found::Several(hits) => {
+                        self.failed = true;
+                        let p = several_problem(index, &hits, f, name, def.name());
+                        index.problems.push(p);
+                    }
+                    Found::None => match foreign_path(index, key, &f.ident, name) {
+                        // Another crate's type: opaque, matched by its path on both sides.
+                        Some(path) => foreign.push((f.ident.clone(), name.to_string(), path)),
+                        None => {
+                            self.failed = true;
+                            index.problems.push(Problem {
+                            origin: f.origin.clone(),
+                            message: format!(
+                                "type `{name}` (field `{}` of `{}`) is defined nowhere in the scanned sources",
+                                f.ident,
+                                def.name()
+                            ),
+                            help: Some(
+                                "scan the directory that defines it, or wrap the field with a type sessionlint knows; it never compiles the code to find it".into(),
+                            ),
+                        });
+                        }
+                    },
+                }
+            }
+        }
+        for (ident, name, path) in foreign {
+            def.set_field_type(&ident, |t| {
+                t.replace_named(&name, &crate::schema::Ty::Opaque { name: path.clone() })
+            });
+        }
+        for (ident, name, key) in renamed {
+            def.set_field_type(&ident, |t| {
+                t.replace_named(&name, &crate::schema::Ty::Named { name: key.clone() })
+            });
+        }
+    }
+}
+
+/// Reads an item a schema uses, if it is not read yet; false when it cannot be (reported).
+fn read_part(
+    index: &mut Index<'_>,
+    infos: &mut HashMap<(usize, usize), ItemInfo>,
+    key: (usize, usize),
+) -> bool {
+    let std::collections::hash_map::Entry::Vacant(slot) = infos.entry(key) else {
+        return true;
+    };
+    let loc = index.locator(key.0, key.1);
+    let cx = Ctxt::new();
+    let info = read_item(&cx, &index.parsed[key.0].items[key.1].input, &loc);
+    let mut found = Vec::new();
+    problems_from(cx, &loc, &mut found);
+    drop(loc);
+    index.problems.extend(found);
+    match info {
+        Some(info) => {
+            slot.insert(info);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The key under [types] of the item `hit` a field names: its name, or its module path when
+/// another item of the same name is already in the schema (`v1::Params` beside `Params`).
+/// Not unique (reported) when two items have one path (two crates' `src/v1.rs`).
+#[allow(clippy::too_many_arguments)]
+fn key_of(
+    index: &mut Index<'_>,
+    keys: &mut HashMap<(usize, usize), String>,
+    taken: &mut HashMap<String, (usize, usize)>,
+    hit: (usize, usize),
+    f: &crate::schema::Field,
+    name: &str,
+    of: &str,
+) -> (String, bool) {
+    if let Some(k) = keys.get(&hit) {
+        return (k.clone(), true);
+    }
+    let own = index.parsed[hit.0].items[hit.1].input.ident.to_string();
+    let k = if taken.contains_key(&own) {
+        let mut m = index.module_of(hit.0, hit.1);
+        m.push(own);
+        m.join("::")
+    } else {
+        own
+    };
+    let unique = taken.insert(k.clone(), hit).is_none();
+    if !unique {
+        index.problems.push(Problem {
+            origin: f.origin.clone(),
+            message: format!("type `{name}` (field `{}` of `{of}`) and another type the same schema uses are both `{k}`", f.ident),
+            help: Some("give the types distinct names; sessionlint tells same-named types apart by module path within one crate".into()),
+        });
+    }
+    keys.insert(hit, k.clone());
+    (k, unique)
+}
+
+/// A type a field names that several items define, with nothing to choose between them.
+fn several_problem(
+    index: &Index<'_>,
+    hits: &[(usize, usize)],
+    f: &crate::schema::Field,
+    name: &str,
+    of: &str,
+) -> Problem {
+    let places: Vec<String> = hits
+        .iter()
+        .map(|(slot, i)| {
+            let o = index
+                .locator(*slot, *i)
+                .origin_at(index.parsed[*slot].items[*i].base);
+            format!("{}:{}", o.file, o.line)
+        })
+        .collect();
+    Problem {
+        origin: f.origin.clone(),
+        message: format!(
+            "type `{name}` (field `{}` of `{of}`) is defined in {} places ({}), and the way the field names it does not pick one",
+            f.ident,
+            hits.len(),
+            places.join(", ")
+        ),
+        help: Some("name the type by its module path in the field (`crate::v1::Ticket`, `super::v1::Ticket`) or import it with `use`; sessionlint follows `mod` blocks and files, `use` items and renames, and `self`/`super`/`crate`, but not glob imports, re-exports or `#[path]`".into()),
+    }
 }
 
 /// Checks that need the whole resolved schema (see `Schema::validate`).
