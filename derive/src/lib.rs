@@ -84,73 +84,7 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
         }
     };
     let root = match (info.session.version, info.session.encoding) {
-        (Some((version, _)), Some(encoding)) => {
-            let format = info.session.name.clone().unwrap_or_else(|| name.clone());
-            let enc = variant_path(
-                "Encoding",
-                match encoding {
-                    Encoding::Json => "Json",
-                    Encoding::Toml => "Toml",
-                    Encoding::Yaml => "Yaml",
-                    Encoding::Cbor => "Cbor",
-                    Encoding::Msgpack => "Msgpack",
-                    Encoding::MsgpackNamed => "MsgpackNamed",
-                    Encoding::Bincode => "Bincode",
-                    Encoding::Postcard => "Postcard",
-                    Encoding::Der => "Der",
-                    Encoding::TlsPositional => "TlsPositional",
-                },
-            );
-            let trailing = match info.session.trailing {
-                Some(Trailing::Reject) => {
-                    let p = variant_path("Trailing", "Reject");
-                    quote!(::core::option::Option::Some(#p))
-                }
-                Some(Trailing::Ignore) => {
-                    let p = variant_path("Trailing", "Ignore");
-                    quote!(::core::option::Option::Some(#p))
-                }
-                None => quote!(::core::option::Option::None),
-            };
-            let envelope = match &info.session.envelope {
-                Some(id) => quote!(::core::option::Option::Some(::std::string::String::from(#id))),
-                None => quote!(::core::option::Option::None),
-            };
-            let role = variant_path(
-                "Role",
-                match info.session.role.unwrap_or_default() {
-                    Role::Server => "Server",
-                    Role::Client => "Client",
-                },
-            );
-            quote! {
-                #[automatically_derived]
-                impl #impl_g __sessionlint::SessionState for #ident #ty_g #where_g {
-                    const NAME: &'static str = #format;
-                    const VERSION: u32 = #version;
-                    fn schema() -> __sessionlint::schema::Schema {
-                        let mut types = ::std::collections::BTreeMap::new();
-                        <Self as __sessionlint::SessionPart>::__type_defs(&mut types);
-                        __sessionlint::schema::Schema {
-                            name: ::std::string::String::from(#format),
-                            version: #version,
-                            encoding: #enc,
-                            trailing: #trailing,
-                            role: #role,
-                            unknown_tags: ::core::option::Option::None,
-                            envelope: __sessionlint::schema::Envelope {
-                                exact_length: false,
-                                id: #envelope,
-                            },
-                            root: ::std::string::String::from(#name),
-                            types,
-                            origin: ::core::default::Default::default(),
-                            build: ::core::option::Option::None,
-                        }
-                    }
-                }
-            }
-        }
+        (Some((version, _)), Some(encoding)) => state_impl(input, &info, version, encoding),
         _ => TokenStream2::new(),
     };
     // Checked to be a path when the attribute was read.
@@ -166,6 +100,92 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
             #root
         };
     })
+}
+
+/// `SessionState` for a root: its name, version and schema.
+fn state_impl(
+    input: &DeriveInput,
+    info: &sessionlint_internals::extract::ItemInfo,
+    version: u32,
+    encoding: Encoding,
+) -> TokenStream2 {
+    let ident = &input.ident;
+    let name = ident.to_string();
+    let (impl_g, ty_g, where_g) = input.generics.split_for_impl();
+    let format = info.session.name.clone().unwrap_or_else(|| name.clone());
+    let (enc, trailing, envelope, role) = schema_keys(&info.session, encoding);
+    quote! {
+        #[automatically_derived]
+        impl #impl_g __sessionlint::SessionState for #ident #ty_g #where_g {
+            const NAME: &'static str = #format;
+            const VERSION: u32 = #version;
+            fn schema() -> __sessionlint::schema::Schema {
+                let mut types = ::std::collections::BTreeMap::new();
+                <Self as __sessionlint::SessionPart>::__type_defs(&mut types);
+                __sessionlint::schema::Schema {
+                    name: ::std::string::String::from(#format),
+                    version: #version,
+                    encoding: #enc,
+                    trailing: #trailing,
+                    role: #role,
+                    unknown_tags: ::core::option::Option::None,
+                    envelope: __sessionlint::schema::Envelope {
+                        exact_length: false,
+                        id: #envelope,
+                    },
+                    root: ::std::string::String::from(#name),
+                    types,
+                    origin: ::core::default::Default::default(),
+                    build: ::core::option::Option::None,
+                }
+            }
+        }
+    }
+}
+
+/// The schema's encoding, trailing-bytes policy, envelope and role, as expressions.
+fn schema_keys(
+    session: &sessionlint_internals::extract::ContainerAttrs,
+    encoding: Encoding,
+) -> (TokenStream2, TokenStream2, TokenStream2, TokenStream2) {
+    let enc = variant_path(
+        "Encoding",
+        match encoding {
+            Encoding::Json => "Json",
+            Encoding::Toml => "Toml",
+            Encoding::Yaml => "Yaml",
+            Encoding::Cbor => "Cbor",
+            Encoding::Msgpack => "Msgpack",
+            Encoding::MsgpackNamed => "MsgpackNamed",
+            Encoding::Bincode => "Bincode",
+            Encoding::Postcard => "Postcard",
+            Encoding::Der => "Der",
+            Encoding::TlsPositional => "TlsPositional",
+        },
+    );
+    let trailing = match session.trailing {
+        Some(Trailing::Reject) => {
+            let p = variant_path("Trailing", "Reject");
+            quote!(::core::option::Option::Some(#p))
+        }
+        Some(Trailing::Ignore) => {
+            let p = variant_path("Trailing", "Ignore");
+            quote!(::core::option::Option::Some(#p))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let envelope = match &session.envelope {
+        Some(id) => quote!(::core::option::Option::Some(::std::string::String::from(#id))),
+        None => quote!(::core::option::Option::None),
+    };
+    let role = variant_path(
+        "Role",
+        match session.role.unwrap_or_default() {
+            Role::Server => "Server",
+            Role::Client => "Client",
+        },
+    );
+    (enc, trailing, envelope, role)
 }
 
 fn variant_path(ty: &str, v: &str) -> TokenStream2 {
