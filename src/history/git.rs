@@ -342,19 +342,7 @@ pub fn list_all(dir: &Path, prefix: &str, revs: &[Rev]) -> Result<Vec<Listing>, 
     let fired = dog.done();
     let status = child.wait().map_err(|e| format!("git diff-tree: {e}"))?;
     let err = err.join().unwrap_or_default();
-    let names = || {
-        let n: Vec<&str> = revs.iter().map(|r| r.name.as_str()).collect();
-        if n.len() > 6 {
-            format!(
-                "{} … {} ({} revisions)",
-                n[..3].join(", "),
-                n[n.len() - 1],
-                n.len()
-            )
-        } else {
-            n.join(", ")
-        }
-    };
+    let names = || names_of(revs);
     if fired {
         return Err(format!(
             "git diff-tree did not finish within {} s listing {}, and was stopped",
@@ -370,6 +358,64 @@ pub fn list_all(dir: &Path, prefix: &str, revs: &[Rev]) -> Result<Vec<Listing>, 
             said(&err)
         ));
     }
+    let changes = parse_diff_tree(&raw, prefix);
+    // `--always` prints a header for every pair, empty diffs included: anything else is an
+    // answer this reading does not understand.
+    if changes.len() != revs.len() - 1 {
+        return Err(format!(
+            "git diff-tree answered {} diffs for the {} revisions {}: {}",
+            changes.len(),
+            revs.len() - 1,
+            names(),
+            said(&err)
+        ));
+    }
+    for (rev, change) in revs[1..].iter().zip(changes) {
+        let next = changed(out.last().expect("the first listing"), rev, change);
+        out.push(next);
+    }
+    Ok(out)
+}
+
+/// The listing of `rev`: the one before it with `change` applied.
+fn changed(prev: &Listing, rev: &Rev, change: Vec<(String, Option<Entry>)>) -> Listing {
+    let mut by_path: std::collections::BTreeMap<String, Entry> = prev
+        .entries
+        .iter()
+        .map(|e| (e.path.clone(), e.clone()))
+        .collect();
+    for (path, entry) in change {
+        match entry {
+            Some(e) => by_path.insert(path, e),
+            None => by_path.remove(&path),
+        };
+    }
+    Listing {
+        rev: rev.name.clone(),
+        sha: rev.sha.clone(),
+        entries: by_path.into_values().collect(),
+    }
+}
+
+/// Revision names for a message: all of them, or the first three and the last.
+fn names_of(revs: &[Rev]) -> String {
+    let n: Vec<&str> = revs.iter().map(|r| r.name.as_str()).collect();
+    if n.len() > 6 {
+        format!(
+            "{} … {} ({} revisions)",
+            n[..3].join(", "),
+            n[n.len() - 1],
+            n.len()
+        )
+    } else {
+        n.join(", ")
+    }
+}
+
+/// One change list per revision pair from `diff-tree -r -z --always --stdin`: each path under
+/// `prefix` (relative to it) with its new entry, or `None` where it was deleted.
+#[allow(clippy::type_complexity)]
+fn parse_diff_tree(raw: &[u8], prefix: &str) -> Vec<Vec<(String, Option<Entry>)>> {
     let mut fields = raw
         .split(|b| *b == 0)
         .map(|f| String::from_utf8_lossy(f).into_owned());
@@ -402,37 +448,7 @@ pub fn list_all(dir: &Path, prefix: &str, revs: &[Rev]) -> Result<Vec<Listing>, 
             c.push((rel.to_string(), entry));
         }
     }
-    // `--always` prints a header for every pair, empty diffs included: anything else is an
-    // answer this reading does not understand.
-    if changes.len() != revs.len() - 1 {
-        return Err(format!(
-            "git diff-tree answered {} diffs for the {} revisions {}: {}",
-            changes.len(),
-            revs.len() - 1,
-            names(),
-            said(&err)
-        ));
-    }
-    for (rev, change) in revs[1..].iter().zip(changes) {
-        let prev = out.last().expect("the first listing");
-        let mut by_path: std::collections::BTreeMap<String, Entry> = prev
-            .entries
-            .iter()
-            .map(|e| (e.path.clone(), e.clone()))
-            .collect();
-        for (path, entry) in change {
-            match entry {
-                Some(e) => by_path.insert(path, e),
-                None => by_path.remove(&path),
-            };
-        }
-        out.push(Listing {
-            rev: rev.name.clone(),
-            sha: rev.sha.clone(),
-            entries: by_path.into_values().collect(),
-        });
-    }
-    Ok(out)
+    changes
 }
 
 /// The contents of the blobs `ids` through one `git cat-file --batch`, by id; `shown` names each
