@@ -326,37 +326,7 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
     let file = cfg.file.clone().unwrap_or_default();
     let at = |needle: &str| text.find(needle).map(|i| i..i + needle.len());
     let mut problems = Vec::new();
-    for a in &cfg.allow {
-        if rules::get(&a.rule).is_none() {
-            problems.push(problem(
-                &file,
-                text,
-                at(&a.rule),
-                format!("[[allow]] names unknown rule `{}`", a.rule),
-                "`sessionlint rules` lists them",
-            ));
-        }
-        if a.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-            problems.push(problem(
-                &file,
-                text,
-                at(&a.rule),
-                format!("[[allow]] of `{}` has no reason", a.rule),
-                "write `reason = \"...\"`: why this finding is acceptable, for the next reviewer",
-            ));
-        }
-    }
-    for rule in cfg.levels.keys() {
-        if rules::get(rule).is_none() {
-            problems.push(problem(
-                &file,
-                text,
-                at(rule),
-                format!("[levels] names unknown rule `{rule}`"),
-                "`sessionlint rules` lists them",
-            ));
-        }
-    }
+    check_rule_names(cfg, &file, text, &mut problems);
     if cfg.keep == Some(0) {
         problems.push(problem(
             &file,
@@ -366,48 +336,7 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
             "write how many older versions may still be deployed next to each version (1 or more), or leave `keep` out to check them all",
         ));
     }
-    let generated = cfg
-        .generated
-        .iter()
-        .flat_map(|g| std::iter::once(&g.file).chain(&g.schemas));
-    for p in cfg
-        .paths
-        .iter()
-        .chain(cfg.snapshots.iter())
-        .chain(generated)
-    {
-        let escapes = p.is_absolute()
-            || p.components()
-                .any(|c| matches!(c, std::path::Component::ParentDir));
-        if escapes {
-            let shown = p.to_string_lossy();
-            problems.push(problem(
-                &file,
-                text,
-                at(&shown),
-                format!("`{shown}` leaves the project root"),
-                "paths in the configuration are relative to the project root and stay inside it",
-            ));
-        }
-    }
-    for g in &cfg.generated {
-        let shown = g.file.to_string_lossy();
-        if g.schemas.is_empty() {
-            problems.push(problem(&file, text, at(&shown), format!("[[generated]] `{shown}` names no schema file"), "list the schema files that describe the session types its generated code defines: `schemas = [\"...\"]`"));
-        }
-        for s in &g.schemas {
-            if !crate::sources::is_schema_path(s) {
-                let sh = s.to_string_lossy();
-                problems.push(problem(
-                    &file,
-                    text,
-                    at(&sh),
-                    format!("[[generated]] names `{sh}`, which is not read as a schema file"),
-                    "name `*.schema.toml` files, or snapshots under the snapshot directory",
-                ));
-            }
-        }
-    }
+    check_paths(cfg, &file, text, &mut problems);
     for c in &cfg.cfg {
         if let Err(e) = cfg_entry(c) {
             problems.push(problem(
@@ -441,6 +370,89 @@ fn validate(cfg: &Config, text: &str) -> Result<(), Vec<Problem>> {
         Ok(())
     } else {
         Err(problems)
+    }
+}
+
+/// Every rule `[[allow]]` and `[levels]` name exists, and every allow says why.
+fn check_rule_names(cfg: &Config, file: &str, text: &str, problems: &mut Vec<Problem>) {
+    let at = |needle: &str| text.find(needle).map(|i| i..i + needle.len());
+    for a in &cfg.allow {
+        if rules::get(&a.rule).is_none() {
+            problems.push(problem(
+                file,
+                text,
+                at(&a.rule),
+                format!("[[allow]] names unknown rule `{}`", a.rule),
+                "`sessionlint rules` lists them",
+            ));
+        }
+        if a.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            problems.push(problem(
+                file,
+                text,
+                at(&a.rule),
+                format!("[[allow]] of `{}` has no reason", a.rule),
+                "write `reason = \"...\"`: why this finding is acceptable, for the next reviewer",
+            ));
+        }
+    }
+    for rule in cfg.levels.keys() {
+        if rules::get(rule).is_none() {
+            problems.push(problem(
+                file,
+                text,
+                at(rule),
+                format!("[levels] names unknown rule `{rule}`"),
+                "`sessionlint rules` lists them",
+            ));
+        }
+    }
+}
+
+/// Every path stays inside the project root, and `[[generated]]` names schema files.
+fn check_paths(cfg: &Config, file: &str, text: &str, problems: &mut Vec<Problem>) {
+    let at = |needle: &str| text.find(needle).map(|i| i..i + needle.len());
+    let generated = cfg
+        .generated
+        .iter()
+        .flat_map(|g| std::iter::once(&g.file).chain(&g.schemas));
+    for p in cfg
+        .paths
+        .iter()
+        .chain(cfg.snapshots.iter())
+        .chain(generated)
+    {
+        let escapes = p.is_absolute()
+            || p.components()
+                .any(|c| matches!(c, std::path::Component::ParentDir));
+        if escapes {
+            let shown = p.to_string_lossy();
+            problems.push(problem(
+                file,
+                text,
+                at(&shown),
+                format!("`{shown}` leaves the project root"),
+                "paths in the configuration are relative to the project root and stay inside it",
+            ));
+        }
+    }
+    for g in &cfg.generated {
+        let shown = g.file.to_string_lossy();
+        if g.schemas.is_empty() {
+            problems.push(problem(file, text, at(&shown), format!("[[generated]] `{shown}` names no schema file"), "list the schema files that describe the session types its generated code defines: `schemas = [\"...\"]`"));
+        }
+        for s in &g.schemas {
+            if !crate::sources::is_schema_path(s) {
+                let sh = s.to_string_lossy();
+                problems.push(problem(
+                    file,
+                    text,
+                    at(&sh),
+                    format!("[[generated]] names `{sh}`, which is not read as a schema file"),
+                    "name `*.schema.toml` files, or snapshots under the snapshot directory",
+                ));
+            }
+        }
     }
 }
 
@@ -505,27 +517,7 @@ pub fn relaxations(base: &Config, now: &Config) -> Vec<String> {
             out.push(format!("it lowers `{rule}` to \"{}\"", level.as_str()));
         }
     }
-    // A narrower scope: a path the base scanned that none of the change's covers.
-    let covers =
-        |scope: &[PathBuf], p: &Path| scope.is_empty() || scope.iter().any(|s| p.starts_with(s));
-    let narrowed: Vec<String> = if base.paths.is_empty() {
-        (!now.paths.is_empty())
-            .then(|| "the whole project".to_string())
-            .into_iter()
-            .collect()
-    } else {
-        base.paths
-            .iter()
-            .filter(|p| !covers(&now.paths, p))
-            .map(|p| format!("`{}`", p.display()))
-            .collect()
-    };
-    if !narrowed.is_empty() {
-        out.push(format!(
-            "it scans fewer paths (no longer {})",
-            narrowed.join(", ")
-        ));
-    }
+    out.extend(narrower_scope(base, now));
     for g in &now.generated {
         if !base.generated.iter().any(|b| b.file == g.file) {
             out.push(format!(
@@ -542,8 +534,33 @@ pub fn relaxations(base: &Config, now: &Config) -> Vec<String> {
             base.keep.map_or("all".to_string(), |k| k.to_string())
         ));
     }
-    // A different build can turn on the very `cfg_attr` that makes a decoder look strict, or
-    // decide away an option under which the newer version lives.
+    out.extend(build_changed(base, now));
+    out
+}
+
+/// A narrower scope: a path the base scanned that none of the change's covers.
+fn narrower_scope(base: &Config, now: &Config) -> Option<String> {
+    let covers =
+        |scope: &[PathBuf], p: &Path| scope.is_empty() || scope.iter().any(|s| p.starts_with(s));
+    let narrowed: Vec<String> = if base.paths.is_empty() {
+        (!now.paths.is_empty())
+            .then(|| "the whole project".to_string())
+            .into_iter()
+            .collect()
+    } else {
+        base.paths
+            .iter()
+            .filter(|p| !covers(&now.paths, p))
+            .map(|p| format!("`{}`", p.display()))
+            .collect()
+    };
+    (!narrowed.is_empty())
+        .then(|| format!("it scans fewer paths (no longer {})", narrowed.join(", ")))
+}
+
+/// A different build can turn on the very `cfg_attr` that makes a decoder look strict, or
+/// decide away an option under which the newer version lives.
+fn build_changed(base: &Config, now: &Config) -> Option<String> {
     let (b, n) = (base.build(), now.build());
     let targets = |c: &Config| {
         c.targets()
@@ -565,13 +582,13 @@ pub fn relaxations(base: &Config, now: &Config) -> Vec<String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        out.push(format!(
+        return Some(format!(
             "it changes the build whose cfg and cfg_attr are read ({}; was {})",
             list(&n, targets(now)),
             list(&b, targets(base))
         ));
     }
-    out
+    None
 }
 
 impl Config {
