@@ -152,29 +152,7 @@ pub fn render(
             "### Format <code>{}</code>\n\n",
             text::markdown(&m.format)
         ));
-        s.push_str(&format!(
-            "Versions: {}\n\n",
-            m.versions
-                .iter()
-                .map(|v| format!("v{v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-        s.push_str("EMS sessions (rows: decoder version, columns: encoder version):\n\n");
-        s.push_str(&grid(m, &m.ems));
-        s.push_str("\nNon-EMS sessions:\n\n");
-        s.push_str(&grid(m, &m.non_ems));
-        s.push('\n');
-        for p in &m.properties {
-            let name = text::markdown(&p.name);
-            s.push_str(&format!(
-                "Sessions with critical property <code>{name}</code>:\n\n"
-            ));
-            s.push_str(&grid(m, &p.with));
-            s.push_str(&format!("\nSessions without <code>{name}</code>:\n\n"));
-            s.push_str(&grid(m, &p.without));
-            s.push('\n');
-        }
+        s.push_str(&matrix_tables(m));
         s.push_str(&gates(&m.format, gate_list));
         let mine: Vec<&Finding> = findings.iter().filter(|f| f.format == m.format).collect();
         if mine.is_empty() {
@@ -183,56 +161,92 @@ pub fn render(
         }
         s.push_str("#### Findings\n\n");
         for f in mine {
-            // Forward rules: the older version decodes what the newer one wrote; backward
-            // rules (older sessions in the newer decoder): the other way round.
-            let pair = match f.older_version {
-                Some(o) if f.older_is_writer() => {
-                    format!("v{} decoder, v{o} encoder", f.newer_version)
-                }
-                Some(o) => format!("v{o} decoder, v{} encoder", f.newer_version),
-                None => format!("v{}", f.newer_version),
-            };
-            s.push_str(&format!(
-                "- **{}** `{}` ({pair}) at <code>{}:{}</code>: {}\n",
-                f.level.as_str(),
-                f.rule.id(),
-                text::markdown(f.file()),
-                f.line(),
-                text::markdown_message(&f.message)
-            ));
-            for r in &f.reasons {
-                s.push_str(&format!("  - {}\n", text::markdown_message(r)));
-            }
-            if let Some(sample) = &f.sample {
-                let which = match &f.property {
-                    Some(p) => format!("session with {}", text::markdown(p)),
-                    None => "EMS session".to_string(),
-                };
-                s.push_str(&format!(
-                    "  - sample {which}: <code>{}</code>\n",
-                    text::markdown(sample.trim())
-                ));
-            }
-            s.push_str(&format!(
-                "  - help: {} (`sessionlint explain {}`)\n",
-                text::markdown_message(f.help()),
-                f.rule.id()
-            ));
-            for x in &f.fixes {
-                s.push_str(&format!(
-                    "  - verified fix: {}<br>change: {}<br>cost: {}\n",
-                    text::markdown_message(&x.summary),
-                    text::markdown_message(&x.change),
-                    text::markdown_message(&x.cost)
-                ));
-            }
-            if let Some(why) = &f.no_fix {
-                s.push_str(&format!(
-                    "  - no verified fix: {}\n",
-                    text::markdown_message(why)
-                ));
-            }
+            s.push_str(&finding(f));
         }
+        s.push('\n');
+    }
+    s
+}
+
+/// One finding: its pair, reasons, sample, help and fixes.
+fn finding(f: &Finding) -> String {
+    let mut s = String::new();
+    // Forward rules: the older version decodes what the newer one wrote; backward
+    // rules (older sessions in the newer decoder): the other way round.
+    let pair = match f.older_version {
+        Some(o) if f.older_is_writer() => {
+            format!("v{} decoder, v{o} encoder", f.newer_version)
+        }
+        Some(o) => format!("v{o} decoder, v{} encoder", f.newer_version),
+        None => format!("v{}", f.newer_version),
+    };
+    s.push_str(&format!(
+        "- **{}** `{}` ({pair}) at <code>{}:{}</code>: {}\n",
+        f.level.as_str(),
+        f.rule.id(),
+        text::markdown(f.file()),
+        f.line(),
+        text::markdown_message(&f.message)
+    ));
+    for r in &f.reasons {
+        s.push_str(&format!("  - {}\n", text::markdown_message(r)));
+    }
+    if let Some(sample) = &f.sample {
+        let which = match &f.property {
+            Some(p) => format!("session with {}", text::markdown(p)),
+            None => "EMS session".to_string(),
+        };
+        s.push_str(&format!(
+            "  - sample {which}: <code>{}</code>\n",
+            text::markdown(sample.trim())
+        ));
+    }
+    s.push_str(&format!(
+        "  - help: {} (`sessionlint explain {}`)\n",
+        text::markdown_message(f.help()),
+        f.rule.id()
+    ));
+    for x in &f.fixes {
+        s.push_str(&format!(
+            "  - verified fix: {}<br>change: {}<br>cost: {}\n",
+            text::markdown_message(&x.summary),
+            text::markdown_message(&x.change),
+            text::markdown_message(&x.cost)
+        ));
+    }
+    if let Some(why) = &f.no_fix {
+        s.push_str(&format!(
+            "  - no verified fix: {}\n",
+            text::markdown_message(why)
+        ));
+    }
+    s
+}
+
+/// A format's versions and its matrices: EMS, non-EMS, and each critical property.
+fn matrix_tables(m: &Matrix) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "Versions: {}\n\n",
+        m.versions
+            .iter()
+            .map(|v| format!("v{v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    s.push_str("EMS sessions (rows: decoder version, columns: encoder version):\n\n");
+    s.push_str(&grid(m, &m.ems));
+    s.push_str("\nNon-EMS sessions:\n\n");
+    s.push_str(&grid(m, &m.non_ems));
+    s.push('\n');
+    for p in &m.properties {
+        let name = text::markdown(&p.name);
+        s.push_str(&format!(
+            "Sessions with critical property <code>{name}</code>:\n\n"
+        ));
+        s.push_str(&grid(m, &p.with));
+        s.push_str(&format!("\nSessions without <code>{name}</code>:\n\n"));
+        s.push_str(&grid(m, &p.without));
         s.push('\n');
     }
     s
