@@ -143,59 +143,66 @@ li.error{color:#a00}\nli.warning{color:#8a5a00}\nli.note{color:#225}\nli.fix{col
         if !mine.is_empty() {
             s.push_str("<ul>\n");
             for f in mine {
-                s.push_str(&format!(
-                    "<li class=\"{}\"><b>{}</b> <code>{}</code>: {}<br><small>{}:{}</small>",
-                    f.level.as_str(),
-                    f.level.as_str(),
-                    esc(f.rule.id()),
-                    prose(&f.message),
-                    esc(f.file()),
-                    f.line()
-                ));
-                s.push_str("<ul>");
-                for r in &f.reasons {
-                    s.push_str(&format!("<li>{}</li>", prose(r)));
-                }
-                if let Some(sample) = &f.sample {
-                    let which = match &f.property {
-                        Some(p) => format!("session with {}", esc(p)),
-                        None => "EMS session".to_string(),
-                    };
-                    s.push_str(&format!(
-                        "<li>sample {which} ({}): <pre>{}</pre></li>",
-                        esc(&f.newer_encoding.to_string()),
-                        esc(sample.trim_end())
-                    ));
-                }
-                s.push_str(&format!(
-                    "<li>help: {} (<code>sessionlint explain {}</code>)</li>",
-                    prose(f.help()),
-                    esc(f.rule.id())
-                ));
-                s.push_str("</ul>");
-                if !f.fixes.is_empty() || f.no_fix.is_some() {
-                    s.push_str("<ul>");
-                    for x in &f.fixes {
-                        s.push_str(&format!(
-                            "<li class=\"fix\">verified fix: {}<br>change: {}<br>cost: {}</li>",
-                            prose(&x.summary),
-                            prose(&x.change),
-                            prose(&x.cost)
-                        ));
-                    }
-                    if let Some(why) = &f.no_fix {
-                        s.push_str(&format!(
-                            "<li class=\"fix\">no verified fix: {}</li>",
-                            esc(why)
-                        ));
-                    }
-                    s.push_str("</ul>");
-                }
-                s.push_str("</li>\n");
+                s.push_str(&finding(f));
             }
             s.push_str("</ul>\n");
         }
     }
     s.push_str("</body></html>\n");
+    s
+}
+
+/// One finding as a list item: message, place, reasons, sample, help, fixes.
+fn finding(f: &Finding) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "<li class=\"{}\"><b>{}</b> <code>{}</code>: {}<br><small>{}:{}</small>",
+        f.level.as_str(),
+        f.level.as_str(),
+        esc(f.rule.id()),
+        prose(&f.message),
+        esc(f.file()),
+        f.line()
+    ));
+    s.push_str("<ul>");
+    for r in &f.reasons {
+        s.push_str(&format!("<li>{}</li>", prose(r)));
+    }
+    if let Some(sample) = &f.sample {
+        let which = match &f.property {
+            Some(p) => format!("session with {}", esc(p)),
+            None => "EMS session".to_string(),
+        };
+        s.push_str(&format!(
+            "<li>sample {which} ({}): <pre>{}</pre></li>",
+            esc(&f.newer_encoding.to_string()),
+            esc(sample.trim_end())
+        ));
+    }
+    s.push_str(&format!(
+        "<li>help: {} (<code>sessionlint explain {}</code>)</li>",
+        prose(f.help()),
+        esc(f.rule.id())
+    ));
+    s.push_str("</ul>");
+    if !f.fixes.is_empty() || f.no_fix.is_some() {
+        s.push_str("<ul>");
+        for x in &f.fixes {
+            s.push_str(&format!(
+                "<li class=\"fix\">verified fix: {}<br>change: {}<br>cost: {}</li>",
+                prose(&x.summary),
+                prose(&x.change),
+                prose(&x.cost)
+            ));
+        }
+        if let Some(why) = &f.no_fix {
+            s.push_str(&format!(
+                "<li class=\"fix\">no verified fix: {}</li>",
+                esc(why)
+            ));
+        }
+        s.push_str("</ul>");
+    }
+    s.push_str("</li>\n");
     s
 }
