@@ -64,27 +64,10 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
     };
     let (released, problems) = snapshots::read_all(snapshot_dir, &project, &mut map);
     if !problems.is_empty() {
-        return Err(problems
-            .iter()
-            .map(|p| report::human::render_problem(p, &map, false))
-            .collect());
+        return Err(rendered(&problems, &map));
     }
     let schema = T::schema();
-    for def in schema.types.values() {
-        for f in def.fields() {
-            for n in Ty::named_types(&f.ty) {
-                if !schema.types.contains_key(n) {
-                    return Err(format!(
-                        "type `{n}` (field `{}` of `{}`) does not derive SessionState, so the schema of {} v{} is incomplete: add #[derive(SessionState)] to it (a type without `version` is a part)",
-                        f.ident,
-                        def.name(),
-                        T::NAME,
-                        T::VERSION
-                    ));
-                }
-            }
-        }
-    }
+    complete::<T>(&schema)?;
     // The derive's run-time schema passes the same validation as every other schema.
     if let Some(p) = schema.validate().into_iter().next() {
         return Err(report::human::render_problem(&p, &map, false));
@@ -106,15 +89,7 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
         schema.adopt_defaults(r);
     }
     // The same review as `sessionlint check`, with the crate's configuration (levels, allows).
-    let cfg = match crate::config::load(&project, &mut map) {
-        Ok(c) => c,
-        Err(ps) => {
-            return Err(ps
-                .iter()
-                .map(|p| report::human::render_problem(p, &map, false))
-                .collect())
-        }
-    };
+    let cfg = crate::config::load(&project, &mut map).map_err(|ps| rendered(&ps, &map))?;
     let gathered = crate::review::Gathered {
         keep: cfg.keep,
         cfg,
@@ -125,15 +100,7 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
         files: 0,
         builds: 1,
     };
-    let review = match crate::review::judge(gathered, false) {
-        Ok(r) => r,
-        Err(ps) => {
-            return Err(ps
-                .iter()
-                .map(|p| report::human::render_problem(p, &map, false))
-                .collect())
-        }
-    };
+    let review = crate::review::judge(gathered, false).map_err(|ps| rendered(&ps, &map))?;
     let mut findings = review.findings;
     findings.retain(|f| f.newer_version == T::VERSION);
     if findings.iter().any(|f| f.level == Level::Error) {
@@ -142,6 +109,34 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
             ..Summary::count(&findings, 1, review.summary.versions, review.summary.pairs)
         };
         return Err(report::human::render(&findings, &summary, &map, false));
+    }
+    Ok(())
+}
+
+/// Problems as the CLI prints them.
+fn rendered(problems: &[crate::extract::Problem], map: &SourceMap) -> String {
+    problems
+        .iter()
+        .map(|p| report::human::render_problem(p, map, false))
+        .collect()
+}
+
+/// `T`'s schema names only types that derive SessionState: else it is incomplete.
+fn complete<T: SessionState>(schema: &crate::schema::Schema) -> Result<(), String> {
+    for def in schema.types.values() {
+        for f in def.fields() {
+            for n in Ty::named_types(&f.ty) {
+                if !schema.types.contains_key(n) {
+                    return Err(format!(
+                        "type `{n}` (field `{}` of `{}`) does not derive SessionState, so the schema of {} v{} is incomplete: add #[derive(SessionState)] to it (a type without `version` is a part)",
+                        f.ident,
+                        def.name(),
+                        T::NAME,
+                        T::VERSION
+                    ));
+                }
+            }
+        }
     }
     Ok(())
 }
