@@ -428,21 +428,9 @@ pub fn walk(
                 continue;
             }
         }
-        let entries = match std::fs::read_dir(&d) {
-            Ok(e) => e,
-            Err(e) => {
-                problems.push(Refusal::Io(e).into_problem(&display(&d), "directory"));
-                continue;
-            }
+        let Some(children) = children_of(&d, problems) else {
+            continue;
         };
-        let mut children = Vec::new();
-        for e in entries {
-            match e {
-                Ok(e) => children.push((e.path(), e.file_type())),
-                Err(e) => problems.push(Refusal::Io(e).into_problem(&display(&d), "directory")),
-            }
-        }
-        children.sort_by(|a, b| a.0.cmp(&b.0));
         for (p, ft) in children.into_iter().rev() {
             let rel = p.strip_prefix(dir).unwrap_or(&p);
             if p.file_name().is_some_and(|n| n == ".git") {
@@ -474,6 +462,38 @@ pub fn walk(
             }
         }
     }
+    drop_links_to_read_files(&mut out, links);
+    out.sort();
+    out
+}
+
+/// A directory's entries, sorted; `None` (reported) when it cannot be read.
+#[allow(clippy::type_complexity)]
+fn children_of(
+    d: &Path,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<(PathBuf, std::io::Result<std::fs::FileType>)>> {
+    let entries = match std::fs::read_dir(d) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(Refusal::Io(e).into_problem(&display(d), "directory"));
+            return None;
+        }
+    };
+    let mut children = Vec::new();
+    for e in entries {
+        match e {
+            Ok(e) => children.push((e.path(), e.file_type())),
+            Err(e) => problems.push(Refusal::Io(e).into_problem(&display(d), "directory")),
+        }
+    }
+    children.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(children)
+}
+
+/// Symlinked files that lead to a file the walk also reads: the same file, not a second claim
+/// to its contents.
+fn drop_links_to_read_files(out: &mut Vec<PathBuf>, links: Vec<(PathBuf, PathBuf)>) {
     if !links.is_empty() {
         let link_paths: HashSet<&PathBuf> = links.iter().map(|(p, _)| p).collect();
         let real: HashSet<PathBuf> = out
@@ -488,8 +508,6 @@ pub fn walk(
             .collect();
         out.retain(|p| !twice.contains(p));
     }
-    out.sort();
-    out
 }
 
 #[cfg(test)]
