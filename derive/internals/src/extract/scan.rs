@@ -700,55 +700,84 @@ pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
                 }
                 i = end;
             }
-            b'#' => {
-                // `#[` or `#![`, white space (or, absurdly, comments) allowed between; anything
-                // else is not an attribute (a raw string's or a macro's hash), and is not lexed
-                // here: the bytes after a raw string's hash are the string's, not tokens.
-                let j = skip_ws(b, i + 1);
-                let k = if b.get(j) == Some(&b'!') {
-                    skip_ws(b, j + 1)
-                } else {
-                    j
-                };
-                if !matches!(b.get(k), Some(b'[' | b'/')) {
-                    i += 1;
-                    continue;
+            b'#' => match attribute_at(text, i, markers)? {
+                Some((attr, inner)) => {
+                    // The attribute's own literals were lexed, not skimmed: the whole attribute
+                    // is not code (a keyword in one of its strings starts no item).
+                    noncode.push((attr.start, attr.end));
+                    i = attr.end;
+                    if !inner {
+                        attrs.push(attr);
+                    }
                 }
-                let mut l = Lexer::new(text, i + 1);
-                let first = l.next()?;
-                let (inner, open) = match first {
-                    Some(Tok {
-                        kind: Kind::Punct(b'!'),
-                        ..
-                    }) => (true, l.next()?),
-                    t => (false, t),
-                };
-                if !matches!(
-                    open,
-                    Some(Tok {
-                        kind: Kind::Punct(b'['),
-                        ..
-                    })
-                ) {
-                    i += 1;
-                    continue;
-                }
-                let marked = attribute(&mut l, markers, i)?;
-                // The attribute's own literals were lexed, not skimmed: the whole attribute is
-                // not code (a keyword in one of its strings starts no item).
-                noncode.push((i, l.i));
-                if !inner {
-                    attrs.push(Attr {
-                        start: i,
-                        end: l.i,
-                        marked,
-                    });
-                }
-                i = l.i;
-            }
+                None => i += 1,
+            },
             _ => i += 1,
         }
     }
+    let mut out = items(text, code, &noncode, &attrs)?;
+    out.session.sort_by_key(|s| s.start);
+    out.keywords.sort_by_key(|k| k.start);
+    Ok(out)
+}
+
+/// The attribute starting at the `#` at `i`, and whether it is an inner one (`#![...]`);
+/// `None` when the `#` starts no attribute (a raw string's or a macro's hash: the bytes after
+/// a raw string's hash are the string's, not tokens).
+fn attribute_at(
+    text: &str,
+    i: usize,
+    markers: &Markers,
+) -> Result<Option<(Attr, bool)>, ScanError> {
+    let b = text.as_bytes();
+    // `#[` or `#![`, white space (or, absurdly, comments) allowed between.
+    let j = skip_ws(b, i + 1);
+    let k = if b.get(j) == Some(&b'!') {
+        skip_ws(b, j + 1)
+    } else {
+        j
+    };
+    if !matches!(b.get(k), Some(b'[' | b'/')) {
+        return Ok(None);
+    }
+    let mut l = Lexer::new(text, i + 1);
+    let first = l.next()?;
+    let (inner, open) = match first {
+        Some(Tok {
+            kind: Kind::Punct(b'!'),
+            ..
+        }) => (true, l.next()?),
+        t => (false, t),
+    };
+    if !matches!(
+        open,
+        Some(Tok {
+            kind: Kind::Punct(b'['),
+            ..
+        })
+    ) {
+        return Ok(None);
+    }
+    let marked = attribute(&mut l, markers, i)?;
+    Ok(Some((
+        Attr {
+            start: i,
+            end: l.i,
+            marked,
+        },
+        inner,
+    )))
+}
+
+/// Every `struct`/`enum`/`union` item in code (not in `noncode`), with the session items
+/// among them (those whose attributes mark them).
+fn items(
+    text: &str,
+    code: usize,
+    noncode: &[(usize, usize)],
+    attrs: &[Attr],
+) -> Result<FileScan, ScanError> {
+    let b = text.as_bytes();
     let mut out = FileScan::default();
     let in_code = |at: usize| {
         let k = noncode.partition_point(|r| r.1 <= at);
@@ -764,7 +793,7 @@ pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
             if name.kind != Kind::Ident {
                 continue;
             }
-            let (start, marked) = attribute_run(text, &attrs, at)?;
+            let (start, marked) = attribute_run(text, attrs, at)?;
             let name = word(text, name).trim_start_matches("r#").to_string();
             // Where an item ends is found only for the items asked for: session items now,
             // others when a type of that name is looked up.
@@ -781,8 +810,6 @@ pub fn scan(text: &str, markers: &Markers) -> Result<FileScan, ScanError> {
             });
         }
     }
-    out.session.sort_by_key(|s| s.start);
-    out.keywords.sort_by_key(|k| k.start);
     Ok(out)
 }
 
