@@ -225,21 +225,7 @@ impl<'a> Lexer<'a> {
             }
             let s = self.i;
             let c = b[s];
-            let comment = match (c, b.get(s + 1)) {
-                (b'/', Some(b'/')) => {
-                    let end = s + b[s..].iter().position(|c| *c == b'\n').unwrap_or(n - s);
-                    let doc = b[s..].starts_with(b"///") && !b[s..].starts_with(b"////");
-                    Some((end, doc))
-                }
-                (b'/', Some(b'*')) => {
-                    let end = self.block_comment(s)?;
-                    let doc = b[s..].starts_with(b"/**")
-                        && !b[s..].starts_with(b"/***")
-                        && !b[s..].starts_with(b"/**/");
-                    Some((end, doc))
-                }
-                _ => None,
-            };
+            let comment = self.comment_at(s)?;
             if let Some((end, doc)) = comment {
                 self.i = end;
                 if doc {
@@ -251,31 +237,8 @@ impl<'a> Lexer<'a> {
                 }
                 continue;
             }
-            let kind;
             if is_ident_start(c) {
-                let mut e = ident_end(b, s);
-                let word = &b[s..e];
-                let next = b.get(e).copied();
-                match (word, next) {
-                    (b"r" | b"br" | b"cr", Some(b'"' | b'#')) if self.raw_string_follows(e) => {
-                        e = self.raw_string(e)?;
-                        kind = Kind::Literal;
-                    }
-                    (b"r", Some(b'#')) => {
-                        // A raw identifier: r#name.
-                        e = ident_end(b, e + 1);
-                        kind = Kind::Ident;
-                    }
-                    (b"b" | b"c", Some(b'"')) => {
-                        e = self.quoted(e, b'"')?;
-                        kind = Kind::Literal;
-                    }
-                    (b"b", Some(b'\'')) => {
-                        e = self.quoted(e, b'\'')?;
-                        kind = Kind::Literal;
-                    }
-                    _ => kind = Kind::Ident,
-                }
+                let (kind, e) = self.word_at(s)?;
                 self.i = e;
                 return Ok(Some(Tok {
                     kind,
@@ -305,6 +268,56 @@ impl<'a> Lexer<'a> {
                 end: e,
             }));
         }
+    }
+
+    /// The comment at `s`, if one starts there: its end, and whether it is a doc comment.
+    fn comment_at(&self, s: usize) -> Result<Option<(usize, bool)>, ScanError> {
+        let (b, n) = (self.b, self.b.len());
+        Ok(match (b[s], b.get(s + 1)) {
+            (b'/', Some(b'/')) => {
+                let end = s + b[s..].iter().position(|c| *c == b'\n').unwrap_or(n - s);
+                let doc = b[s..].starts_with(b"///") && !b[s..].starts_with(b"////");
+                Some((end, doc))
+            }
+            (b'/', Some(b'*')) => {
+                let end = self.block_comment(s)?;
+                let doc = b[s..].starts_with(b"/**")
+                    && !b[s..].starts_with(b"/***")
+                    && !b[s..].starts_with(b"/**/");
+                Some((end, doc))
+            }
+            _ => None,
+        })
+    }
+
+    /// The identifier, raw identifier or prefixed literal (`r"…"`, `b'…'`, `c"…"`) at `s`.
+    fn word_at(&self, s: usize) -> Result<(Kind, usize), ScanError> {
+        let b = self.b;
+        let kind;
+        let mut e = ident_end(b, s);
+        let word = &b[s..e];
+        let next = b.get(e).copied();
+        match (word, next) {
+            (b"r" | b"br" | b"cr", Some(b'"' | b'#')) if self.raw_string_follows(e) => {
+                e = self.raw_string(e)?;
+                kind = Kind::Literal;
+            }
+            (b"r", Some(b'#')) => {
+                // A raw identifier: r#name.
+                e = ident_end(b, e + 1);
+                kind = Kind::Ident;
+            }
+            (b"b" | b"c", Some(b'"')) => {
+                e = self.quoted(e, b'"')?;
+                kind = Kind::Literal;
+            }
+            (b"b", Some(b'\'')) => {
+                e = self.quoted(e, b'\'')?;
+                kind = Kind::Literal;
+            }
+            _ => kind = Kind::Ident,
+        }
+        Ok((kind, e))
     }
 
     fn block_comment(&self, s: usize) -> Result<usize, ScanError> {
