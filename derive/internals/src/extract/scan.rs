@@ -450,6 +450,40 @@ impl FileScan {
     }
 }
 
+/// After a `#` at `start`: the attribute it opens, as (inner, marked); `None`, with the lexer
+/// back after the `#`, when it opens none (a macro's `$(#...)`, a raw string's hash).
+fn attribute_after_hash(
+    lx: &mut Lexer<'_>,
+    markers: &Markers,
+    start: usize,
+) -> Result<Option<(bool, bool)>, ScanError> {
+    let save = lx.i;
+    let mut inner = false;
+    let mut nt = lx.next()?;
+    if matches!(
+        nt,
+        Some(Tok {
+            kind: Kind::Punct(b'!'),
+            ..
+        })
+    ) {
+        inner = true;
+        nt = lx.next()?;
+    }
+    if !matches!(
+        nt,
+        Some(Tok {
+            kind: Kind::Punct(b'['),
+            ..
+        })
+    ) {
+        lx.i = save;
+        return Ok(None);
+    }
+    let marked = attribute(lx, markers, start)?;
+    Ok(Some((inner, marked)))
+}
+
 /// Lexes a whole file token by token and returns its session items and every named item. An item
 /// that starts but does not end, or a literal or comment that never closes, is an error at its
 /// place. The reference for `scan`, which skims instead (tests hold the two equal).
@@ -461,43 +495,17 @@ pub fn scan_tokens(text: &str, markers: &Markers) -> Result<FileScan, ScanError>
     let mut marked = false;
     while let Some(t) = lx.next()? {
         match t.kind {
-            Kind::Punct(b'#') => {
-                // `#[...]` (outer) or `#![...]` (inner: ends any run).
-                let save = lx.i;
-                let mut inner = false;
-                let mut nt = lx.next()?;
-                if matches!(
-                    nt,
-                    Some(Tok {
-                        kind: Kind::Punct(b'!'),
-                        ..
-                    })
-                ) {
-                    inner = true;
-                    nt = lx.next()?;
-                }
-                if !matches!(
-                    nt,
-                    Some(Tok {
-                        kind: Kind::Punct(b'['),
-                        ..
-                    })
-                ) {
-                    // `#` alone (a macro's `$(#...)`, a raw string's hash): not an attribute.
-                    lx.i = save;
-                    run = None;
-                    marked = false;
-                    continue;
-                }
-                let m = attribute(&mut lx, markers, t.start)?;
-                if inner {
-                    run = None;
-                    marked = false;
-                } else {
+            // `#[...]` (outer) or `#![...]` (inner: ends any run).
+            Kind::Punct(b'#') => match attribute_after_hash(&mut lx, markers, t.start)? {
+                Some((false, m)) => {
                     run.get_or_insert(t.start);
                     marked |= m;
                 }
-            }
+                _ => {
+                    run = None;
+                    marked = false;
+                }
+            },
             Kind::DocComment => {}
             // Visibility between attributes and the item: `pub`, `pub(crate)`, `pub(in a::b)`.
             Kind::Ident if word(text, t) == "pub" => skip_restriction(&mut lx, t.start)?,
@@ -933,6 +941,46 @@ pub enum External {
     },
 }
 
+/// The index of the first token from `j` that is not part of an attribute, a doc comment or
+/// a visibility.
+fn past_attributes(text: &str, toks: &[Tok], mut j: usize) -> usize {
+    let is = |i: usize, k: Kind| toks.get(i).is_some_and(|t| t.kind == k);
+    let word_is = |i: usize, w: &str| is(i, Kind::Ident) && word(text, toks[i]) == w;
+    loop {
+        if is(j, Kind::Punct(b'#')) && is(j + 1, Kind::Punct(b'[')) {
+            let mut depth = 0usize;
+            j += 1;
+            while let Some(t) = toks.get(j) {
+                match t.kind {
+                    Kind::Punct(b'[') => depth += 1,
+                    Kind::Punct(b']') => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            j += 1;
+        } else if is(j, Kind::DocComment) {
+            j += 1;
+        } else if word_is(j, "pub") {
+            j += 1;
+            if is(j, Kind::Punct(b'(')) {
+                while toks.get(j).is_some_and(|t| t.kind != Kind::Punct(b')')) {
+                    j += 1;
+                }
+                j += 1;
+            }
+        } else {
+            break;
+        }
+    }
+    j
+}
+
 /// Every `include!` and `#[path] mod` in code (not in comments or strings).
 pub fn external_code(text: &str) -> Result<Vec<External>, ScanError> {
     let b = text.as_bytes();
@@ -979,39 +1027,7 @@ pub fn external_code(text: &str) -> Result<Vec<External>, ScanError> {
                 continue;
             };
             // Past other attributes and a visibility to `mod NAME ;`.
-            let mut j = i + 6;
-            loop {
-                if is(j, Kind::Punct(b'#')) && is(j + 1, Kind::Punct(b'[')) {
-                    let mut depth = 0usize;
-                    j += 1;
-                    while let Some(t) = toks.get(j) {
-                        match t.kind {
-                            Kind::Punct(b'[') => depth += 1,
-                            Kind::Punct(b']') => {
-                                depth -= 1;
-                                if depth == 0 {
-                                    break;
-                                }
-                            }
-                            _ => {}
-                        }
-                        j += 1;
-                    }
-                    j += 1;
-                } else if is(j, Kind::DocComment) {
-                    j += 1;
-                } else if word_is(j, "pub") {
-                    j += 1;
-                    if is(j, Kind::Punct(b'(')) {
-                        while toks.get(j).is_some_and(|t| t.kind != Kind::Punct(b')')) {
-                            j += 1;
-                        }
-                        j += 1;
-                    }
-                } else {
-                    break;
-                }
-            }
+            let j = past_attributes(text, &toks, i + 6);
             if word_is(j, "mod") && is(j + 1, Kind::Ident) && is(j + 2, Kind::Punct(b';')) {
                 out.push(External::PathMod {
                     at: toks[i].start,
