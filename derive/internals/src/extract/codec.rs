@@ -200,6 +200,27 @@ fn type_args(x: &syn::Type) -> Vec<&syn::Type> {
     }
 }
 
+/// A tuple of adapters over a tuple of the same length: each element adapted.
+fn adapt_tuple(t: &syn::TypeTuple, items: &[Ty]) -> Result<Adapt, String> {
+    let mut out = Vec::new();
+    let mut any_wire = false;
+    for (x, t) in t.elems.iter().zip(items) {
+        match adapt(x, t)? {
+            Adapt::Same => out.push(t.clone()),
+            Adapt::Wire(w) => {
+                any_wire = true;
+                out.push(w)
+            }
+            Adapt::Opaque => return Ok(Adapt::Opaque),
+        }
+    }
+    Ok(if any_wire {
+        Adapt::Wire(Ty::Tuple { items: out })
+    } else {
+        Adapt::Same
+    })
+}
+
 /// The adapter `x` applied to a field of type `ty`; `Err` names what is not modelled.
 fn adapt(x: &syn::Type, ty: &Ty) -> Result<Adapt, String> {
     let unmodelled = || format!("`{}`", x.to_token_stream().to_string().replace(' ', ""));
@@ -223,29 +244,10 @@ fn adapt(x: &syn::Type, ty: &Ty) -> Result<Adapt, String> {
             }
         }
         syn::Type::Tuple(t) => {
-            let Ty::Tuple { items } = ty else {
-                return Err(unmodelled());
+            return match ty {
+                Ty::Tuple { items } if items.len() == t.elems.len() => adapt_tuple(t, items),
+                _ => Err(unmodelled()),
             };
-            if items.len() != t.elems.len() {
-                return Err(unmodelled());
-            }
-            let mut out = Vec::new();
-            let mut any_wire = false;
-            for (x, t) in t.elems.iter().zip(items) {
-                match adapt(x, t)? {
-                    Adapt::Same => out.push(t.clone()),
-                    Adapt::Wire(w) => {
-                        any_wire = true;
-                        out.push(w)
-                    }
-                    Adapt::Opaque => return Ok(Adapt::Opaque),
-                }
-            }
-            return Ok(if any_wire {
-                Adapt::Wire(Ty::Tuple { items: out })
-            } else {
-                Adapt::Same
-            });
         }
         _ => {}
     }
