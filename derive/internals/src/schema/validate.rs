@@ -285,66 +285,7 @@ impl Schema {
                 ));
             }
         }
-        let inner = match &f.ty {
-            Ty::Option { of } => of,
-            t => t,
-        };
-        if let Some(p) = &w.prefix {
-            for width in &p.0 {
-                if ![1, 2, 3, 4].contains(width) {
-                    out.push(problem(
-                        at,
-                        format!("`prefix` of {width} bytes for {name}"),
-                        "TLS length prefixes are 1, 2, 3 or 4 bytes",
-                    ));
-                }
-            }
-            let levels = seq_levels(inner);
-            if levels == 0 {
-                out.push(problem(
-                    at,
-                    format!("`prefix` on {name}, whose type `{}` has no length", f.ty),
-                    "a length prefix belongs to an opaque (`Vec<u8>`) or a list",
-                ));
-            } else if p.0.len() > levels {
-                out.push(problem(
-                    at,
-                    format!("`prefix` gives {} widths for {name}, whose type `{}` has {levels} level(s)", p.0.len(), f.ty),
-                    "give one width per level, outermost first, or one width for every level",
-                ));
-            }
-        }
-        for (key, set) in [
-            ("max_len", w.max_len.is_some()),
-            ("min_len", w.min_len.is_some()),
-        ] {
-            if set && seq_levels(inner) == 0 && *inner != Ty::Str {
-                out.push(problem(
-                    at,
-                    format!("`{key}` on {name}, whose type `{}` has no length", f.ty),
-                    "a length limit belongs to an opaque (`Vec<u8>`), a string or a list",
-                ));
-            }
-        }
-        if let Some(m) = &w.max_len {
-            let levels = seq_levels(inner);
-            if levels > 0 && m.0.len() > levels {
-                out.push(problem(
-                    at,
-                    format!("`max_len` gives {} limits for {name}, whose type `{}` has {levels} level(s)", m.0.len(), f.ty),
-                    "give one limit per level, outermost first",
-                ));
-            }
-            if let (Some(lo), Some(hi)) = (w.min_len, m.0.first()) {
-                if lo > *hi {
-                    out.push(problem(
-                        at,
-                        format!("`min_len = {lo}` on {name} is above its `max_len = {hi}`"),
-                        "no value would be accepted",
-                    ));
-                }
-            }
-        }
+        check_lengths(name, f, out);
         if w.implicit && w.tag.is_none() {
             out.push(problem(
                 at,
@@ -414,46 +355,7 @@ impl Schema {
                 ));
             }
         }
-        if s.written.is_some() && s.ems.is_none() {
-            out.push(problem(
-                at,
-                format!("`written` on {name}, which is not an EMS carrier"),
-                "`written = \"any\"` says that a version writes its EMS carrier whatever the session's EMS status",
-            ));
-        }
-        if s.ignored && s.ems.is_none() {
-            out.push(problem(
-                at,
-                format!("`ignored` on {name}, which is not an EMS carrier"),
-                "`ignored` marks an EMS carrier that is read and not acted on",
-            ));
-        }
-        if s.ems.is_some() && s.version_field.is_some() {
-            out.push(problem(
-                at,
-                format!("{name} is both the version field and the EMS carrier"),
-                "mark the EMS flag and the version on separate fields",
-            ));
-        }
-        match &s.ems {
-            Some(EmsMarker::Flag) if !matches!(f.ty, Ty::Bool | Ty::Option { .. }) => out.push(problem(
-                at,
-                format!("`ems` on {name}, whose type `{}` is neither bool nor Option", f.ty),
-                "use `ems = \"Variant\"` on an enum field or `ems_mask` on an integer flags field",
-            )),
-            Some(EmsMarker::Mask { mask }) => {
-                if !is_int(&f.ty) {
-                    out.push(problem(at, format!("`ems_mask` on {name}, whose type `{}` is not an integer", f.ty), "an EMS mask selects a bit of an integer flags field"));
-                }
-                if *mask == 0 {
-                    out.push(problem(at, format!("`ems_mask = 0` on {name} selects no bit"), "name the EMS bit, e.g. `ems_mask = 0x4`"));
-                }
-                if s.known_bits.is_some_and(|k| mask & !k != 0) {
-                    out.push(problem(at, format!("`ems_mask` of {name} lies outside its `known_bits`"), "a decoder that knows the EMS bit lists it in `known_bits`"));
-                }
-            }
-            _ => {}
-        }
+        check_ems_keys(&name, f, out);
     }
 
     /// `write = { unless = ... }`: in serde schemas the `skip_serializing_if` path; in wire
@@ -694,4 +596,142 @@ pub fn fixed_bytes(f: &Field) -> Option<usize> {
         _ => return None,
     };
     (1..=8).contains(&n).then_some(n)
+}
+
+/// A field's EMS keys: `written`, `ignored` and the marker, against its type and each other.
+fn check_ems_keys(name: &str, f: &Field, out: &mut Vec<Problem>) {
+    let (at, s) = (&f.origin, &f.session);
+    if s.written.is_some() && s.ems.is_none() {
+        out.push(problem(
+            at,
+            format!("`written` on {name}, which is not an EMS carrier"),
+            "`written = \"any\"` says that a version writes its EMS carrier whatever the session's EMS status",
+        ));
+    }
+    if s.ignored && s.ems.is_none() {
+        out.push(problem(
+            at,
+            format!("`ignored` on {name}, which is not an EMS carrier"),
+            "`ignored` marks an EMS carrier that is read and not acted on",
+        ));
+    }
+    if s.ems.is_some() && s.version_field.is_some() {
+        out.push(problem(
+            at,
+            format!("{name} is both the version field and the EMS carrier"),
+            "mark the EMS flag and the version on separate fields",
+        ));
+    }
+    match &s.ems {
+        Some(EmsMarker::Flag) if !matches!(f.ty, Ty::Bool | Ty::Option { .. }) => {
+            out.push(problem(
+                at,
+                format!(
+                    "`ems` on {name}, whose type `{}` is neither bool nor Option",
+                    f.ty
+                ),
+                "use `ems = \"Variant\"` on an enum field or `ems_mask` on an integer flags field",
+            ))
+        }
+        Some(EmsMarker::Mask { mask }) => {
+            if !is_int(&f.ty) {
+                out.push(problem(
+                    at,
+                    format!(
+                        "`ems_mask` on {name}, whose type `{}` is not an integer",
+                        f.ty
+                    ),
+                    "an EMS mask selects a bit of an integer flags field",
+                ));
+            }
+            if *mask == 0 {
+                out.push(problem(
+                    at,
+                    format!("`ems_mask = 0` on {name} selects no bit"),
+                    "name the EMS bit, e.g. `ems_mask = 0x4`",
+                ));
+            }
+            if s.known_bits.is_some_and(|k| mask & !k != 0) {
+                out.push(problem(
+                    at,
+                    format!("`ems_mask` of {name} lies outside its `known_bits`"),
+                    "a decoder that knows the EMS bit lists it in `known_bits`",
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A field's length keys: `prefix` widths and levels, `max_len` and `min_len`.
+fn check_lengths(name: &str, f: &Field, out: &mut Vec<Problem>) {
+    let (at, w) = (&f.origin, &f.wire);
+    let inner = match &f.ty {
+        Ty::Option { of } => of,
+        t => t,
+    };
+    if let Some(p) = &w.prefix {
+        for width in &p.0 {
+            if ![1, 2, 3, 4].contains(width) {
+                out.push(problem(
+                    at,
+                    format!("`prefix` of {width} bytes for {name}"),
+                    "TLS length prefixes are 1, 2, 3 or 4 bytes",
+                ));
+            }
+        }
+        let levels = seq_levels(inner);
+        if levels == 0 {
+            out.push(problem(
+                at,
+                format!("`prefix` on {name}, whose type `{}` has no length", f.ty),
+                "a length prefix belongs to an opaque (`Vec<u8>`) or a list",
+            ));
+        } else if p.0.len() > levels {
+            out.push(problem(
+                at,
+                format!(
+                    "`prefix` gives {} widths for {name}, whose type `{}` has {levels} level(s)",
+                    p.0.len(),
+                    f.ty
+                ),
+                "give one width per level, outermost first, or one width for every level",
+            ));
+        }
+    }
+    for (key, set) in [
+        ("max_len", w.max_len.is_some()),
+        ("min_len", w.min_len.is_some()),
+    ] {
+        if set && seq_levels(inner) == 0 && *inner != Ty::Str {
+            out.push(problem(
+                at,
+                format!("`{key}` on {name}, whose type `{}` has no length", f.ty),
+                "a length limit belongs to an opaque (`Vec<u8>`), a string or a list",
+            ));
+        }
+    }
+    if let Some(m) = &w.max_len {
+        let levels = seq_levels(inner);
+        if levels > 0 && m.0.len() > levels {
+            out.push(problem(
+                at,
+                format!(
+                    "`max_len` gives {} limits for {name}, whose type `{}` has {levels} level(s)",
+                    m.0.len(),
+                    f.ty
+                ),
+                "give one limit per level, outermost first",
+            ));
+        }
+        if let (Some(lo), Some(hi)) = (w.min_len, m.0.first()) {
+            if lo > *hi {
+                out.push(problem(
+                    at,
+                    format!("`min_len = {lo}` on {name} is above its `max_len = {hi}`"),
+                    "no value would be accepted",
+                ));
+            }
+        }
+    }
 }
