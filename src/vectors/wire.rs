@@ -472,6 +472,19 @@ fn der_tag_of(f: &Field) -> Option<u8> {
     })
 }
 
+/// What a DER decoder reads for an absent element: an error, its DEFAULT, or absent.
+fn der_absent(f: &Field) -> Result<V, Refusal> {
+    match &f.missing {
+        Missing::Error => Err(Refusal::Accident(format!("missing `{}`", f.ident))),
+        // DEFAULT TRUE: an absent BOOLEAN is true.
+        Missing::DefaultValue {
+            value: Literal::Bool(b),
+            ..
+        } => Ok(V::Int(*b as u64)),
+        _ => Ok(V::Absent),
+    }
+}
+
 fn der_decode(s: &Schema, bytes: &[u8]) -> Read {
     let mut outer = Reader { b: bytes, i: 0 };
     let (tag, body) = der_read(&mut outer).map_err(Refusal::Accident)?;
@@ -520,24 +533,11 @@ fn der_decode(s: &Schema, bytes: &[u8]) -> Read {
                 None
             }
         };
-        match got {
-            Some(v) => {
-                out.insert(f.ident.clone(), v);
-            }
-            None => match &f.missing {
-                Missing::Error => return Err(Refusal::Accident(format!("missing `{}`", f.ident))),
-                // DEFAULT TRUE: an absent BOOLEAN is true.
-                Missing::DefaultValue {
-                    value: Literal::Bool(b),
-                    ..
-                } => {
-                    out.insert(f.ident.clone(), V::Int(*b as u64));
-                }
-                _ => {
-                    out.insert(f.ident.clone(), V::Absent);
-                }
-            },
-        }
+        let v = match got {
+            Some(v) => v,
+            None => der_absent(f)?,
+        };
+        out.insert(f.ident.clone(), v);
     }
     skip_unknown(&mut r)?;
     match policy {
@@ -808,93 +808,7 @@ fn field_samples(s: &Schema, fs: &[Field], carries: bool, big: bool) -> Vec<(Val
         for variant in 0..4u32 {
             let mut v = Values::new();
             for f in fs {
-                let present = !matches!(f.write, Write::Unless(_))
-                    || variant & 1 == 1
-                    || f.session.ems.is_some();
-                let (ty, opt) = match &f.ty {
-                    Ty::Option { of } => (&**of, true),
-                    t => (t, false),
-                };
-                let any = f.session.written == Some(Written::Any);
-                let mut val = match (&f.session.ems, ty) {
-                    // Written whatever the session: either value, the session stays non-EMS.
-                    (Some(EmsMarker::Flag), _) if any => V::Int((variant >> 1) as u64 & 1),
-                    (Some(EmsMarker::Flag), _) => V::Int(ems as u64),
-                    (Some(EmsMarker::Mask { mask }), _) => {
-                        // Other declared flag bits set in half the samples.
-                        let other = f.session.known_bits.unwrap_or(0) & !mask;
-                        let on = if variant & 2 == 2 { other } else { 0 };
-                        let bit = if any {
-                            variant as u64 >> 1 & 1 == 1
-                        } else {
-                            ems
-                        };
-                        V::Int(if bit { *mask } else { 0 } | on)
-                    }
-                    _ if f.session.version_field.is_some() => {
-                        V::Int(f.session.writes.unwrap_or(s.version as u64))
-                    }
-                    (_, Ty::Bool) => V::Int((variant >> 1) as u64 & 1),
-                    (_, Ty::Int { .. }) => V::Int(plain_int(
-                        f,
-                        f.session
-                            .known_bits
-                            .map(|k| k & 1)
-                            .unwrap_or(variant as u64 >> 1),
-                    )),
-                    // A fixed run a check reads: the first value it admits, big-endian.
-                    (_, Ty::Seq { .. } | Ty::Array { .. })
-                        if crate::schema::fixed_bytes(f).is_some()
-                            && (f.session.check.is_some() || f.session.values.is_some()) =>
-                    {
-                        let n = crate::schema::fixed_bytes(f).unwrap_or(2);
-                        let x = plain_int(f, 0);
-                        V::Bytes(x.to_be_bytes()[8 - n..].to_vec())
-                    }
-                    (_, Ty::Array { len, .. }) => V::Bytes(vec![7; *len]),
-                    // ASCII letters, so that a real decoder that parses them (a DNS name) can.
-                    (_, Ty::Seq { of }) if **of == Ty::int(false, 8) => {
-                        let lo = f.wire.min_len.unwrap_or(0);
-                        let hi = f.wire.outer_max_len().unwrap_or(u64::MAX);
-                        let n = 3u64.clamp(lo, hi.max(lo)) as usize;
-                        V::Bytes((0..n).map(|i| b'a' + (i % 26) as u8).collect())
-                    }
-                    (_, Ty::Seq { .. }) => match (variant >> 1, big) {
-                        (0, _) if f.wire.min_len.unwrap_or(0) == 0 => V::List(Vec::new()),
-                        (_, true) => V::List(vec![vec![b'z'; 65536]]),
-                        _ => V::List(vec![b"zz".to_vec()]),
-                    },
-                    (_, Ty::Named { name }) => named_sample(s, name, variant, ems),
-                    (_, _) => V::Absent,
-                };
-                if opt {
-                    // Some in half the samples; a flag carrier on a non-bool Option is Some for EMS.
-                    let non_bool_carrier = matches!((&f.session.ems, ty), (Some(EmsMarker::Flag), t) if *t != Ty::Bool);
-                    let some = match (non_bool_carrier, any) {
-                        (true, false) => ems,
-                        _ => variant & 2 == 2,
-                    };
-                    if non_bool_carrier {
-                        val = V::Bytes(b"abc".to_vec());
-                        if !matches!(ty, Ty::Seq { .. }) {
-                            val = V::Int(1);
-                        }
-                    }
-                    val = V::Opt(some.then(|| Box::new(val)));
-                }
-                let absent = !present
-                    || f.write == Write::Never
-                    // A "when non-zero" carrier is absent when zero (DER ZUINT64), and any
-                    // "when true" / "when non-zero" field is when false or zero: the encoder
-                    // never writes the DEFAULT.
-                    || (matches!(&f.write, Write::Unless(c) if c != "when false")
-                        && (f.session.ems.is_some()
-                            || matches!(&f.write, Write::Unless(c) if c == "when true" || c == "when non-zero"))
-                        && val == V::Int(0))
-                    // "when false" (DER DEFAULT TRUE): written only when false.
-                    || (matches!(&f.write, Write::Unless(c) if c == "when false")
-                        && val != V::Int(0));
-                v.insert(f.ident.clone(), if absent { V::Absent } else { val });
+                v.insert(f.ident.clone(), sample_value(s, f, variant, ems, big));
             }
             // The session's EMS status is what its writer put in the carrier, whatever its own
             // decoder does with it.
@@ -902,6 +816,108 @@ fn field_samples(s: &Schema, fs: &[Field], carries: bool, big: bool) -> Vec<(Val
         }
     }
     out
+}
+
+/// The value a sample session gives field `f` (`variant` picks among the choices; `ems`: the
+/// session's EMS status), or absent where its encoder would not write it.
+fn sample_value(s: &Schema, f: &Field, variant: u32, ems: bool, big: bool) -> V {
+    let present =
+        !matches!(f.write, Write::Unless(_)) || variant & 1 == 1 || f.session.ems.is_some();
+    let (ty, opt) = match &f.ty {
+        Ty::Option { of } => (&**of, true),
+        t => (t, false),
+    };
+    let any = f.session.written == Some(Written::Any);
+    let mut val = typed_sample(s, f, ty, variant, ems, big);
+    if opt {
+        // Some in half the samples; a flag carrier on a non-bool Option is Some for EMS.
+        let non_bool_carrier =
+            matches!((&f.session.ems, ty), (Some(EmsMarker::Flag), t) if *t != Ty::Bool);
+        let some = match (non_bool_carrier, any) {
+            (true, false) => ems,
+            _ => variant & 2 == 2,
+        };
+        if non_bool_carrier {
+            val = V::Bytes(b"abc".to_vec());
+            if !matches!(ty, Ty::Seq { .. }) {
+                val = V::Int(1);
+            }
+        }
+        val = V::Opt(some.then(|| Box::new(val)));
+    }
+    let absent = !present
+        || f.write == Write::Never
+        // A "when non-zero" carrier is absent when zero (DER ZUINT64), and any
+        // "when true" / "when non-zero" field is when false or zero: the encoder
+        // never writes the DEFAULT.
+        || (matches!(&f.write, Write::Unless(c) if c != "when false")
+            && (f.session.ems.is_some()
+                || matches!(&f.write, Write::Unless(c) if c == "when true" || c == "when non-zero"))
+            && val == V::Int(0))
+        // "when false" (DER DEFAULT TRUE): written only when false.
+        || (matches!(&f.write, Write::Unless(c) if c == "when false")
+            && val != V::Int(0));
+    if absent {
+        V::Absent
+    } else {
+        val
+    }
+}
+
+/// The sample value of `f`'s type `ty` (an Option's inner type).
+fn typed_sample(s: &Schema, f: &Field, ty: &Ty, variant: u32, ems: bool, big: bool) -> V {
+    let any = f.session.written == Some(Written::Any);
+    match (&f.session.ems, ty) {
+        // Written whatever the session: either value, the session stays non-EMS.
+        (Some(EmsMarker::Flag), _) if any => V::Int((variant >> 1) as u64 & 1),
+        (Some(EmsMarker::Flag), _) => V::Int(ems as u64),
+        (Some(EmsMarker::Mask { mask }), _) => {
+            // Other declared flag bits set in half the samples.
+            let other = f.session.known_bits.unwrap_or(0) & !mask;
+            let on = if variant & 2 == 2 { other } else { 0 };
+            let bit = if any {
+                variant as u64 >> 1 & 1 == 1
+            } else {
+                ems
+            };
+            V::Int(if bit { *mask } else { 0 } | on)
+        }
+        _ if f.session.version_field.is_some() => {
+            V::Int(f.session.writes.unwrap_or(s.version as u64))
+        }
+        (_, Ty::Bool) => V::Int((variant >> 1) as u64 & 1),
+        (_, Ty::Int { .. }) => V::Int(plain_int(
+            f,
+            f.session
+                .known_bits
+                .map(|k| k & 1)
+                .unwrap_or(variant as u64 >> 1),
+        )),
+        // A fixed run a check reads: the first value it admits, big-endian.
+        (_, Ty::Seq { .. } | Ty::Array { .. })
+            if crate::schema::fixed_bytes(f).is_some()
+                && (f.session.check.is_some() || f.session.values.is_some()) =>
+        {
+            let n = crate::schema::fixed_bytes(f).unwrap_or(2);
+            let x = plain_int(f, 0);
+            V::Bytes(x.to_be_bytes()[8 - n..].to_vec())
+        }
+        (_, Ty::Array { len, .. }) => V::Bytes(vec![7; *len]),
+        // ASCII letters, so that a real decoder that parses them (a DNS name) can.
+        (_, Ty::Seq { of }) if **of == Ty::int(false, 8) => {
+            let lo = f.wire.min_len.unwrap_or(0);
+            let hi = f.wire.outer_max_len().unwrap_or(u64::MAX);
+            let n = 3u64.clamp(lo, hi.max(lo)) as usize;
+            V::Bytes((0..n).map(|i| b'a' + (i % 26) as u8).collect())
+        }
+        (_, Ty::Seq { .. }) => match (variant >> 1, big) {
+            (0, _) if f.wire.min_len.unwrap_or(0) == 0 => V::List(Vec::new()),
+            (_, true) => V::List(vec![vec![b'z'; 65536]]),
+            _ => V::List(vec![b"zz".to_vec()]),
+        },
+        (_, Ty::Named { name }) => named_sample(s, name, variant, ems),
+        (_, _) => V::Absent,
+    }
 }
 
 /// A value of a named type: each variant of an enum in turn, made an EMS value (`ems`) where
