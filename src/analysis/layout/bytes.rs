@@ -221,96 +221,130 @@ fn refusal(o: &[Slot], s: &Stream) -> Option<(String, bool)> {
             Err(()) => return end(&label),
         };
         let value = bytes.map(|b| b.iter().fold(0u64, |a, x| (a << 8) | *x as u64));
-        match &b.atom {
-            Atom::Opt(inner) => match value {
-                Some(1) => {
-                    for x in inner.iter().rev() {
-                        slots.push(x.clone());
-                    }
-                }
-                Some(0) => {}
-                Some(_) if b.meta.one_is_true => {}
-                Some(x) => {
-                    return Some((format!("byte {x} is no presence byte for `{label}`"), false))
-                }
-                None => return None,
-            },
-            Atom::Bool => match value {
-                Some(0 | 1) | None if !has_checks(&b) => {}
-                Some(x) if x > 1 && !b.meta.one_is_true => {
-                    return Some((format!("byte {x} is no bool for `{label}`"), false))
-                }
-                Some(x) => {
-                    let x = if x > 1 { 0 } else { x };
-                    if let Err(why) = checked(&b, x) {
-                        return Some((why, true));
-                    }
-                }
-                None => return None,
-            },
-            Atom::Int { .. } => match value {
-                Some(x) => {
-                    if let Err(why) = checked(&b, x) {
-                        return Some((why, true));
-                    }
-                }
-                None if has_checks(&b) => return None,
-                None => {}
-            },
-            Atom::Enum {
-                variants,
-                other,
-                tags: Some((_, values)),
-            } => {
-                let x = value?;
-                match values.iter().position(|v| *v == Some(x)).or(*other) {
-                    Some(k) => {
-                        for y in variants[k].1.iter().rev() {
-                            slots.push(y.clone());
-                        }
-                    }
-                    None => {
-                        return Some((
-                            format!(
-                                "`{label}` reads dispatch value {x:#x}, which it does not know"
-                            ),
-                            true,
-                        ))
-                    }
-                }
-            }
-            Atom::Seq(inner, _, max) => {
-                let n = value? as usize;
-                if max.is_some_and(|m| n as u64 > m) {
-                    return Some((format!("`{label}` reads length {n}, over its limit"), true));
-                }
-                if n == 0 {
-                    continue;
-                }
-                if b.meta.min_len > n as u64 {
-                    return Some((
-                        format!("`{label}` reads length {n}, under its minimum"),
-                        true,
-                    ));
-                }
-                // Opaque bytes are skipped whatever they hold; anything else is not followed.
-                if !matches!(
-                    inner.as_slice(),
-                    [Slot {
-                        atom: Atom::Int { bits: 8, .. },
-                        ..
-                    }]
-                ) {
-                    return None;
-                }
+        match slot_flow(&b, &label, value, &mut slots) {
+            Flow::Go => {}
+            Flow::Stop(why) => return why,
+            Flow::Skip(n) => {
                 if take(&mut at, n).is_err() {
                     return end(&label);
                 }
             }
-            _ => return None,
         }
     }
     None
+}
+
+/// What one slot's value does to the walk over the newer bytes.
+enum Flow {
+    /// On to the next slot.
+    Go,
+    /// The walk ends: refused (why, and whether by a check after parsing), or undecided.
+    Stop(Option<(String, bool)>),
+    /// The slot's opaque content, this many bytes, is skipped.
+    Skip(usize),
+}
+
+/// The slot `b` (labelled `label`) read as `value` (`None`: the bytes are not known): an
+/// option's or a dispatch's content is pushed onto `slots`.
+fn slot_flow(b: &Slot, label: &str, value: Option<u64>, slots: &mut Vec<Slot>) -> Flow {
+    match &b.atom {
+        Atom::Opt(inner) => match value {
+            Some(1) => {
+                for x in inner.iter().rev() {
+                    slots.push(x.clone());
+                }
+            }
+            Some(0) => {}
+            Some(_) if b.meta.one_is_true => {}
+            Some(x) => {
+                return Flow::Stop(Some((
+                    format!("byte {x} is no presence byte for `{label}`"),
+                    false,
+                )))
+            }
+            None => return Flow::Stop(None),
+        },
+        Atom::Bool => match value {
+            Some(0 | 1) | None if !has_checks(b) => {}
+            Some(x) if x > 1 && !b.meta.one_is_true => {
+                return Flow::Stop(Some((format!("byte {x} is no bool for `{label}`"), false)))
+            }
+            Some(x) => {
+                let x = if x > 1 { 0 } else { x };
+                if let Err(why) = checked(b, x) {
+                    return Flow::Stop(Some((why, true)));
+                }
+            }
+            None => return Flow::Stop(None),
+        },
+        Atom::Int { .. } => match value {
+            Some(x) => {
+                if let Err(why) = checked(b, x) {
+                    return Flow::Stop(Some((why, true)));
+                }
+            }
+            None if has_checks(b) => return Flow::Stop(None),
+            None => {}
+        },
+        Atom::Enum {
+            variants,
+            other,
+            tags: Some((_, values)),
+        } => {
+            let Some(x) = value else {
+                return Flow::Stop(None);
+            };
+            match values.iter().position(|v| *v == Some(x)).or(*other) {
+                Some(k) => {
+                    for y in variants[k].1.iter().rev() {
+                        slots.push(y.clone());
+                    }
+                }
+                None => {
+                    return Flow::Stop(Some((
+                        format!("`{label}` reads dispatch value {x:#x}, which it does not know"),
+                        true,
+                    )))
+                }
+            }
+        }
+        Atom::Seq(inner, _, max) => return seq_flow(b, label, inner, *max, value),
+        _ => return Flow::Stop(None),
+    }
+    Flow::Go
+}
+
+/// A length-prefixed slot: its length checked, its content skipped when opaque bytes.
+fn seq_flow(b: &Slot, label: &str, inner: &[Slot], max: Option<u64>, value: Option<u64>) -> Flow {
+    let Some(n) = value.map(|v| v as usize) else {
+        return Flow::Stop(None);
+    };
+    if max.is_some_and(|m| n as u64 > m) {
+        return Flow::Stop(Some((
+            format!("`{label}` reads length {n}, over its limit"),
+            true,
+        )));
+    }
+    if n == 0 {
+        return Flow::Go;
+    }
+    if b.meta.min_len > n as u64 {
+        return Flow::Stop(Some((
+            format!("`{label}` reads length {n}, under its minimum"),
+            true,
+        )));
+    }
+    // Opaque bytes are skipped whatever they hold; anything else is not followed.
+    if !matches!(
+        inner,
+        [Slot {
+            atom: Atom::Int { bits: 8, .. },
+            ..
+        }]
+    ) {
+        return Flow::Stop(None);
+    }
+    Flow::Skip(n)
 }
 
 fn has_checks(b: &Slot) -> bool {
