@@ -940,47 +940,15 @@ impl Walk {
         match (&a.atom, &b.atom) {
             (Atom::Opt(ni), Atom::Opt(oi)) => self.option(a, b, (ni, oi), (n, o), ems, notes),
             (Atom::Seq(ni, p, _), Atom::Seq(oi, q, _)) if p == q => {
-                let mut outs = Vec::new();
-                if !a.meta.forced {
-                    if b.meta.min_len > 0 {
-                        outs.push(Out::reject_strict(format!(
-                            "the newer `{}` may be empty, and the older decoder refuses fewer than {} elements in `{}`",
-                            a.meta.label, b.meta.min_len, b.meta.label
-                        )));
-                    } else {
-                        outs.push(self.go(n, o, ems, &mut notes.clone()));
-                    }
-                }
-                outs.push(self.go(&cat(ni, n), &cat(oi, o), ems, &mut notes.clone()));
-                Out::union_all(outs)
+                self.seq(a, b, (ni, oi), (n, o), ems, notes)
             }
-            (
-                Atom::Enum {
-                    variants: nv,
-                    tags: nt,
-                    ..
-                },
-                Atom::Enum {
-                    variants: ov,
-                    other,
-                    tags: ot,
-                },
-            ) if nt.as_ref().map(|t| t.0) == ot.as_ref().map(|t| t.0) => {
-                let tags = nt
-                    .as_ref()
-                    .zip(ot.as_ref())
-                    .map(|(n, o)| (&n.1[..], &o.1[..]));
-                self.variants(a, b, (nv, ov, *other, tags), (n, o), ems, notes)
+            (Atom::Enum { tags: nt, .. }, Atom::Enum { tags: ot, .. })
+                if nt.as_ref().map(|t| t.0) == ot.as_ref().map(|t| t.0) =>
+            {
+                self.enums(a, b, (n, o), ems, notes)
             }
             // A dispatch on a value the newer bytes can never start: refused whatever follows.
-            (
-                _,
-                Atom::Enum {
-                    tags: Some((w, values)),
-                    other: None,
-                    ..
-                },
-            ) if self.packing == Packing::Tls && Self::cannot_start(a, *w, values) => {
+            (_, Atom::Enum { .. }) if self.packing == Packing::Tls && Self::dispatch_refuses(a, b) => {
                 Out::reject(format!(
                     "the newer `{}` begins with a byte no value of the older dispatch `{}` begins with: every such session is refused",
                     a.meta.label, b.meta.label
@@ -1015,33 +983,11 @@ impl Walk {
             {
                 self.scalar(a, b, n, o, ems, notes)
             }
-            // bincode and postcard write a string and a byte vector alike: a length, then the
-            // bytes. Read as a string, the bytes must be UTF-8.
             (Atom::Seq(ni, 0, _), Atom::Str) if self.packing != Packing::Tls && is_bytes(ni) => {
-                let mut nn = notes.clone();
-                nn.push(format!(
-                    "the bytes of the newer `{}` are read as the string `{}` (the same length and bytes on the wire), when they are UTF-8",
-                    a.meta.label, b.meta.label
-                ));
-                self.go(n, o, ems, &mut nn).union(Out::reject(format!(
-                    "the bytes of the newer `{}` are refused as the string `{}` when they are not UTF-8",
-                    a.meta.label, b.meta.label
-                )))
+                self.bytes_as_str(a, b, (n, o), ems, notes)
             }
             (Atom::Str, Atom::Seq(oi, 0, max)) if self.packing != Packing::Tls && is_bytes(oi) => {
-                let mut nn = notes.clone();
-                nn.push(format!(
-                    "the newer string `{}` is read as the bytes `{}` (the same length and bytes on the wire)",
-                    a.meta.label, b.meta.label
-                ));
-                let read = self.go(n, o, ems, &mut nn);
-                match max {
-                    Some(m) => read.union(Out::reject(format!(
-                        "the older decoder refuses more than {m} bytes in `{}`",
-                        b.meta.label
-                    ))),
-                    None => read,
-                }
+                self.str_as_bytes(a, b, *max, (n, o), ems, notes)
             }
             (
                 Atom::Int {
@@ -1054,6 +1000,122 @@ impl Walk {
                 },
             ) if s1 == s2 && x != y => self.resized(a, b, (*s1, *x, *y), (n, o), ems, notes),
             _ => self.diverge(a, b, n, o),
+        }
+    }
+
+    /// Whether `b` dispatches (with no `other`) on a value the newer `a` never starts with.
+    fn dispatch_refuses(a: &Slot, b: &Slot) -> bool {
+        match &b.atom {
+            Atom::Enum {
+                tags: Some((w, values)),
+                other: None,
+                ..
+            } => Self::cannot_start(a, *w, values),
+            _ => false,
+        }
+    }
+
+    /// Two enums whose dispatch values have one width: variant by variant.
+    fn enums(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        (n, o): (&[Slot], &[Slot]),
+        ems: bool,
+        notes: &mut [String],
+    ) -> Out {
+        let (
+            Atom::Enum {
+                variants: nv,
+                tags: nt,
+                ..
+            },
+            Atom::Enum {
+                variants: ov,
+                other,
+                tags: ot,
+            },
+        ) = (&a.atom, &b.atom)
+        else {
+            return self.diverge(a, b, n, o);
+        };
+        let tags = nt
+            .as_ref()
+            .zip(ot.as_ref())
+            .map(|(n, o)| (&n.1[..], &o.1[..]));
+        self.variants(a, b, (nv, ov, *other, tags), (n, o), ems, notes)
+    }
+
+    /// Two length-prefixed sequences of one prefix width: empty (when the newer may be), or
+    /// their elements first.
+    fn seq(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        (ni, oi): (&[Slot], &[Slot]),
+        (n, o): (&[Slot], &[Slot]),
+        ems: bool,
+        notes: &[String],
+    ) -> Out {
+        let mut outs = Vec::new();
+        if !a.meta.forced {
+            if b.meta.min_len > 0 {
+                outs.push(Out::reject_strict(format!(
+                    "the newer `{}` may be empty, and the older decoder refuses fewer than {} elements in `{}`",
+                    a.meta.label, b.meta.min_len, b.meta.label
+                )));
+            } else {
+                outs.push(self.go(n, o, ems, &mut notes.to_vec()));
+            }
+        }
+        outs.push(self.go(&cat(ni, n), &cat(oi, o), ems, &mut notes.to_vec()));
+        Out::union_all(outs)
+    }
+
+    /// bincode and postcard write a string and a byte vector alike: a length, then the bytes.
+    /// Read as a string, the bytes must be UTF-8.
+    fn bytes_as_str(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        (n, o): (&[Slot], &[Slot]),
+        ems: bool,
+        notes: &[String],
+    ) -> Out {
+        let mut nn = notes.to_vec();
+        nn.push(format!(
+            "the bytes of the newer `{}` are read as the string `{}` (the same length and bytes on the wire), when they are UTF-8",
+            a.meta.label, b.meta.label
+        ));
+        self.go(n, o, ems, &mut nn).union(Out::reject(format!(
+            "the bytes of the newer `{}` are refused as the string `{}` when they are not UTF-8",
+            a.meta.label, b.meta.label
+        )))
+    }
+
+    /// The newer string read as the older byte vector (the same bytes on the wire), within the
+    /// older decoder's limit.
+    fn str_as_bytes(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        max: Option<u64>,
+        (n, o): (&[Slot], &[Slot]),
+        ems: bool,
+        notes: &[String],
+    ) -> Out {
+        let mut nn = notes.to_vec();
+        nn.push(format!(
+            "the newer string `{}` is read as the bytes `{}` (the same length and bytes on the wire)",
+            a.meta.label, b.meta.label
+        ));
+        let read = self.go(n, o, ems, &mut nn);
+        match max {
+            Some(m) => read.union(Out::reject(format!(
+                "the older decoder refuses more than {m} bytes in `{}`",
+                b.meta.label
+            ))),
+            None => read,
         }
     }
 
