@@ -314,6 +314,51 @@ impl Flat<'_> {
         Some(out)
     }
 
+    /// A sequence's slot: its prefix widths and limits, and whether the encoder is forced to
+    /// write elements (the EMS carrier inside, or a decoder's minimum length).
+    fn seq_slot(
+        &self,
+        of: &Ty,
+        want: Want,
+        field: Option<&Field>,
+        label: &str,
+        depth: usize,
+        meta: &mut Meta,
+    ) -> Atom {
+        let enc = matches!(self.side, Side::Encoder(_));
+        meta.forced = enc && want == Want::Ems;
+        let widths = field.and_then(|f| f.wire.prefix.clone());
+        let max = field.and_then(|f| f.wire.max_len.clone());
+        let min = field.and_then(|f| f.wire.min_len).unwrap_or(0);
+        // An encoder never writes fewer elements than its decoder accepts.
+        meta.forced |= enc && min > 0;
+        if !enc {
+            meta.min_len = min;
+        }
+        self.seq(of, want, widths, max, label, depth)
+    }
+
+    /// A tuple's items: the carrier sits in the first item that can hold it.
+    fn tuple_into(
+        &self,
+        items: &[Ty],
+        want: Want,
+        label: &str,
+        depth: usize,
+        out: &mut Vec<Slot>,
+    ) -> Option<()> {
+        let at = items.iter().position(|t| self.schema.holds_carrier(t));
+        let wants = items.iter().enumerate().map(|(i, t)| {
+            let w = if want == Want::Ems && Some(i) == at {
+                Want::Ems
+            } else {
+                Want::Any
+            };
+            (t, w)
+        });
+        self.items_into(wants, label, depth, out)
+    }
+
     /// `ty`, appended to `out`.
     fn ty_into(
         &self,
@@ -365,16 +410,7 @@ impl Flat<'_> {
                 one(slot.atom, slot.meta)
             }
             Ty::Seq { of } => {
-                meta.forced = enc && want == Want::Ems;
-                let widths = field.and_then(|f| f.wire.prefix.clone());
-                let max = field.and_then(|f| f.wire.max_len.clone());
-                let min = field.and_then(|f| f.wire.min_len).unwrap_or(0);
-                // An encoder never writes fewer elements than its decoder accepts.
-                meta.forced |= enc && min > 0;
-                if !enc {
-                    meta.min_len = min;
-                }
-                let atom = self.seq(of, want, widths, max, label, depth);
+                let atom = self.seq_slot(of, want, field, label, depth, &mut meta);
                 one(atom, meta)
             }
             Ty::Array { of, len } => {
@@ -383,21 +419,7 @@ impl Flat<'_> {
                 let rest = std::iter::repeat_n((&**of, Want::Any), (*len).clamp(1, 4096) - 1);
                 self.items_into(first.chain(rest).take(*len), label, depth, out)
             }
-            Ty::Tuple { items } => {
-                // The carrier sits in the first item that can hold it.
-                let at = items.iter().position(|t| self.schema.holds_carrier(t));
-                let wants = items.iter().enumerate().map(|(i, t)| {
-                    (
-                        t,
-                        if want == Want::Ems && Some(i) == at {
-                            Want::Ems
-                        } else {
-                            Want::Any
-                        },
-                    )
-                });
-                self.items_into(wants, label, depth, out)
-            }
+            Ty::Tuple { items } => self.tuple_into(items, want, label, depth, out),
             Ty::Map { key, value } => {
                 let k = self.ty(key, Want::Any, None, label, depth + 1)?;
                 let v = self.ty(value, Want::Any, None, label, depth + 1)?;
@@ -940,7 +962,7 @@ impl Walk {
         match (&a.atom, &b.atom) {
             (Atom::Opt(ni), Atom::Opt(oi)) => self.option(a, b, (ni, oi), (n, o), ems, notes),
             (Atom::Seq(ni, p, _), Atom::Seq(oi, q, _)) if p == q => {
-                self.seq(a, b, (ni, oi), (n, o), ems, notes)
+                self.seqs(a, b, (ni, oi), (n, o), ems, notes)
             }
             (Atom::Enum { tags: nt, .. }, Atom::Enum { tags: ot, .. })
                 if nt.as_ref().map(|t| t.0) == ot.as_ref().map(|t| t.0) =>
@@ -1048,7 +1070,7 @@ impl Walk {
 
     /// Two length-prefixed sequences of one prefix width: empty (when the newer may be), or
     /// their elements first.
-    fn seq(
+    fn seqs(
         &mut self,
         a: &Slot,
         b: &Slot,
@@ -1171,54 +1193,7 @@ impl Walk {
             },
             Packing::Varint => self.diverge(a, b, n, o),
             Packing::Fixint | Packing::Tls if x > y => {
-                // The older decoder reads the first y bits of the newer integer; the rest is
-                // read as what follows in the older layout.
-                let le = self.packing == Packing::Fixint;
-                let rest = x - y;
-                let low = |v: i128, bits: u8| v & ((1i128 << bits) - 1);
-                let (first, second) = match a.meta.val.map(|v| low(v, x)) {
-                    Some(v) if le => (Some(low(v, y)), Some(v >> y)),
-                    Some(v) => (Some(v >> rest), Some(low(v, rest))),
-                    None => (None, None),
-                };
-                // What the encoder declares it writes, for each part.
-                let (first_values, second_values) = match &a.meta.values {
-                    Some(acc) if le => (masked(acc, y), shifted(acc, y)),
-                    Some(acc) => (shifted(acc, rest), masked(acc, rest)),
-                    None => (None, None),
-                };
-                let part = |bits: u8, val: Option<i128>, values, which: &str, meta: Meta| Slot {
-                    atom: Atom::Int { signed, bits },
-                    meta: Meta {
-                        label: format!("{} ({which})", a.meta.label),
-                        val,
-                        values,
-                        ..meta
-                    },
-                };
-                let (head, tail) = if le {
-                    ("low bytes", "high bytes")
-                } else {
-                    ("high bytes", "low bytes")
-                };
-                let split = [
-                    part(y, first, first_values, head, a.meta.clone()),
-                    part(rest, second, second_values, tail, Meta::default()),
-                ];
-                let mut nn = notes.to_vec();
-                nn.push(format!(
-                    "the older `{}` ({}) reads the {head} of the newer `{}` ({}); the {tail} are read as what follows",
-                    b.meta.label,
-                    describe(&b.atom),
-                    a.meta.label,
-                    describe(&a.atom)
-                ));
-                self.go(
-                    &cat(&split, n),
-                    &cat(std::slice::from_ref(b), o),
-                    ems,
-                    &mut nn,
-                )
+                self.split_wider(a, b, (signed, x, y), (n, o), ems, notes)
             }
             Packing::Fixint | Packing::Tls => {
                 // The older decoder reads the newer integer and the bytes after it as one: a
@@ -1244,6 +1219,67 @@ impl Walk {
                 self.diverge(a, b, n, o)
             }
         }
+    }
+
+    /// A fixed-width integer wider than the older one: the older decoder reads the first `y`
+    /// bits of the newer integer; the rest is read as what follows in the older layout.
+    fn split_wider(
+        &mut self,
+        a: &Slot,
+        b: &Slot,
+        (signed, x, y): (bool, u8, u8),
+        (n, o): (&[Slot], &[Slot]),
+        ems: bool,
+        notes: &[String],
+    ) -> Out {
+        // The older decoder reads the first y bits of the newer integer; the rest is
+        // read as what follows in the older layout.
+        let le = self.packing == Packing::Fixint;
+        let rest = x - y;
+        let low = |v: i128, bits: u8| v & ((1i128 << bits) - 1);
+        let (first, second) = match a.meta.val.map(|v| low(v, x)) {
+            Some(v) if le => (Some(low(v, y)), Some(v >> y)),
+            Some(v) => (Some(v >> rest), Some(low(v, rest))),
+            None => (None, None),
+        };
+        // What the encoder declares it writes, for each part.
+        let (first_values, second_values) = match &a.meta.values {
+            Some(acc) if le => (masked(acc, y), shifted(acc, y)),
+            Some(acc) => (shifted(acc, rest), masked(acc, rest)),
+            None => (None, None),
+        };
+        let part = |bits: u8, val: Option<i128>, values, which: &str, meta: Meta| Slot {
+            atom: Atom::Int { signed, bits },
+            meta: Meta {
+                label: format!("{} ({which})", a.meta.label),
+                val,
+                values,
+                ..meta
+            },
+        };
+        let (head, tail) = if le {
+            ("low bytes", "high bytes")
+        } else {
+            ("high bytes", "low bytes")
+        };
+        let split = [
+            part(y, first, first_values, head, a.meta.clone()),
+            part(rest, second, second_values, tail, Meta::default()),
+        ];
+        let mut nn = notes.to_vec();
+        nn.push(format!(
+            "the older `{}` ({}) reads the {head} of the newer `{}` ({}); the {tail} are read as what follows",
+            b.meta.label,
+            describe(&b.atom),
+            a.meta.label,
+            describe(&a.atom)
+        ));
+        self.go(
+            &cat(&split, n),
+            &cat(std::slice::from_ref(b), o),
+            ems,
+            &mut nn,
+        )
     }
 
     /// An `Option` in both: `None` (unless the encoder forces `Some`), and `Some` with its payload.
