@@ -108,11 +108,51 @@ fn main() {
         "{:<64} {:>9} {:>9} {:>5} {:>7}",
         "input", "ms", "peak MB", "exit", "target"
     );
-    let deep_opt = (0..1500).fold("u8".to_string(), |t, _| format!("Option<{t}>"));
-    let deep_tuple = format!("{}u8{}", "(".repeat(10_000), ",)".repeat(10_000));
-    let wide: String = (0..20_000).map(|i| field(&format!("f{i}"), "u8")).collect();
-    type Build = Box<dyn Fn(&Path)>;
-    let cases: Vec<(&str, Build, Vec<&str>)> = vec![
+    let cases = work_cases()
+        .into_iter()
+        .chain(type_cases())
+        .chain(scale_cases());
+    for (name, build, extra) in cases {
+        run_case(bin, name, &build, &extra);
+    }
+}
+
+/// An input: its name, what writes it into a directory, and extra arguments to `check`.
+type Case = (&'static str, Build, Vec<&'static str>);
+type Build = Box<dyn Fn(&Path)>;
+
+/// Builds one input and prints its median time and peak RSS over 3 runs, against the target
+/// (10 s, 1 GB, a verdict or exit 2).
+fn run_case(bin: &str, name: &str, build: &Build, extra: &[&str]) {
+    let d = tempfile::tempdir().unwrap();
+    build(d.path());
+    let p = d.path().to_str().unwrap();
+    let mut code = 0;
+    let runs: Vec<_> = (0..3)
+        .map(|_| {
+            // A run past a minute is killed (exit -1 or 124): far off the target anyway.
+            let mut c = Command::new("timeout");
+            c.args(["60", bin, "check", "."]).args(extra).current_dir(p);
+            let r = measure_status(&mut c);
+            code = r.2;
+            (r.0, r.1)
+        })
+        .collect();
+    let (t, rss) = median(runs);
+    let within = t.as_secs_f64() <= 10.0 && rss <= 1 << 20 && matches!(code, 0..=2);
+    println!(
+        "{:<64} {:>9.1} {:>9.1} {:>5} {:>7}",
+        name,
+        t.as_secs_f64() * 1000.0,
+        rss as f64 / 1024.0,
+        code,
+        if within { "met" } else { "MISSED" }
+    );
+}
+
+/// The alias bombs, the largest accepted input, many versions, properties and tags.
+fn work_cases() -> Vec<Case> {
+    vec![
         (
             "alias bomb: 8 versions x 254k-value tuple alias, 4 properties",
             Box::new(|d: &Path| write(d, "t.rs", &bombed(8, 4, "bincode", &alias_bomb(63, 63)))),
@@ -167,6 +207,15 @@ fn main() {
             }),
             vec!["--release-tags", "v*"],
         ),
+    ]
+}
+
+/// Distinct sources at many tags; deep, recursive and wide types and schemas.
+fn type_cases() -> Vec<Case> {
+    let wide: String = (0..20_000).map(|i| field(&format!("f{i}"), "u8")).collect();
+    let deep_opt = (0..1500).fold("u8".to_string(), |t, _| format!("Option<{t}>"));
+    let deep_tuple = format!("{}u8{}", "(".repeat(10_000), ",)".repeat(10_000));
+    vec![
         (
             "1.5 KB of sources x 1,000 tags (distinct sources at each)",
             Box::new(|d: &Path| {
@@ -237,6 +286,12 @@ fn main() {
             }),
             vec![],
         ),
+    ]
+}
+
+/// Many versions of one format; very large and sparse files.
+fn scale_cases() -> Vec<Case> {
+    vec![
         (
             "2,000 versions of one format",
             Box::new(|d: &Path| {
@@ -298,35 +353,7 @@ fn main() {
             }),
             vec![],
         ),
-    ];
-    for (name, build, extra) in cases {
-        let d = tempfile::tempdir().unwrap();
-        build(d.path());
-        let p = d.path().to_str().unwrap();
-        let mut code = 0;
-        let runs: Vec<_> = (0..3)
-            .map(|_| {
-                // A run past a minute is killed (exit -1 or 124): far off the target anyway.
-                let mut c = Command::new("timeout");
-                c.args(["60", bin, "check", "."])
-                    .args(&extra)
-                    .current_dir(p);
-                let r = measure_status(&mut c);
-                code = r.2;
-                (r.0, r.1)
-            })
-            .collect();
-        let (t, rss) = median(runs);
-        let within = t.as_secs_f64() <= 10.0 && rss <= 1 << 20 && matches!(code, 0..=2);
-        println!(
-            "{:<64} {:>9.1} {:>9.1} {:>5} {:>7}",
-            name,
-            t.as_secs_f64() * 1000.0,
-            rss as f64 / 1024.0,
-            code,
-            if within { "met" } else { "MISSED" }
-        );
-    }
+    ]
 }
 
 fn write(d: &Path, name: &str, text: &str) {

@@ -71,68 +71,9 @@ fn main() {
         if only.is_some_and(|o| o != lines) {
             continue;
         }
-        let dir = tempfile::tempdir().unwrap();
-        let spec = gen_workload::Spec {
-            lines,
-            formats,
-            versions: 5,
-            seed: 1,
-        };
-        let total = gen_workload::generate(dir.path(), &spec).unwrap();
-        git(dir.path(), &["init", "-q"]);
-        git(dir.path(), &["add", "-A"]);
-        git(dir.path(), &["commit", "-q", "-m", "workload"]);
-        let p = dir.path().to_str().unwrap();
-        let runs = 5;
-        // Warm the page cache once.
-        measure(Command::new("grep").args(["-rl", "SessionState", p]));
-        let scan = median(
-            (0..runs)
-                .map(|_| measure(Command::new("grep").args(["-rl", "SessionState", p])))
-                .collect(),
-        );
-        // Human output is what a terminal or a CI log shows (piped here: plain text, no colour).
-        let human = median(
-            (0..runs)
-                .map(|_| measure(Command::new(bin).args(["check", p])))
-                .collect(),
-        );
-        let check = median(
-            (0..runs)
-                .map(|_| measure(Command::new(bin).args(["check", p, "--message-format", "json"])))
-                .collect(),
-        );
-        let base = median(
-            (0..runs)
-                .map(|_| {
-                    measure(Command::new(bin).args([
-                        "check",
-                        p,
-                        "--baseline-rev",
-                        "HEAD",
-                        "--message-format",
-                        "json",
-                    ]))
-                })
-                .collect(),
-        );
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        if lines == 1_000_000 {
-            tags = Some(release_tags(dir.path(), bin, runs));
+        if let Some(t) = one_size(bin, lines, formats) {
+            tags = Some(t);
         }
-        println!(
-            "{:>9} {:>8} {:>8.1} {:>10.1} {:>10.1} {:>9.1} {:>10.2} {:>10.2} {:>10.2} {:>8.1}",
-            total,
-            formats * 5,
-            ms(scan.0),
-            ms(human.0),
-            ms(check.0),
-            ms(base.0),
-            ms(human.0) / ms(scan.0),
-            ms(check.0) / ms(scan.0),
-            ms(base.0) / ms(check.0),
-            human.1.max(check.1).max(base.1) as f64 / 1024.0
-        );
     }
     if let Some((single, all, peak)) = tags {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -144,6 +85,72 @@ fn main() {
             peak as f64 / 1024.0
         );
     }
+}
+
+/// Generates and commits a workspace of `lines` lines with `formats` formats, and prints its
+/// row; at 1M lines, also the release-tag figures (returned).
+fn one_size(bin: &str, lines: usize, formats: usize) -> Option<(Duration, Duration, u64)> {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = gen_workload::Spec {
+        lines,
+        formats,
+        versions: 5,
+        seed: 1,
+    };
+    let total = gen_workload::generate(dir.path(), &spec).unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "workload"]);
+    let p = dir.path().to_str().unwrap();
+    let runs = 5;
+    // Warm the page cache once.
+    measure(Command::new("grep").args(["-rl", "SessionState", p]));
+    let scan = median(
+        (0..runs)
+            .map(|_| measure(Command::new("grep").args(["-rl", "SessionState", p])))
+            .collect(),
+    );
+    // Human output is what a terminal or a CI log shows (piped here: plain text, no colour).
+    let human = median(
+        (0..runs)
+            .map(|_| measure(Command::new(bin).args(["check", p])))
+            .collect(),
+    );
+    let check = median(
+        (0..runs)
+            .map(|_| measure(Command::new(bin).args(["check", p, "--message-format", "json"])))
+            .collect(),
+    );
+    let base = median(
+        (0..runs)
+            .map(|_| {
+                measure(Command::new(bin).args([
+                    "check",
+                    p,
+                    "--baseline-rev",
+                    "HEAD",
+                    "--message-format",
+                    "json",
+                ]))
+            })
+            .collect(),
+    );
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let tags = (lines == 1_000_000).then(|| release_tags(dir.path(), bin, runs));
+    println!(
+        "{:>9} {:>8} {:>8.1} {:>10.1} {:>10.1} {:>9.1} {:>10.2} {:>10.2} {:>10.2} {:>8.1}",
+        total,
+        formats * 5,
+        ms(scan.0),
+        ms(human.0),
+        ms(check.0),
+        ms(base.0),
+        ms(human.0) / ms(scan.0),
+        ms(check.0) / ms(scan.0),
+        ms(base.0) / ms(check.0),
+        human.1.max(check.1).max(base.1) as f64 / 1024.0
+    );
+    tags
 }
 
 /// Tags the committed workspace as v1, then makes 19 more releases: each appends a comment to a
