@@ -320,8 +320,8 @@ pub fn render_finding(f: &Finding, map: &SourceMap, colour: bool) -> String {
             ));
         }
     }
-    // The first verified fix in full (the search tries the cheapest kinds first); the others
-    // are a count here, and in full in Markdown, JSON and SARIF.
+    // The first verified fix in full (the search tries a change the older decoder refuses
+    // before new ticket keys); the others are a count here, and in full in Markdown and JSON.
     for x in f.fixes.iter().take(1) {
         let edits: Vec<String> = x.edits.iter().map(|e| e.to_string()).collect();
         help.push(format!(
