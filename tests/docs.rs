@@ -31,7 +31,10 @@ fn the_derive_cold_build_bench_runs_as_documented() {
     let root = env!("CARGO_MANIFEST_DIR");
     for doc in ["README.md", "docs/performance.md"] {
         let text = std::fs::read_to_string(format!("{root}/{doc}")).unwrap();
-        assert!(text.contains("`benches/derive-cold-build`"), "{doc} names it");
+        assert!(
+            text.contains("`benches/derive-cold-build`"),
+            "{doc} names it"
+        );
     }
     let out = std::process::Command::new(format!("{root}/benches/derive-cold-build"))
         .current_dir(root)
