@@ -125,18 +125,10 @@ impl<'s> Aliases<'s> {
         let [alias] = self.by_name.get(&seg.ident.to_string())?.as_slice() else {
             return None;
         };
-        let args: Vec<&syn::Type> = match &seg.arguments {
-            syn::PathArguments::None => Vec::new(),
-            syn::PathArguments::AngleBracketed(a) => a
-                .args
-                .iter()
-                .filter_map(|g| match g {
-                    syn::GenericArgument::Type(t) => Some(t),
-                    _ => None,
-                })
-                .collect(),
-            syn::PathArguments::Parenthesized(_) => return None,
-        };
+        if matches!(seg.arguments, syn::PathArguments::Parenthesized(_)) {
+            return None;
+        }
+        let args = super::ty::type_args(&seg.arguments);
         let params: Vec<&syn::TypeParam> = alias.generics.type_params().collect();
         let mut subst = HashMap::new();
         for (i, tp) in params.iter().enumerate() {

@@ -187,17 +187,10 @@ fn type_args(x: &syn::Type) -> Vec<&syn::Type> {
     let syn::Type::Path(p) = x else {
         return Vec::new();
     };
-    match p.path.segments.last().map(|s| &s.arguments) {
-        Some(syn::PathArguments::AngleBracketed(a)) => a
-            .args
-            .iter()
-            .filter_map(|g| match g {
-                syn::GenericArgument::Type(t) => Some(t),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+    p.path
+        .segments
+        .last()
+        .map_or_else(Vec::new, |s| super::ty::type_args(&s.arguments))
 }
 
 /// A tuple of adapters over a tuple of the same length: each element adapted.

@@ -71,17 +71,7 @@ fn path(path: &syn::Path, generics: &[String]) -> Ty {
         };
     };
     let name = last.ident.to_string();
-    let args: Vec<&Type> = match &last.arguments {
-        PathArguments::AngleBracketed(a) => a
-            .args
-            .iter()
-            .filter_map(|g| match g {
-                GenericArgument::Type(t) => Some(t),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let args = type_args(&last.arguments);
     let arg = |i: usize| {
         args.get(i)
             .map(|t| lower(t, generics))
@@ -144,4 +134,19 @@ fn opaque(text: String) -> Ty {
 
 fn seq(of: Ty) -> Ty {
     Ty::Seq { of: Box::new(of) }
+}
+
+/// The type arguments of a path segment (`T` and `U` of `Map<T, U>`); none without `<...>`.
+pub fn type_args(args: &PathArguments) -> Vec<&Type> {
+    match args {
+        PathArguments::AngleBracketed(a) => a
+            .args
+            .iter()
+            .filter_map(|g| match g {
+                GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
