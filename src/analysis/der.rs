@@ -8,8 +8,8 @@
 // only add an allocation on the path that ends the walk.
 #![allow(clippy::result_large_err)]
 
-use super::generate::Want;
 use super::outcome::Out;
+use super::semantics::Want;
 use super::semantics::{carrier_value, Checks, Place};
 use super::value::Wire;
 use crate::schema::{Field, Missing, Schema, Ty, TypeDef, UnknownTags, Write};

@@ -1,20 +1,12 @@
 //! What a version's encoder may write, for the self-describing encodings: every session of the
 //! wanted kind (EMS, non-EMS, any) as one structured set of choices.
 
-use super::semantics::carrier_value;
+use super::semantics::{carrier_value, Want};
 use super::value::{AVal, Elem, Entry};
 use crate::encoding::{Facts, Family};
 use crate::schema::{
     EmsMarker, EnumDef, EnumRepr, Field, Schema, StructDef, Style, Ty, TypeDef, Variant, Write,
 };
-
-/// Which sessions to describe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Want {
-    Ems,
-    NonEms,
-    Any,
-}
 
 /// Recursive types end in `None`/empty well before this; it only bounds pathological input.
 const MAX_DEPTH: usize = 48;

@@ -14,9 +14,9 @@ mod semantics;
 mod value;
 mod verdict;
 
-pub use generate::Want;
 pub use matrix::{matrix, Cell, Matrix, PropertyMatrix};
 pub use outcome::{Out, Pick};
+pub use semantics::Want;
 pub use value::Wire;
 pub use verdict::{
     reading, Depends, Kind, Loss, Misread, PairVerdict, Reading, Readings, Rejection,

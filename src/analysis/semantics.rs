@@ -8,9 +8,16 @@
 // only add an allocation on the path that ends the walk.
 #![allow(clippy::result_large_err)]
 
-use super::generate::Want;
 use super::outcome::Out;
 use crate::schema::{Accepts, EmsMarker, Field};
+
+/// Which sessions an encoder writes (and a generator describes): EMS ones, the others, or any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    Ems,
+    NonEms,
+    Any,
+}
 
 /// The checks a decoder applies to one value beyond its type.
 #[derive(Clone, Copy, Debug, Default)]

@@ -9,8 +9,9 @@
 
 mod bytes;
 
-use super::generate::{root_variant, Want};
+use super::generate::root_variant;
 use super::outcome::Out;
+use super::semantics::Want;
 use super::semantics::{carrier_value, Checks, Place};
 use super::value::Wire;
 use crate::schema::{
