@@ -221,7 +221,9 @@ fn attach_to(
         .collect();
     let candidates = candidates_of(olds, new, findings, &targets);
     let mut tried: Vec<String> = Vec::new();
+    let mut memo = CostMemo::default();
     for c in &candidates {
+        memo.after.clear();
         // One fix of each kind per finding: a candidate whose kind every finding has is not run.
         if targets.iter().all(|&i| has_kind(&findings[i], c)) {
             continue;
@@ -249,7 +251,7 @@ fn attach_to(
             }
             let (summary, change) = words(c, new);
             let change = format!("{change}{}", declared(c));
-            let cost = cost(f, olds, new, &refs, &new2, newer);
+            let cost = cost(f, olds, new, &refs, &new2, newer, &mut memo);
             findings[i].fixes.push(Fix {
                 summary,
                 change,
@@ -863,8 +865,41 @@ fn declared(c: &Remedy) -> &'static str {
     }
 }
 
+/// The readings `cost` compares, each computed once: those before any change are the same for
+/// every candidate and finding of a window, those after a change the same for every finding the
+/// candidate fixes. Keyed by the property, the co-deployed version (its place among the older
+/// versions, then the later ones), whether `new` is the decoder, and the kind of session.
+type CostKey = (Option<String>, usize, bool, Kind);
+
+#[derive(Default)]
+struct CostMemo {
+    /// The reading before the change, and whether its encoder carries the property.
+    before: std::collections::HashMap<CostKey, (Option<Reading>, bool)>,
+    after: std::collections::HashMap<CostKey, Option<Reading>>,
+}
+
+/// A reading of the `property` projections of `dec` and `enc`.
+fn projected_reading(
+    property: Option<&str>,
+    dec: &Schema,
+    enc: &Schema,
+    kind: Kind,
+) -> (Option<Reading>, bool) {
+    match property {
+        Some(p) => {
+            let enc = enc.project(p);
+            (
+                reading(&dec.project(p), &enc, kind),
+                enc.ems_carrier().is_some(),
+            )
+        }
+        None => (reading(dec, enc, kind), enc.ems_carrier().is_some()),
+    }
+}
+
 /// Which sessions that are resumed today fall back to a full handshake after the change, on
-/// every pair of the window.
+/// every pair of the window (readings shared through `memo`).
+#[allow(clippy::too_many_arguments)]
 fn cost(
     f: &Finding,
     olds: &[&Schema],
@@ -872,27 +907,38 @@ fn cost(
     olds2: &[&Schema],
     new2: &Schema,
     newer: &[&Schema],
+    memo: &mut CostMemo,
 ) -> String {
-    let project = |s: &Schema| match &f.property {
-        Some(p) => s.project(p),
-        None => s.clone(),
-    };
-    let prop = f.property.as_deref().unwrap_or("EMS");
-    let (n, n2) = (project(new), project(new2));
+    let property = f.property.as_deref();
+    let prop = property.unwrap_or("EMS");
     let mut items = Vec::new();
     // Every co-deployed version against `new`, before and after the change: the older ones
     // (which the change may edit too) and the later ones (which it leaves as they are).
-    let others: Vec<(Schema, Schema)> = olds
+    let others: Vec<(&Schema, &Schema)> = olds
         .iter()
         .zip(olds2)
-        .map(|(o, o2)| (project(o), project(o2)))
-        .chain(newer.iter().map(|l| (project(l), project(l))))
+        .map(|(o, o2)| (*o, *o2))
+        .chain(newer.iter().map(|l| (*l, *l)))
         .collect();
-    for (o, o2) in &others {
-        for (dec, enc, dec2, enc2) in [(o, &n, o2, &n2), (&n, o, &n2, o2)] {
+    for (i, (o, o2)) in others.iter().enumerate() {
+        for new_decodes in [false, true] {
+            let (dec, enc, dec2, enc2) = if new_decodes {
+                (new, *o, new2, *o2)
+            } else {
+                (*o, new, *o2, new2)
+            };
             for kind in [Kind::Ems, Kind::NonEms] {
-                let before = reading(dec, enc, kind);
-                let after = reading(dec2, enc2, kind);
+                let key = (f.property.clone(), i, new_decodes, kind);
+                let (before, carries) = memo
+                    .before
+                    .entry(key.clone())
+                    .or_insert_with(|| projected_reading(property, dec, enc, kind))
+                    .clone();
+                let after = memo
+                    .after
+                    .entry(key)
+                    .or_insert_with(|| projected_reading(property, dec2, enc2, kind).0)
+                    .clone();
                 let (Some(b), Some(a)) = (before, after) else {
                     continue;
                 };
@@ -900,7 +946,7 @@ fn cost(
                 if lost == Lost::None {
                     continue;
                 }
-                let sessions = match (kind, enc.ems_carrier().is_some()) {
+                let sessions = match (kind, carries) {
                     (_, false) => "sessions".to_string(),
                     (Kind::Ems, true) if prop == "EMS" => "EMS sessions".to_string(),
                     (Kind::Ems, true) => format!("sessions with {prop}"),

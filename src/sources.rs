@@ -97,11 +97,21 @@ pub fn is_schema_path(p: &Path) -> bool {
 }
 
 /// A file's text (or, when it is not UTF-8, its bytes); `None` when it was read and cannot
-/// matter (see `may_matter`).
+/// matter (see `may_matter`). A Rust source's text comes with its `include!` and `#[path]`
+/// items (`scan::external_code`), found while it is in the reading thread's cache.
 type Read = (
     PathBuf,
-    Result<Option<Result<String, std::string::FromUtf8Error>>, Refusal>,
+    Result<
+        Option<(
+            Result<String, std::string::FromUtf8Error>,
+            Option<Externals>,
+        )>,
+        Refusal,
+    >,
 );
+
+/// What `scan::external_code` finds in a file.
+pub type Externals = Result<Vec<scan::External>, scan::ScanError>;
 
 /// Whether a Rust source can define anything sessionlint reads: an item (`struct`, `enum`,
 /// `union`; a `type` alias or a `const`, which may change what a field is), a session marker, or a
@@ -137,8 +147,13 @@ fn read_all(
                 return None;
             }
             kept.fetch_add(b.len() as u64, Relaxed);
-            // Validated here, on the reading thread.
-            Some(String::from_utf8(b))
+            // Validated and searched here, on the reading thread.
+            let text = String::from_utf8(b);
+            let externals = match &text {
+                Ok(t) if rs => Some(scan::external_code(t)),
+                _ => None,
+            };
+            Some((text, externals))
         });
         (p.clone(), read)
     };
@@ -177,12 +192,15 @@ pub fn load(
     let markers = scan::Markers::default();
     let plain: Vec<String> = opts.plain.iter().map(|t| t.type_name.clone()).collect();
     let all = read_all(&paths, &project.canon, &markers, &plain);
-    let mut rust = take_in(all, opts, &mut loaded, map);
+    let (mut rust, externals) = take_in(all, opts, &mut loaded, map);
     // Code taken in by `include!` and `#[path] mod`, wherever it lives inside the root.
     let mut read_one = |target: &str| read_included(target, project, map);
-    loaded
-        .problems
-        .extend(follow_external(&mut rust, &mut read_one, generated));
+    loaded.problems.extend(follow_external(
+        &mut rust,
+        externals,
+        &mut read_one,
+        generated,
+    ));
     let mut ex = extract::extract(&rust, opts);
     // A `default = "path"` function usually lives in a file with no type in it, which the read
     // above let go: read the files that mention it again, so that its value is known.
@@ -200,20 +218,21 @@ pub fn load(
     loaded
 }
 
-/// The files read, taken in: schema files parsed, Rust sources returned (those that can matter),
-/// what cannot be read reported.
+/// The files read, taken in: schema files parsed, Rust sources returned (those that can matter)
+/// with what `external_code` found in each, what cannot be read reported.
 fn take_in(
     all: Vec<Read>,
     opts: &extract::Options,
     loaded: &mut Loaded,
     map: &mut SourceMap,
-) -> Vec<SourceFile> {
+) -> (Vec<SourceFile>, Vec<Option<Externals>>) {
     let markers = scan::Markers::default();
     let mut rust = Vec::new();
+    let mut externals = Vec::new();
     let mut over_budget = false;
     for (p, read) in all {
         let shown = project::display(&p);
-        let text = match read {
+        let (text, found) = match read {
             Ok(Some(t)) => t,
             Ok(None) => continue,
             Err(Refusal::OverBudget) => {
@@ -258,7 +277,8 @@ fn take_in(
             Some("rs") => match text {
                 Ok(text) => {
                     map.on_disk.insert(shown.clone());
-                    rust.push(SourceFile { path: shown, text })
+                    rust.push(SourceFile { path: shown, text });
+                    externals.push(found);
                 }
                 // Only a file that could hold a session type needs to be Rust.
                 Err(e)
@@ -279,7 +299,7 @@ fn take_in(
             )),
         }
     }
-    rust
+    (rust, externals)
 }
 
 /// A source that may hold a session type and is not UTF-8, at its first invalid byte.
@@ -425,9 +445,11 @@ fn is_generated(generated: &[String], path: &str) -> bool {
 /// is still code of the crate and may hold a session type. `read` gives a file's text by its
 /// shown path (`None`: no such file), refusing anything outside the root. An `include!` of code
 /// written at build time is a problem unless `generated` (files whose generated code schema files
-/// stand for) names the file that includes it.
+/// stand for) names the file that includes it. `scanned` holds each file's `external_code`, when
+/// the reader found it already (else empty).
 pub fn follow_external(
     files: &mut Vec<SourceFile>,
+    scanned: Vec<Option<Externals>>,
     read: &mut dyn FnMut(&str) -> Result<Option<String>, Problem>,
     generated: &[String],
 ) -> Vec<Problem> {
@@ -435,9 +457,13 @@ pub fn follow_external(
     let mut seen: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
     let mut todo: Vec<(usize, usize)> = (0..files.len()).map(|i| (i, 0)).collect();
     let mut followed = 0;
-    // The given files' scans on every core; those of the files they take in, one by one.
-    let mut first: Vec<Option<_>> =
-        sessionlint_internals::extract::par::map(files, |f| Some(scan::external_code(&f.text)));
+    // The given files' scans as given (else on every core); those of the files they take in,
+    // one by one.
+    let mut first: Vec<Option<Externals>> = if scanned.len() == files.len() {
+        scanned
+    } else {
+        sessionlint_internals::extract::par::map(files, |f| Some(scan::external_code(&f.text)))
+    };
     while let Some((i, depth)) = todo.pop() {
         let scanned = match first.get_mut(i).and_then(Option::take) {
             Some(s) => s,

@@ -710,7 +710,7 @@ fn emit(
         MessageFormat::Human => {
             report::human::render(all, summary, map, report::Colours::current().out)
         }
-        MessageFormat::Json => report::text::json(&report::json::render(all, summary)),
+        MessageFormat::Json => report::json::render(all, summary),
         MessageFormat::Sarif => report::text::json(&report::sarif::render(all, summary)),
         MessageFormat::Github => report::github::render(all, summary),
         MessageFormat::Gitlab => report::text::json(&report::gitlab::render(all, summary)),

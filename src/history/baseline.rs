@@ -509,6 +509,7 @@ impl Revisions {
         };
         problems.extend(sources::follow_external(
             &mut files,
+            Vec::new(),
             &mut read_at_rev,
             &generated,
         ));

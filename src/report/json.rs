@@ -15,17 +15,43 @@ struct Tool {
     version: &'static str,
 }
 
-/// One JSON document: `{ "findings": [...], "summary": {...}, "tool": {...} }`.
+/// One JSON document, `{ "tool": {...}, "findings": [...], "summary": {...} }`, guarded
+/// (`text::json`). The findings are written and guarded on every core, each as serde_json's
+/// pretty printer writes it at its depth in the document: the same bytes as one pass.
 pub fn render(findings: &[Finding], summary: &Summary) -> String {
     let doc = Doc {
         tool: Tool {
             name: "sessionlint",
             version: env!("CARGO_PKG_VERSION"),
         },
-        findings,
+        findings: &[],
         summary,
     };
-    let mut s = serde_json::to_string_pretty(&doc).expect("findings always serialize");
+    let skeleton = serde_json::to_string_pretty(&doc).expect("findings always serialize");
+    let parts = sessionlint_internals::extract::par::map(findings, |f| {
+        let one = serde_json::to_string_pretty(f).expect("findings always serialize");
+        let mut out = String::with_capacity(one.len() + one.len() / 8);
+        for (k, line) in one.lines().enumerate() {
+            if k > 0 {
+                out.push('\n');
+            }
+            out.push_str("    ");
+            out.push_str(line);
+        }
+        super::text::json(&out)
+    });
+    let empty = "\"findings\": []";
+    let at = skeleton.find(empty).expect("the document has its findings") + empty.len() - 1;
+    let mut s = String::with_capacity(
+        skeleton.len() + parts.iter().map(|p| p.len() + 2).sum::<usize>() + 8,
+    );
+    s.push_str(&super::text::json(&skeleton[..at]));
+    if !parts.is_empty() {
+        s.push('\n');
+        s.push_str(&parts.join(",\n"));
+        s.push_str("\n  ");
+    }
+    s.push_str(&super::text::json(&skeleton[at..]));
     s.push('\n');
     s
 }

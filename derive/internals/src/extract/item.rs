@@ -85,6 +85,7 @@ pub fn read_item_as(
     let mut ems_fields = Vec::new();
     let def = match &cont.data {
         ast::Data::Struct(style, fields) => {
+            let derives_default = derives(&input.attrs, "Default");
             let fields = fields
                 .iter()
                 .map(|f| {
@@ -93,7 +94,7 @@ pub fn read_item_as(
                         f,
                         &generics,
                         container_missing.as_ref(),
-                        derives(&input.attrs, "Default"),
+                        derives_default,
                         loc,
                         &mut ems_fields,
                     )

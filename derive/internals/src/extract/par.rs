@@ -47,6 +47,51 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     done.into_iter().flat_map(|(_, r)| r).collect()
 }
 
+/// `items.iter().map(f).for_each(consume)`: `f` on `threads()` threads, `consume` on the calling
+/// thread in the items' order, each result as soon as it and those before it are done. The
+/// calling thread's own (non-`Send`) work then overlaps the byte-level work of the files after.
+pub fn in_order<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+    mut consume: impl FnMut(R),
+) {
+    let threads = threads().min(items.len());
+    if threads <= 1 || items.len() < 16 {
+        return items.iter().map(f).for_each(&mut consume);
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (f, next) = (&f, &next);
+    const BLOCK: usize = 4;
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<R>)>();
+        // The calling thread is busy too: one core is its own.
+        for _ in 0..threads - 1 {
+            let tx = tx.clone();
+            s.spawn(move || loop {
+                let at = next.fetch_add(BLOCK, std::sync::atomic::Ordering::Relaxed);
+                if at >= items.len() {
+                    return;
+                }
+                let block = &items[at..(at + BLOCK).min(items.len())];
+                // The receiver leaves only when a consumer panicked: stop with it.
+                if tx.send((at, block.iter().map(f).collect())).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut want = 0;
+        for (at, done) in rx {
+            waiting.insert(at, done);
+            while let Some(done) = waiting.remove(&want) {
+                want += done.len();
+                done.into_iter().for_each(&mut consume);
+            }
+        }
+    });
+}
+
 /// `map`, over owned items.
 pub fn map_into<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     let slots: Vec<std::sync::Mutex<Option<T>>> = items
@@ -77,5 +122,11 @@ mod tests {
         let back = super::map_into(owned.clone(), |s| s);
         assert_eq!(super::map_into(vec![1, 2], |i| i * 3), vec![3, 6]);
         assert_eq!(back, owned);
+        let mut seen = Vec::new();
+        super::in_order(&items, |i| i * 3, |r| seen.push(r));
+        assert_eq!(seen, (0..1000).map(|i| i * 3).collect::<Vec<_>>());
+        let mut few = Vec::new();
+        super::in_order(&items[..2], |i| *i, |r| few.push(r));
+        assert_eq!(few, vec![0, 1]);
     }
 }

@@ -939,9 +939,14 @@ fn extract_build(
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
     let named_state = index.read_aliases();
     index.by_path = order.clone();
-    index.scan_candidates(&order, &named_state, opts);
+    let read = index.scan_candidates(&order, &named_state, opts);
     index.check_configured(opts);
-    let (roots, mut infos) = index.read_items(opts);
+    // Said once every item is in: whether a cfg left out an item's derives is known then.
+    for n in read.not_serde {
+        let problem = not_serde_problem(&index.cfg_seen, n);
+        index.problems.push(problem);
+    }
+    let (roots, mut infos) = (read.roots, read.infos);
     let mut schemas = Vec::new();
     for (slot, i) in roots {
         if let Some(s) = build_schema(&mut index, &mut infos, (slot, i), opts) {
@@ -976,6 +981,18 @@ fn extract_build(
         cfg: index.cfg_seen.into_values().collect(),
         builds: 1,
     }
+}
+
+/// An item that is not read as serde-derived: its name, where it is, and why.
+type NotSerde = (String, Origin, String);
+
+/// The session items read so far: the roots to build, what was read of each item, and those
+/// that are not serde's (said once every item is in).
+#[derive(Default)]
+struct Read {
+    roots: Vec<(usize, usize)>,
+    infos: HashMap<(usize, usize), ItemInfo>,
+    not_serde: Vec<NotSerde>,
 }
 
 /// A file's `type` alias spans (`None` when the cache has its aliases), whether `SessionState`
@@ -1061,8 +1078,9 @@ impl<'s> Index<'s> {
     /// Scans every file that may hold a session item (or a configured type) and parses its
     /// items. The scans read every byte of a candidate and run on every core; parsing is
     /// syn's, whose values are not `Send`, and runs here.
-    fn scan_candidates(&mut self, order: &[usize], named_state: &[bool], opts: &Options) {
-        let (files, ids, markers) = (self.files, self.ids, &self.markers);
+    fn scan_candidates(&mut self, order: &[usize], named_state: &[bool], opts: &Options) -> Read {
+        let (files, ids) = (self.files, self.ids);
+        let markers = self.markers.clone();
         let candidate = |f: usize| {
             let text = &files[f].text;
             let rooted = opts
@@ -1071,7 +1089,7 @@ impl<'s> Index<'s> {
                 .is_none_or(|only| only.contains(&files[f].path));
             rooted
                 && (named_state[f]
-                    || scan::may_hold_session(text.as_bytes(), markers)
+                    || scan::may_hold_session(text.as_bytes(), &markers)
                     || opts.plain.iter().any(|p| text.contains(p.ident())))
         };
         let cached: Vec<bool> = (0..files.len())
@@ -1080,39 +1098,53 @@ impl<'s> Index<'s> {
                     .is_some_and(|id| self.cache.scans.contains_key(id))
             })
             .collect();
-        let prescanned: Vec<Prescan> = super::par::map(order, |&f| {
+        let prescan = |&f: &usize| -> Option<Prescan> {
             let text = &files[f].text;
             candidate(f).then(|| {
-                let scanned = (!cached[f]).then(|| scan::scan(text, markers));
+                let scanned = (!cached[f]).then(|| scan::scan(text, &markers));
                 let lines = match ids.get(f) {
                     Some(_) => Vec::new(),
                     None => super::locate::line_starts(text),
                 };
                 (f, scanned, lines)
             })
-        })
-        .into_iter()
-        .flatten()
-        .collect();
-        for (f, scanned, lines) in prescanned {
-            if !lines.is_empty() {
-                self.lines.insert(f, lines);
+        };
+        let mut read = Read::default();
+        // Parsing and reading a file's items (syn, on this thread) overlap the scans of the
+        // files after it (on the others).
+        super::par::in_order(order, prescan, |p| {
+            if let Some((f, scanned, lines)) = p {
+                self.take_scan(f, scanned, lines);
+                self.scan(f, &opts.plain);
+                self.read_items(f, opts, &mut read);
             }
-            if let Some(scanned) = scanned {
-                if let Some(id) = ids.get(f) {
-                    self.cache.scans.insert(id.clone(), scanned.clone());
+        });
+        read
+    }
+
+    /// Keeps a candidate file's scan and line starts, reporting a scan that failed.
+    fn take_scan(
+        &mut self,
+        f: usize,
+        scanned: Option<Result<scan::FileScan, scan::ScanError>>,
+        lines: Vec<usize>,
+    ) {
+        if !lines.is_empty() {
+            self.lines.insert(f, lines);
+        }
+        if let Some(scanned) = scanned {
+            if let Some(id) = self.ids.get(f) {
+                self.cache.scans.insert(id.clone(), scanned.clone());
+            }
+            match scanned {
+                Ok(found) => {
+                    self.scans.insert(f, Some(found));
                 }
-                match scanned {
-                    Ok(found) => {
-                        self.scans.insert(f, Some(found));
-                    }
-                    Err(e) => {
-                        self.scans.insert(f, None);
-                        self.scan_failed(f, e);
-                    }
+                Err(e) => {
+                    self.scans.insert(f, None);
+                    self.scan_failed(f, e);
                 }
             }
-            self.scan(f, &opts.plain);
         }
     }
 
@@ -1161,41 +1193,40 @@ impl<'s> Index<'s> {
         }
     }
 
-    /// Reads every item that derives SessionState (and so validates it), root or part, and
-    /// every configured type. Returns the roots to build and what was read of each item.
-    #[allow(clippy::type_complexity)]
-    fn read_items(
-        &mut self,
-        opts: &Options,
-    ) -> (Vec<(usize, usize)>, HashMap<(usize, usize), ItemInfo>) {
-        let mut infos: HashMap<(usize, usize), ItemInfo> = HashMap::new();
-        let mut roots = Vec::new();
-        for slot in 0..self.parsed.len() {
-            let file = &self.files[self.parsed[slot].file].path;
-            if opts
-                .roots_in
-                .as_ref()
-                .is_some_and(|only| !only.contains(file))
-            {
-                // Read as a part where a root uses it, not as a root.
-                continue;
-            }
-            for i in 0..self.parsed[slot].items.len() {
-                let Some((info, clean)) = self.read_one(slot, i, opts) else {
-                    continue;
-                };
-                if info.is_root() && clean {
-                    roots.push((slot, i));
-                }
-                infos.insert((slot, i), info);
-            }
+    /// Reads every item of `file` that derives SessionState (and so validates it), root or
+    /// part, and every configured type, into `read`.
+    fn read_items(&mut self, file: usize, opts: &Options, read: &mut Read) {
+        let Some(&slot) = self.parsed_of.get(&file) else {
+            return;
+        };
+        if opts
+            .roots_in
+            .as_ref()
+            .is_some_and(|only| !only.contains(&self.files[file].path))
+        {
+            // Read as a part where a root uses it, not as a root.
+            return;
         }
-        (roots, infos)
+        for i in 0..self.parsed[slot].items.len() {
+            let Some((info, clean)) = self.read_one(slot, i, opts, &mut read.not_serde) else {
+                continue;
+            };
+            if info.is_root() && clean {
+                read.roots.push((slot, i));
+            }
+            read.infos.insert((slot, i), info);
+        }
     }
 
     /// One item of `read_items`: what was read and whether it read without errors; `None` when
     /// it is not a session item, or cannot be read (reported).
-    fn read_one(&mut self, slot: usize, i: usize, opts: &Options) -> Option<(ItemInfo, bool)> {
+    fn read_one(
+        &mut self,
+        slot: usize,
+        i: usize,
+        opts: &Options,
+        not_serde: &mut Vec<NotSerde>,
+    ) -> Option<(ItemInfo, bool)> {
         let configured = opts
             .plain
             .iter()
@@ -1232,9 +1263,7 @@ impl<'s> Index<'s> {
             super::framework::not_serde(item, text)
         };
         if let Some(why) = why {
-            let problem =
-                not_serde_problem(&self.cfg_seen, item, loc.origin(item.ident.span()), why);
-            self.problems.push(problem);
+            not_serde.push((item.ident.to_string(), loc.origin(item.ident.span()), why));
             return None;
         }
         let cx = Ctxt::new();
@@ -1299,11 +1328,9 @@ fn alias_named(files: &[SourceFile], p: &PlainType) -> Option<Problem> {
 /// a `cfg_attr` this build leaves off, it says so, not "by hand".
 fn not_serde_problem(
     cfg_seen: &BTreeMap<String, super::cfg::CfgOption>,
-    item: &syn::DeriveInput,
-    origin: Origin,
-    why: String,
+    (ident, origin, why): NotSerde,
 ) -> Problem {
-    let what = format!("`{}`", item.ident);
+    let what = format!("`{ident}`");
     let off = cfg_seen
         .values()
         .flat_map(|o| o.effects.iter().map(move |e| (o, e)))
