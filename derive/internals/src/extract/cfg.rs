@@ -258,6 +258,25 @@ pub struct Effect {
     pub options: Vec<String>,
 }
 
+/// Whether a `cfg` or `cfg_attr` stands on the item, a variant or a field.
+fn mentions_cfg(input: &syn::DeriveInput) -> bool {
+    let any = |attrs: &[syn::Attribute]| {
+        attrs
+            .iter()
+            .any(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"))
+    };
+    let fields = |f: &syn::Fields| f.iter().any(|f| any(&f.attrs));
+    any(&input.attrs)
+        || match &input.data {
+            syn::Data::Struct(s) => fields(&s.fields),
+            syn::Data::Enum(e) => e
+                .variants
+                .iter()
+                .any(|v| any(&v.attrs) || fields(&v.fields)),
+            syn::Data::Union(u) => u.fields.named.iter().any(|f| any(&f.attrs)),
+        }
+}
+
 /// What evaluating the cfg attributes of one item found: whether the item exists, the options
 /// consulted (with how each was decided), and what the attributes changed.
 #[derive(Clone, Debug, Default)]
@@ -486,6 +505,14 @@ impl Cfg {
     /// The item as this build compiles it (`present` false when the build leaves it out), with
     /// the options consulted and what they changed.
     pub fn apply(&self, input: &mut syn::DeriveInput) -> Result<Applied, String> {
+        // Most items have no cfg at all: nothing to evaluate, nothing to say.
+        if !mentions_cfg(input) {
+            return Ok(Applied {
+                present: true,
+                consulted: BTreeMap::new(),
+                effects: Vec::new(),
+            });
+        }
         let mut ev = Eval {
             cfg: self,
             consulted: BTreeMap::new(),

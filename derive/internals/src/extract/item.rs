@@ -28,20 +28,29 @@ impl ItemInfo {
     }
 }
 
+/// Whether a `#[derive(...)]` among `attrs` names `name` (as the last segment of a path).
 pub fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    // The last identifier of each comma-separated path: a walk over the tokens rather than a
+    // parse, for this runs several times for every item read.
+    let names = |l: &syn::MetaList| {
+        let mut last: Option<proc_macro2::Ident> = None;
+        for t in l.tokens.clone() {
+            match t {
+                proc_macro2::TokenTree::Ident(i) => last = Some(i),
+                proc_macro2::TokenTree::Punct(p) if p.as_char() == ',' => {
+                    if last.take().is_some_and(|i| i == name) {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        last.is_some_and(|i| i == name)
+    };
     attrs
         .iter()
         .filter(|a| a.path().is_ident("derive"))
-        .any(|a| {
-            let mut found = false;
-            let _ = a.parse_nested_meta(|m| {
-                if m.path.segments.last().is_some_and(|s| s.ident == name) {
-                    found = true;
-                }
-                Ok(())
-            });
-            found
-        })
+        .any(|a| matches!(&a.meta, syn::Meta::List(l) if names(l)))
 }
 
 /// Who reads the item: inside the derive, serde_derive reports serde's own attribute errors, so
