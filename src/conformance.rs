@@ -15,6 +15,7 @@
 //! # struct S { extended_ms: bool }
 //! ```
 
+use crate::deployment::Deployment;
 use crate::review;
 use crate::schema::Schema;
 use crate::sources::SourceMap;
@@ -228,7 +229,7 @@ pub fn vectors_at(path: impl AsRef<Path>, format: &str) -> Result<Vectors, Strin
         .into_iter()
         .flatten()
         .collect();
-    vectors::build(&versions, inp.cfg.keep)
+    vectors::build(&versions, Deployment::keeping(inp.cfg.keep))
 }
 
 /// For a derive user: the current version `T`, as compiled, against its model. The vectors are
@@ -301,6 +302,6 @@ pub fn type_conformance<T: SessionState>(
         .filter(|s| s.name == T::NAME && s.version != T::VERSION)
         .collect();
     versions.push(&mine);
-    let vectors = vectors::build(&versions, None)?;
+    let vectors = vectors::build(&versions, Deployment::ALL)?;
     check(&vectors, T::VERSION, run)
 }

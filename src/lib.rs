@@ -22,6 +22,9 @@ pub use sessionlint_internals::schema;
 pub mod analysis;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
+pub mod deployment;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod encoding;
 #[cfg(feature = "cli")]
 #[doc(hidden)]

@@ -4,6 +4,7 @@
 //! that writer's sessions (in either direction of the pair); a warning about it is a cost (its
 //! servers fall back to full handshakes).
 
+use crate::deployment::Deployment;
 use crate::findings::{Finding, Level};
 use crate::rules::Side;
 use serde::Serialize;
@@ -49,11 +50,11 @@ pub struct ReaderFirst {
 }
 
 /// The gates of every version of every format. `versions`: each format's known versions;
-/// `keep`: how many older versions may be deployed next to each (None: all); `findings`: the
+/// `fleet`: which versions run beside each; `findings`: the
 /// run's findings after the configuration's levels and allows.
 pub fn gates(
     versions: &BTreeMap<String, Vec<u32>>,
-    keep: Option<usize>,
+    fleet: Deployment,
     findings: &[Finding],
 ) -> Vec<Gate> {
     let mut out = Vec::new();
@@ -65,8 +66,7 @@ pub fn gates(
         let role = mine.first().map(|f| f.role).unwrap_or_default();
         let mut gates: Vec<Gate> = Vec::new();
         for (j, &writer) in vs.iter().enumerate() {
-            let first = keep.map(|k| j.saturating_sub(k)).unwrap_or(0);
-            let decoders = &vs[first..];
+            let decoders = &vs[fleet.first_beside(j)..];
             let mut g = gate(format, writer, decoders, &mine);
             g.role = role;
             gates.push(g);

@@ -9,6 +9,7 @@
 
 use crate::analysis;
 use crate::config::{self, Config};
+use crate::deployment::Deployment;
 use crate::extract::{self, Problem};
 use crate::findings::{self, Finding};
 use crate::history::{self, baseline, snapshots, Window};
@@ -262,7 +263,8 @@ pub struct Gathered {
     pub notes: Vec<Note>,
     pub files: usize,
     pub builds: usize,
-    pub keep: Option<usize>,
+    /// Which versions run side by side.
+    pub fleet: Deployment,
 }
 
 /// Reads what `req` names: the working tree, and the revisions (pinned and listed while the
@@ -341,7 +343,7 @@ pub fn gather(req: &Request, map: &mut SourceMap) -> Result<Gathered, Vec<Proble
         notes,
         files: inp.files_seen + base_files,
         builds,
-        keep,
+        fleet: Deployment::keeping(keep),
     })
 }
 
@@ -506,13 +508,14 @@ pub fn review(req: &Request, map: &mut SourceMap) -> Result<Review, Vec<Problem>
 /// Judges gathered schemas: every format's windows through the rules, the configuration's
 /// levels and allows, then fixes for the errors that remain, then matrices and gates.
 pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
-    let keep = g.keep;
+    let fleet = g.fleet;
     let chains = history::chains(g.current, g.released);
-    within_budget(&chains, keep, matrices)?;
+    // Each format's windows, computed once: the budget, the rules and the fixes read them.
     let windows: Vec<(&String, Vec<Window<'_>>)> = chains
         .iter()
-        .map(|(name, c)| (name, history::windows(c, keep)))
+        .map(|(name, c)| (name, history::windows(c, fleet)))
         .collect();
+    within_budget(&chains, &windows, matrices)?;
     let counts: Vec<history::Counts> = chains
         .values()
         .zip(&windows)
@@ -559,7 +562,7 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
                         .into_iter()
                         .flatten()
                         .collect::<Vec<_>>(),
-                    keep,
+                    fleet,
                 )
             })
             .collect();
@@ -568,7 +571,7 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
             .iter()
             .map(|m| (m.format.clone(), m.versions.clone()))
             .collect();
-        review.gates = crate::plan::gates(&versions, keep, &review.findings);
+        review.gates = crate::plan::gates(&versions, fleet, &review.findings);
     }
     Ok(review)
 }
@@ -577,7 +580,7 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
 /// the format that costs most.
 fn within_budget(
     chains: &BTreeMap<String, history::Chain>,
-    keep: Option<usize>,
+    windows: &[(&String, Vec<Window<'_>>)],
     matrices: bool,
 ) -> Result<(), Vec<Problem>> {
     let sizes = Sizes::default();
@@ -585,8 +588,9 @@ fn within_budget(
     // What the rules will cost, before any runs: by format, to name the largest.
     let mut by_format: Vec<(&String, u64)> = chains
         .iter()
-        .map(|(name, c)| {
-            let work = history::windows(c, keep).iter().fold(0u64, |w, x| {
+        .zip(windows)
+        .map(|((name, c), (_, ws))| {
+            let work = ws.iter().fold(0u64, |w, x| {
                 w.saturating_add(history::window_work(&x.olds, x.new, x.alone, &size))
             });
             let matrix = if matrices {

@@ -91,7 +91,7 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
     // The same review as `sessionlint check`, with the crate's configuration (levels, allows).
     let cfg = crate::config::load(&project, &mut map).map_err(|ps| rendered(&ps, &map))?;
     let gathered = crate::review::Gathered {
-        keep: cfg.keep,
+        fleet: crate::deployment::Deployment::keeping(cfg.keep),
         cfg,
         current: vec![schema],
         released,

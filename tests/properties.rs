@@ -313,7 +313,7 @@ fn a_matrix_cell_is_unsafe_exactly_where_an_error_finding_covers_it() {
             return Ok(false);
         }
         let refs: Vec<&Schema> = schemas.iter().collect();
-        let m = matrix(&refs, None);
+        let m = matrix(&refs, sessionlint::deployment::Deployment::ALL);
         let findings = analyse_chain(&refs, None);
         for (i, dec) in m.versions.iter().enumerate() {
             for (j, enc_v) in m.versions.iter().enumerate() {

@@ -16,5 +16,5 @@ fuzz_target!(|items: Vec<gen::Item>| {
     );
     let refs: Vec<_> = ex.schemas.iter().collect();
     let _ = sessionlint::rules::check_chain(&refs, None);
-    let _ = sessionlint::analysis::matrix(&refs, None);
+    let _ = sessionlint::analysis::matrix(&refs, sessionlint::deployment::Deployment::ALL);
 });

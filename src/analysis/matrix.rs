@@ -3,6 +3,7 @@
 //! rules report, so a cell is UNSAFE exactly where an error finding covers it.
 
 use super::verdict::{reading, Kind};
+use crate::deployment::Deployment;
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -52,14 +53,14 @@ pub struct PropertyMatrix {
     pub without: Vec<Vec<Cell>>,
 }
 
-/// `keep`: how many older versions may be deployed next to each version (None: all). A version
+/// `fleet`: which versions run beside each (others are `NotCoDeployed`). A version
 /// given several times is one with several shapes (builds that compile it differently): its
 /// cells are the worst of its shapes'.
-pub fn matrix(versions: &[&Schema], keep: Option<usize>) -> Matrix {
+pub fn matrix(versions: &[&Schema], fleet: Deployment) -> Matrix {
     let mut sorted: Vec<&Schema> = versions.to_vec();
     sorted.sort_by_key(|s| s.version);
     let grouped = group(&sorted);
-    let (ems, non_ems) = grids(&grouped, keep);
+    let (ems, non_ems) = grids(&grouped, fleet);
     let names: std::collections::BTreeSet<String> =
         sorted.iter().flat_map(|s| s.properties()).collect();
     // Each property's grids are the EMS grids of the versions projected on it, as its rules are.
@@ -68,7 +69,7 @@ pub fn matrix(versions: &[&Schema], keep: Option<usize>) -> Matrix {
         .map(|name| {
             let projected: Vec<Schema> = sorted.iter().map(|s| s.project(&name)).collect();
             let refs: Vec<&Schema> = projected.iter().collect();
-            let (with, without) = grids(&group(&refs), keep);
+            let (with, without) = grids(&group(&refs), fleet);
             PropertyMatrix {
                 name,
                 with,
@@ -101,7 +102,7 @@ fn group<'a>(sorted: &[&'a Schema]) -> Vec<Vec<&'a Schema>> {
 
 /// The grids of sessions that carry EMS and of those that do not, for versions in order.
 #[allow(clippy::type_complexity)]
-fn grids(versions: &[Vec<&Schema>], keep: Option<usize>) -> (Vec<Vec<Cell>>, Vec<Vec<Cell>>) {
+fn grids(versions: &[Vec<&Schema>], fleet: Deployment) -> (Vec<Vec<Cell>>, Vec<Vec<Cell>>) {
     let one = |dec: &Schema, enc: &Schema, kind: Kind| -> Cell {
         let Some(r) = reading(dec, enc, kind) else {
             return Cell::None;
@@ -122,7 +123,7 @@ fn grids(versions: &[Vec<&Schema>], keep: Option<usize>) -> (Vec<Vec<Cell>>, Vec
         _ => 0,
     };
     let cell = |i: usize, j: usize, kind: Kind| -> Cell {
-        if keep.is_some_and(|k| i.abs_diff(j) > k) {
+        if !fleet.together(i, j) {
             return Cell::NotCoDeployed;
         }
         versions[i]

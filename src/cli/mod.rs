@@ -598,13 +598,14 @@ fn vectors(
             )]);
         }
         let flat: Vec<&Schema> = versions.into_iter().flatten().collect();
-        let mut doc = crate::vectors::build(&flat, keep).map_err(|e| {
-            vec![sources::problem(
-                &shown,
-                e,
-                "write vectors for one format at a time (`--format`)",
-            )]
-        })?;
+        let mut doc = crate::vectors::build(&flat, crate::deployment::Deployment::keeping(keep))
+            .map_err(|e| {
+                vec![sources::problem(
+                    &shown,
+                    e,
+                    "write vectors for one format at a time (`--format`)",
+                )]
+            })?;
         if let Some(v) = version {
             if !doc.versions.contains(&v) {
                 return Err(vec![sources::problem(

@@ -6,6 +6,7 @@ pub mod changes;
 pub mod git;
 pub mod snapshots;
 
+use crate::deployment::Deployment;
 use crate::findings::Finding;
 use crate::rules;
 use crate::schema::Schema;
@@ -129,7 +130,7 @@ pub struct Window<'a> {
 /// `keep` (each shape of them) and, for a version with several shapes, its other shapes, since
 /// builds of one version may serve one fleet. A version in the source replaces its released
 /// schema; one released and changed in place gets a window against its released schema too.
-pub fn windows(chain: &Chain, keep: Option<usize>) -> Vec<Window<'_>> {
+pub fn windows(chain: &Chain, fleet: Deployment) -> Vec<Window<'_>> {
     let mut out = Vec::new();
     for c in &chain.current {
         let same_version: Vec<&Schema> = chain
@@ -154,7 +155,7 @@ pub fn windows(chain: &Chain, keep: Option<usize>) -> Vec<Window<'_>> {
     let versions = versions(chain);
     let single = versions.iter().all(|v| v.len() == 1);
     for (j, shapes) in versions.iter().enumerate() {
-        let first = keep.map(|k| j.saturating_sub(k)).unwrap_or(0);
+        let first = fleet.first_beside(j);
         for (k, new) in shapes.iter().enumerate() {
             out.push(Window {
                 olds: versions[first..j]
@@ -170,31 +171,6 @@ pub fn windows(chain: &Chain, keep: Option<usize>) -> Vec<Window<'_>> {
         }
     }
     out
-}
-
-/// `released-schema-changed` for each window of a released version changed in place.
-pub fn changed_in_place(windows: &[Window<'_>]) -> Vec<Finding> {
-    windows
-        .iter()
-        .filter(|w| !w.alone)
-        .map(|w| changed(w.olds[0], w.new))
-        .collect()
-}
-
-/// Every finding of the rules on one format's windows, without fixes (`crate::fixes` adds them
-/// once the configuration has had its say), and what was analysed.
-pub fn analyse(chain: &Chain, keep: Option<usize>) -> (Vec<Finding>, Counts) {
-    let windows = windows(chain, keep);
-    let mut out = changed_in_place(&windows);
-    let mut counts = Counts {
-        versions: versions(chain).len(),
-        pairs: 0,
-    };
-    for w in &windows {
-        counts.pairs += w.olds.len();
-        out.extend(rules::check_window(w));
-    }
-    (out, counts)
 }
 
 /// `no-older-version-to-compare`: a format whose only known version is above 1 and that nothing

@@ -270,7 +270,7 @@ pub fn check_chain(versions: &[&Schema], keep: Option<usize>) -> Vec<Finding> {
         current: Vec::new(),
         released: versions.iter().map(|s| (*s).clone()).collect(),
     };
-    crate::history::windows(&chain, keep)
+    crate::history::windows(&chain, crate::deployment::Deployment::keeping(keep))
         .iter()
         .flat_map(check_window)
         .collect()

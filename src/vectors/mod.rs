@@ -16,6 +16,7 @@ pub mod serial;
 pub mod wire;
 
 use crate::analysis::{self, Kind, Reading, Want};
+use crate::deployment::Deployment;
 use crate::schema::{Encoding, Schema};
 use serde::{Deserialize, Serialize};
 
@@ -139,8 +140,8 @@ impl Outcome {
 const SAMPLES_PER_KIND: usize = 4;
 
 /// The vectors of one format's versions (`versions`, one schema each), each decoder predicted
-/// for the encoders within `keep` of it (`None`: all).
-pub fn build(versions: &[&Schema], keep: Option<usize>) -> Result<Vectors, String> {
+/// for the encoders deployed beside it (`fleet`).
+pub fn build(versions: &[&Schema], fleet: Deployment) -> Result<Vectors, String> {
     let mut sorted: Vec<&Schema> = versions.to_vec();
     sorted.sort_by_key(|s| s.version);
     let first = *sorted.first().ok_or("no version to write vectors for")?;
@@ -150,7 +151,7 @@ pub fn build(versions: &[&Schema], keep: Option<usize>) -> Result<Vectors, Strin
         let decoders: Vec<&Schema> = sorted
             .iter()
             .enumerate()
-            .filter(|(i, _)| keep.is_none_or(|k| i.abs_diff(j) <= k))
+            .filter(|(i, _)| fleet.together(*i, j))
             .map(|(_, s)| *s)
             .collect();
         let mut properties = vec!["ems".to_string()];

@@ -575,7 +575,8 @@ where
     N: Serialize + DeserializeOwned,
 {
     use sessionlint::vectors::{self, Outcome};
-    let doc = vectors::build(&[old, new], None).unwrap_or_else(|e| panic!("{name}: vectors: {e}"));
+    let doc = vectors::build(&[old, new], sessionlint::deployment::Deployment::ALL)
+        .unwrap_or_else(|e| panic!("{name}: vectors: {e}"));
     let mut checked = 0;
     for v in doc.vectors.iter().filter(|v| v.property == "ems") {
         let bytes = vectors::bytes_of(v).unwrap();
@@ -751,7 +752,10 @@ where
         show()
     );
     // The property's grids say UNSAFE exactly where its findings are.
-    let m = sessionlint::analysis::matrix(&[&old_full, &new_full], None);
+    let m = sessionlint::analysis::matrix(
+        &[&old_full, &new_full],
+        sessionlint::deployment::Deployment::ALL,
+    );
     let grids = m
         .properties
         .iter()

@@ -37,10 +37,11 @@ pub fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
         for t in l.tokens.clone() {
             match t {
                 proc_macro2::TokenTree::Ident(i) => last = Some(i),
-                proc_macro2::TokenTree::Punct(p) if p.as_char() == ',' => {
-                    if last.take().is_some_and(|i| i == name) {
-                        return true;
-                    }
+                // (A comma ends a path whichever it was.)
+                proc_macro2::TokenTree::Punct(p)
+                    if p.as_char() == ',' && last.take().is_some_and(|i| i == name) =>
+                {
+                    return true
                 }
                 _ => {}
             }
