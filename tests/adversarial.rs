@@ -11,11 +11,21 @@ use std::time::Duration;
 const HEAD: &str = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n";
 
 fn v1(extra: &str) -> String {
-    format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n{extra}#[session(name = \"ticket\", version = 1, encoding = \"json\")]\npub struct TicketV1 {{ pub cipher: u16 }}\n")
+    format!(
+        r#"{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+{extra}#[session(name = "ticket", version = 1, encoding = "json")]
+pub struct TicketV1 {{ pub cipher: u16 }}
+"#
+    )
 }
 
 fn v2() -> String {
-    format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"ticket\", version = 2, encoding = \"json\")]\npub struct TicketV2 {{ pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool }}\n")
+    format!(
+        r#"{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "ticket", version = 2, encoding = "json")]
+pub struct TicketV2 {{ pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool }}
+"#
+    )
 }
 
 fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
@@ -188,7 +198,17 @@ fn a_configured_type_that_matches_nothing_or_several_items_is_bad_input() {
 #[test]
 fn an_unterminated_session_item_is_bad_input() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "t.rs", format!("{HEAD}\n#[derive(SessionState)]\n#[session(name = \"t\", version = 2, encoding = \"json\")]\npub struct T {{ a: u8,\n"));
+    write(
+        d.path(),
+        "t.rs",
+        format!(
+            r#"{HEAD}
+#[derive(SessionState)]
+#[session(name = "t", version = 2, encoding = "json")]
+pub struct T {{ a: u8,
+"#
+        ),
+    );
     let r = run(&["check", "."], d.path());
     bad_input(&r, "t.rs:4", "never ends");
 }
@@ -253,7 +273,16 @@ fn the_summary_says_what_was_read_even_when_nothing_is_gated() {
 fn a_renamed_derive_is_found_through_the_session_helper() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "t1.rs", v1(""));
-    write(d.path(), "t2.rs", "use sessionlint::SessionState as Sess;\nuse serde::{Deserialize, Serialize};\n#[derive(Serialize, Deserialize, Sess)]\n#[session(name = \"ticket\", version = 2, encoding = \"json\")]\npub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool }\n");
+    write(
+        d.path(),
+        "t2.rs",
+        r#"use sessionlint::SessionState as Sess;
+use serde::{Deserialize, Serialize};
+#[derive(Serialize, Deserialize, Sess)]
+#[session(name = "ticket", version = 2, encoding = "json")]
+pub struct TicketV2 { pub cipher: u16, #[session(ems)] #[serde(default)] pub ems: bool }
+"#,
+    );
     let r = run(&["check", "."], d.path());
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("ems-accepted-by-older-decoder"));
@@ -264,7 +293,18 @@ fn literals_cannot_hide_the_next_item() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "t1.rs", v1(""));
     // A raw byte string ending in a backslash used to desynchronise the scanner.
-    write(d.path(), "t2.rs", format!("{HEAD}#[doc = br\"\\\"]\npub struct Decoy;\nconst Q: char = '\"';\n/* /* nested */ \" */\n{}", v2().replace(HEAD, "")));
+    write(
+        d.path(),
+        "t2.rs",
+        format!(
+            r#"{HEAD}#[doc = br"\"]
+pub struct Decoy;
+const Q: char = '"';
+/* /* nested */ " */
+{}"#,
+            v2().replace(HEAD, "")
+        ),
+    );
     let r = run(&["check", "."], d.path());
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
 }
@@ -383,7 +423,18 @@ fn a_change_that_relaxes_the_gate_says_so() {
     write(d.path(), "src/t1.rs", v1(""));
     commit(d.path());
     write(d.path(), "src/t2.rs", v2());
-    write(d.path(), "sessionlint.toml", "keep = 1\nfeatures = [\"strict\"]\n[levels]\nems-accepted-by-older-decoder = \"warning\"\n[[allow]]\nrule = \"older-session-rejected\"\nreason = \"trust me\"\n");
+    write(
+        d.path(),
+        "sessionlint.toml",
+        r#"keep = 1
+features = ["strict"]
+[levels]
+ems-accepted-by-older-decoder = "warning"
+[[allow]]
+rule = "older-session-rejected"
+reason = "trust me"
+"#,
+    );
     let r = run(&["check", ".", "--baseline-rev", "HEAD"], d.path());
     for says in [
         "adds [[allow]] rule = \"older-session-rejected\"",
@@ -410,7 +461,21 @@ fn the_revisions_own_bad_files_are_bad_input() {
 
     let d = repo();
     write(d.path(), "t1.rs", v1(""));
-    write(d.path(), "bad.schema.toml", "name = \"t\"\nversion = 1\nencoding = \"der\"\nroot = \"R\"\n[types.R]\nkind = \"struct\"\n[[types.R.fields]]\nident = \"a\"\nty = \"u8\"\nwrite = { unless = \"banana\" }\n");
+    write(
+        d.path(),
+        "bad.schema.toml",
+        r#"name = "t"
+version = 1
+encoding = "der"
+root = "R"
+[types.R]
+kind = "struct"
+[[types.R.fields]]
+ident = "a"
+ty = "u8"
+write = { unless = "banana" }
+"#,
+    );
     std::os::unix::fs::symlink("/etc/passwd", d.path().join("link.rs")).unwrap();
     commit(d.path());
     std::fs::remove_file(d.path().join("bad.schema.toml")).unwrap();
@@ -428,7 +493,22 @@ fn the_revisions_own_bad_files_are_bad_input() {
 #[test]
 fn schema_files_are_read_from_the_revision() {
     let d = repo();
-    write(d.path(), "formats/v1.schema.toml", "name = \"ticket\"\nversion = 1\nencoding = \"json\"\nroot = \"T\"\n\n[types.T]\nkind = \"struct\"\n\n[[types.T.fields]]\nident = \"cipher\"\nty = \"u16\"\n");
+    write(
+        d.path(),
+        "formats/v1.schema.toml",
+        r#"name = "ticket"
+version = 1
+encoding = "json"
+root = "T"
+
+[types.T]
+kind = "struct"
+
+[[types.T.fields]]
+ident = "cipher"
+ty = "u16"
+"#,
+    );
     commit(d.path());
     std::fs::remove_file(d.path().join("formats/v1.schema.toml")).unwrap();
     write(d.path(), "src/t2.rs", v2());
@@ -439,7 +519,18 @@ fn schema_files_are_read_from_the_revision() {
 #[test]
 fn two_files_claiming_one_version_are_bad_input() {
     let d = tempfile::tempdir().unwrap();
-    let schema = "name = \"ticket\"\nversion = 1\nencoding = \"json\"\nroot = \"T\"\n\n[types.T]\nkind = \"struct\"\n\n[[types.T.fields]]\nident = \"cipher\"\nty = \"u16\"\n";
+    let schema = r#"name = "ticket"
+version = 1
+encoding = "json"
+root = "T"
+
+[types.T]
+kind = "struct"
+
+[[types.T.fields]]
+ident = "cipher"
+ty = "u16"
+"#;
     write(d.path(), "a.schema.toml", schema);
     write(d.path(), "b.schema.toml", schema.replace("u16", "u32"));
     let r = run(&["check", "."], d.path());
@@ -669,7 +760,10 @@ fn hostile_tree() -> tempfile::TempDir {
         write(
             d.path(),
             file,
-            format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"{name}\", version = {version}, encoding = \"json\")]\npub struct T{version} {{ pub cipher: u16, {ems} }}\n"),
+            format!(r#"{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "{name}", version = {version}, encoding = "json")]
+pub struct T{version} {{ pub cipher: u16, {ems} }}
+"#),
         );
     }
     d
@@ -773,7 +867,19 @@ fn bad_input_still_writes_a_valid_sarif_log() {
 // ---- 6. Bounded work on small inputs ----
 
 fn one(d: &Path, body: &str, enc: &str) {
-    write(d, "t.rs", format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"{enc}\")]\npub struct T1 {{ {body} }}\n#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 2, encoding = \"{enc}\")]\npub struct T2 {{ {body}, #[session(ems)] pub e: bool }}\n"));
+    write(
+        d,
+        "t.rs",
+        format!(
+            r#"{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "{enc}")]
+pub struct T1 {{ {body} }}
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 2, encoding = "{enc}")]
+pub struct T2 {{ {body}, #[session(ems)] pub e: bool }}
+"#
+        ),
+    );
 }
 
 #[test]
@@ -800,7 +906,24 @@ fn deep_nesting_is_refused_before_it_is_parsed() {
     one(d.path(), &format!("pub a: {tuple}"), "bincode");
     bad_input(&run(&["check", "."], d.path()), "t.rs", "levels deep");
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "v.schema.toml", format!("name = \"t\"\nversion = 1\nencoding = \"json\"\nroot = \"T\"\n[types.T]\nkind = \"struct\"\n[[types.T.fields]]\nident = \"a\"\nty = \"{}u8{}\"\n", "(".repeat(10_000), ",)".repeat(10_000)));
+    write(
+        d.path(),
+        "v.schema.toml",
+        format!(
+            r#"name = "t"
+version = 1
+encoding = "json"
+root = "T"
+[types.T]
+kind = "struct"
+[[types.T.fields]]
+ident = "a"
+ty = "{}u8{}"
+"#,
+            "(".repeat(10_000),
+            ",)".repeat(10_000)
+        ),
+    );
     bad_input(
         &run(&["check", "."], d.path()),
         "v.schema.toml",
@@ -811,14 +934,32 @@ fn deep_nesting_is_refused_before_it_is_parsed() {
 #[test]
 fn a_recursive_type_that_branches_stops_at_the_expansion_limit() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "t.rs", format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct A {{ b: Option<Box<A>>, c: Option<Box<A>>, d: Option<Box<A>> }}\n"));
+    write(
+        d.path(),
+        "t.rs",
+        format!(
+            r#"{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct A {{ b: Option<Box<A>>, c: Option<Box<A>>, d: Option<Box<A>> }}
+"#
+        ),
+    );
     bad_input(
         &run(&["check", "."], d.path()),
         "t.rs:5",
         "expands to more than 1048576 values",
     );
     // A list (one recursive child) is analysed.
-    write(d.path(), "t.rs", format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct A {{ next: Option<Box<A>>, v: u8 }}\n"));
+    write(
+        d.path(),
+        "t.rs",
+        format!(
+            r#"{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct A {{ next: Option<Box<A>>, v: u8 }}
+"#
+        ),
+    );
     assert_eq!(run(&["check", "."], d.path()).code, 0);
 }
 
@@ -834,14 +975,42 @@ fn wide_schema_files_and_long_histories_are_bounded() {
         } else {
             ""
         };
-        write(d.path(), &format!("v{v}.schema.toml"), format!("name = \"w\"\nversion = {v}\nencoding = \"json\"\nroot = \"S\"\n\n[types.S]\nkind = \"struct\"\n{fields}{ems}"));
+        write(
+            d.path(),
+            &format!("v{v}.schema.toml"),
+            format!(
+                r#"name = "w"
+version = {v}
+encoding = "json"
+root = "S"
+
+[types.S]
+kind = "struct"
+{fields}{ems}"#
+            ),
+        );
     }
     let r = run(&["check", "."], d.path());
     assert_eq!(r.code, 1, "{}", r.stderr);
 
     let d = tempfile::tempdir().unwrap();
     for v in 1..=2000 {
-        write(d.path(), &format!("v{v}.schema.toml"), format!("name = \"m\"\nversion = {v}\nencoding = \"json\"\nroot = \"S\"\n[types.S]\nkind = \"struct\"\n[[types.S.fields]]\nident = \"a\"\nty = \"u8\"\n"));
+        write(
+            d.path(),
+            &format!("v{v}.schema.toml"),
+            format!(
+                r#"name = "m"
+version = {v}
+encoding = "json"
+root = "S"
+[types.S]
+kind = "struct"
+[[types.S.fields]]
+ident = "a"
+ty = "u8"
+"#
+            ),
+        );
     }
     bad_input(
         &run(&["check", "."], d.path()),
@@ -894,23 +1063,65 @@ fn schema_file(encoding: &str, extra_top: &str, root_kind: &str, field: &str) ->
 fn malformed_schema_files_are_bad_input() {
     let cases = [
         (
-            schema_file("json", "", "enum", "repr = \"external\"\n[[types.T.variants]]\nident = \"A\"\nser_name = \"A\"\nde_names = [\"A\"]\nstyle = \"newtype\"\n"),
+            schema_file(
+                "json",
+                "",
+                "enum",
+                r#"repr = "external"
+[[types.T.variants]]
+ident = "A"
+ser_name = "A"
+de_names = ["A"]
+style = "newtype"
+"#,
+            ),
             "declared `Newtype` with 0 field(s)",
         ),
         (
-            schema_file("der", "", "enum", "repr = \"external\"\n[[types.T.variants]]\nident = \"A\"\nser_name = \"A\"\nde_names = [\"A\"]\nstyle = \"unit\"\n"),
+            schema_file(
+                "der",
+                "",
+                "enum",
+                r#"repr = "external"
+[[types.T.variants]]
+ident = "A"
+ser_name = "A"
+de_names = ["A"]
+style = "unit"
+"#,
+            ),
             "of a `der` schema is an enum",
         ),
         (
-            schema_file("der", "", "struct", "[[types.T.fields]]\nident = \"a\"\nty = \"u8\"\nwrite = { unless = \"banana\" }\nwire = { tag = 1 }\n"),
+            schema_file(
+                "der",
+                "",
+                "struct",
+                r#"[[types.T.fields]]
+ident = "a"
+ty = "u8"
+write = { unless = "banana" }
+wire = { tag = 1 }
+"#,
+            ),
             "`unless = \"banana\"`",
         ),
         (
-            schema_file("der", "trailing = \"ignore\"", "struct", "[[types.T.fields]]\nident = \"a\"\nty = \"u8\"\nwire = { tag = 1 }\n"),
+            schema_file(
+                "der",
+                "trailing = \"ignore\"",
+                "struct",
+                "[[types.T.fields]]\nident = \"a\"\nty = \"u8\"\nwire = { tag = 1 }\n",
+            ),
             "`trailing` does not apply to a `der` schema",
         ),
         (
-            schema_file("json", "", "struct", "[[types.T.fields]]\nident = \"a\"\nty = \"bool\"\nsession = { known_bits = 3 }\n"),
+            schema_file(
+                "json",
+                "",
+                "struct",
+                "[[types.T.fields]]\nident = \"a\"\nty = \"bool\"\nsession = { known_bits = 3 }\n",
+            ),
             "is not an integer",
         ),
     ];
@@ -1040,7 +1251,12 @@ fn alias_bombs_and_deep_bodies_are_bounded() {
     write(
         d.path(),
         "t.rs",
-        format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct T {{ pub a: A0, pub b: Deep, #[session(ems)] #[serde(default = \"deep\")] pub ems: bool }}\n"),
+        format!(
+            r#"{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct T {{ pub a: A0, pub b: Deep, #[session(ems)] #[serde(default = "deep")] pub ems: bool }}
+"#
+        ),
     );
     let r = run(&["check", "."], d.path());
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
@@ -1074,7 +1290,12 @@ fn hostile_module_paths_end_and_fail_closed() {
     write(
         d.path(),
         "src/lib.rs",
-        format!("{renames}{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct T {{ pub p: a::Params, pub q: super::super::super::Params, pub r: R0 }}\n"),
+        format!(
+            r#"{renames}{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct T {{ pub p: a::Params, pub q: super::super::super::Params, pub r: R0 }}
+"#
+        ),
     );
     let r = run(&["check", "."], d.path());
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
@@ -1143,7 +1364,13 @@ fn critical_properties_are_bounded() {
             .collect()
     };
     let item = |v: u32, n: u32| {
-        format!("#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = {v}, encoding = \"json\")]\npub struct V{v} {{ {} }}\n", fields(v, n))
+        format!(
+            r#"#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = {v}, encoding = "json")]
+pub struct V{v} {{ {} }}
+"#,
+            fields(v, n)
+        )
     };
     write(d.path(), "t.rs", format!("{HEAD}{}", item(1, 17)));
     bad_input(
@@ -1170,16 +1397,8 @@ fn json_check(dir: &Path, extra: &[&str]) -> (i32, Vec<String>, Vec<String>, Str
     let mut args = vec!["check", ".", "--message-format", "json"];
     args.extend_from_slice(extra);
     let r = run(&args, dir);
-    let doc: serde_json::Value =
-        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr));
-    let ids = doc["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| f["rule"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .unwrap_or_default();
+    let doc = r.json();
+    let ids = common::rule_ids(&doc);
     let notes = doc["summary"]["notes"]
         .as_array()
         .map(|a| {
@@ -1468,7 +1687,16 @@ fn session_code_outside_rs_files_is_read_or_refused() {
     write(
         d.path(),
         "gen/ticket-v3.schema.toml",
-        "name = \"ticket\"\nversion = 3\nencoding = \"json\"\nroot = \"T\"\n[types.T]\nkind = \"struct\"\n[[types.T.fields]]\nident = \"cipher\"\nty = \"u16\"\n",
+        r#"name = "ticket"
+version = 3
+encoding = "json"
+root = "T"
+[types.T]
+kind = "struct"
+[[types.T.fields]]
+ident = "cipher"
+ty = "u16"
+"#,
     );
     let r = run(&["check", "."], d.path());
     assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
@@ -1628,7 +1856,7 @@ fn every_relaxation_is_a_warning_in_the_chosen_format_and_can_fail_the_run() {
         r.stdout
     );
     let r = run(&args("json"), d.path());
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = r.json();
     let notes = doc["summary"]["notes"].as_array().unwrap();
     assert!(
         notes
@@ -1637,7 +1865,7 @@ fn every_relaxation_is_a_warning_in_the_chosen_format_and_can_fail_the_run() {
         "{notes:?}"
     );
     let r = run(&args("sarif"), d.path());
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = r.json();
     let n = &doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
     assert_eq!(n["level"], "warning", "{n}");
     assert!(n["message"]["text"].as_str().unwrap().contains(says));
@@ -1791,7 +2019,12 @@ fn output_guards_hold_for_hash_commands_long_lines_and_snapshot_collisions() {
     let d = tempfile::tempdir().unwrap();
     let name = "x ##[stop-commands]tok";
     let ty = |v: u32, extra: &str| {
-        format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"{name}\", version = {v}, encoding = \"json\")]\npub struct T{v} {{ pub cipher: u16, {extra} }}\n")
+        format!(
+            r#"{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "{name}", version = {v}, encoding = "json")]
+pub struct T{v} {{ pub cipher: u16, {extra} }}
+"#
+        )
     };
     write(d.path(), "src/v1.rs", ty(1, ""));
     write(
@@ -1817,7 +2050,16 @@ fn output_guards_hold_for_hash_commands_long_lines_and_snapshot_collisions() {
     let r = run(&["snapshot", ".", "--check"], d.path());
     outputs.push(("snapshot --check".into(), r.stdout, r.stderr));
     // Bad input on stderr quotes repository text too.
-    write(d.path(), "src/v3.rs", format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"{name}\", version = 3)]\npub struct T3 {{ pub ##[x]: u16 }}\n"));
+    write(
+        d.path(),
+        "src/v3.rs",
+        format!(
+            r#"{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "{name}", version = 3)]
+pub struct T3 {{ pub ##[x]: u16 }}
+"#
+        ),
+    );
     let r = run(&["check", "."], d.path());
     assert_eq!(r.code, 2);
     outputs.push(("bad input".into(), r.stdout, r.stderr));
@@ -1870,7 +2112,12 @@ fn output_guards_hold_for_hash_commands_long_lines_and_snapshot_collisions() {
         write(
             d.path(),
             &format!("src/t{i}.rs"),
-            format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"{n}\", version = 1, encoding = \"json\")]\npub struct T{i} {{ pub cipher: u16 }}\n"),
+            format!(
+                r#"{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "{n}", version = 1, encoding = "json")]
+pub struct T{i} {{ pub cipher: u16 }}
+"#
+            ),
         );
     }
     bad_input(
@@ -1908,7 +2155,12 @@ fn bombed(versions: u32, props: usize, enc: &str, aliases: &str) -> String {
         } else {
             ""
         };
-        s.push_str(&format!("#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = {v}, encoding = \"{enc}\")]\npub struct T{v} {{ {props}pub big: L2, {ems}}}\n"));
+        s.push_str(&format!(
+            r#"#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = {v}, encoding = "{enc}")]
+pub struct T{v} {{ {props}pub big: L2, {ems}}}
+"#
+        ));
     }
     s
 }

@@ -89,7 +89,7 @@ fn json_output_has_the_documented_shape() {
         &root(),
     );
     assert_eq!(r.code, 1);
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = r.json();
     let f = &doc["findings"][0];
     for key in [
         "rule",
@@ -307,7 +307,7 @@ fn diff_between_two_trees_compares_the_newest_against_every_older_decoder() {
         &root(),
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = r.json();
     let olders: std::collections::BTreeSet<i64> = doc["findings"]
         .as_array()
         .unwrap()
@@ -376,7 +376,10 @@ fn malformed_schema_files_point_at_the_toml_line() {
             "prefix-in-der",
             format!(
                 "{SCHEMA_HEAD}{}",
-                field("a", "ty = \"Vec<u8>\"\nmissing = \"default\"\nwire = { tag = 2, prefix = 2 }")
+                field(
+                    "a",
+                    "ty = \"Vec<u8>\"\nmissing = \"default\"\nwire = { tag = 2, prefix = 2 }"
+                )
             ),
             13,
             "`prefix` does not apply",
@@ -413,13 +416,41 @@ fn malformed_schema_files_point_at_the_toml_line() {
         ),
         (
             "dispatch-in-bincode",
-            "name = \"t\"\nversion = 1\nencoding = \"bincode\"\nroot = \"S\"\n\n[types.S]\nkind = \"enum\"\nrepr = \"external\"\ntag_width = 2\n\n[[types.S.variants]]\nident = \"A\"\ntag_value = 1\n".to_string(),
+            r#"name = "t"
+version = 1
+encoding = "bincode"
+root = "S"
+
+[types.S]
+kind = "enum"
+repr = "external"
+tag_width = 2
+
+[[types.S.variants]]
+ident = "A"
+tag_value = 1
+"#
+            .to_string(),
             9,
             "`tag_width` on enum `S` does not apply",
         ),
         (
             "dispatch-value-missing",
-            "name = \"t\"\nversion = 1\nencoding = \"tls-positional\"\nroot = \"S\"\n\n[types.S]\nkind = \"enum\"\nrepr = \"external\"\ntag_width = 1\n\n[[types.S.variants]]\nident = \"A\"\ntag_value = 300\n".to_string(),
+            r#"name = "t"
+version = 1
+encoding = "tls-positional"
+root = "S"
+
+[types.S]
+kind = "enum"
+repr = "external"
+tag_width = 1
+
+[[types.S.variants]]
+ident = "A"
+tag_value = 300
+"#
+            .to_string(),
             13,
             "does not fit in",
         ),
@@ -490,10 +521,22 @@ fn a_default_function_on_the_carrier_is_read_or_said_to_matter() {
     write(
         d.path(),
         "v1.rs",
-        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[serde(deny_unknown_fields)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct V1 {{ pub cipher: u16 }}\n"),
+        &format!(
+            r#"{head}#[derive(Serialize, Deserialize, SessionState)]
+#[serde(deny_unknown_fields)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct V1 {{ pub cipher: u16 }}
+"#
+        ),
     );
     let v2 = |default: &str| {
-        format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[serde(deny_unknown_fields)]\n#[session(name = \"t\", version = 2, encoding = \"json\")]\npub struct V2 {{ pub cipher: u16, #[session(ems)] #[serde(default = \"{default}\")] pub ems: bool }}\n")
+        format!(
+            r#"{head}#[derive(Serialize, Deserialize, SessionState)]
+#[serde(deny_unknown_fields)]
+#[session(name = "t", version = 2, encoding = "json")]
+pub struct V2 {{ pub cipher: u16, #[session(ems)] #[serde(default = "{default}")] pub ems: bool }}
+"#
+        )
     };
     let run = |body: &str| {
         write(d.path(), "v2.rs", &v2("defaults::ems"));
@@ -538,15 +581,29 @@ fn type_aliases_are_expanded_and_associated_types_are_not() {
     write(
         d.path(),
         "types.rs",
-        "pub type Secret = Vec<u8>;\npub mod flags { pub type Maybe<T> = Option<T>; }\npub struct Visitor;\nimpl Iterator for Visitor { type Item = bool; fn next(&mut self) -> Option<bool> { None } }\n",
+        r#"pub type Secret = Vec<u8>;
+pub mod flags { pub type Maybe<T> = Option<T>; }
+pub struct Visitor;
+impl Iterator for Visitor { type Item = bool; fn next(&mut self) -> Option<bool> { None } }
+"#,
     );
     write(
         d.path(),
         "v1.rs",
-        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct V1 {{ pub cipher: u16, pub secret: crate::Secret }}\n"),
+        &format!(
+            r#"{head}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct V1 {{ pub cipher: u16, pub secret: crate::Secret }}
+"#
+        ),
     );
     let v2 = |carrier: &str| {
-        format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 2, encoding = \"json\")]\npub struct V2 {{ pub cipher: u16, pub secret: Secret, #[session(ems)] #[serde(default)] pub ems: {carrier} }}\n")
+        format!(
+            r#"{head}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 2, encoding = "json")]
+pub struct V2 {{ pub cipher: u16, pub secret: Secret, #[session(ems)] #[serde(default)] pub ems: {carrier} }}
+"#
+        )
     };
     write(d.path(), "v2.rs", &v2("flags::Maybe<bool>"));
     let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
@@ -594,7 +651,12 @@ fn a_const_array_length_is_read() {
     write(
         d.path(),
         "v1.rs",
-        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"bincode\")]\npub struct V1 {{ pub cipher: u16, pub secret: [u8; SECRET_LEN] }}\n"),
+        &format!(
+            r#"{head}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "bincode")]
+pub struct V1 {{ pub cipher: u16, pub secret: [u8; SECRET_LEN] }}
+"#
+        ),
     );
     let r = sessionlint(&["snapshot", "."], d.path());
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
@@ -608,15 +670,26 @@ fn a_const_array_length_is_read() {
 fn a_session_type_not_derived_by_serde_is_bad_input() {
     let cases = [
         (
-            "#[derive(rkyv::Serialize, rkyv::Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct V1 { pub cipher: u16 }\n",
+            r#"#[derive(rkyv::Serialize, rkyv::Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct V1 { pub cipher: u16 }
+"#,
             "rkyv's, not serde's",
         ),
         (
-            "use borsh::{BorshSerialize as Serialize, BorshDeserialize as Deserialize};\n#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct V1 { pub cipher: u16 }\n",
+            r#"use borsh::{BorshSerialize as Serialize, BorshDeserialize as Deserialize};
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct V1 { pub cipher: u16 }
+"#,
             "imports from `borsh`",
         ),
         (
-            "#[derive(serde::Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct V1 { pub cipher: u16 }\nimpl serde::Serialize for V1 { fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_u8(1) } }\n",
+            r#"#[derive(serde::Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct V1 { pub cipher: u16 }
+impl serde::Serialize for V1 { fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_u8(1) } }
+"#,
             "written by hand",
         ),
     ];
@@ -651,7 +724,13 @@ fn a_session_type_not_derived_by_serde_is_bad_input() {
         "{}",
         r.stderr
     );
-    write(d.path(), "v.rs", "macro_rules! ticket { () => { #[derive(serde::Serialize, serde::Deserialize)] pub struct Ticket { pub cipher: u16 } } }\nticket!();\n");
+    write(
+        d.path(),
+        "v.rs",
+        r#"macro_rules! ticket { () => { #[derive(serde::Serialize, serde::Deserialize)] pub struct Ticket { pub cipher: u16 } } }
+ticket!();
+"#,
+    );
     let r = sessionlint(&["check", "."], d.path());
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("macro_rules!"), "{}", r.stderr);
@@ -664,31 +743,43 @@ fn a_session_type_not_derived_by_serde_is_bad_input() {
 fn cfg_and_cfg_attr_are_read_for_the_configured_build() {
     let d = tempfile::tempdir().unwrap();
     let head = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\nfn is_false(b: &bool) -> bool { !*b }\n";
-    let manifest = "[package]\nname = \"tls\"\nversion = \"0.1.0\"\n\n[features]\ndefault = [\"hardened\"]\nhardened = [\"strict\", \"dep:zeroize\"]\nstrict = []\nems = []\n";
+    let manifest = r#"[package]
+name = "tls"
+version = "0.1.0"
+
+[features]
+default = ["hardened"]
+hardened = ["strict", "dep:zeroize"]
+strict = []
+ems = []
+"#;
     write(d.path(), "Cargo.toml", manifest);
     write(
         d.path(),
         "src/v1.rs",
-        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[cfg_attr(all(feature = \"strict\", not(test)), serde(deny_unknown_fields))]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct V1 {{ pub cipher: u16 }}\n"),
+        &format!(
+            r#"{head}#[derive(Serialize, Deserialize, SessionState)]
+#[cfg_attr(all(feature = "strict", not(test)), serde(deny_unknown_fields))]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct V1 {{ pub cipher: u16 }}
+"#
+        ),
     );
     write(
         d.path(),
         "src/v2.rs",
-        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 2, encoding = \"json\")]\npub struct V2 {{ pub cipher: u16, #[session(ems)] #[serde(default, skip_serializing_if = \"is_false\")] pub ems: bool }}\n"),
+        &format!(
+            r#"{head}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 2, encoding = "json")]
+pub struct V2 {{ pub cipher: u16, #[session(ems)] #[serde(default, skip_serializing_if = "is_false")] pub ems: bool }}
+"#
+        ),
     );
     let rules = |extra: &str| {
         let m = format!("{manifest}{extra}");
         write(d.path(), "Cargo.toml", &m);
         let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
-        let doc: serde_json::Value = serde_json::from_str(&r.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr));
-        let ids: Vec<String> = doc["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["rule"].as_str().unwrap().to_string())
-            .collect();
-        (r.code, ids)
+        (r.code, r.rule_ids())
     };
     // Default features: `hardened` implies `strict`, so v1 rejects the EMS key.
     let (code, ids) = rules("");
@@ -707,7 +798,12 @@ fn cfg_and_cfg_attr_are_read_for_the_configured_build() {
     write(
         d.path(),
         "src/v2.rs",
-        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 2, encoding = \"json\")]\npub struct V2 {{ pub cipher: u16, #[cfg(feature = \"ems\")] #[session(ems)] #[serde(default)] pub ems: bool }}\n"),
+        &format!(
+            r#"{head}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 2, encoding = "json")]
+pub struct V2 {{ pub cipher: u16, #[cfg(feature = "ems")] #[session(ems)] #[serde(default)] pub ems: bool }}
+"#
+        ),
     );
     let (code, ids) = rules("");
     assert_eq!((code, ids.len()), (0, 0), "{ids:?}");
@@ -717,7 +813,13 @@ fn cfg_and_cfg_attr_are_read_for_the_configured_build() {
     write(
         d.path(),
         "src/v2.rs",
-        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[cfg_attr(feature(\"x\"), serde(default))]\n#[session(name = \"t\", version = 2, encoding = \"json\")]\npub struct V2 {{ pub cipher: u16 }}\n"),
+        &format!(
+            r#"{head}#[derive(Serialize, Deserialize, SessionState)]
+#[cfg_attr(feature("x"), serde(default))]
+#[session(name = "t", version = 2, encoding = "json")]
+pub struct V2 {{ pub cipher: u16 }}
+"#
+        ),
     );
     write(d.path(), "Cargo.toml", manifest);
     let r = sessionlint(&["check", "."], d.path());
@@ -733,7 +835,13 @@ fn foreign_types_are_opaque_by_path() {
     let d = tempfile::tempdir().unwrap();
     let head = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\nuse pki_types::ServerName;\n";
     let v = |n: u32, extra: &str| {
-        format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[serde(deny_unknown_fields)]\n#[session(name = \"t\", version = {n}, encoding = \"json\")]\npub struct V{n} {{ pub suite: rustls::CipherSuite, pub sni: Option<ServerName<'static>>, {extra} }}\n")
+        format!(
+            r#"{head}#[derive(Serialize, Deserialize, SessionState)]
+#[serde(deny_unknown_fields)]
+#[session(name = "t", version = {n}, encoding = "json")]
+pub struct V{n} {{ pub suite: rustls::CipherSuite, pub sni: Option<ServerName<'static>>, {extra} }}
+"#
+        )
     };
     write(
         d.path(),
@@ -784,7 +892,17 @@ fn a_type_name_in_several_modules_is_resolved_or_refused() {
     let d = tempfile::tempdir().unwrap();
     let head = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n";
     let module = |n: u32, params: &str| {
-        format!("pub mod v{n} {{\n  use super::*;\n  #[derive(Serialize, Deserialize)]\n  pub struct Params {{ {params} }}\n  #[derive(Serialize, Deserialize, SessionState)]\n  #[session(name = \"t\", version = {n}, encoding = \"json\")]\n  pub struct Ticket {{ pub cipher: u16, pub params: Params }}\n}}\n")
+        format!(
+            r#"pub mod v{n} {{
+  use super::*;
+  #[derive(Serialize, Deserialize)]
+  pub struct Params {{ {params} }}
+  #[derive(Serialize, Deserialize, SessionState)]
+  #[session(name = "t", version = {n}, encoding = "json")]
+  pub struct Ticket {{ pub cipher: u16, pub params: Params }}
+}}
+"#
+        )
     };
     write(
         d.path(),
@@ -821,7 +939,12 @@ fn a_type_name_in_several_modules_is_resolved_or_refused() {
     write(
         d.path(),
         "t.rs",
-        &format!("{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct T {{ pub params: Params }}\n"),
+        &format!(
+            r#"{head}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct T {{ pub params: Params }}
+"#
+        ),
     );
     let r = sessionlint(&["check", "."], d.path());
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
@@ -859,10 +982,33 @@ fn module_paths_pick_the_type_across_files() {
     write(
         d.path(),
         "src/v2.rs",
-        &format!("use crate::v1::Params as OldParams;\n{ser}\npub struct Params {{ pub group: u16, #[serde(default)] pub hint: u8 }}\n{ser}\npub struct Ticket {{ pub cipher: u16, pub params: self::Params, pub legacy: Option<OldParams>, #[serde(default)] pub ems: bool }}\n"),
+        &format!(
+            r#"use crate::v1::Params as OldParams;
+{ser}
+pub struct Params {{ pub group: u16, #[serde(default)] pub hint: u8 }}
+{ser}
+pub struct Ticket {{ pub cipher: u16, pub params: self::Params, pub legacy: Option<OldParams>, #[serde(default)] pub ems: bool }}
+"#
+        ),
     );
     let config = |v1: &str, v2: &str| {
-        format!("paths = [\"src\"]\n\n[[type]]\nname = \"{v1}\"\nformat = \"t\"\nversion = 1\nencoding = \"json\"\n\n[[type]]\nname = \"{v2}\"\nformat = \"t\"\nversion = 2\nencoding = \"json\"\nems = \"ems\"\n")
+        format!(
+            r#"paths = ["src"]
+
+[[type]]
+name = "{v1}"
+format = "t"
+version = 1
+encoding = "json"
+
+[[type]]
+name = "{v2}"
+format = "t"
+version = 2
+encoding = "json"
+ems = "ems"
+"#
+        )
     };
     write(
         d.path(),
@@ -1051,7 +1197,7 @@ fn critical_properties_are_judged_like_ems() {
         &root(),
     );
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = r.json();
     let f = &doc["findings"][0];
     assert_eq!(f["property"], "quic", "{f}");
     assert_eq!(f["rule"], "critical-property-accepted-by-older-decoder");
@@ -1065,7 +1211,7 @@ fn critical_properties_are_judged_like_ems() {
         ],
         &root(),
     );
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = r.json();
     let g = doc["gates"]
         .as_array()
         .unwrap()
@@ -1096,7 +1242,19 @@ fn critical_properties_are_judged_like_ems() {
     write(
         d.path(),
         "sessionlint.toml",
-        "encoding = \"json\"\n\n[[type]]\nname = \"T1\"\nformat = \"t\"\nversion = 1\n\n[[type]]\nname = \"T2\"\nformat = \"t\"\nversion = 2\ncritical = { quic = \"is_quic\" }\n",
+        r#"encoding = "json"
+
+[[type]]
+name = "T1"
+format = "t"
+version = 1
+
+[[type]]
+name = "T2"
+format = "t"
+version = 2
+critical = { quic = "is_quic" }
+"#,
     );
     let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
@@ -1104,13 +1262,35 @@ fn critical_properties_are_judged_like_ems() {
     // A schema file: `session = { critical = { name = "quic", kind = "flag" } }`.
     let d = tempfile::tempdir().unwrap();
     let head = |v: u32| {
-        format!("name = \"t\"\nversion = {v}\nencoding = \"json\"\nroot = \"T\"\n\n[types.T]\nkind = \"struct\"\n\n[[types.T.fields]]\nident = \"cipher\"\nty = \"u16\"\n")
+        format!(
+            r#"name = "t"
+version = {v}
+encoding = "json"
+root = "T"
+
+[types.T]
+kind = "struct"
+
+[[types.T.fields]]
+ident = "cipher"
+ty = "u16"
+"#
+        )
     };
     write(d.path(), "v1.schema.toml", &head(1));
     write(
         d.path(),
         "v2.schema.toml",
-        &format!("{}\n[[types.T.fields]]\nident = \"is_quic\"\nty = \"bool\"\nmissing = \"default\"\nsession = {{ critical = {{ name = \"quic\", kind = \"flag\" }} }}\n", head(2)),
+        &format!(
+            r#"{}
+[[types.T.fields]]
+ident = "is_quic"
+ty = "bool"
+missing = "default"
+session = {{ critical = {{ name = "quic", kind = "flag" }} }}
+"#,
+            head(2)
+        ),
     );
     let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
@@ -1129,7 +1309,7 @@ fn plan_offers_a_reader_first_split_only_where_it_helps() {
     let gate = |example: &str, writer: u64| -> serde_json::Value {
         let r = sessionlint(&["plan", example, "--message-format", "json"], &root());
         assert_eq!(r.code, 0, "{}", r.stderr);
-        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let doc = r.json();
         doc["gates"]
             .as_array()
             .unwrap()
@@ -1199,10 +1379,28 @@ fn envelopes_are_declared_read_and_checked() {
     write(
         c.path(),
         "src/lib.rs",
-        "#[derive(Serialize, Deserialize)]\npub struct V1 { pub suite: u16 }\n#[derive(Serialize, Deserialize)]\npub struct V2 { pub suite: u16, pub ems: bool }\n",
+        r#"#[derive(Serialize, Deserialize)]
+pub struct V1 { pub suite: u16 }
+#[derive(Serialize, Deserialize)]
+pub struct V2 { pub suite: u16, pub ems: bool }
+"#,
     );
     let cfg = |e1: &str| {
-        format!("encoding = \"bincode\"\n[[type]]\nname = \"V1\"\nformat = \"t\"\nversion = 1\n{e1}\n[[type]]\nname = \"V2\"\nformat = \"t\"\nversion = 2\nems = \"ems\"\nenvelope = \"k2\"\n")
+        format!(
+            r#"encoding = "bincode"
+[[type]]
+name = "V1"
+format = "t"
+version = 1
+{e1}
+[[type]]
+name = "V2"
+format = "t"
+version = 2
+ems = "ems"
+envelope = "k2"
+"#
+        )
     };
     write(c.path(), "sessionlint.toml", &cfg("envelope = \"k1\""));
     let r = sessionlint(&["check", "."], c.path());
@@ -1231,7 +1429,7 @@ fn fixes_quote_repository_text_safely() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(!r.stdout.contains('\u{1b}'), "{}", r.stdout);
     let j = sessionlint(&["check", &f, "--message-format", "json"], &root());
-    let doc: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
+    let doc = j.json();
     let fixes = doc["findings"][0]["fixes"].as_array().unwrap();
     let inserted: Vec<&str> = fixes
         .iter()
@@ -1254,7 +1452,15 @@ fn fixes_quote_repository_text_safely() {
 fn a_foreign_type_is_named_by_its_path_however_it_is_imported() {
     let d = tempfile::tempdir().unwrap();
     let item = |n: u32, uses: &str, suite: &str, ext: &str| {
-        format!("use serde::{{Deserialize, Serialize}};\nuse sessionlint::SessionState;\n{uses}\n#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = {n}, encoding = \"bincode\")]\npub struct V{n} {{ pub suite: {suite}, pub ext: {ext}, #[session(ems)] pub ems: bool }}\n")
+        format!(
+            r#"use serde::{{Deserialize, Serialize}};
+use sessionlint::SessionState;
+{uses}
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = {n}, encoding = "bincode")]
+pub struct V{n} {{ pub suite: {suite}, pub ext: {ext}, #[session(ems)] pub ems: bool }}
+"#
+        )
     };
     write(
         d.path(),
@@ -1302,7 +1508,11 @@ fn bad_input_names_its_real_cause() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(
         d.path().join("a.rs"),
-        "#[cfg_attr(feature = \"serde\", derive(Serialize, Deserialize))]\n#[derive(SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct T { pub cipher: u16, #[session(ems)] pub ems: bool }\n",
+        r#"#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[derive(SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct T { pub cipher: u16, #[session(ems)] pub ems: bool }
+"#,
     )
     .unwrap();
     let r = sessionlint(&["check", "."], d.path());
@@ -1318,7 +1528,10 @@ fn bad_input_names_its_real_cause() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(
         d.path().join("lib.rs"),
-        "#[derive(Serialize, Deserialize)]\npub struct Generic<T> { pub cipher: u16, pub ext: T, pub ems: bool }\npub type Ticket = Generic<()>;\n",
+        r#"#[derive(Serialize, Deserialize)]
+pub struct Generic<T> { pub cipher: u16, pub ext: T, pub ems: bool }
+pub type Ticket = Generic<()>;
+"#,
     )
     .unwrap();
     std::fs::write(

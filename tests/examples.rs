@@ -50,7 +50,7 @@ fn every_example_gives_its_documented_verdict() {
             run.stdout,
             run.stderr
         );
-        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let doc = run.json();
         let got = rules_of(&doc, None);
         assert_eq!(got, listed(findings), "{}: findings", dir.display());
         // `Verdict for FORMAT: ...` lines state one format's findings within the directory.
@@ -121,9 +121,7 @@ fn every_example_gives_its_documented_verdict() {
 
 /// The rule ids of a JSON report's findings, of one format or all.
 fn rules_of(doc: &serde_json::Value, format: Option<&str>) -> BTreeSet<String> {
-    doc["findings"]
-        .as_array()
-        .unwrap()
+    common::findings(doc)
         .iter()
         .filter(|f| format.is_none_or(|x| f["format"] == x))
         .map(|f| f["rule"].as_str().unwrap().to_string())

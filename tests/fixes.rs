@@ -31,7 +31,7 @@ fn check(dir: &Path, rel: &str) -> (i32, Vec<Value>) {
         run.code,
         run.stderr
     );
-    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let doc = run.json();
     (run.code, doc["findings"].as_array().unwrap().clone())
 }
 
@@ -172,7 +172,7 @@ type Predicted = (bool, u64, Vec<(u64, String)>);
 fn outcomes(dir: &Path, rel: &str) -> std::collections::BTreeMap<(String, String), Predicted> {
     let run = sessionlint(&["vectors", rel], dir);
     assert_eq!(run.code, 0, "{rel}: vectors: {}", run.stderr);
-    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let doc = run.json();
     let mut out = std::collections::BTreeMap::new();
     for f in doc["formats"].as_array().unwrap() {
         for v in f["vectors"].as_array().unwrap() {

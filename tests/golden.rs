@@ -143,7 +143,7 @@ fn sarif_carries_one_attribute_fixes() {
         &root(),
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let instance: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let instance = r.json();
     assert!(common::sarif_validator().is_valid(&instance));
     let fixes = instance["runs"][0]["results"][0]["fixes"]
         .as_array()

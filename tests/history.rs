@@ -52,14 +52,7 @@ fn check(dir: &Path, extra: &[&str]) -> Run {
 }
 
 fn rules_of(r: &Run) -> Vec<String> {
-    let doc: serde_json::Value =
-        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr));
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap().to_string())
-        .collect()
+    r.rule_ids()
 }
 
 #[test]
@@ -77,7 +70,7 @@ fn baseline_rev_unsafe_change_fails() {
     );
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(rules_of(&r).contains(&"ems-accepted-by-older-decoder".to_string()));
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = r.json();
     assert!(doc["findings"][0]["message"]
         .as_str()
         .unwrap()
@@ -94,7 +87,7 @@ fn baseline_rev_unsafe_change_fails() {
         d.path(),
         &["--baseline-rev", "HEAD", "--message-format", "sarif"],
     );
-    let sarif: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let sarif = r.json();
     assert_eq!(
         sarif["runs"][0]["results"][0]["ruleId"],
         "ems-accepted-by-older-decoder"
@@ -226,7 +219,11 @@ fn an_allow_needs_a_reason() {
     write(
         d.path(),
         "sessionlint.toml",
-        "[[allow]]\nrule = \"ems-accepted-by-older-decoder\"\nformat = \"ticket\"\nreason = \"v1 was retired from every edge before v2 shipped\"\n",
+        r#"[[allow]]
+rule = "ems-accepted-by-older-decoder"
+format = "ticket"
+reason = "v1 was retired from every edge before v2 shipped"
+"#,
     );
     let r = check(d.path(), &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
@@ -248,7 +245,7 @@ fn level_overrides_apply() {
     );
     let r = check(d.path(), &["--message-format", "json"]);
     assert_eq!(r.code, 0);
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = r.json();
     assert_eq!(doc["findings"][0]["level"], "warning");
 }
 
@@ -288,7 +285,7 @@ fn keep_limits_the_pairs_checked() {
         "v1 still deployed next to v3: {}{}",
         all.stdout, all.stderr
     );
-    let doc: serde_json::Value = serde_json::from_str(&all.stdout).unwrap();
+    let doc = all.json();
     assert!(doc["findings"]
         .as_array()
         .unwrap()
@@ -315,7 +312,7 @@ fn client_caches_speak_client_terms() {
     write(d.path(), "src/cache.rs", &src);
     let r = check(d.path(), &["--message-format", "json"]);
     assert_eq!(r.code, 1);
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = r.json();
     let msg = doc["findings"][0]["message"].as_str().unwrap();
     assert!(
         msg.contains("v1 client") && msg.contains("offer it without EMS"),
@@ -329,12 +326,34 @@ fn zero_annotation_types_come_from_the_config() {
     write(
         d.path(),
         "src/plain.rs",
-        "use serde::{Deserialize, Serialize};\n#[derive(Serialize, Deserialize)]\npub struct Old { pub cipher: u16 }\n#[derive(Serialize, Deserialize)]\npub struct New { pub cipher: u16, #[serde(default)] pub extended_ms: bool }\n",
+        r#"use serde::{Deserialize, Serialize};
+#[derive(Serialize, Deserialize)]
+pub struct Old { pub cipher: u16 }
+#[derive(Serialize, Deserialize)]
+pub struct New { pub cipher: u16, #[serde(default)] pub extended_ms: bool }
+"#,
     );
     write(
         d.path(),
         "Cargo.toml",
-        "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[package.metadata.sessionlint]\nencoding = \"cbor\"\n\n[[package.metadata.sessionlint.type]]\nname = \"Old\"\nformat = \"ticket\"\nversion = 1\n\n[[package.metadata.sessionlint.type]]\nname = \"New\"\nformat = \"ticket\"\nversion = 2\nems = \"extended_ms\"\n",
+        r#"[package]
+name = "x"
+version = "0.1.0"
+
+[package.metadata.sessionlint]
+encoding = "cbor"
+
+[[package.metadata.sessionlint.type]]
+name = "Old"
+format = "ticket"
+version = 1
+
+[[package.metadata.sessionlint.type]]
+name = "New"
+format = "ticket"
+version = 2
+ems = "extended_ms"
+"#,
     );
     let r = check(d.path(), &["--message-format", "json"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
@@ -344,7 +363,12 @@ fn zero_annotation_types_come_from_the_config() {
 const HEAD_RS: &str = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\nfn is_false(b: &bool) -> bool { !*b }\n";
 
 fn version(v: u32, body: &str) -> String {
-    format!("#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"ticket\", version = {v}, encoding = \"json\")]\npub struct TicketV{v} {{ {body} }}\n")
+    format!(
+        r#"#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "ticket", version = {v}, encoding = "json")]
+pub struct TicketV{v} {{ {body} }}
+"#
+    )
 }
 
 /// The scenario of the fleet: v1 tagged, v2 tagged (v1 replaced, no EMS), a branch adds v3
@@ -403,7 +427,7 @@ fn release_tags_are_the_fleet() {
     let tags = check(p, &["--release-tags", "v*", "--message-format", "json"]);
     assert_eq!(tags.code, 1, "{}{}", tags.stdout, tags.stderr);
     assert!(rules_of(&tags).contains(&"ems-accepted-by-older-decoder".to_string()));
-    let doc: serde_json::Value = serde_json::from_str(&tags.stdout).unwrap();
+    let doc = tags.json();
     let f = doc["findings"]
         .as_array()
         .unwrap()
@@ -458,7 +482,7 @@ fn release_tags_are_the_fleet() {
             &root(),
         );
         assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let doc = r.json();
         doc["gates"]
             .as_array()
             .unwrap()
@@ -564,7 +588,7 @@ fn a_version_changed_between_tags_names_both() {
     git(p, &["tag", "r2"]);
     let r = check(p, &["--release-tags", "r*", "--message-format", "json"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = r.json();
     let f = doc["findings"]
         .as_array()
         .unwrap()
@@ -627,7 +651,12 @@ fn tags_share_what_did_not_change_and_see_what_did() {
     let p = d.path();
     git(p, &["init", "-q"]);
     let other = |v: u32, extra: &str| {
-        format!("#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"cache\", version = {v}, encoding = \"json\")]\npub struct CacheV{v} {{ pub id: u16{extra} }}\n")
+        format!(
+            r#"#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "cache", version = {v}, encoding = "json")]
+pub struct CacheV{v} {{ pub id: u16{extra} }}
+"#
+        )
     };
     write(
         p,
@@ -651,7 +680,7 @@ fn tags_share_what_did_not_change_and_see_what_did() {
     git(p, &["tag", "r5"]);
     let r = check(p, &["--release-tags", "r*", "--message-format", "json"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = r.json();
     assert_eq!(doc["summary"]["versions"], 3, "{}", r.stdout);
     assert!(
         rules_of(&r).contains(&"ems-accepted-by-older-decoder".to_string()),
@@ -672,7 +701,7 @@ fn tags_share_what_did_not_change_and_see_what_did() {
         &format!("{HEAD_RS}{}", version(1, "pub cipher: u16")),
     );
     let r = check(p, &["--release-tags", "r*", "--message-format", "json"]);
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = r.json();
     assert!(
         doc["findings"]
             .as_array()
@@ -723,7 +752,19 @@ fn module_paths_hold_at_release_tags() {
             "{ser}\npub struct Ticket {{ pub cipher: u16, #[serde(default)] pub ems: bool }}\n"
         ),
     );
-    write(p, "sessionlint.toml", &format!("{config}\n[[type]]\nname = \"tickets::v2::Ticket\"\nformat = \"t\"\nversion = 2\nems = \"ems\"\n"));
+    write(
+        p,
+        "sessionlint.toml",
+        &format!(
+            r#"{config}
+[[type]]
+name = "tickets::v2::Ticket"
+format = "t"
+version = 2
+ems = "ems"
+"#
+        ),
+    );
     let r = check(p, &["--release-tags", "v*", "--message-format", "json"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(

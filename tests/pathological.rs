@@ -18,14 +18,7 @@ fn no_panic(r: &Run) {
 }
 
 fn rules(r: &Run) -> Vec<String> {
-    let doc: serde_json::Value =
-        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", r.stdout, r.stderr));
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap().to_string())
-        .collect()
+    r.rule_ids()
 }
 
 const HEAD: &str = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n";
@@ -58,11 +51,23 @@ fn a_ten_megabyte_file_and_a_struct_of_ten_thousand_fields() {
     while big.len() < 10 << 20 {
         big.push_str("pub fn filler(x: u64) -> u64 { let s = \"} ; {\"; x.wrapping_mul(31).rotate_left(7) }\n");
     }
-    big.push_str("#[derive(Serialize, Deserialize, SessionState)]\n#[serde(deny_unknown_fields)]\n#[session(name = \"w\", version = 1, encoding = \"json\")]\npub struct W1 {\n");
+    big.push_str(
+        r#"#[derive(Serialize, Deserialize, SessionState)]
+#[serde(deny_unknown_fields)]
+#[session(name = "w", version = 1, encoding = "json")]
+pub struct W1 {
+"#,
+    );
     for i in 0..10_000 {
         big.push_str(&format!("    pub f{i}: u16,\n"));
     }
-    big.push_str("}\n#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"w\", version = 2, encoding = \"json\")]\npub struct W2 {\n");
+    big.push_str(
+        r#"}
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "w", version = 2, encoding = "json")]
+pub struct W2 {
+"#,
+    );
     for i in 0..10_000 {
         big.push_str(&format!("    pub f{i}: u16,\n"));
     }
@@ -94,7 +99,16 @@ fn non_utf8_paths_and_contents() {
     let d = tempfile::tempdir().unwrap();
     let odd = d.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
     std::fs::create_dir_all(&odd).unwrap();
-    std::fs::write(odd.join("t.rs"), format!("{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"u\", version = 1, encoding = \"json\")]\npub struct U1 {{ pub a: u8 }}\n")).unwrap();
+    std::fs::write(
+        odd.join("t.rs"),
+        format!(
+            r#"{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "u", version = 1, encoding = "json")]
+pub struct U1 {{ pub a: u8 }}
+"#
+        ),
+    )
+    .unwrap();
     // Binary junk without the marker is skipped; with it, it is bad input.
     std::fs::write(d.path().join("junk.rs"), b"\xff\xfe\x00garbage").unwrap();
     let r = sessionlint(&["check", d.path().to_str().unwrap()], &root());
@@ -136,10 +150,17 @@ fn output_is_the_same_across_runs_and_thread_counts() {
             d.path(),
             &format!("m{}/f{i}.rs", i % 7),
             &format!(
-                "{HEAD}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"fmt{}\", version = {}, encoding = \"{enc}\")]\npub struct S{i} {{ pub a: u16{} }}\n",
+                r#"{HEAD}#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "fmt{}", version = {}, encoding = "{enc}")]
+pub struct S{i} {{ pub a: u16{} }}
+"#,
                 i % 20,
                 i / 20 + 1,
-                if i / 20 > 0 { ", #[session(ems)] #[serde(default)] pub ems: bool" } else { "" }
+                if i / 20 > 0 {
+                    ", #[session(ems)] #[serde(default)] pub ems: bool"
+                } else {
+                    ""
+                }
             ),
         );
     }

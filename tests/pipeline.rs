@@ -7,17 +7,33 @@ use common::sessionlint;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const V1: &str = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"ticket\", version = 1, encoding = \"json\")]\n#[serde(deny_unknown_fields)]\npub struct TicketV1 { pub cipher: u16, pub secret: Vec<u8> }\n";
-const V2: &str = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"ticket\", version = 2, encoding = \"json\")]\npub struct TicketV2 { pub cipher: u16, pub secret: Vec<u8>, #[session(ems)] pub ems: bool, pub hint: u8 }\n";
-const CONFIG: &str = "[levels]\nnon-ems-session-rejected-by-older-decoder = \"error\"\n\n[[allow]]\nrule = \"older-session-rejected\"\nformat = \"ticket\"\nreason = \"v1 entries expire before v2 ships\"\n";
+const V1: &str = r#"use serde::{Deserialize, Serialize};
+use sessionlint::SessionState;
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "ticket", version = 1, encoding = "json")]
+#[serde(deny_unknown_fields)]
+pub struct TicketV1 { pub cipher: u16, pub secret: Vec<u8> }
+"#;
+const V2: &str = r#"use serde::{Deserialize, Serialize};
+use sessionlint::SessionState;
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "ticket", version = 2, encoding = "json")]
+pub struct TicketV2 { pub cipher: u16, pub secret: Vec<u8>, #[session(ems)] pub ems: bool, pub hint: u8 }
+"#;
+const CONFIG: &str = r#"[levels]
+non-ems-session-rejected-by-older-decoder = "error"
+
+[[allow]]
+rule = "older-session-rejected"
+format = "ticket"
+reason = "v1 entries expire before v2 ships"
+"#;
 
 /// (rule, level) of a JSON document's findings.
 fn found(stdout: &str) -> BTreeSet<(String, String)> {
     let doc: serde_json::Value =
         serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
-    doc["findings"]
-        .as_array()
-        .unwrap()
+    common::findings(&doc)
         .iter()
         .map(|f| {
             (
@@ -67,7 +83,7 @@ fn every_command_judges_the_same_findings() {
     );
     // The plan's blockers are the errors of the same findings.
     let plan = sessionlint(&["plan", ".", "--message-format", "json"], &both);
-    let doc: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    let doc = plan.json();
     let blocked: BTreeSet<String> = doc["gates"]
         .as_array()
         .unwrap()

@@ -10,16 +10,8 @@ use common::{root, sessionlint};
 fn check(name: &str) -> (i32, Vec<String>, serde_json::Value) {
     let dir = format!("tests/crates/{name}");
     let r = sessionlint(&["check", &dir, "--message-format", "json"], &root());
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout)
-        .unwrap_or_else(|e| panic!("{name}: {e}\n{}{}", r.stdout, r.stderr));
-    let mut rules: Vec<String> = doc["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| f["rule"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .unwrap_or_default();
+    let doc = r.json();
+    let mut rules = common::rule_ids(&doc);
     rules.sort();
     rules.dedup();
     (r.code, rules, doc)
@@ -64,7 +56,16 @@ fn an_adapter_not_modelled_is_bad_input_naming_the_field() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("t.rs"),
-        "#[serde_as]\n#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"t\", version = 1, encoding = \"json\")]\npub struct T {\n    #[serde_as(serialize_as = \"Base64\")]\n    pub s: Vec<u8>,\n    #[session(ems)]\n    pub ems: bool,\n}\n",
+        r#"#[serde_as]
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct T {
+    #[serde_as(serialize_as = "Base64")]
+    pub s: Vec<u8>,
+    #[session(ems)]
+    pub ems: bool,
+}
+"#,
     )
     .unwrap();
     let r = sessionlint(&["check", "."], dir.path());

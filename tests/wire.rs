@@ -311,7 +311,17 @@ fn rustls_style_layouts() {
         p.to_string_lossy().into_owned()
     };
     let head = |v: u32, trailing: &str| {
-        format!("name = \"r\"\nversion = {v}\nencoding = \"tls-positional\"\nroot = \"S\"\ntrailing = \"{trailing}\"\n\n[types.S]\nkind = \"struct\"\n")
+        format!(
+            r#"name = "r"
+version = {v}
+encoding = "tls-positional"
+root = "S"
+trailing = "{trailing}"
+
+[types.S]
+kind = "struct"
+"#
+        )
     };
     let field = |ident: &str, ty: &str, extra: &str| {
         format!("\n[[types.S.fields]]\nident = \"{ident}\"\nty = \"{ty}\"\n{extra}")
@@ -471,13 +481,55 @@ fn rustls_style_layouts() {
 
     // A root that dispatches on the protocol version (rustls main: TLS 1.2 and TLS 1.3 values).
     let dispatch = |v: u32, trailing: &str, tls12_ems: bool, tls14: bool| {
-        let mut t = format!("name = \"d\"\nversion = {v}\nencoding = \"tls-positional\"\nroot = \"S\"\ntrailing = \"{trailing}\"\n\n[types.S]\nkind = \"enum\"\nrepr = \"external\"\ntag_width = 2\n\n[[types.S.variants]]\nident = \"Tls12\"\ntag_value = 0x0303\n\n[[types.S.variants.fields]]\nident = \"secret\"\nty = \"[u8; 4]\"\n");
+        let mut t = format!(
+            r#"name = "d"
+version = {v}
+encoding = "tls-positional"
+root = "S"
+trailing = "{trailing}"
+
+[types.S]
+kind = "enum"
+repr = "external"
+tag_width = 2
+
+[[types.S.variants]]
+ident = "Tls12"
+tag_value = 0x0303
+
+[[types.S.variants.fields]]
+ident = "secret"
+ty = "[u8; 4]"
+"#
+        );
         if tls12_ems {
-            t += "\n[[types.S.variants.fields]]\nident = \"extended_ms\"\nty = \"bool\"\nwire = { one_is_true = true }\nsession = { ems = { kind = \"flag\" } }\n";
+            t += r#"
+[[types.S.variants.fields]]
+ident = "extended_ms"
+ty = "bool"
+wire = { one_is_true = true }
+session = { ems = { kind = "flag" } }
+"#;
         }
-        t += "\n[[types.S.variants]]\nident = \"Tls13\"\ntag_value = 0x0304\n\n[[types.S.variants.fields]]\nident = \"secret\"\nty = \"[u8; 4]\"\n";
+        t += r#"
+[[types.S.variants]]
+ident = "Tls13"
+tag_value = 0x0304
+
+[[types.S.variants.fields]]
+ident = "secret"
+ty = "[u8; 4]"
+"#;
         if tls14 {
-            t += "\n[[types.S.variants]]\nident = \"Tls14\"\ntag_value = 0x0305\n\n[[types.S.variants.fields]]\nident = \"secret\"\nty = \"[u8; 4]\"\n";
+            t += r#"
+[[types.S.variants]]
+ident = "Tls14"
+tag_value = 0x0305
+
+[[types.S.variants.fields]]
+ident = "secret"
+ty = "[u8; 4]"
+"#;
         }
         t
     };
@@ -523,8 +575,37 @@ fn synthetic_layouts() {
     };
     let der = |v: u32, unknown: &str, ems: bool| {
         format!(
-            "name = \"d\"\nversion = {v}\nencoding = \"der\"\nroot = \"S\"\nunknown_tags = \"{unknown}\"\n\n[types.S]\nkind = \"struct\"\n\n[[types.S.fields]]\nident = \"version\"\nty = \"u64\"\nsession = {{ version_field = \"*\" }}\n\n[[types.S.fields]]\nident = \"secret\"\nty = \"Vec<u8>\"\n{}",
-            if ems { "\n[[types.S.fields]]\nident = \"ems\"\nty = \"bool\"\nwire = { tag = 17 }\nwrite = { unless = \"when true\" }\nmissing = \"default\"\nsession = { ems = { kind = \"flag\" } }\n" } else { "" }
+            r#"name = "d"
+version = {v}
+encoding = "der"
+root = "S"
+unknown_tags = "{unknown}"
+
+[types.S]
+kind = "struct"
+
+[[types.S.fields]]
+ident = "version"
+ty = "u64"
+session = {{ version_field = "*" }}
+
+[[types.S.fields]]
+ident = "secret"
+ty = "Vec<u8>"
+{}"#,
+            if ems {
+                r#"
+[[types.S.fields]]
+ident = "ems"
+ty = "bool"
+wire = { tag = 17 }
+write = { unless = "when true" }
+missing = "default"
+session = { ems = { kind = "flag" } }
+"#
+            } else {
+                ""
+            }
         )
     };
     let abs = |p: String| p;
@@ -548,8 +629,38 @@ fn synthetic_layouts() {
     // accepts without EMS; strict, it refuses. With [14] required, stopping refuses too.
     let der3 = |v: u32, unknown: &str, ems: bool, hint: &str| {
         format!(
-            "name = \"d3\"\nversion = {v}\nencoding = \"der\"\nroot = \"S\"\nunknown_tags = \"{unknown}\"\n\n[types.S]\nkind = \"struct\"\n\n[[types.S.fields]]\nident = \"version\"\nty = \"u64\"\nsession = {{ version_field = \"*\" }}\n{}\n[[types.S.fields]]\nident = \"hint\"\nty = \"u64\"\nwire = {{ tag = 14 }}\n{hint}",
-            if ems { "\n[[types.S.fields]]\nident = \"ems\"\nty = \"bool\"\nwire = { tag = 13 }\nwrite = { unless = \"when true\" }\nmissing = \"default\"\nsession = { ems = { kind = \"flag\" } }\n" } else { "" }
+            r#"name = "d3"
+version = {v}
+encoding = "der"
+root = "S"
+unknown_tags = "{unknown}"
+
+[types.S]
+kind = "struct"
+
+[[types.S.fields]]
+ident = "version"
+ty = "u64"
+session = {{ version_field = "*" }}
+{}
+[[types.S.fields]]
+ident = "hint"
+ty = "u64"
+wire = {{ tag = 14 }}
+{hint}"#,
+            if ems {
+                r#"
+[[types.S.fields]]
+ident = "ems"
+ty = "bool"
+wire = { tag = 13 }
+write = { unless = "when true" }
+missing = "default"
+session = { ems = { kind = "flag" } }
+"#
+            } else {
+                ""
+            }
         )
     };
     for (policy, hint, hazard) in [
@@ -585,8 +696,29 @@ fn synthetic_layouts() {
 
     let tls = |v: u32, trailing: &str, prefix: u8, ems: bool| {
         format!(
-            "name = \"t\"\nversion = {v}\nencoding = \"tls-positional\"\nroot = \"S\"\ntrailing = \"{trailing}\"\n\n[types.S]\nkind = \"struct\"\n\n[[types.S.fields]]\nident = \"cipher\"\nty = \"u16\"\n\n[[types.S.fields]]\nident = \"secret\"\nty = \"Vec<u8>\"\nwire = {{ prefix = {prefix} }}\n{}",
-            if ems { "\n[[types.S.fields]]\nident = \"ems\"\nty = \"bool\"\nsession = { ems = { kind = \"flag\" } }\n" } else { "" }
+            r#"name = "t"
+version = {v}
+encoding = "tls-positional"
+root = "S"
+trailing = "{trailing}"
+
+[types.S]
+kind = "struct"
+
+[[types.S.fields]]
+ident = "cipher"
+ty = "u16"
+
+[[types.S.fields]]
+ident = "secret"
+ty = "Vec<u8>"
+wire = {{ prefix = {prefix} }}
+{}"#,
+            if ems {
+                "\n[[types.S.fields]]\nident = \"ems\"\nty = \"bool\"\nsession = { ems = { kind = \"flag\" } }\n"
+            } else {
+                ""
+            }
         )
     };
     let a = abs(write("t-v1.toml", &tls(1, "reject", 1, false)));
@@ -620,7 +752,17 @@ fn checks_after_parsing_and_what_encoders_write() {
         p.to_string_lossy().into_owned()
     };
     let tls = |v: u32, fields: &str| {
-        format!("name = \"t\"\nversion = {v}\nencoding = \"tls-positional\"\nroot = \"S\"\ntrailing = \"reject\"\n\n[types.S]\nkind = \"struct\"\n{fields}")
+        format!(
+            r#"name = "t"
+version = {v}
+encoding = "tls-positional"
+root = "S"
+trailing = "reject"
+
+[types.S]
+kind = "struct"
+{fields}"#
+        )
     };
     let f = |ident: &str, ty: &str, extra: &str| {
         format!("\n[[types.S.fields]]\nident = \"{ident}\"\nty = \"{ty}\"\n{extra}")
@@ -715,10 +857,36 @@ fn checks_after_parsing_and_what_encoders_write() {
 
     // DER: [1] IMPLICIT is another element than [1] EXPLICIT to a strict parser.
     let der = |v: u32, extra: &str| {
-        format!("name = \"d\"\nversion = {v}\nencoding = \"der\"\nroot = \"S\"\nunknown_tags = \"reject\"\n\n[types.S]\nkind = \"struct\"\n\n[[types.S.fields]]\nident = \"version\"\nty = \"u64\"\nsession = {{ version_field = \"*\" }}\n{extra}")
+        format!(
+            r#"name = "d"
+version = {v}
+encoding = "der"
+root = "S"
+unknown_tags = "reject"
+
+[types.S]
+kind = "struct"
+
+[[types.S.fields]]
+ident = "version"
+ty = "u64"
+session = {{ version_field = "*" }}
+{extra}"#
+        )
     };
     let ems = |implicit: bool| {
-        format!("\n[[types.S.fields]]\nident = \"ems\"\nty = \"bool\"\nwire = {{ tag = 1{} }}\nwrite = {{ unless = \"when true\" }}\nmissing = \"default\"\nsession = {{ ems = {{ kind = \"flag\" }} }}\n", if implicit { ", implicit = true" } else { "" })
+        format!(
+            r#"
+[[types.S.fields]]
+ident = "ems"
+ty = "bool"
+wire = {{ tag = 1{} }}
+write = {{ unless = "when true" }}
+missing = "default"
+session = {{ ems = {{ kind = "flag" }} }}
+"#,
+            if implicit { ", implicit = true" } else { "" }
+        )
     };
     let a = write("implicit-v1.toml", der(1, &ems(false)));
     let b = write("implicit-v2.toml", der(2, &ems(true)));
@@ -731,7 +899,17 @@ fn checks_after_parsing_and_what_encoders_write() {
     pair(&a2, &b, false);
     // DEFAULT TRUE, written only when false: absent reads as true.
     let flag = |v: u32| {
-        der(v, "\n[[types.S.fields]]\nident = \"is_server\"\nty = \"bool\"\nwire = { tag = 22 }\nwrite = { unless = \"when false\" }\nmissing = { default-value = { value = { bool = true } } }\n")
+        der(
+            v,
+            r#"
+[[types.S.fields]]
+ident = "is_server"
+ty = "bool"
+wire = { tag = 22 }
+write = { unless = "when false" }
+missing = { default-value = { value = { bool = true } } }
+"#,
+        )
     };
     let a = write("default-v1.toml", flag(1));
     let b = write("default-v2.toml", flag(2));

@@ -10,6 +10,38 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    /// Standard output as a JSON document; output that is not JSON fails the test, showing both
+    /// streams.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", self.stdout, self.stderr))
+    }
+
+    /// The rule id of each finding of a JSON report, in the report's order.
+    pub fn rule_ids(&self) -> Vec<String> {
+        rule_ids(&self.json())
+    }
+}
+
+/// The findings of a JSON report (none when it has no `findings`, as a bad-input document).
+pub fn findings(doc: &serde_json::Value) -> Vec<serde_json::Value> {
+    doc["findings"].as_array().cloned().unwrap_or_default()
+}
+
+/// The rule id of each finding of a JSON report, in the report's order.
+pub fn rule_ids(doc: &serde_json::Value) -> Vec<String> {
+    findings(doc)
+        .iter()
+        .map(|f| {
+            f["rule"]
+                .as_str()
+                .expect("a finding names its rule")
+                .to_string()
+        })
+        .collect()
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

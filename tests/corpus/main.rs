@@ -86,7 +86,7 @@ macro_rules! case {
                 let non_ems: Vec<new::$n> = { #[allow(unused_imports)] use new::*; vec![$($non),*] };
                 let older: Vec<old::$o> = { #[allow(unused_imports)] use old::*; vec![$($older),*] };
                 crate::support::run(crate::support::Case {
-                    name: stringify!($name),
+                    name: module_path!(),
                     old_src: stringify!($($old)*),
                     new_src: stringify!($($new)*),
                     ems,
@@ -142,7 +142,7 @@ macro_rules! fixed_case {
             fn cost() {
                 use self::fixed::{new as after, old};
                 crate::support::cost_agrees(crate::support::CostCase {
-                    name: stringify!($name),
+                    name: module_path!(),
                     summary: $summary,
                     old_src: stringify!($($old)*),
                     new_src: stringify!($($new)*),
@@ -200,7 +200,7 @@ macro_rules! property_case {
                 let with: Vec<new::$n> = { #[allow(unused_imports)] use new::*; vec![$($with),*] };
                 let older: Vec<old::$o> = { #[allow(unused_imports)] use old::*; vec![$($older),*] };
                 crate::support::run_property(crate::support::PropertyCase {
-                    name: stringify!($name),
+                    name: module_path!(),
                     property: $property,
                     old_src: stringify!($($old)*),
                     new_src: stringify!($($new)*),

@@ -1,6 +1,23 @@
 //! Map encodings (json, toml, yaml, cbor, msgpack-named): structs as maps keyed by name.
 //! Each scenario is a macro instantiated once per encoding, so every fact is proven per crate.
 
+/// Instantiates a scenario once per encoding, each as its own test module inside a module named
+/// for the scenario (`added_field::json`, `added_field::toml`, ...).
+macro_rules! in_formats {
+    ($scenario:ident: $($module:ident = $enc:literal),+ $(,)?) => {
+        mod $scenario {
+            $($scenario!($module, $enc);)+
+        }
+    };
+}
+
+/// A scenario in every map encoding.
+macro_rules! every_map_format {
+    ($scenario:ident) => {
+        in_formats!($scenario: json = "json", toml = "toml", yaml = "yaml", cbor = "cbor", msgpack_named = "msgpack-named");
+    };
+}
+
 /// A v1 ticket without EMS, and v2 adding an EMS flag. Nothing makes v1 reject the new key.
 macro_rules! added_field {
     ($name:ident, $enc:literal) => {
@@ -25,11 +42,7 @@ macro_rules! added_field {
         );
     };
 }
-added_field!(json_added_field, "json");
-added_field!(toml_added_field, "toml");
-added_field!(yaml_added_field, "yaml");
-added_field!(cbor_added_field, "cbor");
-added_field!(msgpack_named_added_field, "msgpack-named");
+every_map_format!(added_field);
 
 /// v1 has `deny_unknown_fields`: the new key is rejected, and only EMS sessions write it.
 macro_rules! added_field_denied {
@@ -57,11 +70,7 @@ macro_rules! added_field_denied {
         );
     };
 }
-added_field_denied!(json_added_field_denied, "json");
-added_field_denied!(toml_added_field_denied, "toml");
-added_field_denied!(yaml_added_field_denied, "yaml");
-added_field_denied!(cbor_added_field_denied, "cbor");
-added_field_denied!(msgpack_named_added_field_denied, "msgpack-named");
+every_map_format!(added_field_denied);
 
 /// v1 checks its version exactly: every v2 session is rejected (a full handshake each).
 macro_rules! version_exact {
@@ -87,11 +96,7 @@ macro_rules! version_exact {
         );
     };
 }
-version_exact!(json_version_exact, "json");
-version_exact!(toml_version_exact, "toml");
-version_exact!(yaml_version_exact, "yaml");
-version_exact!(cbor_version_exact, "cbor");
-version_exact!(msgpack_named_version_exact, "msgpack-named");
+every_map_format!(version_exact);
 
 /// v1 accepts "1..": the bump does not help.
 macro_rules! version_open_range {
@@ -117,11 +122,7 @@ macro_rules! version_open_range {
         );
     };
 }
-version_open_range!(json_version_open_range, "json");
-version_open_range!(toml_version_open_range, "toml");
-version_open_range!(yaml_version_open_range, "yaml");
-version_open_range!(cbor_version_open_range, "cbor");
-version_open_range!(msgpack_named_version_open_range, "msgpack-named");
+every_map_format!(version_open_range);
 
 /// v2 already carries EMS; v3 adds ALPN. v2 ignores the new key but reads EMS: safe.
 macro_rules! both_carry {
@@ -147,11 +148,7 @@ macro_rules! both_carry {
         );
     };
 }
-both_carry!(json_both_carry, "json");
-both_carry!(toml_both_carry, "toml");
-both_carry!(yaml_both_carry, "yaml");
-both_carry!(cbor_both_carry, "cbor");
-both_carry!(msgpack_named_both_carry, "msgpack-named");
+every_map_format!(both_carry);
 
 /// `deny_unknown_fields` on a nested struct does not reach its container.
 macro_rules! nested_deny_does_not_reach {
@@ -180,11 +177,7 @@ macro_rules! nested_deny_does_not_reach {
         );
     };
 }
-nested_deny_does_not_reach!(json_nested_deny_does_not_reach, "json");
-nested_deny_does_not_reach!(toml_nested_deny_does_not_reach, "toml");
-nested_deny_does_not_reach!(yaml_nested_deny_does_not_reach, "yaml");
-nested_deny_does_not_reach!(cbor_nested_deny_does_not_reach, "cbor");
-nested_deny_does_not_reach!(msgpack_named_nested_deny_does_not_reach, "msgpack-named");
+every_map_format!(nested_deny_does_not_reach);
 
 /// The EMS flag goes inside a nested struct that denies unknown fields: v1 rejects it.
 macro_rules! ems_in_denying_part {
@@ -213,11 +206,7 @@ macro_rules! ems_in_denying_part {
         );
     };
 }
-ems_in_denying_part!(json_ems_in_denying_part, "json");
-ems_in_denying_part!(toml_ems_in_denying_part, "toml");
-ems_in_denying_part!(yaml_ems_in_denying_part, "yaml");
-ems_in_denying_part!(cbor_ems_in_denying_part, "cbor");
-ems_in_denying_part!(msgpack_named_ems_in_denying_part, "msgpack-named");
+every_map_format!(ems_in_denying_part);
 
 /// A flattened catch-all map keeps the EMS key, and means nothing by it.
 macro_rules! flatten_catch_all {
@@ -240,11 +229,7 @@ macro_rules! flatten_catch_all {
         );
     };
 }
-flatten_catch_all!(json_flatten_catch_all, "json");
-flatten_catch_all!(toml_flatten_catch_all, "toml");
-flatten_catch_all!(yaml_flatten_catch_all, "yaml");
-flatten_catch_all!(cbor_flatten_catch_all, "cbor");
-flatten_catch_all!(msgpack_named_flatten_catch_all, "msgpack-named");
+every_map_format!(flatten_catch_all);
 
 /// A flattened struct under `deny_unknown_fields`: serde enforces the deny (documented as
 /// unsupported, but seen to work), so keys no struct claims are rejected.
@@ -273,11 +258,7 @@ macro_rules! flatten_struct_denied {
         );
     };
 }
-flatten_struct_denied!(json_flatten_struct_denied, "json");
-flatten_struct_denied!(toml_flatten_struct_denied, "toml");
-flatten_struct_denied!(yaml_flatten_struct_denied, "yaml");
-flatten_struct_denied!(cbor_flatten_struct_denied, "cbor");
-flatten_struct_denied!(msgpack_named_flatten_struct_denied, "msgpack-named");
+every_map_format!(flatten_struct_denied);
 
 /// `deny_unknown_fields` with a flattened map catch-all: serde documents the pair as unsupported
 /// but compiles it, and what it does is reject every key no named field claims (the catch-all
@@ -304,11 +285,7 @@ macro_rules! flatten_catch_all_denied {
         );
     };
 }
-flatten_catch_all_denied!(json_flatten_catch_all_denied, "json");
-flatten_catch_all_denied!(toml_flatten_catch_all_denied, "toml");
-flatten_catch_all_denied!(yaml_flatten_catch_all_denied, "yaml");
-flatten_catch_all_denied!(cbor_flatten_catch_all_denied, "cbor");
-flatten_catch_all_denied!(msgpack_named_flatten_catch_all_denied, "msgpack-named");
+every_map_format!(flatten_catch_all_denied);
 
 /// v2 renames its EMS key; v1 knows EMS under the old key only and fills its default. Both
 /// directions lose EMS: v2 also ignores v1's old key (`ems-dropped-by-newer-decoder`).
@@ -332,11 +309,7 @@ macro_rules! renamed_carrier {
         );
     };
 }
-renamed_carrier!(json_renamed_carrier, "json");
-renamed_carrier!(toml_renamed_carrier, "toml");
-renamed_carrier!(yaml_renamed_carrier, "yaml");
-renamed_carrier!(cbor_renamed_carrier, "cbor");
-renamed_carrier!(msgpack_named_renamed_carrier, "msgpack-named");
+every_map_format!(renamed_carrier);
 
 /// The same rename, with an alias in v1: v1 reads the new key as EMS. v2 has no alias for the
 /// old key, so it still reads v1's EMS sessions without EMS: an alias is needed in both.
@@ -360,11 +333,7 @@ macro_rules! aliased_carrier {
         );
     };
 }
-aliased_carrier!(json_aliased_carrier, "json");
-aliased_carrier!(toml_aliased_carrier, "toml");
-aliased_carrier!(yaml_aliased_carrier, "yaml");
-aliased_carrier!(cbor_aliased_carrier, "cbor");
-aliased_carrier!(msgpack_named_aliased_carrier, "msgpack-named");
+every_map_format!(aliased_carrier);
 
 /// EMS as a new enum variant: v1's enum does not know it and rejects the session.
 macro_rules! variant_added {
@@ -391,11 +360,7 @@ macro_rules! variant_added {
         );
     };
 }
-variant_added!(json_variant_added, "json");
-variant_added!(toml_variant_added, "toml");
-variant_added!(yaml_variant_added, "yaml");
-variant_added!(cbor_variant_added, "cbor");
-variant_added!(msgpack_named_variant_added, "msgpack-named");
+every_map_format!(variant_added);
 
 /// The same with `#[serde(other)]` in v1: the EMS variant decodes as the catch-all.
 macro_rules! variant_other {
@@ -422,11 +387,7 @@ macro_rules! variant_other {
         );
     };
 }
-variant_other!(json_variant_other, "json");
-variant_other!(toml_variant_other, "toml");
-variant_other!(yaml_variant_other, "yaml");
-variant_other!(cbor_variant_other, "cbor");
-variant_other!(msgpack_named_variant_other, "msgpack-named");
+every_map_format!(variant_other);
 
 /// The key stays, its type changes from u8 to bool: no value of one is a value of the other.
 macro_rules! retyped_key {
@@ -449,11 +410,7 @@ macro_rules! retyped_key {
         );
     };
 }
-retyped_key!(json_retyped_key, "json");
-retyped_key!(toml_retyped_key, "toml");
-retyped_key!(yaml_retyped_key, "yaml");
-retyped_key!(cbor_retyped_key, "cbor");
-retyped_key!(msgpack_named_retyped_key, "msgpack-named");
+every_map_format!(retyped_key);
 
 /// EMS as a bit of an existing flags word. v1 keeps unknown bits (no known_bits): unsafe, and
 /// v2 reads old sessions whose bit 0x4 meant something else as EMS.
@@ -477,11 +434,7 @@ macro_rules! flag_bit_unmasked {
         );
     };
 }
-flag_bit_unmasked!(json_flag_bit_unmasked, "json");
-flag_bit_unmasked!(toml_flag_bit_unmasked, "toml");
-flag_bit_unmasked!(yaml_flag_bit_unmasked, "yaml");
-flag_bit_unmasked!(cbor_flag_bit_unmasked, "cbor");
-flag_bit_unmasked!(msgpack_named_flag_bit_unmasked, "msgpack-named");
+every_map_format!(flag_bit_unmasked);
 
 /// The same with `known_bits` on both sides: v1 rejects the EMS bit.
 macro_rules! flag_bit_masked {
@@ -504,11 +457,7 @@ macro_rules! flag_bit_masked {
         );
     };
 }
-flag_bit_masked!(json_flag_bit_masked, "json");
-flag_bit_masked!(toml_flag_bit_masked, "toml");
-flag_bit_masked!(yaml_flag_bit_masked, "yaml");
-flag_bit_masked!(cbor_flag_bit_masked, "cbor");
-flag_bit_masked!(msgpack_named_flag_bit_masked, "msgpack-named");
+every_map_format!(flag_bit_masked);
 
 /// Versions as variants of an internally tagged root enum: v1's enum has no variant "2".
 macro_rules! tagged_root_versions {
@@ -539,11 +488,7 @@ macro_rules! tagged_root_versions {
         );
     };
 }
-tagged_root_versions!(json_tagged_root_versions, "json");
-tagged_root_versions!(toml_tagged_root_versions, "toml");
-tagged_root_versions!(yaml_tagged_root_versions, "yaml");
-tagged_root_versions!(cbor_tagged_root_versions, "cbor");
-tagged_root_versions!(msgpack_named_tagged_root_versions, "msgpack-named");
+every_map_format!(tagged_root_versions);
 
 /// v2 adds a required field: v2 cannot read v1 sessions (a full handshake after upgrade).
 macro_rules! required_field_added {
@@ -567,11 +512,7 @@ macro_rules! required_field_added {
         );
     };
 }
-required_field_added!(json_required_field_added, "json");
-required_field_added!(toml_required_field_added, "toml");
-required_field_added!(yaml_required_field_added, "yaml");
-required_field_added!(cbor_required_field_added, "cbor");
-required_field_added!(msgpack_named_required_field_added, "msgpack-named");
+every_map_format!(required_field_added);
 
 // Cases for one crate each: attribute semantics that do not vary by format.
 
@@ -993,9 +934,7 @@ macro_rules! ems_reverted {
         );
     };
 }
-ems_reverted!(json_ems_reverted, "json");
-ems_reverted!(yaml_ems_reverted, "yaml");
-ems_reverted!(cbor_ems_reverted, "cbor");
+in_formats!(ems_reverted: json = "json", yaml = "yaml", cbor = "cbor");
 
 /// The carrier keeps its key but the newer version reads it differently: v1 wrote a bool, v2
 /// an `Option<bool>` that v1's `true` still fills. Both directions are safe: a negative control.
@@ -1021,8 +960,7 @@ macro_rules! carrier_widened {
         );
     };
 }
-carrier_widened!(json_carrier_widened, "json");
-carrier_widened!(cbor_carrier_widened, "cbor");
+in_formats!(carrier_widened: json = "json", cbor = "cbor");
 
 /// `default = "path"` on the carrier, read from the function's body. v2 adds the EMS key with a
 /// default function returning `true`: v1's sessions, which lack the key, are read by v2 as EMS
@@ -1050,9 +988,7 @@ macro_rules! default_fn_true {
         );
     };
 }
-default_fn_true!(json_default_fn_true, "json");
-default_fn_true!(yaml_default_fn_true, "yaml");
-default_fn_true!(cbor_default_fn_true, "cbor");
+in_formats!(default_fn_true: json = "json", yaml = "yaml", cbor = "cbor");
 
 /// The same through a const, and the negative control: a function returning a const `false`.
 macro_rules! default_fn_const {
@@ -1105,7 +1041,7 @@ macro_rules! default_fn_some {
         );
     };
 }
-default_fn_some!(json_default_fn_some, "json");
+in_formats!(default_fn_some: json = "json");
 
 /// An unchanged custom-coded field (`with = "..."`, as `serde_bytes` is used) beside the carrier.
 /// Its custom code decides only whether the session is accepted, never its EMS status: v2's
@@ -1131,9 +1067,7 @@ macro_rules! custom_codec_beside {
         );
     };
 }
-custom_codec_beside!(json_custom_codec_beside, "json");
-custom_codec_beside!(cbor_custom_codec_beside, "cbor");
-custom_codec_beside!(msgpack_named_custom_codec_beside, "msgpack-named");
+in_formats!(custom_codec_beside: json = "json", cbor = "cbor", msgpack_named = "msgpack-named");
 
 /// Both versions carry EMS next to the same custom-coded field, and v2 adds a field v1 rejects
 /// only when written: the custom code blurs neither carrier, so nothing is reported as EMS lost.
@@ -1159,8 +1093,7 @@ macro_rules! custom_codec_both_carry {
         );
     };
 }
-custom_codec_both_carry!(json_custom_codec_both_carry, "json");
-custom_codec_both_carry!(cbor_custom_codec_both_carry, "cbor");
+in_formats!(custom_codec_both_carry: json = "json", cbor = "cbor");
 
 /// A root enum whose variants are versions, each with its own EMS carrier. The newer type adds
 /// V3: the older decoder rejects the unknown variant (deliberately: its tag is the version) and
@@ -1192,11 +1125,7 @@ macro_rules! enum_versions {
         );
     };
 }
-enum_versions!(json_enum_versions, "json");
-enum_versions!(yaml_enum_versions, "yaml");
-enum_versions!(cbor_enum_versions, "cbor");
-enum_versions!(msgpack_named_enum_versions, "msgpack-named");
-enum_versions!(bincode_enum_versions, "bincode");
+in_formats!(enum_versions: json = "json", yaml = "yaml", cbor = "cbor", msgpack_named = "msgpack-named", bincode = "bincode");
 
 /// The same, but the newer version's V2 no longer carries EMS: older EMS sessions decode as V2
 /// with the key ignored (`ems-dropped-by-newer-decoder`).
@@ -1227,6 +1156,4 @@ macro_rules! enum_versions_dropped {
         );
     };
 }
-enum_versions_dropped!(json_enum_versions_dropped, "json");
-enum_versions_dropped!(yaml_enum_versions_dropped, "yaml");
-enum_versions_dropped!(cbor_enum_versions_dropped, "cbor");
+in_formats!(enum_versions_dropped: json = "json", yaml = "yaml", cbor = "cbor");
