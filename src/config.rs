@@ -165,36 +165,6 @@ pub struct PlainTypeConfig {
     pub envelope: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct CargoManifest {
-    package: Option<CargoPackage>,
-    workspace: Option<CargoPackage>,
-}
-
-#[derive(Deserialize)]
-struct CargoPackage {
-    metadata: Option<CargoMetadata>,
-}
-
-/// The `[package.metadata.sessionlint]` or `[workspace.metadata.sessionlint]` table of a manifest.
-fn manifest_table(text: &str) -> Option<(toml::Value, &'static str)> {
-    let m = toml::from_str::<CargoManifest>(text).ok()?;
-    let table = |p: Option<CargoPackage>| p.and_then(|p| p.metadata).and_then(|m| m.sessionlint);
-    table(m.package)
-        .map(|t| (t, "package"))
-        .or_else(|| table(m.workspace).map(|t| (t, "workspace")))
-}
-
-/// Whether a manifest configures sessionlint (it then marks the project root).
-pub fn manifest_has_table(text: &str) -> bool {
-    manifest_table(text).is_some()
-}
-
-#[derive(Deserialize)]
-struct CargoMetadata {
-    sessionlint: Option<toml::Value>,
-}
-
 fn problem(
     file: &str,
     text: &str,
@@ -297,7 +267,7 @@ fn read_config(
         return finish(cfg, shown, text);
     }
     if let Some((shown, text)) = cargo {
-        if let Some((v, which)) = manifest_table(&text) {
+        if let Some((v, which)) = project::manifest_table(&text) {
             texts.texts.insert(shown.clone(), text.clone());
             let cfg: Config = v.try_into().map_err(|e: toml::de::Error| {
                 vec![problem(

@@ -2,7 +2,6 @@
 //! Findings and rules are one layer: a finding names its rule, a rule's check builds findings.
 
 use crate::analysis::{self, Misread};
-use crate::fixes::Fix;
 use crate::rules::Rule;
 use crate::schema::{Encoding, Origin, Role, Schema};
 use serde::{Deserialize, Serialize};
@@ -287,4 +286,87 @@ pub fn sort(findings: &mut [Finding]) {
 /// True when any finding fails the run.
 pub fn has_errors(findings: &[Finding]) -> bool {
     findings.iter().any(|f| f.level == Level::Error)
+}
+
+/// A change to the newer version, proven to make the finding's pair safe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// One line: what the change does.
+    pub summary: String,
+    /// The change, as it is written in the source or schema file.
+    pub change: String,
+    /// Always true: an unverified candidate is never shown.
+    pub verified: bool,
+    /// Which sessions fall back to a full handshake besides those the finding is about.
+    pub cost: String,
+    /// The edits that make the change, in the files sessionlint read (none for a file read at
+    /// a released revision, which cannot change).
+    pub edits: Vec<Edit>,
+    /// Which remedy it is (one of each per finding).
+    #[serde(skip)]
+    pub(crate) kind: &'static str,
+}
+
+impl Fix {
+    /// The file, line, column and attribute, when the fix is one attribute inserted.
+    pub fn single_insert(&self) -> Option<(&Edit, u32, &str)> {
+        match self.edits.as_slice() {
+            [e @ Edit {
+                what: EditKind::Insert { column, text, .. },
+                ..
+            }] => Some((e, *column, text)),
+            _ => None,
+        }
+    }
+}
+
+/// One edit of one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub file: String,
+    pub line: u32,
+    #[serde(flatten)]
+    pub what: EditKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum EditKind {
+    /// Insert `text` (one attribute) at a byte offset of a Rust source.
+    Insert {
+        offset: usize,
+        column: u32,
+        text: String,
+    },
+    /// Set a key of a schema file to a TOML value.
+    Set { path: Vec<Seg>, value: String },
+}
+
+/// A step of a key path in a TOML document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl std::fmt::Display for Edit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.what {
+            EditKind::Insert { text, .. } => {
+                write!(f, "{}:{}: insert `{}`", self.file, self.line, text.trim())
+            }
+            EditKind::Set { path, value } => {
+                write!(f, "{}: set `", self.file)?;
+                for (i, s) in path.iter().enumerate() {
+                    match s {
+                        Seg::Key(k) if i == 0 => write!(f, "{k}")?,
+                        Seg::Key(k) => write!(f, ".{k}")?,
+                        Seg::Index(n) => write!(f, "[{n}]")?,
+                    }
+                }
+                write!(f, " = {value}`")
+            }
+        }
+    }
 }

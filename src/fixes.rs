@@ -19,90 +19,9 @@ use crate::encoding::{self, Family};
 use crate::findings::{Finding, Level};
 use crate::rules::{self, Side};
 use crate::schema::{Accepts, Missing, Pos, Role, Schema, Style, Ty, TypeDef, Write};
-use serde::Serialize;
 use std::collections::BTreeSet;
 
-/// A change to the newer version, proven to make the finding's pair safe.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Fix {
-    /// One line: what the change does.
-    pub summary: String,
-    /// The change, as it is written in the source or schema file.
-    pub change: String,
-    /// Always true: an unverified candidate is never shown.
-    pub verified: bool,
-    /// Which sessions fall back to a full handshake besides those the finding is about.
-    pub cost: String,
-    /// The edits that make the change, in the files sessionlint read (none for a file read at
-    /// a released revision, which cannot change).
-    pub edits: Vec<Edit>,
-    #[serde(skip)]
-    kind: &'static str,
-}
-
-impl Fix {
-    /// The file, line, column and attribute, when the fix is one attribute inserted.
-    pub fn single_insert(&self) -> Option<(&Edit, u32, &str)> {
-        match self.edits.as_slice() {
-            [e @ Edit {
-                what: EditKind::Insert { column, text, .. },
-                ..
-            }] => Some((e, *column, text)),
-            _ => None,
-        }
-    }
-}
-
-/// One edit of one file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Edit {
-    pub file: String,
-    pub line: u32,
-    #[serde(flatten)]
-    pub what: EditKind,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum EditKind {
-    /// Insert `text` (one attribute) at a byte offset of a Rust source.
-    Insert {
-        offset: usize,
-        column: u32,
-        text: String,
-    },
-    /// Set a key of a schema file to a TOML value.
-    Set { path: Vec<Seg>, value: String },
-}
-
-/// A step of a key path in a TOML document.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-impl std::fmt::Display for Edit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.what {
-            EditKind::Insert { text, .. } => {
-                write!(f, "{}:{}: insert `{}`", self.file, self.line, text.trim())
-            }
-            EditKind::Set { path, value } => {
-                write!(f, "{}: set `", self.file)?;
-                for (i, s) in path.iter().enumerate() {
-                    match s {
-                        Seg::Key(k) if i == 0 => write!(f, "{k}")?,
-                        Seg::Key(k) => write!(f, ".{k}")?,
-                        Seg::Index(n) => write!(f, "[{n}]")?,
-                    }
-                }
-                write!(f, " = {value}`")
-            }
-        }
-    }
-}
+pub use crate::findings::{Edit, EditKind, Fix, Seg};
 
 /// At most this many candidates per newer version: each costs a run of every rule on every
 /// pair of the window.

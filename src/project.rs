@@ -11,6 +11,7 @@
 
 use crate::extract::{scan, Problem};
 use crate::schema::Origin;
+use serde::Deserialize;
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -86,7 +87,7 @@ fn has_config(dir: &Path) -> bool {
         return true;
     }
     match read_plain(&dir.join("Cargo.toml")) {
-        Some(text) => crate::config::manifest_has_table(&text),
+        Some(text) => manifest_table(&text).is_some(),
         None => false,
     }
 }
@@ -350,62 +351,23 @@ pub fn read_text(p: &Path, root: &Path, what: &str) -> Result<Option<String>, Pr
         .map_err(|_| problem(&shown, format!("{what} is not UTF-8"), "save it as UTF-8"))
 }
 
-/// What git ignores below `dir` (paths relative to `dir`; directories without their slash), or
-/// `None` outside a git work tree.
-fn git_ignored(dir: &Path, project: &Project) -> Result<Option<HashSet<PathBuf>>, Problem> {
-    if project.git_top.is_none() {
-        return Ok(None);
-    }
-    let mut c = crate::history::git::command(dir);
-    c.args([
-        "ls-files",
-        "-z",
-        "--others",
-        "--ignored",
-        "--exclude-standard",
-        "--directory",
-        "--no-empty-directory",
-    ]);
-    let out = crate::history::git::run(c).map_err(|e| {
-        problem(
-            &display(dir),
-            format!("cannot ask git which files it ignores: {e}"),
-            "run sessionlint where `git` is installed, or from outside the work tree",
-        )
-    })?;
-    Ok(Some(
-        out.split(|b| *b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let s = String::from_utf8_lossy(p);
-                PathBuf::from(s.trim_end_matches('/'))
-            })
-            .collect(),
-    ))
-}
-
 /// Whether a directory is a cargo build directory (outside git, where no `.gitignore` says so).
 fn is_cargo_target(dir: &Path) -> bool {
     dir.join("CACHEDIR.TAG").is_file() && dir.join(".rustc_info.json").is_file()
         || dir.join("CACHEDIR.TAG").is_file() && dir.file_name().is_some_and(|n| n == "target")
 }
 
-/// Every path below `dir` that `wanted` selects, in a stable order. Directories git ignores are
-/// not entered; symlinked directories are entered only when they resolve inside the root (each
+/// Every path below `dir` that `wanted` selects, in a stable order. Paths in `ignored` (what git
+/// ignores, relative to `dir`: `history::git::walk` asks it) are not entered; outside git, cargo
+/// build directories are not. Symlinked directories are entered only when they resolve inside the root (each
 /// directory once, by its canonical path); anything that cannot be listed is a problem.
 pub fn walk(
     dir: &Path,
     project: &Project,
+    ignored: Option<&HashSet<PathBuf>>,
     wanted: &dyn Fn(&Path) -> bool,
     problems: &mut Vec<Problem>,
 ) -> Vec<PathBuf> {
-    let ignored = match git_ignored(dir, project) {
-        Ok(i) => i,
-        Err(p) => {
-            problems.push(p);
-            return Vec::new();
-        }
-    };
     let mut out = Vec::new();
     // Symlinked files, by where they lead: one that leads to a file the walk also reads is the
     // same file, not a second claim to its contents.
@@ -436,7 +398,7 @@ pub fn walk(
             if p.file_name().is_some_and(|n| n == ".git") {
                 continue;
             }
-            if ignored.as_ref().is_some_and(|i| i.contains(rel)) {
+            if ignored.is_some_and(|i| i.contains(rel)) {
                 continue;
             }
             let ft = match ft {
@@ -508,6 +470,31 @@ fn drop_links_to_read_files(out: &mut Vec<PathBuf>, links: Vec<(PathBuf, PathBuf
             .collect();
         out.retain(|p| !twice.contains(p));
     }
+}
+
+#[derive(Deserialize)]
+struct CargoManifest {
+    package: Option<CargoPackage>,
+    workspace: Option<CargoPackage>,
+}
+
+#[derive(Deserialize)]
+struct CargoPackage {
+    metadata: Option<CargoMetadata>,
+}
+
+/// The `[package.metadata.sessionlint]` or `[workspace.metadata.sessionlint]` table of a manifest.
+pub fn manifest_table(text: &str) -> Option<(toml::Value, &'static str)> {
+    let m = toml::from_str::<CargoManifest>(text).ok()?;
+    let table = |p: Option<CargoPackage>| p.and_then(|p| p.metadata).and_then(|m| m.sessionlint);
+    table(m.package)
+        .map(|t| (t, "package"))
+        .or_else(|| table(m.workspace).map(|t| (t, "workspace")))
+}
+
+#[derive(Deserialize)]
+struct CargoMetadata {
+    sessionlint: Option<toml::Value>,
 }
 
 #[cfg(test)]

@@ -184,7 +184,7 @@ pub fn load(
     };
     let mut paths = Vec::new();
     if meta.is_dir() || (meta.file_type().is_symlink() && path.is_dir()) {
-        paths = project::walk(path, project, &is_input, &mut loaded.problems);
+        paths = crate::history::git::walk(path, project, &is_input, &mut loaded.problems);
     } else {
         paths.push(path.to_path_buf());
     }

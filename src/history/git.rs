@@ -9,8 +9,11 @@
 //! as git would with `--no-filters`, not by `git diff` (which re-hashes dirty files through the
 //! repository's clean filter). Hooks, fsmonitor and lazy fetches are disabled explicitly.
 
+use crate::extract::Problem;
+use crate::project::{self, Project};
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -556,6 +559,56 @@ pub fn blob_id(bytes: &[u8]) -> String {
 pub fn same_blob(e: &Entry, bytes: &[u8]) -> bool {
     // Only SHA-1 repositories can be compared here; others read every blob.
     e.id.len() == 40 && e.size.is_none_or(|s| s == bytes.len() as u64) && blob_id(bytes) == e.id
+}
+
+/// What git ignores below `dir` (paths relative to `dir`; directories without their slash), or
+/// `None` outside a git work tree.
+fn ignored(dir: &Path, project: &Project) -> Result<Option<HashSet<PathBuf>>, Problem> {
+    if project.git_top.is_none() {
+        return Ok(None);
+    }
+    let mut c = command(dir);
+    c.args([
+        "ls-files",
+        "-z",
+        "--others",
+        "--ignored",
+        "--exclude-standard",
+        "--directory",
+        "--no-empty-directory",
+    ]);
+    let out = run(c).map_err(|e| {
+        project::problem(
+            &project::display(dir),
+            format!("cannot ask git which files it ignores: {e}"),
+            "run sessionlint where `git` is installed, or from outside the work tree",
+        )
+    })?;
+    Ok(Some(
+        out.split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let s = String::from_utf8_lossy(p);
+                PathBuf::from(s.trim_end_matches('/'))
+            })
+            .collect(),
+    ))
+}
+
+/// `project::walk` below `dir`, leaving out what git ignores there.
+pub fn walk(
+    dir: &Path,
+    project: &Project,
+    wanted: &dyn Fn(&Path) -> bool,
+    problems: &mut Vec<Problem>,
+) -> Vec<PathBuf> {
+    match ignored(dir, project) {
+        Ok(i) => project::walk(dir, project, i.as_ref(), wanted, problems),
+        Err(p) => {
+            problems.push(p);
+            Vec::new()
+        }
+    }
 }
 
 #[cfg(test)]

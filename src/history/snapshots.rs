@@ -90,7 +90,7 @@ pub fn read_all(
         return (schemas, problems);
     }
     let toml = |p: &Path| p.extension().is_some_and(|x| x == "toml");
-    for p in crate::project::walk(dir, project, &toml, &mut problems) {
+    for p in super::git::walk(dir, project, &toml, &mut problems) {
         let shown = p.to_string_lossy().into_owned();
         match crate::project::read_text(&p, &project.canon, "snapshot") {
             Ok(Some(text)) => {
