@@ -3,10 +3,11 @@
 //! Generates deterministic workspaces (examples/gen_workload.rs) of 250k, 500k and 1M lines with
 //! 25, 50 and 100 formats of 5 versions, commits each, and prints for each: the wall time of a
 //! plain byte scan (`grep -rl SessionState`), of `sessionlint check` with human and with JSON
-//! output, and of `check --baseline-rev HEAD`, their ratios, and sessionlint's peak RSS. Median of 5 runs, warm
-//! page cache. Then, for the 1M-line workspace, 20 tagged releases (each changes a file; one in
-//! four changes a file that holds session types) and `check --release-tags 'v*'` against the
-//! single baseline `--baseline-rev v20`. Figures, not assertions: speed is measured here, never
+//! output, and of `check --baseline-rev HEAD`, their ratios, and sessionlint's peak RSS: medians
+//! of 11 rounds in which the commands take turns, warm page cache. Then, for the 1M-line
+//! workspace, 20 tagged releases (each changes a file; one in four changes a file that holds
+//! session types) and `check --release-tags 'v*'` against the single baseline
+//! `--baseline-rev v20`. Figures, not assertions: speed is measured here, never
 //! in tests.
 
 #[path = "../examples/gen_workload.rs"]
@@ -102,39 +103,33 @@ fn one_size(bin: &str, lines: usize, formats: usize) -> Option<(Duration, Durati
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-q", "-m", "workload"]);
     let p = dir.path().to_str().unwrap();
-    let runs = 5;
+    let runs = 11;
     // Warm the page cache once.
     measure(Command::new("grep").args(["-rl", "SessionState", p]));
-    let scan = median(
-        (0..runs)
-            .map(|_| measure(Command::new("grep").args(["-rl", "SessionState", p])))
-            .collect(),
-    );
-    // Human output is what a terminal or a CI log shows (piped here: plain text, no colour).
-    let human = median(
-        (0..runs)
-            .map(|_| measure(Command::new(bin).args(["check", p])))
-            .collect(),
-    );
-    let check = median(
-        (0..runs)
-            .map(|_| measure(Command::new(bin).args(["check", p, "--message-format", "json"])))
-            .collect(),
-    );
-    let base = median(
-        (0..runs)
-            .map(|_| {
-                measure(Command::new(bin).args([
-                    "check",
-                    p,
-                    "--baseline-rev",
-                    "HEAD",
-                    "--message-format",
-                    "json",
-                ]))
-            })
-            .collect(),
-    );
+    // The commands take turns, round after round: a machine that slows down for a while slows
+    // all of them, and the ratios stay honest. Human output is what a terminal or a CI log shows
+    // (piped here: plain text, no colour).
+    let commands: [Vec<&str>; 4] = [
+        vec!["-rl", "SessionState", p],
+        vec!["check", p],
+        vec!["check", p, "--message-format", "json"],
+        vec![
+            "check",
+            p,
+            "--baseline-rev",
+            "HEAD",
+            "--message-format",
+            "json",
+        ],
+    ];
+    let mut times: [Vec<(Duration, u64)>; 4] = Default::default();
+    for _ in 0..runs {
+        for (k, args) in commands.iter().enumerate() {
+            let program = if k == 0 { "grep" } else { bin };
+            times[k].push(measure(Command::new(program).args(args)));
+        }
+    }
+    let [scan, human, check, base] = times.map(median);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let tags = (lines == 1_000_000).then(|| release_tags(dir.path(), bin, runs));
     println!(

@@ -13,6 +13,8 @@ use crate::schema::{
 const MAX_DEPTH: usize = 48;
 /// Optional positional elements are enumerated; past this many, the layout is data-dependent.
 const MAX_OPTIONAL_ELEMS: usize = 8;
+/// Up to this many keys, a struct's keys are searched in place rather than hashed.
+const NARROW: usize = 16;
 
 pub struct Dec<'a> {
     pub schema: &'a Schema,
@@ -381,31 +383,40 @@ impl<'a> Dec<'a> {
         self.claims(owner, fields, &mut claims, &mut catch_all, 0);
         let mut outs = Vec::new();
         let mut used = vec![false; entries.len()];
-        // Key -> entries, so that wide structs cost what they hold, not its square.
+        // Key -> entries, so that wide structs cost what they hold, not its square; a narrow one
+        // is searched in place (hashing every key cost more than the search).
+        let wide = entries.len() > NARROW;
         let mut by_key: std::collections::HashMap<&str, Vec<usize>> =
             std::collections::HashMap::new();
-        for (i, e) in entries.iter().enumerate() {
-            by_key.entry(e.key.as_str()).or_default().push(i);
+        if wide {
+            for (i, e) in entries.iter().enumerate() {
+                by_key.entry(e.key.as_str()).or_default().push(i);
+            }
         }
+        let entries_named = |n: &str| -> Vec<usize> {
+            if wide {
+                by_key.get(n).cloned().unwrap_or_default()
+            } else {
+                (0..entries.len())
+                    .filter(|&i| entries[i].key == n)
+                    .collect()
+            }
+        };
         for (f, owner_name) in &claims {
-            let mut hits: Vec<usize> = f
-                .de_names
-                .iter()
-                .flat_map(|n| by_key.get(n.as_str()).into_iter().flatten().copied())
-                .collect();
+            let mut hits: Vec<usize> = f.de_names.iter().flat_map(|n| entries_named(n)).collect();
             hits.sort_unstable();
             hits.dedup();
             for &h in &hits {
                 used[h] = true;
             }
-            let missing = self.missing(owner_name, f);
+            // What a missing key means is worked out only where a key may be missing.
             let out = match hits.first() {
-                None => missing,
+                None => self.missing(owner_name, f),
                 Some(&h) => {
                     let e = &entries[h];
                     let present = self.field_value(f, &e.val, d).map_wire(wrap(&e.key));
                     if e.optional {
-                        present.union(missing)
+                        present.union(self.missing(owner_name, f))
                     } else {
                         present
                     }
@@ -416,17 +427,29 @@ impl<'a> Dec<'a> {
         for (e, _) in entries.iter().zip(&used).filter(|(_, u)| !**u) {
             outs.push(self.unknown_key(owner, e, deny, catch_all, d));
         }
-        let order: std::collections::HashMap<&str, usize> = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.key.as_str(), i))
-            .collect();
+        let order: std::collections::HashMap<&str, usize> = if wide {
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.as_str(), i))
+                .collect()
+        } else {
+            Default::default()
+        };
+        // A key's place among the entries (the last of several, as the map above keeps).
+        let place = move |k: &str| -> Option<usize> {
+            if wide {
+                order.get(k).copied()
+            } else {
+                entries.iter().rposition(|e| e.key == k)
+            }
+        };
         Out::product(outs, move |parts| {
             let mut m = match concat_maps(parts) {
                 Wire::Map(m) => m,
                 _ => unreachable!(),
             };
-            m.sort_by_key(|(k, _)| order.get(k.as_str()).copied());
+            m.sort_by_key(|(k, _)| place(k.as_str()));
             Wire::Map(m)
         })
     }
