@@ -101,6 +101,40 @@ pub fn attach(olds: &[&Schema], new: &Schema, findings: &mut [Finding], budget: 
     attach_to(olds, new, &[], true, findings, budget, cost_of_one)
 }
 
+/// The errors of a window (`new` against one of `olds`, or `new` alone) still without a fix, and
+/// the keys of all its errors as they stand: the rules already ran on it (`rules::check_window`).
+/// A history finding is not raised again by the rules, so it is neither compared nor resolved.
+fn window_errors(
+    olds: &[&Schema],
+    new: &Schema,
+    alone: bool,
+    findings: &[Finding],
+) -> (Vec<usize>, BTreeSet<Key>) {
+    let ours = |f: &Finding| {
+        f.level == Level::Error
+            && f.format == new.name
+            && f.newer_version == new.version
+            && match f.older_version {
+                Some(v) => olds.iter().any(|o| o.version == v),
+                None => alone,
+            }
+    };
+    let targets = (0..findings.len())
+        .filter(|&i| ours(&findings[i]) && findings[i].fixes.is_empty())
+        .collect();
+    let before = findings
+        .iter()
+        .filter(|f| ours(f) && !is_history(f))
+        .map(|f| (f.rule.id(), f.older_version, f.property.clone()))
+        .collect();
+    (targets, before)
+}
+
+/// A finding about what was released rather than about a pair's verdict.
+fn is_history(f: &Finding) -> bool {
+    matches!(f.rule.check(), rules::Check::History)
+}
+
 /// `attach`; `alone`: whether the findings about `new` alone are this window's too; `newer`:
 /// the later versions co-deployed with `new`, which read its sessions and write sessions it
 /// reads (a fix to `new` costs there too). One candidate costs `cost_of_one`: a run of every
@@ -114,30 +148,10 @@ fn attach_to(
     budget: &mut Budget,
     cost_of_one: u64,
 ) {
-    // An error of this window: `new` against one of `olds`, or `new` alone.
-    let ours = |f: &Finding| {
-        f.level == Level::Error
-            && f.format == new.name
-            && f.newer_version == new.version
-            && match f.older_version {
-                Some(v) => olds.iter().any(|o| o.version == v),
-                None => alone,
-            }
-    };
-    let targets: Vec<usize> = (0..findings.len())
-        .filter(|&i| ours(&findings[i]) && findings[i].fixes.is_empty())
-        .collect();
+    let (targets, before) = window_errors(olds, new, alone, findings);
     if targets.is_empty() {
         return;
     }
-    // The errors as they stand: the rules already ran on this window (`rules::check_window`).
-    // A history finding is not re-raised by the rules, so it is neither compared nor resolved.
-    let history = |f: &Finding| matches!(f.rule.check(), rules::Check::History);
-    let before: BTreeSet<Key> = findings
-        .iter()
-        .filter(|f| ours(f) && !history(f))
-        .map(|f| (f.rule.id(), f.older_version, f.property.clone()))
-        .collect();
     let candidates = candidates_of(olds, new, findings, &targets);
     let mut tried: Vec<String> = Vec::new();
     let mut memo = CostMemo::default();
@@ -161,7 +175,7 @@ fn attach_to(
         }
         for &i in &targets {
             let f = &findings[i];
-            if older_of(olds, f).is_none() || history(f) {
+            if older_of(olds, f).is_none() || is_history(f) {
                 continue;
             }
             // One fix of each kind: the first key that verifies stands for the others.

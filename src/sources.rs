@@ -238,14 +238,7 @@ fn take_in(
             Err(Refusal::OverBudget) => {
                 if !over_budget {
                     over_budget = true;
-                    loaded.problems.push(problem(
-                        &shown,
-                        format!(
-                            "the scanned paths hold more than {} MiB of Rust that may define types; stopped reading here",
-                            project::MAX_TOTAL >> 20
-                        ),
-                        "narrow `paths` in the configuration to the crates that define session types",
-                    ));
+                    loaded.problems.push(over_budget_problem(&shown));
                 }
                 continue;
             }
@@ -300,6 +293,18 @@ fn take_in(
         }
     }
     (rust, externals)
+}
+
+/// The first file past `project::MAX_TOTAL`: reading stopped there.
+fn over_budget_problem(shown: &str) -> Problem {
+    problem(
+        shown,
+        format!(
+            "the scanned paths hold more than {} MiB of Rust that may define types; stopped reading here",
+            project::MAX_TOTAL >> 20
+        ),
+        "narrow `paths` in the configuration to the crates that define session types",
+    )
 }
 
 /// A source that may hold a session type and is not UTF-8, at its first invalid byte.
@@ -453,26 +458,21 @@ pub fn follow_external(
     read: &mut dyn FnMut(&str) -> Result<Option<String>, Problem>,
     generated: &[String],
 ) -> Vec<Problem> {
-    let mut problems = Vec::new();
+    let (mut problems, mut followed) = (Vec::new(), 0);
     let mut seen: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
     let mut todo: Vec<(usize, usize)> = (0..files.len()).map(|i| (i, 0)).collect();
-    let mut followed = 0;
     // The given files' scans as given (else on every core); those of the files they take in,
     // one by one.
-    let mut first: Vec<Option<Externals>> = if scanned.len() == files.len() {
+    let mut first = if scanned.len() == files.len() {
         scanned
     } else {
         sessionlint_internals::extract::par::map(files, |f| Some(scan::external_code(&f.text)))
     };
     while let Some((i, depth)) = todo.pop() {
-        let scanned = match first.get_mut(i).and_then(Option::take) {
-            Some(s) => s,
-            None => scan::external_code(&files[i].text),
-        };
-        let externals = match scanned {
-            Ok(e) => e,
-            // A file that does not lex is reported by the extraction if it matters.
-            Err(_) => continue,
+        let scanned = first.get_mut(i).and_then(Option::take);
+        // A file that does not lex is reported by the extraction if it matters.
+        let Ok(externals) = scanned.unwrap_or_else(|| scan::external_code(&files[i].text)) else {
+            continue;
         };
         for e in externals {
             let (at, rel, modules) = match &e {

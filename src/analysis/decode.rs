@@ -16,6 +16,44 @@ const MAX_OPTIONAL_ELEMS: usize = 8;
 /// Up to this many keys, a struct's keys are searched in place rather than hashed.
 const NARROW: usize = 16;
 
+/// The keys of a struct's entries: by key, so that a wide struct costs what it holds, not its
+/// square; a narrow one is searched in place (hashing every key cost more than the search).
+struct Keys<'e> {
+    entries: &'e [Entry],
+    by_key: Option<std::collections::HashMap<&'e str, Vec<usize>>>,
+}
+
+impl<'e> Keys<'e> {
+    fn of(entries: &'e [Entry]) -> Keys<'e> {
+        let by_key = (entries.len() > NARROW).then(|| {
+            let mut m: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+            for (i, e) in entries.iter().enumerate() {
+                m.entry(e.key.as_str()).or_default().push(i);
+            }
+            m
+        });
+        Keys { entries, by_key }
+    }
+
+    /// The entries under key `n`, in order.
+    fn named(&self, n: &str) -> Vec<usize> {
+        match &self.by_key {
+            Some(m) => m.get(n).cloned().unwrap_or_default(),
+            None => (0..self.entries.len())
+                .filter(|&i| self.entries[i].key == n)
+                .collect(),
+        }
+    }
+
+    /// A key's place among the entries (the last of several).
+    fn place(&self, k: &str) -> Option<usize> {
+        match &self.by_key {
+            Some(m) => m.get(k).and_then(|v| v.last().copied()),
+            None => self.entries.iter().rposition(|e| e.key == k),
+        }
+    }
+}
+
 pub struct Dec<'a> {
     pub schema: &'a Schema,
     /// Keys the encoder renamed on purpose: it writes another name and keeps these as aliases
@@ -383,27 +421,9 @@ impl<'a> Dec<'a> {
         self.claims(owner, fields, &mut claims, &mut catch_all, 0);
         let mut outs = Vec::new();
         let mut used = vec![false; entries.len()];
-        // Key -> entries, so that wide structs cost what they hold, not its square; a narrow one
-        // is searched in place (hashing every key cost more than the search).
-        let wide = entries.len() > NARROW;
-        let mut by_key: std::collections::HashMap<&str, Vec<usize>> =
-            std::collections::HashMap::new();
-        if wide {
-            for (i, e) in entries.iter().enumerate() {
-                by_key.entry(e.key.as_str()).or_default().push(i);
-            }
-        }
-        let entries_named = |n: &str| -> Vec<usize> {
-            if wide {
-                by_key.get(n).cloned().unwrap_or_default()
-            } else {
-                (0..entries.len())
-                    .filter(|&i| entries[i].key == n)
-                    .collect()
-            }
-        };
+        let keys = Keys::of(entries);
         for (f, owner_name) in &claims {
-            let mut hits: Vec<usize> = f.de_names.iter().flat_map(|n| entries_named(n)).collect();
+            let mut hits: Vec<usize> = f.de_names.iter().flat_map(|n| keys.named(n)).collect();
             hits.sort_unstable();
             hits.dedup();
             for &h in &hits {
@@ -427,29 +447,12 @@ impl<'a> Dec<'a> {
         for (e, _) in entries.iter().zip(&used).filter(|(_, u)| !**u) {
             outs.push(self.unknown_key(owner, e, deny, catch_all, d));
         }
-        let order: std::collections::HashMap<&str, usize> = if wide {
-            entries
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.key.as_str(), i))
-                .collect()
-        } else {
-            Default::default()
-        };
-        // A key's place among the entries (the last of several, as the map above keeps).
-        let place = move |k: &str| -> Option<usize> {
-            if wide {
-                order.get(k).copied()
-            } else {
-                entries.iter().rposition(|e| e.key == k)
-            }
-        };
         Out::product(outs, move |parts| {
             let mut m = match concat_maps(parts) {
                 Wire::Map(m) => m,
                 _ => unreachable!(),
             };
-            m.sort_by_key(|(k, _)| place(k.as_str()));
+            m.sort_by_key(|(k, _)| keys.place(k.as_str()));
             Wire::Map(m)
         })
     }
