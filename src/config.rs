@@ -635,6 +635,7 @@ impl Config {
         };
         Ok(crate::extract::Options {
             roots_in: None,
+            halves_from: None,
             cfg: self.build(),
             targets: self.targets().map_err(bad)?,
             default_encoding: encoding.or(self.encoding()),

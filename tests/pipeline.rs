@@ -135,3 +135,111 @@ fn threads_change_nothing_but_time() {
         }
     }
 }
+
+/// A large working tree is read by two indexes, one per half of its candidate files: what they
+/// find, merged, is what one index finds. On a generated tree, with cross-half cases added: a
+/// part type in the other half, a cfg'd derive, a version claimed in both halves, a part with a
+/// syntax error used from both, a type that is not serde's.
+#[test]
+fn two_halves_read_as_one_index_reads() {
+    use sessionlint::extract::{extract, Options, SourceFile};
+    let d = tempfile::tempdir().unwrap();
+    let spec = gen_workload::Spec {
+        lines: 120_000,
+        formats: 12,
+        versions: 3,
+        seed: 7,
+    };
+    gen_workload::generate(d.path(), &spec).unwrap();
+    let mut files: Vec<SourceFile> = Vec::new();
+    let mut stack = vec![d.path().join("src")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let path = p
+                    .strip_prefix(d.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.push(SourceFile {
+                    path,
+                    text: std::fs::read_to_string(&p).unwrap(),
+                });
+            }
+        }
+    }
+    let head = "use serde::{Deserialize, Serialize};\nuse sessionlint::SessionState;\n";
+    let extra = [
+        (
+            "src/aaa_first.rs",
+            r#"
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "cross", version = 1, encoding = "json")]
+pub struct CrossV1 { pub part: ZzzPart, pub broken: Broken }
+
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "twice", version = 1, encoding = "json")]
+pub struct TwiceA { pub cipher: u16 }
+
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[derive(SessionState)]
+#[session(name = "gated", version = 1, encoding = "json")]
+pub struct Gated { pub cipher: u16 }
+"#,
+        ),
+        (
+            "src/zzz_last.rs",
+            r#"
+#[derive(Serialize, Deserialize, SessionState)]
+pub struct ZzzPart { #[session(ems)] pub ems: bool, pub hint: u8 }
+
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "cross", version = 2, encoding = "json")]
+pub struct CrossV2 { pub part: ZzzPart, pub broken: Broken, pub more: u8 }
+
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "twice", version = 1, encoding = "json")]
+pub struct TwiceB { pub cipher: u16 }
+
+#[derive(rkyv::Serialize, rkyv::Deserialize, SessionState)]
+#[session(name = "other", version = 1, encoding = "json")]
+pub struct NotSerde { pub cipher: u16 }
+
+#[derive(Serialize, Deserialize)]
+pub struct Broken { pub a: u8 pub b: u8 }
+"#,
+        ),
+    ];
+    for (path, text) in extra {
+        files.push(SourceFile {
+            path: path.to_string(),
+            text: format!("{head}{text}"),
+        });
+    }
+    assert!(
+        files.len() >= sessionlint::extract::HALVES_FROM,
+        "{}",
+        files.len()
+    );
+    let read = |halves_from: usize| {
+        let opts = Options {
+            halves_from: Some(halves_from),
+            ..Options::default()
+        };
+        let ex = extract(&files, &opts);
+        let cfg: Vec<String> = ex.cfg.iter().map(|c| format!("{c:?}")).collect();
+        (ex.schemas, ex.problems, cfg)
+    };
+    let (one, halves) = (read(usize::MAX), read(2));
+    assert!(
+        one.0.len() > 20 && !one.1.is_empty() && !one.2.is_empty(),
+        "{:?}",
+        one.1
+    );
+    assert_eq!(one.0, halves.0, "schemas");
+    assert_eq!(one.1, halves.1, "problems");
+    assert_eq!(one.2, halves.2, "cfg notes");
+}

@@ -43,5 +43,5 @@ pub use defaults::{resolve as resolve_defaults, unresolved as unresolved_default
 #[cfg(feature = "extract")]
 pub use workspace::{
     check_schema, extract, extract_cached, Cache, Extraction, Options, PlainType, Problem,
-    SourceFile, MAX_BUILDS, MAX_EITHER_OPTIONS,
+    SourceFile, HALVES_FROM, MAX_BUILDS, MAX_EITHER_OPTIONS,
 };

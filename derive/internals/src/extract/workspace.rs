@@ -29,7 +29,19 @@ pub struct Options {
     /// Only the session items of these files (by `SourceFile::path`) are roots; every file is
     /// still searched for the types they use. For re-reading the files a revision changed.
     pub roots_in: Option<std::collections::HashSet<String>>,
+    /// A working tree of at least this many files is read in two halves, each by an index of
+    /// its own on a core of its own (`None`: `HALVES_FROM`). For tests that compare the two ways.
+    #[doc(hidden)]
+    pub halves_from: Option<usize>,
 }
+
+/// A working tree of at least this many files is read in two halves: syn's values cannot cross
+/// threads, so parsing and reading session items spreads over two cores only as two indexes,
+/// each reading the items of half the candidate files (and whatever those use, wherever it is).
+/// Both halves see every file; what they find is merged as one index would report it. Smaller
+/// trees, revisions (whose per-blob cache one index keeps), configured types (which must be
+/// found among all items) and re-read scopes are read by one index.
+pub const HALVES_FROM: usize = 64;
 
 /// A plain serde type named in the configuration instead of annotated.
 #[derive(Clone, Debug)]
@@ -934,12 +946,84 @@ fn extract_build(
     cache: &mut Cache,
 ) -> Extraction {
     let ids = if ids.len() == files.len() { ids } else { &[] };
-    let mut index = Index::new(files, ids, opts, std::mem::take(cache));
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|a, b| files[*a].path.cmp(&files[*b].path));
-    let named_state = index.read_aliases();
-    index.by_path = order.clone();
-    let read = index.scan_candidates(&order, &named_state, opts);
+    let facts = alias_facts(files, ids, cache);
+    let halves = ids.is_empty()
+        && opts.plain.is_empty()
+        && opts.roots_in.is_none()
+        && files.len() >= opts.halves_from.unwrap_or(HALVES_FROM);
+    let parts = if halves {
+        // About as many files that name `SessionState` (most candidates do) in each half.
+        let named = facts.iter().filter(|f| f.1 .0).count();
+        let mut seen = 0;
+        let cut = order
+            .iter()
+            .position(|&f| {
+                seen += usize::from(facts[f].1 .0);
+                seen > named / 2
+            })
+            .unwrap_or(order.len());
+        let (first, second) = order.split_at(cut);
+        let half = |mine: &[usize]| {
+            let cache = Cache::default();
+            read_with_index(files, &[], opts, cache, &order, mine, facts.clone(), true).0
+        };
+        let (a, b) = if super::par::threads() > 1 {
+            std::thread::scope(|s| {
+                let other = s.spawn(|| half(second));
+                let a = half(first);
+                (a, other.join().expect("reading a half never panics"))
+            })
+        } else {
+            (half(first), half(second))
+        };
+        vec![a, b]
+    } else {
+        let (part, kept) = read_with_index(
+            files,
+            ids,
+            opts,
+            std::mem::take(cache),
+            &order,
+            &order,
+            facts,
+            false,
+        );
+        *cache = kept;
+        vec![part]
+    };
+    merge_parts(parts, files, opts)
+}
+
+/// What one index read: its schemas (not yet one per version), problems, cfg notes, the names
+/// it looked up, and how many files it parsed.
+struct Part {
+    schemas: Vec<Schema>,
+    problems: Vec<Problem>,
+    cfg_seen: BTreeMap<String, super::cfg::CfgOption>,
+    looked_up: std::collections::BTreeSet<String>,
+    parsed: usize,
+}
+
+/// One index over every file, reading the session items of the files `mine` (in `order`, the
+/// files by path) and building their roots; `inline`: scan on this thread (the other core reads
+/// the other half). Returns the index's per-blob cache too.
+#[allow(clippy::too_many_arguments)]
+fn read_with_index(
+    files: &[SourceFile],
+    ids: &[String],
+    opts: &Options,
+    cache: Cache,
+    order: &[usize],
+    mine: &[usize],
+    facts: Vec<AliasFacts>,
+    inline: bool,
+) -> (Part, Cache) {
+    let mut index = Index::new(files, ids, opts, cache);
+    let named_state = index.learn_aliases(facts);
+    index.by_path = order.to_vec();
+    let read = index.scan_candidates(mine, &named_state, opts, inline);
     index.check_configured(opts);
     // Said once every item is in: whether a cfg left out an item's derives is known then.
     for n in read.not_serde {
@@ -953,8 +1037,6 @@ fn extract_build(
             schemas.push(s);
         }
     }
-    let mut unique = index.one_per_version(schemas);
-    super::defaults::resolve(&mut unique, files);
     index.cache.alias_types = index.aliases.spent.get();
     // Per-blob results are a cache: past a bound they are dropped and read again if needed, so
     // that a thousand revisions of distinct sources do not hold every item parsed.
@@ -964,23 +1046,87 @@ fn extract_build(
     if index.cache.scans.len() > MAX_CACHED_ITEMS {
         index.cache.scans.clear();
     }
-    *cache = std::mem::take(&mut index.cache);
-    let mut problems = index.problems;
-    problems.sort();
-    problems.dedup();
     let mut looked_up: std::collections::BTreeSet<String> =
         index.aliases.asked().into_iter().collect();
     looked_up.extend(index.searched.iter().cloned());
     looked_up.extend(index.searched_in.iter().map(|(n, _)| n.clone()));
+    let part = Part {
+        schemas,
+        problems: index.problems,
+        cfg_seen: index.cfg_seen,
+        looked_up,
+        parsed: index.parsed.len(),
+    };
+    (part, index.cache)
+}
+
+/// The parts' findings as one index reports them: one schema per version, defaults resolved,
+/// problems sorted once each, every cfg option once (as the first part met it, with the effects
+/// of both).
+fn merge_parts(parts: Vec<Part>, files: &[SourceFile], opts: &Options) -> Extraction {
+    let mut schemas = Vec::new();
+    let mut problems = Vec::new();
+    let mut cfg_seen: BTreeMap<String, super::cfg::CfgOption> = BTreeMap::new();
+    let mut looked_up: std::collections::BTreeSet<String> = Default::default();
+    let mut parsed_files = 0;
+    for p in parts {
+        schemas.extend(p.schemas);
+        problems.extend(p.problems);
+        for (option, o) in p.cfg_seen {
+            match cfg_seen.get_mut(&option) {
+                None => {
+                    cfg_seen.insert(option, o);
+                }
+                Some(first) => {
+                    for e in o.effects {
+                        if first.effects.len() < super::cfg::MAX_EFFECTS
+                            && !first.effects.contains(&e)
+                        {
+                            first.effects.push(e);
+                        }
+                    }
+                }
+            }
+        }
+        looked_up.extend(p.looked_up);
+        parsed_files += p.parsed;
+    }
+    let mut unique = one_per_version(&mut problems, schemas);
+    super::defaults::resolve(&mut unique, files);
+    problems.sort();
+    problems.dedup();
     looked_up.extend(opts.plain.iter().map(|p| p.ident().to_string()));
     Extraction {
         schemas: unique,
         problems,
-        parsed_files: index.parsed.len(),
+        parsed_files,
         looked_up: looked_up.into_iter().collect(),
-        cfg: index.cfg_seen.into_values().collect(),
+        cfg: cfg_seen.into_values().collect(),
         builds: 1,
     }
+}
+
+/// The schemas, one per (name, version): two roots claiming one make the chain ambiguous.
+fn one_per_version(problems: &mut Vec<Problem>, mut schemas: Vec<Schema>) -> Vec<Schema> {
+    let mut seen: BTreeMap<(String, u32), Origin> = BTreeMap::new();
+    schemas.sort_by(|a, b| (&a.name, a.version, &a.origin).cmp(&(&b.name, b.version, &b.origin)));
+    let mut unique = Vec::new();
+    for s in schemas {
+        if let Some(first) = seen.get(&(s.name.clone(), s.version)) {
+            problems.push(Problem {
+                origin: s.origin.clone(),
+                message: format!(
+                    "`{}` claims format `{}` version {}, already claimed by {}:{}",
+                    s.root, s.name, s.version, first.file, first.line
+                ),
+                help: Some("give each version its own number, or its own `name` if it is a different format".into()),
+            });
+            continue;
+        }
+        seen.insert((s.name.clone(), s.version), s.origin.clone());
+        unique.push(s);
+    }
+    unique
 }
 
 /// An item that is not read as serde-derived: its name, where it is, and why.
@@ -1007,6 +1153,20 @@ type Prescan = (
     Vec<usize>,
 );
 
+/// Each file's `type` alias spans (`None` when the cache has its aliases) and `SessionState`
+/// aliases, found on every core (the byte-level half of reading aliases).
+fn alias_facts(files: &[SourceFile], ids: &[String], cache: &Cache) -> Vec<AliasFacts> {
+    let cached: Vec<bool> = (0..files.len())
+        .map(|f| ids.get(f).is_some_and(|id| cache.aliases.contains_key(id)))
+        .collect();
+    let all: Vec<usize> = (0..files.len()).collect();
+    super::par::map(&all, |&f| {
+        let text = &files[f].text;
+        let spans = (!cached[f]).then(|| scan::type_aliases(text).unwrap_or_default());
+        (spans, scan::state_aliases(text))
+    })
+}
+
 impl<'s> Index<'s> {
     fn new(files: &'s [SourceFile], ids: &'s [String], opts: &Options, cache: Cache) -> Self {
         Index {
@@ -1032,23 +1192,11 @@ impl<'s> Index<'s> {
         }
     }
 
-    /// Every file's `type` aliases and `SessionState` aliases. The byte-level reading runs on
-    /// every core; the aliases are parsed here, with syn. Returns, per file, whether
+    /// Every file's `type` aliases and `SessionState` aliases, from their byte-level facts
+    /// (`alias_facts`); the aliases are parsed here, with syn. Returns, per file, whether
     /// `SessionState` occurs in it.
-    fn read_aliases(&mut self) -> Vec<bool> {
+    fn learn_aliases(&mut self, facts: Vec<AliasFacts>) -> Vec<bool> {
         let (files, ids) = (self.files, self.ids);
-        let cached: Vec<bool> = (0..files.len())
-            .map(|f| {
-                ids.get(f)
-                    .is_some_and(|id| self.cache.aliases.contains_key(id))
-            })
-            .collect();
-        let all: Vec<usize> = (0..files.len()).collect();
-        let facts: Vec<AliasFacts> = super::par::map(&all, |&f| {
-            let text = &files[f].text;
-            let spans = (!cached[f]).then(|| scan::type_aliases(text).unwrap_or_default());
-            (spans, scan::state_aliases(text))
-        });
         let mut alias_cache = std::mem::take(&mut self.cache.aliases);
         let mut named_state = Vec::with_capacity(files.len());
         let mut of_file = Vec::with_capacity(files.len());
@@ -1078,7 +1226,13 @@ impl<'s> Index<'s> {
     /// Scans every file that may hold a session item (or a configured type) and parses its
     /// items. The scans read every byte of a candidate and run on every core; parsing is
     /// syn's, whose values are not `Send`, and runs here.
-    fn scan_candidates(&mut self, order: &[usize], named_state: &[bool], opts: &Options) -> Read {
+    fn scan_candidates(
+        &mut self,
+        order: &[usize],
+        named_state: &[bool],
+        opts: &Options,
+        inline: bool,
+    ) -> Read {
         let (files, ids) = (self.files, self.ids);
         let markers = self.markers.clone();
         let candidate = |f: usize| {
@@ -1110,15 +1264,21 @@ impl<'s> Index<'s> {
             })
         };
         let mut read = Read::default();
-        // Parsing and reading a file's items (syn, on this thread) overlap the scans of the
-        // files after it (on the others).
-        super::par::in_order(order, prescan, |p| {
+        let take = |p: Option<Prescan>| {
             if let Some((f, scanned, lines)) = p {
                 self.take_scan(f, scanned, lines);
                 self.scan(f, &opts.plain);
                 self.read_items(f, opts, &mut read);
             }
-        });
+        };
+        if inline {
+            // One half of the tree: the other core reads the other half.
+            order.iter().map(prescan).for_each(take);
+        } else {
+            // Parsing and reading a file's items (syn, on this thread) overlap the scans of the
+            // files after it (on the others).
+            super::par::in_order(order, prescan, take);
+        }
         read
     }
 
@@ -1279,30 +1439,6 @@ impl<'s> Index<'s> {
         problems_from(cx, &loc, &mut found);
         self.problems.extend(found);
         info.map(|info| (info, clean))
-    }
-
-    /// The schemas, one per (name, version): two roots claiming one make the chain ambiguous.
-    fn one_per_version(&mut self, mut schemas: Vec<Schema>) -> Vec<Schema> {
-        let mut seen: BTreeMap<(String, u32), Origin> = BTreeMap::new();
-        schemas
-            .sort_by(|a, b| (&a.name, a.version, &a.origin).cmp(&(&b.name, b.version, &b.origin)));
-        let mut unique = Vec::new();
-        for s in schemas {
-            if let Some(first) = seen.get(&(s.name.clone(), s.version)) {
-                self.problems.push(Problem {
-                    origin: s.origin.clone(),
-                    message: format!(
-                        "`{}` claims format `{}` version {}, already claimed by {}:{}",
-                        s.root, s.name, s.version, first.file, first.line
-                    ),
-                    help: Some("give each version its own number, or its own `name` if it is a different format".into()),
-                });
-                continue;
-            }
-            seen.insert((s.name.clone(), s.version), s.origin.clone());
-            unique.push(s);
-        }
-        unique
     }
 }
 
