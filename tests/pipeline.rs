@@ -242,4 +242,19 @@ pub struct Broken { pub a: u8 pub b: u8 }
     assert_eq!(one.0, halves.0, "schemas");
     assert_eq!(one.1, halves.1, "problems");
     assert_eq!(one.2, halves.2, "cfg notes");
+    // The second half is read on a thread of its own: as deep an item as the command line reads
+    // (nesting just inside its bound) in the last file is judged there too, not a crash.
+    let deep = format!(
+        "{head}#[derive(Serialize, Deserialize, SessionState)]\n#[session(name = \"deep\", version = 1, encoding = \"json\")]\npub struct Deep {{ pub v: {}u8{} }}\n",
+        "Option<".repeat(240),
+        ">".repeat(240)
+    );
+    std::fs::write(d.path().join("src/zzz_deep.rs"), deep).unwrap();
+    let r = sessionlint(&["check", ".", "--message-format", "json"], d.path());
+    assert!(matches!(r.code, 0..=2), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("\"exit_code\"") || r.stdout.contains("\"findings\""),
+        "{}",
+        r.stderr
+    );
 }

@@ -43,6 +43,10 @@ pub struct Options {
 /// found among all items) and re-read scopes are read by one index.
 pub const HALVES_FROM: usize = 64;
 
+/// The stack of the thread that reads the second half: that of the command line's own thread
+/// (`cli::STACK`), since parsing and building recurse as deep on either.
+const HALF_STACK: usize = 256 << 20;
+
 /// A plain serde type named in the configuration instead of annotated.
 #[derive(Clone, Debug)]
 pub struct PlainType {
@@ -971,9 +975,17 @@ fn extract_build(
         };
         let (a, b) = if super::par::threads() > 1 {
             std::thread::scope(|s| {
-                let other = s.spawn(|| half(second));
+                // Parsing and building recurse as deep as the calling thread may: the same room.
+                let other = std::thread::Builder::new()
+                    .stack_size(HALF_STACK)
+                    .spawn_scoped(s, || half(second));
                 let a = half(first);
-                (a, other.join().expect("reading a half never panics"))
+                let b = match other {
+                    Ok(h) => h.join().expect("reading a half never panics"),
+                    // No thread to be had: this one reads the other half too.
+                    Err(_) => half(second),
+                };
+                (a, b)
             })
         } else {
             (half(first), half(second))
