@@ -556,6 +556,11 @@ fn attribute(lx: &mut Lexer<'_>, markers: &Markers, at: usize) -> Result<bool, S
         lx.i = end;
         return Ok(marked);
     }
+    lexed_attribute(lx, markers, at)
+}
+
+/// `attribute`, token by token: any attribute, literals, comments and raw identifiers included.
+fn lexed_attribute(lx: &mut Lexer<'_>, markers: &Markers, at: usize) -> Result<bool, ScanError> {
     let text_b = lx.b;
     let mut depth = 1usize;
     let mut marked = false;
@@ -1315,39 +1320,15 @@ mod tests {
         markers.learn(vec!["Sess".into()]);
         let by_lexer = |text: &str, at: usize| {
             let mut lx = Lexer::new(text, at);
-            // The lexer's path: `attribute` without its fast path.
-            let text_b = lx.b;
-            let mut depth = 1usize;
-            let (mut marked, mut last_session) = (false, false);
-            while let Some(t) = lx.next().ok()? {
-                if last_session && matches!(t.kind, Kind::Punct(b'(' | b']' | b'=')) {
-                    marked = true;
-                }
-                last_session = false;
-                match t.kind {
-                    Kind::Punct(b'(' | b'[' | b'{') => depth += 1,
-                    Kind::Punct(b')' | b']' | b'}') => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some((marked, lx.i));
-                        }
-                    }
-                    Kind::Ident => {
-                        let w = &text_b[t.start..t.end];
-                        let w = w.strip_prefix(b"r#").unwrap_or(w);
-                        last_session = w == b"session";
-                        marked |= markers.derives.iter().any(|d| d.as_bytes() == w);
-                    }
-                    _ => {}
-                }
-            }
-            None
+            let marked = lexed_attribute(&mut lx, &markers, at).ok()?;
+            Some((marked, lx.i))
         };
         let edges = [
             "#[derive(Debug, SessionState)] struct A;",
             "#[derive(Debug, a::Sess)] struct A;",
             "#[session (name = \"x\")] struct A;",
             "#[session] struct A;",
+            "#[x(session = 1)] #[x(session\n= 1)] #[x(session: 1)] struct A;",
             "#[sessions(x)] #[x(session)] #[x(session::y)] struct A;",
             "#[cfg_attr(feature = \"x\", derive(SessionState))] struct A;",
             "#[doc = r#\"]\"#] #[x(b'a', 1u8, 0x1F, 1.5e3, -2)] #[x(r#session(y))] struct A;",
