@@ -7,9 +7,9 @@
 //! fixed v2 that v1 rejects.
 
 use serde::{Deserialize, Serialize};
+use sessionlint::report::SourceMap;
 use sessionlint::report::{human, Summary};
 use sessionlint::rules::{check_pair as analyse_pair, check_version as analyse_version};
-use sessionlint::sources::SourceMap;
 use sessionlint::SessionState;
 
 /// What the fleet runs today: no EMS, unknown keys ignored (serde's default).

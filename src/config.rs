@@ -191,7 +191,7 @@ fn problem(
 /// metadata table, else defaults. Both are repository files: read through `project`.
 pub fn load(
     project: &Project,
-    texts: &mut crate::sources::SourceMap,
+    texts: &mut crate::report::SourceMap,
 ) -> Result<Config, Vec<Problem>> {
     let file = project.root.join("sessionlint.toml");
     let manifest = project.root.join("Cargo.toml");
@@ -210,7 +210,7 @@ pub fn load(
 pub fn from_texts(
     sessionlint: Option<(String, String)>,
     cargo: Option<(String, String)>,
-    texts: &mut crate::sources::SourceMap,
+    texts: &mut crate::report::SourceMap,
 ) -> Result<Config, Vec<Problem>> {
     let defaults = cargo
         .as_ref()
@@ -251,7 +251,7 @@ fn default_features(cargo: &str) -> Vec<String> {
 fn read_config(
     sessionlint: Option<(String, String)>,
     cargo: Option<(String, String)>,
-    texts: &mut crate::sources::SourceMap,
+    texts: &mut crate::report::SourceMap,
 ) -> Result<Config, Vec<Problem>> {
     if let Some((shown, text)) = sessionlint {
         texts.texts.insert(shown.clone(), text.clone());

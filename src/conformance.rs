@@ -16,9 +16,9 @@
 //! ```
 
 use crate::deployment::Deployment;
+use crate::report::SourceMap;
 use crate::review;
 use crate::schema::Schema;
-use crate::sources::SourceMap;
 use crate::vectors::{self, Outcome, Vector, Vectors};
 use crate::SessionState;
 use std::path::Path;
@@ -265,7 +265,7 @@ pub fn assert_type_conforms<T: SessionState>(
     let root = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::PathBuf::from("."));
-    let dir = root.join(crate::history::snapshots::DEFAULT_DIR);
+    let dir = root.join(crate::snapshot::DEFAULT_DIR);
     match type_conformance::<T>(&dir, run) {
         Ok(r) if r.disagreements.is_empty() => r,
         Ok(r) => panic!(
@@ -289,8 +289,7 @@ pub fn type_conformance<T: SessionState>(
         let project =
             crate::project::Project::find(snapshot_dir.parent().unwrap_or(Path::new(".")))
                 .map_err(|p| p.message)?;
-        let (schemas, problems) =
-            crate::history::snapshots::read_all(snapshot_dir, &project, &mut map);
+        let (schemas, problems) = crate::snapshot::read_all(snapshot_dir, &project, &mut map);
         if let Some(p) = problems.first() {
             return Err(format!("{}: {}", p.origin.file, p.message));
         }

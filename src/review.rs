@@ -12,11 +12,14 @@ use crate::config::{self, Config};
 use crate::deployment::Deployment;
 use crate::extract::{self, Problem};
 use crate::findings::{self, Finding};
-use crate::history::{self, baseline, snapshots, Window};
+use crate::history::{self, baseline, Window};
 use crate::project::Project;
+use crate::report::SourceMap;
 use crate::report::{notes, Note, Summary};
+use crate::rules;
 use crate::schema::{Encoding, Schema};
-use crate::sources::{self, SourceMap};
+use crate::snapshot;
+use crate::sources;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -95,7 +98,7 @@ impl Inputs {
             self.cfg
                 .snapshots
                 .clone()
-                .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
+                .unwrap_or_else(|| PathBuf::from(snapshot::DEFAULT_DIR)),
         )
     }
 }
@@ -184,7 +187,7 @@ pub fn inputs(
     let snap_dir = project.root.join(
         cfg.snapshots
             .clone()
-            .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
+            .unwrap_or_else(|| PathBuf::from(snapshot::DEFAULT_DIR)),
     );
     let snap_canon = canon(&snap_dir);
     // The walk above read the snapshot directory only if it lies under a scanned path and is
@@ -192,7 +195,7 @@ pub fn inputs(
     let walked = scan.iter().any(|s| snap_canon.starts_with(canon(s)))
         && sources::is_schema_path(&snap_dir.join("v1.toml"));
     if !walked {
-        let (s, p) = snapshots::read_all(&snap_dir, &project, map);
+        let (s, p) = snapshot::read_all(&snap_dir, &project, map);
         files_seen += s.len();
         released.extend(s);
         problems.extend(p);
@@ -302,8 +305,10 @@ pub fn gather(req: &Request, map: &mut SourceMap) -> Result<Gathered, Vec<Proble
             req.snippets,
             map,
         )?;
-        let mut merged = baseline::merge(&bases, listed.tags, keep);
-        early.extend(std::mem::take(&mut merged.changed));
+        let merged = baseline::merge(&bases, listed.tags, keep);
+        early.extend(merged.rereleased.iter().map(|(first, again)| {
+            rules::released_schema_changed::finding(history::Change::Rereleased { first, again })
+        }));
         // A tag window replaces the version window: every version of the kept releases may meet
         // every other.
         if listed.tags > 0 && keep.is_some() {
@@ -311,7 +316,7 @@ pub fn gather(req: &Request, map: &mut SourceMap) -> Result<Gathered, Vec<Proble
         }
         // The revisions are what was released: a working-tree snapshot cannot rewrite them.
         let kept = as_released(released, &merged, &mut early);
-        moved_formats(&inp.current, &merged.schemas, &mut early);
+        moved_formats(&inp.project, &inp.current, &merged.schemas, &mut early);
         released = merged.schemas;
         released.extend(kept);
         // The baselines' scope binds the change: what their `paths` cover is read too, and a
@@ -393,12 +398,12 @@ fn as_released(
             .find(|b| b.name == s.name && b.version == s.version)
         {
             Some(b) if !b.same_as(&s) => {
-                let mut f = history::changed(b, &s);
-                f.message = format!(
-                    "{} v{} as released ({}) differs from the schema file {} in the working tree: a released version's schema was edited",
-                    s.name, s.version, b.origin.file, s.origin.file
-                );
-                early.push(f);
+                early.push(rules::released_schema_changed::finding(
+                    history::Change::SchemaFileEdited {
+                        released: b,
+                        file: &s,
+                    },
+                ));
             }
             Some(_) => {}
             None if merged.dropped.contains(&(s.name.clone(), s.version)) => {}
@@ -449,14 +454,14 @@ fn widen_scope(
                 &inp.cfg
                     .snapshots
                     .clone()
-                    .unwrap_or_else(|| PathBuf::from(snapshots::DEFAULT_DIR)),
+                    .unwrap_or_else(|| PathBuf::from(snapshot::DEFAULT_DIR)),
             );
             let outside = |s: &Schema| {
                 let file = below_root(&inp.project, &s.origin.file);
                 !in_scope(scope, &file) && !file.starts_with(&snap_dir)
             };
             for s in l.schemas.into_iter().filter(|s| outside(s)) {
-                early.push(history::out_of_scope(&s, rev));
+                early.push(rules::out_of_scope_session_item::finding(&s, rev));
                 inp.current.push(s);
             }
             // Hand-written schema files there too.
@@ -465,7 +470,7 @@ fn widen_scope(
                     .iter()
                     .any(|r| r.name == s.name && r.version == s.version)
                 {
-                    early.push(history::out_of_scope(&s, rev));
+                    early.push(rules::out_of_scope_session_item::finding(&s, rev));
                     released.push(s);
                 }
             }
@@ -479,22 +484,30 @@ fn widen_scope(
 
 /// `released-schema-changed` for a released type that the change moves to another format name
 /// (`[[type]] format = "other"`, or its `#[session(name)]` edited): one type, one format.
-fn moved_formats(current: &[Schema], released: &[Schema], out: &mut Vec<Finding>) {
-    let path = |s: &Schema| {
+/// Both sides' files are compared relative to the root: a revision's as `REV:path`, the working
+/// tree's as shown (absolute when the root was given so).
+fn moved_formats(
+    project: &Project,
+    current: &[Schema],
+    released: &[Schema],
+    out: &mut Vec<Finding>,
+) {
+    let released_path = |s: &Schema| {
         let f = &s.origin.file;
         crate::project::tidy(Path::new(f.split_once(':').map_or(f.as_str(), |(_, p)| p)))
     };
     for c in current {
+        let here = below_root(project, &c.origin.file);
         let was = released
             .iter()
-            .find(|r| r.root == c.root && path(r) == path(c) && r.name != c.name);
+            .find(|r| r.root == c.root && released_path(r) == here && r.name != c.name);
         if let Some(r) = was {
-            let mut f = history::changed(r, c);
-            f.message = format!(
-                "`{}` was released as format `{}` v{} ({}) and is now format `{}` v{}: its sessions are in the fleet under the old name, and the new one is compared with nothing released",
-                c.root, r.name, r.version, r.origin.file, c.name, c.version
-            );
-            out.push(f);
+            out.push(rules::released_schema_changed::finding(
+                history::Change::Renamed {
+                    released: r,
+                    current: c,
+                },
+            ));
         }
     }
 }
@@ -526,12 +539,18 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
         .collect();
     let flat: Vec<&Window<'_>> = windows.iter().flat_map(|(_, ws)| ws).collect();
     let mut found = g.early;
-    found.extend(chains.values().filter_map(history::nothing_to_compare));
     found.extend(
-        flat.iter()
-            .filter(|w| !w.alone)
-            .map(|w| history::changed(w.olds[0], w.new)),
+        chains
+            .values()
+            .filter_map(history::nothing_to_compare)
+            .map(rules::no_older_version_to_compare::finding),
     );
+    found.extend(flat.iter().filter(|w| !w.alone).map(|w| {
+        rules::released_schema_changed::finding(history::Change::InPlace {
+            released: w.olds[0],
+            current: w.new,
+        })
+    }));
     // Windows are judged independently: on every core.
     found.extend(
         sessionlint_internals::extract::par::map(&flat, |w| crate::rules::check_window(w))

@@ -2,11 +2,11 @@
 //! snapshots of its format, and fail with the report the CLI prints.
 
 use crate::findings::Level;
-use crate::history::snapshots;
 use crate::project::Project;
+use crate::report::SourceMap;
 use crate::report::{self, Summary};
 use crate::schema::Ty;
-use crate::sources::SourceMap;
+use crate::snapshot;
 use crate::SessionState;
 use std::path::{Path, PathBuf};
 
@@ -32,7 +32,7 @@ pub fn assert_rollout_safe<T: SessionState>() {
     let root = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."));
-    if let Err(report) = rollout_report::<T>(&root.join(snapshots::DEFAULT_DIR)) {
+    if let Err(report) = rollout_report::<T>(&root.join(snapshot::DEFAULT_DIR)) {
         panic!("{report}");
     }
 }
@@ -62,7 +62,7 @@ pub fn rollout_report<T: SessionState>(snapshot_dir: &Path) -> Result<(), String
         Ok(p) => p,
         Err(p) => return Err(report::human::render_problem(&p, &map, false)),
     };
-    let (released, problems) = snapshots::read_all(snapshot_dir, &project, &mut map);
+    let (released, problems) = snapshot::read_all(snapshot_dir, &project, &mut map);
     if !problems.is_empty() {
         return Err(rendered(&problems, &map));
     }

@@ -563,6 +563,21 @@ fn release_tags_are_the_fleet() {
     assert!(none.stderr.contains("no tag matches"), "{}", none.stderr);
 }
 
+/// The message of the `released-schema-changed` finding of a check with `baselines`.
+fn changed_message(p: &Path, baselines: &[&str]) -> String {
+    let r = check(p, &[baselines, &["--message-format", "json"]].concat());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let doc = r.json();
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "released-schema-changed")
+        .unwrap_or_else(|| panic!("{}", r.stdout))
+        .clone();
+    f["message"].as_str().unwrap().to_string()
+}
+
 /// A version whose schema differs between two release tags is `released-schema-changed`,
 /// naming both tags.
 #[test]
@@ -586,17 +601,58 @@ fn a_version_changed_between_tags_names_both() {
     git(p, &["add", "-A"]);
     git(p, &["commit", "-q", "-m", "v1 again"]);
     git(p, &["tag", "r2"]);
-    let r = check(p, &["--release-tags", "r*", "--message-format", "json"]);
-    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    let doc = r.json();
-    let f = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "released-schema-changed")
-        .unwrap_or_else(|| panic!("{}", r.stdout));
-    let m = f["message"].as_str().unwrap();
+    let m = changed_message(p, &["--release-tags", "r*"]);
     assert!(m.contains("r1:") && m.contains("r2:"), "{m}");
+}
+
+/// A released type given another format name is still the released format's sessions in the
+/// fleet: `released-schema-changed`, naming both names.
+#[test]
+fn a_released_type_moved_to_another_format_names_both() {
+    let d = repo_with("src/ticket.rs", LENIENT_V1);
+    let p = d.path();
+    write(
+        p,
+        "src/ticket.rs",
+        &LENIENT_V1.replace(r#"name = "ticket""#, r#"name = "ticket-ng""#),
+    );
+    let m = changed_message(p, &["--baseline-rev", "HEAD"]);
+    assert!(
+        m.contains("was released as format `ticket` v1")
+            && m.contains("is now format `ticket-ng` v1"),
+        "{m}"
+    );
+}
+
+/// A working-tree schema file for a version a revision released, with another schema: the
+/// finding names both the revision's file and the edited one.
+#[test]
+fn an_edited_schema_file_of_a_released_version_names_both() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    git(p, &["init", "-q"]);
+    write(p, "src/ticket.rs", LENIENT_V1);
+    assert_eq!(
+        sessionlint(&["snapshot", p.to_str().unwrap()], &root()).code,
+        0
+    );
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-q", "-m", "v1 released"]);
+    // The snapshot rewritten from another v1, then the source put back as released.
+    write(
+        p,
+        "src/ticket.rs",
+        &LENIENT_V1.replace("cipher: u16", "cipher: u32"),
+    );
+    let snap = ["snapshot", p.to_str().unwrap(), "--overwrite"];
+    assert_eq!(sessionlint(&snap, &root()).code, 0);
+    write(p, "src/ticket.rs", LENIENT_V1);
+    let m = changed_message(p, &["--baseline-rev", "HEAD"]);
+    assert!(
+        m.contains("ticket v1 as released (HEAD:src/ticket.rs) differs from the schema file ")
+            && m.contains("session-schemas/ticket/v1.toml in the working tree"),
+        "{m}"
+    );
 }
 
 /// A release whose changes cannot touch a session type reuses the schemas read at the release

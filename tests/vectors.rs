@@ -81,7 +81,7 @@ fn every_shipped_format_has_deterministic_vectors() {
 
 /// Whether some version of `format` under `dir` writes an EMS carrier from the session's status.
 fn writes_ems(dir: &str, format: &str) -> bool {
-    let mut map = sessionlint::sources::SourceMap::default();
+    let mut map = sessionlint::report::SourceMap::default();
     let inp = sessionlint::review::inputs(&root().join(dir), None, &mut map).unwrap();
     inp.current
         .iter()
@@ -97,7 +97,7 @@ fn writes_ems(dir: &str, format: &str) -> bool {
 
 /// Whether version `v` of `format` under `dir` reads its EMS carrier and ignores it.
 fn ignores_own_carrier(dir: &str, format: &str, v: u32) -> bool {
-    let mut map = sessionlint::sources::SourceMap::default();
+    let mut map = sessionlint::report::SourceMap::default();
     let inp = sessionlint::review::inputs(&root().join(dir), None, &mut map).unwrap();
     inp.current
         .iter()

@@ -5,12 +5,14 @@ mod explain;
 
 use crate::extract::Problem;
 use crate::findings::Finding;
-use crate::history::{self, baseline, snapshots};
+use crate::history::{self, baseline};
+use crate::report::SourceMap;
 use crate::report::{self, Summary};
 use crate::review::{self, Request, Review};
 use crate::rules;
 use crate::schema::{Encoding, Schema};
-use crate::sources::{self, SourceMap};
+use crate::snapshot;
+use crate::sources;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -430,16 +432,16 @@ fn snapshot(
         );
         return Ok(EXIT_OK);
     }
-    snapshots::storable(&dir, &inp.current)?;
+    snapshot::storable(&dir, &inp.current)?;
     let mut refused = Vec::new();
     for s in &inp.current {
-        let (p, outcome) = snapshots::store(&dir, &inp.project, s, overwrite)
-            .map_err(|e| cannot_store(&dir, e))?;
+        let (p, outcome) =
+            snapshot::store(&dir, &inp.project, s, overwrite).map_err(|e| cannot_store(&dir, e))?;
         let verb = match outcome {
-            snapshots::Outcome::Written => "wrote",
-            snapshots::Outcome::Unchanged => "unchanged",
-            snapshots::Outcome::Overwritten => "overwrote",
-            snapshots::Outcome::Refused => {
+            snapshot::Outcome::Written => "wrote",
+            snapshot::Outcome::Unchanged => "unchanged",
+            snapshot::Outcome::Overwritten => "overwrote",
+            snapshot::Outcome::Refused => {
                 refused.push(s);
                 "kept (schema changed; not overwritten)"
             }
@@ -463,7 +465,12 @@ fn snapshot(
                 .released
                 .iter()
                 .find(|r| r.name == s.name && r.version == s.version)?;
-            Some(history::changed(r, s))
+            Some(crate::rules::released_schema_changed::finding(
+                history::Change::InPlace {
+                    released: r,
+                    current: s,
+                },
+            ))
         })
         .collect();
     let summary = Summary::count(&findings, 0, 0, 0);
@@ -492,7 +499,11 @@ fn released_at_tags(
     let listed = baseline::list(project, &[], Some(glob))?;
     let bases = baseline::read(project, &listed.listings, encoding, Vec::new(), false, map)?;
     let merged = baseline::merge(&bases, listed.tags, None);
-    if let Some(f) = merged.changed.first() {
+    if let Some((first, again)) = merged.rereleased.first() {
+        let f = crate::rules::released_schema_changed::finding(history::Change::Rereleased {
+            first,
+            again,
+        });
         return Err(vec![sources::problem(
             &f.primary.origin.file,
             f.message.clone(),
@@ -518,10 +529,10 @@ fn missing_snapshots(
         Some(glob) => released_at_tags(&inp.project, glob, encoding, map)?,
         None => inp.current.clone(),
     };
-    snapshots::storable(&dir, &candidates)?;
+    snapshot::storable(&dir, &candidates)?;
     let missing: Vec<&Schema> = candidates
         .iter()
-        .filter(|s| !snapshots::path_for(&dir, s).exists())
+        .filter(|s| !snapshot::path_for(&dir, s).exists())
         .collect();
     let command = match &tags {
         Some(g) => format!("sessionlint snapshot --release-tags '{g}'"),
@@ -543,7 +554,7 @@ fn missing_snapshots(
                 report::text::guard(&s.name),
                 s.version,
                 report::text::guard(&s.origin.file),
-                report::text::guard(&snapshots::path_for(&dir, s).display().to_string())
+                report::text::guard(&snapshot::path_for(&dir, s).display().to_string())
             );
         }
         let _ = writeln!(
@@ -556,7 +567,7 @@ fn missing_snapshots(
     }
     for s in missing {
         let (p, _) =
-            snapshots::store(&dir, &inp.project, s, false).map_err(|e| cannot_store(&dir, e))?;
+            snapshot::store(&dir, &inp.project, s, false).map_err(|e| cannot_store(&dir, e))?;
         let _ = writeln!(
             out,
             "wrote: {} ({} v{}, from {})",
@@ -667,7 +678,7 @@ fn write_report(
         ),
     ] {
         if let Some(t) = target {
-            snapshots::write_atomic(&t, &text).map_err(|e| {
+            snapshot::write_atomic(&t, &text).map_err(|e| {
                 vec![sources::problem(
                     &t.display().to_string(),
                     format!("cannot write: {e}"),

@@ -9,8 +9,9 @@ use crate::config::{self, Config};
 use crate::extract::{self, Problem, SourceFile};
 use crate::history::git;
 use crate::project::Project;
+use crate::report::SourceMap;
 use crate::schema::{Encoding, Schema};
-use crate::sources::{self, SourceMap};
+use crate::sources;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -131,8 +132,9 @@ fn prefix_of(project: &Project, top: &Path) -> String {
 pub struct Merged {
     /// One schema per (format, version): as the newest revision that has it released it.
     pub schemas: Vec<Schema>,
-    /// `released-schema-changed` for a version whose schema differs between two revisions.
-    pub changed: Vec<crate::findings::Finding>,
+    /// Versions released twice with two schemas: the first release, then the other
+    /// (`history::Change::Rereleased`).
+    pub rereleased: Vec<(Schema, Schema)>,
     /// Versions released only by tags outside the `keep` window: no longer deployed.
     pub dropped: std::collections::BTreeSet<(String, u32)>,
 }
@@ -141,19 +143,14 @@ pub struct Merged {
 /// several revisions is one version; with `keep`, only the newest `keep` tags' versions remain.
 pub fn merge(bases: &[Baseline], tags: usize, keep: Option<usize>) -> Merged {
     let mut by: BTreeMap<(String, u32), Schema> = BTreeMap::new();
-    let mut changed = Vec::new();
+    let mut rereleased = Vec::new();
     // A reused revision holds exactly the schemas of the one before it.
     for b in bases.iter().filter(|b| !b.reused) {
         for s in b.schemas.iter() {
             let key = (s.name.clone(), s.version);
             match by.get(&key) {
                 Some(first) if !first.same_as(s) => {
-                    let mut f = crate::history::changed(first, s);
-                    f.message = format!(
-                        "{} v{} was released as {} and again, with another schema, as {}: one version number, two formats in the fleet",
-                        s.name, s.version, first.origin.file, s.origin.file
-                    );
-                    changed.push(f);
+                    rereleased.push((first.clone(), s.clone()));
                     by.insert(key, s.clone());
                 }
                 Some(_) => {}
@@ -179,7 +176,7 @@ pub fn merge(bases: &[Baseline], tags: usize, keep: Option<usize>) -> Merged {
     }
     Merged {
         schemas: by.into_values().collect(),
-        changed,
+        rereleased,
         dropped,
     }
 }
@@ -594,7 +591,7 @@ fn wanted_files<'l>(
     let snap_dir = cfg
         .snapshots
         .clone()
-        .unwrap_or_else(|| PathBuf::from(crate::history::snapshots::DEFAULT_DIR));
+        .unwrap_or_else(|| PathBuf::from(crate::snapshot::DEFAULT_DIR));
     let snap_dir = snap_dir.to_string_lossy().replace('\\', "/");
     let under = |path: &str, dir: &str| {
         let dir = dir.trim_end_matches('/');

@@ -4,11 +4,8 @@
 pub mod baseline;
 pub mod changes;
 pub mod git;
-pub mod snapshots;
 
 use crate::deployment::Deployment;
-use crate::findings::Finding;
-use crate::rules;
 use crate::schema::Schema;
 use std::collections::BTreeMap;
 
@@ -173,10 +170,10 @@ pub fn windows(chain: &Chain, fleet: Deployment) -> Vec<Window<'_>> {
     out
 }
 
-/// `no-older-version-to-compare`: a format whose only known version is above 1 and that nothing
-/// released (snapshot, schema file, revision) accompanies: a version edited in place, which a
-/// check would compare with nothing.
-pub fn nothing_to_compare(chain: &Chain) -> Option<Finding> {
+/// The version `no-older-version-to-compare` reports: a format whose only known version is above
+/// 1 and that nothing released (snapshot, schema file, revision) accompanies, a version edited
+/// in place, which a check would compare with nothing.
+pub fn nothing_to_compare(chain: &Chain) -> Option<&Schema> {
     if !chain.released.is_empty() {
         return None;
     }
@@ -184,47 +181,52 @@ pub fn nothing_to_compare(chain: &Chain) -> Option<Finding> {
     if first.version <= 1 || chain.current.iter().any(|s| s.version != first.version) {
         return None;
     }
-    Some(
-        Finding::new(
-            &rules::no_older_version_to_compare::RULE,
-            None,
-            first,
-            format!(
-                "{} v{} is the only version of its format sessionlint knows: nothing older (no snapshot, no schema file, no --baseline-rev or --release-tags) to compare it with, so the versions still deployed go unchecked",
-                first.name, first.version
-            ),
-        )
-        .at(&first.origin, None),
-    )
+    Some(first)
 }
 
-/// `out-of-scope-session-item`: a session type the change's `paths` leave out and the scope of
-/// baseline revision `rev` covers.
-pub fn out_of_scope(s: &Schema, rev: &str) -> Finding {
-    Finding::new(
-        &rules::out_of_scope_session_item::RULE,
-        None,
-        s,
-        format!(
-            "`{}` ({} v{}) is a session type outside the `paths` this change configures, and inside those configured at {rev}: it was checked anyway",
-            s.root, s.name, s.version
-        ),
-    )
-    .at(&s.origin, None)
+/// How a released version's schema changed: the verdict `released-schema-changed` reports
+/// (`rules::released_schema_changed` puts it into words). Each holds the schema as released and
+/// the one that differs from it.
+#[derive(Clone, Copy)]
+pub enum Change<'a> {
+    /// The source holds a released version, under its number, with another schema.
+    InPlace {
+        released: &'a Schema,
+        current: &'a Schema,
+    },
+    /// A revision released the version with another schema than the working tree's schema file
+    /// for it.
+    SchemaFileEdited {
+        released: &'a Schema,
+        file: &'a Schema,
+    },
+    /// Two revisions released one version number with two schemas.
+    Rereleased {
+        first: &'a Schema,
+        again: &'a Schema,
+    },
+    /// A released type is now another format: its `#[session(name)]` was edited, or the
+    /// configuration moved it.
+    Renamed {
+        released: &'a Schema,
+        current: &'a Schema,
+    },
 }
 
-/// `released-schema-changed`: `current` claims a released version with another schema.
-pub fn changed(released: &Schema, current: &Schema) -> Finding {
-    let mut f = Finding::new(
-        &rules::released_schema_changed::RULE,
-        Some(released),
-        current,
-        format!(
-            "{} v{} was released as {}, and its schema has changed in the source without a new version number",
-            current.name, current.version, released.origin.file
-        ),
-    )
-    .at(&current.origin, None);
-    f.reasons = changes::describe(released, current);
-    f
+impl<'a> Change<'a> {
+    /// The schema as released, and the one that differs from it.
+    pub fn sides(self) -> (&'a Schema, &'a Schema) {
+        match self {
+            Change::InPlace { released, current }
+            | Change::SchemaFileEdited {
+                released,
+                file: current,
+            }
+            | Change::Rereleased {
+                first: released,
+                again: current,
+            }
+            | Change::Renamed { released, current } => (released, current),
+        }
+    }
 }

@@ -1,10 +1,10 @@
 //! miette reports: a label on the newer field, a related report labelled on the older decoder's
 //! type, the reason chain, a sample encoding, and the rule's one-line help.
 
+use super::SourceMap;
 use super::{text, Summary};
 use crate::extract::Problem;
 use crate::findings::{Finding, Label, Level};
-use crate::sources::SourceMap;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, Severity, SourceCode, SourceSpan, SpanContents,

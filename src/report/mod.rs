@@ -9,9 +9,11 @@ pub mod markdown;
 pub mod notes;
 pub mod repo_path;
 pub mod sarif;
+mod source_map;
 pub mod text;
 
 pub use notes::{Note, NoteKind, NoteLevel};
+pub use source_map::{SourceMap, Text};
 
 /// Totals shown by every renderer.
 #[derive(Clone, Debug, Default, serde::Serialize)]

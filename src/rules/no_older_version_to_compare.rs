@@ -3,8 +3,24 @@
 //! involved.
 
 use super::{Check, Rule};
+use crate::findings::Finding;
+use crate::schema::Schema;
 
 pub static RULE: Rule = Rule::new(
     include_str!("../../rules/no-older-version-to-compare.toml"),
     Check::History,
 );
+
+/// The finding for `lone`, the only version its format has (`history::nothing_to_compare`).
+pub fn finding(lone: &Schema) -> Finding {
+    Finding::new(
+        &RULE,
+        None,
+        lone,
+        format!(
+            "{} v{} is the only version of its format sessionlint knows: nothing older (no snapshot, no schema file, no --baseline-rev or --release-tags) to compare it with, so the versions still deployed go unchecked",
+            lone.name, lone.version
+        ),
+    )
+    .at(&lone.origin, None)
+}

@@ -1,5 +1,12 @@
-//! The schema model's TOML form: what `sessionlint snapshot` writes and what `diff`/`check`
-//! read back as the decoders of released versions.
+//! Snapshots: the schema model's TOML form (what `sessionlint snapshot` writes and what
+//! `diff`/`check` read back as the decoders of released versions), and the directory that holds
+//! one file per released version (`store`).
+
+mod store;
+
+pub use store::{
+    dir_name, path_for, prepare_dir, read_all, storable, store, write_atomic, Outcome, DEFAULT_DIR,
+};
 
 use crate::extract::Problem;
 use crate::schema::{Origin, Schema, TypeDef};

@@ -1,10 +1,10 @@
 //! `session-schemas/<name>/v<N>.toml`: one file per released version, written atomically and
 //! never changed silently.
 
+use super as snapshot;
 use crate::extract::Problem;
 use crate::project::Project;
 use crate::schema::Schema;
-use crate::snapshot;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -82,7 +82,7 @@ pub fn storable(dir: &Path, schemas: &[Schema]) -> Result<(), Vec<Problem>> {
 pub fn read_all(
     dir: &Path,
     project: &Project,
-    texts: &mut crate::sources::SourceMap,
+    texts: &mut crate::report::SourceMap,
 ) -> (Vec<Schema>, Vec<Problem>) {
     let mut schemas = Vec::new();
     let mut problems = Vec::new();
@@ -90,7 +90,7 @@ pub fn read_all(
         return (schemas, problems);
     }
     let toml = |p: &Path| p.extension().is_some_and(|x| x == "toml");
-    for p in super::git::walk(dir, project, &toml, &mut problems) {
+    for p in crate::history::git::walk(dir, project, &toml, &mut problems) {
         let shown = p.to_string_lossy().into_owned();
         match crate::project::read_text(&p, &project.canon, "snapshot") {
             Ok(Some(text)) => {
