@@ -132,7 +132,7 @@ fn window_errors(
 
 /// A finding about what was released rather than about a pair's verdict.
 fn is_history(f: &Finding) -> bool {
-    matches!(f.rule.check(), rules::Check::History)
+    matches!(rules::check_of(f.rule), Some(rules::Check::History))
 }
 
 /// `attach`; `alone`: whether the findings about `new` alone are this window's too; `newer`:

@@ -5,10 +5,10 @@ use super::{peer, Check, Rule};
 use crate::analysis::{Kind, PairVerdict};
 use crate::findings::Finding;
 
-pub static RULE: Rule = Rule::new(
-    include_str!("../../rules/critical-property-accepted-by-older-decoder.toml"),
-    Check::PropertyPair(check),
-);
+pub static RULE: Rule = Rule::new(include_str!("../../rules/critical-property-accepted-by-older-decoder.toml"));
+
+/// What the rule reads, and its check.
+pub const CHECK: Check = Check::PropertyPair(check);
 
 fn check(v: &PairVerdict, property: &str) -> Option<Finding> {
     let (old, new) = (v.older, v.newer);

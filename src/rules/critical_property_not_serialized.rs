@@ -4,10 +4,10 @@ use super::{Check, Rule};
 use crate::analysis::VersionVerdict;
 use crate::findings::Finding;
 
-pub static RULE: Rule = Rule::new(
-    include_str!("../../rules/critical-property-not-serialized.toml"),
-    Check::PropertyVersion(check),
-);
+pub static RULE: Rule = Rule::new(include_str!("../../rules/critical-property-not-serialized.toml"));
+
+/// What the rule reads, and its check.
+pub const CHECK: Check = Check::PropertyVersion(check);
 
 fn check(v: &VersionVerdict, property: &str) -> Option<Finding> {
     let s = v.schema;

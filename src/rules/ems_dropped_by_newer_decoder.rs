@@ -5,10 +5,10 @@ use super::{peer, without_ems, Check, Rule, RFC_7627_5_3};
 use crate::analysis::{Kind, Loss, PairVerdict};
 use crate::findings::Finding;
 
-pub static RULE: Rule = Rule::new(
-    include_str!("../../rules/ems-dropped-by-newer-decoder.toml"),
-    Check::Pair(check),
-);
+pub static RULE: Rule = Rule::new(include_str!("../../rules/ems-dropped-by-newer-decoder.toml"));
+
+/// What the rule reads, and its check.
+pub const CHECK: Check = Check::Pair(check);
 
 fn check(v: &PairVerdict) -> Option<Finding> {
     let (old, new) = (v.older, v.newer);

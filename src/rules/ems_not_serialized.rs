@@ -4,10 +4,10 @@ use super::{Check, Rule};
 use crate::analysis::VersionVerdict;
 use crate::findings::Finding;
 
-pub static RULE: Rule = Rule::new(
-    include_str!("../../rules/ems-not-serialized.toml"),
-    Check::Version(check),
-);
+pub static RULE: Rule = Rule::new(include_str!("../../rules/ems-not-serialized.toml"));
+
+/// What the rule reads, and its check.
+pub const CHECK: Check = Check::Version(check);
 
 fn check(v: &VersionVerdict) -> Option<Finding> {
     let s = v.schema;

@@ -7,17 +7,9 @@
 //! finding's rule fields and never compare rule ids.
 
 use crate::analysis::{Kind, PairVerdict, VersionVerdict};
-use crate::findings::{Finding, Level};
+pub use crate::findings::rule::{Cover, Rule, Side, Spec};
+use crate::findings::Finding;
 use crate::schema::{Role, Schema};
-use serde::Deserialize;
-use std::sync::OnceLock;
-
-/// One rule: its text (parsed on first use) and its check.
-pub struct Rule {
-    doc: &'static str,
-    spec: OnceLock<Spec>,
-    check: Check,
-}
 
 /// What a check reads.
 #[derive(Clone, Copy)]
@@ -35,161 +27,13 @@ pub enum Check {
     History,
 }
 
-/// A rule's file in `rules/`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Spec {
-    pub id: String,
-    pub level: Level,
-    pub summary: String,
-    pub explanation: String,
-    pub references: Vec<String>,
-    pub bad: String,
-    pub good: String,
-    pub fix: String,
-    /// One line under each finding: what to change.
-    pub help: String,
-    /// The same, in wire terms, for formats described by schema files (hand-written codecs),
-    /// where the serde words of `help` mean nothing.
-    #[serde(default)]
-    pub wire_help: Option<String>,
-    /// The matrix cell the rule reports as UNSAFE, for rules that report a misread session.
-    #[serde(default)]
-    pub covers: Option<Cover>,
-    /// Which decoder of the pair the rule is about, for rules that cover no cell (`covers`
-    /// says it for the others).
-    #[serde(default)]
-    pub decoder: Option<Side>,
-    /// Why no fix is searched for this rule's errors (shown as the finding's `no_fix`), for rules
-    /// whose remedy lies outside the changes `crate::fixes` tries.
-    #[serde(default)]
-    pub no_fix: Option<String>,
-}
-
-/// The decoder of a pair a finding is about: the older one reading the newer version's
-/// sessions, or the newer one reading the older version's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Side {
-    Older,
-    Newer,
-}
-
-/// Which decoder misreads which kind of session: a cell of the compatibility matrices.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Cover {
-    /// The older decoder reads the newer version's EMS sessions without EMS.
-    OlderDecoderEms,
-    /// The older decoder reads the newer version's non-EMS sessions as EMS.
-    OlderDecoderNonEms,
-    /// The newer decoder reads the older version's EMS sessions without EMS.
-    NewerDecoderEms,
-    /// The newer decoder reads the older version's non-EMS sessions as EMS.
-    NewerDecoderNonEms,
-}
-
-impl Cover {
-    /// Whether the older version decodes, and which kind of session.
-    pub fn cell(self) -> (bool, Kind) {
-        match self {
-            Cover::OlderDecoderEms => (true, Kind::Ems),
-            Cover::OlderDecoderNonEms => (true, Kind::NonEms),
-            Cover::NewerDecoderEms => (false, Kind::Ems),
-            Cover::NewerDecoderNonEms => (false, Kind::NonEms),
-        }
-    }
-}
-
-impl Rule {
-    pub const fn new(doc: &'static str, check: Check) -> Rule {
-        Rule {
-            doc,
-            spec: OnceLock::new(),
-            check,
-        }
-    }
-
-    /// The parsed file. The files are compiled in and `tests/rules_registry.rs` parses each,
-    /// so a failure here is a build of sessionlint that was never tested.
-    pub fn spec(&self) -> &Spec {
-        self.spec.get_or_init(|| {
-            toml::from_str(self.doc)
-                .unwrap_or_else(|e| panic!("a rule file of this build does not parse: {e}"))
-        })
-    }
-
-    pub fn id(&self) -> &str {
-        &self.spec().id
-    }
-
-    pub fn level(&self) -> Level {
-        self.spec().level
-    }
-
-    /// The rule's file, verbatim.
-    pub fn doc(&self) -> &'static str {
-        self.doc
-    }
-
-    pub fn check(&self) -> Check {
-        self.check
-    }
-
-    /// The matrix cell this rule reports as UNSAFE, if it reports a misread session.
-    pub fn covers(&self) -> Option<Cover> {
-        self.spec().covers
-    }
-
-    /// Which decoder of the pair the rule's findings are about (`None`: the pair as a whole,
-    /// or one version alone).
-    pub fn decoder_side(&self) -> Option<Side> {
-        match self.covers() {
-            Some(c) if c.cell().0 => Some(Side::Older),
-            Some(_) => Some(Side::Newer),
-            None => self.spec().decoder,
-        }
-    }
-
-    /// Whether the rule reports an older decoder reading newer EMS sessions without EMS (the
-    /// rollout hazard of RFC 7627 §5.3), under any of its causes.
-    pub fn is_rollout_hazard(&self) -> bool {
-        self.covers() == Some(Cover::OlderDecoderEms)
-    }
-}
-
-impl PartialEq for Rule {
-    fn eq(&self, other: &Rule) -> bool {
-        std::ptr::eq(self, other)
-    }
-}
-
-impl Eq for Rule {}
-
-impl std::fmt::Display for Rule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-impl std::fmt::Debug for Rule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-/// For tests and the configuration: `finding.rule == "older-session-read-as-ems"`.
-impl PartialEq<&str> for &Rule {
-    fn eq(&self, id: &&str) -> bool {
-        self.id() == *id
-    }
-}
-
 macro_rules! registry {
     ($($m:ident),* $(,)?) => {
         $(pub mod $m;)*
         /// Every rule, in the order SARIF lists them.
         pub static RULES: &[&Rule] = &[$(&$m::RULE),*];
+        /// Every rule with its check, in the same order.
+        static CHECKS: &[(&Rule, Check)] = &[$((&$m::RULE, $m::CHECK)),*];
     };
 }
 
@@ -218,12 +62,17 @@ pub fn get(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
+/// What `rule` reads: its check.
+pub fn check_of(rule: &Rule) -> Option<Check> {
+    CHECKS.iter().find(|(r, _)| *r == rule).map(|(_, c)| *c)
+}
+
 /// Findings about one version alone: for EMS, then for each critical property it carries.
 pub fn check_version(s: &Schema) -> Vec<Finding> {
     let v = VersionVerdict::of(s);
-    let mut out: Vec<Finding> = RULES
+    let mut out: Vec<Finding> = CHECKS
         .iter()
-        .filter_map(|r| match r.check {
+        .filter_map(|(_, c)| match c {
             Check::Version(f) => f(&v),
             _ => None,
         })
@@ -231,7 +80,7 @@ pub fn check_version(s: &Schema) -> Vec<Finding> {
     for p in s.properties() {
         let projected = s.project(&p);
         let v = VersionVerdict::of(&projected);
-        out.extend(RULES.iter().filter_map(|r| match r.check {
+        out.extend(CHECKS.iter().filter_map(|(_, c)| match c {
             Check::PropertyVersion(f) => f(&v, &p).map(|x| x.about(&p)),
             _ => None,
         }));
@@ -243,9 +92,9 @@ pub fn check_version(s: &Schema) -> Vec<Finding> {
 /// either version carries (every analysis that exists for EMS, with the property's carrier).
 pub fn check_pair(older: &Schema, newer: &Schema) -> Vec<Finding> {
     let v = PairVerdict::of(older, newer);
-    let mut out: Vec<Finding> = RULES
+    let mut out: Vec<Finding> = CHECKS
         .iter()
-        .filter_map(|r| match r.check {
+        .filter_map(|(_, c)| match c {
             Check::Pair(f) => f(&v),
             _ => None,
         })
@@ -255,7 +104,7 @@ pub fn check_pair(older: &Schema, newer: &Schema) -> Vec<Finding> {
     for p in properties {
         let (o, n) = (older.project(&p), newer.project(&p));
         let v = PairVerdict::of(&o, &n);
-        out.extend(RULES.iter().filter_map(|r| match r.check {
+        out.extend(CHECKS.iter().filter_map(|(_, c)| match c {
             Check::PropertyPair(f) => f(&v, &p).map(|x| x.about(&p)),
             _ => None,
         }));

@@ -6,10 +6,10 @@ use super::{Check, Rule};
 use crate::findings::Finding;
 use crate::schema::Schema;
 
-pub static RULE: Rule = Rule::new(
-    include_str!("../../rules/no-older-version-to-compare.toml"),
-    Check::History,
-);
+pub static RULE: Rule = Rule::new(include_str!("../../rules/no-older-version-to-compare.toml"));
+
+/// What the rule reads, and its check.
+pub const CHECK: Check = Check::History;
 
 /// The finding for `lone`, the only version its format has (`history::nothing_to_compare`).
 pub fn finding(lone: &Schema) -> Finding {

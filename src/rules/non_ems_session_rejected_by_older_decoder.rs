@@ -5,10 +5,10 @@ use super::{peer, Check, Rule};
 use crate::analysis::PairVerdict;
 use crate::findings::Finding;
 
-pub static RULE: Rule = Rule::new(
-    include_str!("../../rules/non-ems-session-rejected-by-older-decoder.toml"),
-    Check::Pair(check),
-);
+pub static RULE: Rule = Rule::new(include_str!("../../rules/non-ems-session-rejected-by-older-decoder.toml"));
+
+/// What the rule reads, and its check.
+pub const CHECK: Check = Check::Pair(check);
 
 fn check(v: &PairVerdict) -> Option<Finding> {
     let (old, new) = (v.older, v.newer);

@@ -4,10 +4,10 @@ use super::{Check, Rule};
 use crate::analysis::{Kind, PairVerdict};
 use crate::findings::Finding;
 
-pub static RULE: Rule = Rule::new(
-    include_str!("../../rules/older-session-read-as-ems.toml"),
-    Check::Pair(check),
-);
+pub static RULE: Rule = Rule::new(include_str!("../../rules/older-session-read-as-ems.toml"));
+
+/// What the rule reads, and its check.
+pub const CHECK: Check = Check::Pair(check);
 
 fn check(v: &PairVerdict) -> Option<Finding> {
     let (old, new) = (v.older, v.newer);

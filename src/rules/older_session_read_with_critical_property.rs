@@ -4,10 +4,10 @@ use super::{Check, Rule};
 use crate::analysis::{Kind, PairVerdict};
 use crate::findings::Finding;
 
-pub static RULE: Rule = Rule::new(
-    include_str!("../../rules/older-session-read-with-critical-property.toml"),
-    Check::PropertyPair(check),
-);
+pub static RULE: Rule = Rule::new(include_str!("../../rules/older-session-read-with-critical-property.toml"));
+
+/// What the rule reads, and its check.
+pub const CHECK: Check = Check::PropertyPair(check);
 
 fn check(v: &PairVerdict, property: &str) -> Option<Finding> {
     let (old, new) = (v.older, v.newer);

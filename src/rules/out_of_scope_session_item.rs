@@ -6,10 +6,10 @@ use super::{Check, Rule};
 use crate::findings::Finding;
 use crate::schema::Schema;
 
-pub static RULE: Rule = Rule::new(
-    include_str!("../../rules/out-of-scope-session-item.toml"),
-    Check::History,
-);
+pub static RULE: Rule = Rule::new(include_str!("../../rules/out-of-scope-session-item.toml"));
+
+/// What the rule reads, and its check.
+pub const CHECK: Check = Check::History;
 
 /// The finding for `s`, a session type the change's `paths` leave out and the scope of baseline
 /// revision `rev` covers.

@@ -5,10 +5,10 @@ use super::{Check, Rule};
 use crate::findings::Finding;
 use crate::history::{changes, Change};
 
-pub static RULE: Rule = Rule::new(
-    include_str!("../../rules/released-schema-changed.toml"),
-    Check::History,
-);
+pub static RULE: Rule = Rule::new(include_str!("../../rules/released-schema-changed.toml"));
+
+/// What the rule reads, and its check.
+pub const CHECK: Check = Check::History;
 
 /// The finding for `change`, at the schema that differs from the released one, with what
 /// changed as its reasons.

@@ -1,9 +1,11 @@
 //! What the analysis concludes: one finding per rule, pair and reason, ready for any renderer.
-//! Findings and rules are one layer: a finding names its rule, a rule's check builds findings.
+//! A finding names its rule's text (`rule`); the checks that build findings are `crate::rules`'.
+
+pub mod rule;
 
 use crate::analysis::{self, Misread};
-use crate::rules::Rule;
 use crate::schema::{Encoding, Origin, Role, Schema};
+pub use rule::Rule;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
