@@ -102,6 +102,42 @@ fn human_report_is_stable() {
     golden("bincode-appended.txt", &check("human"));
 }
 
+/// A report written to a stream the command line names (a named pipe here; `/dev/stdout` is one
+/// too) goes through it: no file is renamed over it, which would replace the pipe or the device.
+#[cfg(unix)]
+#[test]
+fn a_report_to_a_named_pipe_is_written_through_it() {
+    use std::io::Read;
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("report.md");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    // Opened to read before sessionlint opens it to write, without blocking: were the pipe
+    // replaced, this end would read nothing rather than wait for ever. (The report is smaller
+    // than a pipe's buffer.)
+    let mut reader = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo)
+            .unwrap()
+    };
+    let target = fifo.to_str().unwrap();
+    let r = sessionlint(
+        &["report", "examples/bincode-appended", "--markdown", target],
+        &root(),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut text = String::new();
+    let _ = reader.read_to_string(&mut text);
+    assert!(text.contains("UNSAFE"), "{text}");
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe is still a pipe");
+}
+
 #[test]
 fn html_report_holds_both_matrices() {
     let d = tempfile::tempdir().unwrap();

@@ -652,6 +652,20 @@ fn vectors(
     Ok(EXIT_OK)
 }
 
+/// One of `sessionlint report`'s files: written atomically (a reader never sees half of it),
+/// except a stream the command line names (`/dev/stdout`, a named pipe), which is written to as
+/// it is: renaming a file over it would replace the device, and, run as root, `/dev/stdout`
+/// itself.
+fn write_output(path: &Path, text: &str) -> std::io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_dir() => std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)?
+            .write_all(text.as_bytes()),
+        _ => snapshot::write_atomic(path, text),
+    }
+}
+
 /// Writes `sessionlint report`'s files.
 fn write_report(
     r: &Review,
@@ -678,7 +692,7 @@ fn write_report(
         ),
     ] {
         if let Some(t) = target {
-            snapshot::write_atomic(&t, &text).map_err(|e| {
+            write_output(&t, &text).map_err(|e| {
                 vec![sources::problem(
                     &t.display().to_string(),
                     format!("cannot write: {e}"),
