@@ -551,12 +551,7 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
             current: w.new,
         })
     }));
-    // Windows are judged independently: on every core.
-    found.extend(
-        sessionlint_internals::extract::par::map(&flat, |w| crate::rules::check_window(w))
-            .into_iter()
-            .flatten(),
-    );
+    let known = judge_windows(&flat, matrices, &mut found);
     let review = settle(
         &g.cfg,
         found,
@@ -576,12 +571,13 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
         review.matrices = chains
             .values()
             .map(|c| {
-                analysis::matrix(
+                analysis::matrix_with(
                     &history::versions(c)
                         .into_iter()
                         .flatten()
                         .collect::<Vec<_>>(),
                     fleet,
+                    &known,
                 )
             })
             .collect();
@@ -593,6 +589,32 @@ pub fn judge(g: Gathered, matrices: bool) -> Result<Review, Vec<Problem>> {
         review.gates = crate::plan::gates(&versions, fleet, &review.findings);
     }
     Ok(review)
+}
+
+/// Every window through the rules, on every core (windows are judged independently), their
+/// findings added to `found`; with `matrices`, the cells of the verdicts the rules reach, which
+/// the matrices read.
+fn judge_windows(
+    flat: &[&Window<'_>],
+    matrices: bool,
+    found: &mut Vec<Finding>,
+) -> analysis::Known {
+    let mut known = analysis::Known::default();
+    if matrices {
+        for (f, k) in
+            sessionlint_internals::extract::par::map(flat, |w| rules::check_window_known(w))
+        {
+            found.extend(f);
+            known.extend(k);
+        }
+    } else {
+        found.extend(
+            sessionlint_internals::extract::par::map(flat, |w| rules::check_window(w))
+                .into_iter()
+                .flatten(),
+        );
+    }
+    known
 }
 
 /// Refuses a review whose rules would walk more than `MAX_WORK` values, before any runs, naming

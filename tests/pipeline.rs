@@ -258,3 +258,67 @@ pub struct Broken { pub a: u8 pub b: u8 }
         r.stderr
     );
 }
+
+/// The matrices a review shows read the rules' own verdicts (`analysis::Known`) instead of
+/// analysing each pair again: cell for cell they are the matrices analysed afresh, with a
+/// version of two shapes (a cfg either way), two critical properties, and a window narrower than
+/// the chain.
+#[test]
+fn matrices_read_off_the_rules_verdicts_are_the_matrices_analysed_afresh() {
+    use sessionlint::analysis::{matrix, matrix_with, Known};
+    use sessionlint::deployment::Deployment;
+    use sessionlint::extract::{extract, Options, SourceFile};
+    use sessionlint::{history, rules};
+    let text = r#"
+use serde::{Deserialize, Serialize};
+use sessionlint::SessionState;
+
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 1, encoding = "json")]
+pub struct V1 { pub cipher: u16 }
+
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 2, encoding = "json")]
+pub struct V2 { pub cipher: u16, #[cfg(target_os = "linux")] #[session(ems)] #[serde(default)] pub ems: bool }
+
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 3, encoding = "json")]
+#[serde(deny_unknown_fields)]
+pub struct V3 {
+    pub cipher: u16,
+    #[session(ems)] #[serde(default)] pub ems: bool,
+    #[session(critical = "early_data")] #[serde(default)] pub early: bool,
+}
+
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "t", version = 4, encoding = "json")]
+pub struct V4 {
+    pub cipher: u16,
+    #[session(ems)] pub ems: bool,
+    #[session(critical = "early_data")] pub early: bool,
+    #[session(critical = "ticket_age")] #[serde(default)] pub age: bool,
+}
+"#;
+    let files = [SourceFile {
+        path: "src/t.rs".into(),
+        text: text.into(),
+    }];
+    let ex = extract(&files, &Options::default());
+    assert!(ex.problems.is_empty(), "{:?}", ex.problems);
+    let chains = history::chains(ex.schemas, Vec::new());
+    let chain = &chains["t"];
+    let versions: Vec<_> = history::versions(chain).into_iter().flatten().collect();
+    assert_eq!(versions.len(), 5, "v2 has two shapes");
+    for fleet in [Deployment::ALL, Deployment::keeping(Some(1))] {
+        let mut known = Known::default();
+        for w in history::windows(chain, fleet) {
+            known.extend(rules::check_window_known(&w).1);
+        }
+        assert!(!known.is_empty());
+        let read = serde_json::to_value(matrix_with(&versions, fleet, &known)).unwrap();
+        let fresh = serde_json::to_value(matrix(&versions, fleet)).unwrap();
+        assert_eq!(read, fresh);
+        assert_eq!(read["properties"][0]["name"], "early_data", "{read}");
+        assert_eq!(read["properties"][1]["name"], "ticket_age", "{read}");
+    }
+}

@@ -14,7 +14,7 @@ mod semantics;
 mod value;
 mod verdict;
 
-pub use matrix::{matrix, Cell, Matrix, PropertyMatrix};
+pub use matrix::{matrix, matrix_with, Cell, Known, Matrix, PropertyMatrix};
 pub use outcome::{Out, Pick};
 pub use semantics::Want;
 pub use value::Wire;

@@ -6,7 +6,7 @@
 //! Checks read the typed verdicts of `crate::analysis` and build findings; renderers read a
 //! finding's rule fields and never compare rule ids.
 
-use crate::analysis::{Kind, PairVerdict, VersionVerdict};
+use crate::analysis::{Kind, Known, PairVerdict, VersionVerdict};
 pub use crate::findings::rule::{Cover, Rule, Side, Spec};
 use crate::findings::Finding;
 use crate::schema::{Role, Schema};
@@ -91,7 +91,15 @@ pub fn check_version(s: &Schema) -> Vec<Finding> {
 /// Findings for one co-deployed pair, both directions: for EMS, then for each critical property
 /// either version carries (every analysis that exists for EMS, with the property's carrier).
 pub fn check_pair(older: &Schema, newer: &Schema) -> Vec<Finding> {
+    judge_pair(older, newer, None)
+}
+
+/// `check_pair`, recording the verdicts' matrix cells in `known` when given.
+fn judge_pair(older: &Schema, newer: &Schema, mut known: Option<&mut Known>) -> Vec<Finding> {
     let v = PairVerdict::of(older, newer);
+    if let Some(k) = known.as_deref_mut() {
+        k.record(older, newer, None, &v);
+    }
     let mut out: Vec<Finding> = CHECKS
         .iter()
         .filter_map(|(_, c)| match c {
@@ -104,6 +112,9 @@ pub fn check_pair(older: &Schema, newer: &Schema) -> Vec<Finding> {
     for p in properties {
         let (o, n) = (older.project(&p), newer.project(&p));
         let v = PairVerdict::of(&o, &n);
+        if let Some(k) = known.as_deref_mut() {
+            k.record(older, newer, Some(&p), &v);
+        }
         out.extend(CHECKS.iter().filter_map(|(_, c)| match c {
             Check::PropertyPair(f) => f(&v, &p).map(|x| x.about(&p)),
             _ => None,
@@ -128,13 +139,24 @@ pub fn check_chain(versions: &[&Schema], keep: Option<usize>) -> Vec<Finding> {
 /// One deployment window: the version alone (if the window asks), and against each older
 /// decoder deployed with it.
 pub fn check_window(w: &crate::history::Window<'_>) -> Vec<Finding> {
+    judge_window(w, None)
+}
+
+/// `check_window`, with the matrix cells its pair verdicts hold (for `analysis::matrix_with`).
+pub fn check_window_known(w: &crate::history::Window<'_>) -> (Vec<Finding>, Known) {
+    let mut known = Known::default();
+    let found = judge_window(w, Some(&mut known));
+    (found, known)
+}
+
+fn judge_window(w: &crate::history::Window<'_>, mut known: Option<&mut Known>) -> Vec<Finding> {
     let mut out = if w.alone {
         check_version(w.new)
     } else {
         Vec::new()
     };
     for old in &w.olds {
-        out.extend(check_pair(old, w.new));
+        out.extend(judge_pair(old, w.new, known.as_deref_mut()));
     }
     out
 }
