@@ -174,17 +174,11 @@ fn problem(
 ) -> Problem {
     let span = span.unwrap_or(0..0);
     let line = text[..span.start.min(text.len())].matches('\n').count() as u32 + 1;
-    Problem {
-        origin: Origin {
-            file: file.to_string(),
-            line,
-            offset: span.start,
-            len: span.len(),
-            attr_at: None,
-        },
+    Problem::new(
+        Origin::new(file.to_string(), line, span.start, span.len()),
         message,
-        help: Some(help.to_string()),
-    }
+        Some(help.to_string()),
+    )
 }
 
 /// Reads the configuration of a project: `sessionlint.toml` at its root, else the Cargo.toml
@@ -695,13 +689,12 @@ impl Config {
                 let role = t.role.unwrap_or_default();
                 let needle = format!("\"{}\"", t.name);
                 let offset = self.text.find(&needle).unwrap_or(0);
-                let origin = self.file.as_ref().map(|f| crate::schema::Origin {
-                    file: f.clone(),
-                    line: self.text[..offset].matches('\n').count() as u32 + 1,
-                    offset,
-                    len: if offset > 0 { needle.len() } else { 0 },
-                    attr_at: None,
-                });
+                let line = self.text[..offset].matches('\n').count() as u32 + 1;
+                let len = if offset > 0 { needle.len() } else { 0 };
+                let origin = self
+                    .file
+                    .as_ref()
+                    .map(|f| crate::schema::Origin::new(f.clone(), line, offset, len));
                 Ok(PlainType {
                     origin,
                     type_name: t.name.clone(),

@@ -33,17 +33,11 @@ pub struct Project {
 }
 
 pub fn problem(file: &str, message: impl Into<String>, help: impl Into<String>) -> Problem {
-    Problem {
-        origin: Origin {
-            file: file.to_string(),
-            line: 0,
-            offset: 0,
-            len: 0,
-            attr_at: None,
-        },
-        message: message.into(),
-        help: Some(help.into()),
-    }
+    Problem::new(
+        Origin::new(file.to_string(), 0, 0, 0),
+        message.into(),
+        Some(help.into()),
+    )
 }
 
 pub fn display(p: &Path) -> String {

@@ -108,17 +108,13 @@ pub fn duplicates(schemas: &[Schema], problems: &mut Vec<Problem>) {
     let mut seen: BTreeMap<(&str, u32), &Schema> = BTreeMap::new();
     for s in schemas {
         if let Some(first) = seen.insert((&s.name, s.version), s) {
-            problems.push(Problem {
-                origin: s.origin.clone(),
-                message: format!(
+            problems.push(Problem::new(s.origin.clone(), format!(
                     "format `{}` version {} is claimed by two schema files: {} and {}",
                     s.name, s.version, first.origin.file, s.origin.file
-                ),
-                help: Some(
+                ), Some(
                     "keep one file per released version; delete the copy, or give it its own version number"
                         .into(),
-                ),
-            });
+                )));
         }
     }
 }

@@ -122,22 +122,11 @@ fn state_impl(
             fn schema() -> __sessionlint::schema::Schema {
                 let mut types = ::std::collections::BTreeMap::new();
                 <Self as __sessionlint::SessionPart>::__type_defs(&mut types);
-                __sessionlint::schema::Schema {
-                    name: ::std::string::String::from(#format),
-                    version: #version,
-                    encoding: #enc,
-                    trailing: #trailing,
-                    role: #role,
-                    unknown_tags: ::core::option::Option::None,
-                    envelope: __sessionlint::schema::Envelope {
-                        exact_length: false,
-                        id: #envelope,
-                    },
-                    root: ::std::string::String::from(#name),
-                    types,
-                    origin: ::core::default::Default::default(),
-                    build: ::core::option::Option::None,
-                }
+                let mut __sl = __sessionlint::schema::Schema::new(#format, #version, #enc, #name, types);
+                __sl.trailing = #trailing;
+                __sl.role = #role;
+                __sl.envelope = __sessionlint::schema::Envelope::sealed_under(#envelope);
+                __sl
             }
         }
     }

@@ -549,16 +549,14 @@ impl Revisions {
                 .iter()
                 .find(|x| x.name == s.name && x.version == s.version)
             {
-                Some(x) if !x.same_as(&s) => problems.push(Problem {
-                    origin: s.origin.clone(),
-                    message: format!(
+                Some(x) if !x.same_as(&s) => problems.push(Problem::new(
+                    s.origin.clone(),
+                    format!(
                         "at {}, format `{}` version {} has two different schemas: {} and {}",
                         l.rev, s.name, s.version, x.origin.file, s.origin.file
                     ),
-                    help: Some(
-                        "a released version has one schema; fix the revision's snapshot".into(),
-                    ),
-                }),
+                    Some("a released version has one schema; fix the revision's snapshot".into()),
+                )),
                 Some(_) => {}
                 None => {
                     if self.want_snippets {

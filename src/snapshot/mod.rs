@@ -22,32 +22,20 @@ pub fn parse(path: &str, text: &str) -> Result<Schema, Problem> {
     let mut schema: Schema = toml::from_str(text).map_err(|e| {
         let span = precise_span(text, e.message(), e.span().unwrap_or(0..0));
         let line = text[..span.start.min(text.len())].matches('\n').count() as u32 + 1;
-        Problem {
-            origin: Origin {
-                file: path.to_string(),
-                line,
-                offset: span.start,
-                len: span.len(),
-                attr_at: None,
-            },
-            message: format!("invalid schema file: {}", e.message()),
-            help: Some("fix the schema file; `sessionlint snapshot` writes valid ones".into()),
-        }
+        Problem::new(
+            Origin::new(path.to_string(), line, span.start, span.len()),
+            format!("invalid schema file: {}", e.message()),
+            Some("fix the schema file; `sessionlint snapshot` writes valid ones".into()),
+        )
     })?;
-    let origin = Origin {
-        file: path.to_string(),
-        line: 1,
-        offset: 0,
-        len: 0,
-        attr_at: None,
-    };
+    let origin = Origin::new(path.to_string(), 1, 0, 0);
     fill_defaults(&mut schema);
     if !schema.types.contains_key(&schema.root) {
-        return Err(Problem {
+        return Err(Problem::new(
             origin,
-            message: format!("schema root `{}` is not among its [types]", schema.root),
-            help: Some("add the root type's table under [types], or fix `root`".into()),
-        });
+            format!("schema root `{}` is not among its [types]", schema.root),
+            Some("add the root type's table under [types], or fix `root`".into()),
+        ));
     }
     schema.origin = type_origin(path, text, &schema.root).unwrap_or_else(|| origin.clone());
     // A hand-written schema file can take a fix's keys; a generated snapshot is rewritten by
@@ -117,13 +105,12 @@ fn at_key(text: &str, origin: Origin, message: &str) -> Origin {
                 let start = origin.offset + i + pat.starts_with('\n') as usize;
                 let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
                 let line_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
-                return Origin {
-                    file: origin.file,
-                    line: text[..start].matches('\n').count() as u32 + 1,
-                    offset: line_start,
-                    len: line_end - line_start,
-                    attr_at: None,
-                };
+                return Origin::new(
+                    origin.file,
+                    text[..start].matches('\n').count() as u32 + 1,
+                    line_start,
+                    line_end - line_start,
+                );
             }
         }
     }
@@ -135,13 +122,7 @@ fn type_origin(path: &str, text: &str, key: &str) -> Option<Origin> {
     let needle = format!("[types.{key}]");
     let offset = text.find(&needle)?;
     let line = text[..offset].matches('\n').count() as u32 + 1;
-    Some(Origin {
-        file: path.to_string(),
-        line,
-        offset,
-        len: needle.len(),
-        attr_at: None,
-    })
+    Some(Origin::new(path.to_string(), line, offset, needle.len()))
 }
 
 /// Where each field is declared in a schema file (its first `ident = "..."` line), indexed once:
@@ -174,13 +155,7 @@ impl FieldLines {
 
     fn origin(&self, ident: &str) -> Origin {
         let (offset, line, len) = self.at.get(ident).copied().unwrap_or((0, 1, 0));
-        Origin {
-            file: self.path.clone(),
-            line,
-            offset,
-            len,
-            attr_at: None,
-        }
+        Origin::new(self.path.clone(), line, offset, len)
     }
 }
 

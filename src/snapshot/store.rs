@@ -43,28 +43,20 @@ pub fn storable(dir: &Path, schemas: &[Schema]) -> Result<(), Vec<Problem>> {
     let mut by_path: std::collections::BTreeMap<PathBuf, &Schema> = Default::default();
     for s in schemas {
         if let Some(b) = &s.build {
-            problems.push(Problem {
-                origin: s.origin.clone(),
-                message: format!(
+            problems.push(Problem::new(s.origin.clone(), format!(
                     "`{}` v{} has several shapes (this one is built with {b}): a snapshot records one schema per version",
                     s.name, s.version
-                ),
-                help: Some("decide the cfg options the session type depends on in the configuration (`cfg`, `targets`), so that the released build has one schema".into()),
-            });
+                ), Some("decide the cfg options the session type depends on in the configuration (`cfg`, `targets`), so that the released build has one schema".into())));
             continue;
         }
         let p = path_for(dir, s);
         match by_path.get(&p) {
-            Some(first) if first.name != s.name => problems.push(Problem {
-                origin: s.origin.clone(),
-                message: format!(
+            Some(first) if first.name != s.name => problems.push(Problem::new(s.origin.clone(), format!(
                     "formats `{}` and `{}` would both be recorded as {}",
                     first.name,
                     s.name,
                     p.display()
-                ),
-                help: Some("give the formats names that differ in letters, digits, `-`, `_` or `.` (other characters become `_` in snapshot paths)".into()),
-            }),
+                ), Some("give the formats names that differ in letters, digits, `-`, `_` or `.` (other characters become `_` in snapshot paths)".into()))),
             _ => {
                 by_path.insert(p, s);
             }

@@ -106,7 +106,7 @@ fn shifted(acc: &Accepts, by: u8) -> Option<Accepts> {
         .iter()
         .map(|(lo, hi)| (lo.map(|v| v >> by), hi.map(|v| v >> by)))
         .collect();
-    Some(Accepts { ranges })
+    Some(Accepts::new(ranges))
 }
 
 /// The values `acc` holds, in their low `bits` bits: exact where a range does not wrap, any
@@ -124,7 +124,7 @@ fn masked(acc: &Accepts, bits: u8) -> Option<Accepts> {
         }
         ranges.push((Some(lo & mask), Some(hi & mask)));
     }
-    Some(Accepts { ranges })
+    Some(Accepts::new(ranges))
 }
 
 /// Whether some value `acc` admits, read as a `y`-bit integer, holds the `x`-bit value `v` in

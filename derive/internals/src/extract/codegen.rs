@@ -92,7 +92,7 @@ fn accepts(a: &Accepts) -> TokenStream {
         let hi = opt(hi, |m| quote!(#m));
         quote!((#lo, #hi))
     });
-    quote!(#p { ranges: ::std::vec![#(#ranges),*] })
+    quote!(#p::new(::std::vec![#(#ranges),*]))
 }
 
 fn marker(e: &EmsMarker) -> TokenStream {
@@ -113,7 +113,7 @@ fn session(sf: &SessionField) -> TokenStream {
     let ems = opt(&sf.ems, marker);
     let critical = opt(&sf.critical, |x| {
         let (name, m) = (s(&x.name), marker(&x.marker));
-        quote!(#c { name: #name, marker: #m })
+        quote!(#c::new(#name, #m))
     });
     let kb = opt(&sf.known_bits, |k| quote!(#k));
     let vf = opt(&sf.version_field, accepts);
@@ -122,10 +122,12 @@ fn session(sf: &SessionField) -> TokenStream {
     let check = opt(&sf.check, accepts);
     let values = opt(&sf.values, accepts);
     // Keys only schema files set (`written`) keep their defaults.
-    quote!(#p {
-        ems: #ems, critical: #critical, known_bits: #kb, version_field: #vf, writes: #writes,
-        ignored: #ignored, check: #check, values: #values,
-        ..::core::default::Default::default()
+    quote!({
+        let mut __sl = <#p as ::core::default::Default>::default();
+        __sl.ems = #ems; __sl.critical = #critical; __sl.known_bits = #kb;
+        __sl.version_field = #vf; __sl.writes = #writes; __sl.ignored = #ignored;
+        __sl.check = #check; __sl.values = #values;
+        __sl
     })
 }
 
@@ -181,13 +183,12 @@ fn field(f: &Field) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let sess = session(&f.session);
-    let origin = path("Origin");
-    quote!(#p {
-        ident: #ident, ser_name: #ser, de_names: #de, ty: #t, write: #write, read: #read,
-        missing: #missing, flatten: #flatten, custom_codec: #custom, codec: #codec,
-        codec_wire: #codec_wire, session: #sess,
-        wire: ::core::default::Default::default(),
-        origin: <#origin as ::core::default::Default>::default(),
+    quote!({
+        let mut __sl = #p::new(#ident, #t);
+        __sl.ser_name = #ser; __sl.de_names = #de; __sl.write = #write; __sl.read = #read;
+        __sl.missing = #missing; __sl.flatten = #flatten; __sl.custom_codec = #custom;
+        __sl.codec = #codec; __sl.codec_wire = #codec_wire; __sl.session = #sess;
+        __sl
     })
 }
 
@@ -223,17 +224,17 @@ fn variant(v: &Variant) -> TokenStream {
         v.current,
         v.is_default,
     );
-    let origin = path("Origin");
-    quote!(#p {
-        ident: #ident, ser_name: #ser, de_names: #de, style: #st, fields: ::std::vec![#(#fields),*],
-        other: #other, untagged: #untagged, read: #read, write: #write, current: #current, tag_value: ::core::option::Option::None,
-        is_default: #is_default, origin: <#origin as ::core::default::Default>::default(),
+    quote!({
+        let mut __sl = #p::new(#ident, #st, ::std::vec![#(#fields),*]);
+        __sl.ser_name = #ser; __sl.de_names = #de; __sl.other = #other;
+        __sl.untagged = #untagged; __sl.read = #read; __sl.write = #write;
+        __sl.current = #current; __sl.is_default = #is_default;
+        __sl
     })
 }
 
 pub fn type_def(d: &TypeDef) -> TokenStream {
     let td = path("TypeDef");
-    let origin = path("Origin");
     match d {
         TypeDef::Struct(StructDef {
             name,
@@ -247,10 +248,11 @@ pub fn type_def(d: &TypeDef) -> TokenStream {
             let name = s(name);
             let st = style(*st);
             let fields = fields.iter().map(field);
-            quote!(#td::Struct(#p {
-                name: #name, style: #st, deny_unknown_fields: #deny_unknown_fields,
-                transparent: #transparent, fields: ::std::vec![#(#fields),*],
-                origin: <#origin as ::core::default::Default>::default(),
+            quote!(#td::Struct({
+                let mut __sl = #p::new(#name, #st, ::std::vec![#(#fields),*]);
+                __sl.deny_unknown_fields = #deny_unknown_fields;
+                __sl.transparent = #transparent;
+                __sl
             }))
         }
         TypeDef::Enum(EnumDef {
@@ -274,10 +276,11 @@ pub fn type_def(d: &TypeDef) -> TokenStream {
             let tag = opt(tag, |t| s(t));
             let content = opt(content, |t| s(t));
             let variants = variants.iter().map(variant);
-            quote!(#td::Enum(#p {
-                name: #name, repr: #repr, tag: #tag, content: #content,
-                deny_unknown_fields: #deny_unknown_fields, tag_width: ::core::option::Option::None, variants: ::std::vec![#(#variants),*],
-                origin: <#origin as ::core::default::Default>::default(),
+            quote!(#td::Enum({
+                let mut __sl = #p::new(#name, #repr, ::std::vec![#(#variants),*]);
+                __sl.tag = #tag; __sl.content = #content;
+                __sl.deny_unknown_fields = #deny_unknown_fields;
+                __sl
             }))
         }
     }

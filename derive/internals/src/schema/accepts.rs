@@ -4,6 +4,7 @@ use std::fmt;
 
 /// The versions a decoder accepts in its version field: `"2"`, `"1..=2"`, `"..=2"`, `"2.."`, `"*"`,
 /// or a set of those, comma separated (`"1, 3"`: s2n-tls's V2 reader).
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Accepts {
     /// Inclusive ranges; an empty list accepts everything.
@@ -21,6 +22,11 @@ impl fmt::Display for AcceptsError {
 }
 
 impl Accepts {
+    /// The values in `ranges`: each `(low, high)` inclusive, `None` for no bound.
+    pub fn new(ranges: Vec<(Option<u64>, Option<u64>)>) -> Accepts {
+        Accepts { ranges }
+    }
+
     /// Every value.
     pub fn any() -> Accepts {
         Accepts { ranges: Vec::new() }

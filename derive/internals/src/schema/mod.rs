@@ -1,6 +1,12 @@
 //! The schema model: one version of one session format, as its encoder writes it and its
 //! decoder reads it. Everything downstream (analysis, reports, snapshots) looks only at this,
 //! never at syn types, so Rust sources, snapshot files and the derive all meet here.
+//!
+//! Its structs are `#[non_exhaustive]`: other crates build them with their `new` constructors
+//! (what every value needs) and then set the public fields they know, so that a field added to
+//! the model breaks no one. Its enums stay exhaustive on purpose: a new kind of type, marker or
+//! encoding must fail to compile wherever it is not yet handled, never fall into a catch-all
+//! arm of the analysis.
 
 mod accepts;
 mod ty;
@@ -19,6 +25,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// One version of one session format.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -68,6 +75,7 @@ pub struct Schema {
 }
 
 /// A user-facing problem with the input: where, what, and what to do.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Problem {
     /// Where the problem is.
@@ -79,6 +87,7 @@ pub struct Problem {
 }
 
 /// Where a schema (or one of its parts) came from, for diagnostics.
+#[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Origin {
@@ -103,6 +112,7 @@ pub struct Origin {
 }
 
 /// A place in a file: byte offset, 1-based line, 1-based column in characters.
+#[non_exhaustive]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Pos {
@@ -245,6 +255,7 @@ pub enum UnknownTags {
 }
 
 /// What wraps the encoded session (a ticket's encryption envelope, a cache entry's framing).
+#[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -368,6 +379,7 @@ pub enum Style {
     Unit,
 }
 
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -468,6 +480,7 @@ pub enum Literal {
     Any,
 }
 
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -530,6 +543,7 @@ pub struct Field {
 }
 
 /// Layout and decode policy of a field in a hand-written codec.
+#[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -691,6 +705,7 @@ impl<'de> Deserialize<'de> for Prefix {
 }
 
 /// The `#[session(...)]` keys of a field.
+#[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -781,6 +796,7 @@ impl SessionField {
 
 /// A session fact, besides EMS, whose loss widens resumption (BoringSSL's `is_quic`,
 /// `early_alpn`, `ticket_max_early_data`): `name`, carried as `marker` says.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Critical {
@@ -825,6 +841,7 @@ pub enum EnumRepr {
     Untagged,
 }
 
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -864,6 +881,7 @@ pub struct EnumDef {
     pub origin: Origin,
 }
 
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -1193,5 +1211,157 @@ impl CarrierPath<'_> {
             .map(|f| f.ident.as_str())
             .collect::<Vec<_>>()
             .join(".")
+    }
+}
+
+// The model's structs are `#[non_exhaustive]`: a field added to the model is not a breaking
+// change for the crates that build or read it. They build values through these constructors
+// (the derive's generated code among them), with what every value needs, then set the public
+// fields they know.
+
+impl Schema {
+    /// Version `version` of format `name`, written in `encoding`, whose root type `root` is
+    /// defined in `types`; a server's sessions, no trailing-byte or envelope facts, no origin.
+    pub fn new(
+        name: impl Into<String>,
+        version: u32,
+        encoding: Encoding,
+        root: impl Into<String>,
+        types: BTreeMap<String, TypeDef>,
+    ) -> Schema {
+        Schema {
+            name: name.into(),
+            version,
+            encoding,
+            trailing: None,
+            role: Role::default(),
+            unknown_tags: None,
+            envelope: Envelope::default(),
+            root: root.into(),
+            types,
+            origin: Origin::default(),
+            build: None,
+        }
+    }
+}
+
+impl Problem {
+    /// What is wrong at `origin`, and what to do about it.
+    pub fn new(origin: Origin, message: impl Into<String>, help: Option<String>) -> Problem {
+        Problem {
+            origin,
+            message: message.into(),
+            help,
+        }
+    }
+}
+
+impl Origin {
+    /// `len` bytes at byte `offset` of `file`, on `line` (1-based; 0 when the file as a whole is
+    /// meant).
+    pub fn new(file: impl Into<String>, line: u32, offset: usize, len: usize) -> Origin {
+        Origin {
+            file: file.into(),
+            line,
+            offset,
+            len,
+            attr_at: None,
+        }
+    }
+}
+
+impl Envelope {
+    /// Sessions sealed under `id` (ticket keys or a session cache), of any length.
+    pub fn sealed_under(id: Option<String>) -> Envelope {
+        Envelope {
+            exact_length: false,
+            id,
+        }
+    }
+}
+
+impl StructDef {
+    /// Struct `name` of `style` with `fields`, unknown keys ignored, not transparent.
+    pub fn new(name: impl Into<String>, style: Style, fields: Vec<Field>) -> StructDef {
+        StructDef {
+            name: name.into(),
+            style,
+            deny_unknown_fields: false,
+            transparent: false,
+            fields,
+            origin: Origin::default(),
+        }
+    }
+}
+
+impl EnumDef {
+    /// Enum `name` represented as `repr`, with `variants`; no tag or content key, unknown keys
+    /// ignored.
+    pub fn new(name: impl Into<String>, repr: EnumRepr, variants: Vec<Variant>) -> EnumDef {
+        EnumDef {
+            name: name.into(),
+            repr,
+            tag: None,
+            content: None,
+            deny_unknown_fields: false,
+            tag_width: None,
+            variants,
+            origin: Origin::default(),
+        }
+    }
+}
+
+impl Variant {
+    /// Variant `ident` of `style` with `fields`, written and read under its own name.
+    pub fn new(ident: impl Into<String>, style: Style, fields: Vec<Field>) -> Variant {
+        let ident = ident.into();
+        Variant {
+            ser_name: ident.clone(),
+            de_names: vec![ident.clone()],
+            ident,
+            style,
+            fields,
+            other: false,
+            untagged: false,
+            read: true,
+            write: true,
+            current: false,
+            tag_value: None,
+            is_default: false,
+            origin: Origin::default(),
+        }
+    }
+}
+
+impl Field {
+    /// Field `ident` of type `ty`, written always and read under its own name, required.
+    pub fn new(ident: impl Into<String>, ty: Ty) -> Field {
+        let ident = ident.into();
+        Field {
+            ser_name: ident.clone(),
+            de_names: vec![ident.clone()],
+            ident,
+            ty,
+            write: Write::Always,
+            read: true,
+            missing: Missing::Error,
+            flatten: false,
+            custom_codec: false,
+            codec: None,
+            codec_wire: false,
+            session: SessionField::default(),
+            wire: WireField::default(),
+            origin: Origin::default(),
+        }
+    }
+}
+
+impl Critical {
+    /// Critical property `name`, carried as `marker` says.
+    pub fn new(name: impl Into<String>, marker: EmsMarker) -> Critical {
+        Critical {
+            name: name.into(),
+            marker,
+        }
     }
 }
