@@ -14,8 +14,7 @@ use crate::extract::{self, Problem};
 use crate::findings::{self, Finding};
 use crate::history::{self, baseline, Window};
 use crate::project::Project;
-use crate::report::SourceMap;
-use crate::report::{notes, Note, Summary};
+use crate::report::{notes, Note, SourceMap, Summary};
 use crate::rules;
 use crate::schema::{Encoding, Schema};
 use crate::snapshot;
@@ -108,13 +107,12 @@ pub fn duplicates(schemas: &[Schema], problems: &mut Vec<Problem>) {
     let mut seen: BTreeMap<(&str, u32), &Schema> = BTreeMap::new();
     for s in schemas {
         if let Some(first) = seen.insert((&s.name, s.version), s) {
-            problems.push(Problem::new(s.origin.clone(), format!(
-                    "format `{}` version {} is claimed by two schema files: {} and {}",
-                    s.name, s.version, first.origin.file, s.origin.file
-                ), Some(
-                    "keep one file per released version; delete the copy, or give it its own version number"
-                        .into(),
-                )));
+            let message = format!(
+                "format `{}` version {} is claimed by two schema files: {} and {}",
+                s.name, s.version, first.origin.file, s.origin.file
+            );
+            let help = "keep one file per released version; delete the copy, or give it its own version number";
+            problems.push(Problem::new(s.origin.clone(), message, Some(help.into())));
         }
     }
 }

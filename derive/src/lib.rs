@@ -122,7 +122,8 @@ fn state_impl(
             fn schema() -> __sessionlint::schema::Schema {
                 let mut types = ::std::collections::BTreeMap::new();
                 <Self as __sessionlint::SessionPart>::__type_defs(&mut types);
-                let mut __sl = __sessionlint::schema::Schema::new(#format, #version, #enc, #name, types);
+                let mut __sl =
+                    __sessionlint::schema::Schema::new(#format, #version, #enc, #name, types);
                 __sl.trailing = #trailing;
                 __sl.role = #role;
                 __sl.envelope = __sessionlint::schema::Envelope::sealed_under(#envelope);

@@ -6,8 +6,7 @@ mod explain;
 use crate::extract::Problem;
 use crate::findings::Finding;
 use crate::history::{self, baseline};
-use crate::report::SourceMap;
-use crate::report::{self, Summary};
+use crate::report::{self, SourceMap, Summary};
 use crate::review::{self, Request, Review};
 use crate::rules;
 use crate::schema::{Encoding, Schema};
@@ -465,7 +464,7 @@ fn snapshot(
                 .released
                 .iter()
                 .find(|r| r.name == s.name && r.version == s.version)?;
-            Some(crate::rules::released_schema_changed::finding(
+            Some(rules::released_schema_changed::finding(
                 history::Change::InPlace {
                     released: r,
                     current: s,
@@ -500,10 +499,8 @@ fn released_at_tags(
     let bases = baseline::read(project, &listed.listings, encoding, Vec::new(), false, map)?;
     let merged = baseline::merge(&bases, listed.tags, None);
     if let Some((first, again)) = merged.rereleased.first() {
-        let f = crate::rules::released_schema_changed::finding(history::Change::Rereleased {
-            first,
-            again,
-        });
+        let f =
+            rules::released_schema_changed::finding(history::Change::Rereleased { first, again });
         return Err(vec![sources::problem(
             &f.primary.origin.file,
             f.message.clone(),

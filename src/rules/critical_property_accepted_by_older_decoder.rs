@@ -5,7 +5,9 @@ use super::{peer, Check, Rule};
 use crate::analysis::{Kind, PairVerdict};
 use crate::findings::Finding;
 
-pub static RULE: Rule = Rule::new(include_str!("../../rules/critical-property-accepted-by-older-decoder.toml"));
+pub static RULE: Rule = Rule::new(include_str!(
+    "../../rules/critical-property-accepted-by-older-decoder.toml"
+));
 
 /// What the rule reads, and its check.
 pub const CHECK: Check = Check::PropertyPair(check);

@@ -4,7 +4,9 @@ use super::{Check, Rule};
 use crate::analysis::VersionVerdict;
 use crate::findings::Finding;
 
-pub static RULE: Rule = Rule::new(include_str!("../../rules/critical-property-not-serialized.toml"));
+pub static RULE: Rule = Rule::new(include_str!(
+    "../../rules/critical-property-not-serialized.toml"
+));
 
 /// What the rule reads, and its check.
 pub const CHECK: Check = Check::PropertyVersion(check);

@@ -4,7 +4,9 @@ use super::{Check, Rule};
 use crate::analysis::{Kind, PairVerdict};
 use crate::findings::Finding;
 
-pub static RULE: Rule = Rule::new(include_str!("../../rules/older-session-read-with-critical-property.toml"));
+pub static RULE: Rule = Rule::new(include_str!(
+    "../../rules/older-session-read-with-critical-property.toml"
+));
 
 /// What the rule reads, and its check.
 pub const CHECK: Check = Check::PropertyPair(check);

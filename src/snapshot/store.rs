@@ -43,20 +43,26 @@ pub fn storable(dir: &Path, schemas: &[Schema]) -> Result<(), Vec<Problem>> {
     let mut by_path: std::collections::BTreeMap<PathBuf, &Schema> = Default::default();
     for s in schemas {
         if let Some(b) = &s.build {
-            problems.push(Problem::new(s.origin.clone(), format!(
-                    "`{}` v{} has several shapes (this one is built with {b}): a snapshot records one schema per version",
-                    s.name, s.version
-                ), Some("decide the cfg options the session type depends on in the configuration (`cfg`, `targets`), so that the released build has one schema".into())));
+            let message = format!(
+                "`{}` v{} has several shapes (this one is built with {b}): a snapshot records one schema per version",
+                s.name, s.version
+            );
+            let help = "decide the cfg options the session type depends on in the configuration (`cfg`, `targets`), so that the released build has one schema";
+            problems.push(Problem::new(s.origin.clone(), message, Some(help.into())));
             continue;
         }
         let p = path_for(dir, s);
         match by_path.get(&p) {
-            Some(first) if first.name != s.name => problems.push(Problem::new(s.origin.clone(), format!(
+            Some(first) if first.name != s.name => {
+                let message = format!(
                     "formats `{}` and `{}` would both be recorded as {}",
                     first.name,
                     s.name,
                     p.display()
-                ), Some("give the formats names that differ in letters, digits, `-`, `_` or `.` (other characters become `_` in snapshot paths)".into()))),
+                );
+                let help = "give the formats names that differ in letters, digits, `-`, `_` or `.` (other characters become `_` in snapshot paths)";
+                problems.push(Problem::new(s.origin.clone(), message, Some(help.into())));
+            }
             _ => {
                 by_path.insert(p, s);
             }
