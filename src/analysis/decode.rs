@@ -3,7 +3,7 @@
 //! the per-encoding facts of `crate::encoding`.
 
 use super::outcome::Out;
-use super::semantics::{Checks, Place};
+use super::semantics::{Checks, OptionFlag, Place};
 use super::value::{AVal, Elem, Entry, Wire};
 use crate::schema::{
     EmsMarker, EnumDef, EnumRepr, Field, Literal, Missing, Schema, StructDef, Style, Ty, TypeDef,
@@ -247,9 +247,8 @@ impl<'a> Dec<'a> {
     /// `Some` of an `Option`: a flag carrier on `Option<bool>` reads the bool; on any other
     /// `Option`, `Some(_)` itself is EMS.
     fn some(&self, of: &Ty, v: &AVal, leaf: Leaf<'_>, d: usize) -> Out {
-        match (leaf.marker, of) {
-            (Some(EmsMarker::Flag), Ty::Bool) => self.value(of, v, leaf, d),
-            (Some(EmsMarker::Flag), _) => self
+        match OptionFlag::of(leaf.marker, of) {
+            OptionFlag::IsSome => self
                 .value(
                     of,
                     v,
@@ -260,7 +259,7 @@ impl<'a> Dec<'a> {
                     d,
                 )
                 .as_ems(),
-            _ => self.value(of, v, leaf, d),
+            OptionFlag::OnPayload | OptionFlag::Absent => self.value(of, v, leaf, d),
         }
     }
 

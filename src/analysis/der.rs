@@ -281,7 +281,7 @@ fn absent_reads_ems(e: &Elem<'_>, notes: &mut Vec<String>) -> bool {
             ..
         }
     );
-    let reads = default_true && f.session.ems.is_some() && !f.session.ignored;
+    let reads = default_true && super::semantics::acted_on(f).is_some();
     if reads {
         notes.push(format!(
             "`{}` is absent and reads as its DEFAULT TRUE: EMS",

@@ -1,7 +1,7 @@
 //! What a version's encoder may write, for the self-describing encodings: every session of the
 //! wanted kind (EMS, non-EMS, any) as one structured set of choices.
 
-use super::semantics::{carrier_value, Want};
+use super::semantics::{carrier_value, OptionFlag, Want};
 use super::value::{AVal, Elem, Entry};
 use crate::encoding::{Facts, Family};
 use crate::schema::{
@@ -127,10 +127,11 @@ impl<'a> Gen<'a> {
         bits: Option<u64>,
         d: usize,
     ) -> Option<AVal> {
-        match (of, marker) {
-            (_, Some(EmsMarker::Flag)) => {
-                let some_ems = || match *of {
-                    Ty::Bool => Some(AVal::Bool(true)),
+        let rule = OptionFlag::of(marker, of);
+        match rule {
+            OptionFlag::OnPayload | OptionFlag::IsSome => {
+                let some_ems = || match rule {
+                    OptionFlag::OnPayload => Some(AVal::Bool(true)),
                     _ => self.ty(of, Want::Any, None, None, d),
                 };
                 match want {
@@ -138,7 +139,7 @@ impl<'a> Gen<'a> {
                     Want::NonEms => AVal::one_of(
                         [
                             Some(AVal::Null),
-                            (*of == Ty::Bool).then_some(AVal::Bool(false)),
+                            (rule == OptionFlag::OnPayload).then_some(AVal::Bool(false)),
                         ]
                         .into_iter()
                         .flatten()
@@ -152,7 +153,7 @@ impl<'a> Gen<'a> {
                     ),
                 }
             }
-            _ => {
+            OptionFlag::Absent => {
                 let some = self.ty(of, want, marker, bits, d);
                 match want {
                     Want::Ems => some,

@@ -9,7 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 use super::outcome::Out;
-use crate::schema::{Accepts, EmsMarker, Field};
+use crate::schema::{Accepts, EmsMarker, Field, Ty};
 
 /// Which sessions an encoder writes (and a generator describes): EMS ones, the others, or any.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,6 +17,37 @@ pub enum Want {
     Ems,
     NonEms,
     Any,
+}
+
+/// Where an EMS flag on a field of type `Option<T>` lives: on the `bool` inside (`Option<bool>`:
+/// `Some(true)` is EMS), or in the `Some` itself (any other `Option`: `Some(_)` is EMS, `None` is
+/// not). The one rule the serde walker, the layout walker and the generators apply (the model
+/// codec, `vectors::wire`, keeps its own on purpose: it is the analysis's independent check).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionFlag {
+    /// No EMS flag on this `Option`.
+    Absent,
+    /// The flag is the `bool` payload's.
+    OnPayload,
+    /// `Some` is the EMS value; the payload is anything.
+    IsSome,
+}
+
+impl OptionFlag {
+    /// The rule for an `Option<of>` whose field carries `marker`.
+    pub fn of(marker: Option<&EmsMarker>, of: &Ty) -> OptionFlag {
+        match (marker, of) {
+            (Some(EmsMarker::Flag), Ty::Bool) => OptionFlag::OnPayload,
+            (Some(EmsMarker::Flag), _) => OptionFlag::IsSome,
+            _ => OptionFlag::Absent,
+        }
+    }
+}
+
+/// The EMS marker a decoder acts on: none for a carrier it parses and ignores
+/// (`#[session(ignored)]`, an EMS revert).
+pub fn acted_on(f: &Field) -> Option<&EmsMarker> {
+    f.session.ems.as_ref().filter(|_| !f.session.ignored)
 }
 
 /// The checks a decoder applies to one value beyond its type.
@@ -48,7 +79,7 @@ pub struct Accepted {
 impl<'a> Checks<'a> {
     pub fn of(f: &'a Field) -> Checks<'a> {
         Checks {
-            marker: f.session.ems.as_ref().filter(|_| !f.session.ignored),
+            marker: acted_on(f),
             accepts: f.session.version_field.as_ref(),
             known_bits: f.session.known_bits,
             check: f.session.check.as_ref(),

@@ -379,7 +379,7 @@ impl Flat<'_> {
         } else {
             meta.check = field.and_then(|f| f.session.check.clone());
             // A carrier the decoder reads but does not act on reads nothing as EMS.
-            meta.marker = marker.filter(|_| !field.is_some_and(|f| f.session.ignored));
+            meta.marker = field.and_then(acted_on).cloned();
             meta.accepts = field.and_then(|f| f.session.version_field.clone());
             meta.known_bits = field.and_then(|f| f.session.known_bits);
             meta.one_is_true = field.is_some_and(|f| f.wire.one_is_true);
@@ -399,16 +399,23 @@ impl Flat<'_> {
         depth: usize,
         mut meta: Meta,
     ) -> Slot {
-        let flag = field.is_some_and(|f| f.session.ems == Some(EmsMarker::Flag));
-        let on_bool = flag && *of == Ty::Bool;
-        let inner_field = if on_bool { field } else { None };
-        let inner_want = if flag && !on_bool { Want::Any } else { want };
+        let rule = OptionFlag::of(field.and_then(|f| f.session.ems.as_ref()), of);
+        let inner_field = if rule == OptionFlag::OnPayload {
+            field
+        } else {
+            None
+        };
+        let inner_want = if rule == OptionFlag::IsSome {
+            Want::Any
+        } else {
+            want
+        };
         let inner = self
             .ty(of, inner_want, inner_field, label, depth + 1)
             .unwrap_or_default();
         if matches!(self.side, Side::Encoder(_)) {
             meta.forced = want == Want::Ems;
-            if flag && !on_bool && want == Want::NonEms {
+            if rule == OptionFlag::IsSome && want == Want::NonEms {
                 meta.allowed = Some(vec![0]);
             }
         }

@@ -17,7 +17,7 @@ use walk::{size, Walk};
 use super::generate::root_variant;
 use super::outcome::Out;
 use super::semantics::Want;
-use super::semantics::{carrier_value, Checks, Place};
+use super::semantics::{acted_on, carrier_value, Checks, OptionFlag, Place};
 use super::value::Wire;
 use crate::schema::{
     Accepts, EmsMarker, EnumRepr, Field, Schema, Style, Trailing, Ty, TypeDef, Write,
