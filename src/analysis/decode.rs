@@ -77,13 +77,12 @@ fn filled(value: &Literal, ty: &Ty, leaf: Leaf<'_>) -> Filled {
         (Literal::Bool(b), Ty::Bool) => Filled::Int(i128::from(*b)),
         (Literal::Int(n), Ty::Int { .. }) => Filled::Int(i128::from(*n)),
         (Literal::None, Ty::Option { .. }) => Filled::Ems(false),
-        (Literal::Some(inner), Ty::Option { of }) => match (leaf.marker, &**of) {
-            // `Some(_)` of a non-bool Option carrier is EMS.
-            (Some(EmsMarker::Flag), t) if *t != Ty::Bool => Filled::Ems(true),
-            _ => filled(inner, of, leaf),
+        (Literal::Some(inner), Ty::Option { of }) => match OptionFlag::of(leaf.marker, of) {
+            OptionFlag::IsSome => Filled::Ems(true),
+            OptionFlag::OnPayload | OptionFlag::Absent => filled(inner, of, leaf),
         },
         (Literal::Variant(v), Ty::Named { .. }) => {
-            Filled::Ems(matches!(leaf.marker, Some(EmsMarker::Variant { variant }) if variant == v))
+            Filled::Ems(leaf.marker.and_then(EmsMarker::variant) == Some(v.as_str()))
         }
         // A value that sessionlint cannot place matters only where a check reads it.
         _ if leaf.is_plain() => Filled::Ems(false),
@@ -678,10 +677,7 @@ impl<'a> Dec<'a> {
     fn enumm(&self, e: &EnumDef, v: &AVal, leaf: Leaf<'_>, d: usize) -> Out {
         let r = EnumRead {
             e,
-            ems_variant: match leaf.marker {
-                Some(EmsMarker::Variant { variant }) => Some(variant.as_str()),
-                _ => None,
-            },
+            ems_variant: leaf.marker.and_then(EmsMarker::variant),
         };
         match e.repr {
             EnumRepr::External => self.external(&r, v, d),

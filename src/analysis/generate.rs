@@ -236,10 +236,7 @@ impl<'a> Gen<'a> {
             TypeDef::Enum(e) => {
                 let written: Vec<Variant> =
                     e.variants.iter().filter(|v| v.write).cloned().collect();
-                let variant_marker = match m {
-                    Some(EmsMarker::Variant { variant }) => Some(variant.as_str()),
-                    _ => None,
-                };
+                let variant_marker = m.and_then(EmsMarker::variant);
                 self.enumm(e, &written, want, variant_marker, d)
             }
         }

@@ -430,12 +430,12 @@ impl Flat<'_> {
     pub(super) fn variant_want(
         &self,
         v: &crate::schema::Variant,
-        carrier: Option<&String>,
+        carrier: Option<&str>,
         want: Want,
     ) -> Option<Want> {
         match (carrier, want) {
-            (Some(m), Want::Ems) => (&v.ident == m).then_some(Want::Any),
-            (Some(m), Want::NonEms) => (&v.ident != m).then_some(Want::Any),
+            (Some(m), Want::Ems) => (v.ident == m).then_some(Want::Any),
+            (Some(m), Want::NonEms) => (v.ident != m).then_some(Want::Any),
             (None, Want::Ems) => v.fields.iter().any(|f| self.holds(f)).then_some(Want::Ems),
             (_, w) => Some(w),
         }
@@ -458,10 +458,7 @@ impl Flat<'_> {
             }]);
         }
         let enc = matches!(self.side, Side::Encoder(_));
-        let carrier = match marker {
-            Some(EmsMarker::Variant { variant }) => Some(variant),
-            _ => None,
-        };
+        let carrier = marker.and_then(EmsMarker::variant);
         let mut variants = Vec::new();
         let mut allowed = Vec::new();
         for (i, v) in e.variants.iter().enumerate() {

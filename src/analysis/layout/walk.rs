@@ -708,8 +708,7 @@ impl Walk {
                     continue;
                 }
             };
-            let reads_ems =
-                matches!(&b.meta.marker, Some(EmsMarker::Variant { variant }) if variant == oname);
+            let reads_ems = b.meta.marker.as_ref().and_then(EmsMarker::variant) == Some(oname);
             let mut nn = notes.to_vec();
             if via_other {
                 nn.push(format!(

@@ -826,6 +826,17 @@ pub enum EmsMarker {
     },
 }
 
+impl EmsMarker {
+    /// The variant that means EMS, for an enum-typed carrier: a value of that variant is EMS,
+    /// any other is not (the variant carrier's one rule, for every walker and generator).
+    pub fn variant(&self) -> Option<&str> {
+        match self {
+            EmsMarker::Variant { variant } => Some(variant),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
