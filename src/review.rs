@@ -812,12 +812,7 @@ pub fn diff(
     }
     let flat: Vec<&Window<'_>> = windows.iter().collect();
     let mut found = Vec::new();
-    // Windows are judged independently: on every core.
-    found.extend(
-        sessionlint_internals::extract::par::map(&flat, |w| crate::rules::check_window(w))
-            .into_iter()
-            .flatten(),
-    );
+    judge_windows(&flat, false, &mut found);
     let mut seen = BTreeSet::new();
     let notes: Vec<Note> = old_l
         .cfg
