@@ -156,3 +156,49 @@ fn format_and_version_narrow_the_document_and_bad_names_are_bad_input() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no version 9"), "{}", r.stderr);
 }
+
+/// A reason read the other way round names each side for the version it is: the newer decoder
+/// reading an older session calls the key only the older version writes the older field.
+#[test]
+fn a_prediction_names_the_older_writer_as_older() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("ticket.rs"),
+        r#"
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "ticket", version = 1, encoding = "json")]
+pub struct TicketV1 {
+    pub cipher_suite: u16,
+    pub legacy_lifetime: u32,
+}
+
+#[derive(Serialize, Deserialize, SessionState)]
+#[session(name = "ticket", version = 2, encoding = "json")]
+pub struct TicketV2 {
+    pub cipher_suite: u16,
+    #[session(ems)]
+    #[serde(default)]
+    pub extended_master_secret: bool,
+}
+"#,
+    )
+    .unwrap();
+    let r = sessionlint(&["vectors", "."], d.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: sessionlint::vectors::VectorSet = serde_json::from_str(&r.stdout).unwrap();
+    let whys: Vec<&str> = doc.formats[0]
+        .vectors
+        .iter()
+        .filter(|v| v.encoder == 1)
+        .flat_map(|v| v.predictions.iter().filter(|p| p.decoder == 2))
+        .map(|p| p.why.as_str())
+        .collect();
+    assert!(!whys.is_empty());
+    for why in whys {
+        assert!(
+            why.contains("key `legacy_lifetime` (older field `legacy_lifetime`) is unknown"),
+            "{why}"
+        );
+        assert!(!why.contains("newer"), "{why}");
+    }
+}

@@ -2,6 +2,7 @@
 //! run over everything the newer encoder may write. This is serde_derive's visitor logic plus
 //! the per-encoding facts of `crate::encoding`.
 
+use super::evidence::{EnumWhy, FieldWhy, FilledBy, ValueKind, ValueWhy};
 use super::outcome::Out;
 use super::semantics::{Checks, OptionFlag, Place};
 use super::value::{AVal, Elem, Entry, Wire};
@@ -120,11 +121,17 @@ impl<'e> EnumRead<'e> {
     /// A variant name the enum does not know: `#[serde(other)]` takes it, else it is rejected.
     fn unknown(&self, name: &str, wire: Wire) -> Out {
         match self.other() {
-            Some(o) => self.classify(o, Out::accept(wire)).note(format!(
-                "unknown variant `{name}` decodes as `{}::{}` (#[serde(other)])",
-                self.e.name, o.ident
-            )),
-            None => Out::reject_strict(format!("unknown variant `{name}` of `{}`", self.e.name)),
+            Some(o) => self
+                .classify(o, Out::accept(wire))
+                .note(EnumWhy::UnknownVariantCaught {
+                    name: name.to_string(),
+                    owner: self.e.name.clone(),
+                    other: o.ident.clone(),
+                }),
+            None => Out::reject_strict(EnumWhy::UnknownVariant {
+                name: name.to_string(),
+                owner: self.e.name.clone(),
+            }),
         }
     }
 }
@@ -132,17 +139,17 @@ impl<'e> EnumRead<'e> {
 /// What the older decoder checks on one value beyond its type.
 type Leaf<'a> = Checks<'a>;
 
-fn kind(v: &AVal) -> &'static str {
+fn kind(v: &AVal) -> ValueKind {
     match v {
-        AVal::Null => "null",
-        AVal::Bool(_) => "a boolean",
-        AVal::Int(_) | AVal::IntAny { .. } => "an integer",
-        AVal::Float => "a float",
-        AVal::Str(_) => "a string",
-        AVal::Seq(_) | AVal::List(_) => "a sequence",
-        AVal::Map(_) | AVal::DynMap(_) => "a map",
-        AVal::OneOf(_) => "a value",
-        AVal::Opaque(_) => "a custom value",
+        AVal::Null => ValueKind::Null,
+        AVal::Bool(_) => ValueKind::Bool,
+        AVal::Int(_) | AVal::IntAny { .. } => ValueKind::Int,
+        AVal::Float => ValueKind::Float,
+        AVal::Str(_) => ValueKind::Str,
+        AVal::Seq(_) | AVal::List(_) => ValueKind::Seq,
+        AVal::Map(_) | AVal::DynMap(_) => ValueKind::Map,
+        AVal::OneOf(_) => ValueKind::Any,
+        AVal::Opaque(_) => ValueKind::Custom,
     }
 }
 
@@ -173,7 +180,7 @@ impl<'a> Dec<'a> {
 
     pub fn value(&self, ty: &Ty, v: &AVal, leaf: Leaf<'_>, depth: usize) -> Out {
         if depth > MAX_DEPTH {
-            return Out::data_dependent(v.concretize(), "type nesting is too deep to follow");
+            return Out::data_dependent(v.concretize(), ValueWhy::TooDeep);
         }
         let d = depth + 1;
         if let AVal::OneOf(alts) = v {
@@ -185,13 +192,13 @@ impl<'a> Dec<'a> {
                 ty,
                 v,
                 leaf,
-                format!("the older type `{name}` is not modelled"),
+                ValueWhy::TypeNotModelled { name: name.clone() },
             ),
             (_, AVal::Opaque(n)) => self.unseen(
                 ty,
                 v,
                 leaf,
-                format!("the newer value `{n}` is written by code sessionlint does not run"),
+                ValueWhy::WrittenByCustomCode { name: n.clone() },
             ),
             (Ty::Option { of }, AVal::Null) => {
                 let _ = of;
@@ -211,12 +218,10 @@ impl<'a> Dec<'a> {
             }
             (Ty::Float { .. }, AVal::Float) => Out::accept(Wire::Float),
             (Ty::Float { .. }, AVal::Int(_) | AVal::IntAny { .. }) => {
-                Out::data_dependent(v.concretize(), "an integer read as a float")
+                Out::data_dependent(v.concretize(), ValueWhy::IntAsFloat)
             }
             (Ty::Str, AVal::Str(s)) => Out::accept(Wire::Str(s.clone())),
-            (Ty::Char, AVal::Str(_)) => {
-                Out::data_dependent(v.concretize(), "a string read as a char")
-            }
+            (Ty::Char, AVal::Str(_)) => Out::data_dependent(v.concretize(), ValueWhy::StrAsChar),
             (Ty::Unit, AVal::Null) => Out::accept(Wire::Null),
             (Ty::Seq { .. } | Ty::Array { .. } | Ty::Tuple { .. }, AVal::List(e)) => {
                 self.list(ty, e, d)
@@ -236,10 +241,13 @@ impl<'a> Dec<'a> {
                 Some(TypeDef::Enum(e)) => self.enumm(e, v, leaf, d),
                 None => Out::data_dependent(
                     v.concretize(),
-                    format!("type `{name}` is not in the older schema"),
+                    ValueWhy::TypeMissing { name: name.clone() },
                 ),
             },
-            (ty, v) => Out::reject(format!("invalid type: {}, expected `{ty}`", kind(v))),
+            (ty, v) => Out::reject(ValueWhy::InvalidType {
+                found: kind(v),
+                expected: ty.clone(),
+            }),
         }
     }
 
@@ -266,7 +274,7 @@ impl<'a> Dec<'a> {
     fn list(&self, ty: &Ty, e: &AVal, d: usize) -> Out {
         let empty = match ty {
             Ty::Seq { .. } | Ty::Array { len: 0, .. } => Out::accept(Wire::Seq(Vec::new())),
-            _ => Out::reject("invalid length"),
+            _ => Out::reject(ValueWhy::InvalidLength),
         };
         let one = self.seq(
             ty,
@@ -301,7 +309,10 @@ impl<'a> Dec<'a> {
     fn int(&self, ty: &Ty, i: i128, leaf: Leaf<'_>) -> Out {
         let (lo, hi) = ty.int_range().unwrap_or((i128::MIN, i128::MAX));
         if i < lo || i > hi {
-            return Out::reject(format!("invalid value: integer {i} does not fit `{ty}`"));
+            return Out::reject(ValueWhy::IntDoesNotFit {
+                value: i,
+                ty: ty.clone(),
+            });
         }
         match leaf.read(i, Place::Value) {
             Err(rejected) => rejected,
@@ -322,7 +333,12 @@ impl<'a> Dec<'a> {
             Ty::Seq { of } => elems.iter().map(|_| &**of).collect(),
             Ty::Array { of, len } if *len == elems.len() => elems.iter().map(|_| &**of).collect(),
             Ty::Tuple { items } if items.len() == elems.len() => items.iter().collect(),
-            _ => return Out::reject(format!("invalid length {}, expected `{ty}`", elems.len())),
+            _ => {
+                return Out::reject(ValueWhy::LengthMismatch {
+                    len: elems.len(),
+                    ty: ty.clone(),
+                })
+            }
         };
         let outs = elems
             .iter()
@@ -349,11 +365,10 @@ impl<'a> Dec<'a> {
             (Style::Struct | Style::Tuple, AVal::Seq(elems)) => {
                 self.positional(&s.name, &read, elems, d)
             }
-            (_, v) => Out::reject(format!(
-                "invalid type: {}, expected struct `{}`",
-                kind(v),
-                s.name
-            )),
+            (_, v) => Out::reject(ValueWhy::NotAStruct {
+                found: kind(v),
+                name: s.name.clone(),
+            }),
         }
     }
 
@@ -362,10 +377,10 @@ impl<'a> Dec<'a> {
             // The same code on the same type: it reads back what it wrote.
             if let (AVal::Opaque(id), Some(mine)) = (v, f.codec_id()) {
                 if *id == mine && Leaf::of(f).is_plain() && !self.schema.holds_carrier(&f.ty) {
-                    return Out::accept(v.concretize()).note(format!(
-                        "`{}` is written and read by the same {mine}",
-                        f.ident
-                    ));
+                    return Out::accept(v.concretize()).note(ValueWhy::SameCode {
+                        field: f.ident.clone(),
+                        code: mine,
+                    });
                 }
             }
             // A modelled adapter: a value not of its form is refused, one of its form is read
@@ -380,14 +395,10 @@ impl<'a> Dec<'a> {
                 &f.ty,
                 v,
                 Leaf::of(f),
-                format!(
-                    "field `{}` is read by custom serde code{}",
-                    f.ident,
-                    f.codec
-                        .as_ref()
-                        .map(|c| format!(" (`{c}`)"))
-                        .unwrap_or_default()
-                ),
+                ValueWhy::CustomSerde {
+                    field: f.ident.clone(),
+                    codec: f.codec.clone(),
+                },
             );
         }
         self.value(&f.ty, v, Leaf::of(f), d)
@@ -396,7 +407,7 @@ impl<'a> Dec<'a> {
     /// A value read by code sessionlint does not model. Where it cannot set EMS in this decoder
     /// (no carrier on it or in its type), only its acceptance is unknown; otherwise its reading
     /// is too.
-    fn unseen(&self, ty: &Ty, v: &AVal, leaf: Leaf<'_>, why: String) -> Out {
+    fn unseen(&self, ty: &Ty, v: &AVal, leaf: Leaf<'_>, why: ValueWhy) -> Out {
         if leaf.is_plain() && !self.schema.holds_carrier(ty) {
             Out::accept_if(v.concretize(), why)
         } else {
@@ -468,22 +479,28 @@ impl<'a> Dec<'a> {
         if deny {
             if e.optional {
                 Out::accept(Wire::Map(Vec::new()))
-                    .note(format!("`{}` may be left out (skip_serializing_if)", e.key))
+                    .note(FieldWhy::MayBeLeftOut { key: e.key.clone() })
             } else {
-                Out::reject_strict(format!(
-                    "unknown field `{}`: `{owner}` has #[serde(deny_unknown_fields)]",
-                    e.key
-                ))
+                Out::reject_strict(FieldWhy::UnknownFieldDenied {
+                    key: e.key.clone(),
+                    owner: owner.to_string(),
+                })
             }
         } else if let Some(vt) = catch_all {
             self.value(vt, &e.val, Leaf::default(), d)
                 .map_wire(wrap(&e.key))
-                .note(format!("key `{}` is kept by the flattened catch-all of `{owner}` and means nothing to it", e.key))
+                .note(FieldWhy::KeptByCatchAll {
+                    key: e.key.clone(),
+                    owner: owner.to_string(),
+                })
         } else {
-            Out::accept(Wire::Map(vec![(e.key.clone(), e.val.concretize())])).note(format!(
-                "key `{}` (newer field `{}`) is unknown to `{owner}`, which lacks #[serde(deny_unknown_fields)]: ignored",
-                e.key, e.field
-            ))
+            Out::accept(Wire::Map(vec![(e.key.clone(), e.val.concretize())])).note(
+                FieldWhy::UnknownKeyIgnored {
+                    key: e.key.clone(),
+                    field: e.field.clone(),
+                    owner: owner.to_string(),
+                },
+            )
         }
     }
 
@@ -517,22 +534,22 @@ impl<'a> Dec<'a> {
     fn missing(&self, owner: &str, f: &Field) -> Out {
         match &f.missing {
             Missing::Error if matches!(f.ty, Ty::Option { .. }) && !f.custom_codec => {
-                Out::accept(Wire::Map(Vec::new())).note(format!(
-                    "`{owner}.{}` is missing, and serde fills a missing Option with None",
-                    f.ident
-                ))
+                Out::accept(Wire::Map(Vec::new())).note(FieldWhy::MissingOption {
+                    owner: owner.to_string(),
+                    field: f.ident.clone(),
+                })
             }
             // The newer version writes this key under another name on purpose.
             Missing::Error if f.de_names.iter().any(|n| self.renamed.contains(n)) => {
-                Out::reject_designed(format!(
-                    "missing field `{}` of `{owner}`: the newer version writes it under another name on purpose",
-                    f.de_names.first().unwrap_or(&f.ident)
-                ))
+                Out::reject_designed(FieldWhy::RenamedOnPurpose {
+                    key: f.de_names.first().unwrap_or(&f.ident).clone(),
+                    owner: owner.to_string(),
+                })
             }
-            Missing::Error => Out::reject(format!(
-                "missing field `{}` of `{owner}`",
-                f.de_names.first().unwrap_or(&f.ident)
-            )),
+            Missing::Error => Out::reject(FieldWhy::MissingField {
+                key: f.de_names.first().unwrap_or(&f.ident).clone(),
+                owner: owner.to_string(),
+            }),
             _ => self.fill(owner, f, Wire::Map(Vec::new())),
         }
     }
@@ -544,28 +561,43 @@ impl<'a> Dec<'a> {
     fn fill(&self, owner: &str, f: &Field, wire: Wire) -> Out {
         let leaf = Leaf::of(f);
         let (value, by) = match &f.missing {
-            Missing::Default => (self.default_value(f, leaf), "#[serde(default)]".to_string()),
+            Missing::Default => (self.default_value(f, leaf), FilledBy::SerdeDefault),
             Missing::DefaultValue { path, value } => (
                 filled(value, &f.ty, leaf),
-                format!("`{path}` (which returns `{value}`)"),
+                FilledBy::Returns {
+                    path: path.clone(),
+                    value: value.clone(),
+                },
             ),
             Missing::DefaultFn(path) if leaf.marker.is_some() || leaf.accepts.is_some() => {
                 return Out::data_dependent(
                     wire,
-                    format!("`{owner}.{}` is missing and filled by `{path}`, whose body sessionlint cannot read as a literal or a const: what it means here depends on that function", f.ident),
+                    FieldWhy::DefaultUnread {
+                        owner: owner.to_string(),
+                        field: f.ident.clone(),
+                        path: path.clone(),
+                    },
                 );
             }
-            Missing::DefaultFn(path) => (Filled::Ems(false), format!("`{path}` (not run)")),
-            Missing::Error => return Out::reject(format!("`{owner}.{}` has no default", f.ident)),
+            Missing::DefaultFn(path) => {
+                (Filled::Ems(false), FilledBy::NotRun { path: path.clone() })
+            }
+            Missing::Error => {
+                return Out::reject(FieldWhy::NoDefault {
+                    owner: owner.to_string(),
+                    field: f.ident.clone(),
+                })
+            }
         };
         let out = match value {
             Filled::Int(i) => match leaf.read(i, Place::Value) {
                 Err(_) if leaf.accepts.is_some() => {
-                    return Out::reject_strict(format!(
-                        "version field `{owner}.{}` is missing and its default {i} is outside accepts = \"{}\"",
-                        f.ident,
-                        leaf.accepts.expect("checked")
-                    ))
+                    return Out::reject_strict(FieldWhy::VersionDefaultRefused {
+                        owner: owner.to_string(),
+                        field: f.ident.clone(),
+                        value: i,
+                        accepts: leaf.accepts.expect("checked").clone(),
+                    })
                 }
                 Err(rejected) => return rejected,
                 Ok(a) if a.ems => Out::accept_ems(wire),
@@ -576,14 +608,19 @@ impl<'a> Dec<'a> {
             Filled::Unknown => {
                 return Out::data_dependent(
                     wire,
-                    format!("`{owner}.{}` is missing and filled by {by}, a value sessionlint cannot relate to this field", f.ident),
+                    FieldWhy::DefaultUnrelated {
+                        owner: owner.to_string(),
+                        field: f.ident.clone(),
+                        by,
+                    },
                 )
             }
         };
-        out.note(format!(
-            "`{owner}.{}` is missing and {by} fills it",
-            f.ident
-        ))
+        out.note(FieldWhy::FilledByDefault {
+            owner: owner.to_string(),
+            field: f.ident.clone(),
+            by,
+        })
     }
 
     /// What `Default::default()` is to the decoder's checks: 0 (false) for scalars, `None`,
@@ -611,9 +648,9 @@ impl<'a> Dec<'a> {
         if optional.len() > MAX_OPTIONAL_ELEMS {
             return Out::data_dependent(
                 Wire::Seq(Vec::new()),
-                format!(
-                    "`{owner}` has too many conditionally written fields to enumerate its layouts"
-                ),
+                FieldWhy::TooManyOptionalFields {
+                    owner: owner.to_string(),
+                },
             );
         }
         let mut acc = Vec::new();
@@ -634,11 +671,11 @@ impl<'a> Dec<'a> {
 
     fn positional_one(&self, owner: &str, read: &[&Field], elems: &[&Elem], d: usize) -> Out {
         if elems.len() > read.len() {
-            return Out::reject_strict(format!(
-                "array had incorrect length: {} elements for the {} fields of `{owner}`",
-                elems.len(),
-                read.len()
-            ));
+            return Out::reject_strict(FieldWhy::ArrayTooLong {
+                len: elems.len(),
+                fields: read.len(),
+                owner: owner.to_string(),
+            });
         }
         let mut outs = Vec::new();
         for (i, f) in read.iter().enumerate() {
@@ -652,11 +689,11 @@ impl<'a> Dec<'a> {
                         outs.push(self.fill(owner, f, Wire::Seq(Vec::new())))
                     }
                     Missing::Error => {
-                        return Out::reject(format!(
-                            "invalid length {}: `{owner}.{}` has no #[serde(default)]",
-                            elems.len(),
-                            f.ident
-                        ))
+                        return Out::reject(FieldWhy::ArrayTooShort {
+                            len: elems.len(),
+                            owner: owner.to_string(),
+                            field: f.ident.clone(),
+                        })
                     }
                 },
             }
@@ -694,10 +731,10 @@ impl<'a> Dec<'a> {
                 Some(var) if var.style == Style::Unit => {
                     r.classify(var, Out::accept(Wire::Str(name.clone())))
                 }
-                Some(var) => Out::reject(format!(
-                    "invalid type: unit variant, expected {:?} variant `{}`",
-                    var.style, var.ident
-                )),
+                Some(var) => Out::reject(EnumWhy::NotAUnitVariant {
+                    style: var.style,
+                    variant: var.ident.clone(),
+                }),
                 None => r.unknown(name, Wire::Str(name.clone())),
             },
             AVal::Map(entries) if entries.len() == 1 && !entries[0].optional => {
@@ -709,25 +746,24 @@ impl<'a> Dec<'a> {
                     None if r.other().is_some()
                         && crate::encoding::facts(self.schema.encoding).other_takes_data =>
                     {
-                        r.unknown(&en.key, v.concretize()).note(format!(
-                            "{} lets #[serde(other)] take a variant that carries data, and drops the data",
-                            self.schema.encoding
-                        ))
+                        r.unknown(&en.key, v.concretize())
+                            .note(EnumWhy::OtherDropsData {
+                                encoding: self.schema.encoding,
+                            })
                     }
-                    None if r.other().is_some() => Out::reject(format!(
-                        "unknown variant `{}` carries data, which #[serde(other)] cannot take",
-                        en.key
-                    )),
-                    None => {
-                        Out::reject_strict(format!("unknown variant `{}` of `{}`", en.key, e.name))
-                    }
+                    None if r.other().is_some() => Out::reject(EnumWhy::OtherRefusesData {
+                        name: en.key.clone(),
+                    }),
+                    None => Out::reject_strict(EnumWhy::UnknownVariant {
+                        name: en.key.clone(),
+                        owner: e.name.clone(),
+                    }),
                 }
             }
-            v => Out::reject(format!(
-                "invalid type: {}, expected enum `{}`",
-                kind(v),
-                e.name
-            )),
+            v => Out::reject(EnumWhy::NotAnEnum {
+                found: kind(v),
+                name: e.name.clone(),
+            }),
         }
     }
 
@@ -737,17 +773,22 @@ impl<'a> Dec<'a> {
         let e = r.e;
         let tag = e.tag.clone().unwrap_or_default();
         let AVal::Map(entries) = v else {
-            return Out::reject(format!(
-                "invalid type: {}, expected enum `{}`",
-                kind(v),
-                e.name
-            ));
+            return Out::reject(EnumWhy::NotAnEnum {
+                found: kind(v),
+                name: e.name.clone(),
+            });
         };
         let Some(te) = entries.iter().find(|en| en.key == tag) else {
-            return Out::reject(format!("missing field `{tag}` (the tag of `{}`)", e.name));
+            return Out::reject(EnumWhy::MissingTag {
+                tag: tag.clone(),
+                owner: e.name.clone(),
+            });
         };
         let AVal::Str(name) = &te.val else {
-            return Out::reject(format!("invalid type for tag `{tag}` of `{}`", e.name));
+            return Out::reject(EnumWhy::TagNotAString {
+                tag: tag.clone(),
+                owner: e.name.clone(),
+            });
         };
         let head = Wire::Map(vec![(tag.clone(), Wire::Str(name.clone()))]);
         let Some(var) = r.find(name) else {
@@ -757,9 +798,10 @@ impl<'a> Dec<'a> {
             let content = entries.iter().find(|en| en.key == content_key);
             return match content {
                 Some(c) if e.repr == EnumRepr::Adjacent && r.other().is_some() => {
-                    let refused = Out::reject(format!(
-                        "unknown variant `{name}` carries content `{content_key}`, which the unit variant #[serde(other)] refuses"
-                    ));
+                    let refused = Out::reject(EnumWhy::OtherRefusesContent {
+                        name: name.clone(),
+                        content: content_key.clone(),
+                    });
                     let unit = matches!(c.val, AVal::Null);
                     match (unit, c.optional) {
                         (true, _) => r.unknown(name, v.concretize()),
@@ -777,7 +819,10 @@ impl<'a> Dec<'a> {
             let content_key = e.content.clone().unwrap_or_default();
             match (rest.iter().find(|en| en.key == content_key), var.style) {
                 (None, Style::Unit) => Out::accept(Wire::Map(Vec::new())),
-                (None, _) => Out::reject(format!("missing field `{content_key}` of `{}`", e.name)),
+                (None, _) => Out::reject(FieldWhy::MissingField {
+                    key: content_key.clone(),
+                    owner: e.name.clone(),
+                }),
                 (Some(c), _) => self.content(e, var, &c.val, d).map_wire(wrap(&content_key)),
             }
         };
@@ -790,7 +835,7 @@ impl<'a> Dec<'a> {
         match var.style {
             Style::Unit => Out::accept(AVal::Map(rest).concretize()),
             Style::Struct => self.fields(
-                &format!("{}::{}", e.name, var.ident),
+                &super::name(&e.name, "::", &var.ident),
                 &var.fields,
                 e.deny_unknown_fields,
                 &rest,
@@ -802,9 +847,7 @@ impl<'a> Dec<'a> {
                 Leaf::of(&var.fields[0]),
                 d,
             ),
-            Style::Tuple => {
-                Out::reject("internally tagged tuple variants are not supported by serde")
-            }
+            Style::Tuple => Out::reject(EnumWhy::InternalTuple),
         }
     }
 
@@ -821,7 +864,7 @@ impl<'a> Dec<'a> {
                 let o = match var.style {
                     Style::Unit => match v {
                         AVal::Null => Out::accept(Wire::Null),
-                        _ => Out::reject("untagged unit variant expects null"),
+                        _ => Out::reject(EnumWhy::UntaggedUnit),
                     },
                     _ => self.content(e, var, v, d),
                 };
@@ -837,10 +880,9 @@ impl<'a> Dec<'a> {
         if u.accepts() {
             u
         } else {
-            Out::reject(format!(
-                "data did not match any variant of untagged enum `{}`",
-                e.name
-            ))
+            Out::reject(EnumWhy::NoUntaggedMatch {
+                owner: e.name.clone(),
+            })
         }
     }
 
@@ -848,27 +890,27 @@ impl<'a> Dec<'a> {
         match var.style {
             Style::Unit => match v {
                 AVal::Null => Out::accept(Wire::Null),
-                _ => Out::reject(format!(
-                    "invalid type: {}, expected unit variant `{}`",
-                    kind(v),
-                    var.ident
-                )),
+                _ => Out::reject(EnumWhy::ExpectedVariant {
+                    found: kind(v),
+                    style: Style::Unit,
+                    variant: var.ident.clone(),
+                }),
             },
             Style::Newtype => self.field_value(&var.fields[0], v, d),
             Style::Tuple => match v {
                 AVal::Seq(elems) => {
                     let read: Vec<&Field> = var.fields.iter().filter(|f| f.read).collect();
-                    self.positional(&format!("{}::{}", e.name, var.ident), &read, elems, d)
+                    self.positional(&super::name(&e.name, "::", &var.ident), &read, elems, d)
                 }
-                v => Out::reject(format!(
-                    "invalid type: {}, expected tuple variant `{}`",
-                    kind(v),
-                    var.ident
-                )),
+                v => Out::reject(EnumWhy::ExpectedVariant {
+                    found: kind(v),
+                    style: Style::Tuple,
+                    variant: var.ident.clone(),
+                }),
             },
             Style::Struct => match v {
                 AVal::Map(entries) => self.fields(
-                    &format!("{}::{}", e.name, var.ident),
+                    &super::name(&e.name, "::", &var.ident),
                     &var.fields,
                     e.deny_unknown_fields,
                     entries,
@@ -876,13 +918,13 @@ impl<'a> Dec<'a> {
                 ),
                 AVal::Seq(elems) => {
                     let read: Vec<&Field> = var.fields.iter().filter(|f| f.read).collect();
-                    self.positional(&format!("{}::{}", e.name, var.ident), &read, elems, d)
+                    self.positional(&super::name(&e.name, "::", &var.ident), &read, elems, d)
                 }
-                v => Out::reject(format!(
-                    "invalid type: {}, expected struct variant `{}`",
-                    kind(v),
-                    var.ident
-                )),
+                v => Out::reject(EnumWhy::ExpectedVariant {
+                    found: kind(v),
+                    style: Style::Struct,
+                    variant: var.ident.clone(),
+                }),
             },
         }
     }

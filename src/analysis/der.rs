@@ -8,6 +8,7 @@
 // only add an allocation on the path that ends the walk.
 #![allow(clippy::result_large_err)]
 
+use super::evidence::{DerWhy, Element, Reason};
 use super::outcome::Out;
 use super::semantics::Want;
 use super::semantics::{carrier_value, Checks, Place};
@@ -17,27 +18,8 @@ use crate::schema::{Field, Missing, Schema, Ty, TypeDef, UnknownTags, Write};
 /// Past this many elements written conditionally, the branches are not enumerated.
 const MAX_CHOICES: usize = 12;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Id {
-    /// A context tag, and whether it is IMPLICIT (it replaces the element's own tag; the bytes
-    /// differ from the EXPLICIT form of the same number).
-    Tag(u32, bool),
-    /// The n-th untagged element (version, cipher, ... at the head of the SEQUENCE).
-    Untagged(usize),
-}
-
-impl std::fmt::Display for Id {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Id::Tag(t, false) => write!(f, "[{t}]"),
-            Id::Tag(t, true) => write!(f, "[{t}] IMPLICIT"),
-            Id::Untagged(i) => write!(f, "untagged element #{}", i + 1),
-        }
-    }
-}
-
 struct Elem<'a> {
-    id: Id,
+    id: Element,
     field: &'a Field,
     label: String,
 }
@@ -52,16 +34,16 @@ fn elements(s: &Schema) -> Option<Vec<Elem<'_>>> {
             .iter()
             .map(|f| {
                 let id = match f.wire.tag {
-                    Some(t) => Id::Tag(t, f.wire.implicit),
+                    Some(t) => Element::Tag(t, f.wire.implicit),
                     None => {
                         untagged += 1;
-                        Id::Untagged(untagged - 1)
+                        Element::Untagged(untagged - 1)
                     }
                 };
                 Elem {
                     id,
                     field: f,
-                    label: format!("{}.{}", root.name, f.ident),
+                    label: super::name(&root.name, ".", &f.ident),
                 }
             })
             .collect(),
@@ -128,7 +110,7 @@ pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
     if choices.len() > MAX_CHOICES {
         return Some(Out::data_dependent(
             Wire::Seq(Vec::new()),
-            "too many conditionally written DER elements to enumerate",
+            DerWhy::TooManyDerChoices,
         ));
     }
     let mut outs = Vec::new();
@@ -149,15 +131,12 @@ pub fn analyse(old: &Schema, new: &Schema, want: Want) -> Option<Out> {
             };
             seq.push(Written { elem: e, value });
             if e.field.write != Write::Always {
-                wrote.push(e.id.to_string());
+                wrote.push(e.id.clone());
             }
         }
         let mut out = walk(&seq, &o, unknown);
         if !wrote.is_empty() {
-            out = out.note(format!(
-                "the newer version writes the optional elements {}",
-                wrote.join(", ")
-            ));
+            out = out.note(DerWhy::OptionalElementsWritten { elements: wrote });
         }
         outs.push(out);
     }
@@ -184,7 +163,12 @@ fn walk_elements(seq: &[Written<'_>], o: &[Elem<'_>], unknown: UnknownTags) -> R
         }
         if k < o.len() && o[k].id == e.id {
             for skipped in &o[j..k] {
-                notes.push(format!("`{}` is absent (OPTIONAL)", skipped.label));
+                notes.push(
+                    DerWhy::ElementAbsent {
+                        label: skipped.label.clone(),
+                    }
+                    .into(),
+                );
                 ems |= absent_reads_ems(skipped, &mut notes);
             }
             ems |= read_element(w, &o[k], &mut notes)?;
@@ -194,10 +178,10 @@ fn walk_elements(seq: &[Written<'_>], o: &[Elem<'_>], unknown: UnknownTags) -> R
         if unknown == UnknownTags::Stop {
             notes.push(stopped(&seq[i..], &o[j..]));
             if let Some(req) = o[j..].iter().find(|x| x.field.missing == Missing::Error) {
-                return Err(Out::reject(format!(
-                    "element {} stops the older parser before `{}`, which it requires",
-                    e.id, req.label
-                )));
+                return Err(Out::reject(DerWhy::StopsBeforeRequired {
+                    element: e.id.clone(),
+                    required: req.label.clone(),
+                }));
             }
             j = o.len();
             break;
@@ -205,10 +189,9 @@ fn walk_elements(seq: &[Written<'_>], o: &[Elem<'_>], unknown: UnknownTags) -> R
         notes.push(unmatched(e, &o[j..], o, unknown)?);
     }
     if let Some(req) = o[j..].iter().find(|x| x.field.missing == Missing::Error) {
-        return Err(Out::reject(format!(
-            "the newer session lacks the element `{}` the older decoder requires",
-            req.label
-        )));
+        return Err(Out::reject(DerWhy::LacksRequiredElement {
+            required: req.label.clone(),
+        }));
     }
     for absent in &o[j..] {
         ems |= absent_reads_ems(absent, &mut notes);
@@ -222,15 +205,16 @@ fn walk_elements(seq: &[Written<'_>], o: &[Elem<'_>], unknown: UnknownTags) -> R
 }
 
 /// One newer element read by the older element of its tag: whether it reads EMS.
-fn read_element(w: &Written<'_>, old: &Elem<'_>, notes: &mut Vec<String>) -> Result<bool, Out> {
+fn read_element(w: &Written<'_>, old: &Elem<'_>, notes: &mut Vec<Reason>) -> Result<bool, Out> {
     let (e, of) = (w.elem, old.field);
     if !same_type(&of.ty, &e.field.ty) {
         return Err(Out::data_dependent(
             Wire::Seq(Vec::new()),
-            format!(
-                "element {} is `{}` in the newer version and `{}` in the older",
-                e.id, e.field.ty, of.ty
-            ),
+            DerWhy::ElementTypeDiffers {
+                element: e.id.clone(),
+                writer: e.field.ty.clone(),
+                reader: of.ty.clone(),
+            },
         ));
     }
     // Values the newer encoder may write: exact where it matters, else one of what it declares
@@ -258,21 +242,26 @@ fn read_element(w: &Written<'_>, old: &Elem<'_>, notes: &mut Vec<String>) -> Res
     let read = checks.read(v, Place::Slot(&old.label))?;
     notes.extend(read.note);
     if of.session.ignored && e.field.session.ems.is_some() {
-        notes.push(format!(
-            "`{}` is read but ignored by the older decoder",
-            old.label
-        ));
+        notes.push(
+            DerWhy::ReadButIgnored {
+                label: old.label.clone(),
+            }
+            .into(),
+        );
     } else if of.session.ems.is_none() && e.field.session.ems.is_some() && w.value.is_some() {
-        notes.push(format!(
-            "the newer EMS carrier `{}` is read as `{}`, which has no EMS meaning and no known_bits",
-            e.label, old.label
-        ));
+        notes.push(
+            DerWhy::CarrierReadAsPlain {
+                writer: e.label.clone(),
+                reader: old.label.clone(),
+            }
+            .into(),
+        );
     }
     Ok(read.ems)
 }
 
 /// An older EMS carrier left absent reads as EMS when its default is true (`DEFAULT TRUE`).
-fn absent_reads_ems(e: &Elem<'_>, notes: &mut Vec<String>) -> bool {
+fn absent_reads_ems(e: &Elem<'_>, notes: &mut Vec<Reason>) -> bool {
     let f = e.field;
     let default_true = matches!(
         &f.missing,
@@ -283,31 +272,28 @@ fn absent_reads_ems(e: &Elem<'_>, notes: &mut Vec<String>) -> bool {
     );
     let reads = default_true && super::semantics::acted_on(f).is_some();
     if reads {
-        notes.push(format!(
-            "`{}` is absent and reads as its DEFAULT TRUE: EMS",
-            e.label
-        ));
+        notes.push(
+            DerWhy::AbsentDefaultTrue {
+                label: e.label.clone(),
+            }
+            .into(),
+        );
     }
     reads
 }
 
 /// Where a parser that stops at the first element it does not expect leaves the newer elements:
 /// `seq` from that element on is never read, and the older elements in `rest` read as absent.
-fn stopped(seq: &[Written<'_>], rest: &[Elem<'_>]) -> String {
-    let unread: Vec<String> = seq
-        .iter()
-        .map(|w| format!("{} (`{}`)", w.elem.id, w.elem.label))
-        .collect();
-    let absent: Vec<&str> = rest.iter().map(|x| x.label.as_str()).collect();
-    let mut note = format!(
-        "the older parser does not expect element {} where it stands and stops there: {} left unread",
-        seq[0].elem.id,
-        unread.join(", ")
-    );
-    if !absent.is_empty() {
-        note.push_str(&format!("; {} read as absent", absent.join(", ")));
+fn stopped(seq: &[Written<'_>], rest: &[Elem<'_>]) -> Reason {
+    DerWhy::ParserStops {
+        element: seq[0].elem.id.clone(),
+        unread: seq
+            .iter()
+            .map(|w| (w.elem.id.clone(), w.elem.label.clone()))
+            .collect(),
+        absent: rest.iter().map(|x| x.label.clone()).collect(),
     }
-    note
+    .into()
 }
 
 /// A newer element with no older element of its tag at this point (`rest`: the older elements
@@ -318,27 +304,29 @@ fn unmatched(
     rest: &[Elem<'_>],
     o: &[Elem<'_>],
     unknown: UnknownTags,
-) -> Result<String, Out> {
+) -> Result<Reason, Out> {
     let known = o.iter().any(|x| x.id == e.id);
     match (unknown, known) {
-        (UnknownTags::Ignore | UnknownTags::Stop, false) => Ok(format!(
-            "element {} (`{}`) is unknown to the older decoder, which skips unknown elements",
-            e.id, e.label
-        )),
-        (UnknownTags::Reject, false) => Err(Out::reject_strict(format!(
-            "element {} (`{}`) is unknown to the older decoder, which rejects what it cannot parse",
-            e.id, e.label
-        ))),
+        (UnknownTags::Ignore | UnknownTags::Stop, false) => Ok(DerWhy::UnknownElementSkipped {
+            element: e.id.clone(),
+            label: e.label.clone(),
+        }
+        .into()),
+        (UnknownTags::Reject, false) => Err(Out::reject_strict(DerWhy::UnknownElementRefused {
+            element: e.id.clone(),
+            label: e.label.clone(),
+        })),
         (_, true) => Err(
             match rest.iter().find(|x| x.field.missing == Missing::Error) {
-                Some(req) if !rest.iter().any(|x| x.id == e.id) => Out::reject(format!(
-                    "element {} comes where the older decoder needs `{}`",
-                    e.id, req.label
-                )),
-                _ => Out::reject_strict(format!(
-                    "element {} is out of the order the older decoder parses",
-                    e.id
-                )),
+                Some(req) if !rest.iter().any(|x| x.id == e.id) => {
+                    Out::reject(DerWhy::ElementWhereRequired {
+                        element: e.id.clone(),
+                        required: req.label.clone(),
+                    })
+                }
+                _ => Out::reject_strict(DerWhy::ElementOutOfOrder {
+                    element: e.id.clone(),
+                }),
             },
         ),
     }

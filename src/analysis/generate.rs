@@ -48,7 +48,7 @@ impl<'a> Gen<'a> {
         if f.custom_codec && !f.codec_wire {
             return if f.session.ems.is_some() || want != Want::Ems {
                 Some(AVal::Opaque(f.codec_id().unwrap_or_else(|| {
-                    format!("{} (custom serde code)", f.ident)
+                    [f.ident.as_str(), " (custom serde code)"].concat()
                 })))
             } else {
                 None
@@ -374,7 +374,7 @@ impl<'a> Gen<'a> {
             key: tag.to_string(),
             val: AVal::Str(v.ser_name.clone()),
             optional: false,
-            field: format!("{}::{}", e.name, v.ident),
+            field: super::name(&e.name, "::", &v.ident),
         };
         match e.repr {
             EnumRepr::External => Some(match content()? {
@@ -383,7 +383,7 @@ impl<'a> Gen<'a> {
                     key: v.ser_name.clone(),
                     val: c,
                     optional: false,
-                    field: format!("{}::{}", e.name, v.ident),
+                    field: super::name(&e.name, "::", &v.ident),
                 }]),
             }),
             EnumRepr::Internal => {
@@ -392,8 +392,11 @@ impl<'a> Gen<'a> {
                 match content()? {
                     None => {}
                     Some(AVal::Map(es)) => entries.extend(es),
-                    Some(other) => {
-                        return Some(AVal::Opaque(format!("internally tagged {other:?}")))
+                    // serde refuses to write it: a newtype variant internally tagged needs a map.
+                    Some(_) => {
+                        return Some(AVal::Opaque(
+                            ["internally tagged ", &super::name(&e.name, "::", &v.ident)].concat(),
+                        ))
                     }
                 }
                 Some(AVal::Map(entries))
@@ -405,7 +408,7 @@ impl<'a> Gen<'a> {
                         key: e.content.clone().unwrap_or_else(|| "c".into()),
                         val: c,
                         optional: false,
-                        field: format!("{}::{}", e.name, v.ident),
+                        field: super::name(&e.name, "::", &v.ident),
                     });
                 }
                 Some(AVal::Map(entries))

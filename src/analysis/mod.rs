@@ -6,6 +6,7 @@
 
 mod decode;
 mod der;
+pub mod evidence;
 mod generate;
 mod layout;
 mod matrix;
@@ -14,6 +15,7 @@ mod semantics;
 mod value;
 mod verdict;
 
+pub use evidence::{Direction, Reason};
 pub use matrix::{matrix, matrix_with, Cell, Known, Matrix, PropertyMatrix};
 pub use outcome::{Out, Pick};
 pub use semantics::Want;
@@ -26,7 +28,13 @@ pub use verdict::{
 use crate::encoding::{self, Crossing, Family};
 use crate::schema::{Encoding, Schema, Style, TypeDef};
 use decode::Dec;
+use evidence::OtherWhy;
 use generate::Gen;
+
+/// A name built from two: `Type.field`, `Enum::Variant`. Names are data, never words.
+fn name(owner: &str, sep: &str, ident: &str) -> String {
+    [owner, sep, ident].concat()
+}
 
 /// What an older decoder does with the sessions a newer encoder writes.
 /// `None`: the newer version cannot write a session of that kind at all.
@@ -44,9 +52,10 @@ fn envelope(decoder: &Schema, encoder: &Schema, want: Want, out: Out) -> Out {
     }
     if let (Some(d), Some(e)) = (&decoder.envelope.id, &encoder.envelope.id) {
         if d != e {
-            return Out::reject_designed(format!(
-                "the older decoder expects envelope `{d}` and the newer version writes `{e}`"
-            ));
+            return Out::reject_designed(OtherWhy::EnvelopeDiffers {
+                reader: d.clone(),
+                writer: e.clone(),
+            });
         }
     }
     if decoder.envelope.exact_length && decoder.encoding == encoder.encoding {
@@ -55,10 +64,11 @@ fn envelope(decoder: &Schema, encoder: &Schema, want: Want, out: Out) -> Out {
             let theirs = layout::size_range(encoder, want, packing);
             if let (Some((lo, hi)), Some((nlo, nhi))) = (own, theirs) {
                 if lo == hi && (nhi < lo || nlo > lo) {
-                    return Out::reject(format!(
-                        "the older decoder accepts only its own length, {lo} bytes, and the newer version writes {}",
-                        if nlo == nhi { format!("{nlo}") } else { format!("{nlo} to {nhi}") }
-                    ));
+                    return Out::reject(OtherWhy::LengthDiffers {
+                        own: lo,
+                        writer_min: nlo,
+                        writer_max: nhi,
+                    });
                 }
             }
         }
@@ -92,21 +102,21 @@ fn decode_bytes(decoder: &Schema, encoder: &Schema, want: Want) -> Option<Out> {
     // Is there such a session at all? (Packed encoders are described by the same generator.)
     let aval = Gen::new(encoder, nf).root(want)?;
     match crossing {
-        Crossing::Rejected(why) => Some(Out::reject_strict(format!(
-            "the older decoder reads {} and the newer version writes {}: {why}",
-            decoder.encoding, encoder.encoding
-        ))),
+        Crossing::Rejected(why) => Some(Out::reject_strict(OtherWhy::EncodingRefused {
+            reader: decoder.encoding,
+            writer: encoder.encoding,
+            why,
+        })),
         Crossing::DataDependent => Some(Out::data_dependent(
             aval.concretize(),
-            format!(
-                "the older decoder reads {} and the newer version writes {}: whether those bytes decode depends on the data",
-                decoder.encoding, encoder.encoding
-            ),
+            OtherWhy::EncodingDataDependent {
+                reader: decoder.encoding,
+                writer: encoder.encoding,
+            },
         )),
-        Crossing::Readable if of.family != Family::Map && of.family != Family::Array => Some(Out::data_dependent(
-            aval.concretize(),
-            "layouts of different encodings".to_string(),
-        )),
+        Crossing::Readable if of.family != Family::Map && of.family != Family::Array => Some(
+            Out::data_dependent(aval.concretize(), OtherWhy::DifferentEncodings),
+        ),
         Crossing::Readable => Some(Dec::reading(decoder, encoder).root(&aval)),
     }
 }

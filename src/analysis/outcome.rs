@@ -1,6 +1,7 @@
 //! What an older decoder can do with a set of newer values: accept and read non-EMS, accept and
 //! read EMS, accept depending on data it cannot see, or reject. Each kind keeps one witness.
 
+use super::evidence::{OtherWhy, Reason};
 use super::value::Wire;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -8,13 +9,13 @@ pub struct Pick {
     /// The newer value on the wire, as far as this part of the decoder consumed it.
     pub wire: Wire,
     /// Why the decoder accepted it: attribute or missing attribute, in decode order.
-    pub notes: Vec<String>,
+    pub notes: Vec<Reason>,
     /// The newer EMS carrier (its `Type.field` label), when an older lenient optional tail
     /// absorbed it.
     pub swallowed: Option<String>,
     /// What the acceptance rests on that the analysis cannot see (custom code of a field that
     /// cannot set EMS): the value is read as this pick says, if it is accepted at all.
-    pub conditions: Vec<String>,
+    pub conditions: Vec<Reason>,
 }
 
 impl Pick {
@@ -33,9 +34,9 @@ pub struct Out {
     pub plain: Option<Pick>,
     pub ems: Option<Pick>,
     /// Accepted for some bytes: the layout or a custom codec makes it data-dependent.
-    pub dd: Option<(Pick, String)>,
+    pub dd: Option<(Pick, Reason)>,
     /// Why some (or every) value is rejected.
-    pub reject: Option<String>,
+    pub reject: Option<Reason>,
     /// The rejection comes from a check meant to reject (a version check, unknown fields or tags
     /// refused, trailing bytes refused, an array length or a variant checked), not from an
     /// incidental change of layout.
@@ -62,7 +63,7 @@ impl Out {
     }
 
     /// A rejection by accident: a missing field, a type or layout that no longer fits.
-    pub fn reject(why: impl Into<String>) -> Out {
+    pub fn reject(why: impl Into<Reason>) -> Out {
         Out {
             reject: Some(why.into()),
             ..Out::default()
@@ -70,7 +71,7 @@ impl Out {
     }
 
     /// A rejection by a check that exists to reject.
-    pub fn reject_strict(why: impl Into<String>) -> Out {
+    pub fn reject_strict(why: impl Into<Reason>) -> Out {
         Out {
             reject: Some(why.into()),
             strict: true,
@@ -79,7 +80,7 @@ impl Out {
     }
 
     /// A rejection the newer version designed (see `designed`).
-    pub fn reject_designed(why: impl Into<String>) -> Out {
+    pub fn reject_designed(why: impl Into<Reason>) -> Out {
         Out {
             reject: Some(why.into()),
             strict: true,
@@ -91,7 +92,7 @@ impl Out {
     /// Accepted if code sessionlint does not run accepts it, and then read without EMS: for a
     /// value that cannot set EMS in this decoder. Whether it is accepted is the condition, not
     /// how it is read; a custom-coded field beside the carrier must not blur the carrier.
-    pub fn accept_if(wire: Wire, why: impl Into<String>) -> Out {
+    pub fn accept_if(wire: Wire, why: impl Into<Reason>) -> Out {
         let mut pick = Pick::new(wire);
         pick.conditions.push(why.into());
         Out {
@@ -100,7 +101,7 @@ impl Out {
         }
     }
 
-    pub fn data_dependent(wire: Wire, why: impl Into<String>) -> Out {
+    pub fn data_dependent(wire: Wire, why: impl Into<Reason>) -> Out {
         Out {
             dd: Some((Pick::new(wire), why.into())),
             ..Out::default()
@@ -141,11 +142,11 @@ impl Out {
                 Some(a) => a.union(o),
             });
         }
-        acc.unwrap_or_else(|| Out::reject("no value can be written"))
+        acc.unwrap_or_else(|| Out::reject(OtherWhy::NothingWritten))
     }
 
     /// Adds a reason to every accepted witness.
-    pub fn note(mut self, note: impl Into<String>) -> Out {
+    pub fn note(mut self, note: impl Into<Reason>) -> Out {
         let note = note.into();
         for p in [
             self.plain.as_mut(),
@@ -202,7 +203,11 @@ impl Out {
     pub fn product(outs: Vec<Out>, combine: impl Fn(Vec<Wire>) -> Wire) -> Out {
         if let Some(bad) = outs.iter().find(|o| !o.accepts()) {
             return Out {
-                reject: Some(bad.reject.clone().unwrap_or_else(|| "rejected".into())),
+                reject: Some(
+                    bad.reject
+                        .clone()
+                        .unwrap_or(Reason::Other(OtherWhy::Rejected)),
+                ),
                 strict: bad.strict,
                 designed: bad.designed,
                 ..Out::default()

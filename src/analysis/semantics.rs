@@ -8,6 +8,7 @@
 // only add an allocation on the path that ends the walk.
 #![allow(clippy::result_large_err)]
 
+use super::evidence::{At, CheckWhy, Reason};
 use super::outcome::Out;
 use crate::schema::{Accepts, EmsMarker, Field, Ty};
 
@@ -69,11 +70,20 @@ pub enum Place<'a> {
     Value,
 }
 
+impl Place<'_> {
+    fn owned(self) -> At {
+        match self {
+            Place::Slot(l) => At::Slot(l.to_string()),
+            Place::Value => At::Value,
+        }
+    }
+}
+
 /// An accepted value: read as EMS or not, and what to note about the check it passed.
 #[derive(Debug)]
 pub struct Accepted {
     pub ems: bool,
-    pub note: Option<String>,
+    pub note: Option<Reason>,
 }
 
 impl<'a> Checks<'a> {
@@ -115,28 +125,29 @@ impl<'a> Checks<'a> {
     pub fn read(&self, v: i128, at: Place<'_>) -> Result<Accepted, Out> {
         if let Some(a) = self.accepts {
             if !a.contains(v) {
-                return Err(Out::reject_designed(match at {
-                    Place::Slot(l) => format!("`{l}` reads version {v}, outside accepts = \"{a}\""),
-                    Place::Value => format!("version {v} is outside accepts = \"{a}\""),
+                return Err(Out::reject_designed(CheckWhy::VersionRefused {
+                    at: at.owned(),
+                    version: v,
+                    accepts: a.clone(),
                 }));
             }
         }
         if let Some(k) = self.known_bits {
             let unknown = (v as u64) & !k;
             if unknown != 0 {
-                return Err(Out::reject_strict(match at {
-                    Place::Slot(l) => format!("`{l}` has flag bits outside known_bits = {k:#x}"),
-                    Place::Value => {
-                        format!("flag bits {unknown:#x} are outside known_bits = {k:#x}")
-                    }
+                return Err(Out::reject_strict(CheckWhy::UnknownFlagBits {
+                    at: at.owned(),
+                    bits: unknown,
+                    known: k,
                 }));
             }
         }
         if let Some(a) = self.check {
             if !a.contains(v) {
-                return Err(Out::reject_strict(match at {
-                    Place::Slot(l) => format!("`{l}` reads {v:#x}, and the decoder resumes a session only when it is one of {a}: a full handshake"),
-                    Place::Value => format!("{v:#x} is not one of {a}, which the decoder requires before it resumes: a full handshake"),
+                return Err(Out::reject_strict(CheckWhy::CheckRefused {
+                    at: at.owned(),
+                    value: v,
+                    check: a.clone(),
                 }));
             }
         }
@@ -145,9 +156,12 @@ impl<'a> Checks<'a> {
             Some(EmsMarker::Mask { mask }) => (v as u64) & mask != 0,
             _ => false,
         };
-        let note = self.accepts.map(|a| match at {
-            Place::Slot(l) => format!("`{l}` reads version {v}, which accepts = \"{a}\" admits"),
-            Place::Value => format!("its version check accepts = \"{a}\" admits version {v}"),
+        let note = self.accepts.map(|a| {
+            Reason::from(CheckWhy::VersionAdmitted {
+                at: at.owned(),
+                version: v,
+                accepts: a.clone(),
+            })
         });
         Ok(Accepted { ems, note })
     }

@@ -180,9 +180,9 @@ impl Wire {
         match self {
             Wire::Map(entries) if !entries.is_empty() => entries
                 .iter()
-                .map(|(k, v)| format!("{k}: {}\n", v.to_json()))
+                .map(|(k, v)| [k.as_str(), ": ", &v.to_json(), "\n"].concat())
                 .collect(),
-            other => format!("{}\n", other.to_json()),
+            other => other.to_json() + "\n",
         }
     }
 
@@ -190,15 +190,16 @@ impl Wire {
     pub fn to_toml(&self) -> String {
         fn val(w: &Wire) -> String {
             match w {
-                Wire::Map(es) => format!(
-                    "{{ {} }}",
-                    es.iter()
-                        .map(|(k, v)| format!("{k} = {}", val(v)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                Wire::Map(es) => {
+                    let inner: Vec<String> = es
+                        .iter()
+                        .map(|(k, v)| [k.as_str(), " = ", &val(v)].concat())
+                        .collect();
+                    ["{ ", &inner.join(", "), " }"].concat()
+                }
                 Wire::Seq(items) => {
-                    format!("[{}]", items.iter().map(val).collect::<Vec<_>>().join(", "))
+                    let inner: Vec<String> = items.iter().map(val).collect();
+                    ["[", &inner.join(", "), "]"].concat()
                 }
                 other => other.to_json(),
             }
@@ -206,7 +207,7 @@ impl Wire {
         match self {
             Wire::Map(entries) => entries
                 .iter()
-                .map(|(k, v)| format!("{k} = {}\n", val(v)))
+                .map(|(k, v)| [k.as_str(), " = ", &val(v), "\n"].concat())
                 .collect(),
             other => val(other),
         }

@@ -4,6 +4,7 @@
 //! `crate::rules` read it; the matrices lay it out. Both read the same [`Reading::misread`], so
 //! a matrix cell is UNSAFE exactly where a rule reports an error.
 
+use super::evidence::{Direction, OtherWhy, Reason};
 use super::outcome::{Out, Pick};
 use super::{decode_sessions, Want};
 use crate::schema::{EmsMarker, Schema, Ty, TypeDef};
@@ -20,14 +21,14 @@ pub enum Kind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Depends {
     pub pick: Pick,
-    pub condition: String,
+    pub condition: Reason,
 }
 
 /// Why sessions are rejected, and whether a check meant to reject did it (a version check,
 /// unknown fields or tags refused, trailing bytes refused) or a layout change did by accident.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rejection {
-    pub why: String,
+    pub why: Reason,
     pub deliberate: bool,
     /// The newer version's own design (`Out::designed`): what a remedy does on purpose.
     pub designed: bool,
@@ -43,20 +44,27 @@ pub struct Reading {
     pub rejection: Option<Rejection>,
     /// Whether the decoder has an EMS carrier (a data-dependent read may then set it).
     pub decoder_carries: bool,
+    /// Which side wrote the sessions: what the reasons' "newer" and "older" are.
+    pub direction: Direction,
 }
 
 /// A session read with the wrong EMS status: for certain, or for some bytes (`condition`).
 #[derive(Clone, Copy, Debug)]
 pub struct Misread<'a> {
     pub pick: &'a Pick,
-    pub condition: Option<&'a str>,
+    pub condition: Option<&'a Reason>,
+    /// The reading's direction, for the words of its reasons.
+    pub direction: Direction,
 }
 
 impl Reading {
-    fn from_out(o: Out, decoder: &Schema) -> Reading {
+    fn from_out(o: Out, decoder: &Schema, direction: Direction) -> Reading {
         let accepts = o.accepts();
         let rejection = (o.reject.is_some() || !accepts).then(|| Rejection {
-            why: o.reject.clone().unwrap_or_default(),
+            why: o
+                .reject
+                .clone()
+                .unwrap_or(Reason::Other(OtherWhy::Rejected)),
             deliberate: o.strict,
             designed: o.designed,
         });
@@ -66,31 +74,12 @@ impl Reading {
             depends: o.dd.map(|(pick, condition)| Depends { pick, condition }),
             rejection,
             decoder_carries: decoder.ems_carrier().is_some(),
+            direction,
         }
     }
 
     pub fn accepts(&self) -> bool {
         self.with_ems.is_some() || self.without_ems.is_some() || self.depends.is_some()
-    }
-
-    /// See `swap_words`.
-    fn swap_sides(&mut self) {
-        let picks = [
-            self.with_ems.as_mut(),
-            self.without_ems.as_mut(),
-            self.depends.as_mut().map(|d| &mut d.pick),
-        ];
-        for p in picks.into_iter().flatten() {
-            for t in p.notes.iter_mut().chain(p.conditions.iter_mut()) {
-                *t = swap_words(t);
-            }
-        }
-        if let Some(d) = self.depends.as_mut() {
-            d.condition = swap_words(&d.condition);
-        }
-        if let Some(r) = self.rejection.as_mut() {
-            r.why = swap_words(&r.why);
-        }
     }
 
     /// A session of `kind` this decoder accepts with the other EMS status. A data-dependent
@@ -103,13 +92,15 @@ impl Reading {
         if let Some(pick) = certain {
             return Some(Misread {
                 pick,
-                condition: pick.conditions.first().map(String::as_str),
+                condition: pick.conditions.first(),
+                direction: self.direction,
             });
         }
         let d = self.depends.as_ref()?;
         (kind == Kind::Ems || self.decoder_carries).then_some(Misread {
             pick: &d.pick,
             condition: Some(&d.condition),
+            direction: self.direction,
         })
     }
 }
@@ -191,7 +182,7 @@ pub struct VersionVerdict<'a> {
     /// EMS sessions the version's own decoder reads back without EMS (a carrier whose EMS
     /// value serializes as what reads back as its non-EMS one: `Some(())` as `null` in JSON):
     /// whether every one of them or some, and why.
-    pub loses_ems: Option<(bool, String)>,
+    pub loses_ems: Option<(bool, Reason)>,
 }
 
 impl<'a> VersionVerdict<'a> {
@@ -211,9 +202,11 @@ impl<'a> VersionVerdict<'a> {
             .flatten()
             .and_then(|own| {
                 let lost = own.plain?;
-                let why = lost.notes.last().cloned().unwrap_or_else(|| {
-                    "its own decoder reads the EMS value as written back as a non-EMS one".into()
-                });
+                let why = lost
+                    .notes
+                    .last()
+                    .cloned()
+                    .unwrap_or(Reason::Other(OtherWhy::ReadBackPlain));
                 Some((own.ems.is_none() && own.dd.is_none(), why))
             });
         VersionVerdict {
@@ -280,34 +273,12 @@ fn reading_as_written(decoder: &Schema, encoder: &Schema, kind: Kind) -> Option<
         (Kind::NonEms, true) => Want::NonEms,
         (Kind::NonEms, false) => Want::Any,
     };
-    let mut r = Reading::from_out(decode_sessions(decoder, encoder, want)?, decoder);
-    if decoder.version > encoder.version {
-        r.swap_sides();
-    }
-    Some(r)
-}
-
-/// The walkers word their reasons for the usual direction, a newer encoder and an older
-/// decoder ("the newer bytes end before ...", "unknown to the older decoder"). Read the other
-/// way, the words swap, so that each side is named for the version it is. Names are quoted in
-/// backticks and never swapped: only the prose between them.
-fn swap_words(s: &str) -> String {
-    const MARK: &str = "\u{0}";
-    s.split('`')
-        .enumerate()
-        .map(|(i, part)| {
-            if i % 2 == 1 {
-                return part.to_string();
-            }
-            part.replace("newer", MARK)
-                .replace("older", "newer")
-                .replace(MARK, "older")
-                .replace("Newer", MARK)
-                .replace("Older", "Newer")
-                .replace(MARK, "Older")
-        })
-        .collect::<Vec<_>>()
-        .join("`")
+    let direction = Direction::of(decoder.version, encoder.version);
+    Some(Reading::from_out(
+        decode_sessions(decoder, encoder, want)?,
+        decoder,
+        direction,
+    ))
 }
 
 fn loss(decoder: &Schema, encoder: &Schema, pick: &Pick) -> Loss {
@@ -344,18 +315,5 @@ fn loss(decoder: &Schema, encoder: &Schema, pick: &Pick) -> Loss {
     match own {
         None => Loss::NoCarrier,
         Some(p) => Loss::Unset { path: p.dotted() },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn sides_swap_in_prose_and_never_in_names() {
-        assert_eq!(
-            super::swap_words(
-                "the newer bytes end before `V2.newer_flag`, which the older decoder needs"
-            ),
-            "the older bytes end before `V2.newer_flag`, which the newer decoder needs"
-        );
     }
 }

@@ -72,9 +72,20 @@ pub enum Crossing {
     Readable,
     /// The older decoder fails on the first byte: a binary map/array header is not UTF-8 for a
     /// text decoder; a text document's first byte is a scalar for a binary decoder.
-    Rejected(&'static str),
+    Rejected(Refusal),
     /// Anything else: acceptance depends on the bytes.
     DataDependent,
+}
+
+/// Why the older decoder fails on the first byte of another encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// A binary map or array header is not valid UTF-8 text.
+    BinaryHeaderNotText,
+    /// The first byte of a text document decodes as a scalar, not a map.
+    TextReadAsScalar,
+    /// One text document is not valid syntax for the other text format.
+    NotSyntax,
 }
 
 pub fn crossing(old: Encoding, new: Encoding, root_is_compound: bool) -> Crossing {
@@ -91,14 +102,12 @@ pub fn crossing(old: Encoding, new: Encoding, root_is_compound: bool) -> Crossin
         (Yaml, Json) => Crossing::Readable,
         _ if !root_is_compound => Crossing::DataDependent,
         _ if fo.text && matches!(new, Cbor | Msgpack | MsgpackNamed) => {
-            Crossing::Rejected("a binary map/array header is not valid UTF-8 text")
+            Crossing::Rejected(Refusal::BinaryHeaderNotText)
         }
         _ if fnew.text && matches!(old, Cbor | Msgpack | MsgpackNamed) => {
-            Crossing::Rejected("the first byte of a text document decodes as a scalar, not a map")
+            Crossing::Rejected(Refusal::TextReadAsScalar)
         }
-        _ if fo.text && fnew.text => {
-            Crossing::Rejected("the newer text document is not valid syntax for the older format")
-        }
+        _ if fo.text && fnew.text => Crossing::Rejected(Refusal::NotSyntax),
         _ => Crossing::DataDependent,
     }
 }

@@ -1,6 +1,7 @@
 //! What the analysis concludes: one finding per rule, pair and reason, ready for any renderer.
 //! A finding names its rule's text (`rule`); the checks that build findings are `crate::rules`'.
 
+pub mod evidence;
 pub mod rule;
 
 use crate::analysis::{self, Misread};
@@ -200,17 +201,12 @@ impl Finding {
     /// Takes the misread session as evidence: its reasons, condition, sample and witness
     /// (`written_in`: the encoding that wrote it).
     pub fn showing(mut self, m: Misread<'_>, written_in: Encoding) -> Finding {
-        self.reasons.extend(m.pick.notes.iter().cloned());
+        let said = |x: &analysis::Reason| evidence::words(x, m.direction);
+        self.reasons.extend(m.pick.notes.iter().map(said));
         // Every acceptance condition of the witness, then the data-dependence of the read.
-        for c in m
-            .pick
-            .conditions
-            .iter()
-            .map(String::as_str)
-            .chain(m.condition)
-        {
-            if !self.reasons.iter().any(|r| r == c) {
-                self.reasons.push(c.to_string());
+        for c in m.pick.conditions.iter().chain(m.condition).map(said) {
+            if !self.reasons.contains(&c) {
+                self.reasons.push(c);
             }
             self.data_dependent = true;
         }

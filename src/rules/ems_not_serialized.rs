@@ -1,7 +1,7 @@
 //! A version with an EMS carrier that its encoder never writes.
 
 use super::{Check, Rule};
-use crate::analysis::VersionVerdict;
+use crate::analysis::{Direction, VersionVerdict};
 use crate::findings::Finding;
 
 pub static RULE: Rule = Rule::new(include_str!("../../rules/ems-not-serialized.toml"));
@@ -29,7 +29,7 @@ fn check(v: &VersionVerdict) -> Option<Finding> {
                     if *all { "s" } else { "" },
                 ),
             )
-            .because(why.clone())
+            .because(crate::findings::evidence::words(why, Direction::Forward))
             .because(format!(
                 "the EMS value of `{path}` serializes as what its non-EMS value reads from (serde writes `Some(())` and `Some(None)` as null, which reads back as None): carry EMS in a bool, or in an Option whose Some holds a value"
             )),

@@ -27,6 +27,10 @@ fn check(v: &PairVerdict) -> Option<Finding> {
     )
     .at(&new.origin, Some(format!("{} v{} decoder", new.name, new.version)))
     .older_writes(old, "the sessions");
-    f.reasons.extend(r.rejection.as_ref().map(|x| x.why.clone()));
+    f.reasons.extend(
+        r.rejection
+            .as_ref()
+            .map(|x| crate::findings::evidence::words(&x.why, r.direction)),
+    );
     Some(f)
 }

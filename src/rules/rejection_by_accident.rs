@@ -24,7 +24,10 @@ fn check(v: &PairVerdict) -> Option<Finding> {
             new,
             format!(
                 "the v{} {peer} rejects EMS sessions of {} v{} only by accident: {}",
-                old.version, new.name, new.version, rejection.why
+                old.version,
+                new.name,
+                new.version,
+                crate::findings::evidence::words(&rejection.why, r.direction)
             ),
         )
         .because("no version check, strict trailing-bytes or unknown-field policy of the older decoder rejects them: the next refactor may make it accept"),

@@ -15,8 +15,9 @@ pub mod serial;
 #[doc(hidden)]
 pub mod wire;
 
-use crate::analysis::{self, Kind, Reading, Want};
+use crate::analysis::{self, Direction, Kind, Reading, Want};
 use crate::deployment::Deployment;
+use crate::findings::evidence::{joined, words};
 use crate::schema::{Encoding, Schema};
 use serde::{Deserialize, Serialize};
 
@@ -290,7 +291,7 @@ fn predict(d: &Schema, enc: &Schema, s: &Session, with: bool) -> Prediction {
             }
         }
         Model::Serde(w) => match analysis::decode_value(d, enc, w) {
-            Some(out) => from_out(d.version, &out),
+            Some(out) => from_out(d.version, &out, Direction::of(d.version, enc.version)),
             None => {
                 let kind = if with { Kind::Ems } else { Kind::NonEms };
                 match analysis::reading(d, enc, kind) {
@@ -303,13 +304,13 @@ fn predict(d: &Schema, enc: &Schema, s: &Session, with: bool) -> Prediction {
 }
 
 /// The outcome of one concrete value.
-fn from_out(decoder: u32, o: &analysis::Out) -> Prediction {
+fn from_out(decoder: u32, o: &analysis::Out, direction: Direction) -> Prediction {
     if let Some((_, c)) = &o.dd {
         return Prediction {
             decoder,
             outcome: Outcome::Depends,
             possible: vec![Outcome::Refuse, Outcome::ResumeWithout, Outcome::ResumeWith],
-            why: c.clone(),
+            why: words(c, direction),
         };
     }
     let mut possible = Vec::new();
@@ -329,13 +330,14 @@ fn from_out(decoder: u32, o: &analysis::Out) -> Prediction {
     }
     let why = o
         .reject
-        .clone()
+        .as_ref()
         .filter(|_| possible == [Outcome::Refuse])
+        .map(|x| words(x, direction))
         .or_else(|| {
             o.ems
                 .as_ref()
                 .or(o.plain.as_ref())
-                .map(|x| x.notes.join("; "))
+                .map(|x| joined(&x.notes, direction, "; "))
         })
         .unwrap_or_default();
     possible.sort();
@@ -354,16 +356,17 @@ fn from_reading(decoder: u32, r: &Reading) -> Prediction {
     if r.rejection.is_some() {
         possible.push(Outcome::Refuse);
     }
+    let notes = |x: &analysis::Pick| joined(&x.notes, r.direction, "; ");
     let mut why = r
         .rejection
         .as_ref()
-        .map(|x| x.why.clone())
-        .or_else(|| r.with_ems.as_ref().map(|x| x.notes.join("; ")))
-        .or_else(|| r.without_ems.as_ref().map(|x| x.notes.join("; ")))
+        .map(|x| words(&x.why, r.direction))
+        .or_else(|| r.with_ems.as_ref().map(notes))
+        .or_else(|| r.without_ems.as_ref().map(notes))
         .unwrap_or_default();
     if let Some(d) = &r.depends {
         possible.extend([Outcome::ResumeWith, Outcome::ResumeWithout, Outcome::Refuse]);
-        why = d.condition.clone();
+        why = words(&d.condition, r.direction);
     }
     possible.sort();
     possible.dedup();

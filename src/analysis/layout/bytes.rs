@@ -7,6 +7,7 @@
 //! negotiated: such a session never resumes. Anything this cannot follow stays data-dependent.
 
 use super::{Atom, Out, Slot};
+use crate::analysis::evidence::{ByteWhy, OtherWhy, Reason};
 use crate::analysis::semantics::Place;
 
 /// One newer byte: its value, or any.
@@ -41,10 +42,7 @@ pub(super) fn refused(n: &[Slot], o: &[Slot]) -> Option<Out> {
         reasons.push(why);
     }
     reasons.dedup();
-    let why = format!(
-        "read byte by byte where the layouts differ: {}",
-        reasons.join("; or ")
-    );
+    let why = ByteWhy::ByteByByte { reasons };
     Some(if strict {
         Out::reject_strict(why)
     } else {
@@ -179,7 +177,7 @@ fn int_cells(slot: &Slot, width: usize) -> Vec<Cell> {
 
 /// Why the older slots `o` refuse the stream, and whether a check meant to refuse did;
 /// `None` when the stream may be accepted (or that is not known).
-fn refusal(o: &[Slot], s: &Stream) -> Option<(String, bool)> {
+fn refusal(o: &[Slot], s: &Stream) -> Option<(Reason, bool)> {
     let mut slots: Vec<Slot> = o.to_vec();
     slots.reverse();
     let mut at = 0usize;
@@ -200,7 +198,13 @@ fn refusal(o: &[Slot], s: &Stream) -> Option<(String, bool)> {
     };
     let end = |label: &str| {
         if s.complete {
-            Some((format!("the newer bytes end before `{label}`"), false))
+            Some((
+                ByteWhy::BytesEndBefore {
+                    label: label.to_string(),
+                }
+                .into(),
+                false,
+            ))
         } else {
             None
         }
@@ -239,7 +243,7 @@ enum Flow {
     /// On to the next slot.
     Go,
     /// The walk ends: refused (why, and whether by a check after parsing), or undecided.
-    Stop(Option<(String, bool)>),
+    Stop(Option<(Reason, bool)>),
     /// The slot's opaque content, this many bytes, is skipped.
     Skip(usize),
 }
@@ -257,22 +261,31 @@ fn slot_flow(b: &Slot, label: &str, value: Option<u64>, slots: &mut Vec<Slot>) -
             Some(0) => {}
             Some(_) if b.meta.one_is_true => {}
             Some(x) => {
-                return Flow::Stop(Some((
-                    format!("byte {x} is no presence byte for `{label}`"),
+                return stop(
+                    ByteWhy::NoPresenceByte {
+                        byte: x,
+                        label: label.to_string(),
+                    },
                     false,
-                )))
+                )
             }
             None => return Flow::Stop(None),
         },
         Atom::Bool => match value {
             Some(0 | 1) | None if !has_checks(b) => {}
             Some(x) if x > 1 && !b.meta.one_is_true => {
-                return Flow::Stop(Some((format!("byte {x} is no bool for `{label}`"), false)))
+                return stop(
+                    ByteWhy::NoBool {
+                        byte: x,
+                        label: label.to_string(),
+                    },
+                    false,
+                )
             }
             Some(x) => {
                 let x = if x > 1 { 0 } else { x };
                 if let Err(why) = checked(b, x) {
-                    return Flow::Stop(Some((why, true)));
+                    return stop(why, true);
                 }
             }
             None => return Flow::Stop(None),
@@ -280,7 +293,7 @@ fn slot_flow(b: &Slot, label: &str, value: Option<u64>, slots: &mut Vec<Slot>) -
         Atom::Int { .. } => match value {
             Some(x) => {
                 if let Err(why) = checked(b, x) {
-                    return Flow::Stop(Some((why, true)));
+                    return stop(why, true);
                 }
             }
             None if has_checks(b) => return Flow::Stop(None),
@@ -301,10 +314,13 @@ fn slot_flow(b: &Slot, label: &str, value: Option<u64>, slots: &mut Vec<Slot>) -
                     }
                 }
                 None => {
-                    return Flow::Stop(Some((
-                        format!("`{label}` reads dispatch value {x:#x}, which it does not know"),
+                    return stop(
+                        ByteWhy::UnknownDispatch {
+                            label: label.to_string(),
+                            value: x,
+                        },
                         true,
-                    )))
+                    )
                 }
             }
         }
@@ -314,25 +330,36 @@ fn slot_flow(b: &Slot, label: &str, value: Option<u64>, slots: &mut Vec<Slot>) -
     Flow::Go
 }
 
+/// The walk ends refused: why, and whether by a check after parsing.
+fn stop(why: impl Into<Reason>, deliberate: bool) -> Flow {
+    Flow::Stop(Some((why.into(), deliberate)))
+}
+
 /// A length-prefixed slot: its length checked, its content skipped when opaque bytes.
 fn seq_flow(b: &Slot, label: &str, inner: &[Slot], max: Option<u64>, value: Option<u64>) -> Flow {
     let Some(n) = value.map(|v| v as usize) else {
         return Flow::Stop(None);
     };
     if max.is_some_and(|m| n as u64 > m) {
-        return Flow::Stop(Some((
-            format!("`{label}` reads length {n}, over its limit"),
+        return stop(
+            ByteWhy::OverLimit {
+                label: label.to_string(),
+                len: n,
+            },
             true,
-        )));
+        );
     }
     if n == 0 {
         return Flow::Go;
     }
     if b.meta.min_len > n as u64 {
-        return Flow::Stop(Some((
-            format!("`{label}` reads length {n}, under its minimum"),
+        return stop(
+            ByteWhy::UnderMinimum {
+                label: label.to_string(),
+                len: n,
+            },
             true,
-        )));
+        );
     }
     // Opaque bytes are skipped whatever they hold; anything else is not followed.
     if !matches!(
@@ -352,9 +379,9 @@ fn has_checks(b: &Slot) -> bool {
 }
 
 /// The older slot's checks on a value it read.
-fn checked(b: &Slot, v: u64) -> Result<(), String> {
+fn checked(b: &Slot, v: u64) -> Result<(), Reason> {
     match b.meta.checks().read(v as i128, Place::Slot(&b.meta.label)) {
         Ok(_) => Ok(()),
-        Err(out) => Err(out.reject.unwrap_or_default()),
+        Err(out) => Err(out.reject.unwrap_or(Reason::Other(OtherWhy::Rejected))),
     }
 }

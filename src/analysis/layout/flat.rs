@@ -85,7 +85,7 @@ impl Flat<'_> {
             return None;
         }
         for f in fields {
-            let label = format!("{owner}.{}", f.ident);
+            let label = crate::analysis::name(owner, ".", &f.ident);
             match self.side {
                 Side::Encoder(_) if f.write == Write::Never => continue,
                 Side::Decoder if !f.read => continue,
@@ -103,7 +103,7 @@ impl Flat<'_> {
                 };
                 let name = match f.codec_id() {
                     Some(id) if !f.flatten => id,
-                    _ => format!("{label} (custom serde code)"),
+                    _ => [label.as_str(), " (custom serde code)"].concat(),
                 };
                 out.push(Slot {
                     atom: Atom::Opaque(name),
@@ -453,7 +453,7 @@ impl Flat<'_> {
             // bincode and postcard cannot decode tagged or untagged enums at all (they need
             // deserialize_any).
             return Some(vec![Slot {
-                atom: Atom::Opaque(format!("{} (a non-external enum)", e.name)),
+                atom: Atom::Opaque([e.name.as_str(), " (a non-external enum)"].concat()),
                 meta,
             }]);
         }
@@ -466,7 +466,7 @@ impl Flat<'_> {
             let payload = self.fields(
                 &v.fields,
                 vw.unwrap_or(Want::Any),
-                &format!("{}::{}", e.name, v.ident),
+                &crate::analysis::name(&e.name, "::", &v.ident),
                 depth + 1,
             );
             if vw.is_some() && payload.is_some() && (!enc || v.write) {

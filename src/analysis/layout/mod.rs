@@ -14,6 +14,7 @@ mod walk;
 use flat::{Flat, Side};
 use walk::{size, Walk};
 
+use super::evidence::Shape;
 use super::generate::root_variant;
 use super::outcome::Out;
 use super::semantics::Want;
@@ -154,21 +155,24 @@ fn atom_eq(a: &Atom, b: &Atom) -> bool {
     }
 }
 
-fn describe(a: &Atom) -> String {
+fn describe(a: &Atom) -> Shape {
     match a {
-        Atom::Bool => "bool".into(),
-        Atom::Int { signed, bits } => format!("{}{bits}", if *signed { 'i' } else { 'u' }),
-        Atom::Float { bits } => format!("f{bits}"),
-        Atom::Char => "char".into(),
-        Atom::Str => "string".into(),
-        Atom::Opt(_) => "Option tag".into(),
-        Atom::Seq(..) => "sequence length".into(),
-        Atom::Tail(..) => "optional tail".into(),
-        Atom::Map(..) => "map length".into(),
-        Atom::Enum { tags: Some(_), .. } => "dispatch value".into(),
-        Atom::Enum { .. } => "enum variant index".into(),
-        Atom::Opaque(n) => n.clone(),
-        Atom::Cond(_) => "conditionally written field".into(),
+        Atom::Bool => Shape::Bool,
+        Atom::Int { signed, bits } => Shape::Int {
+            signed: *signed,
+            bits: *bits,
+        },
+        Atom::Float { bits } => Shape::Float { bits: *bits },
+        Atom::Char => Shape::Char,
+        Atom::Str => Shape::Str,
+        Atom::Opt(_) => Shape::OptionTag,
+        Atom::Seq(..) => Shape::SeqLength,
+        Atom::Tail(..) => Shape::OptionalTail,
+        Atom::Map(..) => Shape::MapLength,
+        Atom::Enum { tags: Some(_), .. } => Shape::Dispatch,
+        Atom::Enum { .. } => Shape::VariantIndex,
+        Atom::Opaque(n) => Shape::Opaque(n.clone()),
+        Atom::Cond(_) => Shape::Conditional,
     }
 }
 

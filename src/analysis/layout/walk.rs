@@ -3,6 +3,7 @@
 
 // The slot model and the analysis types this walker shares with the rest of `layout`.
 use super::*;
+use crate::analysis::evidence::{OneByteWhy, Reason, ScalarWhy, SlotWhy, VariantBy};
 
 /// The older decoder's walk over the newer encoder's slots.
 pub(super) struct Walk {
@@ -172,14 +173,11 @@ impl Walk {
         mut n: &[Slot],
         mut o: &[Slot],
         mut ems: bool,
-        notes: &mut Vec<String>,
+        notes: &mut Vec<Reason>,
     ) -> Out {
         self.steps += 1;
         if self.steps > MAX_STEPS {
-            return Out::data_dependent(
-                Wire::Seq(Vec::new()),
-                "too many layout branches to follow",
-            );
+            return Out::data_dependent(Wire::Seq(Vec::new()), SlotWhy::TooManyBranches);
         }
         loop {
             // A conditional newer field: written or not.
@@ -192,7 +190,12 @@ impl Walk {
                 let mut with: Vec<Slot> = inner.clone();
                 with.extend_from_slice(&n[1..]);
                 let mut nn = notes.clone();
-                nn.push(format!("`{}` is written (skip_serializing_if)", meta.label));
+                nn.push(
+                    SlotWhy::Written {
+                        label: meta.label.clone(),
+                    }
+                    .into(),
+                );
                 return absent.union(self.go(&with, o, ems, &mut nn));
             }
             let (a, b) = match (n.first(), o.first()) {
@@ -227,9 +230,9 @@ impl Walk {
         b: Option<&Slot>,
         o: &[Slot],
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
-        let done = |ems: bool, notes: &[String]| {
+        let done = |ems: bool, notes: &[Reason]| {
             let out = if ems {
                 Out::accept_ems(Wire::Seq(Vec::new()))
             } else {
@@ -242,22 +245,25 @@ impl Walk {
             (Some(a), _) => match self.trailing {
                 Trailing::Ignore => {
                     let mut nn = notes.to_vec();
-                    nn.push(format!(
-                        "the older decoder stops after its last field and ignores the newer bytes from `{}` on (trailing bytes are accepted)",
-                        a.meta.label
-                    ));
+                    nn.push(
+                        SlotWhy::TrailingIgnored {
+                            from: a.meta.label.clone(),
+                        }
+                        .into(),
+                    );
                     done(ems, &nn)
                 }
-                Trailing::Reject => Out::reject_strict(format!(
-                    "bytes remain after the older struct (from `{}` on) and its decoder rejects trailing bytes",
-                    a.meta.label
-                )),
+                Trailing::Reject => Out::reject_strict(SlotWhy::TrailingRefused {
+                    from: a.meta.label.clone(),
+                }),
             },
             (None, Some(b)) => {
                 if size(o, self.packing).0 == 0 {
                     done(ems, notes)
                 } else {
-                    Out::reject(format!("unexpected end of input: the newer bytes end before `{}`", b.meta.label))
+                    Out::reject(SlotWhy::EndsBefore {
+                        label: b.meta.label.clone(),
+                    })
                 }
             }
         }
@@ -267,7 +273,7 @@ impl Walk {
     /// decoder accepts it: whether the older decoder reads it as EMS, and the note to keep.
     /// `None` when the pair needs `scalar` (several candidates, a check that may reject, or a
     /// carrier inside an opaque layout).
-    fn single(&self, a: &Slot, b: &Slot) -> Option<(bool, Option<String>)> {
+    fn single(&self, a: &Slot, b: &Slot) -> Option<(bool, Option<Reason>)> {
         if a.meta.holds
             || b.meta.holds
             || b.meta.accepts.is_some()
@@ -292,7 +298,7 @@ impl Walk {
             .ems;
         let note =
             (a.meta.val.is_some() && b.meta.marker.is_none() && a.meta.label != b.meta.label)
-                .then(|| format!("the newer `{}` is read as `{}`", a.meta.label, b.meta.label));
+                .then(|| read_as(a, b));
         Some((reads_ems, note))
     }
 
@@ -305,7 +311,7 @@ impl Walk {
         n: &[Slot],
         o: &[Slot],
         ems: bool,
-        notes: &mut Vec<String>,
+        notes: &mut Vec<Reason>,
     ) -> Out {
         match (&a.atom, &b.atom) {
             (Atom::Opt(ni), Atom::Opt(oi)) => self.option(a, b, (ni, oi), (n, o), ems, notes),
@@ -318,11 +324,13 @@ impl Walk {
                 self.enums(a, b, (n, o), ems, notes)
             }
             // A dispatch on a value the newer bytes can never start: refused whatever follows.
-            (_, Atom::Enum { .. }) if self.packing == Packing::Tls && Self::dispatch_refuses(a, b) => {
-                Out::reject(format!(
-                    "the newer `{}` begins with a byte no value of the older dispatch `{}` begins with: every such session is refused",
-                    a.meta.label, b.meta.label
-                ))
+            (_, Atom::Enum { .. })
+                if self.packing == Packing::Tls && Self::dispatch_refuses(a, b) =>
+            {
+                Out::reject(SlotWhy::DispatchNeverStarts {
+                    writer: a.meta.label.clone(),
+                    reader: b.meta.label.clone(),
+                })
             }
             // TLS codecs write a bool, a presence byte and a u8 alike: one byte, read by the
             // older decoder as what it declares there.
@@ -392,7 +400,7 @@ impl Walk {
         b: &Slot,
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
-        notes: &mut [String],
+        notes: &mut [Reason],
     ) -> Out {
         let (
             Atom::Enum {
@@ -425,15 +433,16 @@ impl Walk {
         (ni, oi): (&[Slot], &[Slot]),
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
         let mut outs = Vec::new();
         if !a.meta.forced {
             if b.meta.min_len > 0 {
-                outs.push(Out::reject_strict(format!(
-                    "the newer `{}` may be empty, and the older decoder refuses fewer than {} elements in `{}`",
-                    a.meta.label, b.meta.min_len, b.meta.label
-                )));
+                outs.push(Out::reject_strict(SlotWhy::MayBeEmpty {
+                    writer: a.meta.label.clone(),
+                    min: b.meta.min_len,
+                    reader: b.meta.label.clone(),
+                }));
             } else {
                 outs.push(self.go(n, o, ems, &mut notes.to_vec()));
             }
@@ -450,17 +459,21 @@ impl Walk {
         b: &Slot,
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
         let mut nn = notes.to_vec();
-        nn.push(format!(
-            "the bytes of the newer `{}` are read as the string `{}` (the same length and bytes on the wire), when they are UTF-8",
-            a.meta.label, b.meta.label
-        ));
-        self.go(n, o, ems, &mut nn).union(Out::reject(format!(
-            "the bytes of the newer `{}` are refused as the string `{}` when they are not UTF-8",
-            a.meta.label, b.meta.label
-        )))
+        nn.push(
+            SlotWhy::BytesAsString {
+                writer: a.meta.label.clone(),
+                reader: b.meta.label.clone(),
+            }
+            .into(),
+        );
+        self.go(n, o, ems, &mut nn)
+            .union(Out::reject(SlotWhy::BytesNotUtf8 {
+                writer: a.meta.label.clone(),
+                reader: b.meta.label.clone(),
+            }))
     }
 
     /// The newer string read as the older byte vector (the same bytes on the wire), within the
@@ -472,19 +485,22 @@ impl Walk {
         max: Option<u64>,
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
         let mut nn = notes.to_vec();
-        nn.push(format!(
-            "the newer string `{}` is read as the bytes `{}` (the same length and bytes on the wire)",
-            a.meta.label, b.meta.label
-        ));
+        nn.push(
+            SlotWhy::StringAsBytes {
+                writer: a.meta.label.clone(),
+                reader: b.meta.label.clone(),
+            }
+            .into(),
+        );
         let read = self.go(n, o, ems, &mut nn);
         match max {
-            Some(m) => read.union(Out::reject(format!(
-                "the older decoder refuses more than {m} bytes in `{}`",
-                b.meta.label
-            ))),
+            Some(m) => read.union(Out::reject(SlotWhy::OverByteLimit {
+                max: m,
+                reader: b.meta.label.clone(),
+            })),
             None => read,
         }
     }
@@ -500,7 +516,7 @@ impl Walk {
         (signed, x, y): (bool, u8, u8),
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
         let fits = |v: i128, bits: u8| {
             if signed {
@@ -513,17 +529,19 @@ impl Walk {
         match self.packing {
             Packing::Varint if x > 8 && y > 8 => {
                 let mut nn = notes.to_vec();
-                nn.push(format!(
-                    "postcard writes `{}` ({}) and reads `{}` ({}) as the same varint",
-                    a.meta.label,
-                    describe(&a.atom),
-                    b.meta.label,
-                    describe(&b.atom)
-                ));
-                let too_big = Out::reject(format!(
-                    "a value of the newer `{}` too large for the older `{}` is refused (varint overflow)",
-                    a.meta.label, b.meta.label
-                ));
+                nn.push(
+                    ScalarWhy::SameVarint {
+                        writer: a.meta.label.clone(),
+                        writer_shape: describe(&a.atom),
+                        reader: b.meta.label.clone(),
+                        reader_shape: describe(&b.atom),
+                    }
+                    .into(),
+                );
+                let too_big = Out::reject(ScalarWhy::VarintOverflow {
+                    writer: a.meta.label.clone(),
+                    reader: b.meta.label.clone(),
+                });
                 match a.meta.val {
                     Some(v) if !fits(v, y) => too_big,
                     Some(_) => self.scalar(a, b, n, o, ems, &nn),
@@ -555,14 +573,13 @@ impl Walk {
                         .any(|acc| !admits_part(acc, v, x, y, le))
                 });
                 if refused {
-                    return Out::reject_strict(format!(
-                        "the older `{}` ({}) reads the newer `{}` ({}) with the bytes after it, and no value its check admits holds {} there",
-                        b.meta.label,
-                        describe(&b.atom),
-                        a.meta.label,
-                        describe(&a.atom),
-                        a.meta.val.unwrap_or_default()
-                    ));
+                    return Out::reject_strict(ScalarWhy::NoAdmittedValue {
+                        reader: b.meta.label.clone(),
+                        reader_shape: describe(&b.atom),
+                        writer: a.meta.label.clone(),
+                        writer_shape: describe(&a.atom),
+                        value: a.meta.val.unwrap_or_default(),
+                    });
                 }
                 self.diverge(a, b, n, o)
             }
@@ -578,7 +595,7 @@ impl Walk {
         (signed, x, y): (bool, u8, u8),
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
         // The older decoder reads the first y bits of the newer integer; the rest is
         // read as what follows in the older layout.
@@ -599,7 +616,7 @@ impl Walk {
         let part = |bits: u8, val: Option<i128>, values, which: &str, meta: Meta| Slot {
             atom: Atom::Int { signed, bits },
             meta: Meta {
-                label: format!("{} ({which})", a.meta.label),
+                label: [a.meta.label.as_str(), " (", which, ")"].concat(),
                 val,
                 values,
                 ..meta
@@ -615,13 +632,16 @@ impl Walk {
             part(rest, second, second_values, tail, Meta::default()),
         ];
         let mut nn = notes.to_vec();
-        nn.push(format!(
-            "the older `{}` ({}) reads the {head} of the newer `{}` ({}); the {tail} are read as what follows",
-            b.meta.label,
-            describe(&b.atom),
-            a.meta.label,
-            describe(&a.atom)
-        ));
+        nn.push(
+            ScalarWhy::SplitWider {
+                reader: b.meta.label.clone(),
+                reader_shape: describe(&b.atom),
+                writer: a.meta.label.clone(),
+                writer_shape: describe(&a.atom),
+                little_endian: le,
+            }
+            .into(),
+        );
         self.go(
             &cat(&split, n),
             &cat(std::slice::from_ref(b), o),
@@ -638,7 +658,7 @@ impl Walk {
         (ni, oi): (&[Slot], &[Slot]),
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
         let flag = b.meta.marker == Some(EmsMarker::Flag);
         let mut outs = Vec::new();
@@ -674,7 +694,7 @@ impl Walk {
         (nv, ov, other, tags): (&[Variant], &[Variant], Option<usize>, Option<Tags<'_>>),
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
         let allowed: Vec<usize> = a
             .meta
@@ -684,47 +704,49 @@ impl Walk {
         let mut outs = Vec::new();
         for k in allowed {
             let (nname, npayload) = &nv[k];
-            // By index, or by the dispatch value the newer variant writes.
-            let (found, what) = match tags {
-                Some((nt, ot)) => {
-                    let value = nt.get(k).copied().flatten();
-                    let at = value.and_then(|t| ot.iter().position(|x| *x == Some(t)));
-                    let what = match value {
-                        Some(t) => format!("dispatch value {t:#x}"),
-                        None => format!("variant `{nname}` (no dispatch value)"),
-                    };
-                    (at.and_then(|i| ov.get(i)), what)
-                }
-                None => (ov.get(k), format!("variant index {k}")),
-            };
+            let (found, what) = Self::variant_read(k, nname, ov, tags);
             let (oname, opayload, via_other) = match (found, other) {
                 (Some((name, p)), _) => (name, p, false),
                 (None, Some(oi)) => (&ov[oi].0, &ov[oi].1, true),
                 (None, None) => {
-                    outs.push(Out::reject_strict(format!(
-                        "{what} (`{nname}`) is unknown to the older enum at `{}`",
-                        b.meta.label
-                    )));
+                    outs.push(Out::reject_strict(ScalarWhy::UnknownToEnum {
+                        by: what,
+                        name: nname.clone(),
+                        reader: b.meta.label.clone(),
+                    }));
                     continue;
                 }
             };
             let reads_ems = b.meta.marker.as_ref().and_then(EmsMarker::variant) == Some(oname);
             let mut nn = notes.to_vec();
             if via_other {
-                nn.push(format!(
-                    "{what} (`{nname}`) decodes as `{oname}` (its catch-all)"
-                ));
+                nn.push(
+                    ScalarWhy::CaughtByCatchAll {
+                        by: what,
+                        name: nname.clone(),
+                        caught: oname.clone(),
+                    }
+                    .into(),
+                );
                 if !npayload.is_empty() {
                     outs.push(Out::data_dependent(
                         Wire::Seq(Vec::new()),
-                        format!("variant `{nname}` carries data after an index the older decoder maps to `{oname}`"),
+                        ScalarWhy::CatchAllDropsData {
+                            name: nname.clone(),
+                            caught: oname.clone(),
+                        },
                     ));
                     continue;
                 }
             } else if nname != oname {
-                nn.push(format!(
-                    "{what} is `{nname}` in the newer enum and `{oname}` in the older"
-                ));
+                nn.push(
+                    ScalarWhy::VariantRenamed {
+                        by: what,
+                        writer: nname.clone(),
+                        reader: oname.clone(),
+                    }
+                    .into(),
+                );
             }
             outs.push(self.go(
                 &cat(npayload, n),
@@ -736,6 +758,28 @@ impl Walk {
         Out::union_all(outs)
     }
 
+    /// The older variant that reads the newer variant `k` (`name`): by index, or by the
+    /// dispatch value the newer variant writes; and how it was told apart.
+    fn variant_read<'v>(
+        k: usize,
+        name: &str,
+        ov: &'v [Variant],
+        tags: Option<Tags<'_>>,
+    ) -> (Option<&'v Variant>, VariantBy) {
+        match tags {
+            Some((nt, ot)) => {
+                let value = nt.get(k).copied().flatten();
+                let at = value.and_then(|t| ot.iter().position(|x| *x == Some(t)));
+                let by = match value {
+                    Some(t) => VariantBy::Dispatch(t),
+                    None => VariantBy::Named(name.to_string()),
+                };
+                (at.and_then(|i| ov.get(i)), by)
+            }
+            None => (ov.get(k), VariantBy::Index(k)),
+        }
+    }
+
     /// An older read-if-bytes-remain tail: the newer bytes from here on either parse as the
     /// tail, or (lenient) the failed parse counts as absence and everything left is swallowed.
     fn tail(
@@ -745,7 +789,7 @@ impl Walk {
         (inner, lenient): (&[Slot], bool),
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
         let mut outs = vec![self.go(
             &cat(std::slice::from_ref(a), n),
@@ -755,7 +799,7 @@ impl Walk {
         )];
         if lenient && size(o, self.packing).0 == 0 {
             let rest = || std::iter::once(a).chain(n.iter());
-            let swallowed: Vec<String> = rest().map(|s| format!("`{}`", s.meta.label)).collect();
+            let swallowed: Vec<String> = rest().map(|s| s.meta.label.clone()).collect();
             let carrier = rest()
                 .find(|s| s.meta.carrier || s.meta.holds)
                 .map(|s| s.meta.label.clone());
@@ -764,11 +808,10 @@ impl Walk {
             } else {
                 Out::accept(Wire::Seq(Vec::new()))
             };
-            let why = format!(
-                "the older optional tail `{}` fails to parse the newer bytes and counts as absent, swallowing {}",
-                b.meta.label,
-                swallowed.join(", ")
-            );
+            let why = Reason::from(ScalarWhy::TailSwallows {
+                tail: b.meta.label.clone(),
+                swallowed,
+            });
             let notes = notes.iter().cloned().chain(std::iter::once(why));
             outs.push(notes.fold(out, Out::note).swallowing(carrier));
         }
@@ -841,7 +884,7 @@ impl Walk {
         n: &[Slot],
         o: &[Slot],
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
         let mut outs = Vec::new();
         for v in Self::byte_values(a) {
@@ -849,10 +892,11 @@ impl Walk {
                 0 | 1 => v,
                 _ if b.meta.one_is_true => 0,
                 _ => {
-                    outs.push(Out::reject(format!(
-                        "the newer `{}` writes byte {v}, which the older bool `{}` refuses",
-                        a.meta.label, b.meta.label
-                    )));
+                    outs.push(Out::reject(OneByteWhy::ByteNotBool {
+                        writer: a.meta.label.clone(),
+                        byte: v,
+                        reader: b.meta.label.clone(),
+                    }));
                     continue;
                 }
             };
@@ -862,15 +906,16 @@ impl Walk {
             let mut nn = notes.to_vec();
             nn.extend(accepted.note);
             if v > 1 {
-                nn.push(format!(
-                    "the newer `{}` writes byte {v}, which the older `{}` reads as false (only 1 is true)",
-                    a.meta.label, b.meta.label
-                ));
+                nn.push(
+                    OneByteWhy::ByteReadFalse {
+                        writer: a.meta.label.clone(),
+                        byte: v,
+                        reader: b.meta.label.clone(),
+                    }
+                    .into(),
+                );
             } else if a.meta.label != b.meta.label {
-                nn.push(format!(
-                    "the newer `{}` is read as `{}`",
-                    a.meta.label, b.meta.label
-                ));
+                nn.push(read_as(a, b));
             }
             outs.push(self.go(n, o, ems || accepted.ems, &mut nn));
         }
@@ -887,7 +932,7 @@ impl Walk {
         oi: &[Slot],
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
         let mut outs = Vec::new();
         for v in Self::byte_values(a) {
@@ -897,19 +942,23 @@ impl Walk {
                 0 => false,
                 _ if b.meta.one_is_true => false,
                 _ => {
-                    outs.push(Out::reject(format!(
-                        "the newer `{}` writes byte {v}, which is no presence byte for the older `{}`",
-                        a.meta.label, b.meta.label
-                    )));
+                    outs.push(Out::reject(OneByteWhy::ByteNotPresence {
+                        writer: a.meta.label.clone(),
+                        byte: v,
+                        reader: b.meta.label.clone(),
+                    }));
                     continue;
                 }
             };
-            nn.push(format!(
-                "the newer `{}` (byte {v}) is read as the presence byte of the older `{}`: {}",
-                a.meta.label,
-                b.meta.label,
-                if some { "present" } else { "absent" }
-            ));
+            nn.push(
+                OneByteWhy::ByteAsPresence {
+                    writer: a.meta.label.clone(),
+                    byte: v,
+                    reader: b.meta.label.clone(),
+                    present: some,
+                }
+                .into(),
+            );
             let some_is_ems = some && b.meta.marker == Some(EmsMarker::Flag);
             let older = if some { cat(oi, o) } else { o.to_vec() };
             outs.push(self.go(n, &older, ems || some_is_ems, &mut nn));
@@ -926,7 +975,7 @@ impl Walk {
         ni: &[Slot],
         (n, o): (&[Slot], &[Slot]),
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
         let mut outs = Vec::new();
         let choices: &[i128] = match a.meta.allowed.as_deref() {
@@ -940,10 +989,14 @@ impl Walk {
             };
             let mut nn = notes.to_vec();
             nn.extend(accepted.note);
-            nn.push(format!(
-                "the presence byte of the newer `{}` ({v}) is read as `{}`",
-                a.meta.label, b.meta.label
-            ));
+            nn.push(
+                OneByteWhy::PresenceAsByte {
+                    writer: a.meta.label.clone(),
+                    byte: v,
+                    reader: b.meta.label.clone(),
+                }
+                .into(),
+            );
             let newer = if v == 1 { cat(ni, n) } else { n.to_vec() };
             outs.push(self.go(&newer, o, ems || accepted.ems, &mut nn));
         }
@@ -956,16 +1009,18 @@ impl Walk {
         let (n_lo, n_hi) = size(&cat(std::slice::from_ref(a), n), self.packing);
         let (o_lo, o_hi) = size(&cat(std::slice::from_ref(b), o), self.packing);
         if n_hi < o_lo {
-            return Out::reject(format!(
-                "unexpected end of input: from `{}` on the newer bytes ({n_hi} at most) are fewer than the older decoder needs ({o_lo} at least)",
-                a.meta.label
-            ));
+            return Out::reject(SlotWhy::TooFewBytes {
+                from: a.meta.label.clone(),
+                writer_max: n_hi,
+                reader_min: o_lo,
+            });
         }
         if self.trailing == Trailing::Reject && n_lo > o_hi {
-            return Out::reject_strict(format!(
-                "from `{}` on the newer bytes ({n_lo} at least) outnumber what the older decoder reads ({o_hi} at most) and it rejects trailing bytes",
-                a.meta.label
-            ));
+            return Out::reject_strict(SlotWhy::TooManyBytes {
+                from: a.meta.label.clone(),
+                writer_min: n_lo,
+                reader_max: o_hi,
+            });
         }
         // Byte by byte, as far as the newer bytes are known: a check the older decoder applies
         // to what it reads there may refuse every such session.
@@ -979,13 +1034,12 @@ impl Walk {
         }
         Out::data_dependent(
             Wire::Seq(Vec::new()),
-            format!(
-                "the layouts differ at `{}` ({} in the newer version) versus `{}` ({} in the older): what the older decoder reads from there on depends on the data",
-                a.meta.label,
-                describe(&a.atom),
-                b.meta.label,
-                describe(&b.atom)
-            ),
+            SlotWhy::LayoutsDiffer {
+                writer: a.meta.label.clone(),
+                writer_shape: describe(&a.atom),
+                reader: b.meta.label.clone(),
+                reader_shape: describe(&b.atom),
+            },
         )
     }
 
@@ -997,12 +1051,14 @@ impl Walk {
         n: &[Slot],
         o: &[Slot],
         ems: bool,
-        notes: &[String],
+        notes: &[Reason],
     ) -> Out {
         if a.meta.holds || b.meta.holds {
             return Out::data_dependent(
                 Wire::Seq(Vec::new()),
-                format!("`{}` holds the EMS carrier but is laid out by code sessionlint does not model (flatten or a custom codec)", a.meta.label),
+                SlotWhy::CarrierUnmodelled {
+                    label: a.meta.label.clone(),
+                },
             );
         }
         // Candidate values the newer encoder may write here.
@@ -1042,13 +1098,19 @@ impl Walk {
                 && a.meta.label != b.meta.label
                 && b.meta.accepts.is_none()
             {
-                nn.push(format!(
-                    "the newer `{}` is read as `{}`",
-                    a.meta.label, b.meta.label
-                ));
+                nn.push(read_as(a, b));
             }
             outs.push(self.go(n, o, ems || reads_ems, &mut nn));
         }
         Out::union_all(outs)
     }
+}
+
+/// The writer's slot `a` read as the reader's slot `b`.
+fn read_as(a: &Slot, b: &Slot) -> Reason {
+    SlotWhy::ReadAs {
+        writer: a.meta.label.clone(),
+        reader: b.meta.label.clone(),
+    }
+    .into()
 }
