@@ -103,7 +103,18 @@ impl<'a> Gen<'a> {
             },
             (Ty::Bool, _) => AVal::OneOf(vec![AVal::Bool(false), AVal::Bool(true)]),
             (Ty::Int { .. }, Some(m @ EmsMarker::Mask { mask })) => match want {
-                Want::Ems => AVal::Int(carrier_value(m, want).expect("a mask writes its bits")),
+                // The EMS bits alone, or with every other bit the version declares it sets
+                // (as the layout walker tries them).
+                Want::Ems => {
+                    let ems = carrier_value(m, want).expect("a mask writes its bits");
+                    let others = bits.map_or(0, |b| b & !mask) as i128;
+                    let (_, hi) = ty.int_range().unwrap_or((0, i128::MAX));
+                    if others == 0 || ems | others > hi {
+                        AVal::Int(ems)
+                    } else {
+                        AVal::OneOf(vec![AVal::Int(ems), AVal::Int(ems | others)])
+                    }
+                }
                 // Any word without the EMS bits.
                 Want::NonEms => AVal::IntAny {
                     bits: bits.map(|b| b & !mask).or(Some(!mask)),

@@ -2,7 +2,8 @@
 //! kind (EMS, non-EMS), it answers existentially: is some session accepted and read as EMS,
 //! some accepted and read without, some accepted depending on bytes it cannot see, some
 //! rejected (and was the rejection meant). No rule and no message lives here: `crate::rules`
-//! turns verdicts into findings.
+//! turns verdicts into findings, and each reason is a value ([`evidence`]) that
+//! `crate::findings::evidence` puts into words.
 
 mod decode;
 mod der;

@@ -3,6 +3,14 @@
 //! newer encoder writes in its EMS carrier are written here once, and used by the serde walker
 //! (`decode`), the packed-layout walker (`layout`) and the DER walker (`der`), and by the
 //! encoder-side generators (`generate`, `layout`, `der`).
+//!
+//! The other bits of a flags word beside an EMS mask follow one rule where they are declared:
+//! both generators try the EMS bits alone and with every declared bit beside them. Where a
+//! writer declares no `known_bits`, each side keeps its own reading on purpose: a serde
+//! generator tries any word without the EMS bits (a Rust program may set any bit of its
+//! integer), the layout walker the EMS value alone (a hand-written codec writes the byte it
+//! built: s2n-tls writes its one-bit `ems_negotiated` as 0 or 1). One rule for both would invent
+//! bytes a C codec never writes, or drop words a Rust program can write.
 
 // A rejection is itself the verdict (an `Out`), returned early from the walk; boxing it would
 // only add an allocation on the path that ends the walk.

@@ -459,6 +459,57 @@ macro_rules! flag_bit_masked {
 }
 every_map_format!(flag_bit_masked);
 
+/// v1 knows bit 0x4 under another meaning (`known_bits = 0x5`) and refuses bit 0x2. v2 gives
+/// 0x4 to EMS and may set its other declared bits beside it: the EMS word alone is accepted and
+/// read without EMS, the word with 0x2 set is refused. Both are tried, as the layout walker
+/// tries them in a packed format.
+macro_rules! flag_bit_beside_declared {
+    ($name:ident, $enc:literal) => {
+        case!($name,
+            old {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 1, encoding = $enc)]
+                pub struct TicketV1 { pub cipher: u16, #[session(known_bits = 0x5)] pub flags: u32 }
+            }
+            new {
+                #[derive(Serialize, Deserialize, SessionState)]
+                #[session(name = "ticket", version = 2, encoding = $enc)]
+                pub struct TicketV2 { pub cipher: u16, #[session(known_bits = 0x7, ems_mask = 0x4)] pub flags: u32 }
+            }
+            TicketV1 => TicketV2,
+            ems: [TicketV2 { cipher: 1, flags: 0x4 }, TicketV2 { cipher: 1, flags: 0x7 }],
+            non_ems: [TicketV2 { cipher: 1, flags: 0x1 }],
+            older: [TicketV1 { cipher: 1, flags: 0x1 }, TicketV1 { cipher: 1, flags: 0x4 }],
+        );
+    };
+}
+mod flag_bit_beside_declared {
+    flag_bit_beside_declared!(json, "json");
+    flag_bit_beside_declared!(toml, "toml");
+    flag_bit_beside_declared!(yaml, "yaml");
+    flag_bit_beside_declared!(cbor, "cbor");
+    flag_bit_beside_declared!(msgpack_named, "msgpack-named");
+
+    /// The analysis reads both EMS words as the real crate does: one accepted without EMS, one
+    /// refused by the older `known_bits`.
+    #[test]
+    fn an_ems_word_is_tried_with_and_without_its_declared_bits() {
+        use crate::support::{encode, read_sealed, Read};
+        use json::{new::TicketV2, old::TicketV1};
+        use sessionlint::SessionState;
+        let (old, new) = (TicketV1::schema(), TicketV2::schema());
+        let r = sessionlint::analysis::reading(&old, &new, sessionlint::analysis::Kind::Ems)
+            .expect("v2 writes EMS sessions");
+        assert!(r.without_ems.is_some() && r.rejection.is_some(), "{r:?}");
+        let read = |flags| {
+            let bytes = encode(new.encoding, &TicketV2 { cipher: 1, flags }).unwrap();
+            read_sealed::<TicketV1>(&old, &new, &bytes)
+        };
+        assert!(matches!(read(0x4), Read::Accepted { ems: false }));
+        assert!(matches!(read(0x7), Read::Rejected(_)));
+    }
+}
+
 /// Versions as variants of an internally tagged root enum: v1's enum has no variant "2".
 macro_rules! tagged_root_versions {
     ($name:ident, $enc:literal) => {
