@@ -111,14 +111,17 @@ macro_rules! reasons {
         /// One reason, by the part of the analysis that found it. Field names say the role:
         /// `writer`/`reader` are the two sides' labels, `owner` the reading struct, `key` a key
         /// on the wire.
+        ///
+        /// Boxed, so that a verdict carrying reasons stays as small as one carrying a string:
+        /// verdicts are moved at every step of a walk.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Reason {
-            $($variant($group)),*
+            $($variant(Box<$group>)),*
         }
 
         $(impl From<$group> for Reason {
             fn from(why: $group) -> Reason {
-                Reason::$variant(why)
+                Reason::$variant(Box::new(why))
             }
         })*
     };

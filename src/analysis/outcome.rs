@@ -206,7 +206,7 @@ impl Out {
                 reject: Some(
                     bad.reject
                         .clone()
-                        .unwrap_or(Reason::Other(OtherWhy::Rejected)),
+                        .unwrap_or_else(|| OtherWhy::Rejected.into()),
                 ),
                 strict: bad.strict,
                 designed: bad.designed,

@@ -64,7 +64,7 @@ impl Reading {
             why: o
                 .reject
                 .clone()
-                .unwrap_or(Reason::Other(OtherWhy::Rejected)),
+                .unwrap_or_else(|| OtherWhy::Rejected.into()),
             deliberate: o.strict,
             designed: o.designed,
         });
@@ -206,7 +206,7 @@ impl<'a> VersionVerdict<'a> {
                     .notes
                     .last()
                     .cloned()
-                    .unwrap_or(Reason::Other(OtherWhy::ReadBackPlain));
+                    .unwrap_or_else(|| OtherWhy::ReadBackPlain.into());
                 Some((own.ems.is_none() && own.dd.is_none(), why))
             });
         VersionVerdict {

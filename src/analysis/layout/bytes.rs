@@ -382,6 +382,6 @@ fn has_checks(b: &Slot) -> bool {
 fn checked(b: &Slot, v: u64) -> Result<(), Reason> {
     match b.meta.checks().read(v as i128, Place::Slot(&b.meta.label)) {
         Ok(_) => Ok(()),
-        Err(out) => Err(out.reject.unwrap_or(Reason::Other(OtherWhy::Rejected))),
+        Err(out) => Err(out.reject.unwrap_or_else(|| OtherWhy::Rejected.into())),
     }
 }

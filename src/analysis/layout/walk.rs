@@ -206,9 +206,11 @@ impl Walk {
                 (Atom::Map(nk, nv), Atom::Map(ok, ovv)) => shape_eq(nk, ok) && shape_eq(nv, ovv),
                 (_, Atom::Tail(..)) => false,
                 (x, y) if atom_eq(x, y) && !compound(x) => match self.single(a, b) {
-                    Some((reads_ems, note)) => {
+                    Some((reads_ems, noted)) => {
                         ems |= reads_ems;
-                        notes.extend(note);
+                        if noted {
+                            notes.push(read_as(a, b));
+                        }
                         true
                     }
                     None => false,
@@ -270,10 +272,11 @@ impl Walk {
     }
 
     /// Equal scalars where the newer encoder has exactly one candidate value and the older
-    /// decoder accepts it: whether the older decoder reads it as EMS, and the note to keep.
+    /// decoder accepts it: whether the older decoder reads it as EMS, and whether to note that
+    /// it is read as another field (the note is made by the caller: this runs for every slot).
     /// `None` when the pair needs `scalar` (several candidates, a check that may reject, or a
     /// carrier inside an opaque layout).
-    fn single(&self, a: &Slot, b: &Slot) -> Option<(bool, Option<Reason>)> {
+    fn single(&self, a: &Slot, b: &Slot) -> Option<(bool, bool)> {
         if a.meta.holds
             || b.meta.holds
             || b.meta.accepts.is_some()
@@ -296,10 +299,8 @@ impl Walk {
             .read(v, Place::Slot(&b.meta.label))
             .ok()?
             .ems;
-        let note =
-            (a.meta.val.is_some() && b.meta.marker.is_none() && a.meta.label != b.meta.label)
-                .then(|| read_as(a, b));
-        Some((reads_ems, note))
+        let noted = a.meta.val.is_some() && b.meta.marker.is_none() && a.meta.label != b.meta.label;
+        Some((reads_ems, noted))
     }
 
     /// One pair of slots, the newer `a` against the older `b`, then the rest (`n`, `o`): one
