@@ -4,6 +4,7 @@
 //! side for the version it is. Names quoted in backticks are data and are never reworded.
 
 use crate::analysis::evidence::*;
+use crate::analysis::Reading;
 use crate::encoding::Refusal;
 use crate::schema::Style;
 
@@ -25,6 +26,12 @@ pub fn words(reason: &Reason, direction: Direction) -> String {
         Reason::Check(x) => check(x, w, r),
         Reason::Other(x) => other(x, w, r),
     }
+}
+
+/// Why `reading` refuses sessions, in words, when it does.
+pub fn why_refused(reading: &Reading) -> Option<String> {
+    let r = reading.rejection.as_ref()?;
+    Some(words(&r.why, reading.direction))
 }
 
 /// Every reason of `reasons`, in words, joined by `sep`.

@@ -41,10 +41,6 @@ fn check(v: &PairVerdict) -> Option<Finding> {
         f.level = crate::findings::Level::Notice;
         f.advice = Some("nothing to change: the newer version is written to be refused by the older one, and this is what that costs until no older server remains (`sessionlint plan` says when to switch the writer on)".into());
     }
-    f.reasons.extend(
-        r.rejection
-            .as_ref()
-            .map(|x| crate::findings::evidence::words(&x.why, r.direction)),
-    );
+    f.reasons.extend(crate::findings::evidence::why_refused(r));
     Some(f)
 }

@@ -27,10 +27,6 @@ fn check(v: &PairVerdict) -> Option<Finding> {
     )
     .at(&new.origin, Some(format!("{} v{} decoder", new.name, new.version)))
     .older_writes(old, "the sessions");
-    f.reasons.extend(
-        r.rejection
-            .as_ref()
-            .map(|x| crate::findings::evidence::words(&x.why, r.direction)),
-    );
+    f.reasons.extend(crate::findings::evidence::why_refused(r));
     Some(f)
 }
