@@ -322,3 +322,61 @@ pub struct V4 {
         assert_eq!(read["properties"][1]["name"], "ticket_age", "{read}");
     }
 }
+
+/// Every `.rs` file under `dir`, with its code lines (comments dropped).
+fn code_lines(dir: &Path) -> Vec<(String, usize, String)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for (i, line) in text.lines().enumerate() {
+                    if !line.trim_start().starts_with("//") {
+                        out.push((p.display().to_string(), i + 1, line.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(!out.is_empty(), "no source under {}", dir.display());
+    out
+}
+
+/// Data flows one way: the analysis names no later stage and words nothing (its reasons are
+/// values, worded by `findings::evidence`), and findings name no rule, report or command.
+#[test]
+fn no_stage_reaches_back_and_the_analysis_holds_no_prose() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let later = [
+        "crate::findings",
+        "crate::rules",
+        "crate::report",
+        "crate::review",
+        "crate::fixes",
+        "crate::plan",
+        "crate::history",
+        "crate::vectors",
+        "crate::cli",
+    ];
+    for (file, n, line) in code_lines(&src.join("analysis")) {
+        assert!(
+            !line.contains("format!("),
+            "{file}:{n}: prose in the analysis: {line}"
+        );
+        for l in &later[..] {
+            assert!(
+                !line.contains(l),
+                "{file}:{n}: the analysis reaches {l}: {line}"
+            );
+        }
+    }
+    for (file, n, line) in code_lines(&src.join("findings")) {
+        for l in &later[1..] {
+            assert!(!line.contains(l), "{file}:{n}: findings reach {l}: {line}");
+        }
+    }
+}
