@@ -220,12 +220,13 @@ impl<'a> VersionVerdict<'a> {
 
 /// The sessions of `kind` that `encoder` writes, as `decoder` reads them.
 pub fn reading(decoder: &Schema, encoder: &Schema, kind: Kind) -> Option<Reading> {
-    if decoder.version > encoder.version {
+    let direction = Direction::of(decoder.version, encoder.version);
+    if direction == Direction::Backward {
         if let Some(assumed) = undeclared_bits_clear(encoder, decoder) {
-            return reading_as_written(decoder, &assumed, kind);
+            return reading_as_written(decoder, &assumed, kind, direction);
         }
     }
-    reading_as_written(decoder, encoder, kind)
+    reading_as_written(decoder, encoder, kind, direction)
 }
 
 /// An older version that declares nothing about a flags word's bits (no `known_bits`, no
@@ -265,7 +266,12 @@ fn undeclared_bits_clear(older: &Schema, newer: &Schema) -> Option<Schema> {
     changed.then_some(assumed)
 }
 
-fn reading_as_written(decoder: &Schema, encoder: &Schema, kind: Kind) -> Option<Reading> {
+fn reading_as_written(
+    decoder: &Schema,
+    encoder: &Schema,
+    kind: Kind,
+    direction: Direction,
+) -> Option<Reading> {
     let carries = encoder.ems_carrier().is_some();
     let want = match (kind, carries) {
         (Kind::Ems, false) => return None,
@@ -273,7 +279,6 @@ fn reading_as_written(decoder: &Schema, encoder: &Schema, kind: Kind) -> Option<
         (Kind::NonEms, true) => Want::NonEms,
         (Kind::NonEms, false) => Want::Any,
     };
-    let direction = Direction::of(decoder.version, encoder.version);
     Some(Reading::from_out(
         decode_sessions(decoder, encoder, want)?,
         decoder,
